@@ -1,0 +1,74 @@
+// Builds the app with Vite when build/ is missing or older than its sources. Used by `npm start`
+// and the test suites so a fresh clone and an edited tree both run current code.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const inputs = [
+  'src',
+  'static',
+  'drizzle',
+  'package.json',
+  'svelte.config.js',
+  'vite.config.ts',
+  'package-lock.json'
+];
+const marker = path.join(root, 'build', 'index.js');
+
+/** @param {string} p @returns {number} */
+function newest(p) {
+  if (!existsSync(p)) return 0;
+  const s = statSync(p);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let max = s.mtimeMs;
+  for (const entry of readdirSync(p)) max = Math.max(max, newest(path.join(p, entry)));
+  return max;
+}
+
+export function buildIsStale() {
+  if (!existsSync(marker)) return true;
+  const built = statSync(marker).mtimeMs;
+  return inputs.some((i) => newest(path.join(root, i)) > built);
+}
+
+export function buildIfStale({ quiet = false } = {}) {
+  const lock = path.join(root, '.svelte-kit', 'build.lock');
+  mkdirSync(path.dirname(lock), { recursive: true });
+  for (let i = 0; ; i++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (i > 600) throw new Error(`Another build holds ${lock}; remove it if no build is running`);
+      spawnSync('sleep', ['0.5']);
+    }
+  }
+  try {
+    if (!buildIsStale()) return false;
+    if (!quiet) console.log('Building Sheaf (first run or sources changed)…');
+    const result = spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+      {
+        cwd: root,
+        stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+        env: { ...process.env, NODE_ENV: 'production' }
+      }
+    );
+    if (result.status !== 0) throw new Error('vite build failed');
+    return true;
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    buildIfStale();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,83 @@
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { and, asc, eq, gt, isNull, ne, or } from 'drizzle-orm';
+import { getDb } from '../db/client';
+import { clientContact, firm, membership, packet } from '../db/schema';
+import type { ClientContact, Firm, Membership, Packet } from '../db/schema';
+import type { SessionUser } from './session';
+
+function signInRedirect(event: RequestEvent): never {
+  const next = event.url.pathname + event.url.search;
+  redirect(303, `/sign-in?next=${encodeURIComponent(next)}`);
+}
+
+/** The signed-in user, or a redirect to /sign-in that comes back here. */
+export function requireUser(event: RequestEvent): SessionUser {
+  if (!event.locals.user) signInRedirect(event);
+  return event.locals.user;
+}
+
+export interface StaffAccess {
+  user: SessionUser;
+  firm: Firm;
+  membership: Membership;
+}
+
+/** A member of a firm; every staff load and action calls this itself. */
+export async function requireStaff(event: RequestEvent): Promise<StaffAccess> {
+  const user = requireUser(event);
+  const [row] = await getDb()
+    .select({ firm, membership })
+    .from(membership)
+    .innerJoin(firm, eq(firm.id, membership.firmId))
+    .where(eq(membership.userId, user.id))
+    .orderBy(asc(membership.createdAt))
+    .limit(1);
+  if (!row) error(404, 'Not found');
+  return { user, firm: row.firm, membership: row.membership };
+}
+
+/** The current access condition of a contact: permanent, or until access_expires_at. */
+export const contactIsActive = () =>
+  or(isNull(clientContact.accessExpiresAt), gt(clientContact.accessExpiresAt, new Date()));
+
+export interface ContactAccess {
+  user: SessionUser;
+  contact: ClientContact;
+  packet: Packet;
+  firm: Firm;
+}
+
+/**
+ * A current contact of the packet's client, for a packet that has been published.
+ * Anything else (another client's packet, a draft, expired guest access) is a 404.
+ */
+export async function requireContact(
+  event: RequestEvent,
+  packetId: string
+): Promise<ContactAccess> {
+  const user = requireUser(event);
+  if (!isUuid(packetId)) error(404, 'Not found');
+  const [row] = await getDb()
+    .select({ contact: clientContact, packet, firm })
+    .from(packet)
+    .innerJoin(clientContact, eq(clientContact.clientId, packet.clientId))
+    .innerJoin(firm, eq(firm.id, packet.firmId))
+    .where(
+      and(
+        eq(packet.id, packetId),
+        ne(packet.status, 'draft'),
+        eq(clientContact.userId, user.id),
+        contactIsActive()
+      )
+    )
+    .limit(1);
+  if (!row) error(404, 'Not found');
+  return { user, ...row };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Route ids are uuids; anything else is a 404 before it reaches the database. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

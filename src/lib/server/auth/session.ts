@@ -1,0 +1,101 @@
+import { and, eq, lt } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { session, user, type Session, type User } from '../db/schema';
+import { generateToken, hashToken } from './token';
+
+const DAY = 24 * 60 * 60 * 1000;
+export const SESSION_COOKIE = 'sheaf_session';
+export const SESSION_DAYS = { client: 30, staff: 7 } as const;
+/** A client session is renewed when fewer than this many days are left. */
+const RENEW_BELOW_DAYS = 15;
+/** last_seen_at is written at most this often per session. */
+const SEEN_EVERY_MS = DAY;
+
+export type SessionKind = Session['kind'];
+export type SessionUser = Pick<User, 'id' | 'email' | 'name'>;
+export type SessionValidation =
+  | { session: Session; user: SessionUser; fresh: boolean }
+  | { session: null; user: null; fresh: false };
+
+export interface SessionMeta {
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export async function createSession(
+  db: Db,
+  userId: string,
+  kind: SessionKind,
+  meta: SessionMeta = {}
+): Promise<{ token: string; session: Session }> {
+  const token = generateToken(24);
+  const now = new Date();
+  const [row] = await db
+    .insert(session)
+    .values({
+      idHash: hashToken(token),
+      userId,
+      kind,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + SESSION_DAYS[kind] * DAY),
+      ip: meta.ip ?? null,
+      userAgent: meta.userAgent?.slice(0, 512) ?? null
+    })
+    .returning();
+  return { token, session: row };
+}
+
+/**
+ * One query validates a request (session joined to its user). At most one write a day per
+ * session: client sessions slide when under 15 days remain; last_seen_at is refreshed daily.
+ */
+export async function validateSessionToken(db: Db, token: string): Promise<SessionValidation> {
+  const idHash = hashToken(token);
+  const [row] = await db
+    .select({ session, user: { id: user.id, email: user.email, name: user.name } })
+    .from(session)
+    .innerJoin(user, eq(user.id, session.userId))
+    .where(eq(session.idHash, idHash))
+    .limit(1);
+  if (!row) return { session: null, user: null, fresh: false };
+  const now = Date.now();
+  const s = row.session;
+  if (now >= s.expiresAt.getTime()) {
+    await db.delete(session).where(eq(session.idHash, idHash));
+    return { session: null, user: null, fresh: false };
+  }
+  const renew = s.kind === 'client' && s.expiresAt.getTime() - now < RENEW_BELOW_DAYS * DAY;
+  const seen = now - s.lastSeenAt.getTime() >= SEEN_EVERY_MS;
+  if (renew || seen) {
+    const patch: Partial<Session> = { lastSeenAt: new Date(now) };
+    if (renew) patch.expiresAt = new Date(now + SESSION_DAYS.client * DAY);
+    await db.update(session).set(patch).where(eq(session.idHash, idHash));
+    Object.assign(s, patch);
+  }
+  return { session: s, user: row.user, fresh: renew };
+}
+
+export async function invalidateSession(db: Db, idHash: string): Promise<void> {
+  await db.delete(session).where(eq(session.idHash, idHash));
+}
+
+export async function invalidateUserSessions(db: Db, userId: string): Promise<number> {
+  const rows = await db
+    .delete(session)
+    .where(eq(session.userId, userId))
+    .returning({ id: session.idHash });
+  return rows.length;
+}
+
+export async function listUserSessions(db: Db, userId: string): Promise<Session[]> {
+  return db.select().from(session).where(eq(session.userId, userId));
+}
+
+export async function deleteExpiredSessions(db: Db): Promise<void> {
+  await db.delete(session).where(lt(session.expiresAt, new Date()));
+}
+
+export async function invalidateUserSession(db: Db, userId: string, idHash: string) {
+  await db.delete(session).where(and(eq(session.userId, userId), eq(session.idHash, idHash)));
+}

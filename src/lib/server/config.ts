@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `a URL starting with ${protocols.map((p) => p + '//').join(' or ')}` }
+  );
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  ORIGIN: optional(url(['http:', 'https:'])),
+  DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  POSTMARK_SERVER_TOKEN: optional(z.string().min(1)),
+  POSTMARK_MESSAGE_STREAM: z.string().min(1).default('outbound'),
+  POSTMARK_API_URL: optional(url(['http:', 'https:'])),
+  POSTMARK_WEBHOOK_USER: optional(z.string().min(1)),
+  POSTMARK_WEBHOOK_PASSWORD: optional(z.string().min(1)),
+  MAIL_TRANSPORT: optional(z.enum(['postmark', 'mailbox'])),
+  MAIL_FROM: z.string().min(3).default('Sheaf <sheaf@localhost>'),
+  EMAIL_WORKER: optional(bool),
+  MAX_UPLOAD_MB: z.coerce.number().positive().max(2048).default(50),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')
+});
+
+export type Config = z.infer<typeof schema> & {
+  /** Where mail goes: Postmark when a token is set, else the dev mailbox. */
+  mailTransport: 'postmark' | 'mailbox';
+  dbDriver: 'pglite' | 'postgres';
+  emailWorker: boolean;
+  origin: string;
+  secureCookies: boolean;
+};
+
+export class ConfigError extends Error {}
+
+/** Parses an environment; throws ConfigError with one line naming the first bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue.path[0] ?? 'environment');
+    const shown = env[name] === undefined ? '' : ` (got "${env[name]}")`;
+    throw new ConfigError(`Invalid ${name}${shown}: expected ${describeIssue(issue)}`);
+  }
+  const c = result.data;
+  if (c.MAIL_TRANSPORT === 'postmark' && !c.POSTMARK_SERVER_TOKEN) {
+    throw new ConfigError('Invalid MAIL_TRANSPORT: "postmark" needs POSTMARK_SERVER_TOKEN');
+  }
+  if (c.MAIL_TRANSPORT === 'mailbox' && c.POSTMARK_SERVER_TOKEN) {
+    throw new ConfigError(
+      'Invalid MAIL_TRANSPORT: "mailbox" cannot be used with POSTMARK_SERVER_TOKEN'
+    );
+  }
+  const origin = (c.ORIGIN ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');
+  return {
+    ...c,
+    mailTransport: c.POSTMARK_SERVER_TOKEN ? 'postmark' : 'mailbox',
+    dbDriver: c.DATABASE_URL ? 'postgres' : 'pglite',
+    emailWorker: c.EMAIL_WORKER ?? true,
+    origin,
+    secureCookies: origin.startsWith('https:')
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'custom') return issue.message;
+  if (issue.code === 'invalid_value') return `one of ${issue.values.map(String).join(', ')}`;
+  if (issue.code === 'too_small') return `at least ${String(issue.minimum)}`;
+  if (issue.code === 'too_big') return `at most ${String(issue.maximum)}`;
+  if (issue.code === 'invalid_type') return `a ${issue.expected}`;
+  return issue.message;
+}
+
+let current: Config | undefined;
+
+/** The process's configuration, parsed from process.env on first use. */
+export function getConfig(): Config {
+  current ??= parseConfig(process.env);
+  return current;
+}
+
+/** For tests: forget the parsed configuration so the next getConfig() re-reads process.env. */
+export function resetConfig(): void {
+  current = undefined;
+}

@@ -1,0 +1,158 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type DbDriver = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  db: Db;
+  driver: DbDriver;
+  /** Runs fn with a session-level advisory lock held (a no-op lock on PGlite: one process). */
+  withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  /** PGlite data directory; 'memory://' for a throw-away in-memory database. */
+  dataDir?: string;
+  poolMax?: number;
+}
+
+export class DatabaseBusyError extends Error {}
+
+// Kept on globalThis so every copy of this module (the built server, a test, the CLI) shares one
+// database handle per process: PGlite allows a single opener per data directory.
+const KEY = Symbol.for('sheaf.database');
+type Holder = { [KEY]?: DatabaseHandle };
+const holder = globalThis as Holder;
+
+export function getDatabase(): DatabaseHandle {
+  const handle = holder[KEY];
+  if (!handle) throw new Error('The database is not open: call openDatabase() first');
+  return handle;
+}
+
+export function getDb(): Db {
+  return getDatabase().db;
+}
+
+export function setDatabase(handle: DatabaseHandle | undefined): void {
+  holder[KEY] = handle;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
+  if (holder[KEY]) return holder[KEY];
+  const handle = options.databaseUrl
+    ? await openPostgres(options.databaseUrl, options.poolMax ?? 10)
+    : await openPglite(options.dataDir ?? './data');
+  holder[KEY] = handle;
+  return handle;
+}
+
+export async function closeDatabase(): Promise<void> {
+  const handle = holder[KEY];
+  holder[KEY] = undefined;
+  await handle?.close();
+}
+
+async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const client = postgres(url, {
+    max,
+    connect_timeout: 5,
+    idle_timeout: 30,
+    onnotice: () => {}
+  });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    driver: 'postgres',
+    async withAdvisoryLock(key, fn) {
+      const conn = await client.reserve();
+      try {
+        await conn`select pg_advisory_lock(${key})`;
+        try {
+          return await fn();
+        } finally {
+          await conn`select pg_advisory_unlock(${key})`;
+        }
+      } finally {
+        conn.release();
+      }
+    },
+    close: () => client.end({ timeout: 5 })
+  };
+}
+
+async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const memory = dataDir.startsWith('memory://');
+  const dir = memory ? dataDir : path.resolve(dataDir, 'pglite');
+  const lockFile = memory ? undefined : path.resolve(dataDir, 'pglite.pid');
+  if (lockFile) {
+    mkdirSync(dataDir, { recursive: true });
+    takeDirectoryLock(lockFile, dir);
+  }
+  const client = new PGlite(dir);
+  await client.waitReady;
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    driver: 'pglite',
+    withAdvisoryLock: (_key, fn) => fn(),
+    async close() {
+      await client.close();
+      if (lockFile) rmSync(lockFile, { force: true });
+    }
+  };
+}
+
+function takeDirectoryLock(lockFile: string, dir: string): void {
+  try {
+    const pid = Number(readFileSync(lockFile, 'utf8'));
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new DatabaseBusyError(
+        `The database in ${dir} is in use by another Sheaf process (pid ${pid}). ` +
+          'Stop the server first, or set DATABASE_URL to use PostgreSQL.'
+      );
+    }
+  } catch (error) {
+    if (error instanceof DatabaseBusyError) throw error;
+  }
+  writeFileSync(lockFile, String(process.pid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** True when the database answers within timeoutMs. */
+export async function pingDatabase(timeoutMs = 2000): Promise<boolean> {
+  const handle = holder[KEY];
+  if (!handle) return false;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      handle.db.execute(sql`select 1`),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      })
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,386 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid
+} from 'drizzle-orm/pg-core';
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => at('created_at').notNull().defaultNow();
+
+export const firm = pgTable('firm', {
+  id: id(),
+  name: text('name').notNull(),
+  slug: text('slug').notNull().unique(),
+  fromEmail: text('from_email'),
+  replyTo: text('reply_to'),
+  brandColor: text('brand_color').notNull().default('#1f6f5c'),
+  logo: text('logo'),
+  reminderEveryDays: integer('reminder_every_days').notNull().default(3),
+  packetLinkDays: integer('packet_link_days').notNull().default(7),
+  createdAt: createdAt()
+});
+
+export const user = pgTable('user', {
+  id: id(),
+  /** Always stored lower-cased and trimmed. */
+  email: text('email').notNull().unique(),
+  name: text('name').notNull().default(''),
+  createdAt: createdAt()
+});
+
+export const membership = pgTable(
+  'membership',
+  {
+    id: id(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['owner', 'staff'] }).notNull(),
+    createdAt: createdAt()
+  },
+  (t) => [
+    uniqueIndex('membership_firm_user').on(t.firmId, t.userId),
+    index('membership_user').on(t.userId)
+  ]
+);
+
+export const client = pgTable(
+  'client',
+  {
+    id: id(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    code: text('code').notNull(),
+    archivedAt: at('archived_at'),
+    createdAt: createdAt()
+  },
+  (t) => [uniqueIndex('client_firm_code').on(t.firmId, t.code), index('client_firm').on(t.firmId)]
+);
+
+export const clientContact = pgTable(
+  'client_contact',
+  {
+    id: id(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => client.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['approver', 'viewer'] })
+      .notNull()
+      .default('approver'),
+    /** null = permanent access; otherwise access ends at this instant. */
+    accessExpiresAt: at('access_expires_at'),
+    createdAt: createdAt()
+  },
+  (t) => [
+    uniqueIndex('client_contact_client_user').on(t.clientId, t.userId),
+    index('client_contact_user').on(t.userId),
+    index('client_contact_firm').on(t.firmId)
+  ]
+);
+
+export const packet = pgTable(
+  'packet',
+  {
+    id: id(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => client.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    /** e.g. 2026-Q3 */
+    period: text('period').notNull(),
+    note: text('note').notNull().default(''),
+    dueAt: at('due_at'),
+    status: text('status', { enum: ['draft', 'published', 'archived'] })
+      .notNull()
+      .default('draft'),
+    /** 0 while never published; each publish increments it. */
+    version: integer('version').notNull().default(0),
+    publishedAt: at('published_at'),
+    createdBy: uuid('created_by').references(() => user.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: at('updated_at').notNull().defaultNow()
+  },
+  (t) => [index('packet_firm_period').on(t.firmId, t.period), index('packet_client').on(t.clientId)]
+);
+
+export const document = pgTable(
+  'document',
+  {
+    id: id(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    packetId: uuid('packet_id')
+      .notNull()
+      .references(() => packet.id, { onDelete: 'cascade' }),
+    /** The packet version this document first appeared in (0 = draft, not yet published). */
+    version: integer('version').notNull().default(0),
+    filename: text('filename').notNull(),
+    blobKey: text('blob_key').notNull(),
+    bytes: bigint('bytes', { mode: 'number' }).notNull(),
+    sha256: text('sha256').notNull(),
+    pages: integer('pages').notNull(),
+    position: integer('position').notNull().default(0),
+    removedAt: at('removed_at'),
+    createdAt: createdAt()
+  },
+  (t) => [index('document_packet').on(t.packetId, t.position)]
+);
+
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    firmId: uuid('firm_id').references(() => firm.id, { onDelete: 'set null' }),
+    /** sign_in | invite | packet | reminder | reply | ... (also the Postmark Tag) */
+    kind: text('kind').notNull(),
+    /** The rendered message: to, from, replyTo, subject, html, text, tag, metadata. */
+    payload: jsonb('payload').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed', 'dead'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    runAfter: at('run_after').notNull().defaultNow(),
+    lockedAt: at('locked_at'),
+    lockedBy: text('locked_by'),
+    lastError: text('last_error'),
+    /** 'postmark' or 'mailbox' once sent. */
+    transport: text('transport'),
+    providerMessageId: text('provider_message_id'),
+    sentAt: at('sent_at'),
+    createdAt: createdAt()
+  },
+  (t) => [
+    index('outbox_due').on(t.status, t.runAfter),
+    index('outbox_provider_message').on(t.providerMessageId)
+  ]
+);
+
+export const delivery = pgTable(
+  'delivery',
+  {
+    id: id(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    packetId: uuid('packet_id')
+      .notNull()
+      .references(() => packet.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => clientContact.id, { onDelete: 'cascade' }),
+    outboxId: bigint('outbox_id', { mode: 'number' }).references(() => outbox.id, {
+      onDelete: 'set null'
+    }),
+    status: text('status', { enum: ['queued', 'sent', 'delivered', 'bounced', 'failed'] })
+      .notNull()
+      .default('queued'),
+    statusDetail: text('status_detail'),
+    firstOpenedAt: at('first_opened_at'),
+    lastOpenedAt: at('last_opened_at'),
+    reviewedAt: at('reviewed_at'),
+    lastRemindedAt: at('last_reminded_at'),
+    reminders: integer('reminders').notNull().default(0),
+    createdAt: createdAt()
+  },
+  (t) => [
+    uniqueIndex('delivery_packet_version_contact').on(t.packetId, t.version, t.contactId),
+    index('delivery_contact').on(t.contactId),
+    index('delivery_outbox').on(t.outboxId)
+  ]
+);
+
+export const decision = pgTable(
+  'decision',
+  {
+    id: id(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    packetId: uuid('packet_id')
+      .notNull()
+      .references(() => packet.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => clientContact.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['approve', 'question'] }).notNull(),
+    /** Idempotency key from the browser, so a queued offline approval is recorded once. */
+    clientRequestId: text('client_request_id').unique(),
+    at: at('at').notNull().defaultNow()
+  },
+  (t) => [index('decision_packet').on(t.packetId, t.version)]
+);
+
+export const comment = pgTable(
+  'comment',
+  {
+    id: id(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    packetId: uuid('packet_id')
+      .notNull()
+      .references(() => packet.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    documentId: uuid('document_id').references(() => document.id, { onDelete: 'set null' }),
+    page: integer('page'),
+    body: text('body').notNull(),
+    clientRequestId: text('client_request_id').unique(),
+    at: at('at').notNull().defaultNow()
+  },
+  (t) => [index('comment_packet').on(t.packetId, t.at)]
+);
+
+export const documentView = pgTable(
+  'document_view',
+  {
+    id: id(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => document.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => clientContact.id, { onDelete: 'cascade' }),
+    firstOpenedAt: at('first_opened_at').notNull().defaultNow(),
+    lastOpenedAt: at('last_opened_at').notNull().defaultNow(),
+    views: integer('views').notNull().default(1)
+  },
+  (t) => [uniqueIndex('document_view_document_contact').on(t.documentId, t.contactId)]
+);
+
+export const magicLink = pgTable(
+  'magic_link',
+  {
+    id: id(),
+    /** SHA-256 of the token, hex. The token itself is never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    /** null only for the first-run setup link. */
+    userId: uuid('user_id').references(() => user.id, { onDelete: 'cascade' }),
+    firmId: uuid('firm_id').references(() => firm.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: ['sign_in', 'invite', 'packet', 'setup'] }).notNull(),
+    packetId: uuid('packet_id').references(() => packet.id, { onDelete: 'cascade' }),
+    /** A relative path, checked when stored. */
+    redirectTo: text('redirect_to').notNull().default('/'),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+    requestedIp: text('requested_ip'),
+    requestedUa: text('requested_ua'),
+    /** SHA-256 of the binding cookie of the browser that asked for the link. */
+    bindingHash: text('binding_hash'),
+    /** SHA-256 of the 6-digit code (salted with the token hash). */
+    codeHash: text('code_hash'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: createdAt()
+  },
+  (t) => [
+    index('magic_link_user').on(t.userId, t.purpose),
+    index('magic_link_binding').on(t.bindingHash)
+  ]
+);
+
+export const session = pgTable(
+  'session',
+  {
+    /** SHA-256 of the session token, hex. */
+    idHash: text('id_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['staff', 'client'] })
+      .notNull()
+      .default('client'),
+    expiresAt: at('expires_at').notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: at('last_seen_at').notNull().defaultNow(),
+    ip: text('ip'),
+    userAgent: text('user_agent')
+  },
+  (t) => [index('session_user').on(t.userId), index('session_expires').on(t.expiresAt)]
+);
+
+export const emailEvent = pgTable(
+  'email_event',
+  {
+    id: id(),
+    providerMessageId: text('provider_message_id').notNull(),
+    /** Delivery | Bounce | SpamComplaint | ... */
+    type: text('type').notNull(),
+    /** A stable key per event (Postmark's ID or type+time) so replays change nothing. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    at: at('at').notNull(),
+    raw: jsonb('raw').notNull(),
+    receivedAt: at('received_at').notNull().defaultNow()
+  },
+  (t) => [index('email_event_message').on(t.providerMessageId)]
+);
+
+export const rateLimit = pgTable('rate_limit', {
+  key: text('key').primaryKey(),
+  tokens: real('tokens').notNull(),
+  updatedAt: at('updated_at').notNull().defaultNow()
+});
+
+export const auditEvent = pgTable(
+  'audit_event',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    firmId: uuid('firm_id').references(() => firm.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id').references(() => user.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    /** e.g. 'packet:<id>' */
+    subject: text('subject'),
+    ip: text('ip'),
+    ua: text('ua'),
+    data: jsonb('data'),
+    at: at('at').notNull().defaultNow()
+  },
+  (t) => [index('audit_firm_at').on(t.firmId, t.at), index('audit_subject').on(t.subject, t.at)]
+);
+
+export type Firm = typeof firm.$inferSelect;
+export type User = typeof user.$inferSelect;
+export type Membership = typeof membership.$inferSelect;
+export type Client = typeof client.$inferSelect;
+export type ClientContact = typeof clientContact.$inferSelect;
+export type Packet = typeof packet.$inferSelect;
+export type Document = typeof document.$inferSelect;
+export type Delivery = typeof delivery.$inferSelect;
+export type Decision = typeof decision.$inferSelect;
+export type Comment = typeof comment.$inferSelect;
+export type MagicLink = typeof magicLink.$inferSelect;
+export type Session = typeof session.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+export type AuditEvent = typeof auditEvent.$inferSelect;
+
+export const nowSql = sql`now()`;

@@ -1,0 +1,94 @@
+// The built SvelteKit app (build/handler.js) served in this test process on a random loopback
+// port, sharing the test database handle (see db/client.ts). One server per worker.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const KEY = Symbol.for('sheaf.test.server');
+const g = globalThis as { [KEY]?: Promise<string> };
+
+/** Base URL (http://127.0.0.1:PORT) of the in-process app server. */
+export function appUrl(): Promise<string> {
+  g[KEY] ??= (async () => {
+    const file = pathToFileURL(path.resolve('build/handler.js')).href;
+    // vite.config.ts keeps build/ external, so Node imports the compiled bundle as it is.
+    const { handler } = (await import(/* @vite-ignore */ file)) as {
+      handler: http.RequestListener;
+    };
+    const server = http.createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    server.unref();
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  })();
+  return g[KEY];
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  location: string | null;
+  json<T = unknown>(): T;
+}
+
+/**
+ * A minimal browser: keeps cookies, never follows redirects, sends Origin on POSTs (SvelteKit's
+ * CSRF check), and can pretend to be another IP or user agent.
+ */
+export class TestBrowser {
+  cookies = new Map<string, string>();
+  constructor(
+    public userAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Sheaf-Test'
+  ) {}
+
+  async request(
+    method: string,
+    pathname: string,
+    init: { form?: Record<string, string>; body?: BodyInit; headers?: Record<string, string> } = {}
+  ): Promise<TestResponse> {
+    const base = await appUrl();
+    const headers = new Headers(init.headers);
+    headers.set('user-agent', this.userAgent);
+    if (this.cookies.size) {
+      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    }
+    let body = init.body;
+    if (init.form) {
+      body = new URLSearchParams(init.form);
+      headers.set('content-type', 'application/x-www-form-urlencoded');
+    }
+    if (method !== 'GET' && method !== 'HEAD' && !headers.has('origin'))
+      headers.set('origin', base);
+    const response = await fetch(base + pathname, { method, headers, body, redirect: 'manual' });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair, ...attrs] = cookie.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const expired = attrs.some(
+        (a) =>
+          /max-age=0/i.test(a) || (/expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now())
+      );
+      if (!value || expired) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const text = method === 'HEAD' ? '' : await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      location: response.headers.get('location'),
+      json: <T>() => JSON.parse(text) as T
+    };
+  }
+
+  get(pathname: string, headers?: Record<string, string>) {
+    return this.request('GET', pathname, { headers });
+  }
+
+  /** Posts a form to a page action: `?/name` for named actions, no query for the default one. */
+  post(pathname: string, form: Record<string, string> = {}, headers?: Record<string, string>) {
+    return this.request('POST', pathname, { form, headers });
+  }
+}

@@ -1,0 +1,88 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  plugins: [
+    sveltekit(),
+    SvelteKitPWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'service-worker.ts',
+      registerType: 'prompt',
+      injectRegister: false,
+      manifest: {
+        name: 'Sheaf — your documents from your accountant',
+        short_name: 'Sheaf',
+        description: 'Review, approve and keep the documents your bookkeeping firm sends you.',
+        start_url: '/p',
+        scope: '/',
+        display: 'standalone',
+        theme_color: '#1f6f5c',
+        background_color: '#f7f7f4',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          {
+            src: '/icons/maskable-512.png',
+            sizes: '512x512',
+            type: 'image/png',
+            purpose: 'maskable'
+          }
+        ]
+      },
+      injectManifest: {
+        globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,webmanifest,woff2}'],
+        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024
+      },
+      devOptions: { enabled: false }
+    })
+  ],
+  server: { port: 5173 },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['src/**/*.spec.ts', 'tests/unit/**/*.spec.ts']
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration-pglite',
+          environment: 'node',
+          include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['tests/support/global-setup.ts'],
+          setupFiles: ['tests/support/setup-db.ts'],
+          env: { SHEAF_TEST_DB: 'pglite' },
+          server: { deps: { external: [/\/build\//] } },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+          isolate: false,
+          fileParallelism: true
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration-postgres',
+          environment: 'node',
+          include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['tests/support/global-setup.ts'],
+          setupFiles: ['tests/support/setup-db.ts'],
+          env: { SHEAF_TEST_DB: 'postgres' },
+          server: { deps: { external: [/\/build\//] } },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+          isolate: false,
+          fileParallelism: true
+        }
+      }
+    ]
+  }
+});
