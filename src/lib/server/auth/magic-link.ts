@@ -44,7 +44,7 @@ export function isSafeRedirect(target: string): boolean {
     target.startsWith('/') &&
     !target.startsWith('//') &&
     !target.startsWith('/\\') &&
-    !/[\u0000-\u001f\\]/.test(target)
+    ![...target].some((c) => c === '\\' || c.charCodeAt(0) < 0x20)
   );
 }
 
