@@ -23,5 +23,24 @@ export async function enqueueEmail(tx: Db, message: EmailMessage): Promise<numbe
     .insert(outbox)
     .values({ kind: message.kind, firmId: message.firmId ?? null, payload: message })
     .returning({ id: outbox.id });
+  notifyEnqueued();
   return row.id;
+}
+
+// In-process wake-up for this process's worker, so mail leaves at once rather than at the next
+// poll. Only an optimisation: the row may not be committed yet, and other processes rely on
+// polling. Kept on globalThis because the server bundle and the CLI load separate module copies.
+const KEY = Symbol.for('sheaf.email.enqueued');
+const g = globalThis as { [KEY]?: Set<() => void> };
+
+export function onEnqueued(listener: () => void): () => void {
+  const listeners = (g[KEY] ??= new Set());
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function notifyEnqueued() {
+  if (!g[KEY]?.size) return;
+  // Give the caller's transaction a moment to commit.
+  setTimeout(() => g[KEY]?.forEach((listener) => listener()), 30).unref();
 }

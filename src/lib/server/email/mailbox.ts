@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Config } from '../config';
+import type { Db } from '../db/client';
+import { outbox } from '../db/schema';
+import type { EmailMessage } from './outbox';
+import type { EmailTransport } from './transport';
+
+/** Delivers into the database: the worker marks rows sent with transport 'mailbox'. */
+export function createMailboxTransport(): EmailTransport {
+  return {
+    name: 'mailbox',
+    maxBatch: 500,
+    async send(messages) {
+      return messages.map(() => ({
+        status: 'sent' as const,
+        messageId: `mailbox-${randomUUID()}`
+      }));
+    }
+  };
+}
+
+export interface MailboxEntry {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  links: string[];
+  createdAt: string;
+}
+
+/** Mail delivered to the dev mailbox, newest first. */
+export async function listMailbox(
+  db: Db,
+  options: { to?: string | null; limit?: number } = {}
+): Promise<MailboxEntry[]> {
+  const to = options.to?.trim().toLowerCase();
+  const rows = await db
+    .select({ payload: outbox.payload, createdAt: outbox.createdAt })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.transport, 'mailbox'),
+        eq(outbox.status, 'sent'),
+        to ? sql`lower(${outbox.payload}->>'to') = ${to}` : undefined
+      )
+    )
+    .orderBy(desc(outbox.createdAt), desc(outbox.id))
+    .limit(Math.min(Math.max(options.limit ?? 100, 1), 500));
+  return rows.map(({ payload, createdAt }) => {
+    const m = payload as EmailMessage;
+    return {
+      to: m.to,
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+      links: extractLinks(m.html, m.text),
+      createdAt: createdAt.toISOString()
+    };
+  });
+}
+
+const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+const unescapeHtml = (s: string) =>
+  s.replace(/&(amp|lt|gt|quot|#39|#(\d+));/g, (m, name: string, code?: string) =>
+    code ? String.fromCharCode(Number(code)) : (entities[name] ?? m)
+  );
+
+/** Every http(s) link in a mail, in order of appearance, each once. */
+export function extractLinks(html: string, text: string): string[] {
+  const found = [
+    ...[...html.matchAll(/href="(https?:[^"]+)"/g)].map((m) => unescapeHtml(m[1])),
+    ...[...text.matchAll(/https?:\/\/[^\s<>"')]+/g)].map((m) => m[0])
+  ];
+  return [...new Set(found)];
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+|localhost)$/i;
+
+/**
+ * The dev mailbox holds live sign-in links, so it exists only when no Postmark token is set,
+ * and then only for requests made on this machine (socket, Host and no proxy header all say
+ * loopback), unless MAIL_TRANSPORT=mailbox opens it on purpose for a demo server.
+ */
+export function mailboxAvailable(
+  config: Pick<Config, 'POSTMARK_SERVER_TOKEN' | 'MAIL_TRANSPORT'>,
+  request: { clientAddress: string; hostname: string; headers: Headers }
+): boolean {
+  if (config.POSTMARK_SERVER_TOKEN) return false;
+  if (config.MAIL_TRANSPORT === 'mailbox') return true;
+  const hostname = request.hostname.replace(/^\[|\]$/g, '');
+  return (
+    LOOPBACK.test(request.clientAddress) &&
+    LOOPBACK.test(hostname) &&
+    !request.headers.has('x-forwarded-for') &&
+    !request.headers.has('forwarded')
+  );
+}

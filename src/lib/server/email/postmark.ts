@@ -1,0 +1,115 @@
+import { ServerClient, type Models } from 'postmark';
+import type { Config } from '../config';
+import type { EmailTransport, OutgoingEmail, SendResult } from './transport';
+
+export interface PostmarkOptions {
+  token: string;
+  /** Base URL of the API; tests point it at a stub. */
+  apiUrl?: string;
+  messageStream?: string;
+  defaultFrom: string;
+  /** Seconds before a call is abandoned and retried later. */
+  timeoutSeconds?: number;
+}
+
+export const POSTMARK_API_URL = 'https://api.postmarkapp.com';
+// Per-message error codes that say "not now" rather than "never": the account cannot send
+// (405, 412) or the token is wrong (10). Everything else in a batch answer is about the message.
+const TEMPORARY_CODES = new Set([10, 405, 412]);
+
+export function postmarkOptionsFromConfig(config: Config): PostmarkOptions {
+  if (!config.POSTMARK_SERVER_TOKEN) throw new Error('POSTMARK_SERVER_TOKEN is not set');
+  return {
+    token: config.POSTMARK_SERVER_TOKEN,
+    apiUrl: config.POSTMARK_API_URL,
+    messageStream: config.POSTMARK_MESSAGE_STREAM,
+    defaultFrom: config.MAIL_FROM
+  };
+}
+
+export function createPostmarkClient(options: PostmarkOptions): ServerClient {
+  const api = new URL(options.apiUrl ?? POSTMARK_API_URL);
+  return new ServerClient(options.token, {
+    useHttps: api.protocol === 'https:',
+    requestHost: (api.host + api.pathname).replace(/\/$/, ''),
+    timeout: options.timeoutSeconds ?? 15
+  });
+}
+
+/** Sends through Postmark's batch endpoint (500 messages a call), with TrackLinks off. */
+export function createPostmarkTransport(options: PostmarkOptions): EmailTransport {
+  const client = createPostmarkClient(options);
+  const toPostmark = ({ id, kind, message: m }: OutgoingEmail): Models.Message => ({
+    From: m.from || options.defaultFrom,
+    To: m.to,
+    ReplyTo: m.replyTo || undefined,
+    Subject: m.subject,
+    HtmlBody: m.html,
+    TextBody: m.text,
+    Tag: kind,
+    Metadata: { ...m.metadata, outbox_id: String(id) },
+    MessageStream: options.messageStream ?? 'outbound',
+    TrackOpens: false,
+    TrackLinks: 'None' as Models.LinkTrackingOptions
+  });
+
+  async function sendOne(email: OutgoingEmail): Promise<SendResult> {
+    try {
+      const answer = await client.sendEmail(toPostmark(email));
+      return itemResult(answer);
+    } catch (error) {
+      return errorResult(error, true);
+    }
+  }
+
+  return {
+    name: 'postmark',
+    maxBatch: 500,
+    async send(emails) {
+      if (emails.length === 0) return [];
+      let answers: Models.MessageSendingResponse[];
+      try {
+        answers = await client.sendEmailBatch(emails.map(toPostmark));
+      } catch (error) {
+        // A 422 for the whole batch means one message spoiled it: send each alone so only the
+        // bad one fails.
+        if (statusOf(error) === 422 && emails.length > 1) {
+          const results: SendResult[] = [];
+          for (const email of emails) results.push(await sendOne(email));
+          return results;
+        }
+        return emails.map(() => errorResult(error, emails.length === 1));
+      }
+      return emails.map((_, i) =>
+        answers[i]
+          ? itemResult(answers[i])
+          : { status: 'retry', error: 'Postmark returned no result for this message' }
+      );
+    }
+  };
+}
+
+function itemResult(answer: Models.MessageSendingResponse): SendResult {
+  if (answer.ErrorCode === 0 && answer.MessageID) {
+    return { status: 'sent', messageId: answer.MessageID };
+  }
+  const error = `Postmark ${answer.ErrorCode}: ${answer.Message}`;
+  return TEMPORARY_CODES.has(answer.ErrorCode)
+    ? { status: 'retry', error }
+    : { status: 'failed', error };
+}
+
+function statusOf(error: unknown): number {
+  return (error as { statusCode?: number })?.statusCode ?? 0;
+}
+
+function errorResult(error: unknown, single: boolean): SendResult {
+  const status = statusOf(error);
+  const code = (error as { code?: number })?.code ?? 0;
+  const message = error instanceof Error ? error.message : String(error);
+  if (status === 422 && single && !TEMPORARY_CODES.has(code)) {
+    return { status: 'failed', error: `Postmark ${code}: ${message}` };
+  }
+  const what = status ? `HTTP ${status}` : 'no answer';
+  return { status: 'retry', error: `Postmark ${what}: ${message}`.slice(0, 500) };
+}

@@ -1,0 +1,23 @@
+import type { EmailMessage } from './outbox';
+
+/** One claimed outbox row, ready to send. */
+export interface OutgoingEmail {
+  id: number;
+  kind: string;
+  message: EmailMessage;
+}
+
+/** What happened to one message; results come back in the order the messages went in. */
+export type SendResult =
+  | { status: 'sent'; messageId: string }
+  /** Permanent: the provider refused this message (inactive recipient, invalid address...). */
+  | { status: 'failed'; error: string }
+  /** Temporary: rate limit, provider error, timeout, refused connection. */
+  | { status: 'retry'; error: string };
+
+export interface EmailTransport {
+  name: 'postmark' | 'mailbox';
+  /** Sends up to `maxBatch` messages; never throws for a provider problem, it reports it. */
+  send(messages: OutgoingEmail[]): Promise<SendResult[]>;
+  maxBatch: number;
+}
