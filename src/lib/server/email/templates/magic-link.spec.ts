@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { describeExpiry, formatWhen, renderMagicLinkEmail } from './magic-link';
+import { renderBrandedEmail, safeBrandColor, textOn } from './branded';
+
+const base = {
+  firmName: 'Smith & <Co>',
+  brandColor: '#1f6f5c',
+  heading: 'Your Q3 2026 review is ready',
+  intro: 'Smith & Co has shared 3 documents with you.',
+  buttonLabel: 'Open my review',
+  url: 'https://sheaf.example/l/abc?x=1&y=2',
+  code: '123456',
+  expiresAt: new Date('2026-12-02T14:00:00Z'),
+  now: new Date('2026-11-25T09:00:00Z'),
+  timeZone: 'UTC'
+};
+
+describe('magic-link email', () => {
+  it('says when the link stops working in words', () => {
+    expect(formatWhen(new Date('2026-12-02T14:00:00Z'), 'UTC')).toBe('Wed 2 Dec, 14:00');
+    expect(formatWhen(new Date('2026-12-02T14:00:00Z'), 'Europe/Berlin')).toBe('Wed 2 Dec, 15:00');
+    expect(describeExpiry(base.expiresAt, base.now, 'UTC')).toBe(
+      'This link works until Wed 2 Dec, 14:00.'
+    );
+    const now = new Date('2026-12-02T13:45:00Z');
+    expect(describeExpiry(base.expiresAt, now, 'UTC')).toBe(
+      'This link works for 15 minutes, until 14:00.'
+    );
+    const { html, text } = renderMagicLinkEmail(base);
+    expect(text).toContain('This link works until Wed 2 Dec, 14:00.');
+    expect(html).toContain('This link works until Wed 2 Dec, 14:00.');
+  });
+
+  it('escapes firm names and text, and keeps the link intact', () => {
+    const { html, text } = renderMagicLinkEmail({ ...base, heading: '<script>x</script>' });
+    expect(html).not.toContain('<Co>');
+    expect(html).toContain('Smith &#38; &#60;Co&#62;');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('href="https://sheaf.example/l/abc?x=1&#38;y=2"');
+    expect(text).toContain('Smith & <Co>');
+    expect(text).toContain('https://sheaf.example/l/abc?x=1&y=2');
+  });
+
+  it('carries one big button, the code and the "didn\'t expect this?" line', () => {
+    const { html, text } = renderMagicLinkEmail(base);
+    expect(html.match(/class="button"/g)).toHaveLength(1);
+    expect(html).toContain('>123456<');
+    expect(text).toContain('Enter this code instead: 123456');
+    expect(html).toContain('Didn&#39;t expect this email?');
+    expect(text).toContain("Didn't expect this email?");
+    expect(html).toContain('prefers-color-scheme: dark');
+    expect(html).not.toMatch(/<img|url\(/);
+  });
+
+  it('uses the firm colour, with readable button text, and refuses odd colours', () => {
+    expect(renderMagicLinkEmail(base).html).toContain('background:#1f6f5c');
+    expect(safeBrandColor('red;background:url(x)')).toBe('#1f6f5c');
+    expect(safeBrandColor('#ABC')).toBe('#aabbcc');
+    expect(textOn('#1f6f5c')).toBe('#ffffff');
+    expect(textOn('#f5d90a')).toBe('#111111');
+  });
+
+  it('renders notices without a button or code', () => {
+    const { html, text } = renderBrandedEmail({
+      firmName: 'Smith & Co',
+      heading: 'Casey asked a question',
+      intro: ['On page 2 of the bank statement.', 'Reply from your dashboard.'],
+      button: { label: 'javascript', url: 'javascript:alert(1)' }
+    });
+    expect(html).not.toContain('javascript:');
+    expect(html).not.toContain('class="button"');
+    expect(text).toContain('Reply from your dashboard.');
+  });
+});
