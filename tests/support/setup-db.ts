@@ -21,6 +21,9 @@ g[KEY] ??= (async () => {
   if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
   else delete process.env.DATABASE_URL;
   delete process.env.POSTMARK_SERVER_TOKEN;
+  // The built app reads its configuration once, so the webhook's credentials are set up front.
+  process.env.POSTMARK_WEBHOOK_USER = 'postmark-test';
+  process.env.POSTMARK_WEBHOOK_PASSWORD = 'webhook-secret';
   resetConfig();
   const handle = await openDatabase(
     databaseUrl ? { databaseUrl, poolMax: 5 } : { dataDir: 'memory://' }

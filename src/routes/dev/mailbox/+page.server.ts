@@ -1,0 +1,17 @@
+import { error } from '@sveltejs/kit';
+import { getConfig } from '$lib/server/config';
+import { getDb } from '$lib/server/db/client';
+import { listMailbox, mailboxAvailable } from '$lib/server/email/mailbox';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ url, request, getClientAddress }) => {
+  const allowed = mailboxAvailable(getConfig(), {
+    clientAddress: getClientAddress(),
+    hostname: url.hostname,
+    headers: request.headers
+  });
+  if (!allowed) error(404, 'Not found');
+  const to = url.searchParams.get('to')?.trim() || '';
+  const mails = await listMailbox(getDb(), { to, limit: 100 });
+  return { mails, to };
+};
