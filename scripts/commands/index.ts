@@ -1,4 +1,5 @@
 import type { CliCommand } from './types';
+import { workerCommand } from './worker';
 
 export const commands: Record<string, CliCommand> = {
   'db:migrate': {
@@ -6,5 +7,6 @@ export const commands: Record<string, CliCommand> = {
     async run({ config }) {
       console.log(`Migrations applied (${config.dbDriver}).`);
     }
-  }
+  },
+  worker: workerCommand
 };

@@ -1,0 +1,33 @@
+import { createEmailWorker, transportFor } from '../../src/lib/server/email/worker';
+import { closeDatabase } from '../../src/lib/server/db/client';
+import type { CliCommand } from './types';
+
+/** `npm run cli -- worker`: the outbox worker on its own, until SIGINT or SIGTERM. */
+export const workerCommand: CliCommand = {
+  summary: 'send queued email (the outbox worker alone) until stopped with Ctrl-C',
+  keepOpen: true,
+  async run({ config, database }) {
+    const worker = createEmailWorker(database.db, {
+      transport: transportFor(config),
+      log: (level, message) => {
+        if (config.LOG_LEVEL !== 'silent') console[level](message);
+      }
+    });
+    worker.start();
+    const where =
+      config.mailTransport === 'postmark'
+        ? `Postmark (stream ${config.POSTMARK_MESSAGE_STREAM})`
+        : 'the dev mailbox';
+    if (config.LOG_LEVEL !== 'silent') {
+      console.log(`Email worker ${worker.id} is sending to ${where}. Ctrl-C stops it.`);
+    }
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    if (config.LOG_LEVEL !== 'silent') console.log(`${signal}: finishing the batch in flight…`);
+    await worker.stop();
+    await closeDatabase();
+    return 0;
+  }
+};
