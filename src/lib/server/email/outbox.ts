@@ -27,6 +27,26 @@ export async function enqueueEmail(tx: Db, message: EmailMessage): Promise<numbe
   return row.id;
 }
 
+/** enqueueEmail for many messages in one statement (a packet published to many contacts). */
+export async function enqueueEmails(tx: Db, messages: EmailMessage[]): Promise<number[]> {
+  if (!messages.length) return [];
+  const ids: number[] = [];
+  // 1,000 rows a statement keeps well under PostgreSQL's 65,535 parameters.
+  for (let i = 0; i < messages.length; i += 1000) {
+    const rows = await tx
+      .insert(outbox)
+      .values(
+        messages
+          .slice(i, i + 1000)
+          .map((m) => ({ kind: m.kind, firmId: m.firmId ?? null, payload: m }))
+      )
+      .returning({ id: outbox.id });
+    ids.push(...rows.map((r) => r.id));
+  }
+  notifyEnqueued();
+  return ids;
+}
+
 // In-process wake-up for this process's worker, so mail leaves at once rather than at the next
 // poll. Only an optimisation: the row may not be committed yet, and other processes rely on
 // polling. Kept on globalThis because the server bundle and the CLI load separate module copies.
