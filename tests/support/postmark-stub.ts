@@ -121,7 +121,7 @@ export async function startPostmarkStub(token = 'stub-token'): Promise<PostmarkS
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = (req.url ?? '').split('?')[0];
-    let body: unknown = null;
+    let body: unknown;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {

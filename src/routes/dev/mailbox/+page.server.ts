@@ -13,5 +13,6 @@ export const load: PageServerLoad = async ({ url, request, getClientAddress }) =
   if (!allowed) error(404, 'Not found');
   const to = url.searchParams.get('to')?.trim() || '';
   const mails = await listMailbox(getDb(), { to, limit: 100 });
-  return { mails, to };
+  const code = (text: string) => /code[^0-9]{0,40}(\d{6})\b/i.exec(text)?.[1] ?? null;
+  return { mails: mails.map((m) => ({ ...m, code: code(m.text) })), to };
 };

@@ -117,7 +117,7 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
     m.code
       ? `<p class="muted" style="margin:20px 0 8px;font-size:15px;line-height:1.4;color:#5c5c56;text-align:center;">On another device? Enter this code instead:</p>
   <div class="codebox" style="margin:0 0 8px;padding:14px 8px;border:1px solid #e4e4de;border-radius:10px;background:#f6f6f2;text-align:center;">
-    <span class="ink" style="font:700 32px/1.2 ui-monospace, 'SF Mono', Menlo, Consolas, monospace;letter-spacing:8px;color:#1d1d1b;">${escapeHtml(m.code)}</span>
+    <span class="ink" style="font:700 32px/1.2 ui-monospace, 'SF Mono', Menlo, Consolas, monospace;letter-spacing:8px;margin-right:-8px;color:#1d1d1b;">${escapeHtml(m.code)}</span>
   </div>`
       : ''
   }
