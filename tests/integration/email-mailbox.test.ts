@@ -87,7 +87,7 @@ describe('dev mailbox', () => {
     const to = `${unique('helper')}@example.test`;
     await sendMagicLink(to, 'Older');
     const token = await sendMagicLink(to, 'Newer');
-    const mail = await latestMailTo(to);
+    const mail = await latestMailTo(to.toUpperCase());
     expect(mail).toMatchObject({ subject: 'Newer', code: '482913' });
     expect(mail?.link).toBe(`http://127.0.0.1/l/${token}`);
     expect(await mailsTo(to)).toHaveLength(2);

@@ -245,6 +245,14 @@ describe('email worker with Postmark', () => {
     expect(stub.calls.map((c) => c.path)).toEqual(['/email/batch', '/email', '/email', '/email']);
   });
 
+  it('stops isolating when Postmark fails meanwhile: the rest wait for the next try', async () => {
+    await enqueueMany(3);
+    stub.answerNext(422, 500);
+    const result = await worker().drain();
+    expect(result).toMatchObject({ sent: 0, failed: 0, retried: 3 });
+    expect(stub.calls.map((c) => c.path)).toEqual(['/email/batch', '/email']);
+  });
+
   it('two workers with their own connection pools never send a message twice', async () => {
     const addresses = await enqueueMany(1200);
     const other = await scratch.openPool();

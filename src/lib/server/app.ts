@@ -39,6 +39,9 @@ async function boot(quiet: boolean): Promise<AppState> {
         ? `Mail goes through Postmark (stream ${config.POSTMARK_MESSAGE_STREAM})`
         : `Mail goes to the dev mailbox: ${config.origin}/dev/mailbox`
     ];
+    if (!config.emailWorker) {
+      lines.push('EMAIL_WORKER=false: queued mail waits for `npm run cli -- worker` to send it');
+    }
     if (setupToken)
       lines.push(`First run: create your firm at ${config.origin}/setup?token=${setupToken}`);
     console.log(lines.join('\n'));

@@ -74,8 +74,13 @@ export function createPostmarkTransport(options: PostmarkOptions): EmailTranspor
         // A 422 for the whole batch means one message spoiled it: send each alone so only the
         // bad one fails.
         if (statusOf(error) === 422 && emails.length > 1) {
+          // If Postmark stops answering meanwhile, the rest wait for the next try rather than
+          // each waiting out its own timeout.
           const results: SendResult[] = [];
-          for (const email of emails) results.push(await sendOne(email));
+          for (const email of emails) {
+            const last = results.at(-1);
+            results.push(last?.status === 'retry' ? last : await sendOne(email));
+          }
           return results;
         }
         return emails.map(() => errorResult(error, emails.length === 1));

@@ -77,7 +77,9 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
             lt(outbox.lockedAt, sql`now() - make_interval(secs => ${staleLockMs / 1000})`)
           ),
           options.only?.firmId ? eq(outbox.firmId, options.only.firmId) : undefined,
-          options.only?.to ? sql`${outbox.payload}->>'to' = ${options.only.to}` : undefined
+          options.only?.to
+            ? sql`lower(${outbox.payload}->>'to') = ${options.only.to.toLowerCase()}`
+            : undefined
         )
       )
       .orderBy(asc(outbox.runAfter), asc(outbox.id))
