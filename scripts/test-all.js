@@ -1,13 +1,16 @@
-// `npm test`: unit, integration (PGlite and PostgreSQL) and e2e (Chromium), with a summary.
-// Under CI=true a missing PostgreSQL or Chromium fails the run; elsewhere that suite is skipped
-// with the reason printed.
+// `npm test`: unit, integration (PGlite and PostgreSQL) and e2e (Chromium), with a summary of
+// the counts per suite. Under CI=true a missing PostgreSQL or Chromium fails the run; elsewhere
+// that suite is skipped with the reason printed.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { buildIfStale } from './build-if-stale.js';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'sheaf-test-all-'));
 
 /** @param {number} port @param {string} [host] @returns {Promise<boolean>} */
 function portOpen(port, host = '127.0.0.1') {
@@ -19,44 +22,97 @@ function portOpen(port, host = '127.0.0.1') {
   });
 }
 
-/** @param {string} title @param {string} command @param {string[]} args */
-function run(title, command, args) {
+/** @param {string} title @param {string} command @param {string[]} args @param {Record<string, string>} [env] */
+function run(title, command, args, env = {}) {
   console.log(`\n▶ ${title}: ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env: process.env });
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   return result.status === 0;
 }
 
-/** @type {Array<[string, boolean]>} */
+/** @param {string} file @returns {any} */
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** @param {{passed: number, failed: number, skipped: number} | undefined} c */
+function describeCounts(c) {
+  if (!c) return 'no counts (the run stopped early)';
+  const parts = [`${c.passed} passed`, `${c.failed} failed`];
+  if (c.skipped) parts.push(`${c.skipped} skipped`);
+  return parts.join(', ');
+}
+
+/** @type {Array<[string, boolean, string]>} */
 const results = [];
 /** @type {string[]} */
 const skipped = [];
 
+/** Runs vitest projects and records one summary line per project. @param {string} title @param {string[]} projects */
+function vitest(title, projects) {
+  const countsFile = path.join(tmp, `${projects.join('-')}.json`);
+  const ok = run(
+    title,
+    'npx',
+    [
+      'vitest',
+      'run',
+      ...projects.flatMap((p) => ['--project', p]),
+      '--reporter=default',
+      '--reporter=./tests/support/count-reporter.ts'
+    ],
+    { SHEAF_TEST_COUNTS: countsFile }
+  );
+  const counts = readJson(countsFile) ?? {};
+  for (const project of projects) {
+    const c = counts[project];
+    results.push([project, ok && !!c && c.failed === 0, describeCounts(c)]);
+  }
+}
+
 buildIfStale();
 
-results.push(['unit', run('Unit tests', 'npx', ['vitest', 'run', '--project', 'unit'])]);
+vitest('Unit tests', ['unit']);
 
-const projects = ['--project', 'integration-pglite'];
-if (await portOpen(5432)) projects.push('--project', 'integration-postgres');
+const projects = ['integration-pglite'];
+if (await portOpen(5432)) projects.push('integration-postgres');
 else if (ci) {
   console.error('✖ CI=true and PostgreSQL is not reachable on 127.0.0.1:5432: failing.');
-  results.push(['integration (postgres)', false]);
+  results.push(['integration-postgres', false, 'PostgreSQL not reachable']);
 } else skipped.push('integration-postgres: PostgreSQL is not reachable on 127.0.0.1:5432');
-results.push([
-  `integration (${projects.filter((p) => p !== '--project').join(', ')})`,
-  run('Integration tests', 'npx', ['vitest', 'run', ...projects])
-]);
+vitest('Integration tests', projects);
 
 if (existsSync(chromium)) {
+  const report = path.join(tmp, 'playwright.json');
+  const ok = run('End-to-end tests', 'npx', ['playwright', 'test', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: report
+  });
+  const stats = readJson(report)?.stats;
+  const counts = stats
+    ? {
+        passed: stats.expected + stats.flaky,
+        failed: stats.unexpected,
+        skipped: stats.skipped
+      }
+    : undefined;
   results.push([
     'e2e (Chromium: phone, desktop)',
-    run('End-to-end tests', 'npx', ['playwright', 'test'])
+    ok,
+    describeCounts(counts) + (stats?.flaky ? ` (${stats.flaky} flaky)` : '')
   ]);
 } else if (ci) {
   console.error(`✖ CI=true and Chromium is missing at ${chromium}: failing.`);
-  results.push(['e2e', false]);
+  results.push(['e2e', false, `Chromium missing at ${chromium}`]);
 } else skipped.push(`e2e: Chromium not found at ${chromium} (apt-get install chromium)`);
 
+rmSync(tmp, { recursive: true, force: true });
 console.log('\nSummary');
-for (const [name, ok] of results) console.log(`  ${ok ? '✔' : '✖'} ${name}`);
+const width = Math.max(...results.map(([name]) => name.length));
+for (const [name, ok, detail] of results) {
+  console.log(`  ${ok ? '✔' : '✖'} ${name.padEnd(width)}  ${detail}`);
+}
 for (const reason of skipped) console.log(`  ⚠ skipped ${reason}`);
 process.exit(results.every(([, ok]) => ok) ? 0 : 1);

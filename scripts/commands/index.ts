@@ -1,3 +1,4 @@
+import { seedDemoCommand } from './seed-demo';
 import type { CliCommand } from './types';
 import { workerCommand } from './worker';
 
@@ -8,5 +9,6 @@ export const commands: Record<string, CliCommand> = {
       console.log(`Migrations applied (${config.dbDriver}).`);
     }
   },
+  'seed:demo': seedDemoCommand,
   worker: workerCommand
 };

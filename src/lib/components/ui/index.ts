@@ -5,3 +5,7 @@ export { default as Badge } from './Badge.svelte';
 export { default as Sheet } from './Sheet.svelte';
 export { default as Toaster } from './Toaster.svelte';
 export { showToast } from './toast.svelte';
+export { default as AppBar } from './AppBar.svelte';
+export { default as PageHeader } from './PageHeader.svelte';
+export { default as EmptyState } from './EmptyState.svelte';
+export { default as Logo } from './Logo.svelte';

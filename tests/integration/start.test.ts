@@ -1,0 +1,104 @@
+// `npm start` and the CLI as a user runs them: child processes on a fresh data directory.
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, postgresAvailable } from '../support/postgres';
+import { cleanEnv, freePort, runScript, type Running } from '../support/process';
+
+const running: Running[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((r) => r.stop()));
+});
+
+async function start(env: Record<string, string>) {
+  const port = await freePort();
+  const app = runScript(
+    'scripts/start.ts',
+    [],
+    cleanEnv({ PORT: String(port), HOST: '127.0.0.1', ...env })
+  );
+  running.push(app);
+  const base = `http://127.0.0.1:${port}`;
+  await app.waitFor(/Listening on/);
+  return { app, base, port };
+}
+
+async function healthz(base: string) {
+  const response = await fetch(`${base}/api/healthz`);
+  return { status: response.status, body: await response.json() };
+}
+
+const ci = process.env.CI === 'true' || process.env.CI === '1';
+const pg = ci || (await postgresAvailable());
+
+// Each case spawns servers, so run them once (in the PGlite project), not once per database.
+describe.runIf(process.env.SHEAF_TEST_DB === 'pglite')('npm start', () => {
+  it('serves a fresh PGlite directory, prints the links, and keeps data across restarts', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-start-'));
+    const first = await start({ DATA_DIR: dataDir });
+    expect(await healthz(first.base)).toEqual({ status: 200, body: { ok: true, db: 'pglite' } });
+    const out = first.app.stdout();
+    expect(out).toContain(`Sheaf is running at http://localhost:${first.port}`);
+    expect(out).toMatch(new RegExp(`/setup\\?token=[a-z0-9]{20,}`));
+    expect(out).toContain(`http://localhost:${first.port}/dev/mailbox`);
+
+    // The CLI refuses plainly while the server holds the PGlite directory.
+    const cli = runScript('scripts/cli.ts', ['seed:demo'], cleanEnv({ DATA_DIR: dataDir }));
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr().trim()).toMatch(/^The database in .* is in use by another Sheaf process/);
+    expect(cli.stderr().trim().split('\n')).toHaveLength(1);
+
+    expect(await first.app.stop()).toBe(0);
+
+    // With the server stopped, the CLI creates a firm in the same directory...
+    const seed = runScript('scripts/cli.ts', ['seed:demo'], cleanEnv({ DATA_DIR: dataDir }));
+    expect(await seed.exited).toBe(0);
+    expect(seed.stdout()).toContain('maya@harborpine.example');
+
+    // ...and the restarted server finds it: no first-run setup link any more.
+    const second = await start({ DATA_DIR: dataDir });
+    expect(await healthz(second.base)).toEqual({ status: 200, body: { ok: true, db: 'pglite' } });
+    expect(second.app.stdout()).toContain('Sheaf is running at');
+    expect(second.app.stdout()).not.toContain('/setup?token=');
+  }, 120_000);
+
+  it('refuses a malformed DATABASE_URL with one line, exit code 1, and writes nothing', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'sheaf-bad-')), 'data');
+    const app = runScript(
+      'scripts/start.ts',
+      [],
+      cleanEnv({ DATABASE_URL: 'not-a-url', DATA_DIR: dataDir, PORT: String(await freePort()) })
+    );
+    expect(await app.exited).toBe(1);
+    const lines = app.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Invalid DATABASE_URL \(got "not-a-url"\): expected a URL/);
+    expect(app.stdout()).not.toContain('Listening');
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it.runIf(pg)(
+    'uses PostgreSQL when DATABASE_URL is set, and answers 503 once it stops answering',
+    async () => {
+      const database = await createTestDatabase('sheaf_start');
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-pg-'));
+      try {
+        const { base, app } = await start({ DATABASE_URL: database.url, DATA_DIR: dataDir });
+        expect(await healthz(base)).toEqual({ status: 200, body: { ok: true, db: 'postgres' } });
+        expect(app.stdout()).toContain('database: PostgreSQL');
+        expect(existsSync(path.join(dataDir, 'pglite'))).toBe(false);
+
+        // Dropping the database cuts every connection and refuses new ones.
+        await database.drop();
+        const down = await healthz(base);
+        expect(down).toEqual({ status: 503, body: { ok: false, db: 'postgres' } });
+        // The server itself stays up and answers again (here: still 503, quickly).
+        expect((await healthz(base)).status).toBe(503);
+      } finally {
+        await database.drop();
+      }
+    },
+    60_000
+  );
+});
