@@ -1,3 +1,4 @@
+import { blobsMigrate } from './blobs';
 import type { CliCommand } from './types';
 
 export const commands: Record<string, CliCommand> = {
@@ -6,5 +7,6 @@ export const commands: Record<string, CliCommand> = {
     async run({ config }) {
       console.log(`Migrations applied (${config.dbDriver}).`);
     }
-  }
+  },
+  'blobs:migrate': blobsMigrate
 };
