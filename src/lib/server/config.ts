@@ -50,6 +50,7 @@ const schema = z.object({
   AWS_ACCESS_KEY_ID: optional(z.string().min(1)),
   AWS_SECRET_ACCESS_KEY: optional(z.string().min(1)),
   AWS_SESSION_TOKEN: optional(z.string().min(1)),
+  SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).max(3600).default(7),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')
 });
 

@@ -64,6 +64,13 @@ export function getBlobStore(): BlobStore {
   return holder[KEY];
 }
 
+/** Releases the store's connections (S3 sockets) and forgets it; the next use makes a new one. */
+export async function closeBlobStore(): Promise<void> {
+  const store = holder[KEY];
+  holder[KEY] = undefined;
+  if (store instanceof S3BlobStore) await store.close();
+}
+
 export function setBlobStore(store: BlobStore | undefined): void {
   holder[KEY] = store;
 }
