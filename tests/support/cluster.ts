@@ -197,7 +197,13 @@ export interface Cluster {
  * database.
  */
 export async function startCluster(
-  options: { instances?: number; env?: Record<string, string> } = {}
+  options: {
+    instances?: number;
+    /** Extra env for every instance (e.g. POSTMARK_API_URL of a stub). */
+    env?: Record<string, string>;
+    /** Extra env for instance i (0-based), applied after env. */
+    instanceEnv?: (index: number) => Record<string, string>;
+  } = {}
 ): Promise<Cluster> {
   buildIfStale({ quiet: true });
   const database = await createTestDatabase('sheaf_cluster');
@@ -205,7 +211,7 @@ export async function startCluster(
   const instances: Instance[] = [];
   try {
     const started = await Promise.allSettled(
-      Array.from({ length: options.instances ?? 2 }, () =>
+      Array.from({ length: options.instances ?? 2 }, (_, index) =>
         startInstance({
           env: {
             DATABASE_URL: database.url,
@@ -213,7 +219,8 @@ export async function startCluster(
             ADDRESS_HEADER: 'X-Forwarded-For',
             XFF_DEPTH: '1',
             DB_POOL_MAX: '5',
-            ...options.env
+            ...options.env,
+            ...options.instanceEnv?.(index)
           }
         })
       )
