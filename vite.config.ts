@@ -55,6 +55,8 @@ export default defineConfig({
           name: 'integration-pglite',
           environment: 'node',
           include: ['tests/integration/**/*.test.ts'],
+          // Several instances on one database: PostgreSQL only (PGlite is one process).
+          exclude: ['tests/integration/cluster/**'],
           globalSetup: ['tests/support/global-setup.ts'],
           setupFiles: ['tests/support/setup-db.ts'],
           env: { SHEAF_TEST_DB: 'pglite' },

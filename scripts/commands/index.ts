@@ -1,3 +1,4 @@
+import { blobsMigrate } from './blobs';
 import { seedDemoCommand } from './seed-demo';
 import type { CliCommand } from './types';
 import { workerCommand } from './worker';
@@ -10,5 +11,6 @@ export const commands: Record<string, CliCommand> = {
     }
   },
   'seed:demo': seedDemoCommand,
-  worker: workerCommand
+  worker: workerCommand,
+  'blobs:migrate': blobsMigrate
 };

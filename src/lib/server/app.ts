@@ -3,6 +3,7 @@ import { openDatabase, closeDatabase, type DatabaseHandle } from './db/client';
 import { migrateDatabase } from './db/migrate';
 import { startEmailWorker } from './email/worker';
 import { issueSetupToken } from './setup';
+import { closeBlobStore } from './storage';
 
 export interface AppState {
   config: Config;
@@ -46,15 +47,48 @@ async function boot(quiet: boolean): Promise<AppState> {
       lines.push(`First run: create your firm at ${config.origin}/setup?token=${setupToken}`);
     console.log(lines.join('\n'));
   }
-  process.once('sveltekit:shutdown' as 'exit', () => void stopApp());
+  // adapter-node reads SHUTDOWN_TIMEOUT after this runs (handler.js awaits init before index.js
+  // goes on): in-flight requests get this long after SIGTERM before their sockets are closed.
+  process.env.SHUTDOWN_TIMEOUT ??= String(config.SHUTDOWN_TIMEOUT);
+  process.once('sveltekit:shutdown' as 'exit', (reason: unknown) => void shutdown(reason));
   return { config, database, stopWorker };
 }
 
-/** Stops the worker and closes the database pool. */
+/**
+ * adapter-node emits `sveltekit:shutdown` once the server has stopped listening and every
+ * in-flight request has finished (or SHUTDOWN_TIMEOUT passed). Then the worker hands back its
+ * claimed rows and the pool closes; with postgres.js open the process would otherwise hang.
+ */
+async function shutdown(reason: unknown): Promise<void> {
+  const quiet = getConfig().LOG_LEVEL === 'silent';
+  try {
+    await stopApp();
+    if (!quiet) console.log(`Sheaf stopped (${String(reason)}).`);
+  } catch (error) {
+    console.error('Error while shutting down:', error);
+    process.exitCode = 1;
+  }
+  // Nothing should be left running; if a stray handle would keep the process alive, end it.
+  setTimeout(() => process.exit(), 500).unref();
+}
+
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T | void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      console.error(`Shutdown: ${what} took longer than ${ms / 1000} s; going on without it`);
+      resolve();
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Stops the worker (it hands back claimed outbox rows), the blob store and the database pool. */
 export async function stopApp(): Promise<void> {
   const state = await holder[KEY];
   holder[KEY] = undefined;
   if (!state) return;
-  await state.stopWorker();
-  await closeDatabase();
+  await within(1500, state.stopWorker(), 'stopping the email worker');
+  await within(500, closeBlobStore(), 'closing the blob store');
+  await within(1500, closeDatabase(), 'closing the database');
 }

@@ -36,6 +36,21 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Sheaf <sheaf@localhost>'),
   EMAIL_WORKER: optional(bool),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(2048).default(50),
+  S3_BUCKET: optional(
+    z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'a bucket name (3-63 lowercase letters, digits, dots, hyphens)'
+      )
+  ),
+  S3_ENDPOINT: optional(url(['http:', 'https:'])),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_FORCE_PATH_STYLE: optional(bool),
+  AWS_ACCESS_KEY_ID: optional(z.string().min(1)),
+  AWS_SECRET_ACCESS_KEY: optional(z.string().min(1)),
+  AWS_SESSION_TOKEN: optional(z.string().min(1)),
+  SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).max(3600).default(7),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')
 });
 
@@ -43,6 +58,8 @@ export type Config = z.infer<typeof schema> & {
   /** Where mail goes: Postmark when a token is set, else the dev mailbox. */
   mailTransport: 'postmark' | 'mailbox';
   dbDriver: 'pglite' | 'postgres';
+  /** Where document bytes live: S3 when S3_BUCKET is set, else DATA_DIR/blobs. */
+  blobStore: 'filesystem' | 's3';
   emailWorker: boolean;
   origin: string;
   secureCookies: boolean;
@@ -68,11 +85,20 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       'Invalid MAIL_TRANSPORT: "mailbox" cannot be used with POSTMARK_SERVER_TOKEN'
     );
   }
+  if ((c.S3_ENDPOINT || c.S3_FORCE_PATH_STYLE) && !c.S3_BUCKET) {
+    throw new ConfigError('Invalid S3_BUCKET: S3_ENDPOINT and S3_FORCE_PATH_STYLE need a bucket');
+  }
+  if (Boolean(c.AWS_ACCESS_KEY_ID) !== Boolean(c.AWS_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(
+      'Invalid AWS_SECRET_ACCESS_KEY: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither'
+    );
+  }
   const origin = (c.ORIGIN ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');
   return {
     ...c,
     mailTransport: c.POSTMARK_SERVER_TOKEN ? 'postmark' : 'mailbox',
     dbDriver: c.DATABASE_URL ? 'postgres' : 'pglite',
+    blobStore: c.S3_BUCKET ? 's3' : 'filesystem',
     emailWorker: c.EMAIL_WORKER ?? true,
     origin,
     secureCookies: origin.startsWith('https:')

@@ -1,0 +1,217 @@
+// Both blob stores against the same contract: the filesystem under a temp dir, and S3 against a
+// local S3-compatible server (s3rver) on loopback.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalS3, type LocalS3 } from '../../../../tests/support/s3';
+import { parseConfig } from '../config';
+import {
+  BlobNotFoundError,
+  BlobRangeError,
+  BlobWriteError,
+  FilesystemBlobStore,
+  InvalidBlobKeyError,
+  S3BlobStore,
+  createBlobStore,
+  newBlobKey,
+  readBlob,
+  type BlobStore
+} from './index';
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+const bytesOf = (s: string) => new TextEncoder().encode(s);
+
+let s3: LocalS3;
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-blobs-'));
+  dirs.push(dir);
+  return dir;
+};
+
+beforeAll(async () => {
+  s3 = await startLocalS3();
+});
+afterAll(async () => {
+  await s3?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const stores: Array<[string, () => BlobStore]> = [
+  ['filesystem', () => new FilesystemBlobStore(tempDir())],
+  [
+    's3',
+    () =>
+      new S3BlobStore({
+        bucket: s3.bucket,
+        endpoint: s3.endpoint,
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
+      })
+  ]
+];
+
+describe.each(stores)('%s blob store', (_name, make) => {
+  it('stores bytes and reads them back whole', async () => {
+    const store = make();
+    const key = newBlobKey();
+    const bytes = new Uint8Array(300_000).map((_, i) => (i * 7) % 256);
+    await store.put(key, bytes);
+    expect(await store.size(key)).toBe(300_000);
+    expect(await store.exists(key)).toBe(true);
+    expect(await readBlob(store, key)).toEqual(bytes);
+  });
+
+  it('serves inclusive byte ranges, clamping the end to the last byte', async () => {
+    const store = make();
+    const key = newBlobKey();
+    await store.put(key, bytesOf('0123456789'));
+    expect(text(await readBlob(store, key, { start: 2, end: 5 }))).toBe('2345');
+    expect(text(await readBlob(store, key, { start: 9, end: 9 }))).toBe('9');
+    expect(text(await readBlob(store, key, { start: 7, end: 100 }))).toBe('789');
+    await expect(store.get(key, { start: 10, end: 12 })).rejects.toBeInstanceOf(BlobRangeError);
+    await expect(store.get(key, { start: 5, end: 2 })).rejects.toBeInstanceOf(BlobRangeError);
+    await expect(store.get(key, { start: -1, end: 2 })).rejects.toBeInstanceOf(BlobRangeError);
+  });
+
+  it('replaces a blob written twice under one key', async () => {
+    const store = make();
+    const key = newBlobKey();
+    await store.put(key, bytesOf('first version'));
+    await store.put(key, bytesOf('second'));
+    expect(text(await readBlob(store, key))).toBe('second');
+    expect(await store.size(key)).toBe(6);
+  });
+
+  it('reports a missing blob as null size and BlobNotFoundError on read', async () => {
+    const store = make();
+    const key = newBlobKey();
+    expect(await store.size(key)).toBeNull();
+    expect(await store.exists(key)).toBe(false);
+    await expect(store.get(key)).rejects.toBeInstanceOf(BlobNotFoundError);
+    await expect(store.get(key, { start: 0, end: 1 })).rejects.toBeInstanceOf(BlobNotFoundError);
+  });
+
+  it('deletes a blob, and deleting it again is fine', async () => {
+    const store = make();
+    const key = newBlobKey();
+    await store.put(key, bytesOf('gone soon'));
+    await store.delete(key);
+    expect(await store.size(key)).toBeNull();
+    await expect(store.get(key)).rejects.toBeInstanceOf(BlobNotFoundError);
+    await store.delete(key);
+  });
+
+  it('refuses keys that are not generated ids (no path traversal, no other prefixes)', async () => {
+    const store = make();
+    const bad = [
+      '../etc/passwd',
+      'ab/../../secret0',
+      '/etc/passwd',
+      'ab/cdefgh12/../x',
+      'AB/CDEFGH12',
+      'ab\\cdefgh12',
+      'ab/cdefgh12%2f..',
+      '',
+      'ab/short'
+    ];
+    for (const key of bad) {
+      await expect(store.put(key, bytesOf('x')), key).rejects.toBeInstanceOf(InvalidBlobKeyError);
+      await expect(store.get(key), key).rejects.toBeInstanceOf(InvalidBlobKeyError);
+      await expect(store.size(key), key).rejects.toBeInstanceOf(InvalidBlobKeyError);
+      await expect(store.delete(key), key).rejects.toBeInstanceOf(InvalidBlobKeyError);
+    }
+  });
+});
+
+describe('filesystem store write failures', () => {
+  it('turns a full disk into a clear BlobWriteError and leaves no partial file', async () => {
+    const root = tempDir();
+    const store = new FilesystemBlobStore(root, {
+      mkdir: fsp.mkdir,
+      rename: fsp.rename,
+      rm: fsp.rm,
+      stat: fsp.stat,
+      // Writes half the bytes, then fails like a full disk does.
+      writeFile: (async (file: string, data: Uint8Array) => {
+        await fsp.writeFile(file, data.subarray(0, data.byteLength / 2));
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+          code: 'ENOSPC'
+        });
+      }) as typeof fsp.writeFile
+    });
+    const key = newBlobKey();
+    const error = await store.put(key, new Uint8Array(10_000).fill(1)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BlobWriteError);
+    expect((error as Error).message).toBe(`Could not store blob ${key}: the disk is full (ENOSPC)`);
+    expect(await store.size(key)).toBeNull();
+    expect(readdirSync(path.join(root, key.slice(0, 2)))).toEqual([]);
+  });
+
+  it('keeps the previous blob intact when a rewrite fails', async () => {
+    const root = tempDir();
+    const good = new FilesystemBlobStore(root);
+    const key = newBlobKey();
+    await good.put(key, bytesOf('the original'));
+    const failing = new FilesystemBlobStore(root, {
+      mkdir: fsp.mkdir,
+      writeFile: fsp.writeFile,
+      rm: fsp.rm,
+      stat: fsp.stat,
+      rename: (async () => {
+        throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+      }) as typeof fsp.rename
+    });
+    await expect(failing.put(key, bytesOf('replacement'))).rejects.toThrow(
+      'permission denied (EACCES)'
+    );
+    expect(text(await readBlob(good, key))).toBe('the original');
+    expect(readdirSync(path.join(root, key.slice(0, 2)))).toEqual([key.slice(3)]);
+  });
+});
+
+describe('s3 store failures', () => {
+  it('reports an unreachable bucket as a BlobWriteError', async () => {
+    const store = new S3BlobStore({
+      bucket: 'no-such-bucket',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
+    });
+    await expect(store.put(newBlobKey(), bytesOf('x'))).rejects.toBeInstanceOf(BlobWriteError);
+  });
+});
+
+describe('createBlobStore', () => {
+  it('uses the filesystem under DATA_DIR/blobs by default', () => {
+    const store = createBlobStore(parseConfig({ DATA_DIR: '/srv/sheaf' }));
+    expect(store).toBeInstanceOf(FilesystemBlobStore);
+    expect((store as FilesystemBlobStore).root).toBe('/srv/sheaf/blobs');
+  });
+
+  it('uses S3 when S3_BUCKET is set, with endpoint, region, path style and keys', () => {
+    const store = createBlobStore(parseConfig({ ...s3.env, S3_REGION: 'eu-west-1' }));
+    expect(store).toBeInstanceOf(S3BlobStore);
+    expect((store as S3BlobStore).options).toMatchObject({
+      bucket: s3.bucket,
+      endpoint: s3.endpoint,
+      region: 'eu-west-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
+    });
+  });
+
+  it('rejects half-configured S3 settings with a line naming the variable', () => {
+    expect(() => parseConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000' })).toThrow(
+      'Invalid S3_BUCKET: S3_ENDPOINT and S3_FORCE_PATH_STYLE need a bucket'
+    );
+    expect(() => parseConfig({ S3_BUCKET: 'sheaf', AWS_ACCESS_KEY_ID: 'x' })).toThrow(
+      'Invalid AWS_SECRET_ACCESS_KEY'
+    );
+    expect(() => parseConfig({ S3_BUCKET: 'Bad_Bucket' })).toThrow(
+      'Invalid S3_BUCKET (got "Bad_Bucket"): expected a bucket name'
+    );
+  });
+});

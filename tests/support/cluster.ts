@@ -1,0 +1,253 @@
+// Real `node build` processes for tests that need what the in-process server cannot show:
+// signals (graceful shutdown) and several instances sharing one PostgreSQL database behind a
+// round-robin proxy, the way a firm runs Sheaf at scale.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { buildIfStale } from '../../scripts/build-if-stale.js';
+import { createTestDatabase } from './postgres';
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Instance {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  dataDir: string;
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves when the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  /** Sends the signal and waits for the exit (SIGKILL after killAfterMs). */
+  stop(
+    signal?: NodeJS.Signals,
+    killAfterMs?: number
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+}
+
+/** Starts `node build` from the project root and waits until /api/healthz answers 200. */
+export async function startInstance(
+  options: { env?: Record<string, string>; port?: number; waitMs?: number } = {}
+): Promise<Instance> {
+  const port = options.port ?? (await freePort());
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-instance-'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? os.tmpdir(),
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ORIGIN: `http://127.0.0.1:${port}`,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    BODY_SIZE_LIMIT: '60M',
+    ...options.env
+  };
+  const child = spawn(process.execPath, ['build/index.js'], {
+    cwd: path.resolve('.'),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let printed = '';
+  child.stdout?.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const exited = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    at: number;
+  }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.waitMs ?? 60_000);
+  let done = false;
+  void exited.then(() => (done = true));
+  for (;;) {
+    if (done) throw new Error(`node build exited during start-up:\n${printed}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`node build did not answer /api/healthz in time:\n${printed}`);
+    }
+    try {
+      const response = await fetch(`${url}/api/healthz`);
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    child,
+    dataDir,
+    output: () => printed,
+    exited,
+    async stop(signal = 'SIGTERM', killAfterMs = 15_000) {
+      const sent = Date.now();
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      const result = await exited;
+      clearTimeout(timer);
+      rmSync(dataDir, { recursive: true, force: true });
+      return { code: result.code, signal: result.signal, ms: result.at - sent };
+    }
+  };
+}
+
+export interface Proxy {
+  url: string;
+  port: number;
+  /** Backends, in round-robin order; may be set after the proxy has started. */
+  targets: string[];
+  /** How many requests each target was sent (same order as targets). */
+  counts: number[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A tiny round-robin reverse proxy on loopback (node:http): forwards method, path, headers and
+ * body as they are (cookies included), appends the client address to X-Forwarded-For, and passes
+ * the response back untouched (redirects and Set-Cookie included).
+ */
+export async function startProxy(targets: string[] = [], port = 0): Promise<Proxy> {
+  let next = 0;
+  const state = { targets, counts: targets.map(() => 0) };
+  const server = http.createServer((req, res) => {
+    if (state.targets.length === 0) {
+      res.writeHead(503).end('no backends');
+      return;
+    }
+    const index = next++ % state.targets.length;
+    state.counts[index] = (state.counts[index] ?? 0) + 1;
+    const target = new URL(state.targets[index]);
+    const headers = { ...req.headers };
+    const forwarded = headers['x-forwarded-for'];
+    const client = req.socket.remoteAddress ?? '127.0.0.1';
+    headers['x-forwarded-for'] = forwarded ? `${String(forwarded)}, ${client}` : client;
+    const upstream = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers,
+        agent: false
+      },
+      (response) => {
+        res.writeHead(response.statusCode ?? 502, response.rawHeaders);
+        response.pipe(res);
+      }
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502).end('bad gateway');
+      else res.destroy();
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    port: actual,
+    get targets() {
+      return state.targets;
+    },
+    set targets(list: string[]) {
+      state.targets = list;
+      state.counts = list.map(() => 0);
+    },
+    get counts() {
+      return state.counts;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      })
+  };
+}
+
+export interface Cluster {
+  /** The proxy's URL: what a browser would use (also every instance's ORIGIN). */
+  url: string;
+  proxy: Proxy;
+  instances: Instance[];
+  databaseUrl: string;
+  databaseName: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds once (when stale), creates a fresh PostgreSQL database and starts `instances` copies of
+ * `node build` on it at the same moment, each on its own port with ORIGIN set to the proxy's URL,
+ * behind a round-robin proxy. stop() ends the instances (SIGTERM), the proxy, and drops the
+ * database.
+ */
+export async function startCluster(
+  options: {
+    instances?: number;
+    /** Extra env for every instance (e.g. POSTMARK_API_URL of a stub). */
+    env?: Record<string, string>;
+    /** Extra env for instance i (0-based), applied after env. */
+    instanceEnv?: (index: number) => Record<string, string>;
+  } = {}
+): Promise<Cluster> {
+  buildIfStale({ quiet: true });
+  const database = await createTestDatabase('sheaf_cluster');
+  const proxy = await startProxy();
+  const instances: Instance[] = [];
+  try {
+    const started = await Promise.allSettled(
+      Array.from({ length: options.instances ?? 2 }, (_, index) =>
+        startInstance({
+          env: {
+            DATABASE_URL: database.url,
+            ORIGIN: proxy.url,
+            ADDRESS_HEADER: 'X-Forwarded-For',
+            XFF_DEPTH: '1',
+            DB_POOL_MAX: '5',
+            ...options.env,
+            ...options.instanceEnv?.(index)
+          }
+        })
+      )
+    );
+    for (const result of started) if (result.status === 'fulfilled') instances.push(result.value);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  } catch (error) {
+    await Promise.all(instances.map((i) => i.stop('SIGKILL')));
+    await proxy.stop();
+    await database.drop();
+    throw error;
+  }
+  proxy.targets = instances.map((i) => i.url);
+  return {
+    url: proxy.url,
+    proxy,
+    instances,
+    databaseUrl: database.url,
+    databaseName: database.name,
+    async stop() {
+      try {
+        await Promise.all(instances.map((i) => i.stop('SIGTERM')));
+        await proxy.stop();
+      } finally {
+        await database.drop();
+      }
+    }
+  };
+}
