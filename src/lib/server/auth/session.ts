@@ -1,10 +1,31 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { session, user, type Session, type User } from '../db/schema';
 import { generateToken, hashToken } from './token';
 
 const DAY = 24 * 60 * 60 * 1000;
 export const SESSION_COOKIE = 'sheaf_session';
+/** Marks the browser that asked for a sign-in link (its hash is stored with the link). */
+export const BINDING_COOKIE = 'sheaf_bind';
+
+export interface CookieOptions {
+  path: string;
+  httpOnly: boolean;
+  sameSite: 'lax';
+  secure: boolean;
+  expires?: Date;
+  maxAge?: number;
+}
+
+/** HttpOnly, SameSite=Lax, Path=/; Secure when the app is served over https. */
+export function sessionCookieOptions(expiresAt: Date, secure: boolean): CookieOptions {
+  return { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: expiresAt };
+}
+
+/** The binding cookie lives as long as a sign-in link. */
+export function bindingCookieOptions(secure: boolean): CookieOptions {
+  return { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 15 * 60 };
+}
 export const SESSION_DAYS = { client: 30, staff: 7 } as const;
 /** A client session is renewed when fewer than this many days are left. */
 const RENEW_BELOW_DAYS = 15;
@@ -89,13 +110,22 @@ export async function invalidateUserSessions(db: Db, userId: string): Promise<nu
 }
 
 export async function listUserSessions(db: Db, userId: string): Promise<Session[]> {
-  return db.select().from(session).where(eq(session.userId, userId));
+  return db
+    .select()
+    .from(session)
+    .where(eq(session.userId, userId))
+    .orderBy(desc(session.lastSeenAt));
 }
 
 export async function deleteExpiredSessions(db: Db): Promise<void> {
   await db.delete(session).where(lt(session.expiresAt, new Date()));
 }
 
+/** Deletes one of the user's sessions; false when it is not theirs or already gone. */
 export async function invalidateUserSession(db: Db, userId: string, idHash: string) {
-  await db.delete(session).where(and(eq(session.userId, userId), eq(session.idHash, idHash)));
+  const rows = await db
+    .delete(session)
+    .where(and(eq(session.userId, userId), eq(session.idHash, idHash)))
+    .returning({ id: session.idHash });
+  return rows.length > 0;
 }
