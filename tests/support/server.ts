@@ -17,6 +17,8 @@ export function appUrl(): Promise<string> {
       handler: http.RequestListener;
     };
     const server = http.createServer(handler);
+    // Longer than any pause between tests, so fetch never reuses a socket the server just closed.
+    server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     server.unref();
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
