@@ -48,7 +48,9 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
   const h = response.headers;
   h.set('X-Content-Type-Options', 'nosniff');
-  h.set('Referrer-Policy', 'no-referrer');
+  // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form POSTs,
+  // which SvelteKit's CSRF check rightly refuses. Links never leak to other sites either way.
+  h.set('Referrer-Policy', 'same-origin');
   h.set('X-Frame-Options', 'DENY');
   h.set('Cross-Origin-Opener-Policy', 'same-origin');
   h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
