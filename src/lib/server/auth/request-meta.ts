@@ -52,5 +52,5 @@ export function clearAuthCookies(cookies: Cookies, which: 'session' | 'binding' 
 /** The 429 page: says when to try again (and Retry-After says it to machines). */
 export function tooManyRequests(event: RequestEvent, retryAfterSeconds: number): never {
   event.setHeaders({ 'retry-after': String(retryAfterSeconds) });
-  error(429, `Too many attempts from here. Please try again ${describeWait(retryAfterSeconds)}.`);
+  error(429, `Too many attempts. Please try again ${describeWait(retryAfterSeconds)}.`);
 }

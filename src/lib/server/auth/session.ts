@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { session, user, type Session, type User } from '../db/schema';
 import { generateToken, hashToken } from './token';
@@ -67,18 +67,30 @@ export async function createSession(
   return { token, session: row };
 }
 
+// Built once per database handle: the hot path of every request skips drizzle's query building.
+const prepared = new WeakMap<Db, ReturnType<typeof buildValidationQuery>>();
+function buildValidationQuery(db: Db) {
+  return db
+    .select({ session, user: { id: user.id, email: user.email, name: user.name } })
+    .from(session)
+    .innerJoin(user, eq(user.id, session.userId))
+    .where(eq(session.idHash, sql.placeholder('idHash')))
+    .limit(1)
+    .prepare('sheaf_validate_session');
+}
+function validationQuery(db: Db) {
+  let query = prepared.get(db);
+  if (!query) prepared.set(db, (query = buildValidationQuery(db)));
+  return query;
+}
+
 /**
  * One query validates a request (session joined to its user). At most one write a day per
  * session: client sessions slide when under 15 days remain; last_seen_at is refreshed daily.
  */
 export async function validateSessionToken(db: Db, token: string): Promise<SessionValidation> {
   const idHash = hashToken(token);
-  const [row] = await db
-    .select({ session, user: { id: user.id, email: user.email, name: user.name } })
-    .from(session)
-    .innerJoin(user, eq(user.id, session.userId))
-    .where(eq(session.idHash, idHash))
-    .limit(1);
+  const [row] = await validationQuery(db).execute({ idHash });
   if (!row) return { session: null, user: null, fresh: false };
   const now = Date.now();
   const s = row.session;
