@@ -70,13 +70,15 @@ export async function createSession(
 // Built once per database handle: the hot path of every request skips drizzle's query building.
 const prepared = new WeakMap<Db, ReturnType<typeof buildValidationQuery>>();
 function buildValidationQuery(db: Db) {
-  return db
-    .select({ session, user: { id: user.id, email: user.email, name: user.name } })
-    .from(session)
-    .innerJoin(user, eq(user.id, session.userId))
-    .where(eq(session.idHash, sql.placeholder('idHash')))
-    .limit(1)
-    .prepare('sheaf_validate_session');
+  return (
+    db
+      .select({ session, user: { id: user.id, email: user.email, name: user.name } })
+      .from(session)
+      .innerJoin(user, eq(user.id, session.userId))
+      // id_hash is the primary key: no LIMIT, which makes PGlite plan the join ~2x slower.
+      .where(eq(session.idHash, sql.placeholder('idHash')))
+      .prepare('sheaf_validate_session')
+  );
 }
 function validationQuery(db: Db) {
   let query = prepared.get(db);
