@@ -68,7 +68,10 @@ export default defineConfig({
       DATABASE_URL: '',
       POSTMARK_SERVER_TOKEN: '',
       NODE_ENV: 'production',
-      E2E_DATA_DIR: dataDir
+      E2E_DATA_DIR: dataDir,
+      // Each test browser can send its own x-forwarded-for, so per-IP rate limits do not add up
+      // across the whole run (tests/e2e/support/auth.ts).
+      ADDRESS_HEADER: 'x-forwarded-for'
     }
   }
 });

@@ -3,7 +3,11 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { startApp } from '$lib/server/app';
 import { ConfigError, getConfig } from '$lib/server/config';
 import { DatabaseBusyError, getDb } from '$lib/server/db/client';
-import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
+import {
+  SESSION_COOKIE,
+  sessionCookieOptions,
+  validateSessionToken
+} from '$lib/server/auth/session';
 
 export const init: ServerInit = async () => {
   try {
@@ -27,13 +31,11 @@ const session: Handle = async ({ event, resolve }) => {
       event.locals.user = result.user;
       event.locals.session = result.session;
       if (result.fresh) {
-        event.cookies.set(SESSION_COOKIE, token, {
-          path: '/',
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: getConfig().secureCookies,
-          expires: result.session.expiresAt
-        });
+        event.cookies.set(
+          SESSION_COOKIE,
+          token,
+          sessionCookieOptions(result.session.expiresAt, getConfig().secureCookies)
+        );
       }
     } else {
       event.cookies.delete(SESSION_COOKIE, { path: '/' });
@@ -46,7 +48,9 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
   const h = response.headers;
   h.set('X-Content-Type-Options', 'nosniff');
-  h.set('Referrer-Policy', 'no-referrer');
+  // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form POSTs,
+  // which SvelteKit's CSRF check rightly refuses. Links never leak to other sites either way.
+  h.set('Referrer-Policy', 'same-origin');
   h.set('X-Frame-Options', 'DENY');
   h.set('Cross-Origin-Opener-Policy', 'same-origin');
   h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');

@@ -1,9 +1,11 @@
 import { blobsMigrate } from './blobs';
+import { firmCreate } from './firm-create';
 import { seedDemoCommand } from './seed-demo';
 import type { CliCommand } from './types';
 import { workerCommand } from './worker';
 
 export const commands: Record<string, CliCommand> = {
+  'firm:create': firmCreate,
   'db:migrate': {
     summary: 'apply the database migrations in drizzle/ (also done at every start)',
     async run({ config }) {

@@ -17,6 +17,8 @@ export function appUrl(): Promise<string> {
       handler: http.RequestListener;
     };
     const server = http.createServer(handler);
+    // Longer than any pause between tests, so fetch never reuses a socket the server just closed.
+    server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     server.unref();
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -38,6 +40,8 @@ export interface TestResponse {
  */
 export class TestBrowser {
   cookies = new Map<string, string>();
+  /** Sent as x-forwarded-for (tests set ADDRESS_HEADER): each browser is its own client IP. */
+  ip = `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
   constructor(
     public userAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Sheaf-Test'
   ) {}
@@ -50,6 +54,9 @@ export class TestBrowser {
     const base = await appUrl();
     const headers = new Headers(init.headers);
     headers.set('user-agent', this.userAgent);
+    if (!headers.has('x-forwarded-for')) headers.set('x-forwarded-for', this.ip);
+    if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', 'http');
+    if (!headers.has('accept')) headers.set('accept', 'text/html,application/xhtml+xml,*/*;q=0.8');
     if (this.cookies.size) {
       headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     }

@@ -18,6 +18,10 @@ g[KEY] ??= (async () => {
   process.env.LOG_LEVEL = 'silent';
   process.env.EMAIL_WORKER = 'false';
   process.env.NODE_ENV = 'test';
+  // adapter-node then takes the client IP from x-forwarded-for, so tests can vary it.
+  process.env.ADDRESS_HEADER = 'x-forwarded-for';
+  // adapter-node assumes https unless told; TestBrowser says http, so Origin checks match.
+  process.env.PROTOCOL_HEADER = 'x-forwarded-proto';
   if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
   else delete process.env.DATABASE_URL;
   delete process.env.POSTMARK_SERVER_TOKEN;

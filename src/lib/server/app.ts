@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { getConfig, type Config } from './config';
 import { openDatabase, closeDatabase, type DatabaseHandle } from './db/client';
 import { migrateDatabase } from './db/migrate';
@@ -30,6 +32,7 @@ async function boot(quiet: boolean): Promise<AppState> {
   });
   await migrateDatabase(database);
   const setupToken = await issueSetupToken(database.db);
+  if (setupToken) writeSetupUrl(config, `${config.origin}/setup?token=${setupToken}`);
   const stopWorker = config.emailWorker ? startEmailWorker(database, config) : async () => {};
   if (!quiet && config.LOG_LEVEL !== 'silent') {
     const where =
@@ -52,6 +55,19 @@ async function boot(quiet: boolean): Promise<AppState> {
   process.env.SHUTDOWN_TIMEOUT ??= String(config.SHUTDOWN_TIMEOUT);
   process.once('sveltekit:shutdown' as 'exit', (reason: unknown) => void shutdown(reason));
   return { config, database, stopWorker };
+}
+
+/**
+ * Also keeps the one-time setup link in DATA_DIR/setup-url.txt (owner-only), for when the start-up
+ * banner has scrolled away; it stops working once a firm exists.
+ */
+function writeSetupUrl(config: Config, url: string): void {
+  try {
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    writeFileSync(path.join(config.DATA_DIR, 'setup-url.txt'), `${url}\n`, { mode: 0o600 });
+  } catch {
+    // Best effort: the banner shows the link anyway.
+  }
 }
 
 /**

@@ -1,8 +1,8 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { getConfig } from '../config';
 import type { Db } from '../db/client';
-import { magicLink, type MagicLink } from '../db/schema';
-import { generateCode, generateToken, hashToken } from './token';
+import { firm, magicLink, packet, user, type MagicLink } from '../db/schema';
+import { generateCode, generateToken, hashToken, safeEqual } from './token';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -92,4 +92,147 @@ export async function issueMagicLink(db: Db, input: IssueMagicLinkInput): Promis
     })
     .returning({ id: magicLink.id });
   return { id: row.id, token, code, url: `${getConfig().origin}/l/${token}`, expiresAt };
+}
+
+/** Purposes a /l/<token> link may carry; setup tokens only work on /setup. */
+export const LINK_PURPOSES = ['sign_in', 'invite', 'packet'] as const;
+export const MAX_CODE_ATTEMPTS = 5;
+
+/** What the confirm page may show about a usable link. */
+export interface LinkPreview {
+  id: string;
+  purpose: MagicLink['purpose'];
+  email: string;
+  redirectTo: string;
+  bindingHash: string | null;
+  firmName: string | null;
+  packetTitle: string | null;
+  packetPeriod: string | null;
+}
+
+/** Looks at an unused, unexpired link without consuming it (GET and HEAD never change it). */
+export async function findUsableLink(db: Db, token: string): Promise<LinkPreview | null> {
+  if (!token || token.length > 200) return null;
+  const [row] = await db
+    .select({
+      id: magicLink.id,
+      purpose: magicLink.purpose,
+      email: user.email,
+      redirectTo: magicLink.redirectTo,
+      bindingHash: magicLink.bindingHash,
+      firmName: firm.name,
+      packetTitle: packet.title,
+      packetPeriod: packet.period
+    })
+    .from(magicLink)
+    .innerJoin(user, eq(user.id, magicLink.userId))
+    .leftJoin(firm, eq(firm.id, magicLink.firmId))
+    .leftJoin(packet, eq(packet.id, magicLink.packetId))
+    .where(
+      and(
+        eq(magicLink.tokenHash, hashToken(token)),
+        isNull(magicLink.usedAt),
+        gt(magicLink.expiresAt, sql`now()`),
+        inArray(magicLink.purpose, [...LINK_PURPOSES])
+      )
+    )
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Consumes a link in one atomic statement: of two concurrent requests, exactly one gets the row.
+ * Returns null for unknown, used, expired or wrong-purpose tokens.
+ */
+export async function consumeMagicLink(
+  db: Db,
+  token: string,
+  purposes: readonly MagicLink['purpose'][] = LINK_PURPOSES
+): Promise<MagicLink | null> {
+  if (!token || token.length > 200) return null;
+  const [row] = await db
+    .update(magicLink)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(magicLink.tokenHash, hashToken(token)),
+        isNull(magicLink.usedAt),
+        gt(magicLink.expiresAt, sql`now()`),
+        inArray(magicLink.purpose, [...purposes])
+      )
+    )
+    .returning();
+  return row ?? null;
+}
+
+export type CodeResult =
+  { ok: true; link: MagicLink } | { ok: false; reason: 'wrong' | 'dead' | 'none' };
+
+/**
+ * Checks a 6-digit code against the newest live sign-in link this browser asked for. A wrong
+ * code counts an attempt; the fifth wrong one kills the link and its code.
+ */
+export async function consumeMagicLinkByCode(
+  db: Db,
+  bindingHash: string,
+  code: string
+): Promise<CodeResult> {
+  const [link] = await db
+    .select()
+    .from(magicLink)
+    .where(
+      and(
+        eq(magicLink.bindingHash, bindingHash),
+        eq(magicLink.purpose, 'sign_in'),
+        isNull(magicLink.usedAt),
+        gt(magicLink.expiresAt, sql`now()`)
+      )
+    )
+    .orderBy(desc(magicLink.createdAt))
+    .limit(1);
+  if (!link || !link.codeHash) return { ok: false, reason: 'none' };
+  if (safeEqual(hashCode(link.tokenHash, code), link.codeHash)) {
+    const [used] = await db
+      .update(magicLink)
+      .set({ usedAt: sql`now()` })
+      .where(
+        and(
+          eq(magicLink.id, link.id),
+          isNull(magicLink.usedAt),
+          gt(magicLink.expiresAt, sql`now()`),
+          sql`${magicLink.attempts} < ${MAX_CODE_ATTEMPTS}`
+        )
+      )
+      .returning();
+    return used ? { ok: true, link: used } : { ok: false, reason: 'dead' };
+  }
+  const [counted] = await db
+    .update(magicLink)
+    .set({
+      attempts: sql`${magicLink.attempts} + 1`,
+      usedAt: sql`case when ${magicLink.attempts} + 1 >= ${MAX_CODE_ATTEMPTS} then now() else ${magicLink.usedAt} end`
+    })
+    .where(and(eq(magicLink.id, link.id), isNull(magicLink.usedAt)))
+    .returning({ attempts: magicLink.attempts });
+  return { ok: false, reason: counted && counted.attempts < MAX_CODE_ATTEMPTS ? 'wrong' : 'dead' };
+}
+
+/** Any link with this token (used or expired too): whom to mail a fresh one. */
+export async function findLinkForRenewal(db: Db, token: string): Promise<MagicLink | null> {
+  if (!token || token.length > 200) return null;
+  const [row] = await db
+    .select()
+    .from(magicLink)
+    .where(
+      and(eq(magicLink.tokenHash, hashToken(token)), inArray(magicLink.purpose, [...LINK_PURPOSES]))
+    )
+    .limit(1);
+  return row ?? null;
+}
+
+/** "jane@acme.com" -> "j•••@acme.com": enough to recognise, not enough to harvest. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '•••';
+  return `${email[0]}•••${email.slice(at)}`;
 }

@@ -1,10 +1,31 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { session, user, type Session, type User } from '../db/schema';
 import { generateToken, hashToken } from './token';
 
 const DAY = 24 * 60 * 60 * 1000;
 export const SESSION_COOKIE = 'sheaf_session';
+/** Marks the browser that asked for a sign-in link (its hash is stored with the link). */
+export const BINDING_COOKIE = 'sheaf_bind';
+
+export interface CookieOptions {
+  path: string;
+  httpOnly: boolean;
+  sameSite: 'lax';
+  secure: boolean;
+  expires?: Date;
+  maxAge?: number;
+}
+
+/** HttpOnly, SameSite=Lax, Path=/; Secure when the app is served over https. */
+export function sessionCookieOptions(expiresAt: Date, secure: boolean): CookieOptions {
+  return { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: expiresAt };
+}
+
+/** The binding cookie lives as long as a sign-in link. */
+export function bindingCookieOptions(secure: boolean): CookieOptions {
+  return { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 15 * 60 };
+}
 export const SESSION_DAYS = { client: 30, staff: 7 } as const;
 /** A client session is renewed when fewer than this many days are left. */
 const RENEW_BELOW_DAYS = 15;
@@ -46,18 +67,32 @@ export async function createSession(
   return { token, session: row };
 }
 
+// Built once per database handle: the hot path of every request skips drizzle's query building.
+const prepared = new WeakMap<Db, ReturnType<typeof buildValidationQuery>>();
+function buildValidationQuery(db: Db) {
+  return (
+    db
+      .select({ session, user: { id: user.id, email: user.email, name: user.name } })
+      .from(session)
+      .innerJoin(user, eq(user.id, session.userId))
+      // id_hash is the primary key: no LIMIT, which makes PGlite plan the join ~2x slower.
+      .where(eq(session.idHash, sql.placeholder('idHash')))
+      .prepare('sheaf_validate_session')
+  );
+}
+function validationQuery(db: Db) {
+  let query = prepared.get(db);
+  if (!query) prepared.set(db, (query = buildValidationQuery(db)));
+  return query;
+}
+
 /**
  * One query validates a request (session joined to its user). At most one write a day per
  * session: client sessions slide when under 15 days remain; last_seen_at is refreshed daily.
  */
 export async function validateSessionToken(db: Db, token: string): Promise<SessionValidation> {
   const idHash = hashToken(token);
-  const [row] = await db
-    .select({ session, user: { id: user.id, email: user.email, name: user.name } })
-    .from(session)
-    .innerJoin(user, eq(user.id, session.userId))
-    .where(eq(session.idHash, idHash))
-    .limit(1);
+  const [row] = await validationQuery(db).execute({ idHash });
   if (!row) return { session: null, user: null, fresh: false };
   const now = Date.now();
   const s = row.session;
@@ -89,13 +124,22 @@ export async function invalidateUserSessions(db: Db, userId: string): Promise<nu
 }
 
 export async function listUserSessions(db: Db, userId: string): Promise<Session[]> {
-  return db.select().from(session).where(eq(session.userId, userId));
+  return db
+    .select()
+    .from(session)
+    .where(eq(session.userId, userId))
+    .orderBy(desc(session.lastSeenAt));
 }
 
 export async function deleteExpiredSessions(db: Db): Promise<void> {
   await db.delete(session).where(lt(session.expiresAt, new Date()));
 }
 
+/** Deletes one of the user's sessions; false when it is not theirs or already gone. */
 export async function invalidateUserSession(db: Db, userId: string, idHash: string) {
-  await db.delete(session).where(and(eq(session.userId, userId), eq(session.idHash, idHash)));
+  const rows = await db
+    .delete(session)
+    .where(and(eq(session.userId, userId), eq(session.idHash, idHash)))
+    .returning({ id: session.idHash });
+  return rows.length > 0;
 }

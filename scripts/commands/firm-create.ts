@@ -1,0 +1,33 @@
+import { createFirmWithOwner } from '../../src/lib/server/auth/firm-owner';
+import { maskEmail } from '../../src/lib/server/auth/magic-link';
+import { normaliseEmail } from '../../src/lib/server/auth/sign-in';
+import { parseOptions, UsageError, type CliCommand } from './types';
+
+const USAGE =
+  'firm:create --name "Smith & Co" --owner-email ann@smith.example --owner-name "Ann Smith"';
+
+export const firmCreate: CliCommand = {
+  summary: 'create a firm and its owner, and email the owner a sign-in link',
+  async run({ args, config, database }) {
+    const { options } = parseOptions(args);
+    const name = options.name?.trim();
+    const ownerName = options['owner-name']?.trim();
+    const email = normaliseEmail(options['owner-email']);
+    if (!name || name === 'true') throw new UsageError(`--name is required. Usage: ${USAGE}`);
+    if (!email) throw new UsageError(`--owner-email needs a valid address. Usage: ${USAGE}`);
+    if (!ownerName || ownerName === 'true') {
+      throw new UsageError(`--owner-name is required. Usage: ${USAGE}`);
+    }
+    const created = await database.db.transaction((tx) =>
+      createFirmWithOwner(tx, { name, ownerEmail: email, ownerName })
+    );
+    console.log(created.firm.id);
+    const where =
+      config.mailTransport === 'mailbox'
+        ? `the dev mailbox (${config.origin}/dev/mailbox)`
+        : 'Postmark';
+    console.error(
+      `Created ${created.firm.name} (${created.firm.slug}). A sign-in link for ${maskEmail(email)} is queued for ${where}; it is sent while the server runs.`
+    );
+  }
+};

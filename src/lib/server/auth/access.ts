@@ -1,0 +1,125 @@
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit';
+import type { Db } from '../db/client';
+import { client, clientContact, membership, user, type Firm } from '../db/schema';
+import { enqueueEmail } from '../email/outbox';
+import { renderMagicLinkEmail } from '../email/templates/magic-link';
+import { contactIsActive } from './guards';
+import { issueMagicLink } from './magic-link';
+import { invalidateUserSessions } from './session';
+
+const untilFormat = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
+  timeZoneName: 'short'
+});
+
+/** "Fri, 28 Nov, 14:00 UTC" */
+export function formatAccessUntil(at: Date): string {
+  return untilFormat.format(at);
+}
+
+/**
+ * Sends a contact a 7-day invite link into the client portal (/p). Guest contacts are told until
+ * when their access lasts. Call inside the transaction that adds the contact, or on its own.
+ * Returns null when the contact is not the firm's.
+ */
+export async function inviteContact(
+  db: Db,
+  input: { contactId: string; firm: Firm; invitedBy: { id: string; name: string } | null }
+): Promise<{ linkId: string; outboxId: number } | null> {
+  const [row] = await db
+    .select({ contact: clientContact, user, clientName: client.name })
+    .from(clientContact)
+    .innerJoin(user, eq(user.id, clientContact.userId))
+    .innerJoin(client, eq(client.id, clientContact.clientId))
+    .where(and(eq(clientContact.id, input.contactId), eq(clientContact.firmId, input.firm.id)))
+    .limit(1);
+  if (!row) return null;
+  const link = await issueMagicLink(db, {
+    userId: row.user.id,
+    purpose: 'invite',
+    firmId: input.firm.id,
+    redirectTo: '/p'
+  });
+  const until = row.contact.accessExpiresAt;
+  const who = input.invitedBy?.name
+    ? `${input.invitedBy.name} at ${input.firm.name}`
+    : input.firm.name;
+  const mail = renderMagicLinkEmail({
+    firmName: input.firm.name,
+    brandColor: input.firm.brandColor,
+    heading: `${input.firm.name} invited you to Sheaf`,
+    intro: `${who} added you as a contact for ${row.clientName}. Sheaf is where you will receive, read and approve the documents they send you. No password needed.`,
+    buttonLabel: 'Open your documents',
+    url: link.url,
+    code: link.code,
+    expiresAt: link.expiresAt,
+    note: until ? `Your access lasts until ${formatAccessUntil(until)}.` : null
+  });
+  const outboxId = await enqueueEmail(db, {
+    kind: 'invite',
+    to: row.user.email,
+    subject: `${input.firm.name} invited you to review documents`,
+    ...mail,
+    replyTo: input.firm.replyTo,
+    firmId: input.firm.id
+  });
+  await recordAudit(db, {
+    action: 'auth.link_sent',
+    firmId: input.firm.id,
+    actorId: input.invitedBy?.id ?? null,
+    subject: `contact:${row.contact.id}`,
+    data: { purpose: 'invite' }
+  });
+  return { linkId: link.id, outboxId };
+}
+
+/**
+ * Removes a contact (`remove: true`) or ends their guest access now. When the user has no
+ * other active contact and no membership left, every session of theirs is deleted at once.
+ * Returns false when the contact is not the firm's.
+ */
+export async function revokeContactAccess(
+  db: Db,
+  input: { firmId: string; contactId: string; remove: boolean; actorId?: string | null }
+): Promise<boolean> {
+  const where = and(eq(clientContact.id, input.contactId), eq(clientContact.firmId, input.firmId));
+  const [changed] = input.remove
+    ? await db.delete(clientContact).where(where).returning()
+    : await db
+        .update(clientContact)
+        .set({ accessExpiresAt: sql`now()` })
+        .where(where)
+        .returning();
+  if (!changed) return false;
+  const [other] = await db
+    .select({ id: clientContact.id })
+    .from(clientContact)
+    .where(
+      and(
+        eq(clientContact.userId, changed.userId),
+        ne(clientContact.id, changed.id),
+        contactIsActive()
+      )
+    )
+    .limit(1);
+  const [member] = await db
+    .select({ id: membership.id })
+    .from(membership)
+    .where(eq(membership.userId, changed.userId))
+    .limit(1);
+  const ended = other || member ? 0 : await invalidateUserSessions(db, changed.userId);
+  await recordAudit(db, {
+    action: input.remove ? 'contact.removed' : 'contact.access_ended',
+    firmId: input.firmId,
+    actorId: input.actorId ?? null,
+    subject: `contact:${changed.id}`,
+    data: { sessionsEnded: ended }
+  });
+  return true;
+}

@@ -1,0 +1,122 @@
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit';
+import type { Db } from '../db/client';
+import { firm, magicLink, membership, user, type Firm } from '../db/schema';
+import { enqueueEmail } from '../email/outbox';
+import { renderMagicLinkEmail } from '../email/templates/magic-link';
+import { issueMagicLink } from './magic-link';
+import { hashToken } from './token';
+
+export interface NewFirmInput {
+  name: string;
+  ownerEmail: string;
+  ownerName: string;
+}
+
+export class SetupTokenUsedError extends Error {}
+
+/** "Smith & Co." -> "smith-co" */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/&/g, ' ')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48);
+  return slug || 'firm';
+}
+
+async function freeSlug(db: Db, name: string): Promise<string> {
+  const base = slugify(name);
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    const [taken] = await db
+      .select({ id: firm.id })
+      .from(firm)
+      .where(eq(firm.slug, candidate))
+      .limit(1);
+    if (!taken) return candidate;
+  }
+}
+
+/**
+ * Creates a firm, its owner (an existing user with that address is reused) and the owner
+ * membership, then issues the owner a sign-in link to /firm and enqueues its mail, all in the
+ * caller's transaction. With `setupToken`, the first-run token is consumed atomically first, so
+ * two setups racing create one firm.
+ */
+export async function createFirmWithOwner(
+  db: Db,
+  input: NewFirmInput & { setupToken?: string; ip?: string | null; userAgent?: string | null }
+): Promise<{ firm: Firm; ownerId: string; linkUrl: string }> {
+  if (input.setupToken !== undefined) {
+    const used = await db
+      .update(magicLink)
+      .set({ usedAt: sql`now()` })
+      .where(
+        and(
+          eq(magicLink.tokenHash, hashToken(input.setupToken)),
+          eq(magicLink.purpose, 'setup'),
+          isNull(magicLink.usedAt),
+          gt(magicLink.expiresAt, sql`now()`)
+        )
+      )
+      .returning({ id: magicLink.id });
+    if (used.length === 0) throw new SetupTokenUsedError('setup token already used');
+  }
+  const email = input.ownerEmail.trim().toLowerCase();
+  const [created] = await db
+    .insert(firm)
+    .values({ name: input.name.trim(), slug: await freeSlug(db, input.name) })
+    .returning();
+  const [owner] = await db
+    .insert(user)
+    .values({ email, name: input.ownerName.trim() })
+    .onConflictDoUpdate({ target: user.email, set: { email } })
+    .returning();
+  await db.insert(membership).values({ firmId: created.id, userId: owner.id, role: 'owner' });
+  const link = await issueMagicLink(db, {
+    userId: owner.id,
+    purpose: 'sign_in',
+    firmId: created.id,
+    redirectTo: '/firm',
+    ttlMs: 24 * 3600_000,
+    ip: input.ip,
+    userAgent: input.userAgent
+  });
+  const mail = renderMagicLinkEmail({
+    firmName: created.name,
+    brandColor: created.brandColor,
+    heading: `${created.name} is ready on Sheaf`,
+    intro: `Welcome${owner.name ? `, ${owner.name}` : ''}. Tap the button to sign in and add your first clients.`,
+    buttonLabel: 'Sign in',
+    url: link.url,
+    code: link.code,
+    expiresAt: link.expiresAt
+  });
+  await enqueueEmail(db, {
+    kind: 'sign_in',
+    to: owner.email,
+    subject: `Sign in to ${created.name} on Sheaf`,
+    ...mail,
+    firmId: created.id
+  });
+  await recordAudit(db, {
+    action: 'firm.created',
+    firmId: created.id,
+    actorId: owner.id,
+    subject: `firm:${created.id}`,
+    ip: input.ip,
+    ua: input.userAgent
+  });
+  await recordAudit(db, {
+    action: 'auth.link_sent',
+    firmId: created.id,
+    actorId: owner.id,
+    subject: `user:${owner.id}`,
+    data: { purpose: 'sign_in' }
+  });
+  return { firm: created, ownerId: owner.id, linkUrl: link.url };
+}

@@ -1,0 +1,90 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { hashToken } from './token';
+
+export interface Bucket {
+  /** Most tokens the bucket holds (the burst). */
+  capacity: number;
+  /** Seconds for an empty bucket to refill completely. */
+  windowSeconds: number;
+}
+
+const MINUTE = 60;
+const HOUR = 3600;
+
+/** The limits of DESIGN.md "Rate limits", one bucket each. */
+export const LIMITS = {
+  signInAddressMinute: { capacity: 1, windowSeconds: MINUTE },
+  signInAddressHour: { capacity: 5, windowSeconds: HOUR },
+  signInIp: { capacity: 30, windowSeconds: HOUR },
+  codeAttemptsBrowser: { capacity: 5, windowSeconds: 15 * MINUTE },
+  codeAttemptsIp: { capacity: 30, windowSeconds: HOUR },
+  newLinkToken: { capacity: 2, windowSeconds: HOUR },
+  newLinkIp: { capacity: 20, windowSeconds: HOUR }
+} satisfies Record<string, Bucket>;
+
+export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/** Keys never hold an address or a token in clear. */
+export function rateLimitKey(scope: string, value: string): string {
+  return `${scope}:${hashToken(value.toLowerCase()).slice(0, 32)}`;
+}
+
+/**
+ * Takes one token from the bucket `key`, refilled continuously at capacity/window per second.
+ * The decision is one INSERT ... ON CONFLICT DO UPDATE ... WHERE statement, so concurrent
+ * requests on any number of app instances never take more tokens than the bucket holds: the
+ * row lock serialises them and a refused request changes nothing (the refill is lazy).
+ */
+export async function consumeRateLimit(
+  db: Db,
+  key: string,
+  bucket: Bucket
+): Promise<RateLimitResult> {
+  const rate = bucket.capacity / bucket.windowSeconds;
+  const refilled = sql`least(${bucket.capacity}::real, rate_limit.tokens + greatest(0, extract(epoch from (now() - rate_limit.updated_at)))::real * ${rate}::real)`;
+  const taken = await db.execute(sql`
+    insert into rate_limit (key, tokens, updated_at)
+    values (${key}, ${bucket.capacity - 1}::real, now())
+    on conflict (key) do update
+      set tokens = ${refilled} - 1, updated_at = now()
+      where ${refilled} >= 1
+    returning tokens`);
+  if (rowsOf(taken).length > 0) return { ok: true };
+  const rows = rowsOf(
+    await db.execute(sql`
+      select tokens, extract(epoch from (now() - updated_at))::real as age
+      from rate_limit where key = ${key}`)
+  ) as { tokens: number; age: number }[];
+  const tokens = Math.min(
+    bucket.capacity,
+    Number(rows[0]?.tokens ?? 0) + Number(rows[0]?.age ?? 0) * rate
+  );
+  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / rate)) };
+}
+
+/** Consumes from every bucket in order; the first refusal wins. */
+export async function consumeRateLimits(
+  db: Db,
+  checks: [key: string, bucket: Bucket][]
+): Promise<RateLimitResult> {
+  for (const [key, bucket] of checks) {
+    const result = await consumeRateLimit(db, key, bucket);
+    if (!result.ok) return result;
+  }
+  return { ok: true };
+}
+
+function rowsOf(result: unknown): unknown[] {
+  if (Array.isArray(result)) return result;
+  return (result as { rows?: unknown[] }).rows ?? [];
+}
+
+/** "in 42 seconds", "in 12 minutes", "in 1 hour". */
+export function describeWait(seconds: number): string {
+  if (seconds < 60) return `in ${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.ceil(minutes / 60);
+  return `in ${hours} hour${hours === 1 ? '' : 's'}`;
+}

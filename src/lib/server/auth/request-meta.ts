@@ -1,0 +1,56 @@
+import { error, type Cookies, type RequestEvent } from '@sveltejs/kit';
+import { describeWait } from './rate-limit';
+import { getConfig } from '../config';
+import {
+  BINDING_COOKIE,
+  bindingCookieOptions,
+  SESSION_COOKIE,
+  sessionCookieOptions
+} from './session';
+import { generateToken, hashToken } from './token';
+
+/**
+ * The client's IP as adapter-node sees it: the socket address, or the ADDRESS_HEADER
+ * (e.g. x-forwarded-for) when the deployment sets one behind a proxy. Null when unknown.
+ */
+export function clientIp(event: RequestEvent): string | null {
+  try {
+    return event.getClientAddress();
+  } catch {
+    return null;
+  }
+}
+
+export function requestMeta(event: RequestEvent) {
+  return {
+    ip: clientIp(event),
+    userAgent: event.request.headers.get('user-agent')?.slice(0, 512) ?? null
+  };
+}
+
+/** A fresh binding cookie for a browser asking for a link; returns the hash to store. */
+export function setBindingCookie(cookies: Cookies): string {
+  const token = generateToken(20);
+  cookies.set(BINDING_COOKIE, token, bindingCookieOptions(getConfig().secureCookies));
+  return hashToken(token);
+}
+
+export function bindingHashOf(cookies: Cookies): string | null {
+  const token = cookies.get(BINDING_COOKIE);
+  return token && token.length <= 100 ? hashToken(token) : null;
+}
+
+export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date) {
+  cookies.set(SESSION_COOKIE, token, sessionCookieOptions(expiresAt, getConfig().secureCookies));
+}
+
+export function clearAuthCookies(cookies: Cookies, which: 'session' | 'binding' | 'both') {
+  if (which !== 'binding') cookies.delete(SESSION_COOKIE, { path: '/' });
+  if (which !== 'session') cookies.delete(BINDING_COOKIE, { path: '/' });
+}
+
+/** The 429 page: says when to try again (and Retry-After says it to machines). */
+export function tooManyRequests(event: RequestEvent, retryAfterSeconds: number): never {
+  event.setHeaders({ 'retry-after': String(retryAfterSeconds) });
+  error(429, `Too many attempts. Please try again ${describeWait(retryAfterSeconds)}.`);
+}

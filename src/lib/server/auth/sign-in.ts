@@ -1,0 +1,276 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit';
+import type { Db } from '../db/client';
+import { client, clientContact, firm, membership, packet, user } from '../db/schema';
+import type { Firm, MagicLink } from '../db/schema';
+import { enqueueEmail } from '../email/outbox';
+import { renderMagicLinkEmail } from '../email/templates/magic-link';
+import { contactIsActive } from './guards';
+import { isSafeRedirect, issueMagicLink, LINK_TTL_MS, maskEmail } from './magic-link';
+import { consumeRateLimits, LIMITS, rateLimitKey, type RateLimitResult } from './rate-limit';
+import { createSession, type SessionKind } from './session';
+
+/**
+ * Every sign-in request and new-link request takes at least this long, whether or not the
+ * address has access, so response time reveals nothing (bench/sign-in-timing.ts measures it).
+ */
+export const MIN_REQUEST_MS = 150;
+
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function normaliseEmail(raw: unknown): string | null {
+  const email = String(raw ?? '')
+    .trim()
+    .toLowerCase();
+  return email.length <= 254 && EMAIL.test(email) ? email : null;
+}
+
+/** Who may sign in, the firm whose name the mail carries, and where they land by default. */
+export async function findSignInAccount(db: Db, email: string) {
+  const [account] = await db
+    .select({ id: user.id, email: user.email, name: user.name })
+    .from(user)
+    .where(eq(user.email, email))
+    .limit(1);
+  if (!account) return null;
+  const [staff] = await db
+    .select({ firm })
+    .from(membership)
+    .innerJoin(firm, eq(firm.id, membership.firmId))
+    .where(eq(membership.userId, account.id))
+    .orderBy(asc(membership.createdAt))
+    .limit(1);
+  if (staff) return { user: account, firm: staff.firm, isStaff: true, home: '/firm' };
+  const [contact] = await db
+    .select({ firm })
+    .from(clientContact)
+    .innerJoin(firm, eq(firm.id, clientContact.firmId))
+    .where(and(eq(clientContact.userId, account.id), contactIsActive()))
+    .orderBy(asc(clientContact.createdAt))
+    .limit(1);
+  if (contact) return { user: account, firm: contact.firm, isStaff: false, home: '/p' };
+  return null;
+}
+
+async function padTo(started: number, ms = MIN_REQUEST_MS) {
+  const left = started + ms - performance.now();
+  if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+}
+
+function signInMail(firmRow: Firm, url: string, code: string, expiresAt: Date) {
+  return renderMagicLinkEmail({
+    firmName: firmRow.name,
+    brandColor: firmRow.brandColor,
+    heading: `Sign in to ${firmRow.name} on Sheaf`,
+    intro:
+      'Tap the button to sign in on this device. Signing in somewhere else? Type the code there instead.',
+    buttonLabel: 'Sign in',
+    url,
+    code,
+    expiresAt
+  });
+}
+
+/**
+ * Handles a sign-in form: rate limits, then, only when the address has access, a sign-in link
+ * and its mail. The caller answers identically either way; this takes the same time either way.
+ */
+export async function requestSignIn(
+  db: Db,
+  input: { email: string; next?: string | null; bindingHash: string } & RequestMeta
+): Promise<RateLimitResult> {
+  const started = performance.now();
+  const limited = await consumeRateLimits(db, [
+    [rateLimitKey('signin-ip', input.ip ?? 'unknown'), LIMITS.signInIp],
+    [rateLimitKey('signin-addr-m', input.email), LIMITS.signInAddressMinute],
+    [rateLimitKey('signin-addr-h', input.email), LIMITS.signInAddressHour]
+  ]);
+  if (!limited.ok) return limited;
+  const account = await findSignInAccount(db, input.email);
+  if (account) {
+    const next = input.next && isSafeRedirect(input.next) ? input.next : account.home;
+    await db.transaction(async (tx) => {
+      const link = await issueMagicLink(tx, {
+        userId: account.user.id,
+        purpose: 'sign_in',
+        firmId: account.firm.id,
+        redirectTo: next,
+        bindingHash: input.bindingHash,
+        ip: input.ip,
+        userAgent: input.userAgent
+      });
+      const mail = signInMail(account.firm, link.url, link.code, link.expiresAt);
+      await enqueueEmail(tx, {
+        kind: 'sign_in',
+        to: account.user.email,
+        subject: `Your sign-in link for ${account.firm.name}`,
+        ...mail,
+        firmId: account.firm.id
+      });
+      await recordAudit(tx, {
+        action: 'auth.link_sent',
+        firmId: account.firm.id,
+        actorId: account.user.id,
+        subject: `user:${account.user.id}`,
+        ip: input.ip,
+        ua: input.userAgent,
+        data: { purpose: 'sign_in' }
+      });
+    });
+  }
+  await padTo(started);
+  return { ok: true };
+}
+
+/**
+ * "Email me a new link" from an expired, used or unknown link: mails a fresh link of the same
+ * kind to the address the old one belonged to. Reveals nothing; takes the same time either way.
+ */
+export async function requestNewLink(
+  db: Db,
+  input: { old: MagicLink | null; tokenKey: string; bindingHash: string } & RequestMeta
+): Promise<RateLimitResult> {
+  const started = performance.now();
+  const limited = await consumeRateLimits(db, [
+    [rateLimitKey('newlink-ip', input.ip ?? 'unknown'), LIMITS.newLinkIp],
+    [rateLimitKey('newlink-token', input.tokenKey), LIMITS.newLinkToken]
+  ]);
+  if (!limited.ok) return limited;
+  const old = input.old;
+  const [owner] = old?.userId
+    ? await db.select().from(user).where(eq(user.id, old.userId)).limit(1)
+    : [];
+  const account = owner ? await findSignInAccount(db, owner.email) : null;
+  if (old && account) {
+    await db.transaction(async (tx) => {
+      const target = await renewalTarget(tx, old, account.user.id);
+      const link = await issueMagicLink(tx, {
+        userId: account.user.id,
+        purpose: target.purpose,
+        firmId: target.firm?.id ?? account.firm.id,
+        packetId: target.packetId,
+        redirectTo: target.redirectTo,
+        ttlMs: target.ttlMs,
+        bindingHash: input.bindingHash,
+        ip: input.ip,
+        userAgent: input.userAgent
+      });
+      const f = target.firm ?? account.firm;
+      const mail = target.packetTitle
+        ? renderMagicLinkEmail({
+            firmName: f.name,
+            brandColor: f.brandColor,
+            heading: `${target.packetTitle} from ${f.name}`,
+            intro: `Here is a fresh link to your review from ${f.name}.`,
+            buttonLabel: 'Open the review',
+            url: link.url,
+            code: link.code,
+            expiresAt: link.expiresAt
+          })
+        : signInMail(f, link.url, link.code, link.expiresAt);
+      await enqueueEmail(tx, {
+        kind: target.purpose,
+        to: account.user.email,
+        subject: target.packetTitle
+          ? `New link: ${target.packetTitle} from ${f.name}`
+          : `Your new sign-in link for ${f.name}`,
+        ...mail,
+        firmId: f.id
+      });
+      await recordAudit(tx, {
+        action: 'auth.link_sent',
+        firmId: f.id,
+        actorId: account.user.id,
+        subject: `user:${account.user.id}`,
+        ip: input.ip,
+        ua: input.userAgent,
+        data: { purpose: target.purpose, renewed: old.id }
+      });
+    });
+  }
+  await padTo(started);
+  return { ok: true };
+}
+
+/** A packet link is renewed as a packet link while the packet is still theirs; else sign-in. */
+async function renewalTarget(db: Db, old: MagicLink, userId: string) {
+  if (old.purpose === 'packet' && old.packetId) {
+    const [row] = await db
+      .select({ packet, firm })
+      .from(packet)
+      .innerJoin(firm, eq(firm.id, packet.firmId))
+      .innerJoin(client, eq(client.id, packet.clientId))
+      .innerJoin(clientContact, eq(clientContact.clientId, client.id))
+      .where(
+        and(
+          eq(packet.id, old.packetId),
+          eq(packet.status, 'published'),
+          eq(clientContact.userId, userId),
+          contactIsActive()
+        )
+      )
+      .limit(1);
+    if (row) {
+      return {
+        purpose: 'packet' as const,
+        packetId: row.packet.id,
+        packetTitle: row.packet.title,
+        firm: row.firm,
+        redirectTo: old.redirectTo,
+        ttlMs: row.firm.packetLinkDays * 24 * 3600_000
+      };
+    }
+  }
+  return {
+    purpose: 'sign_in' as const,
+    packetId: null,
+    packetTitle: null,
+    firm: null,
+    redirectTo: old.purpose === 'sign_in' ? old.redirectTo : '/p',
+    ttlMs: LINK_TTL_MS.sign_in
+  };
+}
+
+/**
+ * Starts the session a consumed link grants. Staff session (7 days) when the user is a member
+ * of a firm and the link is a sign-in link that does not lead into the client portal (/p);
+ * every other link (invite, packet, /p sign-in) starts a client session (30 days, sliding).
+ */
+export async function startSessionFromLink(
+  db: Db,
+  link: MagicLink,
+  meta: RequestMeta & { via: 'link' | 'code' }
+) {
+  const userId = link.userId;
+  if (!userId) throw new Error('link has no user');
+  const [member] = await db
+    .select({ one: sql`1` })
+    .from(membership)
+    .where(eq(membership.userId, userId))
+    .limit(1);
+  const portalTarget = link.redirectTo === '/p' || link.redirectTo.startsWith('/p/');
+  const kind: SessionKind =
+    member && link.purpose === 'sign_in' && !portalTarget ? 'staff' : 'client';
+  const created = await createSession(db, userId, kind, meta);
+  const base = { firmId: link.firmId, actorId: userId, ip: meta.ip, ua: meta.userAgent };
+  await recordAudit(db, {
+    ...base,
+    action: 'auth.link_used',
+    subject: link.packetId ? `packet:${link.packetId}` : `user:${userId}`,
+    data: { purpose: link.purpose, via: meta.via }
+  });
+  await recordAudit(db, {
+    ...base,
+    action: 'auth.session_started',
+    subject: `user:${userId}`,
+    data: { kind }
+  });
+  return { ...created, redirectTo: link.redirectTo, kind };
+}
+
+export { maskEmail };

@@ -1,0 +1,29 @@
+import { redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db/client';
+import { findLinkForRenewal } from '$lib/server/auth/magic-link';
+import { requestMeta, setBindingCookie, tooManyRequests } from '$lib/server/auth/request-meta';
+import { requestNewLink } from '$lib/server/auth/sign-in';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ params, request }) => {
+  if (request.method !== 'POST') redirect(303, `/l/${encodeURIComponent(params.token)}`);
+  return {};
+};
+
+export const actions: Actions = {
+  /** "Email me a new link": the same answer whoever asks, whatever the token was. */
+  default: async (event) => {
+    const db = getDb();
+    const token = event.params.token.slice(0, 200);
+    const old = await findLinkForRenewal(db, token);
+    const bindingHash = setBindingCookie(event.cookies);
+    const result = await requestNewLink(db, {
+      old,
+      tokenKey: token,
+      bindingHash,
+      ...requestMeta(event)
+    });
+    if (!result.ok) tooManyRequests(event, result.retryAfterSeconds);
+    return { renewed: true as const };
+  }
+};

@@ -1,0 +1,71 @@
+import { error, fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import { getConfig } from '$lib/server/config';
+import { getDb } from '$lib/server/db/client';
+import { createFirmWithOwner, SetupTokenUsedError } from '$lib/server/auth/firm-owner';
+import { maskEmail } from '$lib/server/auth/magic-link';
+import { requestMeta } from '$lib/server/auth/request-meta';
+import { normaliseEmail } from '$lib/server/auth/sign-in';
+import { isValidSetupToken } from '$lib/server/setup';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ url, request }) => {
+  // After a successful POST the token is spent; the action's answer is what the page shows.
+  if (request.method === 'POST') return {};
+  if (!(await isValidSetupToken(getDb(), url.searchParams.get('token')))) error(404, 'Not found');
+  return {};
+};
+
+const schema = z.object({
+  firmName: z
+    .string()
+    .trim()
+    .min(1, 'Enter the name of your firm.')
+    .max(120, 'Keep it under 120 characters.'),
+  ownerName: z.string().trim().min(1, 'Enter your name.').max(120, 'Keep it under 120 characters.'),
+  email: z.string().transform((v, ctx) => {
+    const email = normaliseEmail(v);
+    if (!email) ctx.addIssue({ code: 'custom', message: 'Enter a valid email address.' });
+    return email ?? '';
+  })
+});
+
+export const actions: Actions = {
+  default: async (event) => {
+    const token = event.url.searchParams.get('token');
+    const db = getDb();
+    if (!(await isValidSetupToken(db, token))) error(404, 'Not found');
+    const form = Object.fromEntries(await event.request.formData());
+    const values = {
+      firmName: String(form.firmName ?? ''),
+      ownerName: String(form.ownerName ?? ''),
+      email: String(form.email ?? '')
+    };
+    const parsed = schema.safeParse(values);
+    if (!parsed.success) {
+      const errors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+      return fail(400, { message: 'Please check the form.', errors, values });
+    }
+    try {
+      const created = await db.transaction((tx) =>
+        createFirmWithOwner(tx, {
+          name: parsed.data.firmName,
+          ownerName: parsed.data.ownerName,
+          ownerEmail: parsed.data.email,
+          setupToken: token ?? '',
+          ...requestMeta(event)
+        })
+      );
+      return {
+        done: true as const,
+        firmName: created.firm.name,
+        sentTo: maskEmail(parsed.data.email),
+        mailbox: getConfig().mailTransport === 'mailbox'
+      };
+    } catch (e) {
+      if (e instanceof SetupTokenUsedError) error(404, 'Not found');
+      throw e;
+    }
+  }
+};

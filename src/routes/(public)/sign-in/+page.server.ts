@@ -1,0 +1,43 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db/client';
+import { isSafeRedirect } from '$lib/server/auth/magic-link';
+import { requestMeta, setBindingCookie, tooManyRequests } from '$lib/server/auth/request-meta';
+import { normaliseEmail, requestSignIn } from '$lib/server/auth/sign-in';
+import type { Actions, PageServerLoad } from './$types';
+
+function safeNext(url: URL): string | null {
+  const next = url.searchParams.get('next');
+  return next && isSafeRedirect(next) ? next : null;
+}
+
+export const load: PageServerLoad = ({ locals, url }) => {
+  if (locals.user && url.searchParams.get('switch') === null) {
+    redirect(303, safeNext(url) ?? '/account');
+  }
+  return { next: safeNext(url) };
+};
+
+export const actions: Actions = {
+  default: async (event) => {
+    const form = await event.request.formData();
+    const raw = String(form.get('email') ?? '').slice(0, 300);
+    const email = normaliseEmail(raw);
+    if (!email) {
+      return fail(400, {
+        message: raw.trim()
+          ? 'That does not look like an email address.'
+          : 'Enter your email address.',
+        values: { email: raw }
+      });
+    }
+    const bindingHash = setBindingCookie(event.cookies);
+    const result = await requestSignIn(getDb(), {
+      email,
+      next: safeNext(event.url),
+      bindingHash,
+      ...requestMeta(event)
+    });
+    if (!result.ok) tooManyRequests(event, result.retryAfterSeconds);
+    return { sent: true as const, email };
+  }
+};

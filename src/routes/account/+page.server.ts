@@ -1,0 +1,78 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { eq } from 'drizzle-orm';
+import { recordAudit } from '$lib/server/audit';
+import { getDb } from '$lib/server/db/client';
+import { user } from '$lib/server/db/schema';
+import { toDevices } from '$lib/server/auth/devices';
+import { requireUser } from '$lib/server/auth/guards';
+import { clearAuthCookies, requestMeta } from '$lib/server/auth/request-meta';
+import {
+  invalidateUserSession,
+  invalidateUserSessions,
+  listUserSessions
+} from '$lib/server/auth/session';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const me = requireUser(event);
+  const sessions = await listUserSessions(getDb(), me.id);
+  return {
+    me: { name: me.name, email: me.email },
+    devices: toDevices(sessions, event.locals.session?.idHash ?? null)
+  };
+};
+
+/** Sign-out responses also wipe this browser's saved packets and caches. */
+const CLEAR_SITE_DATA = { 'clear-site-data': '"cache", "storage"' };
+
+export const actions: Actions = {
+  name: async (event) => {
+    const me = requireUser(event);
+    const name = String((await event.request.formData()).get('name') ?? '').trim();
+    if (!name) return fail(400, { nameError: 'Enter your name.', name });
+    if (name.length > 120) return fail(400, { nameError: 'Keep it under 120 characters.', name });
+    await getDb().update(user).set({ name }).where(eq(user.id, me.id));
+    return { saved: true as const };
+  },
+
+  signOut: async (event) => {
+    const me = requireUser(event);
+    const id = String((await event.request.formData()).get('session') ?? '');
+    const db = getDb();
+    if (!(await invalidateUserSession(db, me.id, id))) return fail(404, { gone: true as const });
+    await recordAudit(db, {
+      action: 'auth.session_ended',
+      actorId: me.id,
+      subject: `user:${me.id}`,
+      ...auditMeta(event),
+      data: { reason: 'signed_out_device' }
+    });
+    if (id === event.locals.session?.idHash) {
+      clearAuthCookies(event.cookies, 'session');
+      event.setHeaders(CLEAR_SITE_DATA);
+      redirect(303, '/sign-in');
+    }
+    return { signedOut: true as const };
+  },
+
+  signOutEverywhere: async (event) => {
+    const me = requireUser(event);
+    const db = getDb();
+    const count = await invalidateUserSessions(db, me.id);
+    await recordAudit(db, {
+      action: 'auth.session_ended',
+      actorId: me.id,
+      subject: `user:${me.id}`,
+      ...auditMeta(event),
+      data: { reason: 'signed_out_everywhere', count }
+    });
+    clearAuthCookies(event.cookies, 'session');
+    event.setHeaders(CLEAR_SITE_DATA);
+    redirect(303, '/sign-in');
+  }
+};
+
+function auditMeta(event: Parameters<typeof requestMeta>[0]) {
+  const meta = requestMeta(event);
+  return { ip: meta.ip, ua: meta.userAgent };
+}

@@ -1,0 +1,71 @@
+import { expect, test } from '@playwright/test';
+import {
+  codeOf,
+  completeSetup,
+  findSetupUrl,
+  linkPathOf,
+  signInByEmail,
+  useOwnIp,
+  waitForMail
+} from './support/auth';
+
+// Setup happens once per server run, so this journey runs in the phone project only.
+test.describe.configure({ mode: 'serial' });
+test.skip(({ isMobile }) => !isMobile, 'phone journey');
+
+const owner = { firmName: 'Smith & Co', ownerName: 'Ann Smith', email: 'ann@smith.example' };
+
+test('setup link -> firm created -> owner signs in by the mailed link -> /firm', async ({
+  page,
+  baseURL
+}) => {
+  const setupUrl = findSetupUrl(baseURL!);
+  test.skip(!setupUrl, 'the server has already been set up in this run');
+  const since = Date.now();
+  await completeSetup(page, setupUrl!, owner);
+  await expect(page.getByText('We sent a sign-in link to a•••@smith.example')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'dev mailbox' })).toBeVisible();
+
+  const mail = await waitForMail(page.request, owner.email, since);
+  await page.goto(linkPathOf(mail));
+  await expect(page.getByRole('heading', { name: 'Continue as a•••@smith.example' })).toBeVisible();
+  await expect(page.getByText('Smith & Co').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(/\/firm$/);
+  await expect(page.getByRole('heading', { name: 'Smith & Co' })).toBeVisible();
+
+  // The setup page is gone for good.
+  expect((await page.goto(setupUrl!))?.status()).toBe(404);
+});
+
+test('owner signs in on another phone by typing the code', async ({ page }) => {
+  await useOwnIp(page);
+  const since = Date.now();
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(owner.email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  const mail = await waitForMail(page.request, owner.email, since);
+  await page.getByLabel('6-digit code').fill('000000' === codeOf(mail) ? '000001' : '000000');
+  await page.getByRole('button', { name: 'Sign in with code' }).click();
+  await expect(page.getByRole('alert')).toContainText("That code isn't right");
+  await page.getByLabel('6-digit code').fill(codeOf(mail));
+  await page.getByRole('button', { name: 'Sign in with code' }).click();
+  await expect(page).toHaveURL(/\/firm$/);
+
+  // The link from the same mail is now used up.
+  await page.goto(linkPathOf(mail));
+  await expect(page.getByRole('heading', { name: 'This link has expired' })).toBeVisible();
+});
+
+test('signInByEmail signs a page in; the account page lists the device and signs out', async ({
+  page
+}) => {
+  test.setTimeout(120_000); // the previous test used this address's one mail a minute
+  await signInByEmail(page, owner.email);
+  await page.goto('/account');
+  await expect(page.getByText('This device')).toBeVisible();
+  await page.getByRole('button', { name: /^Sign out everywhere/ }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  expect((await page.goto('/firm'))?.url()).toContain('/sign-in?next=%2Ffirm');
+});

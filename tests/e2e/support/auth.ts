@@ -1,0 +1,164 @@
+// Signs Playwright pages in through the real UI, reading mail from the dev mailbox
+// (/dev/mailbox.json: newest first, items { to, subject, text, html, links, createdAt }).
+import { expect, type APIRequestContext, type Cookie, type Page } from '@playwright/test';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface MailboxItem {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  links: string[];
+  createdAt: string;
+}
+
+/** Polls the dev mailbox for the newest mail to `to` created after `since`. */
+export async function waitForMail(
+  request: APIRequestContext,
+  to: string,
+  since: number,
+  timeoutMs = 15_000
+): Promise<MailboxItem> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const response = await request.get('/dev/mailbox.json');
+    if (response.ok()) {
+      const items = (await response.json()) as MailboxItem[];
+      const mail = items.find(
+        (m) =>
+          m.to.toLowerCase().includes(to.toLowerCase()) && Date.parse(m.createdAt) >= since - 1000
+      );
+      if (mail) return mail;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`no mail to ${to} arrived in the dev mailbox within ${timeoutMs} ms`);
+}
+
+/** The /l/<token> path of a mail. */
+export function linkPathOf(mail: MailboxItem): string {
+  const all = [...(mail.links ?? []), mail.text];
+  for (const candidate of all) {
+    const m = candidate.match(/\/l\/([a-z0-9]+)/);
+    if (m) return `/l/${m[1]}`;
+  }
+  throw new Error(`no sign-in link in "${mail.subject}"`);
+}
+
+export function codeOf(mail: MailboxItem): string {
+  const m = mail.text.match(/code[^0-9]{0,60}(\d{6})\b/i) ?? mail.text.match(/\b(\d{6})\b/);
+  if (!m) throw new Error(`no code in "${mail.subject}"`);
+  return m[1];
+}
+
+/** A client IP of its own for this browser context (the e2e server trusts x-forwarded-for). */
+export async function useOwnIp(page: Page): Promise<void> {
+  const ip = `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
+  await page.context().setExtraHTTPHeaders({ 'x-forwarded-for': ip });
+}
+
+/** Continues on a confirm page: the asking browser goes on by itself; otherwise tap Continue. */
+export async function openLink(page: Page, linkPath: string): Promise<void> {
+  await page.goto(linkPath);
+  const left = () => page.waitForURL((u) => !u.pathname.startsWith('/l/'), { timeout: 4000 });
+  try {
+    await left();
+  } catch {
+    await page.getByRole('button', { name: /^Continue/ }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/l/'));
+  }
+}
+
+// Each address gets one sign-in mail a minute, so a second sign-in of the same address in a
+// run reuses the first one's session cookie while it is still valid.
+const sessions = new Map<string, Cookie[]>();
+
+/**
+ * Signs the page in as `email` through /sign-in and the mailed link; lands where the link
+ * leads (/firm for staff, /p for contacts). The address must have access.
+ */
+export async function signInByEmail(page: Page, email: string): Promise<void> {
+  const cached = sessions.get(email.toLowerCase());
+  if (cached) {
+    await page.context().addCookies(cached);
+    const response = await page.goto('/account');
+    if (response?.ok() && new URL(page.url()).pathname === '/account') return;
+  }
+  await useOwnIp(page);
+  const since = Date.now();
+  await askForLink(page, email);
+  const mail = await waitForMail(page.request, email, since);
+  await openLink(page, linkPathOf(mail));
+  const cookies = await page.context().cookies();
+  sessions.set(
+    email.toLowerCase(),
+    cookies.filter((c) => c.name === 'sheaf_session')
+  );
+}
+
+/**
+ * Submits /sign-in. One mail a minute per address: when the 429 page says to wait (at most
+ * a minute), waits and asks again, so give such tests a longer timeout.
+ */
+export async function askForLink(page: Page, email: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await page.goto('/sign-in');
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    const done = page.getByRole('heading', { name: 'Check your email' });
+    const wait = page.getByRole('heading', { name: 'Please wait a moment' });
+    await expect(done.or(wait)).toBeVisible();
+    if (await done.isVisible()) return;
+    const text = (await page.locator('main').textContent()) ?? '';
+    const m = text.match(/in (\d+) (second|minute)/);
+    const ms = m ? Number(m[1]) * (m[2] === 'minute' ? 60_000 : 1000) : 60_000;
+    if (ms > 61_000) break;
+    await page.waitForTimeout(ms + 500);
+  }
+  throw new Error(`sign-in for ${email} is rate-limited`);
+}
+
+/** The first-run setup link the e2e server wrote into its DATA_DIR (see app.ts). */
+export function findSetupUrl(baseURL: string): string | null {
+  const dirs = readdirSync(os.tmpdir())
+    .filter((d) => d.startsWith('sheaf-e2e-'))
+    .map((d) => path.join(os.tmpdir(), d, 'setup-url.txt'));
+  const found = dirs
+    .map((file) => {
+      try {
+        return { url: readFileSync(file, 'utf8').trim(), at: statSync(file).mtimeMs };
+      } catch {
+        return null;
+      }
+    })
+    .filter((f): f is { url: string; at: number } => !!f && f.url.startsWith(`${baseURL}/setup`))
+    .sort((a, b) => b.at - a.at);
+  return found[0]?.url ?? null;
+}
+
+export interface SetupValues {
+  firmName: string;
+  ownerName: string;
+  email: string;
+}
+
+/** Fills in /setup; returns what it entered once the page says where the link went. */
+export async function completeSetup(
+  page: Page,
+  setupUrl: string,
+  values: SetupValues = {
+    firmName: 'Smith & Co',
+    ownerName: 'Ann Smith',
+    email: 'ann@smith.example'
+  }
+): Promise<SetupValues> {
+  await page.goto(setupUrl);
+  await page.getByLabel('Firm name').fill(values.firmName);
+  await page.getByLabel('Your name').fill(values.ownerName);
+  await page.getByLabel('Your email address').fill(values.email);
+  await page.getByRole('button', { name: 'Create my firm' }).click();
+  await expect(page.getByRole('heading', { name: 'Your firm is ready' })).toBeVisible();
+  return values;
+}

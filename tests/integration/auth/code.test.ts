@@ -1,0 +1,84 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { getDb } from '../../../src/lib/server/db/client';
+import * as s from '../../../src/lib/server/db/schema';
+import { SESSION_COOKIE } from '../../../src/lib/server/auth/session';
+import { createFirmWithStaff } from '../../support/factories';
+import { codeOf, latestMailTo, linkPathOf } from '../../support/mail';
+import { TestBrowser } from '../../support/server';
+
+async function requested() {
+  const { staff } = await createFirmWithStaff();
+  const browser = new TestBrowser();
+  await browser.post('/sign-in', { email: staff.email });
+  const mail = await latestMailTo(staff.email);
+  return { staff, browser, code: codeOf(mail), path: linkPathOf(mail) };
+}
+
+const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+describe('/sign-in/code', () => {
+  it('signs in the browser that asked, with the right code', async () => {
+    const { staff, browser, code } = await requested();
+    const page = await browser.get('/sign-in/code');
+    expect(page.text).toContain('Type the 6-digit code');
+    const r = await browser.post('/sign-in/code', { code: `${code.slice(0, 3)} ${code.slice(3)}` });
+    expect(r.status).toBe(303);
+    expect(r.location).toBe('/firm');
+    expect(browser.cookies.has(SESSION_COOKIE)).toBe(true);
+    const [row] = await getDb().select().from(s.session).where(eq(s.session.userId, staff.id));
+    expect(row.kind).toBe('staff');
+  });
+
+  it('does not sign in another browser holding the same code', async () => {
+    const { staff, code, browser } = await requested();
+    const other = new TestBrowser();
+    const r = await other.post('/sign-in/code', { code });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('Codes only work in the browser that asked');
+    // A browser that asked for its own (unknown-address) link cannot use it either.
+    await other.post('/sign-in', { email: 'someone-else@example.test' });
+    expect((await other.post('/sign-in/code', { code })).status).toBe(400);
+    expect(
+      await getDb().select().from(s.session).where(eq(s.session.userId, staff.id))
+    ).toHaveLength(0);
+    expect((await browser.post('/sign-in/code', { code })).status).toBe(303);
+  });
+
+  it('kills link and code after 5 wrong tries', async () => {
+    const { staff, browser, code, path } = await requested();
+    for (let i = 0; i < 5; i++) {
+      const r = await browser.post('/sign-in/code', { code: wrong(code) });
+      expect(r.status).toBe(400);
+      expect(r.text).toContain("That code isn't right");
+    }
+    const right = await browser.post('/sign-in/code', { code });
+    expect(right.status).not.toBe(303);
+    expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
+    expect((await new TestBrowser().get(path)).text).toContain('This link has expired');
+    expect((await new TestBrowser().post(path)).status).toBe(410);
+    const failed = await getDb()
+      .select()
+      .from(s.auditEvent)
+      .where(eq(s.auditEvent.action, 'auth.code_failed'));
+    expect(failed.filter((f) => f.ip === browser.ip)).toHaveLength(5);
+    expect(
+      await getDb().select().from(s.session).where(eq(s.session.userId, staff.id))
+    ).toHaveLength(0);
+  });
+
+  it('stops code guessing with a 429 page after 5 attempts', async () => {
+    const { browser, code } = await requested();
+    for (let i = 0; i < 5; i++) await browser.post('/sign-in/code', { code: wrong(code) });
+    const r = await browser.post('/sign-in/code', { code: wrong(code) });
+    expect(r.status).toBe(429);
+    expect(r.text).toMatch(/try again in \d+ minutes?/);
+  });
+
+  it('explains input that is not 6 digits', async () => {
+    const { browser } = await requested();
+    const r = await browser.post('/sign-in/code', { code: '12ab' });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('Enter the 6 digits from the email.');
+  });
+});

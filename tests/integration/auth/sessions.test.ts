@@ -1,0 +1,144 @@
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { getDb } from '../../../src/lib/server/db/client';
+import * as s from '../../../src/lib/server/db/schema';
+import { SESSION_COOKIE } from '../../../src/lib/server/auth/session';
+import { createClient, createContact, createFirmWithStaff, signIn } from '../../support/factories';
+import { TestBrowser } from '../../support/server';
+
+const DAY = 86_400_000;
+const sessionsOf = (userId: string) =>
+  getDb().select().from(s.session).where(eq(s.session.userId, userId));
+
+async function contact() {
+  const { firm } = await createFirmWithStaff();
+  const client = await createClient(getDb(), firm.id);
+  return (await createContact(getDb(), client)).user;
+}
+
+describe('sessions', () => {
+  it('slide a client session with at most one write a day', async () => {
+    const user = await contact();
+    const browser = new TestBrowser();
+    const session = await signIn(browser, user.id, 'client');
+    const old = new Date(Date.now() - 20 * DAY);
+    await getDb()
+      .update(s.session)
+      .set({ expiresAt: new Date(Date.now() + 10 * DAY), lastSeenAt: old, createdAt: old })
+      .where(eq(s.session.idHash, session.idHash));
+    const first = await browser.get('/account');
+    expect(first.status).toBe(200);
+    const cookie = first.headers.getSetCookie().find((c) => c.startsWith(SESSION_COOKIE))!;
+    expect(cookie).toMatch(/Expires=/);
+    const [renewed] = await sessionsOf(user.id);
+    expect(renewed.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29.9 * DAY);
+    await browser.get('/account');
+    const [again] = await sessionsOf(user.id);
+    expect(again.lastSeenAt.getTime()).toBe(renewed.lastSeenAt.getTime());
+    expect(again.expiresAt.getTime()).toBe(renewed.expiresAt.getTime());
+  });
+
+  it('end when expired, and the cookie is cleared', async () => {
+    const user = await contact();
+    const browser = new TestBrowser();
+    const session = await signIn(browser, user.id, 'client');
+    await getDb()
+      .update(s.session)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(s.session.idHash, session.idHash));
+    const r = await browser.get('/account');
+    expect(r.status).toBe(303);
+    expect(r.location).toBe('/sign-in?next=%2Faccount');
+    expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
+    expect(await sessionsOf(user.id)).toHaveLength(0);
+  });
+});
+
+describe('/account', () => {
+  it('lists devices with browser, system and this device; renames the user', async () => {
+    const { staff } = await createFirmWithStaff();
+    const phone = new TestBrowser(
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1'
+    );
+    const laptop = new TestBrowser(
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
+    );
+    await signIn(phone, staff.id, 'staff');
+    await signIn(laptop, staff.id, 'staff');
+    const page = await phone.get('/account');
+    expect(page.text).toContain('Mobile Safari on iOS 17');
+    expect(page.text).toContain('Chrome on Windows');
+    expect(page.text).toContain('This device');
+    expect(page.text).toContain('Sign out everywhere');
+
+    const bad = await phone.post('/account?/name', { name: '  ' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('Enter your name.');
+    const ok = await phone.post('/account?/name', { name: 'Samantha Staff' });
+    expect(ok.status).toBe(200);
+    const [row] = await getDb().select().from(s.user).where(eq(s.user.id, staff.id));
+    expect(row.name).toBe('Samantha Staff');
+  });
+
+  it("signs out another device, and refuses someone else's session", async () => {
+    const { staff, owner } = await createFirmWithStaff();
+    const phone = new TestBrowser();
+    const laptop = new TestBrowser();
+    await signIn(phone, staff.id, 'staff');
+    const laptopSession = await signIn(laptop, staff.id, 'staff');
+    const ownerBrowser = new TestBrowser();
+    const ownerSession = await signIn(ownerBrowser, owner.id, 'staff');
+
+    const theirs = await phone.post('/account?/signOut', { session: ownerSession.idHash });
+    expect(theirs.status).toBe(404);
+    expect((await ownerBrowser.get('/account')).status).toBe(200);
+
+    const r = await phone.post('/account?/signOut', { session: laptopSession.idHash });
+    expect(r.status).toBe(200);
+    expect((await laptop.get('/account')).status).toBe(303);
+    expect((await phone.get('/account')).status).toBe(200);
+  });
+
+  it('"sign out everywhere" ends every session of the user and clears site data', async () => {
+    const { staff, owner } = await createFirmWithStaff();
+    const a = new TestBrowser();
+    const b = new TestBrowser();
+    await signIn(a, staff.id, 'staff');
+    await signIn(b, staff.id, 'client');
+    const ownerBrowser = new TestBrowser();
+    await signIn(ownerBrowser, owner.id, 'staff');
+    const r = await a.post('/account?/signOutEverywhere');
+    expect(r.status).toBe(303);
+    expect(r.location).toBe('/sign-in');
+    expect(r.headers.get('clear-site-data')).toContain('"storage"');
+    expect(await sessionsOf(staff.id)).toHaveLength(0);
+    expect((await b.get('/account')).status).toBe(303);
+    expect((await ownerBrowser.get('/account')).status).toBe(200);
+    const ended = await getDb()
+      .select()
+      .from(s.auditEvent)
+      .where(eq(s.auditEvent.actorId, staff.id));
+    expect(ended.map((e) => e.action)).toContain('auth.session_ended');
+  });
+
+  it('sign-out (POST /sign-out) deletes this session only', async () => {
+    const { staff } = await createFirmWithStaff();
+    const a = new TestBrowser();
+    const b = new TestBrowser();
+    await signIn(a, staff.id, 'staff');
+    await signIn(b, staff.id, 'staff');
+    expect((await a.get('/sign-out')).status).toBe(200);
+    expect(await sessionsOf(staff.id)).toHaveLength(2);
+    const r = await a.post('/sign-out');
+    expect(r.status).toBe(303);
+    expect(a.cookies.has(SESSION_COOKIE)).toBe(false);
+    expect(await sessionsOf(staff.id)).toHaveLength(1);
+    expect((await b.get('/account')).status).toBe(200);
+  });
+
+  it('sends the signed-out to sign in', async () => {
+    const r = await new TestBrowser().get('/account');
+    expect(r.status).toBe(303);
+    expect(r.location).toBe('/sign-in?next=%2Faccount');
+  });
+});
