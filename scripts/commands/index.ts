@@ -1,3 +1,5 @@
+import { clientsImport } from './clients-import';
+import { reminders } from './reminders';
 import type { CliCommand } from './types';
 
 export const commands: Record<string, CliCommand> = {
@@ -6,5 +8,7 @@ export const commands: Record<string, CliCommand> = {
     async run({ config }) {
       console.log(`Migrations applied (${config.dbDriver}).`);
     }
-  }
+  },
+  'clients:import': clientsImport,
+  reminders
 };

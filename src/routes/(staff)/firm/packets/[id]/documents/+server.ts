@@ -6,6 +6,14 @@ import { requireStaffPacket } from '$lib/server/packets/staff-access';
 import { mbToBytes, tooLargeReason } from '$lib/server/pdf/validate';
 import type { RequestHandler } from './$types';
 
+function originHost(origin: string | null): string | null {
+  try {
+    return origin ? new URL(origin).host : null;
+  } catch {
+    return null;
+  }
+}
+
 const ACCEPTED = ['application/pdf', 'application/octet-stream'];
 
 /**
@@ -16,8 +24,10 @@ export const POST: RequestHandler = async (event) => {
   const { user, packet } = await requireStaffPacket(event, event.params.id);
   const { request } = event;
   // Not a form post, so SvelteKit's CSRF check does not cover it: insist on our own origin.
-  const origin = request.headers.get('origin');
-  if (origin !== event.url.origin) error(403, 'Cross-site upload refused');
+  // (Compare hosts: behind a TLS-terminating proxy the scheme seen here can differ.)
+  if (originHost(request.headers.get('origin')) !== event.url.host) {
+    error(403, 'Cross-site upload refused');
+  }
   const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
   let filename = 'document.pdf';
   try {
