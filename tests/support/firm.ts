@@ -12,7 +12,7 @@ export function countBlobs(): number {
   const root = path.join(process.env.DATA_DIR ?? './data', 'blobs');
   let n = 0;
   const walk = (dir: string) => {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(dir);
     } catch {
@@ -40,7 +40,12 @@ export async function staffWorld() {
   return { ...world, db, browser, client, contacts: [a, b] };
 }
 
-export function uploadPdf(browser: TestBrowser, packetId: string, filename: string, bytes: Uint8Array) {
+export function uploadPdf(
+  browser: TestBrowser,
+  packetId: string,
+  filename: string,
+  bytes: Uint8Array
+) {
   return browser.request('POST', `/firm/packets/${packetId}/documents`, {
     body: bytes,
     headers: { 'content-type': 'application/pdf', 'x-filename': encodeURIComponent(filename) }
@@ -55,7 +60,11 @@ export async function documentsOf(packetId: string) {
  * Posts a form to a page action. adapter-node assumes https when ORIGIN is unset, so the test
  * server sees https://127.0.0.1:PORT as its own origin; send that for SvelteKit's CSRF check.
  */
-export async function postForm(browser: TestBrowser, pathname: string, form: Record<string, string> = {}) {
+export async function postForm(
+  browser: TestBrowser,
+  pathname: string,
+  form: Record<string, string> = {}
+) {
   const origin = (await appUrl()).replace(/^http:/, 'https:');
   return browser.post(pathname, form, { origin, accept: 'text/html' });
 }

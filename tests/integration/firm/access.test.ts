@@ -45,10 +45,16 @@ describe('staff routes and other firms', () => {
         { email: 'x@example.test', name: 'X', role: 'approver', accessExpiresAt: '' }
       ],
       [`/firm/clients/${otherClient.id}?/removeContact`, { contactId: otherContact.id }],
-      [`/firm/packets/${otherPacket.id}?/update`, { title: 'x', period: '2026-Q3', note: '', dueAt: '' }],
+      [
+        `/firm/packets/${otherPacket.id}?/update`,
+        { title: 'x', period: '2026-Q3', note: '', dueAt: '' }
+      ],
       [`/firm/packets/${otherPacket.id}?/publish`, {}],
       [`/firm/packets/${otherPacket.id}?/removeDocument`, { documentId: otherDoc.id }],
-      [`/firm/packets/${otherPacket.id}?/moveDocument`, { documentId: otherDoc.id, direction: 'up' }],
+      [
+        `/firm/packets/${otherPacket.id}?/moveDocument`,
+        { documentId: otherDoc.id, direction: 'up' }
+      ],
       [`/firm/packets/${otherPacket.id}?/nudge`, {}],
       [`/firm/packets/${otherPacket.id}?/reply`, { body: 'hi' }],
       [`/firm/packets/${otherPacket.id}?/archive`, {}],
@@ -60,12 +66,18 @@ describe('staff routes and other firms', () => {
     // Their ids inside my own pages' forms are 404s too.
     const myPacket = await createPacket(mine.db, mine.client, { status: 'draft' });
     expect(
-      (await postForm(browser, `/firm/packets/${myPacket.id}?/removeDocument`, { documentId: otherDoc.id }))
-        .status
+      (
+        await postForm(browser, `/firm/packets/${myPacket.id}?/removeDocument`, {
+          documentId: otherDoc.id
+        })
+      ).status
     ).toBe(404);
     expect(
-      (await postForm(browser, `/firm/clients/${mine.client.id}?/removeContact`, { contactId: otherContact.id }))
-        .status
+      (
+        await postForm(browser, `/firm/clients/${mine.client.id}?/removeContact`, {
+          contactId: otherContact.id
+        })
+      ).status
     ).toBe(404);
     const newPacket = await postForm(browser, '/firm/packets/new', {
       clientId: otherClient.id,

@@ -51,7 +51,9 @@ describe('automatic reminders', () => {
     const [d] = await db
       .select()
       .from(s.delivery)
-      .where(and(eq(s.delivery.packetId, packet.id), eq(s.delivery.contactId, contacts[1].contact.id)));
+      .where(
+        and(eq(s.delivery.packetId, packet.id), eq(s.delivery.contactId, contacts[1].contact.id))
+      );
     expect(d.reminders).toBe(2);
   });
 

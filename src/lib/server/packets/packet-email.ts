@@ -11,10 +11,14 @@ export interface PacketMail {
   text: string;
 }
 
-const dueText = (due: Date | null) =>
-  due
-    ? ` Please review it by ${due.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })}.`
-    : '';
+const dueFormat = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC'
+});
+const dueText = (due: Date | null) => (due ? ` Please review it by ${dueFormat.format(due)}.` : '');
 
 /** The notification, update, reminder and nudge mails a contact gets for a packet. */
 export function renderPacketEmail(input: {

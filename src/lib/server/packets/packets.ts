@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { client, document, packet, type Packet } from '../db/schema';
 
@@ -81,7 +81,10 @@ export async function hasUnpublishedChanges(db: Db, p: Packet): Promise<boolean>
     .where(
       and(
         eq(document.packetId, p.id),
-        sql`(${document.version} = 0 and ${document.removedAt} is null) or (${document.removedAt} > ${p.publishedAt})`
+        or(
+          and(eq(document.version, 0), isNull(document.removedAt)),
+          gt(document.removedAt, p.publishedAt)
+        )
       )
     );
   return row.n > 0 || p.updatedAt > p.publishedAt;
