@@ -47,7 +47,7 @@ export function uploadPdf(
   bytes: Uint8Array
 ) {
   return browser.request('POST', `/firm/packets/${packetId}/documents`, {
-    body: bytes,
+    body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
     headers: { 'content-type': 'application/pdf', 'x-filename': encodeURIComponent(filename) }
   });
 }

@@ -75,12 +75,12 @@ describe('PDF upload to a packet', () => {
     const packet = await createPacket(db, client, { status: 'draft' });
     const pdf = await makePdf(1);
     const wrongType = await browser.request('POST', `/firm/packets/${packet.id}/documents`, {
-      body: pdf,
+      body: new Blob([pdf as Uint8Array<ArrayBuffer>]),
       headers: { 'content-type': 'application/json', 'x-filename': 'a.pdf' }
     });
     expect(wrongType.status).toBe(415);
     const crossSite = await browser.request('POST', `/firm/packets/${packet.id}/documents`, {
-      body: pdf,
+      body: new Blob([pdf as Uint8Array<ArrayBuffer>]),
       headers: { 'content-type': 'application/pdf', origin: 'https://evil.example' }
     });
     expect(crossSite.status).toBe(403);
