@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ilike, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { client, clientContact, packet, type Client } from '../db/schema';
+import { client, type Client } from '../db/schema';
 
 export interface ClientInput {
   name: string;
@@ -33,8 +33,8 @@ export async function listClients(
       name: client.name,
       code: client.code,
       archivedAt: client.archivedAt,
-      contacts: sql<number>`(select count(*)::int from ${clientContact} where ${clientContact.clientId} = ${client.id})`,
-      packets: sql<number>`(select count(*)::int from ${packet} where ${packet.clientId} = ${client.id})`
+      contacts: sql<number>`(select count(*)::int from client_contact cc where cc.client_id = "client"."id")`,
+      packets: sql<number>`(select count(*)::int from packet p where p.client_id = "client"."id")`
     })
     .from(client)
     .where(

@@ -1,18 +1,11 @@
-import { error, json } from '@sveltejs/kit';
+import { json } from '@sveltejs/kit';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
 import { addPacketDocument } from '$lib/server/packets/documents';
+import { requireSameOrigin } from '$lib/server/packets/same-origin';
 import { requireStaffPacket } from '$lib/server/packets/staff-access';
 import { mbToBytes, tooLargeReason } from '$lib/server/pdf/validate';
 import type { RequestHandler } from './$types';
-
-function originHost(origin: string | null): string | null {
-  try {
-    return origin ? new URL(origin).host : null;
-  } catch {
-    return null;
-  }
-}
 
 const ACCEPTED = ['application/pdf', 'application/octet-stream'];
 
@@ -23,11 +16,7 @@ const ACCEPTED = ['application/pdf', 'application/octet-stream'];
 export const POST: RequestHandler = async (event) => {
   const { user, packet } = await requireStaffPacket(event, event.params.id);
   const { request } = event;
-  // Not a form post, so SvelteKit's CSRF check does not cover it: insist on our own origin.
-  // (Compare hosts: behind a TLS-terminating proxy the scheme seen here can differ.)
-  if (originHost(request.headers.get('origin')) !== event.url.host) {
-    error(403, 'Cross-site upload refused');
-  }
+  requireSameOrigin(event);
   const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
   let filename = 'document.pdf';
   try {
