@@ -1,5 +1,7 @@
 import { blobsMigrate } from './blobs';
+import { clientsImport } from './clients-import';
 import { firmCreate } from './firm-create';
+import { reminders } from './reminders';
 import { seedDemoCommand } from './seed-demo';
 import type { CliCommand } from './types';
 import { workerCommand } from './worker';
@@ -14,5 +16,7 @@ export const commands: Record<string, CliCommand> = {
   },
   'seed:demo': seedDemoCommand,
   worker: workerCommand,
-  'blobs:migrate': blobsMigrate
+  'blobs:migrate': blobsMigrate,
+  'clients:import': clientsImport,
+  reminders
 };

@@ -1,0 +1,131 @@
+// Publishes one packet to a client with 1,000 contacts and prints the time to commit and the
+// time until every mail has left the outbox, against a baseline of 10 contacts in the same run.
+// Uses DATABASE_URL when set (PostgreSQL), otherwise a throw-away PGlite directory.
+//   npx tsx bench/publish.ts [contacts=1000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PDFDocument } from 'pdf-lib';
+import { sql } from 'drizzle-orm';
+import { openDatabase, closeDatabase, type Db } from '../src/lib/server/db/client';
+import { migrateDatabase } from '../src/lib/server/db/migrate';
+import * as s from '../src/lib/server/db/schema';
+import { publishPacket } from '../src/lib/server/packets/publish';
+import { addPacketDocument } from '../src/lib/server/packets/documents';
+
+const N = Number(process.argv[2] ?? 1000);
+const BASE = 10;
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-bench-'));
+process.env.DATA_DIR = dataDir;
+process.env.LOG_LEVEL = 'silent';
+const databaseUrl = process.env.DATABASE_URL || undefined;
+const handle = await openDatabase(
+  databaseUrl ? { databaseUrl, poolMax: 5 } : { dataDir: path.join(dataDir, 'db') }
+);
+await migrateDatabase(handle);
+const db = handle.db;
+
+async function world(contacts: number) {
+  const tag = Math.random().toString(36).slice(2, 8);
+  const [firm] = await db
+    .insert(s.firm)
+    .values({ name: `Bench ${tag}`, slug: `bench-${tag}`, replyTo: 'office@bench.test' })
+    .returning();
+  const [staff] = await db
+    .insert(s.user)
+    .values({ email: `staff-${tag}@bench.test` })
+    .returning();
+  const [client] = await db
+    .insert(s.client)
+    .values({ firmId: firm.id, name: 'Big Co', code: `BIG-${tag}` })
+    .returning();
+  for (let i = 0; i < contacts; i += 500) {
+    const users = await db
+      .insert(s.user)
+      .values(
+        Array.from({ length: Math.min(500, contacts - i) }, (_, j) => ({
+          email: `c${i + j}-${tag}@bench.test`,
+          name: `Contact ${i + j}`
+        }))
+      )
+      .returning({ id: s.user.id });
+    await db
+      .insert(s.clientContact)
+      .values(users.map((u) => ({ firmId: firm.id, clientId: client.id, userId: u.id })));
+  }
+  const [packet] = await db
+    .insert(s.packet)
+    .values({ firmId: firm.id, clientId: client.id, title: 'Review', period: '2026-Q3' })
+    .returning();
+  const pdf = await PDFDocument.create();
+  pdf.addPage();
+  await addPacketDocument(db, {
+    packet,
+    filename: 'statements.pdf',
+    bytes: await pdf.save(),
+    maxBytes: 50 * 1024 * 1024,
+    actorId: staff.id
+  });
+  return { firm, staff, packet };
+}
+
+const rowsOf = <T>(r: unknown): T[] =>
+  Array.isArray(r) ? (r as T[]) : ((r as { rows: T[] }).rows ?? []);
+
+/**
+ * Stand-in for the email worker (claims up to 500 due rows with FOR UPDATE SKIP LOCKED and marks
+ * them sent to the mailbox), so the figure is the outbox path and not a provider's latency.
+ */
+async function drain(d: Db, firmId: string): Promise<number> {
+  let sent = 0;
+  for (;;) {
+    const claimed = rowsOf<{ id: number }>(
+      await d.execute(sql`
+        update outbox set status = 'sent', sent_at = now(), transport = 'mailbox',
+               attempts = attempts + 1
+         where id in (select id from outbox where status = 'pending' and firm_id = ${firmId}
+                       order by id limit 500 for update skip locked)
+        returning id`)
+    );
+    if (claimed.length === 0) return sent;
+    sent += claimed.length;
+  }
+}
+
+async function run(contacts: number) {
+  const { firm, staff, packet } = await world(contacts);
+  const t0 = performance.now();
+  const result = await publishPacket(db, firm, packet.id, staff.id);
+  const commitMs = performance.now() - t0;
+  const mailed = await drain(db, firm.id);
+  const allMailMs = performance.now() - t0;
+  if (result.deliveries !== contacts || mailed !== contacts) {
+    throw new Error(
+      `expected ${contacts} deliveries and mails, got ${result.deliveries}/${mailed}`
+    );
+  }
+  return { contacts, commitMs, allMailMs };
+}
+
+await run(BASE); // warm-up (JIT, prepared paths)
+const base = await run(BASE);
+const big = await run(N);
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+const perContact = (ms: number, n: number) => `${(ms / n).toFixed(2)} ms/contact`;
+console.log(`publish bench (${handle.driver})`);
+console.log(
+  `baseline ${BASE} contacts: commit ${fmt(base.commitMs)} (${perContact(base.commitMs, BASE)}), all mail out ${fmt(base.allMailMs)}`
+);
+console.log(
+  `${N} contacts: commit ${fmt(big.commitMs)} (${perContact(big.commitMs, N)}), all mail out ${fmt(big.allMailMs)}`
+);
+console.log(
+  `per-contact cost vs baseline: commit ×${(big.commitMs / N / (base.commitMs / BASE)).toFixed(2)}, all mail ×${(big.allMailMs / N / (base.allMailMs / BASE)).toFixed(2)}`
+);
+console.log(
+  `targets: commit < 1000 ms ${big.commitMs < 1000 ? 'met' : 'MISSED'}; all mail < 3000 ms ${big.allMailMs < 3000 ? 'met' : 'MISSED'}`
+);
+await closeDatabase();
+rmSync(dataDir, { recursive: true, force: true });

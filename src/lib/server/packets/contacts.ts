@@ -1,0 +1,173 @@
+import { and, asc, eq, ne } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { clientContact, session, user, type ClientContact, type Firm } from '../db/schema';
+import { issueMagicLink } from '../auth/magic-link';
+import { enqueueEmail } from '../email/outbox';
+import { renderMagicLinkEmail } from '../email/templates/magic-link';
+
+export type ContactRole = 'approver' | 'viewer';
+
+export interface ContactInput {
+  email: string;
+  name: string;
+  role: ContactRole;
+  accessExpiresAt: Date | null;
+}
+
+const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]{2,}$/;
+
+/** Lower-cased, trimmed; null when it is not a usable address. */
+export function normalizeEmail(value: string): string | null {
+  const email = value.trim().toLowerCase();
+  return email.length <= 254 && EMAIL.test(email) ? email : null;
+}
+
+export async function listContacts(db: Db, firmId: string, clientId: string) {
+  return db
+    .select({
+      id: clientContact.id,
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      role: clientContact.role,
+      accessExpiresAt: clientContact.accessExpiresAt,
+      createdAt: clientContact.createdAt
+    })
+    .from(clientContact)
+    .innerJoin(user, eq(user.id, clientContact.userId))
+    .where(and(eq(clientContact.clientId, clientId), eq(clientContact.firmId, firmId)))
+    .orderBy(asc(user.email));
+}
+
+/** The user with this address, created when new (names are filled in, never overwritten). */
+export async function findOrCreateUser(db: Db, email: string, name: string) {
+  const [created] = await db
+    .insert(user)
+    .values({ email, name: name.trim() })
+    .onConflictDoNothing({ target: user.email })
+    .returning();
+  if (created) return created;
+  const [existing] = await db.select().from(user).where(eq(user.email, email));
+  if (!existing.name && name.trim()) {
+    await db.update(user).set({ name: name.trim() }).where(eq(user.id, existing.id));
+  }
+  return existing;
+}
+
+export interface AddContactResult {
+  contact: ClientContact;
+  created: boolean;
+}
+
+/**
+ * Adds a person to a client (or leaves an existing contact as it is) and, when new, mails them
+ * an invitation. Call inside a transaction so the invite is sent only if the contact commits.
+ */
+export async function addContact(
+  db: Db,
+  firm: Firm,
+  clientId: string,
+  input: ContactInput,
+  options: { invite?: boolean } = {}
+): Promise<AddContactResult> {
+  const person = await findOrCreateUser(db, input.email, input.name);
+  const [contact] = await db
+    .insert(clientContact)
+    .values({
+      firmId: firm.id,
+      clientId,
+      userId: person.id,
+      role: input.role,
+      accessExpiresAt: input.accessExpiresAt
+    })
+    .onConflictDoNothing({ target: [clientContact.clientId, clientContact.userId] })
+    .returning();
+  if (!contact) {
+    const [existing] = await db
+      .select()
+      .from(clientContact)
+      .where(and(eq(clientContact.clientId, clientId), eq(clientContact.userId, person.id)));
+    return { contact: existing, created: false };
+  }
+  if (options.invite !== false) {
+    await sendContactInvite(db, firm, contact, person.email);
+  }
+  return { contact, created: true };
+}
+
+export async function updateContact(
+  db: Db,
+  firmId: string,
+  contactId: string,
+  input: { role: ContactRole; accessExpiresAt: Date | null }
+) {
+  const [row] = await db
+    .update(clientContact)
+    .set(input)
+    .where(and(eq(clientContact.id, contactId), eq(clientContact.firmId, firmId)))
+    .returning();
+  if (row && input.accessExpiresAt && input.accessExpiresAt <= new Date()) {
+    await revokeAccess(db, row);
+  }
+  return row ?? null;
+}
+
+/** Removes the person from the client and ends their client sessions at once. */
+export async function removeContact(db: Db, firmId: string, contactId: string) {
+  const [row] = await db
+    .delete(clientContact)
+    .where(and(eq(clientContact.id, contactId), eq(clientContact.firmId, firmId)))
+    .returning();
+  if (row) await revokeAccess(db, row);
+  return row ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Call sites for the sign-in work (src/lib/server/auth/): `inviteContact(...)` and
+// `revokeContactAccess(...)` replace these two local stand-ins when they land.
+
+/** Stand-in for auth's inviteContact: a 7-day invite link to the client's packets. */
+async function sendContactInvite(db: Db, firm: Firm, contact: ClientContact, email: string) {
+  const link = await issueMagicLink(db, {
+    userId: contact.userId,
+    purpose: 'invite',
+    firmId: firm.id,
+    redirectTo: '/p'
+  });
+  const note = contact.accessExpiresAt
+    ? `Your access lasts until ${contact.accessExpiresAt.toUTCString().slice(0, 16)}.`
+    : null;
+  const mail = renderMagicLinkEmail({
+    firmName: firm.name,
+    brandColor: firm.brandColor,
+    heading: `${firm.name} invited you to Sheaf`,
+    intro: `${firm.name} will send your review documents through Sheaf. Tap the button to see them — no password needed.`,
+    buttonLabel: 'Open my documents',
+    url: link.url,
+    code: null,
+    expiresAt: link.expiresAt,
+    note
+  });
+  await enqueueEmail(db, {
+    kind: 'invite',
+    to: email,
+    subject: `${firm.name} invited you to Sheaf`,
+    ...mail,
+    replyTo: firm.replyTo,
+    firmId: firm.id,
+    metadata: { contactId: contact.id }
+  });
+}
+
+/** Stand-in for auth's revokeContactAccess: ends client sessions when no other access remains. */
+async function revokeAccess(db: Db, contact: ClientContact) {
+  const [other] = await db
+    .select({ id: clientContact.id })
+    .from(clientContact)
+    .where(and(eq(clientContact.userId, contact.userId), ne(clientContact.id, contact.id)))
+    .limit(1);
+  if (other) return;
+  await db
+    .delete(session)
+    .where(and(eq(session.userId, contact.userId), eq(session.kind, 'client')));
+}

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { document, packet, type Document, type Packet } from '../db/schema';
+import { getBlobStore, newBlobKey } from '../storage';
+import { validatePdf } from '../pdf/validate';
+import { recordAudit } from '../audit';
+
+export type AddDocumentResult =
+  { ok: true; document: Document } | { ok: false; reason: string; status: 400 | 409 | 413 };
+
+export const MAX_DOCUMENTS = 50;
+
+/** Strips any path and control characters; keeps the name the firm gave the file. */
+export function cleanFilename(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = [...base]
+    .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
+    .join('')
+    .trim()
+    .slice(0, 200);
+  return cleaned || 'document.pdf';
+}
+
+/**
+ * Validates a PDF and, only when it passes, stores the blob and adds it at the end of the
+ * packet. A bad file stores nothing; a failed insert removes the blob it wrote.
+ */
+export async function addPacketDocument(
+  db: Db,
+  input: { packet: Packet; filename: string; bytes: Uint8Array; maxBytes: number; actorId: string }
+): Promise<AddDocumentResult> {
+  const filename = cleanFilename(input.filename);
+  if (input.packet.status === 'archived') {
+    return { ok: false, status: 409, reason: 'This packet is archived.' };
+  }
+  if (input.bytes.byteLength > input.maxBytes) {
+    const check = await validatePdf(input.bytes, filename, input.maxBytes);
+    return { ok: false, status: 413, reason: check.ok ? 'Too large.' : check.reason };
+  }
+  const check = await validatePdf(input.bytes, filename, input.maxBytes);
+  if (!check.ok) return { ok: false, status: 400, reason: check.reason };
+
+  const blobKey = newBlobKey();
+  const sha256 = createHash('sha256').update(input.bytes).digest('hex');
+  await getBlobStore().put(blobKey, input.bytes);
+  try {
+    const row = await db.transaction(async (tx) => {
+      // Serialises concurrent uploads to one packet so positions stay distinct.
+      await tx
+        .select({ id: packet.id })
+        .from(packet)
+        .where(eq(packet.id, input.packet.id))
+        .for('update');
+      const [{ n, next }] = await tx
+        .select({
+          n: sql<number>`count(*)::int`,
+          next: sql<number>`coalesce(max(${document.position}) + 1, 0)::int`
+        })
+        .from(document)
+        .where(and(eq(document.packetId, input.packet.id), isNull(document.removedAt)));
+      if (n >= MAX_DOCUMENTS) return null;
+      const [inserted] = await tx
+        .insert(document)
+        .values({
+          firmId: input.packet.firmId,
+          packetId: input.packet.id,
+          version: 0,
+          filename,
+          blobKey,
+          bytes: input.bytes.byteLength,
+          sha256,
+          pages: check.pages,
+          position: next
+        })
+        .returning();
+      await recordAudit(tx, {
+        action: 'document.added',
+        firmId: input.packet.firmId,
+        actorId: input.actorId,
+        subject: `packet:${input.packet.id}`,
+        data: {
+          documentId: inserted.id,
+          filename,
+          pages: check.pages,
+          bytes: input.bytes.byteLength
+        }
+      });
+      return inserted;
+    });
+    if (!row) {
+      await getBlobStore().delete(blobKey);
+      return {
+        ok: false,
+        status: 409,
+        reason: `A packet holds at most ${MAX_DOCUMENTS} documents.`
+      };
+    }
+    return { ok: true, document: row };
+  } catch (error) {
+    await getBlobStore()
+      .delete(blobKey)
+      .catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Removes a document. One never published is deleted with its blob; one clients have seen is
+ * marked removed (kept for the history) and drops out at the next publish.
+ */
+export async function removePacketDocument(
+  db: Db,
+  p: Packet,
+  documentId: string,
+  actorId: string
+): Promise<boolean> {
+  const [row] = await db
+    .select()
+    .from(document)
+    .where(
+      and(eq(document.id, documentId), eq(document.packetId, p.id), isNull(document.removedAt))
+    );
+  if (!row) return false;
+  if (row.version === 0) {
+    await db.delete(document).where(eq(document.id, row.id));
+    await getBlobStore()
+      .delete(row.blobKey)
+      .catch(() => {});
+  } else {
+    await db.update(document).set({ removedAt: new Date() }).where(eq(document.id, row.id));
+  }
+  await recordAudit(db, {
+    action: 'document.removed',
+    firmId: p.firmId,
+    actorId,
+    subject: `packet:${p.id}`,
+    data: { documentId: row.id, filename: row.filename }
+  });
+  return true;
+}
+
+/** Moves a document one place up or down. */
+export async function moveDocument(
+  db: Db,
+  p: Packet,
+  documentId: string,
+  direction: 'up' | 'down'
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const docs = await tx
+      .select({ id: document.id })
+      .from(document)
+      .where(and(eq(document.packetId, p.id), isNull(document.removedAt)))
+      .orderBy(document.position, document.createdAt)
+      .for('update');
+    const i = docs.findIndex((d) => d.id === documentId);
+    const j = direction === 'up' ? i - 1 : i + 1;
+    if (i < 0 || j < 0 || j >= docs.length) return false;
+    [docs[i], docs[j]] = [docs[j], docs[i]];
+    for (const [position, d] of docs.entries()) {
+      await tx.update(document).set({ position }).where(eq(document.id, d.id));
+    }
+    await tx.update(packet).set({ updatedAt: new Date() }).where(eq(packet.id, p.id));
+    return true;
+  });
+}
+
+/** A document of this packet (removed ones included, for the history), or null. */
+export async function getPacketDocument(db: Db, packetId: string, documentId: string) {
+  const [row] = await db
+    .select()
+    .from(document)
+    .where(and(eq(document.id, documentId), eq(document.packetId, packetId)));
+  return row ?? null;
+}

@@ -1,0 +1,63 @@
+// Form schemas for the staff workspace (one zod schema per form).
+import { z } from 'zod';
+import { PERIOD } from './packets';
+
+export const clientSchema = z.object({
+  name: z.string().trim().min(1, 'Enter the client name.').max(200, 'At most 200 characters.'),
+  code: z
+    .string()
+    .trim()
+    .min(1, 'Enter a short code, e.g. ACME.')
+    .max(40, 'At most 40 characters.')
+    .regex(/^[A-Za-z0-9._-]+$/, 'Letters, digits, dot, dash and underscore only.')
+});
+
+const optionalDate = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    if (!v) return null;
+    const d = new Date(`${v}T23:59:59Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: 'custom', message: 'Enter a date as YYYY-MM-DD.' });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+export const contactSchema = z.object({
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254, 'At most 254 characters.')
+    .email('Enter an email address like name@example.com.'),
+  name: z.string().trim().max(200, 'At most 200 characters.'),
+  role: z.enum(['approver', 'viewer'], 'Choose approver or viewer.'),
+  accessExpiresAt: optionalDate
+});
+
+export const contactUpdateSchema = contactSchema.pick({ role: true, accessExpiresAt: true });
+
+export const packetSchema = z.object({
+  title: z.string().trim().min(1, 'Enter a title.').max(200, 'At most 200 characters.'),
+  period: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(PERIOD, 'Use a period like 2026-Q3, 2026-09 or 2026-FY.'),
+  note: z.string().trim().max(4000, 'At most 4,000 characters.'),
+  dueAt: optionalDate
+});
+
+/** `fail()` payload parts from a zod error. */
+export const fieldErrors = (error: z.ZodError) =>
+  z.flattenError(error).fieldErrors as Record<string, string[] | undefined>;
+
+/** A form's string fields (files and repeated keys ignored). */
+export async function readForm(request: Request): Promise<Record<string, string>> {
+  const form = await request.formData();
+  const out: Record<string, string> = {};
+  for (const [k, v] of form) if (typeof v === 'string' && !(k in out)) out[k] = v;
+  return out;
+}

@@ -1,0 +1,98 @@
+import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { client, document, packet, type Packet } from '../db/schema';
+
+export interface PacketInput {
+  clientId: string;
+  title: string;
+  period: string;
+  note: string;
+  dueAt: Date | null;
+}
+
+export const PERIOD = /^\d{4}-(Q[1-4]|(0[1-9]|1[0-2])|FY)$/;
+
+/** The current quarter, e.g. 2026-Q4. */
+export function currentPeriod(now = new Date()): string {
+  return `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
+}
+
+/** "2026-Q3" -> "Q3 2026"; other periods are shown as they are. */
+export function periodLabel(period: string): string {
+  const m = /^(\d{4})-(Q[1-4])$/.exec(period);
+  return m ? `${m[2]} ${m[1]}` : period;
+}
+
+/** The firm's packet with its client, or null for another firm's or a missing id. */
+export async function getPacket(db: Db, firmId: string, packetId: string) {
+  const [row] = await db
+    .select({ packet, client })
+    .from(packet)
+    .innerJoin(client, eq(client.id, packet.clientId))
+    .where(and(eq(packet.id, packetId), eq(packet.firmId, firmId)));
+  return row ?? null;
+}
+
+export async function createPacket(
+  db: Db,
+  firmId: string,
+  actorId: string,
+  input: PacketInput
+): Promise<Packet> {
+  const [row] = await db
+    .insert(packet)
+    .values({ firmId, createdBy: actorId, status: 'draft', version: 0, ...input })
+    .returning();
+  return row;
+}
+
+/** Edits the details; a published packet keeps its status and gets the change on next publish. */
+export async function updatePacket(
+  db: Db,
+  firmId: string,
+  packetId: string,
+  input: Omit<PacketInput, 'clientId'>
+): Promise<Packet | null> {
+  const [row] = await db
+    .update(packet)
+    .set({ ...input, updatedAt: new Date() })
+    .where(and(eq(packet.id, packetId), eq(packet.firmId, firmId)))
+    .returning();
+  return row ?? null;
+}
+
+/** Current documents in order (removed ones are left out). */
+export async function listDocuments(db: Db, packetId: string) {
+  return db
+    .select()
+    .from(document)
+    .where(and(eq(document.packetId, packetId), isNull(document.removedAt)))
+    .orderBy(asc(document.position), asc(document.createdAt));
+}
+
+/** Whether the packet has changes (documents added or removed, details edited) since publishing. */
+export async function hasUnpublishedChanges(db: Db, p: Packet): Promise<boolean> {
+  if (p.status === 'draft' || !p.publishedAt) return true;
+  const [row] = await db
+    .select({
+      n: sql<number>`count(*)::int`
+    })
+    .from(document)
+    .where(
+      and(
+        eq(document.packetId, p.id),
+        or(
+          and(eq(document.version, 0), isNull(document.removedAt)),
+          gt(document.removedAt, p.publishedAt)
+        )
+      )
+    );
+  return row.n > 0 || p.updatedAt > p.publishedAt;
+}
+
+/** Archives a packet (no reminders, hidden from the default lists) or restores it. */
+export async function setPacketArchived(db: Db, p: Packet, archived: boolean): Promise<Packet> {
+  const status = archived ? 'archived' : p.version > 0 ? 'published' : 'draft';
+  const [row] = await db.update(packet).set({ status }).where(eq(packet.id, p.id)).returning();
+  return row;
+}

@@ -1,0 +1,89 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { firm as firmTable, packet as packetTable, type Firm, type Packet } from '../db/schema';
+import { mailPacketLink } from './publish';
+
+interface ClaimedReminder extends Record<string, unknown> {
+  delivery_id: string;
+  packet_id: string;
+  contact_id: string;
+  user_id: string;
+  email: string;
+  name: string;
+  access_expires_at: Date | string | null;
+}
+
+const rowsOf = <T>(result: unknown): T[] =>
+  Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+
+/**
+ * Sends the automatic reminders that are due at `now`: every firm.reminder_every_days days after
+ * the mail (or the last reminder), to contacts on the current version who have not reviewed,
+ * while the packet is published and not past due. The claim is one UPDATE ... RETURNING in the
+ * same transaction as the mails: a second instance running at the same moment waits on the row
+ * locks, re-checks the condition and finds nothing to send, so no reminder goes out twice.
+ */
+export async function sendDueReminders(db: Db, now = new Date(), limit = 500): Promise<number> {
+  const iso = now.toISOString();
+  return db.transaction(async (tx) => {
+    const claimed = rowsOf<ClaimedReminder>(
+      await tx.execute(sql`
+        update delivery d
+           set last_reminded_at = ${iso}::timestamptz, reminders = d.reminders + 1
+          from packet p, firm f, client_contact cc, "user" u
+         where d.id in (
+                 select d2.id from delivery d2
+                   join packet p2 on p2.id = d2.packet_id and p2.version = d2.version
+                   join firm f2 on f2.id = p2.firm_id
+                  where p2.status = 'published'
+                    and f2.reminder_every_days > 0
+                    and d2.reviewed_at is null
+                    and d2.status not in ('bounced', 'failed')
+                    and (p2.due_at is null or p2.due_at > ${iso}::timestamptz)
+                    and coalesce(d2.last_reminded_at, d2.created_at)
+                        <= ${iso}::timestamptz - make_interval(days => f2.reminder_every_days)
+                  order by d2.created_at
+                  limit ${limit}
+                  for update of d2 skip locked)
+           and p.id = d.packet_id and p.version = d.version and f.id = p.firm_id
+           and cc.id = d.contact_id and u.id = cc.user_id
+           and d.reviewed_at is null
+           and coalesce(d.last_reminded_at, d.created_at)
+               <= ${iso}::timestamptz - make_interval(days => f.reminder_every_days)
+           and (cc.access_expires_at is null or cc.access_expires_at > ${iso}::timestamptz)
+           and not exists (select 1 from decision x
+                            where x.packet_id = d.packet_id and x.version = d.version
+                              and x.contact_id = d.contact_id)
+        returning d.id as delivery_id, d.packet_id, d.contact_id, u.id as user_id, u.email,
+                  u.name, cc.access_expires_at`)
+    );
+    if (claimed.length === 0) return 0;
+    const packets = new Map<string, { packet: Packet; firm: Firm }>();
+    for (const c of claimed) {
+      if (!packets.has(c.packet_id)) {
+        const [row] = await tx
+          .select({ packet: packetTable, firm: firmTable })
+          .from(packetTable)
+          .innerJoin(firmTable, eq(firmTable.id, packetTable.firmId))
+          .where(eq(packetTable.id, c.packet_id));
+        packets.set(c.packet_id, row);
+      }
+      const { packet, firm } = packets.get(c.packet_id)!;
+      await mailPacketLink(
+        tx,
+        firm,
+        packet,
+        {
+          contactId: c.contact_id,
+          userId: c.user_id,
+          email: c.email,
+          name: c.name,
+          accessExpiresAt: c.access_expires_at ? new Date(c.access_expires_at) : null
+        },
+        'reminder',
+        c.delivery_id
+      );
+    }
+    return claimed.length;
+  });
+}

@@ -1,0 +1,95 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { comment, document, membership, user, type Firm, type Packet } from '../db/schema';
+import { recordAudit } from '../audit';
+import { activeRecipients } from './publish';
+import { issueMagicLink } from '../auth/magic-link';
+import { enqueueEmail } from '../email/outbox';
+import { renderMagicLinkEmail } from '../email/templates/magic-link';
+import { periodLabel } from './packets';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** The packet's questions and replies, oldest first, marking which come from staff. */
+export async function listThread(db: Db, p: Packet) {
+  const rows = await db
+    .select({
+      id: comment.id,
+      body: comment.body,
+      at: comment.at,
+      page: comment.page,
+      documentId: comment.documentId,
+      documentName: document.filename,
+      authorName: user.name,
+      authorEmail: user.email,
+      staffRole: membership.role
+    })
+    .from(comment)
+    .innerJoin(user, eq(user.id, comment.authorId))
+    .leftJoin(document, eq(document.id, comment.documentId))
+    .leftJoin(
+      membership,
+      and(eq(membership.userId, comment.authorId), eq(membership.firmId, p.firmId))
+    )
+    .where(eq(comment.packetId, p.id))
+    .orderBy(asc(comment.at));
+  return rows.map(({ staffRole, ...r }) => ({ ...r, fromStaff: staffRole !== null }));
+}
+
+export const MAX_REPLY = 4000;
+
+/** A staff reply: stored in the thread, and every active contact is mailed a link to it. */
+export async function replyToThread(
+  db: Db,
+  firm: Firm,
+  p: Packet,
+  author: { id: string; name: string },
+  body: string
+) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(comment)
+      .values({ firmId: firm.id, packetId: p.id, authorId: author.id, body })
+      .returning();
+    const recipients = await activeRecipients(tx, p.clientId);
+    const what = `${periodLabel(p.period)} ${p.title}`;
+    for (const r of recipients) {
+      const link = await issueMagicLink(tx, {
+        userId: r.userId,
+        purpose: 'packet',
+        firmId: firm.id,
+        packetId: p.id,
+        redirectTo: `/p/${p.id}#thread`,
+        ttlMs: firm.packetLinkDays * DAY
+      });
+      const mail = renderMagicLinkEmail({
+        firmName: firm.name,
+        brandColor: firm.brandColor,
+        heading: `${author.name || firm.name} replied about your ${what}`,
+        intro: body,
+        buttonLabel: 'Open the conversation',
+        url: link.url,
+        code: null,
+        expiresAt: link.expiresAt,
+        note: null
+      });
+      await enqueueEmail(tx, {
+        kind: 'reply',
+        to: r.email,
+        subject: `${firm.name} replied about your ${what}`,
+        ...mail,
+        replyTo: firm.replyTo,
+        firmId: firm.id,
+        metadata: { packetId: p.id, commentId: row.id }
+      });
+    }
+    await recordAudit(tx, {
+      action: 'thread.replied',
+      firmId: firm.id,
+      actorId: author.id,
+      subject: `packet:${p.id}`,
+      data: { commentId: row.id, recipients: recipients.length }
+    });
+    return row;
+  });
+}

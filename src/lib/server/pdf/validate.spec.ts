@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { PDFDocument } from 'pdf-lib';
+import { describe, expect, it } from 'vitest';
+import { validatePdf } from './validate';
+
+const fixture = (name: string) => new Uint8Array(readFileSync(`tests/fixtures/${name}`));
+const LIMIT = 50 * 1024 * 1024;
+
+async function pdf(pages: number) {
+  const doc = await PDFDocument.create();
+  for (let i = 0; i < pages; i++) doc.addPage();
+  return doc.save();
+}
+
+describe('validatePdf', () => {
+  it('accepts a PDF and counts its pages', async () => {
+    expect(await validatePdf(await pdf(3), 'ok.pdf', LIMIT)).toEqual({ ok: true, pages: 3 });
+  });
+
+  it('names the file in every refusal', async () => {
+    const good = await pdf(2);
+    const cases: [Uint8Array, RegExp][] = [
+      [fixture('image-renamed.pdf'), /^"f.pdf" is not a PDF/],
+      [good.slice(0, good.length / 2), /^"f.pdf" is damaged or incomplete/],
+      [fixture('encrypted.pdf'), /^"f.pdf" is password-protected/],
+      [fixture('zero-pages.pdf'), /^"f.pdf" has no pages/],
+      [new Uint8Array(0), /^"f.pdf" is empty/]
+    ];
+    for (const [bytes, reason] of cases) {
+      const result = await validatePdf(bytes, 'f.pdf', LIMIT);
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.reason).toMatch(reason);
+    }
+  });
+
+  it('refuses a file over the limit before parsing it', async () => {
+    const result = await validatePdf(await pdf(1), 'big.pdf', 100);
+    expect(!result.ok && result.reason).toMatch(
+      /^"big.pdf" is \d+ B; the limit is 100 B per file\.$/
+    );
+  });
+});

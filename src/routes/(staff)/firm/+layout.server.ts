@@ -1,0 +1,10 @@
+import { requireStaff } from '$lib/server/auth/guards';
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = async (event) => {
+  const { user, firm, membership } = await requireStaff(event);
+  return {
+    staff: { name: user.name, email: user.email, role: membership.role },
+    firm: { name: firm.name, slug: firm.slug, brandColor: firm.brandColor }
+  };
+};

@@ -1,0 +1,180 @@
+import { fail } from '@sveltejs/kit';
+import { and, desc, eq } from 'drizzle-orm';
+import { isUuid } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/client';
+import { packet } from '$lib/server/db/schema';
+import { recordAudit } from '$lib/server/audit';
+import { ClientCodeTakenError, updateClient } from '$lib/server/packets/clients';
+import {
+  addContact,
+  listContacts,
+  removeContact,
+  updateContact
+} from '$lib/server/packets/contacts';
+import {
+  clientSchema,
+  contactSchema,
+  contactUpdateSchema,
+  fieldErrors,
+  readForm
+} from '$lib/server/packets/forms';
+import { clientMeta, requireStaffClient } from '$lib/server/packets/staff-access';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const { firm, client } = await requireStaffClient(event, event.params.id);
+  const db = getDb();
+  const [contacts, packets] = await Promise.all([
+    listContacts(db, firm.id, client.id),
+    db
+      .select({
+        id: packet.id,
+        title: packet.title,
+        period: packet.period,
+        status: packet.status,
+        version: packet.version,
+        dueAt: packet.dueAt
+      })
+      .from(packet)
+      .where(and(eq(packet.clientId, client.id), eq(packet.firmId, firm.id)))
+      .orderBy(desc(packet.period), desc(packet.createdAt))
+  ]);
+  return {
+    client: { id: client.id, name: client.name, code: client.code, archivedAt: client.archivedAt },
+    contacts,
+    packets
+  };
+};
+
+export const actions: Actions = {
+  update: async (event) => {
+    const { firm, user, client } = await requireStaffClient(event, event.params.id);
+    const values = await readForm(event.request);
+    const parsed = clientSchema.safeParse(values);
+    if (!parsed.success) {
+      return fail(400, {
+        action: 'update',
+        message: 'Check the highlighted fields.',
+        errors: fieldErrors(parsed.error),
+        values
+      });
+    }
+    try {
+      await updateClient(getDb(), firm.id, client.id, parsed.data);
+    } catch (error) {
+      if (error instanceof ClientCodeTakenError) {
+        return fail(400, {
+          action: 'update',
+          message: error.message,
+          errors: { code: [error.message] },
+          values
+        });
+      }
+      throw error;
+    }
+    await recordAudit(getDb(), {
+      action: 'client.updated',
+      firmId: firm.id,
+      actorId: user.id,
+      subject: `client:${client.id}`,
+      ...clientMeta(event),
+      data: parsed.data
+    });
+    return { action: 'update', message: 'Client saved.' };
+  },
+
+  addContact: async (event) => {
+    const { firm, user, client } = await requireStaffClient(event, event.params.id);
+    const values = await readForm(event.request);
+    const parsed = contactSchema.safeParse(values);
+    if (!parsed.success) {
+      return fail(400, {
+        action: 'addContact',
+        message: 'Check the highlighted fields.',
+        errors: fieldErrors(parsed.error),
+        values
+      });
+    }
+    if (parsed.data.accessExpiresAt && parsed.data.accessExpiresAt <= new Date()) {
+      return fail(400, {
+        action: 'addContact',
+        message: 'Access must end in the future.',
+        errors: { accessExpiresAt: ['Choose a date after today.'] },
+        values
+      });
+    }
+    const result = await getDb().transaction(async (tx) => {
+      const added = await addContact(tx, firm, client.id, parsed.data);
+      if (added.created) {
+        await recordAudit(tx, {
+          action: 'contact.added',
+          firmId: firm.id,
+          actorId: user.id,
+          subject: `client:${client.id}`,
+          ...clientMeta(event),
+          data: { email: parsed.data.email, role: parsed.data.role }
+        });
+      }
+      return added;
+    });
+    if (!result.created) {
+      return fail(400, {
+        action: 'addContact',
+        message: `${parsed.data.email} is already a contact of ${client.name}.`,
+        errors: { email: ['Already a contact.'] },
+        values
+      });
+    }
+    return { action: 'addContact', message: `Added ${parsed.data.email} and sent an invitation.` };
+  },
+
+  updateContact: async (event) => {
+    const { firm, user, client } = await requireStaffClient(event, event.params.id);
+    const values = await readForm(event.request);
+    const contactId = values.contactId ?? '';
+    if (!isUuid(contactId)) return fail(404, { action: 'updateContact', message: 'Not found.' });
+    const parsed = contactUpdateSchema.safeParse(values);
+    if (!parsed.success) {
+      return fail(400, {
+        action: 'updateContact',
+        contactId,
+        message: Object.values(fieldErrors(parsed.error)).flat()[0] ?? 'Check the fields.'
+      });
+    }
+    const contacts = await listContacts(getDb(), firm.id, client.id);
+    if (!contacts.some((c) => c.id === contactId)) {
+      return fail(404, { action: 'updateContact', message: 'Not found.' });
+    }
+    await updateContact(getDb(), firm.id, contactId, parsed.data);
+    await recordAudit(getDb(), {
+      action: 'contact.updated',
+      firmId: firm.id,
+      actorId: user.id,
+      subject: `client:${client.id}`,
+      ...clientMeta(event),
+      data: { contactId, ...parsed.data }
+    });
+    return { action: 'updateContact', message: 'Contact saved.' };
+  },
+
+  removeContact: async (event) => {
+    const { firm, user, client } = await requireStaffClient(event, event.params.id);
+    const values = await readForm(event.request);
+    const contactId = values.contactId ?? '';
+    const contacts = isUuid(contactId) ? await listContacts(getDb(), firm.id, client.id) : [];
+    const target = contacts.find((c) => c.id === contactId);
+    if (!target) return fail(404, { action: 'removeContact', message: 'Not found.' });
+    await getDb().transaction(async (tx) => {
+      await removeContact(tx, firm.id, contactId);
+      await recordAudit(tx, {
+        action: 'contact.removed',
+        firmId: firm.id,
+        actorId: user.id,
+        subject: `client:${client.id}`,
+        ...clientMeta(event),
+        data: { email: target.email }
+      });
+    });
+    return { action: 'removeContact', message: `Removed ${target.email}.` };
+  }
+};

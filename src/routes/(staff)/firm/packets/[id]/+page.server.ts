@@ -1,0 +1,192 @@
+import { fail } from '@sveltejs/kit';
+import { isUuid } from '$lib/server/auth/guards';
+import { getConfig } from '$lib/server/config';
+import { getDb } from '$lib/server/db/client';
+import { recordAudit } from '$lib/server/audit';
+import { moveDocument, removePacketDocument } from '$lib/server/packets/documents';
+import { fieldErrors, packetSchema, readForm } from '$lib/server/packets/forms';
+import { renderPacketEmail } from '$lib/server/packets/packet-email';
+import {
+  hasUnpublishedChanges,
+  listDocuments,
+  setPacketArchived,
+  updatePacket
+} from '$lib/server/packets/packets';
+import {
+  activeRecipients,
+  nudgeContacts,
+  publishPacket,
+  PublishError
+} from '$lib/server/packets/publish';
+import { listContactStatus, listPacketAudit } from '$lib/server/packets/status';
+import { listThread, MAX_REPLY, replyToThread } from '$lib/server/packets/thread';
+import { clientMeta, requireStaffPacket } from '$lib/server/packets/staff-access';
+import type { Actions, PageServerLoad } from './$types';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export const load: PageServerLoad = async (event) => {
+  const { firm, packet, client } = await requireStaffPacket(event, event.params.id);
+  const db = getDb();
+  const [documents, contacts, thread, audit, changed, recipients] = await Promise.all([
+    listDocuments(db, packet.id),
+    listContactStatus(db, packet),
+    listThread(db, packet),
+    listPacketAudit(db, firm.id, packet.id),
+    hasUnpublishedChanges(db, packet),
+    activeRecipients(db, client.id)
+  ]);
+  const preview = renderPacketEmail({
+    firm,
+    packet,
+    kind: packet.version > 0 ? 'packet_updated' : 'packet',
+    contactName: recipients[0]?.name ?? '',
+    url: `${getConfig().origin}/l/…`,
+    expiresAt: new Date(Date.now() + firm.packetLinkDays * DAY)
+  });
+  return {
+    packet: {
+      id: packet.id,
+      title: packet.title,
+      period: packet.period,
+      note: packet.note,
+      dueAt: packet.dueAt,
+      status: packet.status,
+      version: packet.version,
+      publishedAt: packet.publishedAt
+    },
+    client: { id: client.id, name: client.name, code: client.code },
+    documents: documents.map((d) => ({
+      id: d.id,
+      filename: d.filename,
+      bytes: d.bytes,
+      pages: d.pages,
+      version: d.version
+    })),
+    contacts,
+    thread,
+    audit: audit.map((a) => ({ ...a, data: (a.data ?? null) as Record<string, unknown> | null })),
+    changed,
+    recipients: recipients.map((r) => r.email),
+    preview: { subject: preview.subject, html: preview.html, text: preview.text },
+    maxUploadMb: getConfig().MAX_UPLOAD_MB,
+    reminderEveryDays: firm.reminderEveryDays
+  };
+};
+
+export const actions: Actions = {
+  update: async (event) => {
+    const { firm, user, packet } = await requireStaffPacket(event, event.params.id);
+    const values = await readForm(event.request);
+    const parsed = packetSchema.safeParse(values);
+    if (!parsed.success) {
+      return fail(400, {
+        action: 'update',
+        message: 'Check the highlighted fields.',
+        errors: fieldErrors(parsed.error),
+        values
+      });
+    }
+    await updatePacket(getDb(), firm.id, packet.id, parsed.data);
+    await recordAudit(getDb(), {
+      action: 'packet.updated',
+      firmId: firm.id,
+      actorId: user.id,
+      subject: `packet:${packet.id}`,
+      ...clientMeta(event),
+      data: { title: parsed.data.title, period: parsed.data.period }
+    });
+    return { action: 'update', message: 'Details saved.' };
+  },
+
+  removeDocument: async (event) => {
+    const { user, packet } = await requireStaffPacket(event, event.params.id);
+    const { documentId = '' } = await readForm(event.request);
+    if (!isUuid(documentId)) return fail(404, { action: 'document', message: 'Not found.' });
+    const removed = await removePacketDocument(getDb(), packet, documentId, user.id);
+    if (!removed) return fail(404, { action: 'document', message: 'Not found.' });
+    return { action: 'document', message: 'Document removed.' };
+  },
+
+  moveDocument: async (event) => {
+    const { packet } = await requireStaffPacket(event, event.params.id);
+    const { documentId = '', direction = '' } = await readForm(event.request);
+    if (!isUuid(documentId)) return fail(404, { action: 'document', message: 'Not found.' });
+    if (direction !== 'up' && direction !== 'down') {
+      return fail(400, { action: 'document', message: 'Choose up or down.' });
+    }
+    const moved = await moveDocument(getDb(), packet, documentId, direction);
+    if (!moved)
+      return fail(400, { action: 'document', message: 'That document cannot move further.' });
+    return { action: 'document', message: 'Order saved.' };
+  },
+
+  publish: async (event) => {
+    const { firm, user, packet } = await requireStaffPacket(event, event.params.id);
+    try {
+      const result = await publishPacket(getDb(), firm, packet.id, user.id);
+      return {
+        action: 'publish',
+        message: `${result.updated ? 'Updated' : 'Published'} — ${result.deliveries} email${result.deliveries === 1 ? '' : 's'} on the way.`
+      };
+    } catch (error) {
+      if (error instanceof PublishError) {
+        return fail(400, { action: 'publish', message: error.message });
+      }
+      throw error;
+    }
+  },
+
+  nudge: async (event) => {
+    const { firm, user, packet } = await requireStaffPacket(event, event.params.id);
+    const { contactId = '' } = await readForm(event.request);
+    if (contactId && !isUuid(contactId))
+      return fail(404, { action: 'nudge', message: 'Not found.' });
+    try {
+      const sent = await nudgeContacts(getDb(), firm, packet, user.id, contactId || null);
+      if (contactId && sent === 0) return fail(404, { action: 'nudge', message: 'Not found.' });
+      return {
+        action: 'nudge',
+        message: sent
+          ? `Sent a fresh link to ${sent} contact${sent === 1 ? '' : 's'}.`
+          : 'Everyone has already reviewed.'
+      };
+    } catch (error) {
+      if (error instanceof PublishError)
+        return fail(400, { action: 'nudge', message: error.message });
+      throw error;
+    }
+  },
+
+  reply: async (event) => {
+    const { firm, user, packet } = await requireStaffPacket(event, event.params.id);
+    const { body = '' } = await readForm(event.request);
+    const text = body.trim();
+    if (!text) return fail(400, { action: 'reply', message: 'Write a reply first.', body });
+    if (text.length > MAX_REPLY) {
+      return fail(400, { action: 'reply', message: `At most ${MAX_REPLY} characters.`, body });
+    }
+    if (packet.status === 'draft') {
+      return fail(400, { action: 'reply', message: 'Publish the packet first.', body });
+    }
+    await replyToThread(getDb(), firm, packet, user, text);
+    return { action: 'reply', message: 'Reply sent to the client.' };
+  },
+
+  archive: async (event) => {
+    const { firm, user, packet } = await requireStaffPacket(event, event.params.id);
+    const { restore } = await readForm(event.request);
+    const { status } = await setPacketArchived(getDb(), packet, restore !== '1');
+    await recordAudit(getDb(), {
+      action: status === 'archived' ? 'packet.archived' : 'packet.restored',
+      firmId: firm.id,
+      actorId: user.id,
+      subject: `packet:${packet.id}`,
+      ...clientMeta(event)
+    });
+    return {
+      action: 'archive',
+      message: status === 'archived' ? 'Packet archived.' : 'Packet restored.'
+    };
+  }
+};

@@ -1,0 +1,48 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { isUuid, requireStaff } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/client';
+import { recordAudit } from '$lib/server/audit';
+import { getClient, listClients } from '$lib/server/packets/clients';
+import { fieldErrors, packetSchema, readForm } from '$lib/server/packets/forms';
+import { createPacket, currentPeriod } from '$lib/server/packets/packets';
+import { clientMeta } from '$lib/server/packets/staff-access';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const { firm } = await requireStaff(event);
+  const clients = await listClients(getDb(), firm.id);
+  const wanted = event.url.searchParams.get('client') ?? '';
+  return {
+    clients: clients.map((c) => ({ id: c.id, name: c.name, code: c.code, contacts: c.contacts })),
+    selected: clients.some((c) => c.id === wanted) ? wanted : '',
+    period: currentPeriod()
+  };
+};
+
+export const actions: Actions = {
+  default: async (event) => {
+    const { firm, user } = await requireStaff(event);
+    const values = await readForm(event.request);
+    const clientId = values.clientId ?? '';
+    const client = isUuid(clientId) ? await getClient(getDb(), firm.id, clientId) : null;
+    const parsed = packetSchema.safeParse(values);
+    if (!client || !parsed.success) {
+      const errors = parsed.success ? {} : fieldErrors(parsed.error);
+      if (!client) errors.clientId = ['Choose a client.'];
+      return fail(400, { message: 'Check the highlighted fields.', errors, values });
+    }
+    const created = await getDb().transaction(async (tx) => {
+      const row = await createPacket(tx, firm.id, user.id, { clientId: client.id, ...parsed.data });
+      await recordAudit(tx, {
+        action: 'packet.created',
+        firmId: firm.id,
+        actorId: user.id,
+        subject: `packet:${row.id}`,
+        ...clientMeta(event),
+        data: { client: client.name, period: row.period, title: row.title }
+      });
+      return row;
+    });
+    redirect(303, `/firm/packets/${created.id}`);
+  }
+};

@@ -1,0 +1,164 @@
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import * as s from '../../../src/lib/server/db/schema';
+import { addDocument, createPacket, makePdf } from '../../support/factories';
+import { postForm, staffWorld, uploadPdf } from '../../support/firm';
+
+const outboxFor = async (db: ReturnType<typeof Object>, packetId: string) =>
+  (await (db as import('../../../src/lib/server/db/client').Db).select().from(s.outbox)).filter(
+    (o) => (o.payload as { metadata?: { packetId?: string } }).metadata?.packetId === packetId
+  );
+
+describe('publishing a packet', () => {
+  it('refuses to publish with no documents and changes nothing', async () => {
+    const { db, browser, client } = await staffWorld();
+    const packet = await createPacket(db, client, { status: 'draft' });
+    const response = await postForm(browser, `/firm/packets/${packet.id}?/publish`);
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('Add at least one PDF before publishing.');
+    const [after] = await db.select().from(s.packet).where(eq(s.packet.id, packet.id));
+    expect(after).toMatchObject({ status: 'draft', version: 0 });
+    expect(await db.select().from(s.delivery).where(eq(s.delivery.packetId, packet.id))).toEqual(
+      []
+    );
+    expect(await outboxFor(db, packet.id)).toEqual([]);
+  });
+
+  it('writes the status, a delivery and a linked mail per contact in one go', async () => {
+    const { db, browser, client, contacts } = await staffWorld();
+    const packet = await createPacket(db, client, { status: 'draft', period: '2026-Q3' });
+    await uploadPdf(browser, packet.id, 'statements.pdf', await makePdf(2));
+    const response = await postForm(browser, `/firm/packets/${packet.id}?/publish`);
+    expect(response.status).toBe(200);
+
+    const [after] = await db.select().from(s.packet).where(eq(s.packet.id, packet.id));
+    expect(after).toMatchObject({ status: 'published', version: 1 });
+    const deliveries = await db.select().from(s.delivery).where(eq(s.delivery.packetId, packet.id));
+    expect(deliveries).toHaveLength(2);
+    const mails = await outboxFor(db, packet.id);
+    expect(mails.map((m) => (m.payload as { to: string }).to).sort()).toEqual(
+      contacts.map((c) => c.user.email).sort()
+    );
+    for (const d of deliveries) {
+      const mail = mails.find((m) => m.id === d.outboxId)!;
+      const payload = mail.payload as { subject: string; text: string; metadata: object };
+      expect(payload.metadata).toEqual({ packetId: packet.id, deliveryId: d.id });
+      expect(payload.subject).toContain('Q3 2026');
+      expect(payload.text).toMatch(/\/l\/[A-Za-z0-9_-]+/);
+    }
+    const links = await db
+      .select()
+      .from(s.magicLink)
+      .where(and(eq(s.magicLink.packetId, packet.id), eq(s.magicLink.purpose, 'packet')));
+    expect(links).toHaveLength(2);
+    expect(links.every((l) => l.redirectTo === `/p/${packet.id}`)).toBe(true);
+    const [doc] = await db.select().from(s.document).where(eq(s.document.packetId, packet.id));
+    expect(doc.version).toBe(1);
+
+    const page = await browser.get(`/firm/packets/${packet.id}`);
+    expect(page.text).toContain(contacts[0].user.email);
+    expect(page.text).toContain('queued');
+  });
+
+  it('publishing again makes a new version with "updated" mails and keeps earlier decisions', async () => {
+    const { db, browser, client, contacts } = await staffWorld();
+    const packet = await createPacket(db, client, { status: 'draft' });
+    await uploadPdf(browser, packet.id, 'v1.pdf', await makePdf(1));
+    await postForm(browser, `/firm/packets/${packet.id}?/publish`);
+    await db.insert(s.decision).values({
+      firmId: packet.firmId,
+      packetId: packet.id,
+      version: 1,
+      contactId: contacts[0].contact.id,
+      kind: 'approve'
+    });
+    await uploadPdf(browser, packet.id, 'v2-extra.pdf', await makePdf(1));
+    const response = await postForm(browser, `/firm/packets/${packet.id}?/publish`);
+    expect(response.status).toBe(200);
+    const [after] = await db.select().from(s.packet).where(eq(s.packet.id, packet.id));
+    expect(after.version).toBe(2);
+    const v2 = await db
+      .select()
+      .from(s.delivery)
+      .where(and(eq(s.delivery.packetId, packet.id), eq(s.delivery.version, 2)));
+    expect(v2).toHaveLength(2);
+    const updated = (await outboxFor(db, packet.id)).filter((m) => m.kind === 'packet_updated');
+    expect(updated).toHaveLength(2);
+    expect((updated[0].payload as { subject: string }).subject).toMatch(/updated/);
+    const decisions = await db.select().from(s.decision).where(eq(s.decision.packetId, packet.id));
+    expect(decisions).toHaveLength(1);
+  });
+
+  it('refuses when the client has no contact with access', async () => {
+    const { db, browser, client, contacts } = await staffWorld();
+    for (const c of contacts) {
+      await db
+        .update(s.clientContact)
+        .set({ accessExpiresAt: new Date(Date.now() - 1000) })
+        .where(eq(s.clientContact.id, c.contact.id));
+    }
+    const packet = await createPacket(db, client, { status: 'draft' });
+    await addDocument(db, packet);
+    const response = await postForm(browser, `/firm/packets/${packet.id}?/publish`);
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('no contacts with access');
+  });
+
+  it('nudges one contact or everyone who has not reviewed, and replies reach the client', async () => {
+    const { db, browser, client, contacts } = await staffWorld();
+    const packet = await createPacket(db, client, { status: 'draft' });
+    await uploadPdf(browser, packet.id, 'a.pdf', await makePdf(1));
+    await postForm(browser, `/firm/packets/${packet.id}?/publish`);
+    await db.insert(s.decision).values({
+      firmId: packet.firmId,
+      packetId: packet.id,
+      version: 1,
+      contactId: contacts[0].contact.id,
+      kind: 'approve'
+    });
+    const all = await postForm(browser, `/firm/packets/${packet.id}?/nudge`);
+    expect(all.status).toBe(200);
+    let nudges = (await outboxFor(db, packet.id)).filter((m) => m.kind === 'nudge');
+    expect(nudges.map((m) => (m.payload as { to: string }).to)).toEqual([contacts[1].user.email]);
+    const one = await postForm(browser, `/firm/packets/${packet.id}?/nudge`, {
+      contactId: contacts[0].contact.id
+    });
+    expect(one.status).toBe(200);
+    nudges = (await outboxFor(db, packet.id)).filter((m) => m.kind === 'nudge');
+    expect(nudges).toHaveLength(2);
+
+    const reply = await postForm(browser, `/firm/packets/${packet.id}?/reply`, {
+      body: 'The invoice on page 2 is from March.'
+    });
+    expect(reply.status).toBe(200);
+    const replies = (await outboxFor(db, packet.id)).filter((m) => m.kind === 'reply');
+    expect(replies).toHaveLength(2);
+    const page = await browser.get(`/firm/packets/${packet.id}`);
+    expect(page.text).toContain('The invoice on page 2 is from March.');
+    expect(page.text).toContain('replied to the client');
+    const empty = await postForm(browser, `/firm/packets/${packet.id}?/reply`, { body: '  ' });
+    expect(empty.status).toBe(400);
+  });
+
+  it('creates a packet from the new-packet form and rejects bad input', async () => {
+    const { browser, client } = await staffWorld();
+    const bad = await postForm(browser, '/firm/packets/new', {
+      clientId: client.id,
+      title: '',
+      period: 'third quarter',
+      note: '',
+      dueAt: ''
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('Use a period like 2026-Q3');
+    const ok = await postForm(browser, '/firm/packets/new', {
+      clientId: client.id,
+      title: 'Quarterly review',
+      period: '2026-q3',
+      note: 'Please check the bank lines.',
+      dueAt: '2026-12-01'
+    });
+    expect(ok.status).toBe(303);
+    expect(ok.location).toMatch(/^\/firm\/packets\/[0-9a-f-]{36}$/);
+  });
+});
