@@ -1,4 +1,5 @@
 import { createEmailWorker, transportFor } from '../../src/lib/server/email/worker';
+import { startReminderSchedule } from '../../src/lib/server/packets/reminder-schedule';
 import { closeDatabase } from '../../src/lib/server/db/client';
 import type { CliCommand } from './types';
 
@@ -14,6 +15,9 @@ export const workerCommand: CliCommand = {
       }
     });
     worker.start();
+    const stopReminders = startReminderSchedule(database.db, (message) => {
+      if (config.LOG_LEVEL !== 'silent') console.info(message);
+    });
     const where =
       config.mailTransport === 'postmark'
         ? `Postmark (stream ${config.POSTMARK_MESSAGE_STREAM})`
@@ -26,6 +30,7 @@ export const workerCommand: CliCommand = {
       process.once('SIGTERM', resolve);
     });
     if (config.LOG_LEVEL !== 'silent') console.log(`${signal}: finishing the batch in flight…`);
+    await stopReminders();
     await worker.stop();
     await closeDatabase();
     return 0;

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { startReminderSchedule } from '../packets/reminder-schedule';
 import type { Config } from '../config';
 import type { DatabaseHandle, Db } from '../db/client';
 import { outbox } from '../db/schema';
@@ -277,5 +278,12 @@ export function startEmailWorker(handle: DatabaseHandle, config: Config): () => 
     }
   });
   worker.start();
-  return () => worker.stop();
+  // Automatic packet reminders are queued by the same background process that sends mail.
+  const stopReminders = startReminderSchedule(handle.db, (message) => {
+    if (config.LOG_LEVEL !== 'silent') console.info(message);
+  });
+  return async () => {
+    await stopReminders();
+    await worker.stop();
+  };
 }

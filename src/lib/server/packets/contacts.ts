@@ -1,9 +1,7 @@
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { clientContact, session, user, type ClientContact, type Firm } from '../db/schema';
-import { issueMagicLink } from '../auth/magic-link';
-import { enqueueEmail } from '../email/outbox';
-import { renderMagicLinkEmail } from '../email/templates/magic-link';
+import { clientContact, user, type ClientContact, type Firm } from '../db/schema';
+import { inviteContact, revokeContactAccess } from '../auth/access';
 
 export type ContactRole = 'approver' | 'viewer';
 
@@ -68,7 +66,7 @@ export async function addContact(
   firm: Firm,
   clientId: string,
   input: ContactInput,
-  options: { invite?: boolean } = {}
+  options: { invite?: boolean; invitedBy?: { id: string; name: string } | null } = {}
 ): Promise<AddContactResult> {
   const person = await findOrCreateUser(db, input.email, input.name);
   const [contact] = await db
@@ -90,7 +88,7 @@ export async function addContact(
     return { contact: existing, created: false };
   }
   if (options.invite !== false) {
-    await sendContactInvite(db, firm, contact, person.email);
+    await inviteContact(db, { contactId: contact.id, firm, invitedBy: options.invitedBy ?? null });
   }
   return { contact, created: true };
 }
@@ -107,7 +105,7 @@ export async function updateContact(
     .where(and(eq(clientContact.id, contactId), eq(clientContact.firmId, firmId)))
     .returning();
   if (row && input.accessExpiresAt && input.accessExpiresAt <= new Date()) {
-    await revokeAccess(db, row);
+    await revokeContactAccess(db, { firmId, contactId, remove: false });
   }
   return row ?? null;
 }
@@ -115,59 +113,9 @@ export async function updateContact(
 /** Removes the person from the client and ends their client sessions at once. */
 export async function removeContact(db: Db, firmId: string, contactId: string) {
   const [row] = await db
-    .delete(clientContact)
-    .where(and(eq(clientContact.id, contactId), eq(clientContact.firmId, firmId)))
-    .returning();
-  if (row) await revokeAccess(db, row);
-  return row ?? null;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Call sites for the sign-in work (src/lib/server/auth/): `inviteContact(...)` and
-// `revokeContactAccess(...)` replace these two local stand-ins when they land.
-
-/** Stand-in for auth's inviteContact: a 7-day invite link to the client's packets. */
-async function sendContactInvite(db: Db, firm: Firm, contact: ClientContact, email: string) {
-  const link = await issueMagicLink(db, {
-    userId: contact.userId,
-    purpose: 'invite',
-    firmId: firm.id,
-    redirectTo: '/p'
-  });
-  const note = contact.accessExpiresAt
-    ? `Your access lasts until ${contact.accessExpiresAt.toUTCString().slice(0, 16)}.`
-    : null;
-  const mail = renderMagicLinkEmail({
-    firmName: firm.name,
-    brandColor: firm.brandColor,
-    heading: `${firm.name} invited you to Sheaf`,
-    intro: `${firm.name} will send your review documents through Sheaf. Tap the button to see them — no password needed.`,
-    buttonLabel: 'Open my documents',
-    url: link.url,
-    code: null,
-    expiresAt: link.expiresAt,
-    note
-  });
-  await enqueueEmail(db, {
-    kind: 'invite',
-    to: email,
-    subject: `${firm.name} invited you to Sheaf`,
-    ...mail,
-    replyTo: firm.replyTo,
-    firmId: firm.id,
-    metadata: { contactId: contact.id }
-  });
-}
-
-/** Stand-in for auth's revokeContactAccess: ends client sessions when no other access remains. */
-async function revokeAccess(db: Db, contact: ClientContact) {
-  const [other] = await db
-    .select({ id: clientContact.id })
+    .select()
     .from(clientContact)
-    .where(and(eq(clientContact.userId, contact.userId), ne(clientContact.id, contact.id)))
-    .limit(1);
-  if (other) return;
-  await db
-    .delete(session)
-    .where(and(eq(session.userId, contact.userId), eq(session.kind, 'client')));
+    .where(and(eq(clientContact.id, contactId), eq(clientContact.firmId, firmId)));
+  if (row) await revokeContactAccess(db, { firmId, contactId, remove: true });
+  return row ?? null;
 }

@@ -104,7 +104,9 @@ export const actions: Actions = {
       });
     }
     const result = await getDb().transaction(async (tx) => {
-      const added = await addContact(tx, firm, client.id, parsed.data);
+      const added = await addContact(tx, firm, client.id, parsed.data, {
+        invitedBy: { id: user.id, name: user.name }
+      });
       if (added.created) {
         await recordAudit(tx, {
           action: 'contact.added',

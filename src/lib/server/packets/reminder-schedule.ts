@@ -1,0 +1,28 @@
+import type { Db } from '../db/client';
+import { sendDueReminders } from './reminders';
+
+export const REMINDER_CHECK_MS = 5 * 60_000;
+
+/**
+ * Checks for due automatic reminders every few minutes (and once at start). Safe on every
+ * instance at once: sendDueReminders claims each reminder in one statement.
+ */
+export function startReminderSchedule(
+  db: Db,
+  log: (message: string) => void,
+  everyMs = REMINDER_CHECK_MS
+): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = sendDueReminders(db)
+      .then((sent) => sent && log(`Reminders: sent ${sent}`))
+      .catch((error) => log(`Reminders failed: ${error instanceof Error ? error.message : error}`));
+  };
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  setTimeout(tick, 5_000).unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
