@@ -1,0 +1,58 @@
+// Chooses and lazily loads a pdf.js build. The modern build relies on very new JavaScript
+// (Promise.withResolvers/try, Map#getOrInsertComputed, Uint8Array base64/hex), and pdf.js supports
+// Safari only through its legacy build (Safari 16.4+), so the modern build is used only on
+// Chromium with every one of those features; everything else gets the legacy build, and
+// browsers older than the legacy build's floor are told to download the PDF instead.
+import modernWorker from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+import legacyWorker from 'pdfjs-dist/legacy/build/pdf.worker.min.mjs?url';
+
+export type PdfBuild = 'modern' | 'legacy' | 'unsupported';
+export type PdfLib = typeof import('pdfjs-dist');
+
+type Probe = {
+  Promise?: unknown;
+  Map?: unknown;
+  Uint8Array?: unknown;
+  OffscreenCanvas?: unknown;
+  structuredClone?: unknown;
+  Worker?: unknown;
+  navigator?: { userAgentData?: unknown; userAgent?: string };
+};
+
+export function chooseBuild(g: Probe = globalThis as unknown as Probe): PdfBuild {
+  const P = g.Promise as { withResolvers?: unknown; try?: unknown } | undefined;
+  const M = g.Map as { prototype?: { getOrInsertComputed?: unknown } } | undefined;
+  const U = g.Uint8Array as { fromBase64?: unknown; prototype?: { toHex?: unknown } } | undefined;
+  const legacyOk =
+    typeof g.Worker === 'function' &&
+    typeof g.OffscreenCanvas === 'function' && // Safari 16.4, the legacy build's floor
+    typeof g.structuredClone === 'function';
+  if (!legacyOk) return 'unsupported';
+  const chromium = !!g.navigator && 'userAgentData' in g.navigator;
+  const modernOk =
+    chromium &&
+    typeof P?.withResolvers === 'function' &&
+    typeof P?.try === 'function' &&
+    typeof M?.prototype?.getOrInsertComputed === 'function' &&
+    typeof U?.fromBase64 === 'function' &&
+    typeof U?.prototype?.toHex === 'function';
+  return modernOk ? 'modern' : 'legacy';
+}
+
+let loading: Promise<PdfLib> | null = null;
+
+/** Imports the chosen pdf.js build once and points it at its worker. */
+export function loadPdfjs(build: Exclude<PdfBuild, 'unsupported'>): Promise<PdfLib> {
+  loading ??= (async () => {
+    const lib: PdfLib =
+      build === 'modern'
+        ? await import('pdfjs-dist')
+        : ((await import('pdfjs-dist/legacy/build/pdf.mjs')) as unknown as PdfLib);
+    lib.GlobalWorkerOptions.workerSrc = build === 'modern' ? modernWorker : legacyWorker;
+    return lib;
+  })().catch((error) => {
+    loading = null;
+    throw error;
+  });
+  return loading;
+}

@@ -1,0 +1,41 @@
+import { error, fail } from '@sveltejs/kit';
+import { isUuid, requireContact } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/client';
+import { readQuestion, submitQuestion } from '$lib/server/review/question-form';
+import { safeBrandColor } from '$lib/server/review/status';
+import {
+  findPacketDocument,
+  listPacketDocuments,
+  recordDocumentView
+} from '$lib/server/review/views';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const { packet, contact, firm } = await requireContact(event, event.params.packetId);
+  if (!isUuid(event.params.docId)) error(404, 'Not found');
+  const db = getDb();
+  const [doc, documents] = await Promise.all([
+    findPacketDocument(db, packet.id, event.params.docId),
+    listPacketDocuments(db, packet.id)
+  ]);
+  if (!doc) error(404, 'Not found');
+  await recordDocumentView(db, doc.id, contact);
+  return {
+    packet: { id: packet.id, title: packet.title, period: packet.period },
+    firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
+    document: doc,
+    documents: documents.map((d) => ({ id: d.id, filename: d.filename }))
+  };
+};
+
+export const actions: Actions = {
+  ask: async (event) => {
+    const access = await requireContact(event, event.params.packetId);
+    if (!isUuid(event.params.docId)) error(404, 'Not found');
+    const form = await event.request.formData();
+    form.set('documentId', event.params.docId);
+    const parsed = readQuestion(form);
+    if (!parsed.ok) return fail(400, parsed.failure);
+    return submitQuestion(access, parsed.question);
+  }
+};
