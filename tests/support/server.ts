@@ -12,14 +12,19 @@ const g = globalThis as { [KEY]?: Promise<string> };
 export function appUrl(): Promise<string> {
   g[KEY] ??= (async () => {
     const file = pathToFileURL(path.resolve('build/handler.js')).href;
-    // vite.config.ts keeps build/ external, so Node imports the compiled bundle as it is.
-    const { handler } = (await import(/* @vite-ignore */ file)) as {
-      handler: http.RequestListener;
-    };
-    const server = http.createServer(handler);
+    let handler: http.RequestListener | undefined;
+    const server = http.createServer((req, res) => handler!(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     server.unref();
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // adapter-node reads ORIGIN when the handler is imported; without it the app assumes https
+    // and refuses every form POST as cross-site.
+    process.env.ORIGIN ??= base;
+    // vite.config.ts keeps build/ external, so Node imports the compiled bundle as it is.
+    ({ handler } = (await import(/* @vite-ignore */ file)) as {
+      handler: http.RequestListener;
+    });
+    return base;
   })();
   return g[KEY];
 }
