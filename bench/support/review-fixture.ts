@@ -76,7 +76,10 @@ export interface ReviewFixture {
 }
 
 /** Seeds a fresh PGlite data dir; closes it again so a server can open it. */
-export async function seedReviewFixture(pageCounts: number[]): Promise<ReviewFixture> {
+export async function seedReviewFixture(
+  pageCounts: number[],
+  options: { richInbox?: boolean } = {}
+): Promise<ReviewFixture> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-bench-'));
   process.env.DATA_DIR = dataDir;
   delete process.env.DATABASE_URL;
@@ -117,15 +120,13 @@ export async function seedReviewFixture(pageCounts: number[]): Promise<ReviewFix
       publishedAt: new Date()
     })
     .returning();
-  await db
-    .insert(s.delivery)
-    .values({
-      firmId: firm.id,
-      packetId: packet.id,
-      version: 1,
-      contactId: contact.id,
-      status: 'delivered'
-    });
+  await db.insert(s.delivery).values({
+    firmId: firm.id,
+    packetId: packet.id,
+    version: 1,
+    contactId: contact.id,
+    status: 'delivered'
+  });
   const documents: ReviewFixture['documents'] = [];
   for (const [i, pages] of pageCounts.entries()) {
     const bytes = await makeStatement(
@@ -150,9 +151,92 @@ export async function seedReviewFixture(pageCounts: number[]): Promise<ReviewFix
       .returning();
     documents.push({ id: doc.id, pages, bytes });
   }
+  if (options.richInbox) await addInboxHistory(db, { firm, user, client, contact, packet });
   const { token } = await createSession(db, user.id, 'client');
   await closeDatabase();
   return { dataDir, token, packetId: packet.id, documents };
+}
+
+type Db = Awaited<ReturnType<typeof openDatabase>>['db'];
+
+/** Older packets, a second business and a question thread, for screenshots of a lived-in inbox. */
+async function addInboxHistory(
+  db: Db,
+  f: { firm: s.Firm; user: s.User; client: s.Client; contact: s.ClientContact; packet: s.Packet }
+) {
+  const [staff] = await db
+    .insert(s.user)
+    .values({ email: `sam-${Date.now()}@smith.test`, name: 'Sam at Smith & Co' })
+    .returning();
+  await db.insert(s.membership).values({ firmId: f.firm.id, userId: staff.id, role: 'staff' });
+  await db.insert(s.comment).values([
+    {
+      firmId: f.firm.id,
+      packetId: f.packet.id,
+      authorId: f.user.id,
+      body: 'The £412.40 to Dairy Co on 14 August — was that split with the café?',
+      page: 3,
+      at: new Date(Date.now() - 26 * 3600_000)
+    },
+    {
+      firmId: f.firm.id,
+      packetId: f.packet.id,
+      authorId: staff.id,
+      body: 'Yes, half is recharged to the café; it shows on page 7 of the VAT summary.',
+      at: new Date(Date.now() - 20 * 3600_000)
+    }
+  ]);
+  const older = await db
+    .insert(s.packet)
+    .values(
+      [
+        { period: '2026-Q2', title: 'Quarterly review', published: 90 },
+        { period: '2026-Q1', title: 'Quarterly review', published: 180 }
+      ].map((p) => ({
+        firmId: f.firm.id,
+        clientId: f.client.id,
+        title: p.title,
+        period: p.period,
+        status: 'published' as const,
+        version: 1,
+        publishedAt: new Date(Date.now() - p.published * 86_400_000)
+      }))
+    )
+    .returning();
+  await db.insert(s.decision).values(
+    older.map((p) => ({
+      firmId: f.firm.id,
+      packetId: p.id,
+      version: 1,
+      contactId: f.contact.id,
+      kind: 'approve' as const
+    }))
+  );
+  const [firm2] = await db
+    .insert(s.firm)
+    .values({
+      name: 'Northgate Tax Partners',
+      slug: `northgate-${Date.now()}`,
+      brandColor: '#6d3fa8'
+    })
+    .returning();
+  const [client2] = await db
+    .insert(s.client)
+    .values({ firmId: firm2.id, name: 'Casey Baker (personal)', code: 'CB01' })
+    .returning();
+  await db
+    .insert(s.clientContact)
+    .values({ firmId: firm2.id, clientId: client2.id, userId: f.user.id });
+  await db.insert(s.packet).values({
+    firmId: firm2.id,
+    clientId: client2.id,
+    title: 'Self assessment 2025/26',
+    period: '2026-Q3',
+    status: 'published',
+    version: 1,
+    dueAt: new Date(Date.now() + 2 * 86_400_000),
+    publishedAt: new Date(Date.now() - 3 * 86_400_000)
+  });
 }
 
 /** Starts `node build` on the data dir and waits for /api/healthz. */

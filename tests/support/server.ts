@@ -12,8 +12,8 @@ const g = globalThis as { [KEY]?: Promise<string> };
 export function appUrl(): Promise<string> {
   g[KEY] ??= (async () => {
     const file = pathToFileURL(path.resolve('build/handler.js')).href;
-    let handler: http.RequestListener | undefined;
-    const server = http.createServer((req, res) => handler!(req, res));
+    const app: { handler?: http.RequestListener } = {};
+    const server = http.createServer((req, res) => app.handler!(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     server.unref();
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -21,9 +21,8 @@ export function appUrl(): Promise<string> {
     // and refuses every form POST as cross-site.
     process.env.ORIGIN ??= base;
     // vite.config.ts keeps build/ external, so Node imports the compiled bundle as it is.
-    ({ handler } = (await import(/* @vite-ignore */ file)) as {
-      handler: http.RequestListener;
-    });
+    const built = (await import(/* @vite-ignore */ file)) as { handler: http.RequestListener };
+    app.handler = built.handler;
     return base;
   })();
   return g[KEY];

@@ -3,8 +3,18 @@
 // Safari only through its legacy build (Safari 16.4+), so the modern build is used only on
 // Chromium with every one of those features; everything else gets the legacy build, and
 // browsers older than the legacy build's floor are told to download the PDF instead.
+// Both builds are emitted as plain assets and imported by URL, so the page can hint them in its
+// <head> (modulepreload) before any of its own JavaScript runs, and none of pdf.js ends up in the
+// app's chunks.
+import modernLib from 'pdfjs-dist/build/pdf.min.mjs?url';
 import modernWorker from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+import legacyLib from 'pdfjs-dist/legacy/build/pdf.min.mjs?url';
 import legacyWorker from 'pdfjs-dist/legacy/build/pdf.worker.min.mjs?url';
+
+export const PDFJS_ASSETS = {
+  modern: { lib: modernLib, worker: modernWorker },
+  legacy: { lib: legacyLib, worker: legacyWorker }
+} as const;
 
 export type PdfBuild = 'modern' | 'legacy' | 'unsupported';
 export type PdfLib = typeof import('pdfjs-dist');
@@ -40,19 +50,35 @@ export function chooseBuild(g: Probe = globalThis as unknown as Probe): PdfBuild
 }
 
 let loading: Promise<PdfLib> | null = null;
+let worker: InstanceType<PdfLib['PDFWorker']> | null = null;
 
 /** Imports the chosen pdf.js build once and points it at its worker. */
 export function loadPdfjs(build: Exclude<PdfBuild, 'unsupported'>): Promise<PdfLib> {
   loading ??= (async () => {
-    const lib: PdfLib =
-      build === 'modern'
-        ? await import('pdfjs-dist')
-        : ((await import('pdfjs-dist/legacy/build/pdf.mjs')) as unknown as PdfLib);
-    lib.GlobalWorkerOptions.workerSrc = build === 'modern' ? modernWorker : legacyWorker;
+    const assets = PDFJS_ASSETS[build];
+    const lib = (await import(/* @vite-ignore */ assets.lib)) as PdfLib;
+    lib.GlobalWorkerOptions.workerSrc = assets.worker;
     return lib;
   })().catch((error) => {
     loading = null;
     throw error;
   });
   return loading;
+}
+
+/** One pdf.js worker for the page's lifetime, started as soon as the library is in. */
+export async function getPdfWorker(lib: PdfLib) {
+  worker ??= new lib.PDFWorker();
+  return worker;
+}
+
+/** Starts fetching pdf.js and its worker early (called when the viewer's module loads). */
+export function warmPdfjs(): void {
+  const build = chooseBuild();
+  if (build === 'unsupported') return;
+  loadPdfjs(build)
+    .then(getPdfWorker)
+    .catch(() => {
+      // open() reports failures; warming up is best effort.
+    });
 }

@@ -24,7 +24,8 @@ export const load: PageServerLoad = async (event) => {
     packet: { id: packet.id, title: packet.title, period: packet.period },
     firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
     document: doc,
-    documents: documents.map((d) => ({ id: d.id, filename: d.filename }))
+    documents: documents.map((d) => ({ id: d.id, filename: d.filename })),
+    pdfBuildHint: pdfBuildHint(event.request.headers.get('user-agent') ?? '')
   };
 };
 
@@ -39,3 +40,14 @@ export const actions: Actions = {
     return submitQuestion(access, parsed.question);
   }
 };
+
+/**
+ * Which pdf.js build to hint in <head>, guessed from the user agent: the modern one only for a
+ * recent Chromium (not on iOS, where every browser is WebKit). A wrong guess costs one wasted
+ * download; the viewer itself feature-detects.
+ */
+function pdfBuildHint(ua: string): 'modern' | 'legacy' {
+  const chrome = /(?:Chrome|Chromium)\/(\d+)/.exec(ua);
+  if (!chrome || /iPhone|iPad|iPod|CriOS|EdgiOS|FxiOS/.test(ua)) return 'legacy';
+  return Number(chrome[1]) >= 145 ? 'modern' : 'legacy';
+}
