@@ -180,6 +180,16 @@ describe('/p/[packetId]', () => {
     expect(decisions[0].clientRequestId).toBe(requestId);
   });
 
+  it('records one decision when copies of a queued request arrive together', async () => {
+    const { browser, packet } = await setup();
+    const requestId = crypto.randomUUID();
+    const responses = await Promise.all(
+      Array.from({ length: 4 }, () => post(browser, `/p/${packet.id}?/approve`, { requestId }))
+    );
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(await decisionsOf(packet.id)).toHaveLength(1);
+  });
+
   it('refuses a malformed requestId and one used by someone else', async () => {
     const { db, client, browser, packet } = await setup();
     const bad = await post(browser, `/p/${packet.id}?/approve`, { requestId: 'x' });

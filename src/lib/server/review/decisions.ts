@@ -24,6 +24,25 @@ export async function approvePacket(
   db: Db,
   input: { packet: Packet; contact: ClientContact; requestId?: string }
 ): Promise<ApproveResult> {
+  try {
+    return await recordApproval(db, input);
+  } catch (error) {
+    // Two copies of one queued request raced: the loser finds the winner's row on a retry.
+    if (input.requestId && isUniqueViolation(error)) return recordApproval(db, input);
+    throw error;
+  }
+}
+
+/** A unique-constraint violation (SQLSTATE 23505) from either driver, as wrapped by drizzle. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } } | null;
+  return e?.code === '23505' || e?.cause?.code === '23505';
+}
+
+async function recordApproval(
+  db: Db,
+  input: { packet: Packet; contact: ClientContact; requestId?: string }
+): Promise<ApproveResult> {
   const { packet, contact, requestId } = input;
   const blocker = approveBlocker(packet, contact);
   if (blocker) {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import { comment, decision, document, membership, user } from '../db/schema';
 import type { ClientContact, Packet } from '../db/schema';
+import { isUniqueViolation } from './decisions';
 
 export const QUESTION_MAX = 2000;
 
@@ -105,6 +106,18 @@ export type AskResult =
  * 'question' decision for the current version). A repeated requestId returns the first record.
  */
 export async function askQuestion(
+  db: Db,
+  input: { packet: Packet; contact: ClientContact; question: QuestionInput }
+): Promise<AskResult> {
+  try {
+    return await recordQuestion(db, input);
+  } catch (error) {
+    if (input.question.requestId && isUniqueViolation(error)) return recordQuestion(db, input);
+    throw error;
+  }
+}
+
+async function recordQuestion(
   db: Db,
   input: { packet: Packet; contact: ClientContact; question: QuestionInput }
 ): Promise<AskResult> {
