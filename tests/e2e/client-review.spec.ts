@@ -25,6 +25,7 @@ async function signInByEmail(page: Page, email: string) {
 }
 
 test.describe('client review', () => {
+  test.skip(({ isMobile }) => !isMobile, 'the journey is on a phone (390x844)');
   test.fixme(true, 'needs signInByEmail and a published packet in the e2e server (see top)');
 
   test('review a packet on a phone: read, zoom, ask about page 3, approve', async ({

@@ -18,24 +18,6 @@ export function listPacketDocuments(db: Db, packetId: string) {
     .orderBy(asc(document.position), asc(document.createdAt));
 }
 
-/** One current document of the packet, or null. */
-export async function findPacketDocument(db: Db, packetId: string, documentId: string) {
-  const [row] = await db
-    .select({
-      id: document.id,
-      filename: document.filename,
-      pages: document.pages,
-      bytes: document.bytes,
-      version: document.version
-    })
-    .from(document)
-    .where(
-      and(eq(document.id, documentId), eq(document.packetId, packetId), isNull(document.removedAt))
-    )
-    .limit(1);
-  return row ?? null;
-}
-
 /** Marks the contact's delivery of the packet's current version opened (first and last). */
 export async function recordPacketOpen(db: Db, packet: Packet, contact: ClientContact) {
   await db

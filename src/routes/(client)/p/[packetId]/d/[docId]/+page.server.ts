@@ -3,21 +3,15 @@ import { isUuid, requireContact } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { readQuestion, submitQuestion } from '$lib/server/review/question-form';
 import { safeBrandColor } from '$lib/server/review/status';
-import {
-  findPacketDocument,
-  listPacketDocuments,
-  recordDocumentView
-} from '$lib/server/review/views';
+import { listPacketDocuments, recordDocumentView } from '$lib/server/review/views';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { packet, contact, firm } = await requireContact(event, event.params.packetId);
   if (!isUuid(event.params.docId)) error(404, 'Not found');
   const db = getDb();
-  const [doc, documents] = await Promise.all([
-    findPacketDocument(db, packet.id, event.params.docId),
-    listPacketDocuments(db, packet.id)
-  ]);
+  const documents = await listPacketDocuments(db, packet.id);
+  const doc = documents.find((d) => d.id === event.params.docId);
   if (!doc) error(404, 'Not found');
   await recordDocumentView(db, doc.id, contact);
   return {
