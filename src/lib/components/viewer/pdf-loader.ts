@@ -49,12 +49,29 @@ export function chooseBuild(g: Probe = globalThis as unknown as Probe): PdfBuild
   return modernOk ? 'modern' : 'legacy';
 }
 
+/** What pdf-boot.js started before hydration, if it ran and matched this browser. */
+export interface PdfBoot {
+  build: PdfBuild;
+  src: string;
+  lib: Promise<PdfLib>;
+  worker: Promise<InstanceType<PdfLib['PDFWorker']>>;
+  first: Promise<Uint8Array>;
+  tail: Promise<{ begin: number; bytes: Uint8Array } | null>;
+}
+
+export function takeBoot(build: PdfBuild): PdfBoot | null {
+  const boot = (globalThis as { __sheafPdfBoot?: PdfBoot }).__sheafPdfBoot;
+  return boot && boot.build === build ? boot : null;
+}
+
 let loading: Promise<PdfLib> | null = null;
 let worker: InstanceType<PdfLib['PDFWorker']> | null = null;
 
 /** Imports the chosen pdf.js build once and points it at its worker. */
 export function loadPdfjs(build: Exclude<PdfBuild, 'unsupported'>): Promise<PdfLib> {
   loading ??= (async () => {
+    const boot = takeBoot(build);
+    if (boot) return boot.lib;
     const assets = PDFJS_ASSETS[build];
     const lib = (await import(/* @vite-ignore */ assets.lib)) as PdfLib;
     lib.GlobalWorkerOptions.workerSrc = assets.worker;
@@ -68,6 +85,8 @@ export function loadPdfjs(build: Exclude<PdfBuild, 'unsupported'>): Promise<PdfL
 
 /** One pdf.js worker for the page's lifetime, started as soon as the library is in. */
 export async function getPdfWorker(lib: PdfLib) {
+  const boot = takeBoot(chooseBuild());
+  if (boot && !worker) worker = await boot.worker.catch(() => null);
   worker ??= new lib.PDFWorker();
   return worker;
 }

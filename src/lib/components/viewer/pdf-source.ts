@@ -3,7 +3,7 @@
 // with loading pdf.js and its worker, so page 1 can paint as soon as the library is ready;
 // later ranges are fetched on demand. Requires a server that answers Range requests.
 import type { PDFDataRangeTransport } from 'pdfjs-dist';
-import type { PdfLib } from './pdf-loader';
+import type { PdfBoot, PdfLib } from './pdf-loader';
 
 export const CHUNK = 256 * 1024;
 
@@ -27,7 +27,8 @@ async function fetchRange(url: string, begin: number, end: number): Promise<Uint
 }
 
 /** Starts fetching the first and the last chunk of a PDF of `length` bytes. */
-export function prefetchPdf(url: string, length: number): EarlyPdf {
+export function prefetchPdf(url: string, length: number, boot?: PdfBoot | null): EarlyPdf {
+  if (boot && boot.src === url) return { url, length, first: boot.first, tail: boot.tail };
   const first = fetchRange(url, 0, Math.min(length, CHUNK));
   const tailBegin = Math.floor((length - 1) / CHUNK) * CHUNK;
   const tail =
@@ -45,14 +46,16 @@ export async function createRangeTransport(
   early: EarlyPdf,
   onerror: (error: unknown) => void
 ): Promise<PDFDataRangeTransport> {
+  const tail = await early.tail.catch(() => null);
   class SheafRangeTransport extends lib.PDFDataRangeTransport {
     requestDataRange(begin: number, end: number) {
-      fetchRange(early.url, begin, end)
-        .then((bytes) => this.onDataRange(begin, bytes))
-        .catch(onerror);
+      // pdf.js asks for the last chunk early on; it is usually here already.
+      const bytes =
+        tail && begin === tail.begin && end === early.length
+          ? Promise.resolve(tail.bytes)
+          : fetchRange(early.url, begin, end);
+      bytes.then((b) => this.onDataRange(begin, b)).catch(onerror);
     }
   }
-  const transport = new SheafRangeTransport(early.length, await early.first);
-  early.tail.then((t) => t && transport.onDataRange(t.begin, t.bytes)).catch(() => {});
-  return transport;
+  return new SheafRangeTransport(early.length, await early.first);
 }
