@@ -3,7 +3,7 @@
 //   npx tsx bench/viewer.ts [--runs 5] [--pages 300]
 // Targets: ratio <= 1.2, initial JS <= 60 KB.
 import { chromium, type Browser } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -182,4 +182,6 @@ try {
   await browser.close();
   bare.close();
   server.kill();
+  await new Promise((resolve) => server.once('exit', resolve));
+  rmSync(fixture.dataDir, { recursive: true, force: true });
 }
