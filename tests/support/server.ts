@@ -12,16 +12,20 @@ const g = globalThis as { [KEY]?: Promise<string> };
 export function appUrl(): Promise<string> {
   g[KEY] ??= (async () => {
     const file = pathToFileURL(path.resolve('build/handler.js')).href;
-    // vite.config.ts keeps build/ external, so Node imports the compiled bundle as it is.
-    const { handler } = (await import(/* @vite-ignore */ file)) as {
-      handler: http.RequestListener;
-    };
-    const server = http.createServer(handler);
+    const app: { handler?: http.RequestListener } = {};
+    const server = http.createServer((req, res) => app.handler!(req, res));
     // Longer than any pause between tests, so fetch never reuses a socket the server just closed.
     server.keepAliveTimeout = 120_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     server.unref();
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // adapter-node reads ORIGIN when the handler is imported; without it the app assumes https
+    // and refuses every form POST as cross-site.
+    process.env.ORIGIN ??= base;
+    // vite.config.ts keeps build/ external, so Node imports the compiled bundle as it is.
+    const built = (await import(/* @vite-ignore */ file)) as { handler: http.RequestListener };
+    app.handler = built.handler;
+    return base;
   })();
   return g[KEY];
 }

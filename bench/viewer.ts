@@ -1,0 +1,187 @@
+// Time to first page painted in Sheaf's viewer against a bare pdf.js page rendering the same PDF,
+// in the same Chromium run; and the initial JavaScript of /p/[packetId], gzipped, pdf.js excluded.
+//   npx tsx bench/viewer.ts [--runs 5] [--pages 300]
+// Targets: ratio <= 1.2, initial JS <= 60 KB.
+import { chromium, type Browser } from '@playwright/test';
+import { readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { buildIfStale } from '../scripts/build-if-stale.js';
+import { parseRange } from '../src/lib/server/review/byte-range';
+import { seedReviewFixture, startServer } from './support/review-fixture';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const RUNS = arg('runs', 5);
+const PAGES = arg('pages', 300);
+const root = path.resolve(import.meta.dirname, '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = http.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// The baseline: pdf.js's own modern build with the same loading options as Sheaf's viewer
+// (range requests of 256 KB, no auto-fetch), page 1 fitted to the phone's width at its pixel ratio.
+const barePage = `<!doctype html><html><head><meta name="viewport" content="width=device-width">
+<style>body{margin:0}canvas{display:block;width:100%}</style></head><body><canvas></canvas>
+<script type="module">
+import * as pdfjs from '/pdfjs/build/pdf.min.mjs';
+pdfjs.GlobalWorkerOptions.workerSrc = '/pdfjs/build/pdf.worker.min.mjs';
+const doc = await pdfjs.getDocument({ url: '/doc.pdf', rangeChunkSize: 262144, disableAutoFetch: true, disableStream: true }).promise;
+const page = await doc.getPage(1);
+const base = page.getViewport({ scale: 1 });
+const viewport = page.getViewport({ scale: (innerWidth - 24) / base.width });
+const canvas = document.querySelector('canvas');
+const ratio = devicePixelRatio;
+canvas.width = Math.floor(viewport.width * ratio);
+canvas.height = Math.floor(viewport.height * ratio);
+await page.render({ canvas, viewport, transform: [ratio, 0, 0, ratio, 0, 0] }).promise;
+window.__firstPage = performance.now();
+</script></body></html>`;
+
+function startBareServer(pdf: Uint8Array): Promise<{ url: string; close: () => void }> {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(barePage);
+    } else if (url.pathname.startsWith('/pdfjs/')) {
+      const file = path.join(root, 'node_modules/pdfjs-dist', url.pathname.slice(7));
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(file));
+    } else if (url.pathname === '/doc.pdf') {
+      const range = parseRange(req.headers.range ?? null, pdf.byteLength);
+      const headers = { 'content-type': 'application/pdf', 'accept-ranges': 'bytes' };
+      if (range.kind === 'partial') {
+        res.writeHead(206, {
+          ...headers,
+          'content-range': `bytes ${range.start}-${range.end}/${pdf.byteLength}`,
+          'content-length': range.end - range.start + 1
+        });
+        res.end(pdf.subarray(range.start, range.end + 1));
+      } else {
+        res.writeHead(200, { ...headers, 'content-length': pdf.byteLength }).end(pdf);
+      }
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => server.close()
+      })
+    )
+  );
+}
+
+async function timeFirstPage(
+  browser: Browser,
+  url: string,
+  read: () => number | undefined,
+  cookie?: { name: string; value: string; url: string }
+): Promise<number> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 3,
+    isMobile: true,
+    hasTouch: true
+  });
+  if (cookie) await context.addCookies([cookie]);
+  const page = await context.newPage();
+  await page.goto(url);
+  const ms = await page.waitForFunction(read, undefined, { timeout: 60_000 });
+  const value = (await ms.jsonValue()) as number;
+  await context.close();
+  return value;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function initialJs(base: string, packetId: string, cookie: string) {
+  const response = await fetch(`${base}/p/${packetId}`, { headers: { cookie } });
+  const html = await response.text();
+  const files = new Set<string>();
+  // SvelteKit lists the page's modules as modulepreload hints in the Link header and the HTML.
+  for (const m of (response.headers.get('link') ?? '').matchAll(
+    /<([^>]+)>;\s*rel="modulepreload"/g
+  )) {
+    files.add(m[1]);
+  }
+  for (const m of html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g))
+    files.add(m[1]);
+  for (const m of html.matchAll(/import\("([^"]+\.js)"\)/g)) files.add(m[1]);
+  let total = 0;
+  let pdf = 0;
+  for (const href of files) {
+    const rel = href.replace(/^(\.\.?\/)+|^\//g, '').replace(/^.*?_app\//, '_app/');
+    const bytes = gzipSync(readFileSync(path.join(root, 'build/client', rel))).byteLength;
+    if (/pdf/i.test(rel)) pdf += bytes;
+    else total += bytes;
+  }
+  return { total, pdf, files: files.size };
+}
+
+buildIfStale({ quiet: true });
+const fixture = await seedReviewFixture([PAGES]);
+const [doc] = fixture.documents;
+const port = await freePort();
+const server = await startServer(fixture.dataDir, port);
+const bare = await startBareServer(doc.bytes);
+const base = `http://127.0.0.1:${port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu']
+});
+try {
+  const cookie = { name: 'sheaf_session', value: fixture.token, url: base };
+  const ours: number[] = [];
+  const baseline: number[] = [];
+  // One warm-up each (disk caches, JIT), then alternate so drift hits both equally.
+  for (let i = 0; i <= RUNS; i++) {
+    const a = await timeFirstPage(
+      browser,
+      `${base}/p/${fixture.packetId}/d/${doc.id}`,
+      () => performance.getEntriesByName('sheaf:first-page')[0]?.startTime,
+      cookie
+    );
+    const b = await timeFirstPage(
+      browser,
+      `${bare.url}/`,
+      () => (window as unknown as { __firstPage?: number }).__firstPage
+    );
+    if (i > 0) {
+      ours.push(a);
+      baseline.push(b);
+    }
+  }
+  const js = await initialJs(base, fixture.packetId, `sheaf_session=${fixture.token}`);
+  const ratio = median(ours) / median(baseline);
+  console.log(
+    `PDF: ${PAGES} pages, ${(doc.bytes.byteLength / 1024).toFixed(0)} KB; ${RUNS} runs each, 390x844 @3x`
+  );
+  console.log(
+    `first page painted, Sheaf viewer: median ${median(ours).toFixed(0)} ms  [${ours.map((x) => x.toFixed(0)).join(', ')}]`
+  );
+  console.log(
+    `first page painted, bare pdf.js:  median ${median(baseline).toFixed(0)} ms  [${baseline.map((x) => x.toFixed(0)).join(', ')}]`
+  );
+  console.log(`ratio ${ratio.toFixed(2)} (target <= 1.2) ${ratio <= 1.2 ? 'OK' : 'OVER'}`);
+  console.log(
+    `initial JS of /p/[packetId]: ${(js.total / 1024).toFixed(1)} KB gzipped in ${js.files} files, pdf.js excluded (target <= 60 KB) ${js.total <= 60 * 1024 ? 'OK' : 'OVER'}; pdf.js in it: ${js.pdf ? `${(js.pdf / 1024).toFixed(1)} KB` : 'none'}`
+  );
+} finally {
+  await browser.close();
+  bare.close();
+  server.kill();
+  await new Promise((resolve) => server.once('exit', resolve));
+  rmSync(fixture.dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,103 @@
+// Chooses and lazily loads a pdf.js build. The modern build relies on very new JavaScript
+// (Promise.withResolvers/try, Map#getOrInsertComputed, Uint8Array base64/hex), and pdf.js supports
+// Safari only through its legacy build (Safari 16.4+), so the modern build is used only on
+// Chromium with every one of those features; everything else gets the legacy build, and
+// browsers older than the legacy build's floor are told to download the PDF instead.
+// Both builds are emitted as plain assets and imported by URL, so the page can hint them in its
+// <head> (modulepreload) before any of its own JavaScript runs, and none of pdf.js ends up in the
+// app's chunks.
+import modernLib from 'pdfjs-dist/build/pdf.min.mjs?url';
+import modernWorker from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+import legacyLib from 'pdfjs-dist/legacy/build/pdf.min.mjs?url';
+import legacyWorker from 'pdfjs-dist/legacy/build/pdf.worker.min.mjs?url';
+
+export const PDFJS_ASSETS = {
+  modern: { lib: modernLib, worker: modernWorker },
+  legacy: { lib: legacyLib, worker: legacyWorker }
+} as const;
+
+export type PdfBuild = 'modern' | 'legacy' | 'unsupported';
+export type PdfLib = typeof import('pdfjs-dist');
+
+type Probe = {
+  Promise?: unknown;
+  Map?: unknown;
+  Uint8Array?: unknown;
+  OffscreenCanvas?: unknown;
+  structuredClone?: unknown;
+  Worker?: unknown;
+  navigator?: { userAgentData?: unknown; userAgent?: string };
+};
+
+export function chooseBuild(g: Probe = globalThis as unknown as Probe): PdfBuild {
+  const P = g.Promise as { withResolvers?: unknown; try?: unknown } | undefined;
+  const M = g.Map as { prototype?: { getOrInsertComputed?: unknown } } | undefined;
+  const U = g.Uint8Array as { fromBase64?: unknown; prototype?: { toHex?: unknown } } | undefined;
+  const legacyOk =
+    typeof g.Worker === 'function' &&
+    typeof g.OffscreenCanvas === 'function' && // Safari 16.4, the legacy build's floor
+    typeof g.structuredClone === 'function';
+  if (!legacyOk) return 'unsupported';
+  const chromium = !!g.navigator && 'userAgentData' in g.navigator;
+  const modernOk =
+    chromium &&
+    typeof P?.withResolvers === 'function' &&
+    typeof P?.try === 'function' &&
+    typeof M?.prototype?.getOrInsertComputed === 'function' &&
+    typeof U?.fromBase64 === 'function' &&
+    typeof U?.prototype?.toHex === 'function';
+  return modernOk ? 'modern' : 'legacy';
+}
+
+/** What pdf-boot.js started before hydration, if it ran and matched this browser. */
+export interface PdfBoot {
+  build: PdfBuild;
+  src: string;
+  lib: Promise<PdfLib>;
+  worker: Promise<InstanceType<PdfLib['PDFWorker']>>;
+  first: Promise<Uint8Array>;
+  tail: Promise<{ begin: number; bytes: Uint8Array } | null>;
+}
+
+export function takeBoot(build: PdfBuild): PdfBoot | null {
+  const boot = (globalThis as { __sheafPdfBoot?: PdfBoot }).__sheafPdfBoot;
+  return boot && boot.build === build ? boot : null;
+}
+
+let loading: Promise<PdfLib> | null = null;
+let worker: InstanceType<PdfLib['PDFWorker']> | null = null;
+
+/** Imports the chosen pdf.js build once and points it at its worker. */
+export function loadPdfjs(build: Exclude<PdfBuild, 'unsupported'>): Promise<PdfLib> {
+  loading ??= (async () => {
+    const boot = takeBoot(build);
+    if (boot) return boot.lib;
+    const assets = PDFJS_ASSETS[build];
+    const lib = (await import(/* @vite-ignore */ assets.lib)) as PdfLib;
+    lib.GlobalWorkerOptions.workerSrc = assets.worker;
+    return lib;
+  })().catch((error) => {
+    loading = null;
+    throw error;
+  });
+  return loading;
+}
+
+/** One pdf.js worker for the page's lifetime, started as soon as the library is in. */
+export async function getPdfWorker(lib: PdfLib) {
+  const boot = takeBoot(chooseBuild());
+  if (boot && !worker) worker = await boot.worker.catch(() => null);
+  worker ??= new lib.PDFWorker();
+  return worker;
+}
+
+/** Starts fetching pdf.js and its worker early (called when the viewer's module loads). */
+export function warmPdfjs(): void {
+  const build = chooseBuild();
+  if (build === 'unsupported') return;
+  loadPdfjs(build)
+    .then(getPdfWorker)
+    .catch(() => {
+      // open() reports failures; warming up is best effort.
+    });
+}

@@ -1,0 +1,115 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { decision, delivery } from '../db/schema';
+import type { ClientContact, Decision, Packet } from '../db/schema';
+
+export type ApproveResult =
+  | { ok: true; decision: Decision; replayed: boolean }
+  | { ok: false; reason: 'viewer' | 'archived' | 'request_used'; message: string };
+
+/** Why this contact cannot approve this packet, or null when they can. */
+export function approveBlocker(packet: Packet, contact: ClientContact): string | null {
+  if (contact.role === 'viewer') {
+    return 'You can read this packet, but approving is left to the approvers your accountant named.';
+  }
+  if (packet.status === 'archived') return 'This packet is archived and can no longer be approved.';
+  return null;
+}
+
+/**
+ * Approves the packet's current version for the contact and marks their delivery reviewed.
+ * Idempotent: a repeated requestId, or approving an already-approved version, records nothing new.
+ */
+export async function approvePacket(
+  db: Db,
+  input: { packet: Packet; contact: ClientContact; requestId?: string }
+): Promise<ApproveResult> {
+  try {
+    return await recordApproval(db, input);
+  } catch (error) {
+    // Two copies of one queued request raced: the loser finds the winner's row on a retry.
+    if (input.requestId && isUniqueViolation(error)) return recordApproval(db, input);
+    throw error;
+  }
+}
+
+/** A unique-constraint violation (SQLSTATE 23505) from either driver, as wrapped by drizzle. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; cause?: { code?: string } } | null;
+  return e?.code === '23505' || e?.cause?.code === '23505';
+}
+
+async function recordApproval(
+  db: Db,
+  input: { packet: Packet; contact: ClientContact; requestId?: string }
+): Promise<ApproveResult> {
+  const { packet, contact, requestId } = input;
+  const blocker = approveBlocker(packet, contact);
+  if (blocker) {
+    return {
+      ok: false,
+      reason: contact.role === 'viewer' ? 'viewer' : 'archived',
+      message: blocker
+    };
+  }
+  return db.transaction(async (tx) => {
+    if (requestId) {
+      const [existing] = await tx
+        .select()
+        .from(decision)
+        .where(eq(decision.clientRequestId, requestId))
+        .limit(1);
+      if (existing) {
+        if (existing.contactId !== contact.id || existing.packetId !== packet.id) {
+          return { ok: false, reason: 'request_used', message: 'That request was already used.' };
+        }
+        return { ok: true, decision: existing, replayed: true };
+      }
+    }
+    const [latest] = await tx
+      .select()
+      .from(decision)
+      .where(
+        and(
+          eq(decision.packetId, packet.id),
+          eq(decision.contactId, contact.id),
+          eq(decision.version, packet.version)
+        )
+      )
+      .orderBy(desc(decision.at))
+      .limit(1);
+    if (latest?.kind === 'approve') return { ok: true, decision: latest, replayed: true };
+
+    const [row] = await tx
+      .insert(decision)
+      .values({
+        firmId: packet.firmId,
+        packetId: packet.id,
+        version: packet.version,
+        contactId: contact.id,
+        kind: 'approve',
+        clientRequestId: requestId ?? null
+      })
+      .returning();
+    await tx
+      .update(delivery)
+      .set({ reviewedAt: sql`coalesce(${delivery.reviewedAt}, now())` })
+      .where(
+        and(
+          eq(delivery.packetId, packet.id),
+          eq(delivery.version, packet.version),
+          eq(delivery.contactId, contact.id)
+        )
+      );
+    return { ok: true, decision: row, replayed: false };
+  });
+}
+
+/** The contact's decisions on the packet, newest first. */
+export function listDecisions(db: Db, packetId: string, contactId: string) {
+  return db
+    .select({ kind: decision.kind, version: decision.version, at: decision.at })
+    .from(decision)
+    .where(and(eq(decision.packetId, packetId), eq(decision.contactId, contactId)))
+    .orderBy(desc(decision.at));
+}

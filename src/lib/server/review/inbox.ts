@@ -1,0 +1,150 @@
+import { and, desc, eq, inArray, isNotNull, max } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { client, clientContact, decision, delivery, document, firm, packet } from '../db/schema';
+import { contactIsActive } from '../auth/guards';
+import { packetsWithOpenQuestions } from './questions';
+import { packetChip, safeBrandColor, type PacketChip } from './status';
+
+export interface InboxClient {
+  id: string;
+  name: string;
+  firmName: string;
+  brandColor: string;
+}
+
+export interface InboxPacket {
+  id: string;
+  title: string;
+  period: string;
+  dueAt: Date | null;
+  publishedAt: Date | null;
+  status: 'published' | 'archived';
+  clientId: string;
+  clientName: string;
+  firmName: string;
+  brandColor: string;
+  documents: number;
+  chip: PacketChip;
+}
+
+/**
+ * The packets of every client the user is a current contact of (published or archived only),
+ * newest period first, each with the chip the contact should see.
+ */
+export async function listInboxPackets(
+  db: Db,
+  userId: string,
+  now = new Date()
+): Promise<{ clients: InboxClient[]; packets: InboxPacket[] }> {
+  const memberships = await db
+    .select({
+      contactId: clientContact.id,
+      clientId: client.id,
+      clientName: client.name,
+      firmName: firm.name,
+      brandColor: firm.brandColor
+    })
+    .from(clientContact)
+    .innerJoin(client, eq(client.id, clientContact.clientId))
+    .innerJoin(firm, eq(firm.id, clientContact.firmId))
+    .where(and(eq(clientContact.userId, userId), contactIsActive()))
+    .orderBy(client.name);
+  if (memberships.length === 0) return { clients: [], packets: [] };
+  const byClient = new Map(memberships.map((m) => [m.clientId, m]));
+  const contactIds = memberships.map((m) => m.contactId);
+
+  const packets = await db
+    .select()
+    .from(packet)
+    .where(
+      and(
+        inArray(packet.clientId, [...byClient.keys()]),
+        inArray(packet.status, ['published', 'archived'])
+      )
+    )
+    .orderBy(desc(packet.period), desc(packet.publishedAt), desc(packet.createdAt));
+  const ids = packets.map((p) => p.id);
+  if (ids.length === 0) {
+    return { clients: memberships.map(toClient), packets: [] };
+  }
+
+  const [approvals, opens, docCounts, openQuestions] = await Promise.all([
+    db
+      .select({ packetId: decision.packetId, version: max(decision.version) })
+      .from(decision)
+      .where(
+        and(
+          inArray(decision.packetId, ids),
+          inArray(decision.contactId, contactIds),
+          eq(decision.kind, 'approve')
+        )
+      )
+      .groupBy(decision.packetId),
+    db
+      .select({ packetId: delivery.packetId, version: delivery.version })
+      .from(delivery)
+      .where(
+        and(
+          inArray(delivery.packetId, ids),
+          inArray(delivery.contactId, contactIds),
+          isNotNull(delivery.firstOpenedAt)
+        )
+      ),
+    db
+      .select({ packetId: document.packetId, id: document.id, removedAt: document.removedAt })
+      .from(document)
+      .where(inArray(document.packetId, ids)),
+    packetsWithOpenQuestions(db, ids)
+  ]);
+  const approvedVersion = new Map(approvals.map((a) => [a.packetId, a.version]));
+  const opened = new Set(opens.map((o) => `${o.packetId}:${o.version}`));
+  const documents = new Map<string, number>();
+  for (const d of docCounts) {
+    if (!d.removedAt) documents.set(d.packetId, (documents.get(d.packetId) ?? 0) + 1);
+  }
+
+  return {
+    clients: memberships.map(toClient),
+    packets: packets.map((p) => {
+      const m = byClient.get(p.clientId)!;
+      return {
+        id: p.id,
+        title: p.title,
+        period: p.period,
+        dueAt: p.dueAt,
+        publishedAt: p.publishedAt,
+        status: p.status as 'published' | 'archived',
+        clientId: p.clientId,
+        clientName: m.clientName,
+        firmName: m.firmName,
+        brandColor: safeBrandColor(m.brandColor),
+        documents: documents.get(p.id) ?? 0,
+        chip: packetChip(
+          {
+            status: p.status,
+            version: p.version,
+            dueAt: p.dueAt,
+            approvedVersion: approvedVersion.get(p.id) ?? null,
+            opened: opened.has(`${p.id}:${p.version}`),
+            questionOpen: openQuestions.has(p.id)
+          },
+          now
+        )
+      };
+    })
+  };
+}
+
+function toClient(m: {
+  clientId: string;
+  clientName: string;
+  firmName: string;
+  brandColor: string;
+}) {
+  return {
+    id: m.clientId,
+    name: m.clientName,
+    firmName: m.firmName,
+    brandColor: safeBrandColor(m.brandColor)
+  };
+}

@@ -1,0 +1,86 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { delivery } from '../db/schema';
+import type { ContactAccess } from '../auth/guards';
+import { approveBlocker, listDecisions } from './decisions';
+import { loadThread, packetsWithOpenQuestions } from './questions';
+import { packetChip, safeBrandColor } from './status';
+import { listPacketDocuments } from './views';
+
+export interface VersionEntry {
+  version: number;
+  current: boolean;
+  added: string[];
+  decisions: { kind: 'approve' | 'question'; at: Date }[];
+}
+
+/** Everything the packet page shows a contact, in one call. */
+export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>, userId: string) {
+  const { packet, contact, firm } = access;
+  const [documents, thread, decisions, openQuestions, [myDelivery]] = await Promise.all([
+    listPacketDocuments(db, packet.id),
+    loadThread(db, packet, userId),
+    listDecisions(db, packet.id, contact.id),
+    packetsWithOpenQuestions(db, [packet.id]),
+    db
+      .select({ firstOpenedAt: delivery.firstOpenedAt, reviewedAt: delivery.reviewedAt })
+      .from(delivery)
+      .where(
+        and(
+          eq(delivery.packetId, packet.id),
+          eq(delivery.version, packet.version),
+          eq(delivery.contactId, contact.id)
+        )
+      )
+      .limit(1)
+  ]);
+  const lastDecision = decisions[0] ?? null;
+  const approval = decisions.find((d) => d.kind === 'approve') ?? null;
+  const approvedCurrent =
+    lastDecision?.kind === 'approve' && lastDecision.version === packet.version;
+
+  const history: VersionEntry[] = [];
+  for (let v = packet.version; v >= 1; v--) {
+    history.push({
+      version: v,
+      current: v === packet.version,
+      added: documents.filter((d) => Math.max(d.version, 1) === v).map((d) => d.filename),
+      decisions: decisions
+        .filter((d) => d.version === v)
+        .map((d) => ({ kind: d.kind, at: d.at }))
+        .reverse()
+    });
+  }
+
+  return {
+    packet: {
+      id: packet.id,
+      title: packet.title,
+      period: packet.period,
+      note: packet.note,
+      dueAt: packet.dueAt,
+      status: packet.status,
+      version: packet.version,
+      publishedAt: packet.publishedAt
+    },
+    firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
+    role: contact.role,
+    documents,
+    thread,
+    history,
+    approvedCurrent,
+    approvedAt: approvedCurrent ? lastDecision.at : null,
+    updatedSinceReview: lastDecision !== null && packet.version > lastDecision.version,
+    approveBlocker: approveBlocker(packet, contact),
+    chip: packetChip({
+      status: packet.status,
+      version: packet.version,
+      dueAt: packet.dueAt,
+      approvedVersion: approval?.version ?? null,
+      opened: true,
+      questionOpen: openQuestions.has(packet.id)
+    }),
+    opened: myDelivery?.firstOpenedAt ?? null
+  };
+}
+export type PacketView = Awaited<ReturnType<typeof loadPacketView>>;

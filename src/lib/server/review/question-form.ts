@@ -1,0 +1,55 @@
+import { fail } from '@sveltejs/kit';
+import { getDb } from '../db/client';
+import type { ContactAccess } from '../auth/guards';
+import { askQuestion, questionSchema, type QuestionInput } from './questions';
+
+export interface QuestionFailure {
+  action: 'ask';
+  message: string;
+  errors: Partial<Record<'body' | 'documentId' | 'page' | 'requestId', string>>;
+  values: { body: string; page: string };
+  [key: string]: unknown;
+}
+
+/** Reads the ask-a-question form (body, documentId?, page?, requestId?). */
+export function readQuestion(
+  form: FormData
+): { ok: true; question: QuestionInput } | { ok: false; failure: QuestionFailure } {
+  const raw = {
+    body: String(form.get('body') ?? ''),
+    documentId: String(form.get('documentId') ?? ''),
+    page: String(form.get('page') ?? ''),
+    requestId: String(form.get('requestId') ?? '')
+  };
+  const parsed = questionSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, question: parsed.data };
+  const errors: QuestionFailure['errors'] = {};
+  for (const issue of parsed.error.issues) {
+    const field = issue.path[0] as keyof QuestionFailure['errors'];
+    errors[field] ??= field === 'page' ? 'Choose a page number from the document.' : issue.message;
+  }
+  const message =
+    errors.body ?? errors.page ?? errors.documentId ?? errors.requestId ?? 'Check the form.';
+  return {
+    ok: false,
+    failure: { action: 'ask', message, errors, values: { body: raw.body, page: raw.page } }
+  };
+}
+
+/** Records the question; an invalid document or page is a 400 with the reason. */
+export async function submitQuestion(access: ContactAccess, question: QuestionInput) {
+  const result = await askQuestion(getDb(), {
+    packet: access.packet,
+    contact: access.contact,
+    question
+  });
+  if (!result.ok) {
+    return fail(400, {
+      action: 'ask',
+      message: result.message,
+      errors: { [result.field]: result.message },
+      values: { body: question.body, page: String(question.page ?? '') }
+    });
+  }
+  return { action: 'ask', asked: true, commentId: result.commentId, replayed: result.replayed };
+}

@@ -1,0 +1,185 @@
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import { comment, decision, document, membership, user } from '../db/schema';
+import type { ClientContact, Packet } from '../db/schema';
+import { isUniqueViolation } from './decisions';
+
+export const QUESTION_MAX = 2000;
+
+export const requestIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{8,100}$/, 'That request could not be read. Reload the page and try again.')
+  .optional()
+  .or(z.literal('').transform(() => undefined));
+
+export const questionSchema = z.object({
+  body: z
+    .string()
+    .trim()
+    .min(1, 'Write your question before sending it.')
+    .max(QUESTION_MAX, `Keep your question under ${QUESTION_MAX.toLocaleString('en')} characters.`),
+  documentId: z
+    .string()
+    .uuid()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  requestId: requestIdSchema
+});
+export type QuestionInput = z.infer<typeof questionSchema>;
+
+export interface ThreadEntry {
+  id: string;
+  body: string;
+  at: Date;
+  authorName: string;
+  fromFirm: boolean;
+  mine: boolean;
+  document: { id: string; filename: string } | null;
+  page: number | null;
+}
+
+/** The packet's question-and-answer thread, oldest first. */
+export async function loadThread(db: Db, packet: Packet, userId: string): Promise<ThreadEntry[]> {
+  const rows = await db
+    .select({
+      id: comment.id,
+      body: comment.body,
+      at: comment.at,
+      authorId: comment.authorId,
+      authorName: user.name,
+      authorEmail: user.email,
+      memberId: membership.id,
+      documentId: comment.documentId,
+      filename: document.filename,
+      page: comment.page
+    })
+    .from(comment)
+    .innerJoin(user, eq(user.id, comment.authorId))
+    .leftJoin(
+      membership,
+      and(eq(membership.userId, comment.authorId), eq(membership.firmId, comment.firmId))
+    )
+    .leftJoin(document, eq(document.id, comment.documentId))
+    .where(eq(comment.packetId, packet.id))
+    .orderBy(asc(comment.at), asc(comment.id));
+  return rows.map((r) => ({
+    id: r.id,
+    body: r.body,
+    at: r.at,
+    authorName: r.authorName || r.authorEmail,
+    fromFirm: r.memberId !== null,
+    mine: r.authorId === userId,
+    document: r.documentId && r.filename ? { id: r.documentId, filename: r.filename } : null,
+    page: r.page
+  }));
+}
+
+/** Packets whose latest comment came from the client side: a question staff have not answered. */
+export async function packetsWithOpenQuestions(db: Db, packetIds: string[]): Promise<Set<string>> {
+  if (packetIds.length === 0) return new Set();
+  const latest = await db
+    .selectDistinctOn([comment.packetId], { packetId: comment.packetId, memberId: membership.id })
+    .from(comment)
+    .leftJoin(
+      membership,
+      and(eq(membership.userId, comment.authorId), eq(membership.firmId, comment.firmId))
+    )
+    .where(inArray(comment.packetId, packetIds))
+    .orderBy(comment.packetId, desc(comment.at), desc(comment.id));
+  return new Set(latest.filter((r) => r.memberId === null).map((r) => r.packetId));
+}
+
+export type AskResult =
+  | { ok: true; commentId: string; replayed: boolean }
+  | { ok: false; field: 'documentId' | 'page' | 'requestId'; message: string };
+
+/**
+ * Records a contact's question (a comment, pinned to a document page when given, plus a
+ * 'question' decision for the current version). A repeated requestId returns the first record.
+ */
+export async function askQuestion(
+  db: Db,
+  input: { packet: Packet; contact: ClientContact; question: QuestionInput }
+): Promise<AskResult> {
+  try {
+    return await recordQuestion(db, input);
+  } catch (error) {
+    if (input.question.requestId && isUniqueViolation(error)) return recordQuestion(db, input);
+    throw error;
+  }
+}
+
+async function recordQuestion(
+  db: Db,
+  input: { packet: Packet; contact: ClientContact; question: QuestionInput }
+): Promise<AskResult> {
+  const { packet, contact, question } = input;
+  return db.transaction(async (tx) => {
+    if (question.requestId) {
+      const [existing] = await tx
+        .select({ id: comment.id, packetId: comment.packetId, authorId: comment.authorId })
+        .from(comment)
+        .where(eq(comment.clientRequestId, question.requestId))
+        .limit(1);
+      if (existing) {
+        if (existing.packetId !== packet.id || existing.authorId !== contact.userId) {
+          return { ok: false, field: 'requestId', message: 'That request was already used.' };
+        }
+        return { ok: true, commentId: existing.id, replayed: true };
+      }
+    }
+    let page: number | null = null;
+    if (question.documentId) {
+      const [doc] = await tx
+        .select({ pages: document.pages })
+        .from(document)
+        .where(
+          and(
+            eq(document.id, question.documentId),
+            eq(document.packetId, packet.id),
+            isNull(document.removedAt)
+          )
+        )
+        .limit(1);
+      if (!doc) return { ok: false, field: 'documentId', message: 'That document is not here.' };
+      if (question.page !== undefined) {
+        if (question.page > doc.pages) {
+          return {
+            ok: false,
+            field: 'page',
+            message: `That document has ${doc.pages} page${doc.pages === 1 ? '' : 's'}.`
+          };
+        }
+        page = question.page;
+      }
+    }
+    const [row] = await tx
+      .insert(comment)
+      .values({
+        firmId: packet.firmId,
+        packetId: packet.id,
+        authorId: contact.userId,
+        documentId: question.documentId ?? null,
+        page,
+        body: question.body,
+        clientRequestId: question.requestId ?? null
+      })
+      .returning({ id: comment.id });
+    await tx.insert(decision).values({
+      firmId: packet.firmId,
+      packetId: packet.id,
+      version: packet.version,
+      contactId: contact.id,
+      kind: 'question'
+    });
+    return { ok: true, commentId: row.id, replayed: false };
+  });
+}

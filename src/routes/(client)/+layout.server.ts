@@ -1,0 +1,8 @@
+import { requireUser } from '$lib/server/auth/guards';
+import type { LayoutServerLoad } from './$types';
+
+// Redirects the signed-out to /sign-in and back. Each page below checks access itself.
+export const load: LayoutServerLoad = (event) => {
+  const user = requireUser(event);
+  return { user: { name: user.name, email: user.email } };
+};

@@ -1,0 +1,42 @@
+import { fail } from '@sveltejs/kit';
+import { requireContact } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/client';
+import { approvePacket } from '$lib/server/review/decisions';
+import { loadPacketView } from '$lib/server/review/packet-view';
+import { readQuestion, submitQuestion } from '$lib/server/review/question-form';
+import { requestIdSchema } from '$lib/server/review/questions';
+import { recordPacketOpen } from '$lib/server/review/views';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const access = await requireContact(event, event.params.packetId);
+  const db = getDb();
+  await recordPacketOpen(db, access.packet, access.contact);
+  return loadPacketView(db, access, access.user.id);
+};
+
+export const actions: Actions = {
+  approve: async (event) => {
+    const { packet, contact } = await requireContact(event, event.params.packetId);
+    const form = await event.request.formData();
+    const requestId = requestIdSchema.safeParse(form.get('requestId') ?? undefined);
+    if (!requestId.success) {
+      return fail(400, { action: 'approve', message: requestId.error.issues[0].message });
+    }
+    const result = await approvePacket(getDb(), { packet, contact, requestId: requestId.data });
+    if (!result.ok) {
+      return fail(result.reason === 'viewer' ? 403 : 400, {
+        action: 'approve',
+        message: result.message
+      });
+    }
+    return { action: 'approve', approved: true, replayed: result.replayed };
+  },
+
+  ask: async (event) => {
+    const access = await requireContact(event, event.params.packetId);
+    const parsed = readQuestion(await event.request.formData());
+    if (!parsed.ok) return fail(400, parsed.failure);
+    return submitQuestion(access, parsed.question);
+  }
+};

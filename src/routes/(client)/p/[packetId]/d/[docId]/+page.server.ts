@@ -1,0 +1,47 @@
+import { error, fail } from '@sveltejs/kit';
+import { isUuid, requireContact } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/client';
+import { readQuestion, submitQuestion } from '$lib/server/review/question-form';
+import { safeBrandColor } from '$lib/server/review/status';
+import { listPacketDocuments, recordDocumentView } from '$lib/server/review/views';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const { packet, contact, firm } = await requireContact(event, event.params.packetId);
+  if (!isUuid(event.params.docId)) error(404, 'Not found');
+  const db = getDb();
+  const documents = await listPacketDocuments(db, packet.id);
+  const doc = documents.find((d) => d.id === event.params.docId);
+  if (!doc) error(404, 'Not found');
+  await recordDocumentView(db, doc.id, contact);
+  return {
+    packet: { id: packet.id, title: packet.title, period: packet.period },
+    firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
+    document: doc,
+    documents: documents.map((d) => ({ id: d.id, filename: d.filename })),
+    pdfBuildHint: pdfBuildHint(event.request.headers.get('user-agent') ?? '')
+  };
+};
+
+export const actions: Actions = {
+  ask: async (event) => {
+    const access = await requireContact(event, event.params.packetId);
+    if (!isUuid(event.params.docId)) error(404, 'Not found');
+    const form = await event.request.formData();
+    form.set('documentId', event.params.docId);
+    const parsed = readQuestion(form);
+    if (!parsed.ok) return fail(400, parsed.failure);
+    return submitQuestion(access, parsed.question);
+  }
+};
+
+/**
+ * Which pdf.js build to hint in <head>, guessed from the user agent: the modern one only for a
+ * recent Chromium (not on iOS, where every browser is WebKit). A wrong guess costs one wasted
+ * download; the viewer itself feature-detects.
+ */
+function pdfBuildHint(ua: string): 'modern' | 'legacy' {
+  const chrome = /(?:Chrome|Chromium)\/(\d+)/.exec(ua);
+  if (!chrome || /iPhone|iPad|iPod|CriOS|EdgiOS|FxiOS/.test(ua)) return 'legacy';
+  return Number(chrome[1]) >= 145 ? 'modern' : 'legacy';
+}
