@@ -13,6 +13,8 @@ declare global {
     interface Locals {
       user: SessionUser | null;
       session: Session | null;
+      /** Link-header entries a page wants fetched before the app's own modules (hooks.server). */
+      earlyLinks?: string[];
     }
   }
 }

@@ -47,6 +47,10 @@ const session: Handle = async ({ event, resolve }) => {
 const securityHeaders: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
   const h = response.headers;
+  if (event.locals.earlyLinks?.length) {
+    const kit = h.get('link');
+    h.set('link', [...event.locals.earlyLinks, ...(kit ? [kit] : [])].join(', '));
+  }
   h.set('X-Content-Type-Options', 'nosniff');
   // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form POSTs,
   // which SvelteKit's CSRF check rightly refuses. Links never leak to other sites either way.

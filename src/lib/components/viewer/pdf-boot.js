@@ -1,6 +1,8 @@
-// Loaded by the viewer page's <head> as a plain module (script-src 'self'), before the app
-// hydrates: starts pdf.js, its worker and the first and last byte ranges of the PDF, and leaves
-// the promises on window.__sheafPdfBoot for PdfViewer to pick up. It does nothing when the
+// Loaded by the viewer page's <head> as an async module (script-src 'self'), so it runs as soon
+// as it arrives, before the app hydrates: it starts pdf.js, its worker and the first and last
+// byte ranges of the PDF, opens the document and asks for page 1, all in parallel with the
+// app's own JavaScript. It leaves its promises on window.__sheafPdfBoot for PdfViewer, which
+// imports this same URL (one module instance: it never runs twice). It does nothing when the
 // browser does not match the build the server hinted; the viewer then starts everything itself.
 const el = /** @type {HTMLScriptElement | null} */ (
   document.querySelector('script[data-sheaf-pdf]')
@@ -35,7 +37,7 @@ async function range(url, begin, end) {
   return bytes;
 }
 
-if (el && build === d.build) {
+if (el && build === d.build && !g.__sheafPdfBoot) {
   const length = Number(d.bytes);
   const chunk = Number(d.chunk);
   const src = String(d.src);
@@ -44,17 +46,53 @@ if (el && build === d.build) {
     return pdfjs;
   });
   const tailBegin = Math.floor((length - 1) / chunk) * chunk;
+  const first = range(src, 0, Math.min(length, chunk));
+  const tail =
+    tailBegin > 0
+      ? range(src, tailBegin, length).then((bytes) => ({ begin: tailBegin, bytes }))
+      : Promise.resolve(null);
+  const worker = lib.then((pdfjs) => new pdfjs.PDFWorker());
   const boot = {
     build,
     src,
     lib,
-    worker: lib.then((pdfjs) => new pdfjs.PDFWorker()),
-    first: range(src, 0, Math.min(length, chunk)),
-    tail:
-      tailBegin > 0
-        ? range(src, tailBegin, length).then((bytes) => ({ begin: tailBegin, bytes }))
-        : Promise.resolve(null)
+    worker,
+    first,
+    tail,
+    /** Set by the viewer: hears about ranges that failed after the document opened. */
+    onerror: /** @type {((error: unknown) => void) | null} */ (null),
+    /** The loading task (pdf.js's getDocument), over Sheaf's own range requests. */
+    task: Promise.all([lib, worker, first, tail.catch(() => null)]).then(
+      ([pdfjs, w, bytes, end]) => {
+        /** @type {new (length: number, initial: Uint8Array) => any} */
+        const Transport = pdfjs.PDFDataRangeTransport;
+        class BootRangeTransport extends Transport {
+          /** @param {number} begin @param {number} stop */
+          requestDataRange(begin, stop) {
+            const got =
+              end && begin === end.begin && stop === length
+                ? Promise.resolve(end.bytes)
+                : range(src, begin, stop);
+            got
+              .then((b) => this.onDataRange(begin, b))
+              .catch((/** @type {unknown} */ error) => boot.onerror?.(error));
+          }
+        }
+        const task = pdfjs.getDocument({
+          range: new BootRangeTransport(length, bytes),
+          worker: w,
+          rangeChunkSize: chunk,
+          disableAutoFetch: true,
+          disableStream: true,
+          isEvalSupported: false,
+          enableXfa: false
+        });
+        // Page 1 is what the reader waits for: ask for it as soon as the document opens.
+        task.promise.then((/** @type {any} */ doc) => doc.getPage(1)).catch(() => {});
+        return task;
+      }
+    )
   };
-  for (const p of [boot.lib, boot.worker, boot.first, boot.tail]) p.catch(() => {});
+  for (const p of [boot.lib, boot.worker, boot.first, boot.tail, boot.task]) p.catch(() => {});
   g.__sheafPdfBoot = boot;
 }

@@ -18,6 +18,7 @@ export const PDFJS_ASSETS = {
 
 export type PdfBuild = 'modern' | 'legacy' | 'unsupported';
 export type PdfLib = typeof import('pdfjs-dist');
+type PDFDocumentLoadingTask = import('pdfjs-dist').PDFDocumentLoadingTask;
 
 type Probe = {
   Promise?: unknown;
@@ -57,11 +58,33 @@ export interface PdfBoot {
   worker: Promise<InstanceType<PdfLib['PDFWorker']>>;
   first: Promise<Uint8Array>;
   tail: Promise<{ begin: number; bytes: Uint8Array } | null>;
+  /** The document's loading task, opened over the early ranges. */
+  task: Promise<PDFDocumentLoadingTask>;
+  /** Hears about byte ranges that fail later on (set by the viewer). */
+  onerror: ((error: unknown) => void) | null;
 }
 
 export function takeBoot(build: PdfBuild): PdfBoot | null {
   const boot = (globalThis as { __sheafPdfBoot?: PdfBoot }).__sheafPdfBoot;
   return boot && boot.build === build ? boot : null;
+}
+
+/** The page's pdf-boot.js <script>, when the server rendered one. */
+export function bootScript(): HTMLScriptElement | null {
+  return typeof document === 'undefined'
+    ? null
+    : document.querySelector<HTMLScriptElement>('script[data-sheaf-pdf]');
+}
+
+/**
+ * Waits for pdf-boot.js to have run (importing its own URL shares the browser's one module
+ * instance, so this never starts it twice) and returns what it started for this build.
+ */
+export async function loadBoot(build: PdfBuild): Promise<PdfBoot | null> {
+  const el = bootScript();
+  if (!el?.src) return null;
+  await import(/* @vite-ignore */ el.src).catch(() => {});
+  return takeBoot(build);
 }
 
 let loading: Promise<PdfLib> | null = null;
@@ -94,7 +117,8 @@ export async function getPdfWorker(lib: PdfLib) {
 /** Starts fetching pdf.js and its worker early (called when the viewer's module loads). */
 export function warmPdfjs(): void {
   const build = chooseBuild();
-  if (build === 'unsupported') return;
+  // With a boot script in the page, it starts all of this itself (and sooner).
+  if (build === 'unsupported' || bootScript()) return;
   loadPdfjs(build)
     .then(getPdfWorker)
     .catch(() => {

@@ -4,6 +4,8 @@ import { getDb } from '$lib/server/db/client';
 import { readQuestion, submitQuestion } from '$lib/server/review/question-form';
 import { safeBrandColor } from '$lib/server/review/status';
 import { listPacketDocuments, recordDocumentView } from '$lib/server/review/views';
+import { PDFJS_ASSETS } from '$lib/components/viewer/pdf-loader';
+import pdfBoot from '$lib/components/viewer/pdf-boot.js?url&no-inline';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -14,12 +16,20 @@ export const load: PageServerLoad = async (event) => {
   const doc = documents.find((d) => d.id === event.params.docId);
   if (!doc) error(404, 'Not found');
   await recordDocumentView(db, doc.id, contact);
+  const hint = pdfBuildHint(event.request.headers.get('user-agent') ?? '');
+  // The boot script, pdf.js and its worker are the page's critical path: the browser hears of
+  // them first, before the two dozen app modules SvelteKit lists in the same Link header.
+  event.locals.earlyLinks = [
+    `<${pdfBoot}>; rel="modulepreload"`,
+    `<${PDFJS_ASSETS[hint].lib}>; rel="modulepreload"`,
+    `<${PDFJS_ASSETS[hint].worker}>; rel="prefetch"`
+  ];
   return {
     packet: { id: packet.id, title: packet.title, period: packet.period },
     firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
     document: doc,
     documents: documents.map((d) => ({ id: d.id, filename: d.filename })),
-    pdfBuildHint: pdfBuildHint(event.request.headers.get('user-agent') ?? '')
+    pdfBuildHint: hint
   };
 };
 
