@@ -17,12 +17,11 @@ export const load: PageServerLoad = async (event) => {
   if (!doc) error(404, 'Not found');
   await recordDocumentView(db, doc.id, contact);
   const hint = pdfBuildHint(event.request.headers.get('user-agent') ?? '');
-  // The boot script, pdf.js and its worker are the page's critical path: the browser hears of
+  // The boot script (which starts pdf.js's worker itself) and pdf.js are the page's critical path: the browser hears of
   // them first, before the two dozen app modules SvelteKit lists in the same Link header.
   event.locals.earlyLinks = [
     `<${pdfBoot}>; rel="modulepreload"`,
-    `<${PDFJS_ASSETS[hint].lib}>; rel="modulepreload"`,
-    `<${PDFJS_ASSETS[hint].worker}>; rel="prefetch"`
+    `<${PDFJS_ASSETS[hint].lib}>; rel="modulepreload"`
   ];
   return {
     packet: { id: packet.id, title: packet.title, period: packet.period },
