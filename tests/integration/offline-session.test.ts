@@ -13,7 +13,7 @@ describe('GET /api/session (the offline app checks it on start)', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
-  it("gives each signed-in user their own offline key, which is not their id", async () => {
+  it('gives each signed-in user their own offline key, which is not their id', async () => {
     const db = getDb();
     const [a, b] = [await createUser(db), await createUser(db)];
     const browserA = new TestBrowser();

@@ -13,7 +13,10 @@ export const load: PageServerLoad = async (event) => {
   const documents = await listPacketDocuments(db, packet.id);
   const doc = documents.find((d) => d.id === event.params.docId);
   if (!doc) error(404, 'Not found');
-  await recordDocumentView(db, doc.id, contact);
+  // "Save for offline" fetches every viewer page; that is not the contact reading it.
+  if (event.request.headers.get('x-sheaf-save') !== '1') {
+    await recordDocumentView(db, doc.id, contact);
+  }
   return {
     packet: { id: packet.id, title: packet.title, period: packet.period },
     firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
