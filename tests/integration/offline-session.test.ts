@@ -1,8 +1,18 @@
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../src/lib/server/db/client';
 import { invalidateUserSessions } from '../../src/lib/server/auth/session';
 import { offlineKey } from '../../src/lib/server/offline-key';
-import { createUser, signIn } from '../support/factories';
+import * as s from '../../src/lib/server/db/schema';
+import {
+  addDocument,
+  createClient,
+  createContact,
+  createFirmWithStaff,
+  createPacket,
+  createUser,
+  signIn
+} from '../support/factories';
 import { TestBrowser } from '../support/server';
 
 describe('GET /api/session (the offline app checks it on start)', () => {
@@ -42,5 +52,39 @@ describe('GET /api/session (the offline app checks it on start)', () => {
     const response = await browser.get('/api/session');
     expect(response.status).toBe(401);
     expect(response.json()).toEqual({ signedIn: false });
+  });
+});
+
+describe('saving a packet for offline', () => {
+  it('fetches the viewer page and its data without counting them as document views', async () => {
+    const db = getDb();
+    const { firm } = await createFirmWithStaff(db);
+    const client = await createClient(db, firm.id);
+    const { contact, user } = await createContact(db, client);
+    const packet = await createPacket(db, client);
+    const doc = await addDocument(db, packet, { pages: 2 });
+    const browser = new TestBrowser();
+    await signIn(browser, user.id, 'client');
+    const views = async () =>
+      (
+        await db
+          .select()
+          .from(s.documentView)
+          .where(
+            and(eq(s.documentView.documentId, doc.id), eq(s.documentView.contactId, contact.id))
+          )
+      )[0]?.views ?? 0;
+
+    const saved = { 'x-sheaf-save': '1' };
+    const html = await browser.get(`/p/${packet.id}/d/${doc.id}`, saved);
+    const data = await browser.get(`/p/${packet.id}/d/${doc.id}/__data.json`, saved);
+    expect(html.status).toBe(200);
+    expect(data.status).toBe(200);
+    expect(data.text).toContain(doc.filename);
+    expect(await views()).toBe(0);
+
+    // Reading it does count.
+    await browser.get(`/p/${packet.id}/d/${doc.id}`);
+    expect(await views()).toBe(1);
   });
 });
