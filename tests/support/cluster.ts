@@ -152,12 +152,13 @@ export async function startProxy(targets: string[] = [], port = 0): Promise<Prox
     headers['x-forwarded-for'] = forwarded ? `${String(forwarded)}, ${client}` : client;
     const idempotent = req.method === 'GET' || req.method === 'HEAD';
 
-    const attempt = (tries: number) => {
+    // A retry goes to the backend after the one that failed, not to the shared round-robin turn.
+    const attempt = (tries: number, after?: number) => {
       if (state.targets.length === 0) {
         res.writeHead(503).end('no backends');
         return;
       }
-      const index = next++ % state.targets.length;
+      const index = (after === undefined ? next++ : after + 1) % state.targets.length;
       const target = new URL(state.targets[index]);
       let answered = false;
       const upstream = http.request(
@@ -184,9 +185,12 @@ export async function startProxy(targets: string[] = [], port = 0): Promise<Prox
           (error.code === 'ECONNREFUSED' || (idempotent && error.code === 'ECONNRESET'));
         if (retryable && tries + 1 < Math.max(2, state.targets.length * 2)) {
           state.retries++;
-          attempt(tries + 1);
-        } else if (!res.headersSent) res.writeHead(502).end('bad gateway');
-        else res.destroy();
+          attempt(tries + 1, index);
+        } else if (!res.headersSent) {
+          res
+            .writeHead(502)
+            .end(`bad gateway: ${error.code ?? error.message} after ${tries + 1} tries`);
+        } else res.destroy();
       });
       upstream.end(body);
     };
