@@ -75,6 +75,9 @@ describe('two instances on one S3 store', () => {
     const [row] = await db.select().from(s.document).where(eq(s.document.id, docId));
     expect(row.bytes).toBe(bytes.byteLength);
 
+    for (const instance of cluster.instances) {
+      expect(instance.output()).toContain('Documents are stored in S3 bucket sheaf-cluster');
+    }
     // The bytes are in the bucket, and on neither instance's disk.
     expect(filesUnder(path.join(s3.directory, s3.bucket)).join('\n')).toContain(row.blobKey);
     for (const instance of cluster.instances) {

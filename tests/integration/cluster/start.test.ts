@@ -33,6 +33,11 @@ describe('two instances starting at once on an empty database', () => {
     }
     for (const instance of cluster.instances) {
       expect(instance.output()).not.toMatch(/error|already exists/i);
+      // Without S3 each instance would keep its own documents: the banner says so.
+      expect(instance.output()).toContain(
+        'Documents are stored on this machine (' // DATA_DIR differs per instance
+      );
+      expect(instance.output()).toContain('set S3_BUCKET before running more than one instance');
     }
   });
 
