@@ -1,16 +1,11 @@
 import { error } from '@sveltejs/kit';
-import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
-import { listMailbox, mailboxAvailable } from '$lib/server/email/mailbox';
+import { listMailbox, mailboxAllowedFor } from '$lib/server/email/mailbox';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ url, request, getClientAddress }) => {
-  const allowed = mailboxAvailable(getConfig(), {
-    clientAddress: getClientAddress(),
-    hostname: url.hostname,
-    headers: request.headers
-  });
-  if (!allowed) error(404, 'Not found');
+export const load: PageServerLoad = async (event) => {
+  if (!mailboxAllowedFor(event)) error(404, 'Not found');
+  const { url } = event;
   const to = url.searchParams.get('to')?.trim() || '';
   const mails = await listMailbox(getDb(), { to, limit: 100 });
   const code = (text: string) => /code[^0-9]{0,40}(\d{6})\b/i.exec(text)?.[1] ?? null;
