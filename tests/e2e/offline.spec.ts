@@ -207,3 +207,35 @@ test('sign out everywhere on another device: this one purges at its next online 
     .poll(async () => (await deviceTraces(page, published.packetId)).found, { timeout: 10_000 })
     .toEqual([]);
 });
+
+test('two people on one phone never see each other’s saved packets', async ({
+  page,
+  context,
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(150_000);
+  const staff = await browser.newPage();
+  const other = await publishPacket(staff, baseURL!, `b${Date.now().toString(36)}`);
+  await staff.close();
+
+  // Person A saves their packet.
+  const a = await publishPacket(await browser.newPage(), baseURL!, `a${Date.now().toString(36)}`);
+  await openAsContact(page, a);
+  await saveForOffline(page);
+
+  // Person B signs in on the same phone (A never signed out).
+  await openAsContact(page, other);
+  await expect(page.locator('[data-save-offline]')).toContainText('Read it anywhere');
+  await page.goto('/p');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.locator('[data-saved-list]')).toHaveCount(0);
+
+  // Offline, A's packet is not there for B.
+  await context.setOffline(true);
+  await page.goto(`/p/${a.packetId}`);
+  await expect(
+    page.getByRole('heading', { name: 'This packet is not on this device' })
+  ).toBeVisible();
+  await context.setOffline(false);
+});
