@@ -9,10 +9,14 @@ declare global {
     interface Error {
       message: string;
       id?: string;
+      /** The database was out of reach: the response is a 503; try again shortly. */
+      unavailable?: boolean;
     }
     interface Locals {
       user: SessionUser | null;
       session: Session | null;
+      /** Set by handleError when the database was out of reach (the response becomes a 503). */
+      databaseUnavailable?: boolean;
     }
   }
 }
