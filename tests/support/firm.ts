@@ -56,15 +56,12 @@ export async function documentsOf(packetId: string) {
   return getDb().select().from(s.document).where(eq(s.document.packetId, packetId));
 }
 
-/**
- * Posts a form to a page action. adapter-node assumes https when ORIGIN is unset, so the test
- * server sees https://127.0.0.1:PORT as its own origin; send that for SvelteKit's CSRF check.
- */
+/** Posts a form to a page action as a browser without JavaScript (failures render the page). */
 export async function postForm(
   browser: TestBrowser,
   pathname: string,
   form: Record<string, string> = {}
 ) {
-  const origin = (await appUrl()).replace(/^http:/, 'https:');
-  return browser.post(pathname, form, { origin, accept: 'text/html' });
+  // server.ts sets ORIGIN to the test server's own http:// address: send that for the CSRF check.
+  return browser.post(pathname, form, { origin: await appUrl(), accept: 'text/html' });
 }

@@ -163,7 +163,7 @@ export async function moveDocument(
   p: Packet,
   documentId: string,
   direction: 'up' | 'down'
-): Promise<boolean> {
+): Promise<'moved' | 'not-found' | 'at-edge'> {
   return db.transaction(async (tx) => {
     const docs = await tx
       .select({ id: document.id })
@@ -173,13 +173,14 @@ export async function moveDocument(
       .for('update');
     const i = docs.findIndex((d) => d.id === documentId);
     const j = direction === 'up' ? i - 1 : i + 1;
-    if (i < 0 || j < 0 || j >= docs.length) return false;
+    if (i < 0) return 'not-found';
+    if (j < 0 || j >= docs.length) return 'at-edge';
     [docs[i], docs[j]] = [docs[j], docs[i]];
     for (const [position, d] of docs.entries()) {
       await tx.update(document).set({ position }).where(eq(document.id, d.id));
     }
     await tx.update(packet).set({ updatedAt: new Date() }).where(eq(packet.id, p.id));
-    return true;
+    return 'moved';
   });
 }
 
