@@ -90,6 +90,8 @@ export const handle = sequence(unavailable, session, securityHeaders);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
   if (status === 404) return { message: 'Not found' };
+  // A client's mistake (413 too large, 400 malformed): say so, without an error id in the logs.
+  if (status < 500) return { message };
   const id = crypto.randomUUID().slice(0, 8);
   if (isDatabaseUnavailable(error)) {
     event.locals.databaseUnavailable = true;
