@@ -130,6 +130,29 @@ describe('cross-site requests', () => {
   });
 });
 
+describe('headers that keep pages inert', () => {
+  it('forbid framing and sniffing, and allow no inline script without a nonce', async () => {
+    const db = getDb();
+    const { staff } = await createFirmWithStaff(db);
+    const browser = new TestBrowser();
+    await signIn(browser, staff.id, 'staff');
+    for (const path of ['/', '/sign-in', '/firm']) {
+      const r = await browser.get(path);
+      expect(r.status, path).toBe(200);
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('referrer-policy')).toBe('same-origin');
+      const csp = r.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("object-src 'none'");
+      const scripts = csp.split(';').find((d) => d.trim().startsWith('script-src')) ?? '';
+      expect(scripts).toContain("'self'");
+      expect(scripts).not.toContain("'unsafe-inline'");
+      expect(scripts).not.toMatch(/'unsafe-eval'/);
+    }
+  });
+});
+
 describe('hostile upload names and files', () => {
   const blobFiles = () =>
     readdirSync(path.join(process.env.DATA_DIR!, 'blobs'), { recursive: true }).map(String);
