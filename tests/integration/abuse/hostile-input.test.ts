@@ -136,8 +136,12 @@ describe('headers that keep pages inert', () => {
     const { staff } = await createFirmWithStaff(db);
     const browser = new TestBrowser();
     await signIn(browser, staff.id, 'staff');
-    for (const path of ['/', '/sign-in', '/firm']) {
-      const r = await browser.get(path);
+    for (const [path, who] of [
+      ['/', browser],
+      ['/sign-in', new TestBrowser()],
+      ['/firm', browser]
+    ] as const) {
+      const r = await who.get(path);
       expect(r.status, path).toBe(200);
       expect(r.headers.get('x-frame-options')).toBe('DENY');
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
