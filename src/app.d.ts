@@ -12,6 +12,10 @@ declare global {
       /** The database was out of reach: the response is a 503; try again shortly. */
       unavailable?: boolean;
     }
+    interface Platform {
+      /** adapter-node's incoming request (its socket gives the real peer address). */
+      req?: import('node:http').IncomingMessage;
+    }
     interface Locals {
       user: SessionUser | null;
       session: Session | null;

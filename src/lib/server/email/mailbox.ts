@@ -82,6 +82,33 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+|localhost)$
  * and then only for requests made on this machine (socket, Host and no proxy header all say
  * loopback), unless MAIL_TRANSPORT=mailbox opens it on purpose for a demo server.
  */
+/**
+ * The address of the machine at the other end of the TCP connection. Not getClientAddress():
+ * with ADDRESS_HEADER set, that reads the (forwarded) header and throws when it is absent, so a
+ * direct request from this machine could never be recognised.
+ */
+export function socketAddress(event: {
+  platform?: Readonly<App.Platform>;
+  getClientAddress(): string;
+}): string {
+  const remote = event.platform?.req?.socket?.remoteAddress;
+  if (remote) return remote;
+  try {
+    return event.getClientAddress();
+  } catch {
+    return '';
+  }
+}
+
+/** The host the request was addressed to (its Host header; url.hostname follows ORIGIN). */
+export function requestHostname(request: Request): string {
+  try {
+    return new URL(`http://${request.headers.get('host') ?? ''}`).hostname;
+  } catch {
+    return '';
+  }
+}
+
 export function mailboxAvailable(
   config: Pick<Config, 'POSTMARK_SERVER_TOKEN' | 'MAIL_TRANSPORT'>,
   request: { clientAddress: string; hostname: string; headers: Headers }

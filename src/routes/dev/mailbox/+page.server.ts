@@ -1,13 +1,19 @@
 import { error } from '@sveltejs/kit';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
-import { listMailbox, mailboxAvailable } from '$lib/server/email/mailbox';
+import {
+  listMailbox,
+  mailboxAvailable,
+  requestHostname,
+  socketAddress
+} from '$lib/server/email/mailbox';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ url, request, getClientAddress }) => {
+export const load: PageServerLoad = async (event) => {
+  const { url, request } = event;
   const allowed = mailboxAvailable(getConfig(), {
-    clientAddress: getClientAddress(),
-    hostname: url.hostname,
+    clientAddress: socketAddress(event),
+    hostname: requestHostname(request),
     headers: request.headers
   });
   if (!allowed) error(404, 'Not found');
