@@ -141,7 +141,7 @@ test('hostile text in every field is shown as text and never runs', async ({
   await page.getByRole('button', { name: 'Close' }).click();
   const since = Date.now();
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
-  await expect(page.getByText(/Published/)).toBeVisible();
+  await expect(page.getByText(/Published — 1 email/).first()).toBeVisible();
   await expectNoLiveMarkup(page);
   await expectInlineScriptBlocked(page);
 
