@@ -63,6 +63,8 @@ export class TestBrowser {
     const headers = new Headers(init.headers);
     headers.set('user-agent', this.userAgent);
     if (!headers.has('x-forwarded-for')) headers.set('x-forwarded-for', this.ip);
+    // `x-forwarded-for: ''` sends none: a request straight from this machine (dev mailbox).
+    if (headers.get('x-forwarded-for') === '') headers.delete('x-forwarded-for');
     if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', 'http');
     if (!headers.has('accept')) headers.set('accept', 'text/html,application/xhtml+xml,*/*;q=0.8');
     if (this.cookies.size) {
