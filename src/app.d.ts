@@ -9,12 +9,20 @@ declare global {
     interface Error {
       message: string;
       id?: string;
+      /** The database was out of reach: the response is a 503; try again shortly. */
+      unavailable?: boolean;
+    }
+    interface Platform {
+      /** adapter-node's incoming request (its socket gives the real peer address). */
+      req?: import('node:http').IncomingMessage;
     }
     interface Locals {
       user: SessionUser | null;
       session: Session | null;
       /** Link-header entries a page wants fetched before the app's own modules (hooks.server). */
       earlyLinks?: string[];
+      /** Set by handleError when the database was out of reach (the response becomes a 503). */
+      databaseUnavailable?: boolean;
     }
   }
 }

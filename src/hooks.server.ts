@@ -4,6 +4,11 @@ import { startApp } from '$lib/server/app';
 import { ConfigError, getConfig } from '$lib/server/config';
 import { DatabaseBusyError, getDb } from '$lib/server/db/client';
 import {
+  isDatabaseUnavailable,
+  UNAVAILABLE_MESSAGE,
+  unavailableResponse
+} from '$lib/server/db/unavailable';
+import {
   SESSION_COOKIE,
   sessionCookieOptions,
   validateSessionToken
@@ -26,7 +31,14 @@ const session: Handle = async ({ event, resolve }) => {
   event.locals.session = null;
   const token = event.cookies.get(SESSION_COOKIE);
   if (token && !event.url.pathname.startsWith('/api/healthz')) {
-    const result = await validateSessionToken(getDb(), token);
+    let result;
+    try {
+      result = await validateSessionToken(getDb(), token);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      console.error(`[503] ${event.request.method} ${event.url.pathname}: database unavailable`);
+      return unavailableResponse(event.request);
+    }
     if (result.session) {
       event.locals.user = result.user;
       event.locals.session = result.session;
@@ -67,11 +79,31 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
   return response;
 };
 
-export const handle = sequence(session, securityHeaders);
+// A request whose load, action or endpoint found the database out of reach (handleError marked
+// it) answers 503 with Retry-After rather than 500: the error page already says to try again.
+const unavailable: Handle = async ({ event, resolve }) => {
+  event.locals.databaseUnavailable = false;
+  const response = await resolve(event);
+  if (!event.locals.databaseUnavailable || response.status !== 500) return response;
+  const headers = new Headers(response.headers);
+  headers.set('Retry-After', '5');
+  return new Response(response.body, { status: 503, headers });
+};
+
+export const handle = sequence(unavailable, session, securityHeaders);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
   if (status === 404) return { message: 'Not found' };
+  // A client's mistake (413 too large, 400 malformed): say so, without an error id in the logs.
+  if (status < 500) return { message };
   const id = crypto.randomUUID().slice(0, 8);
+  if (isDatabaseUnavailable(error)) {
+    event.locals.databaseUnavailable = true;
+    console.error(
+      `[error ${id}] ${event.request.method} ${event.url.pathname}: database unavailable`
+    );
+    return { message: UNAVAILABLE_MESSAGE, id, unavailable: true };
+  }
   console.error(`[error ${id}] ${event.request.method} ${event.url.pathname}`, error);
   return { message: status >= 500 ? 'Something went wrong on our side.' : message, id };
 };

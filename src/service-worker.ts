@@ -1,34 +1,123 @@
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
-import { NavigationRoute, registerRoute } from 'workbox-routing';
-import { NetworkFirst } from 'workbox-strategies';
+import { registerRoute, type RouteHandlerCallbackOptions } from 'workbox-routing';
+import { CacheFirst } from 'workbox-strategies';
+import {
+  CURRENT_USER_URL,
+  LEGACY_PAGES_CACHE,
+  META_CACHE,
+  VIEWER_ASSETS_CACHE,
+  parseRange,
+  savedCacheName
+} from './lib/offline/names';
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: Array<{ url: string; revision: string | null }>;
 };
 
-/** Holds the last copy of client pages; sign-out must delete it with the saved packets. */
-const PAGES_CACHE = 'sheaf-pages';
-
 // The app shell: every built script, style, icon and the manifest.
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
 
-// Pages are server-rendered per user, so none is precached (there is no navigateFallback).
-// Client pages go network-first and keep their last copy for a dropped connection; staff pages,
-// sign-in links and the API always go to the network.
+// pdf.js and its worker (.mjs, content-hashed) are kept once fetched: saved packets need them.
 registerRoute(
-  new NavigationRoute(
-    new NetworkFirst({
-      cacheName: PAGES_CACHE,
-      networkTimeoutSeconds: 6,
-      plugins: [{ cacheWillUpdate: async ({ response }) => (response.ok ? response : null) }]
-    }),
-    { allowlist: [/^\/$/, /^\/p(\/|$)/] }
-  )
+  ({ url }) =>
+    url.origin === self.location.origin && /^\/_app\/immutable\/.+\.mjs$/.test(url.pathname),
+  new CacheFirst({ cacheName: VIEWER_ASSETS_CACHE })
 );
+
+/** The saved-packets cache of the user this device last saw signed in, if any. */
+async function currentSavedCache(): Promise<Cache | null> {
+  const meta = await caches.open(META_CACHE);
+  const entry = await meta.match(CURRENT_USER_URL);
+  const key = entry ? (await entry.text()).trim() : '';
+  if (!/^[0-9a-f]{32}$/.test(key)) return null;
+  const name = savedCacheName(key);
+  return (await caches.has(name)) ? caches.open(name) : null;
+}
+
+/** A saved copy of the request, for the current user only. PDFs answer Range requests (206). */
+async function fromSaved(request: Request, url: URL): Promise<Response | null> {
+  const cache = await currentSavedCache();
+  if (!cache) return null;
+  // Saved under the bare path: __data.json carries ?x-sveltekit-invalidated=..., files ?download=1.
+  const saved = await cache.match(url.pathname, { ignoreSearch: true, ignoreVary: true });
+  if (!saved) return null;
+  const range = request.headers.get('range');
+  if (!range || !url.pathname.startsWith('/api/files/')) return saved;
+  const body = await saved.blob();
+  const r = parseRange(range, body.size);
+  if (!r) {
+    return new Response(null, {
+      status: 416,
+      headers: { 'Content-Range': `bytes */${body.size}` }
+    });
+  }
+  return new Response(body.slice(r.start, r.end + 1), {
+    status: 206,
+    headers: {
+      'Content-Type': saved.headers.get('content-type') ?? 'application/pdf',
+      'Content-Length': String(r.end - r.start + 1),
+      'Content-Range': `bytes ${r.start}-${r.end}/${body.size}`,
+      'Accept-Ranges': 'bytes'
+    }
+  });
+}
+
+function offlinePage(url: URL): Response {
+  const packet = /^\/p\/[0-9a-f-]{36}/.test(url.pathname);
+  const title = packet ? 'This packet is not on this device' : 'You are offline';
+  const text = packet
+    ? 'It was not saved for offline reading. Connect to the internet to open it, then tap “Save for offline” to keep it on this device.'
+    : 'This page needs a connection. Packets you saved for offline reading are still here.';
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="theme-color" content="#1f6f5c">
+<title>${title} · Sheaf</title><style>
+:root{color-scheme:light dark;--ink:#1c1f1e;--ink2:#55605c;--bg:#f7f7f4;--line:#dcdfd9;--brand:#1f6f5c}
+@media (prefers-color-scheme:dark){:root{--ink:#eef1ef;--ink2:#a9b3af;--bg:#121514;--line:#2c3331;--brand:#5fc2a6}}
+body{margin:0;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--ink)}
+main{max-width:28rem;margin:0 auto;padding:calc(48px + env(safe-area-inset-top)) 24px 32px;text-align:center}
+svg{width:56px;height:56px;stroke:var(--brand);fill:none;stroke-width:1.8;stroke-linecap:round;stroke-linejoin:round}
+h1{font-size:1.45rem;line-height:1.25;margin:16px 0 8px}p{color:var(--ink2);margin:0 0 24px}
+a{display:inline-flex;align-items:center;justify-content:center;min-height:48px;padding:0 22px;border-radius:12px;background:var(--brand);color:#fff;font-weight:600;text-decoration:none}
+@media (prefers-color-scheme:dark){a{color:#0d1a16}}
+</style></head><body><main id="main">
+<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M2 8.8a15 15 0 0 1 20 0M5 12.5a10 10 0 0 1 14 0M8.5 16a5 5 0 0 1 7 0M12 19.5h.01M3 3l18 18"/></svg>
+<h1>${title}</h1><p>${text}</p><a href="/p">Your saved documents</a></main></body></html>`;
+  return new Response(html, {
+    status: 503,
+    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }
+  });
+}
+
+// Everything the portal reads goes to the network first. When the network fails, a packet the
+// current user saved answers from Cache Storage; any other page gets the offline page.
+// Pages are server-rendered per user, so none is precached and nothing else is kept.
+const clientData = /^\/(p(\/|$)|api\/files\/)/;
+registerRoute(
+  ({ url, request }) =>
+    url.origin === self.location.origin &&
+    (request.mode === 'navigate' || clientData.test(url.pathname)),
+  async ({ request, url }: RouteHandlerCallbackOptions) => {
+    try {
+      return await fetch(request);
+    } catch (error) {
+      if (clientData.test(url.pathname)) {
+        const saved = await fromSaved(request, url).catch(() => null);
+        if (saved) return saved;
+      }
+      if (request.mode === 'navigate') return offlinePage(url);
+      throw error;
+    }
+  }
+);
+
+self.addEventListener('activate', (event) => {
+  // Earlier versions kept a page cache shared by every user of the device.
+  event.waitUntil(caches.delete(LEGACY_PAGES_CACHE));
+});
 
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
-  if (event.data?.type === 'CLEAR_PAGES') event.waitUntil(caches.delete(PAGES_CACHE));
+  if (event.data?.type === 'CLEAR_PAGES') event.waitUntil(caches.delete(LEGACY_PAGES_CACHE));
 });

@@ -90,4 +90,32 @@ test.describe('installable app', () => {
     expect(cached.some((u) => u.includes('manifest.webmanifest'))).toBe(true);
     expect(violations).toEqual([]);
   });
+
+  test('a page deep in the app registers the worker at the root; offline, it answers', async ({
+    page,
+    context
+  }) => {
+    await page.goto('/sign-in');
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    const scope = await page.evaluate(
+      async () => (await navigator.serviceWorker.getRegistration())?.scope
+    );
+    expect(new URL(scope!).pathname).toBe('/');
+    await page.reload();
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+
+    await context.setOffline(true);
+    // The app shell still loads from the precache...
+    const shell = await page.evaluate(async () => {
+      const src = document.querySelector<HTMLLinkElement>('link[rel="modulepreload"]')!.href;
+      return (await fetch(src)).status;
+    });
+    expect(shell).toBe(200);
+    // ...and a page that needs the network gets the worker's offline page, not the browser's.
+    const response = await page.goto('/account');
+    expect(response?.status()).toBe(503);
+    await expect(page.getByRole('heading', { name: 'You are offline' })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Your saved documents' })).toBeVisible();
+    await context.setOffline(false);
+  });
 });

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '../../src/lib/server/db/client';
 import * as s from '../../src/lib/server/db/schema';
 import { createClient, createContact, createFirmWithStaff, signIn } from './factories';
-import { TestBrowser } from './server';
+import { appUrl, TestBrowser } from './server';
 
 /** Number of blob files in the test blob store. */
 export function countBlobs(): number {
@@ -56,11 +56,12 @@ export async function documentsOf(packetId: string) {
   return getDb().select().from(s.document).where(eq(s.document.packetId, packetId));
 }
 
-/** Posts a form to a page action as a browser would (same Origin, HTML accepted). */
+/** Posts a form to a page action as a browser without JavaScript (failures render the page). */
 export async function postForm(
   browser: TestBrowser,
   pathname: string,
   form: Record<string, string> = {}
 ) {
-  return browser.post(pathname, form, { accept: 'text/html' });
+  // server.ts sets ORIGIN to the test server's own http:// address: send that for the CSRF check.
+  return browser.post(pathname, form, { origin: await appUrl(), accept: 'text/html' });
 }

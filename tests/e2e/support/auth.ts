@@ -1,6 +1,12 @@
 // Signs Playwright pages in through the real UI, reading mail from the dev mailbox
 // (/dev/mailbox.json: newest first, items { to, subject, text, html, links, createdAt }).
-import { expect, type APIRequestContext, type Cookie, type Page } from '@playwright/test';
+import {
+  expect,
+  request as playwrightRequest,
+  type APIRequestContext,
+  type Cookie,
+  type Page
+} from '@playwright/test';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,10 +28,11 @@ export async function waitForMail(
   timeoutMs = 15_000
 ): Promise<MailboxItem> {
   const deadline = Date.now() + timeoutMs;
+  // The dev mailbox answers only requests straight from this machine, without x-forwarded-for;
+  // a page that called useOwnIp sends one, so read it through a context of its own.
+  const clean = await mailboxContext(request);
   while (Date.now() < deadline) {
-    const response = await request.get('/dev/mailbox.json', {
-      headers: { 'x-forwarded-for': '127.0.0.1' }
-    });
+    const response = await clean.get('/dev/mailbox.json');
     if (response.ok()) {
       const items = (await response.json()) as MailboxItem[];
       const mail = items.find(
@@ -37,6 +44,16 @@ export async function waitForMail(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`no mail to ${to} arrived in the dev mailbox within ${timeoutMs} ms`);
+}
+
+let mailboxRequest: APIRequestContext | undefined;
+
+/** A request context without any page's extra headers, for the loopback-only dev mailbox. */
+export async function mailboxContext(_like?: APIRequestContext): Promise<APIRequestContext> {
+  mailboxRequest ??= await playwrightRequest.newContext({
+    baseURL: `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}`
+  });
+  return mailboxRequest;
 }
 
 /** The /l/<token> path of a mail. */

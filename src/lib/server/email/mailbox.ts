@@ -78,45 +78,61 @@ export function extractLinks(html: string, text: string): string[] {
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+|localhost)$/i;
 
 /**
+ * The address of the machine at the other end of the TCP connection. Not getClientAddress():
+ * with ADDRESS_HEADER set, that reads the (forwarded) header and throws when it is absent, so a
+ * direct request from this machine could never be recognised.
+ */
+export function socketAddress(event: {
+  platform?: Readonly<App.Platform>;
+  getClientAddress(): string;
+}): string {
+  const remote = event.platform?.req?.socket?.remoteAddress;
+  if (remote) return remote;
+  try {
+    return event.getClientAddress();
+  } catch {
+    return '';
+  }
+}
+
+/** The host the request was addressed to (its Host header; url.hostname follows ORIGIN). */
+export function requestHostname(request: Request): string {
+  try {
+    return new URL(`http://${request.headers.get('host') ?? ''}`).hostname;
+  } catch {
+    return '';
+  }
+}
+
+/**
  * The dev mailbox holds live sign-in links, so it exists only when no Postmark token is set,
  * and then only for requests made on this machine (socket, Host and no proxy header all say
  * loopback), unless MAIL_TRANSPORT=mailbox opens it on purpose for a demo server.
  */
 export function mailboxAvailable(
   config: Pick<Config, 'POSTMARK_SERVER_TOKEN' | 'MAIL_TRANSPORT'>,
-  request: {
-    clientAddress: string;
-    hostname: string;
-    headers: Headers;
-    /** adapter-node's ADDRESS_HEADER: when set, clientAddress already comes from the proxy. */
-    addressHeader?: string;
-  }
+  request: { clientAddress: string; hostname: string; headers: Headers }
 ): boolean {
   if (config.POSTMARK_SERVER_TOKEN) return false;
   if (config.MAIL_TRANSPORT === 'mailbox') return true;
   const hostname = request.hostname.replace(/^\[|\]$/g, '');
-  const proxied =
-    !request.addressHeader &&
-    (request.headers.has('x-forwarded-for') || request.headers.has('forwarded'));
-  return LOOPBACK.test(request.clientAddress) && LOOPBACK.test(hostname) && !proxied;
+  return (
+    LOOPBACK.test(request.clientAddress) &&
+    LOOPBACK.test(hostname) &&
+    !request.headers.has('x-forwarded-for') &&
+    !request.headers.has('forwarded')
+  );
 }
 
-/** mailboxAvailable for a SvelteKit request (a missing trusted address header means no). */
+/** mailboxAvailable for a SvelteKit request: the socket's address and the Host it was sent to. */
 export function mailboxAllowedFor(event: {
-  url: URL;
   request: Request;
+  platform?: Readonly<App.Platform>;
   getClientAddress(): string;
 }): boolean {
-  let clientAddress: string;
-  try {
-    clientAddress = event.getClientAddress();
-  } catch {
-    return false;
-  }
   return mailboxAvailable(getConfig(), {
-    clientAddress,
-    hostname: event.url.hostname,
-    headers: event.request.headers,
-    addressHeader: process.env.ADDRESS_HEADER
+    clientAddress: socketAddress(event),
+    hostname: requestHostname(event.request),
+    headers: event.request.headers
   });
 }

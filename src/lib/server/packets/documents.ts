@@ -3,11 +3,13 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { document, packet, type Document, type Packet } from '../db/schema';
 import { getBlobStore, newBlobKey } from '../storage';
+import type { BlobWriteError } from '../storage/errors';
 import { validatePdf } from '../pdf/validate';
 import { recordAudit } from '../audit';
 
 export type AddDocumentResult =
-  { ok: true; document: Document } | { ok: false; reason: string; status: 400 | 409 | 413 };
+  | { ok: true; document: Document }
+  | { ok: false; reason: string; status: 400 | 409 | 413 | 503 | 507 };
 
 export const MAX_DOCUMENTS = 50;
 
@@ -43,7 +45,22 @@ export async function addPacketDocument(
 
   const blobKey = newBlobKey();
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
-  await getBlobStore().put(blobKey, input.bytes);
+  try {
+    await getBlobStore().put(blobKey, input.bytes);
+  } catch (error) {
+    // The disk full, S3 refusing: a clear answer rather than a 500; the store leaves no partial
+    // blob behind and no document row was made.
+    // By name, not instanceof: a store built by another copy of the module (tests) still counts.
+    if ((error as Error | null)?.name !== 'BlobWriteError') throw error;
+    const { message, reason } = error as BlobWriteError;
+    console.error(`[storage] ${message}`);
+    const full = /ENOSPC|EDQUOT/.test(reason);
+    return {
+      ok: false,
+      status: full ? 507 : 503,
+      reason: `"${filename}" could not be saved: ${full ? 'the server’s storage is full' : 'storage is unavailable'}. Nothing was added to the packet; please try again later or tell your administrator.`
+    };
+  }
   try {
     const row = await db.transaction(async (tx) => {
       // Serialises concurrent uploads to one packet so positions stay distinct.
@@ -146,7 +163,7 @@ export async function moveDocument(
   p: Packet,
   documentId: string,
   direction: 'up' | 'down'
-): Promise<boolean> {
+): Promise<'moved' | 'not-found' | 'at-edge'> {
   return db.transaction(async (tx) => {
     const docs = await tx
       .select({ id: document.id })
@@ -156,13 +173,14 @@ export async function moveDocument(
       .for('update');
     const i = docs.findIndex((d) => d.id === documentId);
     const j = direction === 'up' ? i - 1 : i + 1;
-    if (i < 0 || j < 0 || j >= docs.length) return false;
+    if (i < 0) return 'not-found';
+    if (j < 0 || j >= docs.length) return 'at-edge';
     [docs[i], docs[j]] = [docs[j], docs[i]];
     for (const [position, d] of docs.entries()) {
       await tx.update(document).set({ position }).where(eq(document.id, d.id));
     }
     await tx.update(packet).set({ updatedAt: new Date() }).where(eq(packet.id, p.id));
-    return true;
+    return 'moved';
   });
 }
 

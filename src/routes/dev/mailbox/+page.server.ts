@@ -4,8 +4,8 @@ import { listMailbox, mailboxAllowedFor } from '$lib/server/email/mailbox';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  if (!mailboxAllowedFor(event)) error(404, 'Not found');
   const { url } = event;
+  if (!mailboxAllowedFor(event)) error(404, 'Not found');
   const to = url.searchParams.get('to')?.trim() || '';
   const mails = await listMailbox(getDb(), { to, limit: 100 });
   const code = (text: string) => /code[^0-9]{0,40}(\d{6})\b/i.exec(text)?.[1] ?? null;

@@ -116,7 +116,9 @@ export const actions: Actions = {
       return fail(400, { action: 'document', message: 'Choose up or down.' });
     }
     const moved = await moveDocument(getDb(), packet, documentId, direction);
-    if (!moved)
+    // Another packet's (or firm's) document is as unknown here as a made-up id.
+    if (moved === 'not-found') return fail(404, { action: 'document', message: 'Not found.' });
+    if (moved === 'at-edge')
       return fail(400, { action: 'document', message: 'That document cannot move further.' });
     return { action: 'document', message: 'Order saved.' };
   },

@@ -15,10 +15,13 @@ export const load: PageServerLoad = async (event) => {
   const documents = await listPacketDocuments(db, packet.id);
   const doc = documents.find((d) => d.id === event.params.docId);
   if (!doc) error(404, 'Not found');
-  await recordDocumentView(db, doc.id, contact);
+  // "Save for offline" fetches every viewer page; that is not the contact reading it.
+  if (event.request.headers.get('x-sheaf-save') !== '1') {
+    await recordDocumentView(db, doc.id, contact);
+  }
   const hint = pdfBuildHint(event.request.headers.get('user-agent') ?? '');
-  // The boot script (which starts pdf.js's worker itself) and pdf.js are the page's critical path: the browser hears of
-  // them first, before the two dozen app modules SvelteKit lists in the same Link header.
+  // The boot script (which starts pdf.js's worker itself) and pdf.js are the page's critical
+  // path: the browser hears of them first, before the app modules SvelteKit lists in Link.
   event.locals.earlyLinks = [
     `<${pdfBoot}>; rel="modulepreload"`,
     `<${PDFJS_ASSETS[hint].lib}>; rel="modulepreload"`

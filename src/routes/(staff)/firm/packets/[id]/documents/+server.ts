@@ -2,6 +2,7 @@ import { json } from '@sveltejs/kit';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
 import { addPacketDocument } from '$lib/server/packets/documents';
+import { readBodyLimited } from '$lib/server/packets/read-body';
 import { requireSameOrigin } from '$lib/server/packets/same-origin';
 import { requireStaffPacket } from '$lib/server/packets/staff-access';
 import { mbToBytes, tooLargeReason } from '$lib/server/pdf/validate';
@@ -32,7 +33,19 @@ export const POST: RequestHandler = async (event) => {
   if (Number.isFinite(declared) && declared > maxBytes) {
     return json({ error: tooLargeReason(filename, declared, maxBytes) }, { status: 413 });
   }
-  const bytes = new Uint8Array(await request.arrayBuffer());
+  // No Content-Length (chunked) or a lying one: stop reading at the limit.
+  const body = await readBodyLimited(request.body, maxBytes);
+  if (!body.ok && body.reason === 'too-large') {
+    const limit = getConfig().MAX_UPLOAD_MB;
+    return json(
+      { error: `"${filename}" is larger than ${limit} MB; the limit is ${limit} MB per file.` },
+      { status: 413 }
+    );
+  }
+  if (!body.ok) {
+    return json({ error: `"${filename}" arrived too slowly; please try again.` }, { status: 408 });
+  }
+  const bytes = body.bytes;
   const result = await addPacketDocument(getDb(), {
     packet,
     filename,

@@ -1,0 +1,139 @@
+// Lighthouse (mobile preset: Moto G power emulation, simulated slow 4G) on the client pages a
+// contact uses: /p, /p/[packetId] and the viewer, signed in. Prints the performance,
+// accessibility and best-practices scores and what Lighthouse flagged.
+//   npx tsx bench/lighthouse.ts [--runs 3]   (median of the runs; one warm-up run first)
+// Targets: performance >= 95, accessibility 100, best practices 100.
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import { rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildIfStale } from '../scripts/build-if-stale.js';
+import { seedReviewFixture, startServer } from './support/review-fixture';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const RUNS = arg('runs', 3);
+const TARGETS = { performance: 95, accessibility: 100, 'best-practices': 100 } as const;
+type Category = keyof typeof TARGETS;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = http.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+buildIfStale({ quiet: true });
+const fixture = await seedReviewFixture([60, 3], { richInbox: true });
+const port = await freePort();
+const server = await startServer(fixture.dataDir, port);
+const base = `http://127.0.0.1:${port}`;
+const chrome = await chromeLauncher.launch({
+  chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  chromeFlags: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync'
+  ]
+});
+
+const pages = [
+  ['/p (inbox)', `${base}/p`],
+  ['/p/[packetId]', `${base}/p/${fixture.packetId}`],
+  ['viewer', `${base}/p/${fixture.packetId}/d/${fixture.documents[0].id}`]
+] as const;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const worst: Record<Category, number> = {
+  performance: 100,
+  accessibility: 100,
+  'best-practices': 100
+};
+try {
+  // The first audit in a fresh Chromium pays its start-up (about 700 ms of blocking time).
+  await lighthouse(pages[0][1], {
+    port: chrome.port,
+    logLevel: 'error',
+    onlyCategories: ['performance'],
+    extraHeaders: { Cookie: `sheaf_session=${fixture.token}` }
+  });
+  for (const [name, url] of pages) {
+    const scores: Record<Category, number[]> = {
+      performance: [],
+      accessibility: [],
+      'best-practices': []
+    };
+    const flagged = new Set<string>();
+    let metrics = '';
+    for (let run = 0; run < RUNS; run++) {
+      const result = await lighthouse(url, {
+        port: chrome.port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: Object.keys(TARGETS),
+        extraHeaders: { Cookie: `sheaf_session=${fixture.token}` }
+      });
+      if (!result) throw new Error(`no Lighthouse result for ${url}`);
+      const { lhr } = result;
+      if (lhr.runtimeError) throw new Error(`${name}: ${lhr.runtimeError.message}`);
+      if (new URL(lhr.finalDisplayedUrl).pathname !== new URL(url).pathname) {
+        throw new Error(`${name}: landed on ${lhr.finalDisplayedUrl} (not signed in?)`);
+      }
+      for (const key of Object.keys(TARGETS) as Category[]) {
+        const category = lhr.categories[key];
+        scores[key].push(Math.round((category.score ?? 0) * 100));
+        for (const ref of category.auditRefs) {
+          const audit = lhr.audits[ref.id];
+          if (ref.weight > 0 && audit.score !== null && audit.score < 0.9) {
+            flagged.add(
+              `${key}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ''}`
+            );
+          }
+        }
+      }
+      const a = lhr.audits;
+      metrics = [
+        'first-contentful-paint',
+        'largest-contentful-paint',
+        'total-blocking-time',
+        'cumulative-layout-shift'
+      ]
+        .map(
+          (id) =>
+            `${id
+              .split('-')
+              .map((w) => w[0])
+              .join('')
+              .toUpperCase()} ${a[id].displayValue}`
+        )
+        .join(', ');
+    }
+    const line = (Object.keys(TARGETS) as Category[])
+      .map((k) => {
+        const m = median(scores[k]);
+        worst[k] = Math.min(worst[k], m);
+        return `${k} ${m}${m >= TARGETS[k] ? '' : ` (target ${TARGETS[k]})`}`;
+      })
+      .join(', ');
+    console.log(`${name.padEnd(15)} ${line}`);
+    console.log(`${''.padEnd(15)} ${metrics}`);
+    for (const f of flagged) console.log(`${''.padEnd(15)} flagged: ${f}`);
+  }
+  console.log(
+    `summary: lighthouse mobile, worst of /p, packet, viewer: performance ${worst.performance}, accessibility ${worst.accessibility}, best-practices ${worst['best-practices']} (targets 95, 100, 100)`
+  );
+} finally {
+  chrome.kill();
+  server.kill();
+  rmSync(fixture.dataDir, { recursive: true, force: true });
+}

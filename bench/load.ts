@@ -1,0 +1,311 @@
+// 200 concurrent signed-in clients browsing their packets (/p, /p/[id], the viewer page) and
+// fetching PDFs (/api/files/[id], whole and by Range) against the built server (`node build`) on
+// a fresh PostgreSQL database, for LOAD_SECONDS (default 60). The baseline, measured in the same
+// run with the same concurrency: /api/healthz (one `select 1`, no session, no rendering).
+//   npx tsx bench/load.ts            (LOAD_SECONDS=10 LOAD_CLIENTS=200 DB_POOL_MAX=20 to tune)
+// Loopback only; the database is created and dropped by the script. Target: zero errors.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { buildIfStale } from '../scripts/build-if-stale.js';
+import { resetConfig } from '../src/lib/server/config';
+import { closeDatabase, openDatabase } from '../src/lib/server/db/client';
+import { migrateDatabase } from '../src/lib/server/db/migrate';
+import * as s from '../src/lib/server/db/schema';
+import { createSession } from '../src/lib/server/auth/session';
+import { getBlobStore, newBlobKey, setBlobStore } from '../src/lib/server/storage';
+import { createTestDatabase, postgresAvailable } from '../tests/support/postgres';
+import { makeStatement } from './support/review-fixture';
+
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
+const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 200);
+const POOL = process.env.DB_POOL_MAX ?? '20';
+const BASELINE_SECONDS = Math.max(3, Math.min(10, SECONDS / 6));
+const root = path.resolve(import.meta.dirname, '..');
+
+if (!(await postgresAvailable())) {
+  console.error('bench/load needs PostgreSQL on 127.0.0.1:5432 (SHEAF_TEST_POSTGRES_URL)');
+  process.exit(1);
+}
+await buildIfStale();
+
+const database = await createTestDatabase('sheaf_load');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-load-'));
+let child: ReturnType<typeof spawn> | undefined;
+const cleanup = async () => {
+  child?.kill('SIGTERM');
+  if (child && child.exitCode === null) await new Promise((r) => child!.once('exit', r));
+  await closeDatabase().catch(() => {});
+  await database.drop().catch((e) => console.error('could not drop', database.name, e));
+  rmSync(dataDir, { recursive: true, force: true });
+};
+process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+interface Visit {
+  cookie: string;
+  packets: { id: string; docs: string[] }[];
+}
+
+async function seed(): Promise<Visit[]> {
+  process.env.DATA_DIR = dataDir;
+  process.env.LOG_LEVEL = 'silent';
+  resetConfig();
+  setBlobStore(undefined);
+  const handle = await openDatabase({ databaseUrl: database.url, poolMax: 10 });
+  await migrateDatabase(handle);
+  const db = handle.db;
+  const [firm] = await db
+    .insert(s.firm)
+    .values({ name: 'Load & Co', slug: 'load-co', brandColor: '#1f6f5c' })
+    .returning();
+  // Two statements (4 and 24 pages) stored once, shared by every document row.
+  const files = [];
+  for (const pages of [4, 24]) {
+    const bytes = await makeStatement(pages, `Statement (${pages} pages)`);
+    const blobKey = newBlobKey();
+    await getBlobStore().put(blobKey, bytes);
+    files.push({ pages, bytes, blobKey, sha: createHash('sha256').update(bytes).digest('hex') });
+  }
+  const visits: Visit[] = [];
+  const clientsCount = Math.ceil(CLIENTS / 4);
+  for (let c = 0; c < clientsCount; c++) {
+    const [client] = await db
+      .insert(s.client)
+      .values({ firmId: firm.id, name: `Client ${c}`, code: `C${c}` })
+      .returning();
+    const packets: Visit['packets'] = [];
+    for (const period of ['2026-Q2', '2026-Q3']) {
+      const [packet] = await db
+        .insert(s.packet)
+        .values({
+          firmId: firm.id,
+          clientId: client.id,
+          title: 'Quarterly review',
+          period,
+          note: 'Please review the statements and approve.',
+          status: 'published',
+          version: 1,
+          publishedAt: new Date()
+        })
+        .returning();
+      const docs = await db
+        .insert(s.document)
+        .values(
+          files.map((f, i) => ({
+            firmId: firm.id,
+            packetId: packet.id,
+            version: 1,
+            filename: `Statement ${i + 1}.pdf`,
+            blobKey: f.blobKey,
+            bytes: f.bytes.byteLength,
+            sha256: f.sha,
+            pages: f.pages,
+            position: i
+          }))
+        )
+        .returning();
+      packets.push({ id: packet.id, docs: docs.map((d) => d.id) });
+    }
+    for (let k = 0; k < 4 && visits.length < CLIENTS; k++) {
+      const [user] = await db
+        .insert(s.user)
+        .values({ email: `contact-${c}-${k}@load.test`, name: `Contact ${c}.${k}` })
+        .returning();
+      const [contact] = await db
+        .insert(s.clientContact)
+        .values({ firmId: firm.id, clientId: client.id, userId: user.id })
+        .returning();
+      for (const p of packets) {
+        await db.insert(s.delivery).values({
+          firmId: firm.id,
+          packetId: p.id,
+          version: 1,
+          contactId: contact.id,
+          status: 'delivered'
+        });
+      }
+      const { token } = await createSession(db, user.id, 'client', { ip: '127.0.0.1' });
+      visits.push({ cookie: `sheaf_session=${token}`, packets });
+    }
+  }
+  await closeDatabase();
+  return visits;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = http.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Stats {
+  latencies: number[];
+  errors: Map<string, number>;
+  bytes: number;
+}
+const newStats = (): Stats => ({ latencies: [], errors: new Map(), bytes: 0 });
+
+async function hit(
+  stats: Stats,
+  url: string,
+  headers: Record<string, string>,
+  expect: number
+): Promise<void> {
+  const started = performance.now();
+  try {
+    const response = await fetch(url, { headers, redirect: 'manual' });
+    const body = await response.arrayBuffer();
+    stats.bytes += body.byteLength;
+    if (response.status !== expect) {
+      const key = `${response.status} ${new URL(url).pathname.split('/').slice(0, 3).join('/')}`;
+      stats.errors.set(key, (stats.errors.get(key) ?? 0) + 1);
+    }
+  } catch (error) {
+    const key = (error as Error).cause
+      ? String((error as { cause: Error }).cause.message)
+      : String(error);
+    stats.errors.set(key, (stats.errors.get(key) ?? 0) + 1);
+  }
+  stats.latencies.push(performance.now() - started);
+}
+
+function pct(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function report(label: string, stats: Stats, seconds: number) {
+  const sorted = [...stats.latencies].sort((a, b) => a - b);
+  const errors = [...stats.errors.values()].reduce((a, b) => a + b, 0);
+  const rps = stats.latencies.length / seconds;
+  console.log(
+    `${label.padEnd(22)} ${String(stats.latencies.length).padStart(7)} req  ${rps.toFixed(0).padStart(6)} req/s  p50 ${pct(sorted, 50).toFixed(1).padStart(6)} ms  p99 ${pct(sorted, 99).toFixed(1).padStart(7)} ms  errors ${errors}`
+  );
+  for (const [key, n] of stats.errors) console.log(`    ${n} x ${key}`);
+  return { rps, p50: pct(sorted, 50), p99: pct(sorted, 99), errors };
+}
+
+async function runFor(seconds: number, worker: (i: number) => Promise<void>) {
+  const stopAt = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, i) => {
+      while (performance.now() < stopAt) await worker(i);
+    })
+  );
+  return (performance.now() - started) / 1000;
+}
+
+let failed: boolean;
+try {
+  console.log(`seeding ${CLIENTS} contacts on PostgreSQL database ${database.name} ...`);
+  const visits = await seed();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  child = spawn(process.execPath, ['build/index.js'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ORIGIN: base,
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      DB_POOL_MAX: POOL,
+      POSTMARK_SERVER_TOKEN: '',
+      EMAIL_WORKER: 'false',
+      LOG_LEVEL: 'warn'
+    },
+    stdio: ['ignore', 'ignore', 'inherit']
+  });
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/api/healthz`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (i > 300) throw new Error('the server did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  // Warm-up: JIT, the connection pool and the page cache.
+  const warm = newStats();
+  await runFor(2, async (i) => {
+    const v = visits[i];
+    await hit(warm, `${base}/p/${v.packets[0].id}`, { cookie: v.cookie }, 200);
+  });
+
+  console.log(
+    `\nnode build on PostgreSQL, ${CLIENTS} concurrent clients, DB_POOL_MAX=${POOL}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()})`
+  );
+  const baseline = newStats();
+  const baselineSeconds = await runFor(BASELINE_SECONDS, async () => {
+    await hit(baseline, `${base}/api/healthz`, {}, 200);
+  });
+  const b = report('baseline /api/healthz', baseline, baselineSeconds);
+
+  const kinds = {
+    '/p': newStats(),
+    '/p/[id]': newStats(),
+    'viewer page': newStats(),
+    'PDF whole': newStats(),
+    'PDF Range 64 KB': newStats()
+  };
+  const both = (stats: Stats, url: string, headers: Record<string, string>, code: number) =>
+    hit(stats, url, headers, code);
+  const step = new Array<number>(CLIENTS).fill(0);
+  const loadSeconds = await runFor(SECONDS, async (i) => {
+    const v = visits[i];
+    const n = step[i]++;
+    const packet = v.packets[n % v.packets.length];
+    const doc = packet.docs[(n >> 1) % packet.docs.length];
+    const h = { cookie: v.cookie };
+    switch (n % 5) {
+      case 0:
+        return both(kinds['/p'], `${base}/p`, h, 200);
+      case 1:
+        return both(kinds['/p/[id]'], `${base}/p/${packet.id}`, h, 200);
+      case 2:
+        return both(kinds['viewer page'], `${base}/p/${packet.id}/d/${doc}`, h, 200);
+      case 3:
+        return both(kinds['PDF whole'], `${base}/api/files/${doc}`, h, 200);
+      default:
+        return both(
+          kinds['PDF Range 64 KB'],
+          `${base}/api/files/${doc}`,
+          { ...h, range: 'bytes=0-65535' },
+          206
+        );
+    }
+  });
+  for (const [label, stats] of Object.entries(kinds)) report(label, stats, loadSeconds);
+  const all = newStats();
+  for (const stats of Object.values(kinds)) {
+    all.latencies.push(...stats.latencies);
+    for (const [k, n] of stats.errors) all.errors.set(k, (all.errors.get(k) ?? 0) + n);
+  }
+  const total = report('all signed-in traffic', all, loadSeconds);
+  const mb = Object.values(kinds).reduce((a, k) => a + k.bytes, 0) / 1e6;
+  console.log(`transferred ${mb.toFixed(0)} MB in ${loadSeconds.toFixed(1)} s`);
+  console.log(
+    `ratio signed-in traffic / healthz throughput: ${(total.rps / b.rps).toFixed(2)} (each signed-in request validates a session, checks access and renders or streams)`
+  );
+  console.log(
+    `summary: ${CLIENTS} clients x ${loadSeconds.toFixed(0)} s: ${total.rps.toFixed(0)} req/s, p50 ${total.p50.toFixed(0)} ms, p99 ${total.p99.toFixed(0)} ms, ${total.errors} errors; ${(total.rps / b.rps).toFixed(2)} x healthz (${b.rps.toFixed(0)} req/s)`
+  );
+  failed = total.errors > 0 || b.errors > 0;
+} catch (error) {
+  console.error(error);
+  failed = true;
+} finally {
+  await cleanup();
+}
+process.exit(failed ? 1 : 0);

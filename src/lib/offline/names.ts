@@ -1,0 +1,35 @@
+// Names shared by the pages and the service worker. Every saved packet lives under its user's
+// offline key (a hash of the user id from GET /api/session), so two people on one device never
+// see each other's packets: the service worker answers only from the current user's cache.
+
+/** Cache Storage: one cache per user holding saved pages, their data and PDFs. */
+export const SAVED_CACHE_PREFIX = 'sheaf-saved-';
+/** IndexedDB: one database per user with saved-packet metadata and the outgoing queue. */
+export const DB_PREFIX = 'sheaf-offline-';
+/** Cache Storage: which user's saved packets this device may show (read by the worker). */
+export const META_CACHE = 'sheaf-offline-meta';
+export const CURRENT_USER_URL = '/__sheaf/offline-user';
+/** pdf.js and its worker (not user data; immutable, content-hashed). */
+export const VIEWER_ASSETS_CACHE = 'sheaf-viewer-assets';
+/** The network-first page cache earlier versions kept for every user; removed on sign-out. */
+export const LEGACY_PAGES_CACHE = 'sheaf-pages';
+
+export const savedCacheName = (key: string) => `${SAVED_CACHE_PREFIX}${key}`;
+export const dbName = (key: string) => `${DB_PREFIX}${key}`;
+
+/** Parses `bytes=a-b` / `bytes=a-` / `bytes=-n` against a body of `size` bytes. */
+export function parseRange(header: string, size: number): { start: number; end: number } | null {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start > end || start >= size) return null;
+  return { start, end };
+}

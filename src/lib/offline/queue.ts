@@ -1,0 +1,99 @@
+// Approvals and questions made offline wait in the user's IndexedDB and go out once the device
+// is back online. Each carries the requestId its form generated; the server records one
+// decision or question per id, so a replay (two tabs, a retry after a lost answer) is harmless.
+import { getAll, put, remove, type QueuedAction } from './idb';
+import { storedKey } from './user';
+
+export type { QueuedAction };
+
+export async function listQueued(): Promise<QueuedAction[]> {
+  const key = await storedKey();
+  if (!key) return [];
+  return (await getAll<QueuedAction>(key, 'queue')).sort((a, b) => a.createdAt - b.createdAt);
+}
+
+export async function enqueue(action: Omit<QueuedAction, 'createdAt'>): Promise<boolean> {
+  const key = await storedKey();
+  if (!key) return false;
+  await put(key, 'queue', { ...action, createdAt: Date.now() });
+  return true;
+}
+
+export interface FlushOutcome {
+  sent: QueuedAction[];
+  /** Refused by the server (e.g. the packet changed): dropped, with the reason shown. */
+  refused: Array<{ action: QueuedAction; message: string }>;
+}
+
+async function send(action: QueuedAction): Promise<'sent' | 'retry' | { refused: string }> {
+  const body = new FormData();
+  for (const [name, value] of action.fields) body.append(name, value);
+  body.set('requestId', action.requestId);
+  let response: Response;
+  try {
+    response = await fetch(`${action.path}?/${action.kind}`, {
+      method: 'POST',
+      body,
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', 'x-sveltekit-action': 'true' }
+    });
+  } catch {
+    return 'retry';
+  }
+  if (response.status >= 500) return 'retry';
+  const result = (await response.json().catch(() => null)) as {
+    type?: string;
+    status?: number;
+    data?: string;
+    error?: { message?: string };
+  } | null;
+  if (result?.type === 'success') return 'sent';
+  // Signed out meanwhile: keep it; sign-out purges the queue anyway.
+  if (result?.type === 'redirect' || response.status === 401) return 'retry';
+  if (result?.type === 'failure') {
+    return {
+      refused: failureMessage(result.data) ?? 'Your accountant’s portal did not accept it.'
+    };
+  }
+  if (result?.type === 'error' && (result.status ?? response.status) < 500) {
+    return { refused: result.error?.message ?? 'This packet is no longer available.' };
+  }
+  return 'retry';
+}
+
+/** `data` of an action failure is devalue-encoded: find its `message` string. */
+function failureMessage(data: string | undefined): string | null {
+  if (!data) return null;
+  try {
+    const arr = JSON.parse(data) as unknown[];
+    const head = arr[0] as Record<string, number> | undefined;
+    const at = head?.message;
+    return typeof at === 'number' && typeof arr[at] === 'string' ? (arr[at] as string) : null;
+  } catch {
+    return null;
+  }
+}
+
+let flushing: Promise<FlushOutcome> | null = null;
+
+/** Sends every queued action, oldest first; one flush at a time per tab (and per device). */
+export function flushQueue(): Promise<FlushOutcome> {
+  flushing ??= (async () => {
+    const run = async () => {
+      const outcome: FlushOutcome = { sent: [], refused: [] };
+      const key = await storedKey();
+      if (!key) return outcome;
+      for (const action of await listQueued()) {
+        const result = await send(action);
+        if (result === 'retry') break;
+        await remove(key, 'queue', action.requestId);
+        if (result === 'sent') outcome.sent.push(action);
+        else outcome.refused.push({ action, message: result.refused });
+      }
+      return outcome;
+    };
+    const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+    return locks ? locks.request('sheaf-offline-queue', run) : run();
+  })().finally(() => (flushing = null));
+  return flushing;
+}

@@ -1,0 +1,190 @@
+// Saving a packet for offline reading: its page and data, each document's viewer page and data,
+// and the full PDFs go into the user's cache; what was saved goes into the user's database.
+import { PDFJS_ASSETS, chooseBuild } from '$lib/components/viewer/pdf-loader';
+import { getAll, put, remove, type SavedDocument, type SavedPacket } from './idb';
+import { VIEWER_ASSETS_CACHE, savedCacheName } from './names';
+import { checkSession, storedKey } from './user';
+
+export interface PacketToSave {
+  id: string;
+  title: string;
+  firmName: string;
+  period: string | null;
+  documents: SavedDocument[];
+}
+
+export interface SaveProgress {
+  done: number;
+  total: number;
+}
+
+/** The list pages, kept while the user has at least one saved packet. */
+const LIST_URLS = ['/p', '/p/__data.json'];
+
+export function packetUrls(packet: Pick<PacketToSave, 'id' | 'documents'>) {
+  const base = `/p/${packet.id}`;
+  const pages = [base, `${base}/__data.json`];
+  for (const d of packet.documents)
+    pages.push(`${base}/d/${d.id}`, `${base}/d/${d.id}/__data.json`);
+  return { pages, files: packet.documents.map((d) => `/api/files/${d.id}`) };
+}
+
+async function fetchOk(url: string): Promise<Response> {
+  const response = await fetch(url, {
+    credentials: 'same-origin',
+    cache: 'no-store',
+    // Saving is not reading: the viewer does not count these fetches as document views.
+    headers: { 'x-sheaf-save': '1' }
+  });
+  if (!response.ok || response.redirected) {
+    throw new Error(
+      response.status === 404 ? 'This packet is no longer available.' : `HTTP ${response.status}`
+    );
+  }
+  return response;
+}
+
+/** Reads a response to the end, reporting bytes as they arrive. */
+async function readAll(response: Response, onbytes: (n: number) => void): Promise<Blob> {
+  if (!response.body) {
+    const blob = await response.blob();
+    onbytes(blob.size);
+    return blob;
+  }
+  const reader = response.body.getReader();
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value as Uint8Array<ArrayBuffer>);
+    onbytes(value.byteLength);
+  }
+  return new Blob(parts);
+}
+
+/** A copy fit for Cache Storage: same status and headers, body already read. */
+function stored(response: Response, body: Blob): Response {
+  const headers = new Headers(response.headers);
+  headers.delete('content-encoding');
+  headers.set('content-length', String(body.size));
+  headers.set('x-sheaf-saved-at', new Date().toISOString());
+  return new Response(body, { status: 200, headers });
+}
+
+/**
+ * Saves a packet for the signed-in user. Needs a connection; reports progress in bytes.
+ * Re-saving refreshes every copy.
+ */
+export async function savePacket(
+  packet: PacketToSave,
+  onprogress: (p: SaveProgress) => void = () => {}
+): Promise<SavedPacket> {
+  const session = await checkSession();
+  if (session.state !== 'signed-in') throw new Error('Sign in again to save packets.');
+  const key = session.key;
+  void navigator.storage?.persist?.().catch(() => false);
+
+  const { pages, files } = packetUrls(packet);
+  const pageGuess = 40_000;
+  const total =
+    (pages.length + LIST_URLS.length) * pageGuess +
+    packet.documents.reduce((sum, d) => sum + d.bytes, 0);
+  let done = 0;
+  const tick = (n: number) => {
+    done += n;
+    onprogress({ done: Math.min(done, total), total });
+  };
+  onprogress({ done: 0, total });
+
+  const cache = await caches.open(savedCacheName(key));
+  let bytes = 0;
+  // PDFs first (the bulk), then pages: a packet only counts as saved once all are in.
+  for (const url of files) {
+    const response = await fetchOk(url);
+    const body = await readAll(response, tick);
+    await cache.put(url, stored(response, body));
+    bytes += body.size;
+  }
+  for (const url of [...pages, ...LIST_URLS]) {
+    const response = await fetchOk(url);
+    const body = await response.blob();
+    await cache.put(url, stored(response, body));
+    tick(pageGuess);
+    if (!LIST_URLS.includes(url)) bytes += body.size;
+  }
+  await saveViewerAssets();
+
+  const record: SavedPacket = {
+    id: packet.id,
+    title: packet.title,
+    firmName: packet.firmName,
+    period: packet.period,
+    documents: packet.documents,
+    urls: [...files, ...pages],
+    bytes,
+    savedAt: Date.now()
+  };
+  await put(key, 'packets', record);
+  onprogress({ done: total, total });
+  return record;
+}
+
+/** pdf.js for this browser, so a saved PDF renders with no connection. */
+async function saveViewerAssets(): Promise<void> {
+  const build = chooseBuild();
+  if (build === 'unsupported') return;
+  const cache = await caches.open(VIEWER_ASSETS_CACHE);
+  const { lib, worker } = PDFJS_ASSETS[build];
+  await Promise.all(
+    [lib, worker].map(async (url) => {
+      if (!(await cache.match(url))) await cache.add(url).catch(() => {});
+    })
+  );
+}
+
+/** Re-fetches a saved packet's page and data (after a queued approval or question went out). */
+export async function refreshSavedPages(packetId: string): Promise<void> {
+  const key = await storedKey();
+  if (!key) return;
+  const saved = (await getAll<SavedPacket>(key, 'packets')).find((p) => p.id === packetId);
+  if (!saved) return;
+  const cache = await caches.open(savedCacheName(key));
+  for (const url of [`/p/${packetId}`, `/p/${packetId}/__data.json`, ...LIST_URLS]) {
+    try {
+      const response = await fetchOk(url);
+      await cache.put(url, stored(response, await response.blob()));
+    } catch {
+      // Keep the older copy.
+    }
+  }
+}
+
+export async function listSaved(): Promise<SavedPacket[]> {
+  const key = await storedKey();
+  if (!key) return [];
+  const all = await getAll<SavedPacket>(key, 'packets');
+  return all.sort((a, b) => b.savedAt - a.savedAt);
+}
+
+export async function removeSaved(packetId: string): Promise<void> {
+  const key = await storedKey();
+  if (!key) return;
+  const all = await getAll<SavedPacket>(key, 'packets');
+  const saved = all.find((p) => p.id === packetId);
+  const cache = await caches.open(savedCacheName(key));
+  if (saved) await Promise.all(saved.urls.map((url) => cache.delete(url)));
+  await remove(key, 'packets', packetId);
+  if (all.length <= 1) await Promise.all(LIST_URLS.map((url) => cache.delete(url)));
+}
+
+/** Bytes this origin uses on the device, as the browser reports it. */
+export async function storageEstimate(): Promise<{ usage: number; quota: number } | null> {
+  const estimate = await navigator.storage?.estimate?.().catch(() => null);
+  return estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}

@@ -1,0 +1,88 @@
+// Whose saved packets this device holds. The key comes from GET /api/session (a hash of the
+// user id) and is kept in Cache Storage, where the service worker reads it too.
+import { closeDb, closeAll, deleteDb } from './idb';
+import {
+  CURRENT_USER_URL,
+  DB_PREFIX,
+  LEGACY_PAGES_CACHE,
+  META_CACHE,
+  SAVED_CACHE_PREFIX,
+  dbName,
+  savedCacheName
+} from './names';
+
+const KEY = /^[0-9a-f]{32}$/;
+let current: string | null | undefined;
+
+export const offlineSupported = () =>
+  typeof window !== 'undefined' && 'caches' in window && 'indexedDB' in window;
+
+/** The key stored on this device (the user last seen signed in), or null. */
+export async function storedKey(): Promise<string | null> {
+  if (current !== undefined) return current;
+  if (!offlineSupported()) return (current = null);
+  const entry = await (await caches.open(META_CACHE)).match(CURRENT_USER_URL);
+  const key = entry ? (await entry.text()).trim() : '';
+  return (current = KEY.test(key) ? key : null);
+}
+
+async function setStoredKey(key: string | null): Promise<void> {
+  current = key;
+  const meta = await caches.open(META_CACHE);
+  if (key) await meta.put(CURRENT_USER_URL, new Response(key));
+  else await meta.delete(CURRENT_USER_URL);
+}
+
+export type SessionCheck =
+  { state: 'signed-in'; key: string } | { state: 'signed-out' | 'unknown' };
+
+/**
+ * Asks the server who is signed in. Signed in: that user's data becomes the one this device
+ * shows. Signed out (401: ended elsewhere, expired): the stored user's saved packets and queue
+ * are removed. No answer (offline): nothing changes.
+ */
+export async function checkSession(): Promise<SessionCheck> {
+  if (!offlineSupported()) return { state: 'unknown' };
+  let response: Response;
+  try {
+    response = await fetch('/api/session', { credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    return { state: 'unknown' };
+  }
+  if (response.status === 401) {
+    const key = await storedKey();
+    if (key) await purgeUser(key);
+    await setStoredKey(null);
+    return { state: 'signed-out' };
+  }
+  if (!response.ok) return { state: 'unknown' };
+  const body = (await response.json()) as { key?: string };
+  if (!body.key || !KEY.test(body.key)) return { state: 'unknown' };
+  if (body.key !== (await storedKey())) await setStoredKey(body.key);
+  return { state: 'signed-in', key: body.key };
+}
+
+/** Removes one user's saved packets and queued actions. */
+export async function purgeUser(key: string): Promise<void> {
+  await closeDb(key);
+  await Promise.all([caches.delete(savedCacheName(key)), deleteDb(dbName(key))]);
+}
+
+/** Removes every saved packet, queue and page copy of every user on this device. */
+export async function purgeAll(): Promise<void> {
+  if (!offlineSupported()) return;
+  const known = await storedKey().catch(() => null);
+  current = null;
+  await closeAll();
+  if (known) await deleteDb(dbName(known));
+  const names = await caches.keys();
+  await Promise.all(
+    names
+      .filter(
+        (n) => n.startsWith(SAVED_CACHE_PREFIX) || n === META_CACHE || n === LEGACY_PAGES_CACHE
+      )
+      .map((n) => caches.delete(n))
+  );
+  const dbs = 'databases' in indexedDB ? await indexedDB.databases() : [];
+  await Promise.all(dbs.filter((d) => d.name?.startsWith(DB_PREFIX)).map((d) => deleteDb(d.name!)));
+}

@@ -1,0 +1,63 @@
+// Is this error the database being out of reach (stopped, restarting, network cut, no free
+// connection slot) rather than a bug? Such requests answer 503 with Retry-After, at once.
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  // postgres.js
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED'
+]);
+
+// SQLSTATE: class 08 (connection exception), 57P01-57P03 (shutting down / cannot connect now),
+// 53300 (too many connections).
+const SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; depth++) {
+    if (typeof e !== 'object') return false;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || SQLSTATE.test(code))) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export const UNAVAILABLE_MESSAGE =
+  'Sheaf is briefly unavailable. Nothing you did caused this; please try again in a moment.';
+
+/** The 503 for a request that found the database out of reach before any page could render. */
+export function unavailableResponse(request: Request): Response {
+  const headers = {
+    'Retry-After': '5',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff'
+  };
+  if (!(request.headers.get('accept') ?? '').includes('text/html')) {
+    return Response.json({ message: UNAVAILABLE_MESSAGE }, { status: 503, headers });
+  }
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Briefly unavailable · Sheaf</title>
+<style>body{margin:0;font:17px/1.5 system-ui,sans-serif;background:#f7f7f4;color:#1c1f1e}
+main{max-width:32rem;margin:0 auto;padding:12vh 20px}h1{font-size:1.5rem;margin:0 0 .5rem}
+a{display:inline-block;margin-top:1rem;padding:12px 20px;border-radius:10px;background:#1f6f5c;color:#fff;text-decoration:none}
+@media (prefers-color-scheme:dark){body{background:#141716;color:#e9ece9}}</style></head>
+<body><main><h1>Sheaf is briefly unavailable</h1><p>Nothing you did caused this. Please try again in a moment.</p>
+<a href="">Try again</a></main></body></html>`;
+  return new Response(html, {
+    status: 503,
+    headers: {
+      ...headers,
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'"
+    }
+  });
+}

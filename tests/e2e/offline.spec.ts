@@ -1,0 +1,241 @@
+// The installable app keeps packets on the phone: save -> offline -> read page 40 of a 60-page
+// PDF; approve and ask offline -> reconnect -> recorded once; sign-out leaves nothing behind;
+// a session ended elsewhere purges at the next online start.
+import { expect, test, type Page } from '@playwright/test';
+import { signInByEmail as signInOnce, useOwnIp } from './support/auth';
+import {
+  deviceTraces,
+  openAsContact,
+  publishPacket,
+  waitForServiceWorker,
+  type Published
+} from './support/offline';
+
+test.describe.configure({ mode: 'serial' });
+test.skip(({ isMobile }) => !isMobile, 'the offline journey is on a phone (390x844)');
+
+let published: Published;
+
+async function signInByEmail(page: Page, email: string) {
+  await useOwnIp(page);
+  await signInOnce(page, email);
+}
+
+test.beforeAll(async ({ browser, baseURL }) => {
+  test.setTimeout(180_000);
+  const staff = await browser.newPage();
+  published = await publishPacket(staff, baseURL!, Date.now().toString(36));
+  await staff.close();
+});
+
+async function saveForOffline(page: Page) {
+  const save = page.locator('[data-save-offline]');
+  await save.getByRole('button', { name: 'Save for offline' }).click();
+  await expect(save.getByRole('heading', { name: 'Saved on this device' })).toBeVisible({
+    timeout: 20_000
+  });
+}
+
+test('save, go offline, reload: the packet and page 40 of its 60-page PDF open', async ({
+  page,
+  context
+}) => {
+  test.setTimeout(120_000);
+  await openAsContact(page, published);
+  const { packetId } = published;
+  await expect(page.locator('[data-save-offline]')).toContainText('Read it anywhere');
+  const title = (await page.getByRole('heading', { level: 1 }).textContent())!.trim();
+  await saveForOffline(page);
+  // The list marks it and lists it with its size.
+  await page.goto('/p');
+  await expect(page.locator(`a[href="/p/${packetId}"] [data-saved]`)).toBeVisible();
+  const list = page.locator('[data-saved-list]');
+  await expect(list.getByRole('heading', { name: 'Saved on this device' })).toBeVisible();
+  await expect(list).toContainText(/\d+ KB|\d+(\.\d)? MB/);
+
+  await context.setOffline(true);
+  await page.goto(`/p/${packetId}`);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(title);
+  await expect(page.locator('[data-offline-banner]')).toContainText('You are offline');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(title);
+
+  // Client-side navigation to the viewer (its __data.json comes from the saved copy).
+  await page
+    .getByRole('link', { name: /Bank statements\.pdf/ })
+    .first()
+    .click();
+  await expect(page.locator('[data-first-painted]')).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('button', { name: /^Page 1 of 60\./ })).toBeVisible();
+  // A full reload of the viewer offline, then page 40.
+  await page.reload();
+  await expect(page.locator('[data-first-painted]')).toBeVisible({ timeout: 20_000 });
+  await page.getByRole('button', { name: /^Page 1 of 60\./ }).click();
+  await page.getByLabel('Go to page').fill('40');
+  await page.getByLabel('Go to page').press('Enter');
+  await expect(page.getByRole('button', { name: /^Page 40 of 60\./ })).toBeVisible();
+  await expect(page.locator('[data-page="40"] .textLayer')).toContainText('page 40 of 60', {
+    timeout: 20_000
+  });
+  await expect(page.locator('[data-page="40"] canvas')).toBeVisible();
+
+  // A packet that was never saved says so.
+  await page.goto('/p/00000000-0000-4000-8000-000000000000');
+  await expect(
+    page.getByRole('heading', { name: 'This packet is not on this device' })
+  ).toBeVisible();
+  await context.setOffline(false);
+});
+
+test('approve and ask offline: both wait, then are sent once on reconnect', async ({
+  page,
+  context,
+  browser
+}) => {
+  test.setTimeout(120_000);
+  await signInByEmail(page, published.contactEmail);
+  await page.goto(`/p/${published.packetId}`);
+  await waitForServiceWorker(page);
+  await saveForOffline(page);
+
+  await context.setOffline(true);
+  await page.reload();
+  // A question, then the approval (the server treats a later question as "not approved yet").
+  await page.getByLabel('Ask your accountant').fill('Is the March card payment the van repair?');
+  await page.getByRole('button', { name: /Send/ }).click();
+  const pending = page.locator('[data-pending]');
+  await expect(pending).toContainText('Is the March card payment the van repair?');
+  await expect(pending).toContainText('Sends when you are back online.');
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await expect(pending).toContainText('Your approval');
+  // Still pending after a reload while offline (kept in IndexedDB).
+  await page.reload();
+  await expect(pending).toContainText('Your approval');
+  const queued = await page.evaluate(async () => {
+    const dbs = await indexedDB.databases();
+    const name = dbs.find((d) => d.name?.startsWith('sheaf-offline-'))!.name!;
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      const r = indexedDB.open(name);
+      r.onsuccess = () => resolve(r.result);
+    });
+    const all = await new Promise<Array<{ kind: string; requestId: string }>>((resolve) => {
+      const r = db.transaction('queue').objectStore('queue').getAll();
+      r.onsuccess = () => resolve(r.result);
+    });
+    db.close();
+    return all;
+  });
+  expect(queued.map((q) => q.kind).sort()).toEqual(['approve', 'ask']);
+
+  await context.setOffline(false);
+  await expect(page.getByText(/Your approval was sent/)).toBeVisible({ timeout: 15_000 });
+  await expect(pending).toHaveCount(0);
+  await expect(page.getByText(/You approved this packet/)).toBeVisible();
+
+  // Replaying the same approval (as a second tab or a retry would) records nothing new.
+  const approval = queued.find((q) => q.kind === 'approve')!;
+  const replay = await page.evaluate(
+    async ({ path, requestId }) => {
+      const body = new FormData();
+      body.set('requestId', requestId);
+      const r = await fetch(`${path}?/approve`, {
+        method: 'POST',
+        body,
+        headers: { accept: 'application/json', 'x-sveltekit-action': 'true' }
+      });
+      return (await r.json()).type as string;
+    },
+    { path: `/p/${published.packetId}`, requestId: approval.requestId }
+  );
+  expect(replay).toBe('success');
+  await page.reload();
+  const history = page.locator('section[aria-labelledby="history-h"]');
+  await expect(history.getByText(/You approved/)).toHaveCount(1);
+  await expect(history.getByText(/You asked a question/)).toHaveCount(1);
+  await expect(page.getByText('Is the March card payment the van repair?')).toHaveCount(1);
+
+  // Staff see one approval.
+  const staff = await browser.newPage();
+  await signInByEmail(staff, 'ann@smith.example');
+  await staff.goto(`/firm/packets/${published.packetId}`);
+  await expect(staff.getByText('approved', { exact: true })).toHaveCount(1);
+  await staff.close();
+});
+
+test('sign out: nothing of the packet is left in Cache Storage or IndexedDB', async ({ page }) => {
+  test.setTimeout(90_000);
+  await signInByEmail(page, published.contactEmail);
+  await page.goto(`/p/${published.packetId}`);
+  await waitForServiceWorker(page);
+  await saveForOffline(page);
+  const before = await deviceTraces(page, published.packetId);
+  expect(before.found.length).toBeGreaterThan(4);
+
+  await page.goto('/sign-out');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL((u) => u.pathname !== '/sign-out');
+  const after = await deviceTraces(page, published.packetId);
+  expect(after.found).toEqual([]);
+  expect(after.caches.filter((n) => n.startsWith('sheaf-saved-') || n === 'sheaf-pages')).toEqual(
+    []
+  );
+  expect(after.databases.filter((n) => n.startsWith('sheaf-offline-'))).toEqual([]);
+});
+
+test('sign out everywhere on another device: this one purges at its next online start', async ({
+  page,
+  browser
+}) => {
+  test.setTimeout(90_000);
+  await signInByEmail(page, published.contactEmail);
+  await page.goto(`/p/${published.packetId}`);
+  await waitForServiceWorker(page);
+  await saveForOffline(page);
+  expect((await deviceTraces(page, published.packetId)).found.length).toBeGreaterThan(4);
+
+  // The same person, on a laptop, signs out everywhere.
+  const laptop = await browser.newPage();
+  await laptop.context().addCookies(await page.context().cookies());
+  await laptop.goto('/account');
+  await laptop.getByRole('button', { name: /Sign out everywhere/ }).click();
+  await laptop.waitForURL((u) => u.pathname !== '/account');
+  await laptop.close();
+
+  // The phone comes back: the session is gone, and so is everything it saved.
+  await page.goto('/');
+  await expect
+    .poll(async () => (await deviceTraces(page, published.packetId)).found, { timeout: 10_000 })
+    .toEqual([]);
+});
+
+test('two people on one phone never see each other’s saved packets', async ({
+  page,
+  context,
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(150_000);
+  const staff = await browser.newPage();
+  const other = await publishPacket(staff, baseURL!, `b${Date.now().toString(36)}`);
+  await staff.close();
+
+  // Person A saves their packet.
+  const a = await publishPacket(await browser.newPage(), baseURL!, `a${Date.now().toString(36)}`);
+  await openAsContact(page, a);
+  await saveForOffline(page);
+
+  // Person B signs in on the same phone (A never signed out).
+  await openAsContact(page, other);
+  await expect(page.locator('[data-save-offline]')).toContainText('Read it anywhere');
+  await page.goto('/p');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.locator('[data-saved-list]')).toHaveCount(0);
+
+  // Offline, A's packet is not there for B.
+  await context.setOffline(true);
+  await page.goto(`/p/${a.packetId}`);
+  await expect(
+    page.getByRole('heading', { name: 'This packet is not on this device' })
+  ).toBeVisible();
+  await context.setOffline(false);
+});

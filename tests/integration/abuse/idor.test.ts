@@ -1,0 +1,300 @@
+// The IDOR matrix: every page, action and endpoint of the route map (DESIGN.md) that takes an id,
+// requested by someone signed in with another firm's or another client's ids. Each answers 404
+// (or, for an id inside a form, the same refusal as an unknown id), shows none of the other
+// side's names, and changes nothing. One table, so a new route without a row stands out.
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { getDb } from '../../../src/lib/server/db/client';
+import * as s from '../../../src/lib/server/db/schema';
+import {
+  addDocument,
+  createClient,
+  createContact,
+  createFirmWithStaff,
+  createPacket,
+  signIn,
+  unique
+} from '../../support/factories';
+import { TestBrowser } from '../../support/server';
+
+type Method = 'GET' | 'HEAD' | 'POST' | 'JSON' | 'PDF';
+type Row = [
+  who: 'staff' | 'contact',
+  method: Method,
+  path: string,
+  expect?: number[],
+  form?: Record<string, string>
+];
+
+/** Every form field any action reads, so each action reaches its own access check. */
+const anyForm = (ids: Record<string, string> = {}) => ({
+  name: 'Mine now',
+  code: 'MINE',
+  email: 'attacker@example.test',
+  role: 'approver',
+  accessExpiresAt: '',
+  title: 'Taken over',
+  period: '2026-Q3',
+  note: 'x',
+  dueAt: '',
+  body: 'A question that must not land',
+  direction: 'up',
+  requestId: crypto.randomUUID(),
+  ...ids
+});
+
+async function world() {
+  const db = getDb();
+  const a = await createFirmWithStaff(db);
+  const a1 = await createClient(db, a.firm.id, { name: 'Own Client Ltd' });
+  const { contact: ca1, user: ua1 } = await createContact(db, a1, { name: 'Ada Own' });
+  const pa1 = await createPacket(db, a1, { title: 'Own packet' });
+  const da1 = await addDocument(db, pa1, { filename: 'own.pdf' });
+
+  // Another client of the same firm, and another firm: names that must never show.
+  const neighbourName = unique('Quillon');
+  const a2 = await createClient(db, a.firm.id, { name: `${neighbourName} Neighbour Client` });
+  const { contact: ca2 } = await createContact(db, a2, {
+    name: `${neighbourName} Neighbour Contact`
+  });
+  const pa2 = await createPacket(db, a2, { title: `${neighbourName} neighbour packet` });
+  const da2 = await addDocument(db, pa2, { filename: `${neighbourName}-neighbour.pdf` });
+  const secret = unique('Zebulon');
+  const b = await createFirmWithStaff(db);
+  await db
+    .update(s.firm)
+    .set({ name: `${secret} Other Firm` })
+    .where(eq(s.firm.id, b.firm.id));
+  const b1 = await createClient(db, b.firm.id, { name: `${secret} Other Client` });
+  const { contact: cb1, user: ub1 } = await createContact(db, b1, {
+    name: `${secret} Other Contact`,
+    email: `${secret.toLowerCase()}@other.test`
+  });
+  const pb1 = await createPacket(db, b1, {
+    title: `${secret} other packet`,
+    note: `${secret} note`
+  });
+  const db1 = await addDocument(db, pb1, { filename: `${secret}-other.pdf` });
+  const pbDraft = await createPacket(db, b1, { status: 'draft', title: `${secret} draft` });
+  const dbDraft = await addDocument(db, pbDraft, { filename: `${secret}-draft.pdf` });
+  const bSession = await signIn(new TestBrowser(), ub1.id, 'client');
+
+  const staff = new TestBrowser();
+  await signIn(staff, a.staff.id, 'staff');
+  const contact = new TestBrowser();
+  await signIn(contact, ua1.id, 'client');
+  return {
+    secret,
+    neighbourName,
+
+    staff,
+    contact,
+    mine: { firm: a.firm, client: a1, contact: ca1, packet: pa1, doc: da1 },
+    neighbour: { client: a2, contact: ca2, packet: pa2, doc: da2 },
+    other: {
+      firm: b.firm,
+      client: b1,
+      contact: cb1,
+      packet: pb1,
+      doc: db1,
+      draft: pbDraft,
+      draftDoc: dbDraft,
+      session: bSession
+    }
+  };
+}
+
+describe('IDOR matrix: another firm or client’s ids', () => {
+  it('answers 404 on every page, action and endpoint, leaks no name and changes nothing', async () => {
+    const w = await world();
+    const { mine, neighbour: n, other: o } = w;
+    const NF = [404];
+    const rows: Row[] = [
+      // Staff of firm A, ids of firm B: pages.
+      ['staff', 'GET', `/firm/clients/${o.client.id}`],
+      ['staff', 'GET', `/firm/packets/${o.packet.id}`],
+      ['staff', 'GET', `/firm/packets/${o.draft.id}`],
+      ['staff', 'GET', `/firm/packets/${o.packet.id}/documents/${o.doc.id}`],
+      ['staff', 'GET', `/firm/packets/${mine.packet.id}/documents/${o.doc.id}`],
+      ['staff', 'GET', `/p/${o.packet.id}`],
+      ['staff', 'GET', `/p/${o.packet.id}/d/${o.doc.id}`],
+      ['staff', 'GET', `/api/files/${o.doc.id}`],
+      ['staff', 'HEAD', `/api/files/${o.doc.id}`],
+      ['staff', 'GET', `/api/files/${o.draftDoc.id}`],
+      // ... their ids in a query string: the page renders, without them.
+      ['staff', 'GET', `/firm/packets/new?client=${o.client.id}`, [200]],
+      // ... actions on their client and packet.
+      ...(['update', 'addContact', 'updateContact', 'removeContact'] as const).map((a): Row => [
+        'staff',
+        'POST',
+        `/firm/clients/${o.client.id}?/${a}`,
+        NF,
+        anyForm({ contactId: o.contact.id })
+      ]),
+      ...(
+        [
+          'update',
+          'removeDocument',
+          'moveDocument',
+          'publish',
+          'nudge',
+          'reply',
+          'archive'
+        ] as const
+      ).map((a): Row => [
+        'staff',
+        'POST',
+        `/firm/packets/${o.draft.id}?/${a}`,
+        NF,
+        anyForm({ documentId: o.draftDoc.id })
+      ]),
+      ['staff', 'POST', `/firm/packets/${o.packet.id}?/reply`, NF, anyForm()],
+      ['staff', 'POST', `/firm/packets/${o.packet.id}?/nudge`, NF, anyForm()],
+      // ... their ids inside my own forms.
+      ['staff', 'POST', `/firm/clients?/archive`, NF, anyForm({ clientId: o.client.id })],
+      [
+        'staff',
+        'POST',
+        `/firm/clients/${mine.client.id}?/removeContact`,
+        NF,
+        anyForm({ contactId: o.contact.id })
+      ],
+      [
+        'staff',
+        'POST',
+        `/firm/clients/${mine.client.id}?/updateContact`,
+        NF,
+        anyForm({ contactId: o.contact.id })
+      ],
+      [
+        'staff',
+        'POST',
+        `/firm/packets/${mine.packet.id}?/removeDocument`,
+        NF,
+        anyForm({ documentId: o.doc.id })
+      ],
+      [
+        'staff',
+        'POST',
+        `/firm/packets/${mine.packet.id}?/moveDocument`,
+        NF,
+        anyForm({ documentId: o.doc.id })
+      ],
+      // A packet for their client is refused as for an unknown client ("Choose a client").
+      ['staff', 'POST', `/firm/packets/new`, [400], anyForm({ clientId: o.client.id })],
+      // ... endpoints.
+      ['staff', 'PDF', `/firm/packets/${o.draft.id}/documents`],
+      ['staff', 'JSON', `/firm/packets/${o.draft.id}/publish`, NF, {}],
+      [
+        'staff',
+        'JSON',
+        `/firm/packets/bulk/create`,
+        NF,
+        { clientId: o.client.id, period: '2026-Q3', title: 'x', note: '', dueAt: '' }
+      ],
+      ['staff', 'POST', `/p/${o.packet.id}?/approve`, NF, anyForm()],
+      ['staff', 'POST', `/p/${o.packet.id}?/ask`, NF, anyForm()],
+      ['staff', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }],
+
+      // A contact of client A1: the neighbour client's and the other firm's packets.
+      ...[n, o].flatMap(({ packet, doc }): Row[] => [
+        ['contact', 'GET', `/p/${packet.id}`],
+        ['contact', 'GET', `/p/${packet.id}/d/${doc.id}`],
+        ['contact', 'GET', `/p/${mine.packet.id}/d/${doc.id}`],
+        ['contact', 'GET', `/api/files/${doc.id}`],
+        ['contact', 'HEAD', `/api/files/${doc.id}`],
+        ['contact', 'POST', `/p/${packet.id}?/approve`, NF, anyForm()],
+        ['contact', 'POST', `/p/${packet.id}?/ask`, NF, anyForm()],
+        ['contact', 'POST', `/p/${packet.id}/d/${doc.id}?/ask`, NF, anyForm()],
+        ['contact', 'POST', `/p/${mine.packet.id}/d/${doc.id}?/ask`, NF, anyForm()]
+      ]),
+      ['contact', 'GET', `/p/${o.draft.id}`],
+      ['contact', 'GET', `/api/files/${o.draftDoc.id}`],
+      // ... and every staff route, even of its own firm.
+      ['contact', 'GET', `/firm`],
+      ['contact', 'GET', `/firm/clients`],
+      ['contact', 'GET', `/firm/clients/${mine.client.id}`],
+      ['contact', 'GET', `/firm/packets/new`],
+      ['contact', 'GET', `/firm/packets/bulk`],
+      ['contact', 'GET', `/firm/packets/${mine.packet.id}`],
+      ['contact', 'GET', `/firm/packets/${mine.packet.id}/documents/${mine.doc.id}`],
+      ['contact', 'POST', `/firm/clients?/create`, NF, anyForm()],
+      ['contact', 'POST', `/firm/clients/${mine.client.id}?/update`, NF, anyForm()],
+      ['contact', 'POST', `/firm/packets/${mine.packet.id}?/reply`, NF, anyForm()],
+      ['contact', 'POST', `/firm/packets/new`, NF, anyForm({ clientId: mine.client.id })],
+      ['contact', 'PDF', `/firm/packets/${mine.packet.id}/documents`],
+      ['contact', 'JSON', `/firm/packets/${mine.packet.id}/publish`, NF, {}],
+      ['contact', 'JSON', `/firm/packets/bulk/create`, NF, { clientId: mine.client.id }],
+      ['contact', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }]
+    ];
+
+    // Staff may see the neighbour client (their own firm's); a contact may see neither.
+    const leaksFor = {
+      staff: [w.secret, w.secret.toLowerCase()],
+      contact: [w.secret, w.secret.toLowerCase(), w.neighbourName]
+    };
+    const failures: string[] = [];
+    for (const [who, method, path, expected = NF, form] of rows) {
+      const browser = who === 'staff' ? w.staff : w.contact;
+      const headers = { accept: 'text/html' };
+      const response =
+        method === 'GET' || method === 'HEAD'
+          ? await browser.request(method, path, { headers })
+          : method === 'POST'
+            ? await browser.post(path, form, headers)
+            : method === 'JSON'
+              ? await browser.request('POST', path, {
+                  body: JSON.stringify(form),
+                  headers: { 'content-type': 'application/json' }
+                })
+              : await browser.request('POST', path, {
+                  body: new Blob([new TextEncoder().encode('%PDF-1.4\n%%EOF\n')]),
+                  headers: { 'content-type': 'application/pdf', 'x-filename': 'x.pdf' }
+                });
+      const label = `${who} ${method} ${path}`;
+      if (!expected.includes(response.status)) failures.push(`${label}: ${response.status}`);
+      const leaked = leaksFor[who].find((l) => response.text.includes(l));
+      if (leaked) failures.push(`${label}: body shows "${leaked}"`);
+    }
+    expect(failures).toEqual([]);
+    expect(rows.length).toBeGreaterThan(60);
+
+    // Nothing changed on the other side.
+    const db = getDb();
+    const [client] = await db.select().from(s.client).where(eq(s.client.id, o.client.id));
+    expect(client).toMatchObject({ name: `${w.secret} Other Client`, archivedAt: null });
+    const [draft] = await db.select().from(s.packet).where(eq(s.packet.id, o.draft.id));
+    expect(draft).toMatchObject({ status: 'draft', title: `${w.secret} draft` });
+    const docs = await db.select().from(s.document).where(eq(s.document.packetId, o.draft.id));
+    expect(docs.map((d) => [d.id, d.removedAt])).toEqual([[o.draftDoc.id, null]]);
+    const [contact] = await db
+      .select()
+      .from(s.clientContact)
+      .where(eq(s.clientContact.id, o.contact.id));
+    expect(contact).toMatchObject({ clientId: o.client.id, role: o.contact.role });
+    for (const packetId of [o.packet.id, n.packet.id, o.draft.id]) {
+      expect(await db.select().from(s.decision).where(eq(s.decision.packetId, packetId))).toEqual(
+        []
+      );
+      expect(await db.select().from(s.comment).where(eq(s.comment.packetId, packetId))).toEqual([]);
+    }
+    expect(
+      await db
+        .select()
+        .from(s.packet)
+        .where(and(eq(s.packet.clientId, o.client.id)))
+    ).toHaveLength(2);
+    expect(
+      await db.select().from(s.clientContact).where(eq(s.clientContact.clientId, o.client.id))
+    ).toHaveLength(1);
+    const [session] = await db
+      .select()
+      .from(s.session)
+      .where(eq(s.session.idHash, o.session.idHash));
+    expect(session).toBeDefined();
+    // And my own things still work, so the 404s above are not a broken app.
+    expect((await w.staff.get(`/firm/packets/${mine.packet.id}`)).status).toBe(200);
+    expect((await w.contact.get(`/p/${mine.packet.id}`)).status).toBe(200);
+    expect((await w.contact.get(`/api/files/${mine.doc.id}`)).status).toBe(200);
+  });
+});
