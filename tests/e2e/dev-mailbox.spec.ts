@@ -7,10 +7,13 @@ test('the dev mailbox is open on this machine, labelled and accessible', async (
   page,
   request
 }) => {
-  const json = await request.get('/dev/mailbox.json');
+  // The e2e server trusts x-forwarded-for (ADDRESS_HEADER); the mailbox answers loopback only.
+  const local = { 'x-forwarded-for': '127.0.0.1' };
+  const json = await request.get('/dev/mailbox.json', { headers: local });
   expect(json.status()).toBe(200);
   expect(Array.isArray(await json.json())).toBe(true);
 
+  await page.setExtraHTTPHeaders(local);
   await page.goto('/dev/mailbox');
   await expect(page.getByRole('heading', { level: 1, name: 'Dev mailbox' })).toBeVisible();
   const recipient = page.getByLabel('Recipient');

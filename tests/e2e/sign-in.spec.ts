@@ -33,7 +33,8 @@ test('setup link -> firm created -> owner signs in by the mailed link -> /firm',
   await expect(page.getByText('Smith & Co').first()).toBeVisible();
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveURL(/\/firm$/);
-  await expect(page.getByRole('heading', { name: 'Smith & Co' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  await expect(page.getByRole('banner')).toContainText('Smith & Co');
 
   // The setup page is gone for good.
   expect((await page.goto(setupUrl!))?.status()).toBe(404);

@@ -42,17 +42,24 @@ async function rawGet(pathname: string, headers: Record<string, string>) {
   });
 }
 
+/** The dev mailbox answers this machine only: a browser whose (trusted) address is loopback. */
+function localBrowser(): TestBrowser {
+  const browser = new TestBrowser();
+  browser.ip = '127.0.0.1';
+  return browser;
+}
+
 describe('dev mailbox', () => {
   it('lists delivered mail newest first in the documented JSON shape', async () => {
     const to = `${unique('mb')}@example.test`;
     await sendMagicLink(to, 'First mail');
     const token = await sendMagicLink(to, 'Second mail');
     // Queued but not yet delivered: not in the mailbox.
-    const before = await new TestBrowser().get(`/dev/mailbox.json?to=${encodeURIComponent(to)}`);
+    const before = await localBrowser().get(`/dev/mailbox.json?to=${encodeURIComponent(to)}`);
     expect(before.json()).toEqual([]);
     expect(await drainOutbox({ to })).toBe(2);
 
-    const response = await new TestBrowser().get(`/dev/mailbox.json?to=${encodeURIComponent(to)}`);
+    const response = await localBrowser().get(`/dev/mailbox.json?to=${encodeURIComponent(to)}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('application/json');
     expect(response.headers.get('cache-control')).toBe('no-store');
@@ -65,7 +72,7 @@ describe('dev mailbox', () => {
     expect(new Date(mails[0].createdAt).toISOString()).toBe(mails[0].createdAt);
     expect(mails[0].text).toContain('482913');
 
-    const all = (await new TestBrowser().get('/dev/mailbox.json')).json<MailboxEntry[]>();
+    const all = (await localBrowser().get('/dev/mailbox.json')).json<MailboxEntry[]>();
     const times = all.map((m) => Date.parse(m.createdAt));
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
@@ -74,12 +81,12 @@ describe('dev mailbox', () => {
     const to = `${unique('page')}@example.test`;
     const token = await sendMagicLink(to, 'Your Q3 review is ready');
     await drainOutbox({ to });
-    const page = await new TestBrowser().get(`/dev/mailbox?to=${encodeURIComponent(to)}`);
+    const page = await localBrowser().get(`/dev/mailbox?to=${encodeURIComponent(to)}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Your Q3 review is ready');
     expect(page.text).toContain(`href="http://127.0.0.1/l/${token}"`);
     expect(page.text).toContain('sandbox="allow-popups allow-popups-to-escape-sandbox"');
-    const empty = await new TestBrowser().get(`/dev/mailbox?to=nobody-${unique('x')}@example.test`);
+    const empty = await localBrowser().get(`/dev/mailbox?to=nobody-${unique('x')}@example.test`);
     expect(empty.text).toContain('No mail yet');
   });
 
@@ -95,7 +102,9 @@ describe('dev mailbox', () => {
   });
 
   it('answers 404 to requests that did not come from this machine', async () => {
-    expect(await rawGet('/dev/mailbox.json', {})).toBe(200);
+    expect(await rawGet('/dev/mailbox.json', { 'x-forwarded-for': '127.0.0.1' })).toBe(200);
+    // With the trusted address header configured, a request without it is not known to be local.
+    expect(await rawGet('/dev/mailbox.json', {})).toBe(404);
     expect(await rawGet('/dev/mailbox.json', { host: 'sheaf.example.com' })).toBe(404);
     expect(await rawGet('/dev/mailbox', { host: 'sheaf.example.com' })).toBe(404);
     expect(await rawGet('/dev/mailbox.json', { 'x-forwarded-for': '203.0.113.9' })).toBe(404);

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '../../src/lib/server/db/client';
 import * as s from '../../src/lib/server/db/schema';
 import { createClient, createContact, createFirmWithStaff, signIn } from './factories';
-import { appUrl, TestBrowser } from './server';
+import { TestBrowser } from './server';
 
 /** Number of blob files in the test blob store. */
 export function countBlobs(): number {
@@ -56,15 +56,11 @@ export async function documentsOf(packetId: string) {
   return getDb().select().from(s.document).where(eq(s.document.packetId, packetId));
 }
 
-/**
- * Posts a form to a page action. adapter-node assumes https when ORIGIN is unset, so the test
- * server sees https://127.0.0.1:PORT as its own origin; send that for SvelteKit's CSRF check.
- */
+/** Posts a form to a page action as a browser would (same Origin, HTML accepted). */
 export async function postForm(
   browser: TestBrowser,
   pathname: string,
   form: Record<string, string> = {}
 ) {
-  const origin = (await appUrl()).replace(/^http:/, 'https:');
-  return browser.post(pathname, form, { origin, accept: 'text/html' });
+  return browser.post(pathname, form, { accept: 'text/html' });
 }

@@ -52,6 +52,9 @@ export async function latestMailTo(email: string, db: Db = getDb()): Promise<Rec
  * E2E: polls the server's /dev/mailbox.json until a mail to `email` arrives (newer than
  * `after`, when given) and returns it with its magic link and code.
  */
+/** The dev mailbox answers loopback clients only; the test servers trust x-forwarded-for. */
+export const LOCAL = { 'x-forwarded-for': '127.0.0.1' };
+
 export async function waitForMail(
   baseURL: string,
   email: string,
@@ -59,7 +62,9 @@ export async function waitForMail(
 ): Promise<ReceivedMail> {
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   for (;;) {
-    const response = await fetch(`${baseURL}/dev/mailbox.json?to=${encodeURIComponent(email)}`);
+    const response = await fetch(`${baseURL}/dev/mailbox.json?to=${encodeURIComponent(email)}`, {
+      headers: LOCAL
+    });
     if (response.ok) {
       const mails = (await response.json()) as MailboxEntry[];
       const mail = mails.find(

@@ -23,7 +23,9 @@ export async function waitForMail(
 ): Promise<MailboxItem> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const response = await request.get('/dev/mailbox.json');
+    const response = await request.get('/dev/mailbox.json', {
+      headers: { 'x-forwarded-for': '127.0.0.1' }
+    });
     if (response.ok()) {
       const items = (await response.json()) as MailboxItem[];
       const mail = items.find(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Config } from '../config';
+import { getConfig, type Config } from '../config';
 import type { Db } from '../db/client';
 import { outbox } from '../db/schema';
 import type { EmailMessage } from './outbox';
@@ -88,15 +88,39 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+|localhost)$
  */
 export function mailboxAvailable(
   config: Pick<Config, 'POSTMARK_SERVER_TOKEN' | 'MAIL_TRANSPORT'>,
-  request: { clientAddress: string; hostname: string; headers: Headers }
+  request: {
+    clientAddress: string;
+    hostname: string;
+    headers: Headers;
+    /** adapter-node's ADDRESS_HEADER: when set, clientAddress already comes from the proxy. */
+    addressHeader?: string;
+  }
 ): boolean {
   if (config.POSTMARK_SERVER_TOKEN) return false;
   if (config.MAIL_TRANSPORT === 'mailbox') return true;
   const hostname = request.hostname.replace(/^\[|\]$/g, '');
-  return (
-    LOOPBACK.test(request.clientAddress) &&
-    LOOPBACK.test(hostname) &&
-    !request.headers.has('x-forwarded-for') &&
-    !request.headers.has('forwarded')
-  );
+  const proxied =
+    !request.addressHeader &&
+    (request.headers.has('x-forwarded-for') || request.headers.has('forwarded'));
+  return LOOPBACK.test(request.clientAddress) && LOOPBACK.test(hostname) && !proxied;
+}
+
+/** mailboxAvailable for a SvelteKit request (a missing trusted address header means no). */
+export function mailboxAllowedFor(event: {
+  url: URL;
+  request: Request;
+  getClientAddress(): string;
+}): boolean {
+  let clientAddress: string;
+  try {
+    clientAddress = event.getClientAddress();
+  } catch {
+    return false;
+  }
+  return mailboxAvailable(getConfig(), {
+    clientAddress,
+    hostname: event.url.hostname,
+    headers: event.request.headers,
+    addressHeader: process.env.ADDRESS_HEADER
+  });
 }
