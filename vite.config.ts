@@ -74,6 +74,8 @@ export default defineConfig({
           name: 'integration-postgres',
           environment: 'node',
           include: ['tests/integration/**/*.test.ts'],
+          // Spawns its own servers on both databases; runs once, in the PGlite project.
+          exclude: ['tests/integration/start.test.ts'],
           globalSetup: ['tests/support/global-setup.ts'],
           setupFiles: ['tests/support/setup-db.ts'],
           env: { SHEAF_TEST_DB: 'postgres' },

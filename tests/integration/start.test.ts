@@ -32,8 +32,9 @@ async function healthz(base: string) {
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 const pg = ci || (await postgresAvailable());
 
-// Each case spawns servers, so run them once (in the PGlite project), not once per database.
-describe.runIf(process.env.SHEAF_TEST_DB === 'pglite')('npm start', () => {
+// Each case spawns its own servers, so vite.config.ts runs this file once (in the PGlite
+// project), not once per database.
+describe('npm start', () => {
   it('serves a fresh PGlite directory, prints the links, and keeps data across restarts', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-start-'));
     const first = await start({ DATA_DIR: dataDir });

@@ -8,7 +8,11 @@ import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
 import { buildIfStale } from '../../scripts/build-if-stale.js';
+import type { Db } from '../../src/lib/server/db/client';
+import * as schema from '../../src/lib/server/db/schema';
 import { createTestDatabase } from './postgres';
 
 /** A port that was free a moment ago on 127.0.0.1. */
@@ -112,50 +116,85 @@ export interface Proxy {
   port: number;
   /** Backends, in round-robin order; may be set after the proxy has started. */
   targets: string[];
-  /** How many requests each target was sent (same order as targets). */
+  /** How many requests each target answered (same order as targets). */
   counts: number[];
+  /**
+   * Requests tried again on the next backend because the first refused the connection (or, for
+   * GET/HEAD, reset it before answering): what a load balancer does for a stopping instance.
+   */
+  retries: number;
   stop(): Promise<void>;
 }
 
 /**
  * A tiny round-robin reverse proxy on loopback (node:http): forwards method, path, headers and
  * body as they are (cookies included), appends the client address to X-Forwarded-For, and passes
- * the response back untouched (redirects and Set-Cookie included).
+ * the response back untouched (redirects and Set-Cookie included). Like nginx's default
+ * `proxy_next_upstream error`, a request whose backend refuses the connection goes to the next
+ * backend; so does a GET or HEAD whose connection is reset before any answer. Anything else that
+ * fails upstream is a 502.
  */
 export async function startProxy(targets: string[] = [], port = 0): Promise<Proxy> {
   let next = 0;
-  const state = { targets, counts: targets.map(() => 0) };
-  const server = http.createServer((req, res) => {
-    if (state.targets.length === 0) {
-      res.writeHead(503).end('no backends');
+  const state = { targets, counts: targets.map(() => 0), retries: 0 };
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      res.destroy();
       return;
     }
-    const index = next++ % state.targets.length;
-    state.counts[index] = (state.counts[index] ?? 0) + 1;
-    const target = new URL(state.targets[index]);
+    const body = Buffer.concat(chunks);
     const headers = { ...req.headers };
     const forwarded = headers['x-forwarded-for'];
     const client = req.socket.remoteAddress ?? '127.0.0.1';
     headers['x-forwarded-for'] = forwarded ? `${String(forwarded)}, ${client}` : client;
-    const upstream = http.request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers,
-        agent: false
-      },
-      (response) => {
-        res.writeHead(response.statusCode ?? 502, response.rawHeaders);
-        response.pipe(res);
+    const idempotent = req.method === 'GET' || req.method === 'HEAD';
+
+    // A retry goes to the backend after the one that failed, not to the shared round-robin turn.
+    const attempt = (tries: number, after?: number) => {
+      if (state.targets.length === 0) {
+        res.writeHead(503).end('no backends');
+        return;
       }
-    );
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502).end('bad gateway');
-      else res.destroy();
-    });
-    req.pipe(upstream);
+      const index = (after === undefined ? next++ : after + 1) % state.targets.length;
+      const target = new URL(state.targets[index]);
+      let answered = false;
+      const upstream = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers,
+          agent: false
+        },
+        (response) => {
+          answered = true;
+          state.counts[index] = (state.counts[index] ?? 0) + 1;
+          res.writeHead(response.statusCode ?? 502, response.rawHeaders);
+          response.pipe(res);
+          response.on('error', () => res.destroy());
+          response.on('aborted', () => res.destroy());
+        }
+      );
+      upstream.on('error', (error: NodeJS.ErrnoException) => {
+        const retryable =
+          !answered &&
+          (error.code === 'ECONNREFUSED' || (idempotent && error.code === 'ECONNRESET'));
+        if (retryable && tries + 1 < Math.max(2, state.targets.length * 2)) {
+          state.retries++;
+          attempt(tries + 1, index);
+        } else if (!res.headersSent) {
+          res
+            .writeHead(502)
+            .end(`bad gateway: ${error.code ?? error.message} after ${tries + 1} tries`);
+        } else res.destroy();
+      });
+      upstream.end(body);
+    };
+    attempt(0);
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const actual = (server.address() as AddressInfo).port;
@@ -172,12 +211,21 @@ export async function startProxy(targets: string[] = [], port = 0): Promise<Prox
     get counts() {
       return state.counts;
     },
+    get retries() {
+      return state.retries;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       })
   };
+}
+
+/** A drizzle handle on a cluster's database, for a test to make data and check rows. */
+export function openClusterDb(databaseUrl: string): { db: Db; close: () => Promise<void> } {
+  const sql = postgres(databaseUrl, { max: 4, onnotice: () => {} });
+  return { db: drizzle(sql, { schema }) as unknown as Db, close: () => sql.end() };
 }
 
 export interface Cluster {

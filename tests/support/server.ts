@@ -46,6 +46,10 @@ export class TestBrowser {
   cookies = new Map<string, string>();
   /** Sent as x-forwarded-for (tests set ADDRESS_HEADER): each browser is its own client IP. */
   ip = `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
+  /** Where requests go; the in-process app server unless set (e.g. one instance of a cluster). */
+  base: string | null = null;
+  /** Sent as Origin on POSTs; `base` unless set (a cluster's instances share one public ORIGIN). */
+  origin: string | null = null;
   constructor(
     public userAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Sheaf-Test'
   ) {}
@@ -55,7 +59,7 @@ export class TestBrowser {
     pathname: string,
     init: { form?: Record<string, string>; body?: BodyInit; headers?: Record<string, string> } = {}
   ): Promise<TestResponse> {
-    const base = await appUrl();
+    const base = this.base ?? (await appUrl());
     const headers = new Headers(init.headers);
     headers.set('user-agent', this.userAgent);
     if (!headers.has('x-forwarded-for')) headers.set('x-forwarded-for', this.ip);
@@ -70,7 +74,7 @@ export class TestBrowser {
       headers.set('content-type', 'application/x-www-form-urlencoded');
     }
     if (method !== 'GET' && method !== 'HEAD' && !headers.has('origin'))
-      headers.set('origin', base);
+      headers.set('origin', this.origin ?? base);
     const response = await fetch(base + pathname, { method, headers, body, redirect: 'manual' });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair, ...attrs] = cookie.split(';');

@@ -43,6 +43,14 @@ async function boot(quiet: boolean): Promise<AppState> {
         ? `Mail goes through Postmark (stream ${config.POSTMARK_MESSAGE_STREAM})`
         : `Mail goes to the dev mailbox: ${config.origin}/dev/mailbox`
     ];
+    if (config.blobStore === 's3')
+      lines.push(`Documents are stored in S3 bucket ${config.S3_BUCKET}`);
+    else if (config.dbDriver === 'postgres') {
+      // Another instance on the same database would not find the files this one keeps.
+      lines.push(
+        `Documents are stored on this machine (${config.DATA_DIR}/blobs): set S3_BUCKET before running more than one instance`
+      );
+    }
     if (!config.emailWorker) {
       lines.push('EMAIL_WORKER=false: queued mail waits for `npm run cli -- worker` to send it');
     }

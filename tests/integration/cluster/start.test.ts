@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, startProxy, type Cluster } from '../../support/cluster';
+import { TestBrowser } from '../../support/server';
 
 describe('two instances starting at once on an empty database', () => {
   let cluster: Cluster;
@@ -32,6 +33,11 @@ describe('two instances starting at once on an empty database', () => {
     }
     for (const instance of cluster.instances) {
       expect(instance.output()).not.toMatch(/error|already exists/i);
+      // Without S3 each instance would keep its own documents: the banner says so.
+      expect(instance.output()).toContain(
+        'Documents are stored on this machine (' // DATA_DIR differs per instance
+      );
+      expect(instance.output()).toContain('set S3_BUCKET before running more than one instance');
     }
   });
 
@@ -53,6 +59,58 @@ describe('two instances starting at once on an empty database', () => {
       expect(await response.text()).toContain('</html>');
     }
     expect(cluster.proxy.counts).toEqual([3, 3]);
+  });
+});
+
+describe('first-run setup with two instances', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await startCluster({ instances: 2, env: { MAIL_TRANSPORT: 'mailbox' } });
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('each instance prints a setup link at the public origin, but only one firm is ever created', async () => {
+    const tokens = cluster.instances.map((instance) => {
+      const match = /First run: create your firm at (\S+)/.exec(instance.output());
+      expect(match, instance.output()).not.toBeNull();
+      const url = new URL(match![1]);
+      expect(url.origin).toBe(cluster.url);
+      return url.searchParams.get('token')!;
+    });
+    expect(new Set(tokens).size).toBe(2);
+
+    // Two people (or one, in two tabs) finish setup at the same moment on different instances.
+    const answers = await Promise.all(
+      cluster.instances.map((instance, i) => {
+        const browser = new TestBrowser();
+        browser.base = instance.url;
+        browser.origin = cluster.url;
+        return browser.post(`/setup?token=${tokens[i]}`, {
+          firmName: `Firm ${i}`,
+          ownerName: `Owner ${i}`,
+          email: `owner${i}@example.test`
+        });
+      })
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 404]);
+    const sql = postgres(cluster.databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const firms = await sql<Array<{ name: string }>>`select name from firm`;
+      expect(firms).toHaveLength(1);
+      const users = await sql<Array<{ email: string }>>`select email from "user"`;
+      expect(users).toHaveLength(1);
+    } finally {
+      await sql.end();
+    }
+    // Both links are spent now, on either instance.
+    for (const [i, instance] of cluster.instances.entries()) {
+      const browser = new TestBrowser();
+      browser.base = instance.url;
+      expect((await browser.get(`/setup?token=${tokens[i]}`)).status).toBe(404);
+      expect((await browser.get(`/setup?token=${tokens[1 - i]}`)).status).toBe(404);
+    }
   });
 });
 

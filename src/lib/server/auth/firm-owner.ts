@@ -15,6 +15,9 @@ export interface NewFirmInput {
 
 export class SetupTokenUsedError extends Error {}
 
+/** pg_advisory_xact_lock key that serialises first-run setups (any number, unique in Sheaf). */
+const SETUP_LOCK_KEY = 7_400_501;
+
 /** "Smith & Co." -> "smith-co" */
 export function slugify(name: string): string {
   const slug = name
@@ -52,6 +55,12 @@ export async function createFirmWithOwner(
   input: NewFirmInput & { setupToken?: string; ip?: string | null; userAgent?: string | null }
 ): Promise<{ firm: Firm; ownerId: string; linkUrl: string }> {
   if (input.setupToken !== undefined) {
+    // Every instance that starts on an empty database issues its own setup token, so two setups
+    // may race with different tokens: they queue on this lock, and the second finds the firm the
+    // first created (a new statement sees it once the first commits) and creates nothing.
+    await db.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
+    const [existing] = await db.select({ id: firm.id }).from(firm).limit(1);
+    if (existing) throw new SetupTokenUsedError('a firm already exists');
     const used = await db
       .update(magicLink)
       .set({ usedAt: sql`now()` })
@@ -65,6 +74,11 @@ export async function createFirmWithOwner(
       )
       .returning({ id: magicLink.id });
     if (used.length === 0) throw new SetupTokenUsedError('setup token already used');
+    // The other instances' tokens are spent with it.
+    await db
+      .update(magicLink)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(magicLink.purpose, 'setup'), isNull(magicLink.usedAt)));
   }
   const email = input.ownerEmail.trim().toLowerCase();
   const [created] = await db
