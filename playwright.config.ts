@@ -67,6 +67,9 @@ export default defineConfig({
       DATA_DIR: dataDir,
       DATABASE_URL: '',
       POSTMARK_SERVER_TOKEN: '',
+      // Browsers send x-forwarded-for (below), so the mailbox is opened explicitly, not by
+      // the loopback check.
+      MAIL_TRANSPORT: 'mailbox',
       NODE_ENV: 'production',
       E2E_DATA_DIR: dataDir,
       // Each test browser can send its own x-forwarded-for, so per-IP rate limits do not add up

@@ -1,41 +1,9 @@
 // The quarterly journey for staff: a client with two contacts, a packet with two real PDFs,
 // publish, both mails in the dev mailbox, a contact taps the link and approves, and staff see
 // delivered, opened and approved.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-
-// Sign-in (/setup, /sign-in, /l/<token>), the dev mailbox and the client packet page (/p/<id>)
-// are built on other branches. The shared helpers live in tests/e2e/support/auth.ts on the
-// sign-in branch; imported at run time so this branch type-checks without them. After the
-// merge this can become a static import and the fixme below can go.
-interface MailboxItem {
-  to: string;
-  subject: string;
-  text: string;
-  links: string[];
-  createdAt: string;
-}
-interface AuthSupport {
-  signInByEmail(page: Page, email: string): Promise<void>;
-  findSetupUrl(baseURL: string): string | null;
-  completeSetup(
-    page: Page,
-    url: string,
-    values?: { firmName: string; ownerName: string; email: string }
-  ): Promise<unknown>;
-  waitForMail(
-    request: Page['request'],
-    to: string,
-    since: number,
-    timeoutMs?: number
-  ): Promise<MailboxItem>;
-  linkPathOf(mail: MailboxItem): string;
-  openLink(page: Page, linkPath: string): Promise<void>;
-}
-const authModule = './support/auth';
-const loadAuth = async () => (await import(/* @vite-ignore */ authModule)) as AuthSupport;
-
-const OWNER = 'ann@smith.example';
+import * as auth from './support/auth';
 
 async function pdf(title: string, pages: number): Promise<Buffer> {
   const doc = await PDFDocument.create();
@@ -46,30 +14,13 @@ async function pdf(title: string, pages: number): Promise<Buffer> {
   return Buffer.from(await doc.save());
 }
 
-test.fixme(
-  true,
-  'needs /setup + /sign-in (auth), /dev/mailbox.json (email) and /p/<id> with Approve (review) from the other branches'
-);
-
 test('staff publish a packet to two contacts and see it delivered, opened and approved', async ({
   page,
   browser,
   baseURL
 }, testInfo) => {
   test.setTimeout(180_000);
-  const auth = await loadAuth();
-  const setupUrl = auth.findSetupUrl(baseURL!);
-  if (setupUrl) {
-    await page.goto(setupUrl);
-    if (await page.getByLabel('Firm name').isVisible()) {
-      await auth.completeSetup(page, setupUrl, {
-        firmName: 'Smith & Co',
-        ownerName: 'Ann Smith',
-        email: OWNER
-      });
-    }
-  }
-  await auth.signInByEmail(page, OWNER);
+  await auth.signInAsOwner(page, baseURL!);
 
   // A client with two contacts.
   const tag = `${testInfo.project.name}-${Date.now().toString(36)}`;
@@ -87,7 +38,7 @@ test('staff publish a packet to two contacts and see it delivered, opened and ap
       .first()
       .fill(i ? 'Omar Owner' : 'Hana Harbour');
     await page.getByRole('button', { name: 'Add and invite' }).click();
-    await expect(page.getByText(email)).toBeVisible();
+    await expect(page.getByText(email, { exact: true })).toBeVisible();
   }
 
   // A packet with two real PDFs.
@@ -109,7 +60,7 @@ test('staff publish a packet to two contacts and see it delivered, opened and ap
   await page.getByRole('button', { name: 'Close' }).click();
   const since = Date.now();
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
-  await expect(page.getByText(/Published — 2 emails on the way/)).toBeVisible();
+  await expect(page.getByRole('main').getByText(/Published — 2 emails on the way/)).toBeVisible();
   const mails = await Promise.all(emails.map((e) => auth.waitForMail(page.request, e, since)));
   expect(mails).toHaveLength(2);
 

@@ -152,7 +152,10 @@ describe('/p/[packetId]', () => {
       .set({ accessExpiresAt: new Date(Date.now() - 1000) })
       .where(eq(s.clientContact.id, contact.id));
     expect((await browser.get(`/p/${mine.id}`)).status).toBe(404);
-    expect((await post(browser, `/p/${mine.id}?/approve`)).status).toBe(404);
+    // That refusal also ended the guest's sessions: the next request is signed out.
+    const after = await post(browser, `/p/${mine.id}?/approve`);
+    expect(after.status).toBe(303);
+    expect(after.location).toMatch(/^\/sign-in/);
     expect(await decisionsOf(mine.id)).toHaveLength(0);
   });
 

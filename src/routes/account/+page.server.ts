@@ -18,6 +18,7 @@ export const load: PageServerLoad = async (event) => {
   const sessions = await listUserSessions(getDb(), me.id);
   return {
     me: { name: me.name, email: me.email },
+    home: event.locals.session?.kind === 'staff' ? '/firm' : '/p',
     devices: toDevices(sessions, event.locals.session?.idHash ?? null)
   };
 };

@@ -7,7 +7,7 @@ import {
   type Cookie,
   type Page
 } from '@playwright/test';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -91,15 +91,42 @@ export async function openLink(page: Page, linkPath: string): Promise<void> {
 }
 
 // Each address gets one sign-in mail a minute, so a second sign-in of the same address in a
-// run reuses the first one's session cookie while it is still valid.
+// run reuses the first one's session cookie while it is still valid. Projects run in separate
+// workers, so the cookies are also kept in a file per server port.
 const sessions = new Map<string, Cookie[]>();
+const sessionFile = path.join(
+  os.tmpdir(),
+  `sheaf-e2e-sessions-${process.env.E2E_PORT ?? 4173}.json`
+);
+
+function loadSession(email: string): Cookie[] | undefined {
+  const key = email.toLowerCase();
+  if (sessions.has(key)) return sessions.get(key);
+  try {
+    return (JSON.parse(readFileSync(sessionFile, 'utf8')) as Record<string, Cookie[]>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+function saveSession(email: string, cookies: Cookie[]) {
+  sessions.set(email.toLowerCase(), cookies);
+  let all: Record<string, Cookie[]> = {};
+  try {
+    all = JSON.parse(readFileSync(sessionFile, 'utf8')) as Record<string, Cookie[]>;
+  } catch {
+    // first session of this run
+  }
+  all[email.toLowerCase()] = cookies;
+  writeFileSync(sessionFile, JSON.stringify(all));
+}
 
 /**
  * Signs the page in as `email` through /sign-in and the mailed link; lands where the link
  * leads (/firm for staff, /p for contacts). The address must have access.
  */
 export async function signInByEmail(page: Page, email: string): Promise<void> {
-  const cached = sessions.get(email.toLowerCase());
+  const cached = loadSession(email);
   if (cached) {
     await page.context().addCookies(cached);
     const response = await page.goto('/account');
@@ -110,11 +137,42 @@ export async function signInByEmail(page: Page, email: string): Promise<void> {
   await askForLink(page, email);
   const mail = await waitForMail(page.request, email, since);
   await openLink(page, linkPathOf(mail));
+  await rememberSession(page, email);
+}
+
+async function rememberSession(page: Page, email: string) {
   const cookies = await page.context().cookies();
-  sessions.set(
-    email.toLowerCase(),
+  saveSession(
+    email,
     cookies.filter((c) => c.name === 'sheaf_session')
   );
+}
+
+export const OWNER: SetupValues = {
+  firmName: 'Smith & Co',
+  ownerName: 'Ann Smith',
+  email: 'ann@smith.example'
+};
+
+/**
+ * Signs the page in as the firm's owner: on a fresh server this runs /setup first and signs
+ * in with the link setup mailed (so no second sign-in mail is needed within the minute).
+ */
+export async function signInAsOwner(page: Page, baseURL: string): Promise<void> {
+  const setupUrl = findSetupUrl(baseURL);
+  if (setupUrl) {
+    const response = await page.goto(setupUrl);
+    if (response?.ok()) {
+      await useOwnIp(page);
+      const since = Date.now();
+      await completeSetup(page, setupUrl, OWNER);
+      const mail = await waitForMail(page.request, OWNER.email, since);
+      await openLink(page, linkPathOf(mail));
+      await rememberSession(page, OWNER.email);
+      return;
+    }
+  }
+  await signInByEmail(page, OWNER.email);
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { RequestEvent } from '@sveltejs/kit';
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
+import * as s from '../../../src/lib/server/db/schema';
 import { requireContact, requireStaff } from '../../../src/lib/server/auth/guards';
 import type { SessionUser } from '../../../src/lib/server/auth/session';
 import {
@@ -35,9 +37,9 @@ async function world() {
     const f = await createFirmWithStaff();
     const client = await createClient(getDb(), f.firm.id);
     const c = await createContact(getDb(), client);
-    const packet = await createPacket(getDb(), client);
-    const doc = await addDocument(getDb(), packet);
-    return { ...f, client, contact: c.user, packet, doc };
+    const packet = await createPacket(getDb(), client, { title: `Secret ${f.firm.slug}` });
+    const doc = await addDocument(getDb(), packet, { filename: `secret-${f.firm.slug}.pdf` });
+    return { ...f, client, contact: c.user, contactRow: c.contact, packet, doc };
   };
   return { mine: await make(), theirs: await make() };
 }
@@ -92,5 +94,86 @@ describe('guards: anything of another firm or client is a 404', () => {
     expect(account.text).not.toContain(mine.staff.email);
     const other = await signIn(new TestBrowser(), theirs.contact.id, 'client');
     expect((await contact.post('/account?/signOut', { session: other.idHash })).status).toBe(404);
+  });
+
+  it('pages, files and actions with ids of another firm or another client: 404, nothing leaked, nothing changed', async () => {
+    const { mine, theirs } = await world();
+    const db = getDb();
+    // A second client of my own firm, with its own contact and packet.
+    const sibling = await createClient(db, mine.firm.id);
+    const siblingContact = await createContact(db, sibling);
+    const siblingPacket = await createPacket(db, sibling, { title: 'Sibling secret' });
+    const siblingDoc = await addDocument(db, siblingPacket, { filename: 'sibling-secret.pdf' });
+
+    const staff = new TestBrowser();
+    await signIn(staff, mine.staff.id, 'staff');
+    const contact = new TestBrowser();
+    await signIn(contact, mine.contact.id, 'client');
+    const secrets = [
+      theirs.packet.title,
+      theirs.doc.filename,
+      siblingPacket.title,
+      'sibling-secret'
+    ];
+    const expectNotFound = (r: { status: number; text: string }, what: string) => {
+      expect(r.status, what).toBe(404);
+      for (const secret of secrets) expect(r.text, what).not.toContain(secret);
+    };
+
+    // Staff of my firm: everything of the other firm, and the client side of my own firm.
+    for (const path of [
+      `/firm/clients/${theirs.client.id}`,
+      `/firm/packets/${theirs.packet.id}`,
+      `/firm/packets/${theirs.packet.id}/documents/${theirs.doc.id}`,
+      // My packet with their document id: the document must belong to the packet.
+      `/firm/packets/${mine.packet.id}/documents/${theirs.doc.id}`,
+      `/api/files/${theirs.doc.id}`,
+      `/p/${mine.packet.id}`
+    ]) {
+      expectNotFound(await staff.get(path), `staff GET ${path}`);
+    }
+    // A contact: the other firm's and the sibling client's packets, files and documents, and
+    // my packet with a document id from elsewhere.
+    for (const path of [
+      `/p/${theirs.packet.id}`,
+      `/p/${siblingPacket.id}`,
+      `/p/${siblingPacket.id}/d/${siblingDoc.id}`,
+      `/p/${mine.packet.id}/d/${theirs.doc.id}`,
+      `/p/${mine.packet.id}/d/${siblingDoc.id}`,
+      `/api/files/${siblingDoc.id}`,
+      `/api/files/${theirs.doc.id}`,
+      `/firm/packets/${mine.packet.id}`,
+      `/firm/packets/${mine.packet.id}/documents/${mine.doc.id}`,
+      `/firm/clients/${mine.client.id}`
+    ]) {
+      expectNotFound(await contact.get(path), `contact GET ${path}`);
+    }
+    const range = await contact.request('GET', `/api/files/${siblingDoc.id}`, {
+      headers: { range: 'bytes=0-99' }
+    });
+    expectNotFound(range, 'contact ranged GET of a sibling file');
+
+    // Actions on someone else's objects: 404 and no row written.
+    const before = async () => ({
+      decisions: (await db.select().from(s.decision)).length,
+      comments: (await db.select().from(s.comment)).length,
+      outbox: (await db.select().from(s.outbox)).length
+    });
+    const counts = await before();
+    const html = { accept: 'text/html' };
+    for (const [browser, path, form] of [
+      [contact, `/p/${siblingPacket.id}?/approve`, { requestId: randomUUID() }],
+      [contact, `/p/${theirs.packet.id}?/ask`, { body: 'Hello?' }],
+      [staff, `/firm/packets/${theirs.packet.id}?/publish`, {}],
+      [staff, `/firm/packets/${theirs.packet.id}?/nudge`, { contactId: '' }],
+      [staff, `/firm/packets/${theirs.packet.id}?/reply`, { body: 'Hello?' }],
+      [staff, `/firm/packets/${mine.packet.id}?/nudge`, { contactId: theirs.contactRow.id }],
+      [contact, `/firm/packets/${mine.packet.id}?/reply`, { body: 'Hello?' }]
+    ] as const) {
+      expectNotFound(await browser.post(path, form, html), `POST ${path}`);
+    }
+    expect(await before()).toEqual(counts);
+    // A contact of both clients would see both; this one is a contact of one only.
+    expect(siblingContact.contact.clientId).toBe(sibling.id);
   });
 });

@@ -1,9 +1,9 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { and, asc, eq, gt, isNull, ne, or } from 'drizzle-orm';
-import { getDb } from '../db/client';
+import { getDb, type Db } from '../db/client';
 import { clientContact, firm, membership, packet } from '../db/schema';
 import type { ClientContact, Firm, Membership, Packet } from '../db/schema';
-import type { SessionUser } from './session';
+import { invalidateUserSessions, type SessionUser } from './session';
 
 function signInRedirect(event: RequestEvent): never {
   const next = event.url.pathname + event.url.search;
@@ -71,8 +71,32 @@ export async function requireContact(
       )
     )
     .limit(1);
-  if (!row) error(404, 'Not found');
+  if (!row) {
+    // A guest whose access ran out keeps no session: the first refused request ends them all.
+    await endSessionsWithoutAccess(getDb(), user.id);
+    error(404, 'Not found');
+  }
   return { user, ...row };
+}
+
+/**
+ * Deletes every session of a user who is no longer an active contact anywhere nor a member of
+ * any firm (a guest whose access expired, a removed contact). Returns how many ended.
+ */
+export async function endSessionsWithoutAccess(db: Db, userId: string): Promise<number> {
+  const [access] = await db
+    .select({ id: clientContact.id })
+    .from(clientContact)
+    .where(and(eq(clientContact.userId, userId), contactIsActive()))
+    .limit(1);
+  if (access) return 0;
+  const [member] = await db
+    .select({ id: membership.id })
+    .from(membership)
+    .where(eq(membership.userId, userId))
+    .limit(1);
+  if (member) return 0;
+  return invalidateUserSessions(db, userId);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

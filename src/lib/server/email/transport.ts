@@ -20,4 +20,9 @@ export interface EmailTransport {
   /** Sends up to `maxBatch` messages; never throws for a provider problem, it reports it. */
   send(messages: OutgoingEmail[]): Promise<SendResult[]>;
   maxBatch: number;
+  /**
+   * True when accepting a message is its delivery (the dev mailbox): deliveries go straight to
+   * 'delivered', since no provider will ever report it. Postmark confirms by webhook instead.
+   */
+  deliversOnSend?: boolean;
 }

@@ -137,7 +137,8 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
           from jsonb_to_recordset(${JSON.stringify(sent)}::jsonb) as v(id bigint, mid text)
           where o.id = v.id and ${mine}`);
         await tx.execute(sql`
-          update delivery set status = 'sent', status_detail = null
+          update delivery set status = ${transport.deliversOnSend ? 'delivered' : 'sent'},
+            status_detail = null
           where status = 'queued' and outbox_id in
             (select (x->>'id')::bigint from jsonb_array_elements(${JSON.stringify(sent)}::jsonb) x)`);
       }

@@ -1,6 +1,7 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { getDb } from '../db/client';
 import { isUuid, requireStaff, type StaffAccess } from '../auth/guards';
+import { clientIp } from '../auth/request-meta';
 import { getClient } from './clients';
 import { getPacket } from './packets';
 
@@ -26,6 +27,6 @@ export async function requireStaffClient(
 }
 
 export const clientMeta = (event: RequestEvent) => ({
-  ip: event.getClientAddress(),
+  ip: clientIp(event),
   ua: event.request.headers.get('user-agent')
 });

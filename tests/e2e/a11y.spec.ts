@@ -1,0 +1,62 @@
+// Axe on the main pages of both sides, signed out, as staff and as a contact: zero violations.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { linkPathOf, openLink, signInAsOwner, waitForMail } from './support/auth';
+import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
+
+async function expectNoViolations(page: Page, name: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const found = results.violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`
+  );
+  expect(found, `axe on ${name}`).toEqual([]);
+}
+
+test('the main pages have no axe violations', async ({ page, browser, baseURL }, testInfo) => {
+  test.setTimeout(180_000);
+  await page.goto('/sign-in');
+  await expectNoViolations(page, '/sign-in');
+
+  await signInAsOwner(page, baseURL!);
+  const tag = uniqueTag(`a11y-${testInfo.project.name}`);
+  const email = `axe-${tag}@example.test`;
+  const clientName = `Axe Foods ${tag}`;
+  const clientId = await addClient(page, { name: clientName, code: `AX${tag}`.slice(0, 20) }, [
+    { name: 'Alex Axe', email }
+  ]);
+  const packetId = await composePacket(
+    page,
+    await statementFiles(clientName, [{ name: 'Statements.pdf', pages: 3 }])
+  );
+  const since = await publishPacket(page, 1);
+  await expectNoViolations(page, '/firm/packets/[id]');
+  await page.goto('/firm');
+  await expectNoViolations(page, '/firm');
+  await page.goto('/firm/clients');
+  await expectNoViolations(page, '/firm/clients');
+  await page.goto(`/firm/clients/${clientId}`);
+  await expectNoViolations(page, '/firm/clients/[id]');
+  await page.goto('/account');
+  await expectNoViolations(page, '/account (staff)');
+
+  const context = await browser.newContext();
+  const contact = await context.newPage();
+  const mail = await waitForMail(page.request, email, since);
+  await contact.goto(linkPathOf(mail));
+  await expectNoViolations(contact, '/l/[token]');
+  await openLink(contact, linkPathOf(mail));
+  await expect(contact).toHaveURL(new RegExp(`/p/${packetId}$`));
+  await expectNoViolations(contact, '/p/[id]');
+  await contact
+    .getByRole('link', { name: /Statements\.pdf/ })
+    .first()
+    .click();
+  await expect(contact.locator('[data-first-painted]')).toBeVisible();
+  await expectNoViolations(contact, 'viewer');
+  await contact.goto('/p');
+  await expectNoViolations(contact, '/p');
+  await contact.goto('/account');
+  await expectNoViolations(contact, '/account (contact)');
+  await context.close();
+});

@@ -1,0 +1,92 @@
+// Screenshots of the main journey pages for docs/screenshots (and for looking at the UI):
+// `SHEAF_SCREENSHOTS=1 E2E_PORT=... npx playwright test screenshots`. Skipped otherwise.
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { linkPathOf, openLink, signInAsOwner, waitForMail } from './support/auth';
+import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
+
+const out = process.env.SHEAF_SCREENSHOTS_DIR ?? 'test-results/screenshots';
+
+test.skip(!process.env.SHEAF_SCREENSHOTS, 'set SHEAF_SCREENSHOTS=1 to take screenshots');
+
+async function shoot(
+  page: Page,
+  name: string,
+  project: string,
+  scheme: 'light' | 'dark' = 'light',
+  fullPage = false
+) {
+  await page.emulateMedia({ colorScheme: scheme });
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(400); // let colour transitions finish after a scheme switch
+  mkdirSync(out, { recursive: true });
+  const suffix = scheme === 'dark' ? '-dark' : '';
+  await page.screenshot({ path: path.join(out, `${name}-${project}${suffix}.png`), fullPage });
+}
+
+test('journey screenshots', async ({ page, browser, baseURL }, testInfo) => {
+  test.setTimeout(180_000);
+  const project = testInfo.project.name;
+  const use = testInfo.project.use;
+  await signInAsOwner(page, baseURL!);
+  const tag = uniqueTag(`shots-${project}`);
+  const email = `jo-${tag}@harbour.example`;
+  const clientName = 'Harbour Bakery Ltd';
+  await addClient(page, { name: clientName, code: `HB-${tag}`.slice(0, 20) }, [
+    { name: 'Jo Harbour', email },
+    { name: 'Sam Harbour', email: `sam-${tag}@harbour.example` }
+  ]);
+  await shoot(page, 'staff-client', project);
+  const packetId = await composePacket(
+    page,
+    await statementFiles(clientName, [
+      { name: 'Financial statements Q3.pdf', pages: 4 },
+      { name: 'Ledger detail Q3.pdf', pages: 24 }
+    ])
+  );
+  const since = await publishPacket(page, 2);
+
+  const context = await browser.newContext({
+    viewport: use.viewport,
+    deviceScaleFactor: 2,
+    isMobile: use.isMobile,
+    hasTouch: use.hasTouch,
+    userAgent: use.userAgent
+  });
+  const contact = await context.newPage();
+  const mail = await waitForMail(page.request, email, since);
+  await contact.goto(linkPathOf(mail));
+  await shoot(contact, 'sign-in-confirm', project);
+  await openLink(contact, linkPathOf(mail));
+  await expect(contact).toHaveURL(new RegExp(`/p/${packetId}$`));
+  await shoot(contact, 'client-packet', project);
+  await shoot(contact, 'client-packet', project, 'dark');
+  await contact
+    .getByRole('link', { name: /Ledger detail/ })
+    .first()
+    .click();
+  await expect(contact.locator('[data-first-painted]')).toBeVisible();
+  await shoot(contact, 'client-viewer', project);
+  await contact.goto(`/p/${packetId}`);
+  await contact.getByRole('button', { name: 'Approve' }).click();
+  await expect(contact.getByText(/You approved this packet/)).toBeVisible();
+  await contact.goto('/p');
+  await shoot(contact, 'client-inbox', project);
+  await shoot(contact, 'client-inbox', project, 'dark');
+  await contact.goto('/account');
+  await shoot(contact, 'account', project);
+  await context.close();
+
+  await page.goto(`/firm/packets/${packetId}`);
+  await shoot(page, 'staff-packet', project, 'light', project === 'desktop');
+  await shoot(page, 'staff-packet', project, 'dark');
+  await page.goto('/firm');
+  await shoot(page, 'staff-dashboard', project);
+  await shoot(page, 'staff-dashboard', project, 'dark');
+  await page.goto('/firm/clients');
+  await shoot(page, 'staff-clients', project);
+  await page.context().clearCookies();
+  await page.goto('/sign-in');
+  await shoot(page, 'sign-in', project);
+});
