@@ -55,8 +55,11 @@ export default defineConfig({
           name: 'integration-pglite',
           environment: 'node',
           include: ['tests/integration/**/*.test.ts'],
-          // Several instances on one database: PostgreSQL only (PGlite is one process).
-          exclude: ['tests/integration/cluster/**'],
+          // Several instances on one database, and cutting PostgreSQL away: PostgreSQL only.
+          exclude: [
+            'tests/integration/cluster/**',
+            'tests/integration/faults/postgres-down.test.ts'
+          ],
           globalSetup: ['tests/support/global-setup.ts'],
           setupFiles: ['tests/support/setup-db.ts'],
           env: { SHEAF_TEST_DB: 'pglite' },
@@ -74,8 +77,11 @@ export default defineConfig({
           name: 'integration-postgres',
           environment: 'node',
           include: ['tests/integration/**/*.test.ts'],
-          // Spawns its own servers on both databases; runs once, in the PGlite project.
-          exclude: ['tests/integration/start.test.ts'],
+          // These spawn their own servers (start: on both databases); they run once, with PGlite.
+          exclude: [
+            'tests/integration/start.test.ts',
+            'tests/integration/abuse/slow-clients.test.ts'
+          ],
           globalSetup: ['tests/support/global-setup.ts'],
           setupFiles: ['tests/support/setup-db.ts'],
           env: { SHEAF_TEST_DB: 'postgres' },

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInstance, type Instance } from '../../support/cluster';
 
-describe.skipIf(process.env.SHEAF_TEST_DB !== 'pglite')('slow clients', () => {
+describe('slow clients', () => {
   let instance: Instance;
   beforeAll(async () => {
     instance = await startInstance({

@@ -24,7 +24,7 @@ interface Sample {
   status: number;
 }
 
-describe.skipIf(process.env.SHEAF_TEST_DB !== 'postgres')('PostgreSQL down mid-load', () => {
+describe('PostgreSQL down mid-load', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let proxy: TcpProxy;
   let instance: Instance;
