@@ -39,7 +39,21 @@ export default defineConfig({
   },
   projects: [
     {
+      // The one-time /setup journey, first, on a phone: every other spec finds the firm made.
+      name: 'first-run',
+      testMatch: /first-run\.setup\.ts/,
+      use: {
+        ...devices['Pixel 7'],
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 3,
+        isMobile: true,
+        hasTouch: true,
+        browserName: 'chromium'
+      }
+    },
+    {
       name: 'phone',
+      dependencies: ['first-run'],
       use: {
         ...devices['Pixel 7'],
         viewport: { width: 390, height: 844 },
@@ -51,6 +65,7 @@ export default defineConfig({
     },
     {
       name: 'desktop',
+      dependencies: ['first-run'],
       use: { viewport: { width: 1280, height: 800 }, browserName: 'chromium' }
     }
   ],

@@ -27,7 +27,7 @@ test('a contact reviews a packet: read, zoom, ask about page 3, approve; staff s
   const since = await publishPacket(staff, 1);
 
   // The contact taps the link in the mail.
-  const mail = await waitForMail(staff.request, email, since);
+  const mail = await waitForMail(staff.request, email, since, 15_000, /ready to review/);
   expect(mail.subject).toContain('Smith & Co');
   await openLink(page, linkPathOf(mail));
   await expect(page).toHaveURL(new RegExp(`/p/${packetId}$`));

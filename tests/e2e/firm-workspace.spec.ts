@@ -61,7 +61,9 @@ test('staff publish a packet to two contacts and see it delivered, opened and ap
   const since = Date.now();
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
   await expect(page.getByRole('main').getByText(/Published — 2 emails on the way/)).toBeVisible();
-  const mails = await Promise.all(emails.map((e) => auth.waitForMail(page.request, e, since)));
+  const mails = await Promise.all(
+    emails.map((e) => auth.waitForMail(page.request, e, since, 15_000, /ready to review/))
+  );
   expect(mails).toHaveLength(2);
 
   // A contact taps the link on their phone and approves.

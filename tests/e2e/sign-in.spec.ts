@@ -1,44 +1,11 @@
 import { expect, test } from '@playwright/test';
-import {
-  codeOf,
-  completeSetup,
-  findSetupUrl,
-  linkPathOf,
-  signInByEmail,
-  useOwnIp,
-  waitForMail
-} from './support/auth';
+import { codeOf, OWNER, linkPathOf, signInByEmail, useOwnIp, waitForMail } from './support/auth';
 
-// Setup happens once per server run, so this journey runs in the phone project only.
+// The firm and its owner come from first-run.setup.ts; these journeys run on the phone only.
 test.describe.configure({ mode: 'serial' });
 test.skip(({ isMobile }) => !isMobile, 'phone journey');
 
-const owner = { firmName: 'Smith & Co', ownerName: 'Ann Smith', email: 'ann@smith.example' };
-
-test('setup link -> firm created -> owner signs in by the mailed link -> /firm', async ({
-  page,
-  baseURL
-}) => {
-  const setupUrl = findSetupUrl(baseURL!);
-  const fresh = !!setupUrl && (await page.request.get(setupUrl)).status() === 200;
-  test.skip(!fresh, 'the server has already been set up in this run (another journey did it)');
-  const since = Date.now();
-  await completeSetup(page, setupUrl!, owner);
-  await expect(page.getByText('We sent a sign-in link to a•••@smith.example')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'dev mailbox' })).toBeVisible();
-
-  const mail = await waitForMail(page.request, owner.email, since);
-  await page.goto(linkPathOf(mail));
-  await expect(page.getByRole('heading', { name: 'Continue as a•••@smith.example' })).toBeVisible();
-  await expect(page.getByText('Smith & Co').first()).toBeVisible();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page).toHaveURL(/\/firm$/);
-  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
-  await expect(page.getByRole('banner')).toContainText('Smith & Co');
-
-  // The setup page is gone for good.
-  expect((await page.goto(setupUrl!))?.status()).toBe(404);
-});
+const owner = OWNER;
 
 test('owner signs in on another phone by typing the code', async ({ page }) => {
   await useOwnIp(page);

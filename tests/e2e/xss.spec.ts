@@ -146,7 +146,7 @@ test('hostile text in every field is shown as text and never runs', async ({
   await expectInlineScriptBlocked(page);
 
   // The contact opens the mail's link, reads, opens the viewer and asks a hostile question.
-  const mail = await waitForMail(page.request, email, since);
+  const mail = await waitForMail(page.request, email, since, 15_000, /ready to review/);
   const contact = await browser.newContext();
   const phone = await contact.newPage();
   guard(phone, dialogs);

@@ -20,12 +20,13 @@ export interface MailboxItem {
   createdAt: string;
 }
 
-/** Polls the dev mailbox for the newest mail to `to` created after `since`. */
+/** Polls the dev mailbox for the newest mail to `to` created after `since` (and matching `subject`). */
 export async function waitForMail(
   request: APIRequestContext,
   to: string,
   since: number,
-  timeoutMs = 15_000
+  timeoutMs = 15_000,
+  subject?: RegExp
 ): Promise<MailboxItem> {
   const deadline = Date.now() + timeoutMs;
   // The dev mailbox answers only requests straight from this machine, without x-forwarded-for;
@@ -37,7 +38,9 @@ export async function waitForMail(
       const items = (await response.json()) as MailboxItem[];
       const mail = items.find(
         (m) =>
-          m.to.toLowerCase().includes(to.toLowerCase()) && Date.parse(m.createdAt) >= since - 1000
+          m.to.toLowerCase().includes(to.toLowerCase()) &&
+          Date.parse(m.createdAt) >= since - 1000 &&
+          (!subject || subject.test(m.subject))
       );
       if (mail) return mail;
     }

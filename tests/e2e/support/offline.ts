@@ -97,7 +97,8 @@ export async function publishPacket(staff: Page, baseURL: string, tag: string): 
   const since = Date.now();
   await staff.getByRole('button', { name: 'Publish', exact: true }).click();
   await expect(staff.getByText(/Published — 1 email/).first()).toBeVisible();
-  const mail = await waitForMail(staff.request, contactEmail, since);
+  // The packet mail, not the invite sent a moment earlier when the contact was added.
+  const mail = await waitForMail(staff.request, contactEmail, since, 15_000, /ready to review/);
   return { packetId, title, contactEmail, linkPath: linkPathOf(mail) };
 }
 
