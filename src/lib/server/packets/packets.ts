@@ -24,6 +24,20 @@ export function periodLabel(period: string): string {
 }
 
 /** The firm's packet with its client, or null for another firm's or a missing id. */
+/** The packet fields a page shows (staff and client alike); nothing internal. */
+export function packetSummary(p: Packet) {
+  return {
+    id: p.id,
+    title: p.title,
+    period: p.period,
+    note: p.note,
+    dueAt: p.dueAt,
+    status: p.status,
+    version: p.version,
+    publishedAt: p.publishedAt
+  };
+}
+
 export async function getPacket(db: Db, firmId: string, packetId: string) {
   const [row] = await db
     .select({ packet, client })

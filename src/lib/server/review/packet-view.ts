@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { delivery } from '../db/schema';
 import type { ContactAccess } from '../auth/guards';
+import { packetSummary } from '../packets/packets';
 import { approveBlocker, listDecisions } from './decisions';
 import { loadThread, packetsWithOpenQuestions } from './questions';
 import { packetChip, safeBrandColor } from './status';
@@ -53,16 +54,7 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
   }
 
   return {
-    packet: {
-      id: packet.id,
-      title: packet.title,
-      period: packet.period,
-      note: packet.note,
-      dueAt: packet.dueAt,
-      status: packet.status,
-      version: packet.version,
-      publishedAt: packet.publishedAt
-    },
+    packet: packetSummary(packet),
     firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
     role: contact.role,
     documents,

@@ -9,6 +9,7 @@ import { renderPacketEmail } from '$lib/server/packets/packet-email';
 import {
   hasUnpublishedChanges,
   listDocuments,
+  packetSummary,
   setPacketArchived,
   updatePacket
 } from '$lib/server/packets/packets';
@@ -45,16 +46,7 @@ export const load: PageServerLoad = async (event) => {
     expiresAt: new Date(Date.now() + firm.packetLinkDays * DAY)
   });
   return {
-    packet: {
-      id: packet.id,
-      title: packet.title,
-      period: packet.period,
-      note: packet.note,
-      dueAt: packet.dueAt,
-      status: packet.status,
-      version: packet.version,
-      publishedAt: packet.publishedAt
-    },
+    packet: packetSummary(packet),
     client: { id: client.id, name: client.name, code: client.code },
     documents: documents.map((d) => ({
       id: d.id,
