@@ -34,12 +34,21 @@ export async function startInProcessApp() {
   await migrateDatabase(handle);
   let queries = 0;
   if (!usePostgres) {
-    const client = (handle.db as unknown as { $client: { query: (...a: unknown[]) => unknown } })
-      .$client;
+    const client = (
+      handle.db as unknown as {
+        $client: Record<'query' | 'execProtocol', (...a: unknown[]) => unknown>;
+      }
+    ).$client;
     const query = client.query.bind(client);
     client.query = (...args: unknown[]) => {
       queries++;
       return query(...args);
+    };
+    // Prepared statements (src/lib/server/db/pglite-prepared.ts) run as one protocol message.
+    const execProtocol = client.execProtocol.bind(client);
+    client.execProtocol = (...args: unknown[]) => {
+      queries++;
+      return execProtocol(...args);
     };
   }
   const file = pathToFileURL(path.resolve('build/handler.js')).href;
