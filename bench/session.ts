@@ -51,7 +51,7 @@ const after = app.queryCount();
 const perRequest = before === null || after === null ? null : (after - before) / 500;
 // Many short rounds, alternating which side goes first, so drift (GC, JIT, the other core's
 // load) falls on both sides alike; each side's rate is its requests over its own total time.
-const ROUNDS = 12;
+const ROUNDS = Number(process.env.ROUNDS ?? 12);
 const withHook: number[] = [];
 const without: number[] = [];
 cpu.true = cpu.false = 0;

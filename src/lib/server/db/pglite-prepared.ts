@@ -4,7 +4,7 @@
 // WebAssembly backend (parse, describe, bind, describe, execute, sync), and copies every column
 // of every row into its own buffer before parsing it. On PGlite the backend runs on the request's
 // own thread, so all of that is the request's cost. Here the statement is parsed once, each call
-// is one Bind + Execute + Sync message, and the statement returns its row as one JSON column:
+// is one Bind + Execute + Sync message, and the statement returns its row as one text column (JSON):
 // about a third of query()'s time. It takes the same two locks as query(), so it never runs in
 // the middle of someone else's transaction.
 
@@ -40,15 +40,15 @@ const concat = (parts: Uint8Array[]) => {
 };
 
 /**
- * Runs `text` — a statement whose one column is JSON, e.g. `select json_build_array(…)` — as
- * the named prepared statement `name`, with text parameters. Resolves to the first row's value,
- * parsed, or undefined when there is no row. The statement is parsed on first use, and again if
- * the backend no longer knows it.
+ * Runs `text` — a statement with one text column, e.g. `select json_build_array(…)::text` — as
+ * the named prepared statement `name`, with text parameters. Resolves to the first row's value
+ * or undefined when there is no row. The statement is parsed on first use, and again if the
+ * backend no longer knows it.
  */
-export function pgliteJsonStatement(pg: PgliteBackend, name: string, text: string) {
+export function pgliteTextStatement(pg: PgliteBackend, name: string, text: string) {
   const lib = import('@electric-sql/pglite');
   let prepared = false;
-  const run = async (values: string[]): Promise<unknown> => {
+  const run = async (values: string[]): Promise<string | undefined> => {
     const s = (await lib).protocol.serialize;
     const call = [s.bind({ statement: name, values }), s.execute({}), s.sync()];
     // Close first: a parse whose execute failed still took the name.
@@ -59,9 +59,9 @@ export function pgliteJsonStatement(pg: PgliteBackend, name: string, text: strin
     prepared = true;
     const row = messages.find((m) => m.name === 'dataRow');
     const value = row?.fields?.[0];
-    return typeof value === 'string' ? JSON.parse(value) : undefined;
+    return typeof value === 'string' ? value : undefined;
   };
-  return async (values: string[]): Promise<unknown> => {
+  return async (values: string[]): Promise<string | undefined> => {
     try {
       return await run(values);
     } catch (error) {
