@@ -1,6 +1,6 @@
-import { and, desc, eq, getTableColumns, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, lt } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { session, user, type Session, type User } from '../db/schema';
+import { session, type Session, type User } from '../db/schema';
 import { pgliteBackend, pgliteTextStatement } from '../db/pglite-prepared';
 import { generateToken, hashToken } from './token';
 
