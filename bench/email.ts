@@ -86,6 +86,10 @@ console.log(
   `  ratio to baseline: ${(totalMs / baselineMs).toFixed(1)}x; target < ${TARGET_MS} ms: ${totalMs < TARGET_MS ? 'met' : 'MISSED'}`
 );
 
+console.log(
+  `summary: email ${COUNT} messages (${handle.driver}): enqueue + deliver ${totalMs.toFixed(0)} ms (target < ${TARGET_MS}), ${(totalMs / baselineMs).toFixed(1)}x the bare client, ${unique} unique recipients`
+);
+
 await stub.close();
 await closeDatabase();
 await scratch?.drop();

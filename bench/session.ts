@@ -1,8 +1,33 @@
 // Requests per second of an authenticated page against the same page without the session
 // hook's work (no cookie: the hook returns at once), in one run; and SQL statements per
 // authenticated request (target: exactly one — the session joined to its user).
-// Run: npx tsx bench/session.ts
+// Run: npx tsx bench/session.ts (both databases, each in its own process; BENCH_DB=pglite or
+// BENCH_DB=postgres runs one).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { startInProcessApp } from './in-process-app';
+import { postgresAvailable } from '../tests/support/postgres';
+
+if (!process.env.BENCH_DB) {
+  // One process per database: the built app keeps one database handle per process.
+  let failed = 0;
+  for (const db of ['pglite', 'postgres']) {
+    if (db === 'postgres' && !(await postgresAvailable())) {
+      console.log('summary: session hook on postgres skipped (no PostgreSQL server)');
+      continue;
+    }
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url)],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, BENCH_DB: db }
+      }
+    );
+    if (child.status !== 0) failed++;
+  }
+  process.exit(failed ? 1 : 0);
+}
 
 const app = await startInProcessApp();
 const { createSession } = await import('../src/lib/server/auth/session');
@@ -74,6 +99,10 @@ if (app.driver === 'pglite') {
       `ratio by CPU time: ${(per(false) / per(true)).toFixed(2)}`
   );
 }
+console.log(
+  `summary: session hook on ${app.driver}: ${ratio.toFixed(2)}x the req/s without it (target >= 0.8)` +
+    (perRequest === null ? '' : `, ${perRequest} SQL statement per request (target 1)`)
+);
 if (perRequest !== null) {
   console.log(`SQL statements per authenticated request: ${perRequest} (target exactly 1)`);
 }

@@ -52,5 +52,8 @@ console.log(`${N} requests each, interleaved`);
 console.log(`median known:   ${median(knownTimes).toFixed(2)} ms`);
 console.log(`median unknown: ${median(unknownTimes).toFixed(2)} ms`);
 console.log(`difference of medians: ${diff.toFixed(2)} ms (target < 5 ms)`);
+console.log(
+  `summary: sign-in known vs unknown address (${app.driver}): medians ${median(knownTimes).toFixed(2)} / ${median(unknownTimes).toFixed(2)} ms, difference ${diff.toFixed(2)} ms (target < 5)`
+);
 await app.close();
 process.exit(diff < 5 ? 0 : 1);
