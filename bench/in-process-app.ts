@@ -34,22 +34,24 @@ export async function startInProcessApp() {
   await migrateDatabase(handle);
   let queries = 0;
   if (!usePostgres) {
-    const client = (
-      handle.db as unknown as {
-        $client: Record<'query' | 'execProtocol', (...a: unknown[]) => unknown>;
+    // Every statement the app sends to PGlite's thread (transactions' statements included).
+    const client = (handle.db as unknown as { $client: Record<string, unknown> }).$client;
+    const count = (target: Record<string, unknown>, names: string[]) => {
+      for (const name of names) {
+        const fn = target[name] as (...a: unknown[]) => unknown;
+        target[name] = (...args: unknown[]) => {
+          queries++;
+          return fn(...args);
+        };
       }
-    ).$client;
-    const query = client.query.bind(client);
-    client.query = (...args: unknown[]) => {
-      queries++;
-      return query(...args);
     };
-    // Prepared statements (src/lib/server/db/pglite-prepared.ts) run as one protocol message.
-    const execProtocol = client.execProtocol.bind(client);
-    client.execProtocol = (...args: unknown[]) => {
-      queries++;
-      return execProtocol(...args);
-    };
+    count(client, ['query', 'exec', 'textStatement']);
+    const transaction = client.transaction as (fn: (tx: unknown) => unknown) => unknown;
+    client.transaction = (fn: (tx: unknown) => unknown) =>
+      transaction((tx) => {
+        count(tx as Record<string, unknown>, ['query', 'exec']);
+        return fn(tx);
+      });
   }
   const file = pathToFileURL(path.resolve('build/handler.js')).href;
   const { handler } = (await import(/* @vite-ignore */ file)) as {

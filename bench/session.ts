@@ -47,13 +47,9 @@ const headers = (cookie: boolean) => ({
   ...(cookie ? { cookie: `sheaf_session=${token}` } : {})
 });
 
-// CPU time each side used (this process: the server, PGlite and the client alike), so a busy
-// machine shows up as noise in req/s but not in CPU per request.
-const cpu = { true: 0, false: 0 };
 async function run(cookie: boolean, n: number): Promise<number> {
   let next = 0;
   const started = performance.now();
-  const cpuStart = process.cpuUsage();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next++ < n) {
@@ -63,8 +59,6 @@ async function run(cookie: boolean, n: number): Promise<number> {
       }
     })
   );
-  const used = process.cpuUsage(cpuStart);
-  cpu[`${cookie}`] += (used.user + used.system) / n;
   return n / ((performance.now() - started) / 1000);
 }
 
@@ -79,7 +73,6 @@ const perRequest = before === null || after === null ? null : (after - before) /
 const ROUNDS = Number(process.env.ROUNDS ?? 12);
 const withHook: number[] = [];
 const without: number[] = [];
-cpu.true = cpu.false = 0;
 for (let round = 0; round < ROUNDS; round++) {
   const order = round % 2 ? [true, false] : [false, true];
   for (const cookie of order) (cookie ? withHook : without).push(await run(cookie, N / ROUNDS));
@@ -91,14 +84,6 @@ console.log(`${app.driver}: page ${PAGE}, ${N} requests each side, concurrency $
 console.log(`without session hook: ${avg(without).toFixed(0)} req/s`);
 console.log(`with a valid session: ${avg(withHook).toFixed(0)} req/s`);
 console.log(`ratio: ${ratio.toFixed(2)} (target >= 0.8)`);
-if (app.driver === 'pglite') {
-  // On PGlite the whole request, database included, runs in this process.
-  const per = (side: boolean) => cpu[`${side}`] / ROUNDS;
-  console.log(
-    `CPU per request: ${per(false).toFixed(0)} µs without, ${per(true).toFixed(0)} µs with; ` +
-      `ratio by CPU time: ${(per(false) / per(true)).toFixed(2)}`
-  );
-}
 console.log(
   `summary: session hook on ${app.driver}: ${ratio.toFixed(2)}x the req/s without it (target >= 0.8)` +
     (perRequest === null ? '' : `, ${perRequest} SQL statement per request (target 1)`)

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { inject } from 'vitest';
-import type { DatabaseHandle, Db } from '../../src/lib/server/db/client';
+import { openPgliteHandle, type Db } from '../../src/lib/server/db/client';
 import * as schema from '../../src/lib/server/db/schema';
 import { migrateDatabase } from '../../src/lib/server/db/migrate';
 import { enqueueEmail } from '../../src/lib/server/email/outbox';
@@ -23,16 +23,7 @@ let stub: PostmarkStub;
 // while no worker runs.
 async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   if (scratch) return fn(scratch.handle.db);
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
-  const client = new PGlite(path.join(dataDir, 'pglite'));
-  await client.waitReady;
-  const handle: DatabaseHandle = {
-    db: drizzle(client, { schema }) as unknown as Db,
-    driver: 'pglite',
-    withAdvisoryLock: (_k, f) => f(),
-    close: () => client.close()
-  };
+  const handle = await openPgliteHandle(path.join(dataDir, 'pglite'));
   try {
     await migrateDatabase(handle);
     return await fn(handle.db);

@@ -1,7 +1,7 @@
 // A database of a test's own (a fresh in-memory PGlite, or a fresh PostgreSQL database for the
 // postgres project), for tests that drain the whole outbox and must not meet other files' mail.
 import { inject } from 'vitest';
-import type { DatabaseHandle, Db } from '../../src/lib/server/db/client';
+import { openPgliteHandle, type DatabaseHandle, type Db } from '../../src/lib/server/db/client';
 import * as schema from '../../src/lib/server/db/schema';
 import { migrateDatabase } from '../../src/lib/server/db/migrate';
 import { createTestDatabase } from './postgres';
@@ -44,16 +44,7 @@ export async function openScratchDatabase(): Promise<ScratchDatabase> {
       }
     };
   }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
-  const client = new PGlite();
-  await client.waitReady;
-  const handle: DatabaseHandle = {
-    db: drizzle(client, { schema }) as unknown as Db,
-    driver: 'pglite',
-    withAdvisoryLock: (_key, fn) => fn(),
-    close: () => client.close()
-  };
+  const handle = await openPgliteHandle('memory://');
   await migrateDatabase(handle);
   return {
     handle,

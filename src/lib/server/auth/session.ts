@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, lt } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { session, type Session, type User } from '../db/schema';
-import { pgliteBackend, pgliteTextStatement } from '../db/pglite-prepared';
+import type { PgliteThread } from '../db/pglite-thread';
 import { generateToken, hashToken } from './token';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -99,21 +99,28 @@ function validationRow(json: string | undefined): ValidationRow | undefined {
 }
 
 function buildValidationQuery(db: Db): ValidationQuery {
-  const pglite = pgliteBackend(db);
-  if (pglite) {
-    const run = pgliteTextStatement(pglite, 'sheaf_validate_session', VALIDATION_SQL);
-    return async (idHash) => validationRow(await run([idHash]));
+  const client = (db as unknown as { $client: unknown }).$client;
+  if (isPgliteThread(client)) {
+    // A prepared statement the worker thread runs as one protocol message (pglite-thread.ts).
+    return async (idHash) =>
+      validationRow(await client.textStatement('sheaf_validate_session', VALIDATION_SQL, [idHash]));
   }
-  // postgres.js names and prepares the statement on each connection the first time it runs.
-  const client = (db as unknown as { $client: PostgresClient }).$client;
-  return async (idHash) => {
-    const [first] = await client.unsafe(VALIDATION_SQL, [idHash], { prepare: true });
-    return validationRow(first?.row);
-  };
+  if (isPostgresJs(client)) {
+    // postgres.js names and prepares the statement on each connection the first time it runs.
+    return async (idHash) => {
+      const [first] = await client.unsafe(VALIDATION_SQL, [idHash], { prepare: true });
+      return validationRow(first?.row);
+    };
+  }
+  throw new Error('validateSessionToken: unknown database client');
 }
-type PostgresClient = {
+type PostgresJs = {
   unsafe(text: string, params: string[], options: { prepare: boolean }): Promise<{ row: string }[]>;
 };
+const isPostgresJs = (c: unknown): c is PostgresJs =>
+  typeof (c as PostgresJs | null)?.unsafe === 'function';
+const isPgliteThread = (c: unknown): c is PgliteThread =>
+  typeof (c as PgliteThread | null)?.textStatement === 'function';
 function validationQuery(db: Db) {
   let query = prepared.get(db);
   if (!query) prepared.set(db, (query = buildValidationQuery(db)));

@@ -95,8 +95,6 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
   const memory = dataDir.startsWith('memory://');
   const dir = memory ? dataDir : path.resolve(dataDir, 'pglite');
   const lockFile = memory ? undefined : path.resolve(dataDir, 'pglite.pid');
@@ -104,17 +102,31 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     mkdirSync(dataDir, { recursive: true });
     takeDirectoryLock(lockFile, dir);
   }
-  const client = new PGlite(dir);
+  const handle = await openPgliteHandle(dir);
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      if (lockFile) rmSync(lockFile, { force: true });
+    }
+  };
+}
+
+/**
+ * PGlite in `dir` ('memory://' for a throw-away database) on its own worker thread, behind
+ * drizzle: see pglite-thread.ts. No directory lock: openDatabase takes it.
+ */
+export async function openPgliteHandle(dir: string): Promise<DatabaseHandle> {
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { startPgliteThread } = await import('./pglite-thread');
+  const client = startPgliteThread(dir);
   await client.waitReady;
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle({ client: client as never, schema }) as unknown as Db;
   return {
     db,
     driver: 'pglite',
     withAdvisoryLock: (_key, fn) => fn(),
-    async close() {
-      await client.close();
-      if (lockFile) rmSync(lockFile, { force: true });
-    }
+    close: () => client.close()
   };
 }
 
