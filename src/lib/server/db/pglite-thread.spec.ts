@@ -11,14 +11,16 @@ beforeAll(async () => {
 });
 afterAll(() => handle.close());
 const db = () => handle.db;
+const rowsOf = async <T>(query: ReturnType<typeof sql>) =>
+  ((await db().execute(query)) as unknown as { rows: T[] }).rows;
 const ids = async () =>
-  (await db().execute<{ id: number }>(sql`select id from t order by id`)).rows.map((r) => r.id);
+  (await rowsOf<{ id: number }>(sql`select id from t order by id`)).map((r) => r.id);
 
 describe('PGlite on a worker thread', () => {
   it('round-trips parameters and types as PGlite does in-thread', async () => {
     const at = new Date('2026-11-25T10:11:12.345Z');
     await db().execute(sql`insert into t values (1, ${at.toISOString()}, ${'Zoë "quoted" 🧾'})`);
-    const { rows } = await db().execute<{ id: number; at: string; note: string; n: null }>(
+    const rows = await rowsOf<{ id: number; at: string; note: string; n: null }>(
       sql`select id, at, note, null as n from t where id = 1`
     );
     expect(rows[0].id).toBe(1);
