@@ -33,7 +33,15 @@ export async function startInProcessApp() {
   );
   await migrateDatabase(handle);
   let queries = 0;
-  if (!usePostgres) {
+  if (usePostgres) {
+    // postgres.js: drizzle and the session check both send their statements through unsafe().
+    const client = (handle.db as unknown as { $client: Record<string, unknown> }).$client;
+    const unsafe = client.unsafe as (...a: unknown[]) => unknown;
+    client.unsafe = (...args: unknown[]) => {
+      queries++;
+      return unsafe(...args);
+    };
+  } else {
     // Every statement the app sends to PGlite's thread (transactions' statements included).
     const client = (handle.db as unknown as { $client: Record<string, unknown> }).$client;
     const count = (target: Record<string, unknown>, names: string[]) => {
@@ -65,8 +73,8 @@ export async function startInProcessApp() {
     base,
     db: handle.db,
     driver: handle.driver,
-    /** Statements run so far (counted on PGlite; null on PostgreSQL). */
-    queryCount: () => (usePostgres ? null : queries),
+    /** Statements run so far (on PostgreSQL, those sent outside transactions). */
+    queryCount: () => queries,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
