@@ -25,7 +25,8 @@ export const load: PageServerLoad = async (event) => {
     isOwner: membership.role === 'owner',
     me: user.id,
     members,
-    timeZones: timeZoneNames()
+    // Only the owner's form lists the zones (some 400 names).
+    timeZones: membership.role === 'owner' ? timeZoneNames() : []
   };
 };
 
