@@ -1,8 +1,10 @@
 // A firm's staff: who they are, inviting a colleague, removing one, making one an owner.
 import { and, asc, count, eq, exists, isNotNull, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { recordAudit } from '../audit';
 import { endSessionsWithoutAccess } from '../auth/guards';
 import { issueMagicLink } from '../auth/magic-link';
+import { normaliseEmail } from '../auth/sign-in';
 import type { Db } from '../db/client';
 import { firm as firmTable, magicLink, membership, session, user, type Firm } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
@@ -25,6 +27,21 @@ export interface Actor {
   ip?: string | null;
   ua?: string | null;
 }
+
+/** The invite form: a colleague's name and address. */
+export const inviteSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Enter your colleague’s name.')
+    .max(120, 'At most 120 characters.'),
+  email: z.string().transform((v, ctx) => {
+    const email = normaliseEmail(v);
+    if (!email)
+      ctx.addIssue({ code: 'custom', message: 'Enter an email address like name@example.com.' });
+    return email ?? '';
+  })
+});
 
 /** A refusal the owner reads as it is ("… is already a member"). */
 export class MemberError extends Error {

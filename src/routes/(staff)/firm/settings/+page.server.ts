@@ -1,12 +1,11 @@
 import { error, fail, type RequestEvent } from '@sveltejs/kit';
-import { z } from 'zod';
 import { timeZoneNames } from '$lib/format/time-zone';
 import { isUuid, requireOwner, requireStaff } from '$lib/server/auth/guards';
-import { normaliseEmail } from '$lib/server/auth/sign-in';
 import { getDb } from '$lib/server/db/client';
 import {
   findMember,
   inviteMember,
+  inviteSchema,
   listMembers,
   makeOwner,
   MemberError,
@@ -29,20 +28,6 @@ export const load: PageServerLoad = async (event) => {
     timeZones: membership.role === 'owner' ? timeZoneNames() : []
   };
 };
-
-const inviteSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'Enter your colleague’s name.')
-    .max(120, 'At most 120 characters.'),
-  email: z.string().transform((v, ctx) => {
-    const email = normaliseEmail(v);
-    if (!email)
-      ctx.addIssue({ code: 'custom', message: 'Enter an email address like name@example.com.' });
-    return email ?? '';
-  })
-});
 
 /** An owner action on one member: another firm's (or no) id is a 404, before the 403. */
 async function memberAction(event: RequestEvent, action: string) {
