@@ -1,10 +1,11 @@
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../../src/lib/format/time-zone';
 import { createFirmWithOwner } from '../../src/lib/server/auth/firm-owner';
 import { maskEmail } from '../../src/lib/server/auth/magic-link';
 import { normaliseEmail } from '../../src/lib/server/auth/sign-in';
 import { parseOptions, UsageError, type CliCommand } from './types';
 
 const USAGE =
-  'firm:create --name "Smith & Co" --owner-email ann@smith.example --owner-name "Ann Smith"';
+  'firm:create --name "Smith & Co" --owner-email ann@smith.example --owner-name "Ann Smith" [--time-zone America/New_York]';
 
 export const firmCreate: CliCommand = {
   summary: 'create a firm and its owner, and email the owner a sign-in link',
@@ -18,8 +19,14 @@ export const firmCreate: CliCommand = {
     if (!ownerName || ownerName === 'true') {
       throw new UsageError(`--owner-name is required. Usage: ${USAGE}`);
     }
+    const timeZone = options['time-zone']?.trim() ?? DEFAULT_TIME_ZONE;
+    if (!isTimeZone(timeZone)) {
+      throw new UsageError(
+        `--time-zone needs an IANA time zone name such as America/New_York or Europe/London (got "${timeZone}").`
+      );
+    }
     const created = await database.db.transaction((tx) =>
-      createFirmWithOwner(tx, { name, ownerEmail: email, ownerName })
+      createFirmWithOwner(tx, { name, ownerEmail: email, ownerName, timeZone })
     );
     console.log(created.firm.id);
     const where =
@@ -27,7 +34,7 @@ export const firmCreate: CliCommand = {
         ? `the dev mailbox (${config.origin}/dev/mailbox)`
         : 'Postmark';
     console.error(
-      `Created ${created.firm.name} (${created.firm.slug}). A sign-in link for ${maskEmail(email)} is queued for ${where}; it is sent while the server runs.`
+      `Created ${created.firm.name} (${created.firm.slug}). Time zone ${timeZone}. A sign-in link for ${maskEmail(email)} is queued for ${where}; it is sent while the server runs.`
     );
   }
 };

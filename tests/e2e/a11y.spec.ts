@@ -13,6 +13,23 @@ async function expectNoViolations(page: Page, name: string) {
   expect(found, `axe on ${name}`).toEqual([]);
 }
 
+/** Tabs through the page from the top: every listed control (id, or button:label) gets focus. */
+async function expectKeyboardReaches(page: Page, controls: string[]) {
+  await page.locator('body').focus();
+  const seen = new Set<string>();
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    seen.add(
+      await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el) return '';
+        return el.id || (el.tagName === 'BUTTON' ? `button:${el.textContent?.trim()}` : '');
+      })
+    );
+  }
+  expect(controls.filter((c) => !seen.has(c))).toEqual([]);
+}
+
 test('the main pages have no axe violations', async ({ page, browser, baseURL }, testInfo) => {
   test.setTimeout(180_000);
   await page.goto('/sign-in');
@@ -39,6 +56,20 @@ test('the main pages have no axe violations', async ({ page, browser, baseURL },
   await expectNoViolations(page, '/firm/clients/[id]');
   await page.goto('/account');
   await expectNoViolations(page, '/account (staff)');
+  await page.goto('/firm/settings');
+  await expectNoViolations(page, '/firm/settings');
+  await expectKeyboardReaches(page, [
+    'f-name',
+    'f-brandColor',
+    'f-replyTo',
+    'f-timeZone',
+    'f-reminderEveryDays',
+    'f-packetLinkDays',
+    'button:Save settings',
+    'f-invite-name',
+    'f-invite-email',
+    'button:Send invitation'
+  ]);
 
   const context = await browser.newContext();
   const contact = await context.newPage();

@@ -86,6 +86,16 @@ test('journey screenshots', async ({ page, browser, baseURL }, testInfo) => {
   await shoot(page, 'staff-dashboard', project, 'dark');
   await page.goto('/firm/clients');
   await shoot(page, 'staff-clients', project);
+  await page.goto('/firm/settings');
+  await page.getByLabel('Name', { exact: true }).fill('Priya Patel');
+  await page.getByLabel('Email', { exact: true }).fill(`priya-${tag}@smith.example`);
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByText(`Invited priya-${tag}@smith.example`).first()).toBeVisible();
+  await page.reload();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shoot(page, 'staff-settings', project);
+  await shoot(page, 'staff-settings-full', project, 'light', true);
+  await shoot(page, 'staff-settings', project, 'dark');
   await page.context().clearCookies();
   await page.goto('/sign-in');
   await shoot(page, 'sign-in', project);

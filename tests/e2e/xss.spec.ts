@@ -1,4 +1,4 @@
-// Hostile text in every field a firm or a client can fill in, entered through the UI, then shown
+// Hostile text in every field a firm or a client can fill in (colleagues' names included), entered through the UI, then shown
 // on the staff pages, the client pages, the viewer and the mails in the dev mailbox: nothing
 // runs. Any dialog (alert) fails the test, and an inline script injected into a page is blocked
 // by the Content-Security-Policy.
@@ -180,6 +180,14 @@ test('hostile text in every field is shown as text and never runs', async ({
   await expectNoLiveMarkup(page);
   await page.goto('/firm/clients');
   await expectNoLiveMarkup(page);
+  // A colleague invited with a hostile name: the settings page and the invite mail (below).
+  await page.goto('/firm/settings');
+  await page.getByLabel('Name', { exact: true }).fill(payload('Colleague'));
+  await page.getByLabel('Email', { exact: true }).fill(`colleague-${tag}@smith.example`);
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByText(/Colleague <script>/).first()).toBeVisible();
+  await expectNoLiveMarkup(page);
+  await expectInlineScriptBlocked(page);
   await phone.goto(`/p/${packetId}`);
   await expect(phone.getByText(/Reply <script>/).first()).toBeVisible();
   await expectNoLiveMarkup(phone);

@@ -25,6 +25,7 @@ describe('seed:demo', () => {
     const firmId = first.firmId;
     const [firm] = await db.select().from(s.firm).where(eq(s.firm.id, firmId));
     expect(firm.name).toBe(DEMO_FIRM.name);
+    expect(firm.timeZone).toBe('America/New_York');
 
     const members = await db.select().from(s.membership).where(eq(s.membership.firmId, firmId));
     expect(members.filter((m) => m.role === 'owner')).toHaveLength(1);

@@ -1,22 +1,40 @@
-// Dates and sizes as staff read them; used on the server and in the browser.
-const dateFmt = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  timeZone: 'UTC'
-});
-const dateTimeFmt = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC'
-});
+// Dates and sizes as staff read them, in the firm's time zone (UTC until the firm sets one);
+// used on the server and in the browser.
+import { calendarDayIn, DEFAULT_TIME_ZONE, zoneAbbreviation } from './time-zone';
 
-export const formatDate = (d: Date | string | null | undefined) =>
-  d ? dateFmt.format(new Date(d)) : '';
-export const formatDateTime = (d: Date | string | null | undefined) =>
-  d ? `${dateTimeFmt.format(new Date(d))} UTC` : '';
+const formats = new Map<string, Intl.DateTimeFormat>();
+function formatIn(kind: 'date' | 'dateTime', timeZone: string): Intl.DateTimeFormat {
+  const key = `${kind} ${timeZone}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(
+      'en-GB',
+      kind === 'date'
+        ? { day: 'numeric', month: 'short', year: 'numeric', timeZone }
+        : {
+            day: 'numeric',
+            month: 'short',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23',
+            timeZone
+          }
+    );
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/** "2 Dec 2026" in the zone. */
+export const formatDate = (d: Date | string | null | undefined, timeZone = DEFAULT_TIME_ZONE) =>
+  d ? formatIn('date', timeZone).format(new Date(d)) : '';
+
+/** "2 Dec, 09:00 EST": the zone's abbreviation at that instant, so DST shows. */
+export function formatDateTime(d: Date | string | null | undefined, timeZone = DEFAULT_TIME_ZONE) {
+  if (!d) return '';
+  const date = new Date(d);
+  return `${formatIn('dateTime', timeZone).format(date)} ${zoneAbbreviation(date, timeZone)}`;
+}
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -31,5 +49,5 @@ export function periodLabel(period: string): string {
 }
 
 /** yyyy-mm-dd for a date input. */
-export const toDateInput = (d: Date | string | null | undefined) =>
-  d ? new Date(d).toISOString().slice(0, 10) : '';
+export const toDateInput = (d: Date | string | null | undefined, timeZone = DEFAULT_TIME_ZONE) =>
+  d ? calendarDayIn(new Date(d), timeZone) : '';

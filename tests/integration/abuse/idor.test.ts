@@ -78,6 +78,7 @@ async function world() {
   const pbDraft = await createPacket(db, b1, { status: 'draft', title: `${secret} draft` });
   const dbDraft = await addDocument(db, pbDraft, { filename: `${secret}-draft.pdf` });
   const bSession = await signIn(new TestBrowser(), ub1.id, 'client');
+  const bMembers = await db.select().from(s.membership).where(eq(s.membership.firmId, b.firm.id));
 
   const staff = new TestBrowser();
   await signIn(staff, a.staff.id, 'staff');
@@ -99,7 +100,8 @@ async function world() {
       doc: db1,
       draft: pbDraft,
       draftDoc: dbDraft,
-      session: bSession
+      session: bSession,
+      members: bMembers
     }
   };
 }
@@ -195,6 +197,12 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ['staff', 'POST', `/p/${o.packet.id}?/approve`, NF, anyForm()],
       ['staff', 'POST', `/p/${o.packet.id}?/ask`, NF, anyForm()],
       ['staff', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }],
+      // ... their staff in my settings: every member action is a 404, whoever's role.
+      ['staff', 'GET', `/firm/settings`, [200]],
+      ...o.members.flatMap((m): Row[] => [
+        ['staff', 'POST', `/firm/settings?/remove`, NF, anyForm({ memberId: m.id })],
+        ['staff', 'POST', `/firm/settings?/makeOwner`, NF, anyForm({ memberId: m.id })]
+      ]),
 
       // A contact of client A1: the neighbour client's and the other firm's packets.
       ...[n, o].flatMap(({ packet, doc }): Row[] => [
@@ -216,6 +224,10 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ['contact', 'GET', `/firm/clients/${mine.client.id}`],
       ['contact', 'GET', `/firm/packets/new`],
       ['contact', 'GET', `/firm/packets/bulk`],
+      ['contact', 'GET', `/firm/settings`],
+      ['contact', 'POST', `/firm/settings?/profile`, NF, anyForm({ brandColor: '#000000' })],
+      ['contact', 'POST', `/firm/settings?/invite`, NF, anyForm()],
+      ['contact', 'POST', `/firm/settings?/remove`, NF, anyForm({ memberId: o.members[0].id })],
       ['contact', 'GET', `/firm/packets/${mine.packet.id}`],
       ['contact', 'GET', `/firm/packets/${mine.packet.id}/documents/${mine.doc.id}`],
       ['contact', 'POST', `/firm/clients?/create`, NF, anyForm()],
@@ -287,6 +299,9 @@ describe('IDOR matrix: another firm or client’s ids', () => {
     expect(
       await db.select().from(s.clientContact).where(eq(s.clientContact.clientId, o.client.id))
     ).toHaveLength(1);
+    expect(await db.select().from(s.membership).where(eq(s.membership.firmId, o.firm.id))).toEqual(
+      o.members
+    );
     const [session] = await db
       .select()
       .from(s.session)

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
-import { requireContact, requireStaff } from '../../../src/lib/server/auth/guards';
+import { requireContact, requireOwner, requireStaff } from '../../../src/lib/server/auth/guards';
 import type { SessionUser } from '../../../src/lib/server/auth/session';
 import {
   addDocument,
@@ -67,6 +67,14 @@ describe('guards: anything of another firm or client is a 404', () => {
     expect(await status(requireStaff(eventFor(null, '/firm')))).toBe(303);
   });
 
+  it('requireOwner answers 403 for other staff, 404 for a contact', async () => {
+    const { mine } = await world();
+    expect(await status(requireOwner(eventFor(mine.owner, '/firm/settings')))).toBe(200);
+    expect(await status(requireOwner(eventFor(mine.staff, '/firm/settings')))).toBe(403);
+    expect(await status(requireOwner(eventFor(mine.contact, '/firm/settings')))).toBe(404);
+    expect(await status(requireOwner(eventFor(null, '/firm/settings')))).toBe(303);
+  });
+
   it("route matrix: staff and client routes with the other firm's or client's ids answer 404", async () => {
     const { mine, theirs } = await world();
     const staff = new TestBrowser();
@@ -88,7 +96,13 @@ describe('guards: anything of another firm or client is a 404', () => {
     }
     // Staff pages are not for contacts; /account shows only one's own sessions.
     expect((await contact.get('/firm')).status).toBe(404);
+    expect((await contact.get('/firm/settings')).status).toBe(404);
     expect((await staff.get('/firm')).status).toBe(200);
+    const settings = await staff.get('/firm/settings');
+    expect(settings.status).toBe(200);
+    expect(settings.text).toContain(mine.owner.email);
+    expect(settings.text).not.toContain(theirs.owner.email);
+    expect(settings.text).not.toContain(theirs.staff.email);
     const account = await contact.get('/account');
     expect(account.status).toBe(200);
     expect(account.text).not.toContain(mine.staff.email);

@@ -57,27 +57,39 @@ describe('/setup', () => {
     const r = await new TestBrowser().post(`/setup?token=${token}`, {
       firmName: '',
       ownerName: 'Ann',
-      email: 'nope'
+      email: 'nope',
+      timeZone: 'Mars/Olympus_Mons'
     });
     expect(r.status).toBe(400);
     expect(r.text).toContain('Enter the name of your firm.');
     expect(r.text).toContain('Enter a valid email address.');
+    expect(r.text).toContain('Choose a time zone from the list.');
     expect(await getDb().select().from(s.firm)).toHaveLength(0);
   });
 
   it('creates the firm and its owner, mails the owner a link, then answers 404', async () => {
     const browser = new TestBrowser();
-    expect((await browser.get(`/setup?token=${token}`)).text).toContain('Set up your firm');
+    const form = await browser.get(`/setup?token=${token}`);
+    expect(form.text).toContain('Set up your firm');
+    // The time zone list works without JavaScript: UTC is chosen until the browser says more.
+    expect(form.text).toMatch(/<select[^>]*name="timeZone"/);
+    expect(form.text).toMatch(/<option value="America\/New_York"[^>]*>New York</);
+    expect(form.text).toMatch(/<option value="UTC"[^>]*selected/);
     const r = await browser.post(`/setup?token=${token}`, {
       firmName: 'Smith & Co',
       ownerName: 'Ann Smith',
-      email: 'Ann@Smith.example'
+      email: 'Ann@Smith.example',
+      timeZone: 'America/New_York'
     });
     expect(r.status).toBe(200);
     expect(r.text).toContain('We sent a sign-in link to <strong>a•••@smith.example</strong>');
     expect(r.text).toContain('href="/dev/mailbox"');
     const [firm] = await getDb().select().from(s.firm);
-    expect(firm).toMatchObject({ name: 'Smith & Co', slug: 'smith-co' });
+    expect(firm).toMatchObject({
+      name: 'Smith & Co',
+      slug: 'smith-co',
+      timeZone: 'America/New_York'
+    });
     const [owner] = await getDb()
       .select()
       .from(s.user)
@@ -90,6 +102,7 @@ describe('/setup', () => {
     expect(member).toMatchObject({ firmId: firm.id, role: 'owner' });
 
     const mail = await latestMailTo('ann@smith.example');
+    expect(mail.text).toMatch(/This link works until .+ E[SD]T\./);
     const done = await new TestBrowser().post(linkPathOf(mail));
     expect(done.location).toBe('/firm');
 

@@ -4,10 +4,12 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clientsImport } from '../../../scripts/commands/clients-import';
+import { firmCreate } from '../../../scripts/commands/firm-create';
 import { getConfig } from '../../../src/lib/server/config';
 import { getDatabase, getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
-import { createFirm } from '../../support/factories';
+import { createFirm, unique } from '../../support/factories';
+import { latestMailTo } from '../../support/mail';
 
 const run = (args: string[]) =>
   clientsImport.run({ args, config: getConfig(), database: getDatabase() });
@@ -33,5 +35,32 @@ describe('clients:import', () => {
     expect(clients.map((c) => c.code)).toEqual(['MAPLE']);
     expect(await run([file, '--firm', 'no-such-firm'])).toBe(1);
     await expect(run([file])).rejects.toThrow(/usage/);
+  });
+});
+
+describe('firm:create', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const create = (args: string[]) =>
+    firmCreate.run({ args, config: getConfig(), database: getDatabase() });
+
+  it('takes an optional --time-zone, used in the owner mail, and refuses unknown zones', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const email = `${unique('ny')}@example.test`;
+    const base = ['--name', 'Hudson Books', '--owner-email', email, '--owner-name', 'Hal'];
+    await expect(create([...base, '--time-zone', 'Mars/Base'])).rejects.toThrow(/--time-zone/);
+    await create([...base, '--time-zone', 'America/New_York']);
+    const id = String(log.mock.calls.at(-1)?.[0]);
+    const [firm] = await getDb().select().from(s.firm).where(eq(s.firm.id, id));
+    expect(firm.timeZone).toBe('America/New_York');
+    expect((await latestMailTo(email)).text).toMatch(/until .+ E[SD]T\./);
+
+    const other = `${unique('utc')}@example.test`;
+    await create(['--name', 'Plain Books', '--owner-email', other, '--owner-name', 'Pat']);
+    const [plain] = await getDb()
+      .select()
+      .from(s.firm)
+      .where(eq(s.firm.id, String(log.mock.calls.at(-1)?.[0])));
+    expect(plain.timeZone).toBe('UTC');
   });
 });

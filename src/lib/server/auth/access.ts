@@ -3,24 +3,15 @@ import { recordAudit } from '../audit';
 import type { Db } from '../db/client';
 import { client, clientContact, membership, user, type Firm } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
-import { renderMagicLinkEmail } from '../email/templates/magic-link';
+import { DEFAULT_TIME_ZONE, zoneAbbreviation } from '../../format/time-zone';
+import { formatWhen, renderMagicLinkEmail } from '../email/templates/magic-link';
 import { contactIsActive } from './guards';
 import { issueMagicLink } from './magic-link';
 import { invalidateUserSessions } from './session';
 
-const untilFormat = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-  timeZoneName: 'short'
-});
-
-/** "Fri, 28 Nov, 14:00 UTC" */
-export function formatAccessUntil(at: Date): string {
-  return untilFormat.format(at);
+/** "Fri 28 Nov, 09:00 EST" in the firm's zone. */
+export function formatAccessUntil(at: Date, timeZone = DEFAULT_TIME_ZONE): string {
+  return `${formatWhen(at, timeZone)} ${zoneAbbreviation(at, timeZone)}`;
 }
 
 /**
@@ -59,7 +50,8 @@ export async function inviteContact(
     url: link.url,
     code: link.code,
     expiresAt: link.expiresAt,
-    note: until ? `Your access lasts until ${formatAccessUntil(until)}.` : null
+    timeZone: input.firm.timeZone,
+    note: until ? `Your access lasts until ${formatAccessUntil(until, input.firm.timeZone)}.` : null
   });
   const outboxId = await enqueueEmail(db, {
     kind: 'invite',

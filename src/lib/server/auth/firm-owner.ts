@@ -1,4 +1,5 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { DEFAULT_TIME_ZONE } from '../../format/time-zone';
 import { recordAudit } from '../audit';
 import type { Db } from '../db/client';
 import { firm, magicLink, membership, user, type Firm } from '../db/schema';
@@ -11,6 +12,8 @@ export interface NewFirmInput {
   name: string;
   ownerEmail: string;
   ownerName: string;
+  /** IANA zone; UTC when not given. */
+  timeZone?: string;
 }
 
 export class SetupTokenUsedError extends Error {}
@@ -83,7 +86,11 @@ export async function createFirmWithOwner(
   const email = input.ownerEmail.trim().toLowerCase();
   const [created] = await db
     .insert(firm)
-    .values({ name: input.name.trim(), slug: await freeSlug(db, input.name) })
+    .values({
+      name: input.name.trim(),
+      slug: await freeSlug(db, input.name),
+      timeZone: input.timeZone ?? DEFAULT_TIME_ZONE
+    })
     .returning();
   const [owner] = await db
     .insert(user)
@@ -108,7 +115,8 @@ export async function createFirmWithOwner(
     buttonLabel: 'Sign in',
     url: link.url,
     code: link.code,
-    expiresAt: link.expiresAt
+    expiresAt: link.expiresAt,
+    timeZone: created.timeZone
   });
   await enqueueEmail(db, {
     kind: 'sign_in',

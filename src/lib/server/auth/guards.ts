@@ -105,3 +105,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/** An owner of the firm; other staff get a 403 (the page itself is theirs to read). */
+export async function requireOwner(event: RequestEvent): Promise<StaffAccess> {
+  const access = await requireStaff(event);
+  if (access.membership.role !== 'owner') error(403, 'Only an owner of the firm can do this.');
+  return access;
+}

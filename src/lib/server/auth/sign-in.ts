@@ -72,7 +72,8 @@ function signInMail(firmRow: Firm, url: string, code: string, expiresAt: Date) {
     buttonLabel: 'Sign in',
     url,
     code,
-    expiresAt
+    expiresAt,
+    timeZone: firmRow.timeZone
   });
 }
 
@@ -170,7 +171,8 @@ export async function requestNewLink(
             buttonLabel: 'Open the review',
             url: link.url,
             code: link.code,
-            expiresAt: link.expiresAt
+            expiresAt: link.expiresAt,
+            timeZone: f.timeZone
           })
         : signInMail(f, link.url, link.code, link.expiresAt);
       await enqueueEmail(tx, {
@@ -238,8 +240,9 @@ async function renewalTarget(db: Db, old: MagicLink, userId: string) {
 
 /**
  * Starts the session a consumed link grants. Staff session (7 days) when the user is a member
- * of a firm and the link is a sign-in link that does not lead into the client portal (/p);
- * every other link (invite, packet, /p sign-in) starts a client session (30 days, sliding).
+ * of a firm and the link is a sign-in or invite link that does not lead into the client portal
+ * (/p: a colleague's invite leads to /firm); every other link (a contact's invite, packet, /p
+ * sign-in) starts a client session (30 days, sliding).
  */
 export async function startSessionFromLink(
   db: Db,
@@ -254,8 +257,8 @@ export async function startSessionFromLink(
     .where(eq(membership.userId, userId))
     .limit(1);
   const portalTarget = link.redirectTo === '/p' || link.redirectTo.startsWith('/p/');
-  const kind: SessionKind =
-    member && link.purpose === 'sign_in' && !portalTarget ? 'staff' : 'client';
+  const staffLink = link.purpose === 'sign_in' || link.purpose === 'invite';
+  const kind: SessionKind = member && staffLink && !portalTarget ? 'staff' : 'client';
   const created = await createSession(db, userId, kind, meta);
   const base = { firmId: link.firmId, actorId: userId, ip: meta.ip, ua: meta.userAgent };
   await recordAudit(db, {

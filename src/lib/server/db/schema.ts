@@ -27,6 +27,8 @@ export const firm = pgTable('firm', {
   logo: text('logo'),
   reminderEveryDays: integer('reminder_every_days').notNull().default(3),
   packetLinkDays: integer('packet_link_days').notNull().default(7),
+  /** IANA time zone for the dates staff see and every mail the firm sends. */
+  timeZone: text('time_zone').notNull().default('UTC'),
   createdAt: createdAt()
 });
 

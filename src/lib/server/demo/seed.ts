@@ -13,7 +13,8 @@ export const DEMO_FIRM = {
   name: 'Harbor & Pine Bookkeeping',
   slug: 'harbor-pine',
   replyTo: 'office@harborpine.example',
-  brandColor: '#1f6f5c'
+  brandColor: '#1f6f5c',
+  timeZone: 'America/New_York'
 };
 
 export const DEMO_STAFF = [

@@ -1,5 +1,6 @@
 // Form schemas for the staff workspace (one zod schema per form).
 import { z } from 'zod';
+import { endOfDayIn } from '../../format/time-zone';
 import { PERIOD } from './packets';
 
 export const clientSchema = z.object({
@@ -49,6 +50,13 @@ export const packetSchema = z.object({
   note: z.string().trim().max(4000, 'At most 4,000 characters.'),
   dueAt: optionalDate
 });
+
+/**
+ * A date field parses to the end of that day in UTC; a firm means the end of the day where it
+ * is, so due dates and access ends read as the day entered in the firm's zone.
+ */
+export const dayEndIn = (day: Date | null, timeZone: string): Date | null =>
+  day ? endOfDayIn(day.toISOString().slice(0, 10), timeZone) : null;
 
 /** `fail()` payload parts from a zod error. */
 export const fieldErrors = (error: z.ZodError) =>

@@ -1,4 +1,6 @@
 import type { Firm, Packet } from '../db/schema';
+import { zoneOrUtc } from '../../format/time-zone';
+import { formatAccessUntil } from '../auth/access';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 import { periodLabel } from './packets';
 
@@ -11,18 +13,22 @@ export interface PacketMail {
   text: string;
 }
 
-const dueFormat = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  timeZone: 'UTC'
-});
-const dueText = (due: Date | null) => (due ? ` Please review it by ${dueFormat.format(due)}.` : '');
+/** "Tue 2 Dec 2026": a due date is a calendar day in the firm's zone. */
+export function formatDueDay(due: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone
+  })
+    .format(due)
+    .replace(',', '');
+}
 
 /** The notification, update, reminder and nudge mails a contact gets for a packet. */
 export function renderPacketEmail(input: {
-  firm: Pick<Firm, 'name' | 'brandColor'>;
+  firm: Pick<Firm, 'name' | 'brandColor' | 'timeZone'>;
   packet: Pick<Packet, 'title' | 'period' | 'note' | 'dueAt'>;
   kind: PacketMailKind;
   contactName: string;
@@ -31,6 +37,9 @@ export function renderPacketEmail(input: {
   accessExpiresAt?: Date | null;
 }): PacketMail {
   const { firm, packet, kind } = input;
+  const timeZone = zoneOrUtc(firm.timeZone);
+  const dueText = (due: Date | null) =>
+    due ? ` Please review it by ${formatDueDay(due, timeZone)}.` : '';
   const what = `${periodLabel(packet.period)} ${packet.title}`;
   const hello = input.contactName ? `Hello ${input.contactName.split(' ')[0]}, ` : '';
   const copy: Record<PacketMailKind, { subject: string; heading: string; intro: string }> = {
@@ -58,7 +67,7 @@ export function renderPacketEmail(input: {
   const c = copy[kind];
   const noteLine = packet.note.trim() ? `Note from ${firm.name}: ${packet.note.trim()}` : '';
   const access = input.accessExpiresAt
-    ? `Your access lasts until ${input.accessExpiresAt.toUTCString().slice(0, 16)}.`
+    ? `Your access lasts until ${formatAccessUntil(input.accessExpiresAt, timeZone)}.`
     : '';
   const mail = renderMagicLinkEmail({
     firmName: firm.name,
@@ -69,6 +78,7 @@ export function renderPacketEmail(input: {
     url: input.url,
     code: null,
     expiresAt: input.expiresAt,
+    timeZone,
     note: access || null
   });
   return { kind, subject: c.subject, ...mail };

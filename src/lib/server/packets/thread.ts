@@ -71,6 +71,7 @@ export async function replyToThread(
         url: link.url,
         code: null,
         expiresAt: link.expiresAt,
+        timeZone: firm.timeZone,
         note: null
       });
       await enqueueEmail(tx, {

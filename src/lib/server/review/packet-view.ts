@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { zoneOrUtc } from '../../format/time-zone';
 import type { Db } from '../db/client';
 import { delivery } from '../db/schema';
 import type { ContactAccess } from '../auth/guards';
@@ -55,7 +56,11 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
 
   return {
     packet: packetSummary(packet),
-    firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
+    firm: {
+      name: firm.name,
+      brandColor: safeBrandColor(firm.brandColor),
+      timeZone: zoneOrUtc(firm.timeZone)
+    },
     role: contact.role,
     documents,
     thread,

@@ -1,5 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isTimeZone, timeZoneNames } from '$lib/format/time-zone';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
 import { createFirmWithOwner, SetupTokenUsedError } from '$lib/server/auth/firm-owner';
@@ -11,9 +12,9 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, request }) => {
   // After a successful POST the token is spent; the action's answer is what the page shows.
-  if (request.method === 'POST') return {};
+  if (request.method === 'POST') return { timeZones: [] };
   if (!(await isValidSetupToken(getDb(), url.searchParams.get('token')))) error(404, 'Not found');
-  return {};
+  return { timeZones: timeZoneNames() };
 };
 
 const schema = z.object({
@@ -27,7 +28,8 @@ const schema = z.object({
     const email = normaliseEmail(v);
     if (!email) ctx.addIssue({ code: 'custom', message: 'Enter a valid email address.' });
     return email ?? '';
-  })
+  }),
+  timeZone: z.string().trim().refine(isTimeZone, 'Choose a time zone from the list.')
 });
 
 export const actions: Actions = {
@@ -39,7 +41,8 @@ export const actions: Actions = {
     const values = {
       firmName: String(form.firmName ?? ''),
       ownerName: String(form.ownerName ?? ''),
-      email: String(form.email ?? '')
+      email: String(form.email ?? ''),
+      timeZone: String(form.timeZone ?? DEFAULT_TIME_ZONE)
     };
     const parsed = schema.safeParse(values);
     if (!parsed.success) {
@@ -53,6 +56,7 @@ export const actions: Actions = {
           name: parsed.data.firmName,
           ownerName: parsed.data.ownerName,
           ownerEmail: parsed.data.email,
+          timeZone: parsed.data.timeZone,
           setupToken: token ?? '',
           ...requestMeta(event)
         })

@@ -1,3 +1,4 @@
+import { zoneOrUtc } from '$lib/format/time-zone';
 import { requireStaff } from '$lib/server/auth/guards';
 import type { LayoutServerLoad } from './$types';
 
@@ -5,6 +6,11 @@ export const load: LayoutServerLoad = async (event) => {
   const { user, firm, membership } = await requireStaff(event);
   return {
     staff: { name: user.name, email: user.email, role: membership.role },
-    firm: { name: firm.name, slug: firm.slug, brandColor: firm.brandColor }
+    firm: {
+      name: firm.name,
+      slug: firm.slug,
+      brandColor: firm.brandColor,
+      timeZone: zoneOrUtc(firm.timeZone)
+    }
   };
 };

@@ -20,15 +20,36 @@ describe('magic-link email', () => {
     expect(formatWhen(new Date('2026-12-02T14:00:00Z'), 'UTC')).toBe('Wed 2 Dec, 14:00');
     expect(formatWhen(new Date('2026-12-02T14:00:00Z'), 'Europe/Berlin')).toBe('Wed 2 Dec, 15:00');
     expect(describeExpiry(base.expiresAt, base.now, 'UTC')).toBe(
-      'This link works until Wed 2 Dec, 14:00.'
+      'This link works until Wed 2 Dec, 14:00 UTC.'
     );
     const now = new Date('2026-12-02T13:45:00Z');
     expect(describeExpiry(base.expiresAt, now, 'UTC')).toBe(
-      'This link works for 15 minutes, until 14:00.'
+      'This link works for 15 minutes, until 14:00 UTC.'
     );
     const { html, text } = renderMagicLinkEmail(base);
-    expect(text).toContain('This link works until Wed 2 Dec, 14:00.');
-    expect(html).toContain('This link works until Wed 2 Dec, 14:00.');
+    expect(text).toContain('This link works until Wed 2 Dec, 14:00 UTC.');
+    expect(html).toContain('This link works until Wed 2 Dec, 14:00 UTC.');
+  });
+
+  it("words the expiry in the firm's zone, with the abbreviation in force then (DST)", () => {
+    const ny = 'America/New_York';
+    expect(describeExpiry(base.expiresAt, base.now, ny)).toBe(
+      'This link works until Wed 2 Dec, 09:00 EST.'
+    );
+    const summer = new Date('2026-07-01T14:00:00Z');
+    expect(describeExpiry(summer, new Date('2026-06-28T09:00:00Z'), ny)).toBe(
+      'This link works until Wed 1 Jul, 10:00 EDT.'
+    );
+    // A link made the day before the clocks go back, ending after: the later offset counts.
+    expect(
+      describeExpiry(new Date('2026-11-02T14:00:00Z'), new Date('2026-10-31T14:00:00Z'), ny)
+    ).toBe('This link works until Mon 2 Nov, 09:00 EST.');
+    expect(describeExpiry(base.expiresAt, new Date('2026-12-02T13:45:00Z'), 'Europe/Berlin')).toBe(
+      'This link works for 15 minutes, until 15:00 CET.'
+    );
+    const { text } = renderMagicLinkEmail({ ...base, timeZone: ny });
+    expect(text).toContain('This link works until Wed 2 Dec, 09:00 EST.');
+    expect(text).not.toContain('UTC');
   });
 
   it('escapes firm names and text, and keeps the link intact', () => {

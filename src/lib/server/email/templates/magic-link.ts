@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE, zoneAbbreviation } from '../../../format/time-zone';
 import { renderBrandedEmail } from './branded';
 
 export interface MagicLinkEmail {
@@ -13,7 +14,7 @@ export interface MagicLinkEmail {
   expiresAt: Date;
   /** e.g. "Your access lasts until Fri 28 Nov." for guest contacts. */
   note?: string | null;
-  /** IANA zone for the expiry wording; defaults to the server's (TZ). */
+  /** The firm's IANA zone for the expiry wording; UTC when none is known. */
   timeZone?: string;
   /** For tests: the time the mail is written. */
   now?: Date;
@@ -37,16 +38,24 @@ export function formatWhen(date: Date, timeZone?: string): string {
   return `${parts.weekday} ${parts.day} ${parts.month}, ${parts.hour}:${parts.minute}`;
 }
 
-/** "This link works until Tue 2 Dec, 14:00." or, for short-lived links, "...for 15 minutes (until 14:00)." */
-export function describeExpiry(expiresAt: Date, now = new Date(), timeZone?: string): string {
+/**
+ * "This link works until Tue 2 Dec, 09:00 EST." or, for short-lived links, "...for 15 minutes,
+ * until 09:00 EST." The zone's abbreviation is the one in force at that instant (DST).
+ */
+export function describeExpiry(
+  expiresAt: Date,
+  now = new Date(),
+  timeZone = DEFAULT_TIME_ZONE
+): string {
   const minutes = Math.round((expiresAt.getTime() - now.getTime()) / 60_000);
   if (minutes <= 0) return 'This link has expired.';
+  const zone = zoneAbbreviation(expiresAt, timeZone);
   if (minutes < 120) {
     const time = formatWhen(expiresAt, timeZone).split(', ')[1];
     const span = minutes === 1 ? '1 minute' : `${minutes} minutes`;
-    return `This link works for ${span}, until ${time}.`;
+    return `This link works for ${span}, until ${time} ${zone}.`;
   }
-  return `This link works until ${formatWhen(expiresAt, timeZone)}.`;
+  return `This link works until ${formatWhen(expiresAt, timeZone)} ${zone}.`;
 }
 
 /** The magic-link mail: one big button, the 6-digit code, when the link stops working. */

@@ -15,6 +15,7 @@ import {
   clientSchema,
   contactSchema,
   contactUpdateSchema,
+  dayEndIn,
   fieldErrors,
   readForm
 } from '$lib/server/packets/forms';
@@ -95,6 +96,7 @@ export const actions: Actions = {
         values
       });
     }
+    parsed.data.accessExpiresAt = dayEndIn(parsed.data.accessExpiresAt, firm.timeZone);
     if (parsed.data.accessExpiresAt && parsed.data.accessExpiresAt <= new Date()) {
       return fail(400, {
         action: 'addContact',
@@ -147,6 +149,7 @@ export const actions: Actions = {
     if (!contacts.some((c) => c.id === contactId)) {
       return fail(404, { action: 'updateContact', message: 'Not found.' });
     }
+    parsed.data.accessExpiresAt = dayEndIn(parsed.data.accessExpiresAt, firm.timeZone);
     await updateContact(getDb(), firm.id, contactId, parsed.data);
     await recordAudit(getDb(), {
       action: 'contact.updated',

@@ -4,7 +4,7 @@ import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
 import { recordAudit } from '$lib/server/audit';
 import { moveDocument, removePacketDocument } from '$lib/server/packets/documents';
-import { fieldErrors, packetSchema, readForm } from '$lib/server/packets/forms';
+import { dayEndIn, fieldErrors, packetSchema, readForm } from '$lib/server/packets/forms';
 import { renderPacketEmail } from '$lib/server/packets/packet-email';
 import {
   hasUnpublishedChanges,
@@ -79,7 +79,10 @@ export const actions: Actions = {
         values
       });
     }
-    await updatePacket(getDb(), firm.id, packet.id, parsed.data);
+    await updatePacket(getDb(), firm.id, packet.id, {
+      ...parsed.data,
+      dueAt: dayEndIn(parsed.data.dueAt, firm.timeZone)
+    });
     await recordAudit(getDb(), {
       action: 'packet.updated',
       firmId: firm.id,

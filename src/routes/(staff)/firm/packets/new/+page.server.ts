@@ -3,7 +3,7 @@ import { isUuid, requireStaff } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { recordAudit } from '$lib/server/audit';
 import { getClient, listClients } from '$lib/server/packets/clients';
-import { fieldErrors, packetSchema, readForm } from '$lib/server/packets/forms';
+import { dayEndIn, fieldErrors, packetSchema, readForm } from '$lib/server/packets/forms';
 import { createPacket, currentPeriod } from '$lib/server/packets/packets';
 import { clientMeta } from '$lib/server/packets/staff-access';
 import type { Actions, PageServerLoad } from './$types';
@@ -32,7 +32,11 @@ export const actions: Actions = {
       return fail(400, { message: 'Check the highlighted fields.', errors, values });
     }
     const created = await getDb().transaction(async (tx) => {
-      const row = await createPacket(tx, firm.id, user.id, { clientId: client.id, ...parsed.data });
+      const row = await createPacket(tx, firm.id, user.id, {
+        clientId: client.id,
+        ...parsed.data,
+        dueAt: dayEndIn(parsed.data.dueAt, firm.timeZone)
+      });
       await recordAudit(tx, {
         action: 'packet.created',
         firmId: firm.id,

@@ -3,7 +3,7 @@ import { isUuid, requireStaff } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { recordAudit } from '$lib/server/audit';
 import { getClient } from '$lib/server/packets/clients';
-import { fieldErrors, packetSchema } from '$lib/server/packets/forms';
+import { dayEndIn, fieldErrors, packetSchema } from '$lib/server/packets/forms';
 import { createPacket } from '$lib/server/packets/packets';
 import { requireSameOrigin } from '$lib/server/packets/same-origin';
 import type { RequestHandler } from './$types';
@@ -28,7 +28,11 @@ export const POST: RequestHandler = async (event) => {
     return json({ error: first ?? 'Check the details.' }, { status: 400 });
   }
   const packet = await getDb().transaction(async (tx) => {
-    const row = await createPacket(tx, firm.id, user.id, { clientId: client.id, ...parsed.data });
+    const row = await createPacket(tx, firm.id, user.id, {
+      clientId: client.id,
+      ...parsed.data,
+      dueAt: dayEndIn(parsed.data.dueAt, firm.timeZone)
+    });
     await recordAudit(tx, {
       action: 'packet.created',
       firmId: firm.id,

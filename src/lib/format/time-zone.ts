@@ -1,0 +1,96 @@
+// Time zones as firms choose them (IANA names) and the wording of instants in one of them.
+// Used on the server and in the browser; Intl does the DST arithmetic.
+
+export const DEFAULT_TIME_ZONE = 'UTC';
+
+/** True for an IANA zone name this runtime knows ('America/New_York', 'UTC'). */
+export function isTimeZone(name: unknown): name is string {
+  if (typeof name !== 'string' || !name || name.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every zone a firm may choose, UTC first. */
+export function timeZoneNames(): string[] {
+  const names =
+    typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return [DEFAULT_TIME_ZONE, ...names.filter((n) => n !== DEFAULT_TIME_ZONE)];
+}
+
+/** A stored zone, or UTC when it is missing or unknown to this runtime. */
+export const zoneOrUtc = (name: string | null | undefined): string =>
+  isTimeZone(name) ? name : DEFAULT_TIME_ZONE;
+
+// en-US names American zones (EST, PDT), en-GB European ones (CET, BST), en-AU Australian,
+// en-IN Indian; elsewhere every locale says "GMT+9", which is what we show then.
+const ABBREVIATION_LOCALES = ['en-US', 'en-GB', 'en-AU', 'en-IN'];
+
+function zoneNameIn(locale: string, date: Date, timeZone: string): string {
+  return (
+    new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+      .formatToParts(date)
+      .find((p) => p.type === 'timeZoneName')?.value ?? timeZone
+  );
+}
+
+/** "EST" / "EDT" for New York, "CET" / "CEST" for Berlin, "UTC", "GMT+9" for Tokyo. */
+export function zoneAbbreviation(date: Date, timeZone: string): string {
+  let fallback = '';
+  for (const locale of ABBREVIATION_LOCALES) {
+    const name = zoneNameIn(locale, date, timeZone);
+    if (!/^GMT[+-−]/.test(name)) return name;
+    fallback ||= name;
+  }
+  return fallback;
+}
+
+/** Minutes the zone is ahead of UTC at that instant (-300 for New York in winter). */
+export function zoneOffsetMinutes(date: Date, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit'
+    })
+      .formatToParts(date)
+      .map((p) => [p.type, Number(p.value)])
+  );
+  const asUtc = Date.UTC(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    parts.hour,
+    parts.minute,
+    parts.second
+  );
+  return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The last second (23:59:59) of a calendar day 'YYYY-MM-DD' in the zone. */
+export function endOfDayIn(day: string, timeZone: string): Date {
+  const [y, m, d] = day.split('-').map(Number);
+  const wall = Date.UTC(y, m - 1, d, 23, 59, 59);
+  // Twice: the offset at the wall time may differ from the offset at the answer (DST day).
+  let at = wall - zoneOffsetMinutes(new Date(wall), timeZone) * 60_000;
+  at = wall - zoneOffsetMinutes(new Date(at), timeZone) * 60_000;
+  return new Date(at);
+}
+
+/** 'YYYY-MM-DD' of the instant's calendar day in the zone (for a date input). */
+export function calendarDayIn(date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit'
+  }).format(date);
+}

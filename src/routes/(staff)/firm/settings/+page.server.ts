@@ -1,0 +1,119 @@
+import { error, fail, type RequestEvent } from '@sveltejs/kit';
+import { timeZoneNames } from '$lib/format/time-zone';
+import { isUuid, requireOwner, requireStaff } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/client';
+import {
+  findMember,
+  inviteMember,
+  inviteSchema,
+  listMembers,
+  makeOwner,
+  MemberError,
+  removeMember
+} from '$lib/server/firm/members';
+import { firmSettingsOf, firmSettingsSchema, updateFirmSettings } from '$lib/server/firm/settings';
+import { fieldErrors, readForm } from '$lib/server/packets/forms';
+import { clientMeta } from '$lib/server/packets/staff-access';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const { firm, user, membership } = await requireStaff(event);
+  const members = await listMembers(getDb(), firm.id);
+  return {
+    settings: firmSettingsOf(firm),
+    isOwner: membership.role === 'owner',
+    me: user.id,
+    members,
+    // Only the owner's form lists the zones (some 400 names).
+    timeZones: membership.role === 'owner' ? timeZoneNames() : []
+  };
+};
+
+/** An owner action on one member: another firm's (or no) id is a 404, before the 403. */
+async function memberAction(event: RequestEvent, action: string) {
+  const access = await requireStaff(event);
+  const values = await readForm(event.request);
+  const memberId = values.memberId ?? '';
+  const target = isUuid(memberId) ? await findMember(getDb(), access.firm.id, memberId) : null;
+  if (!target)
+    return { access, target: null, failure: fail(404, { action, message: 'Not found.' }) };
+  if (access.membership.role !== 'owner') error(403, 'Only an owner of the firm can do this.');
+  return { access, target, failure: null };
+}
+
+const actorOf = (event: RequestEvent, user: { id: string; name: string }) => {
+  const meta = clientMeta(event);
+  return { id: user.id, name: user.name, ip: meta.ip, ua: meta.ua };
+};
+
+export const actions: Actions = {
+  profile: async (event) => {
+    const { firm, user } = await requireOwner(event);
+    const values = await readForm(event.request);
+    const parsed = firmSettingsSchema.safeParse(values);
+    if (!parsed.success) {
+      return fail(400, {
+        action: 'profile',
+        message: 'Nothing was saved: check the highlighted fields.',
+        errors: fieldErrors(parsed.error),
+        values
+      });
+    }
+    const changed = await getDb().transaction((tx) =>
+      updateFirmSettings(tx, firm, parsed.data, actorOf(event, user))
+    );
+    return { action: 'profile', message: changed.length ? 'Settings saved.' : 'Nothing changed.' };
+  },
+
+  invite: async (event) => {
+    const { firm, user } = await requireOwner(event);
+    const values = await readForm(event.request);
+    const parsed = inviteSchema.safeParse(values);
+    if (!parsed.success) {
+      return fail(400, {
+        action: 'invite',
+        message: 'Check the highlighted fields.',
+        errors: fieldErrors(parsed.error),
+        values
+      });
+    }
+    try {
+      await getDb().transaction((tx) => inviteMember(tx, firm, parsed.data, actorOf(event, user)));
+    } catch (e) {
+      if (!(e instanceof MemberError)) throw e;
+      return fail(400, {
+        action: 'invite',
+        message: e.message,
+        errors: { email: [e.message] },
+        values
+      });
+    }
+    return {
+      action: 'invite',
+      message: `Invited ${parsed.data.email}: they have an email with a link to sign in.`
+    };
+  },
+
+  remove: async (event) => {
+    const { access, target, failure } = await memberAction(event, 'remove');
+    if (failure) return failure;
+    try {
+      await getDb().transaction((tx) =>
+        removeMember(tx, access.firm.id, target.membership.id, actorOf(event, access.user))
+      );
+    } catch (e) {
+      if (!(e instanceof MemberError)) throw e;
+      return fail(400, { action: 'remove', message: e.message });
+    }
+    return { action: 'remove', message: `Removed ${target.user.email}.` };
+  },
+
+  makeOwner: async (event) => {
+    const { access, target, failure } = await memberAction(event, 'makeOwner');
+    if (failure) return failure;
+    await getDb().transaction((tx) =>
+      makeOwner(tx, access.firm.id, target.membership.id, actorOf(event, access.user))
+    );
+    return { action: 'makeOwner', message: `${target.user.email} is now an owner.` };
+  }
+};
