@@ -62,6 +62,12 @@ export interface PdfBoot {
   task: Promise<PDFDocumentLoadingTask>;
   /** Hears about byte ranges that fail later on (set by the viewer). */
   onerror: ((error: unknown) => void) | null;
+  /** Set by the viewer as it hydrates: the page frames are the viewer's from then on. */
+  claimed: boolean;
+  /** Page 1's size at scale 1 and the scroller width it was fitted to, once it is painted. */
+  painted: { width: number; height: number; scroller: number } | null;
+  /** Settles once the boot script has painted page 1 (true) or left it to the viewer (false). */
+  page1: Promise<boolean>;
 }
 
 export function takeBoot(build: PdfBuild): PdfBoot | null {
