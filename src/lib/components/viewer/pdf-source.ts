@@ -7,18 +7,6 @@ import type { PdfBoot, PdfLib } from './pdf-loader';
 
 export const CHUNK = 256 * 1024;
 
-/**
- * The `?range=` slices pdf-boot.js fetches first (the first chunk, and the last, where a PDF
- * keeps its cross-reference table), as inclusive byte ranges. The viewer page preloads these.
- */
-export function earlyRanges(length: number, chunk = CHUNK): string[] {
-  if (length <= 0) return [];
-  const ranges = [`0-${Math.min(length, chunk) - 1}`];
-  const tailBegin = Math.floor((length - 1) / chunk) * chunk;
-  if (tailBegin > 0) ranges.push(`${tailBegin}-${length - 1}`);
-  return ranges;
-}
-
 export interface EarlyPdf {
   url: string;
   length: number;

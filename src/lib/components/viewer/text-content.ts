@@ -5,7 +5,7 @@ import { yieldToMain } from './idle';
 
 type TextContent = Awaited<ReturnType<PDFPageProxy['getTextContent']>>;
 
-const SLICE = 40;
+const SLICE = 25;
 
 export function slicedTextContent(content: TextContent): ReadableStream<TextContent> {
   let at = 0;

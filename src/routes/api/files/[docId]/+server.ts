@@ -7,8 +7,6 @@ import { findReadableDocument } from '$lib/server/review/files';
 
 // The PDF bytes after an access check. Range support lets pdf.js paint page 1 before the whole
 // file arrives; the sandbox CSP keeps a PDF opened directly from running anything as this origin.
-// `?range=START-END` names a slice as a resource of its own (200, its own ETag): the viewer page
-// preloads its first and last chunks in its Link header, and a preload cannot send a Range header.
 async function serveDocument(event: Parameters<RequestHandler>[0], withBody: boolean) {
   const { params, locals, request, url } = event;
   // Anyone without access gets the same 404 as a missing document: no existence oracle.
@@ -17,8 +15,6 @@ async function serveDocument(event: Parameters<RequestHandler>[0], withBody: boo
   if (!doc) error(404, 'Not found');
 
   const size = doc.bytes;
-  const slice = url.searchParams.get('range');
-  if (slice !== null) return serveSlice(doc, slice, request, withBody);
   const etag = `"${doc.sha256}"`;
   const headers = new Headers({
     'Content-Type': 'application/pdf',
@@ -54,32 +50,6 @@ async function serveDocument(event: Parameters<RequestHandler>[0], withBody: boo
   }
   headers.set('Content-Length', String(size));
   const body = withBody ? await store.get(doc.blobKey) : null;
-  return new Response(body, { status: 200, headers });
-}
-
-type ReadableDocument = NonNullable<Awaited<ReturnType<typeof findReadableDocument>>>;
-
-async function serveSlice(
-  doc: ReadableDocument,
-  slice: string,
-  request: Request,
-  withBody: boolean
-) {
-  const range = parseRange(`bytes=${slice}`, doc.bytes);
-  if (range.kind !== 'partial' || !/^\d+-\d+$/.test(slice)) error(400, 'Bad range');
-  const etag = `"${doc.sha256}:${range.start}-${range.end}"`;
-  const headers = new Headers({
-    'Content-Type': 'application/octet-stream',
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': 'sandbox',
-    'Cache-Control': 'private, no-cache',
-    ETag: etag
-  });
-  if (etagMatches(request.headers.get('if-none-match'), etag)) {
-    return new Response(null, { status: 304, headers });
-  }
-  headers.set('Content-Length', String(range.end - range.start + 1));
-  const body = withBody ? await getBlobStore().get(doc.blobKey, range) : null;
   return new Response(body, { status: 200, headers });
 }
 

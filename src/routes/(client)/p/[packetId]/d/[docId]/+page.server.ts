@@ -4,8 +4,6 @@ import { getDb } from '$lib/server/db/client';
 import { readQuestion, submitQuestion } from '$lib/server/review/question-form';
 import { safeBrandColor } from '$lib/server/review/status';
 import { listPacketDocuments, recordDocumentView } from '$lib/server/review/views';
-import { PDFJS_ASSETS } from '$lib/components/viewer/pdf-loader';
-import { earlyRanges } from '$lib/components/viewer/pdf-source';
 import pdfBoot from '$lib/components/viewer/pdf-boot.js?url&no-inline';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -21,20 +19,8 @@ export const load: PageServerLoad = async (event) => {
     await recordDocumentView(db, doc.id, contact);
   }
   const hint = pdfBuildHint(event.request.headers.get('user-agent') ?? '');
-  // The boot script, pdf.js, the PDF's first and last chunks and pdf.js's worker are the page's
-  // critical path to page 1: the browser hears of them first and asks for them before the app
-  // modules SvelteKit lists after them (HTTP/1.1 gives a host six connections; the worker's own
-  // fetch would otherwise wait, at the lowest priority, behind all of those). The worker is
-  // preloaded as a plain fetch: that fills the HTTP cache its `new Worker()` then reads from.
-  const file = `/api/files/${doc.id}`;
-  event.locals.earlyLinks = [
-    `<${pdfBoot}>; rel="modulepreload"`,
-    `<${PDFJS_ASSETS[hint].worker}>; rel="preload"; as="fetch"; crossorigin`,
-    `<${PDFJS_ASSETS[hint].lib}>; rel="modulepreload"`,
-    ...earlyRanges(doc.bytes).map(
-      (r) => `<${file}?range=${r}>; rel="preload"; as="fetch"; crossorigin`
-    )
-  ];
+  // The boot script is the page's critical path to page 1: the browser hears of it first.
+  event.locals.earlyLinks = [`<${pdfBoot}>; rel="modulepreload"`];
   return {
     packet: { id: packet.id, title: packet.title, period: packet.period },
     firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
@@ -57,9 +43,10 @@ export const actions: Actions = {
 };
 
 /**
- * Which pdf.js build to hint in <head>, guessed from the user agent: the modern one only for a
- * recent Chromium (not on iOS, where every browser is WebKit). A wrong guess costs one wasted
- * download; the viewer itself feature-detects.
+ * Which pdf.js build the page's boot script loads, guessed from the user agent: the modern one
+ * only for a recent Chromium (not on iOS, where every browser is WebKit). The boot script runs
+ * the hinted build wherever it can (legacy runs everywhere modern does); the viewer itself
+ * feature-detects when it cannot.
  */
 function pdfBuildHint(ua: string): 'modern' | 'legacy' {
   const chrome = /(?:Chrome|Chromium)\/(\d+)/.exec(ua);
