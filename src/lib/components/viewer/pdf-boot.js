@@ -172,14 +172,19 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
       transform: ratio === 1 ? undefined : [ratio, 0, 0, ratio, 0, 0]
     }).promise;
     if (host.querySelector('canvas')) return false;
-    // Once the viewer has hydrated it sizes the frame, and says when the page is up.
+    // Once the viewer has hydrated, it sizes the frame.
     if (!boot.claimed) {
       frame.style.width = `${viewport.width}px`;
       frame.style.height = `${viewport.height}px`;
     }
     host.append(canvas);
     boot.painted = { width: base.width, height: base.height, scroller: scroller.clientWidth };
-    if (!boot.claimed) performance.mark('sheaf:first-page');
+    // Page 1 is up once its canvas is in a frame of its size: the viewer, if it has hydrated,
+    // sized the frame as soon as the PDF opened; otherwise the viewer says so when it adopts it.
+    const box = frame.getBoundingClientRect();
+    if (Math.abs(box.width - viewport.width) < 1 && Math.abs(box.height - viewport.height) < 1) {
+      performance.mark('sheaf:first-page');
+    }
     return true;
   }
 }
