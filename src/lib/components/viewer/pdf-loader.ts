@@ -3,9 +3,9 @@
 // Safari only through its legacy build (Safari 16.4+), so the modern build is used only on
 // Chromium with every one of those features; everything else gets the legacy build, and
 // browsers older than the legacy build's floor are told to download the PDF instead.
-// Both builds are emitted as plain assets and imported by URL, so the page can hint them in its
-// <head> (modulepreload) before any of its own JavaScript runs, and none of pdf.js ends up in the
-// app's chunks.
+// Both builds are emitted as plain assets and imported by URL, so the page's boot script
+// (pdf-boot.js) can load one before any of the app's JavaScript runs, and none of pdf.js ends up
+// in the app's chunks.
 import modernLib from 'pdfjs-dist/build/pdf.min.mjs?url';
 import modernWorker from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import legacyLib from 'pdfjs-dist/legacy/build/pdf.min.mjs?url';
@@ -62,11 +62,21 @@ export interface PdfBoot {
   task: Promise<PDFDocumentLoadingTask>;
   /** Hears about byte ranges that fail later on (set by the viewer). */
   onerror: ((error: unknown) => void) | null;
+  /** Set by the viewer as it hydrates: the page frames are the viewer's from then on. */
+  claimed: boolean;
+  /** Page 1's size at scale 1 and the scroller width it was fitted to, once it is painted. */
+  painted: { width: number; height: number; scroller: number } | null;
+  /** Settles once the boot script has painted page 1 (true) or left it to the viewer (false). */
+  page1: Promise<boolean>;
 }
 
-export function takeBoot(build: PdfBuild): PdfBoot | null {
-  const boot = (globalThis as { __sheafPdfBoot?: PdfBoot }).__sheafPdfBoot;
-  return boot && boot.build === build ? boot : null;
+/**
+ * What pdf-boot.js started, if it ran. It runs the build the server hinted
+ * whenever this browser can run that build, which may be the legacy one where the modern one
+ * would also do (an emulated or unusual user agent): one download rather than two.
+ */
+export function takeBoot(): PdfBoot | null {
+  return (globalThis as { __sheafPdfBoot?: PdfBoot }).__sheafPdfBoot ?? null;
 }
 
 /** The page's pdf-boot.js <script>, when the server rendered one. */
@@ -80,11 +90,11 @@ export function bootScript(): HTMLScriptElement | null {
  * Waits for pdf-boot.js to have run (importing its own URL shares the browser's one module
  * instance, so this never starts it twice) and returns what it started for this build.
  */
-export async function loadBoot(build: PdfBuild): Promise<PdfBoot | null> {
+export async function loadBoot(): Promise<PdfBoot | null> {
   const el = bootScript();
   if (!el?.src) return null;
   await import(/* @vite-ignore */ el.src).catch(() => {});
-  return takeBoot(build);
+  return takeBoot();
 }
 
 let loading: Promise<PdfLib> | null = null;
@@ -93,7 +103,7 @@ let worker: InstanceType<PdfLib['PDFWorker']> | null = null;
 /** Imports the chosen pdf.js build once and points it at its worker. */
 export function loadPdfjs(build: Exclude<PdfBuild, 'unsupported'>): Promise<PdfLib> {
   loading ??= (async () => {
-    const boot = takeBoot(build);
+    const boot = takeBoot();
     if (boot) return boot.lib;
     const assets = PDFJS_ASSETS[build];
     const lib = (await import(/* @vite-ignore */ assets.lib)) as PdfLib;
@@ -108,7 +118,7 @@ export function loadPdfjs(build: Exclude<PdfBuild, 'unsupported'>): Promise<PdfL
 
 /** One pdf.js worker for the page's lifetime, started as soon as the library is in. */
 export async function getPdfWorker(lib: PdfLib) {
-  const boot = takeBoot(chooseBuild());
+  const boot = takeBoot();
   if (boot && !worker) worker = await boot.worker.catch(() => null);
   worker ??= new lib.PDFWorker();
   return worker;

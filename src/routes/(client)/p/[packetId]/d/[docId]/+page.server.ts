@@ -4,7 +4,6 @@ import { getDb } from '$lib/server/db/client';
 import { readQuestion, submitQuestion } from '$lib/server/review/question-form';
 import { safeBrandColor } from '$lib/server/review/status';
 import { listPacketDocuments, recordDocumentView } from '$lib/server/review/views';
-import { PDFJS_ASSETS } from '$lib/components/viewer/pdf-loader';
 import pdfBoot from '$lib/components/viewer/pdf-boot.js?url&no-inline';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,12 +19,8 @@ export const load: PageServerLoad = async (event) => {
     await recordDocumentView(db, doc.id, contact);
   }
   const hint = pdfBuildHint(event.request.headers.get('user-agent') ?? '');
-  // The boot script (which starts pdf.js's worker itself) and pdf.js are the page's critical
-  // path: the browser hears of them first, before the app modules SvelteKit lists in Link.
-  event.locals.earlyLinks = [
-    `<${pdfBoot}>; rel="modulepreload"`,
-    `<${PDFJS_ASSETS[hint].lib}>; rel="modulepreload"`
-  ];
+  // The boot script is the page's critical path to page 1: the browser hears of it first.
+  event.locals.earlyLinks = [`<${pdfBoot}>; rel="modulepreload"`];
   return {
     packet: { id: packet.id, title: packet.title, period: packet.period },
     firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
@@ -48,9 +43,10 @@ export const actions: Actions = {
 };
 
 /**
- * Which pdf.js build to hint in <head>, guessed from the user agent: the modern one only for a
- * recent Chromium (not on iOS, where every browser is WebKit). A wrong guess costs one wasted
- * download; the viewer itself feature-detects.
+ * Which pdf.js build the page's boot script loads, guessed from the user agent: the modern one
+ * only for a recent Chromium (not on iOS, where every browser is WebKit). The boot script runs
+ * the hinted build wherever it can (legacy runs everywhere modern does); the viewer itself
+ * feature-detects when it cannot.
  */
 function pdfBuildHint(ua: string): 'modern' | 'legacy' {
   const chrome = /(?:Chrome|Chromium)\/(\d+)/.exec(ua);

@@ -1,0 +1,20 @@
+// How big a page is drawn. pdf-boot.js paints page 1 before the app runs and must land on the
+// very same size and canvas as PdfViewer/PdfPage, so the page hands it these numbers (data-fit,
+// data-max-pixels on its <script>) rather than the boot script keeping its own copies.
+
+/** Fit to width on phones (less a margin); on wide screens a comfortable reading width. */
+export const FIT = { min: 200, max: 920, margin: 24 } as const;
+
+// Big canvases crash mobile Safari (its limit is ~16.7 million pixels per canvas).
+export const MAX_PIXELS = 12_000_000;
+
+/** CSS width of a page at zoom 1 in a scroller `width` CSS pixels wide. */
+export function fitWidth(width: number): number {
+  return Math.max(FIT.min, Math.min(width - FIT.margin, FIT.max));
+}
+
+/** Canvas pixels per CSS pixel for a page of this CSS size: the screen's, within MAX_PIXELS. */
+export function outputRatio(width: number, height: number, devicePixelRatio: number): number {
+  const dpr = Math.min(devicePixelRatio || 1, 3);
+  return Math.min(dpr, Math.sqrt(MAX_PIXELS / (width * height)));
+}
