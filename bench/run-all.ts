@@ -13,7 +13,10 @@ const self = path.basename(fileURLToPath(import.meta.url));
 // startup first: it measures a cold machine best; the rest alphabetically.
 const only = process.argv.slice(2);
 const benches = readdirSync(dir)
-  .filter((f) => f.endsWith('.ts') && f !== self && !f.endsWith('.d.ts'))
+  // in-process-app.ts is the benches' shared harness, not a bench.
+  .filter(
+    (f) => f.endsWith('.ts') && f !== self && !f.endsWith('.d.ts') && f !== 'in-process-app.ts'
+  )
   .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
   .sort((a, b) => Number(b === 'startup.ts') - Number(a === 'startup.ts') || a.localeCompare(b));
 

@@ -1,5 +1,5 @@
 import type { Firm, Packet } from '../db/schema';
-import { zoneOrUtc } from '../../format/time-zone';
+import { dateTimeFormat, zoneOrUtc } from '../../format/time-zone';
 import { formatAccessUntil } from '../auth/access';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 import { periodLabel } from './packets';
@@ -15,7 +15,7 @@ export interface PacketMail {
 
 /** "Tue 2 Dec 2026": a due date is a calendar day in the firm's zone. */
 export function formatDueDay(due: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
+  return dateTimeFormat('en-GB', {
     weekday: 'short',
     day: 'numeric',
     month: 'short',

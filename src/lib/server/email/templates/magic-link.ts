@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE, zoneAbbreviation } from '../../../format/time-zone';
+import { DEFAULT_TIME_ZONE, dateTimeFormat, zoneAbbreviation } from '../../../format/time-zone';
 import { renderBrandedEmail } from './branded';
 
 export interface MagicLinkEmail {
@@ -23,7 +23,7 @@ export interface MagicLinkEmail {
 /** "Tue 2 Dec, 14:00" in the given time zone. */
 export function formatWhen(date: Date, timeZone?: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
+    dateTimeFormat('en-GB', {
       weekday: 'short',
       day: 'numeric',
       month: 'short',
