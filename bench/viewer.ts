@@ -178,6 +178,9 @@ try {
   console.log(
     `initial JS of /p/[packetId]: ${(js.total / 1024).toFixed(1)} KB gzipped in ${js.files} files, pdf.js excluded (target <= 60 KB) ${js.total <= 60 * 1024 ? 'OK' : 'OVER'}; pdf.js in it: ${js.pdf ? `${(js.pdf / 1024).toFixed(1)} KB` : 'none'}`
   );
+  console.log(
+    `summary: viewer first page ${median(ours).toFixed(0)} vs bare pdf.js ${median(baseline).toFixed(0)} ms, ratio ${ratio.toFixed(2)} (target <= 1.2); initial JS of /p/[packetId] ${(js.total / 1024).toFixed(1)} KB (target <= 60)`
+  );
 } finally {
   await browser.close();
   bare.close();
