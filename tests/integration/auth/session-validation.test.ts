@@ -47,6 +47,21 @@ describe('validateSessionToken', () => {
     expect(result.fresh).toBe(false);
   });
 
+  it('reads microsecond timestamps as drizzle does (whole milliseconds, truncated)', async () => {
+    const u = await newUser();
+    const { token } = await createSession(db(), u.id, 'client', {});
+    await db().execute(
+      sql`update session set created_at = '2026-11-20 09:08:07.654999+00' where id_hash = ${hashToken(token)}`
+    );
+    const [stored] = await db()
+      .select()
+      .from(s.session)
+      .where(eq(s.session.idHash, hashToken(token)));
+    const result = await validateSessionToken(db(), token);
+    expect(result.session!.createdAt.toISOString()).toBe('2026-11-20T09:08:07.654Z');
+    expect(result.session!.createdAt.getTime()).toBe(stored.createdAt.getTime());
+  });
+
   it('keeps empty metadata as null', async () => {
     const u = await newUser('');
     const { token } = await createSession(db(), u.id, 'client', {});

@@ -74,12 +74,13 @@ type ValidationQuery = (idHash: string) => Promise<ValidationRow | undefined>;
 // Built once per database handle: the hot path of every request skips drizzle's query building
 // and row mapping. The statement returns the session and its user as one JSON array, timestamps
 // as epoch milliseconds, in the session table's column order: one column to decode instead of
-// eleven, which on PGlite (the database on this thread) is most of a query's cost.
+// eleven. extract() is numeric, so the milliseconds arrive exact (date_part's float could land a
+// hair under a whole millisecond, and Date truncates).
 const prepared = new WeakMap<Db, ValidationQuery>();
 const sessionColumns = Object.entries(getTableColumns(session));
 const isTimestamp = (c: (typeof sessionColumns)[number][1]) => c.columnType === 'PgTimestamp';
 const VALIDATION_SQL = `select json_build_array(${sessionColumns
-  .map(([, c]) => (isTimestamp(c) ? `date_part('epoch', s."${c.name}") * 1000` : `s."${c.name}"`))
+  .map(([, c]) => (isTimestamp(c) ? `extract(epoch from s."${c.name}") * 1000` : `s."${c.name}"`))
   .join(', ')}, u."id", u."email", u."name")::text as row
   from "session" s join "user" u on u."id" = s."user_id" where s."id_hash" = $1`;
 
