@@ -1,28 +1,21 @@
 // Dates and sizes as staff read them, in the firm's time zone (UTC until the firm sets one);
 // used on the server and in the browser.
-import { calendarDayIn, DEFAULT_TIME_ZONE, zoneAbbreviation } from './time-zone';
+import { calendarDayIn, dateTimeFormat, DEFAULT_TIME_ZONE, zoneAbbreviation } from './time-zone';
 
-const formats = new Map<string, Intl.DateTimeFormat>();
 function formatIn(kind: 'date' | 'dateTime', timeZone: string): Intl.DateTimeFormat {
-  const key = `${kind} ${timeZone}`;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(
-      'en-GB',
-      kind === 'date'
-        ? { day: 'numeric', month: 'short', year: 'numeric', timeZone }
-        : {
-            day: 'numeric',
-            month: 'short',
-            hour: '2-digit',
-            minute: '2-digit',
-            hourCycle: 'h23',
-            timeZone
-          }
-    );
-    formats.set(key, f);
-  }
-  return f;
+  return dateTimeFormat(
+    'en-GB',
+    kind === 'date'
+      ? { day: 'numeric', month: 'short', year: 'numeric', timeZone }
+      : {
+          day: 'numeric',
+          month: 'short',
+          hour: '2-digit',
+          minute: '2-digit',
+          hourCycle: 'h23',
+          timeZone
+        }
+  );
 }
 
 /** "2 Dec 2026" in the zone. */
