@@ -1,5 +1,6 @@
-// Time to first page painted in Sheaf's viewer against a bare pdf.js page rendering the same PDF,
-// in the same Chromium run; and the initial JavaScript of /p/[packetId], gzipped, pdf.js excluded.
+// Time to first page painted in Sheaf's viewer (page 1's server-drawn picture, then pdf.js's
+// canvas over it: both printed) against a bare pdf.js page rendering the same PDF, in the same
+// Chromium run; and the initial JavaScript of /p/[packetId], gzipped, pdf.js excluded.
 //   npx tsx bench/viewer.ts [--runs 5] [--pages 300]
 // Targets: ratio <= 1.2, initial JS <= 60 KB.
 import { chromium, type Browser } from '@playwright/test';
@@ -83,12 +84,12 @@ function startBareServer(pdf: Uint8Array): Promise<{ url: string; close: () => v
   );
 }
 
-async function timeFirstPage(
+async function timeFirstPage<T>(
   browser: Browser,
   url: string,
-  read: () => number | undefined,
+  read: () => T | undefined,
   cookie?: { name: string; value: string; url: string }
-): Promise<number> {
+): Promise<T> {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 3,
@@ -99,7 +100,7 @@ async function timeFirstPage(
   const page = await context.newPage();
   await page.goto(url);
   const ms = await page.waitForFunction(read, undefined, { timeout: 60_000 });
-  const value = (await ms.jsonValue()) as number;
+  const value = (await ms.jsonValue()) as T;
   await context.close();
   return value;
 }
@@ -144,13 +145,21 @@ const browser = await chromium.launch({
 try {
   const cookie = { name: 'sheaf_session', value: fixture.token, url: base };
   const ours: number[] = [];
+  const canvas: number[] = [];
   const baseline: number[] = [];
   // One warm-up each (disk caches, JIT), then alternate so drift hits both equally.
   for (let i = 0; i <= RUNS; i++) {
-    const a = await timeFirstPage(
+    // Page 1 is first painted as the picture the server drew at upload; pdf.js's canvas, with
+    // its text layer, replaces it. Both are measured; the ratio is for the first.
+    const [a, c] = await timeFirstPage(
       browser,
       `${base}/p/${fixture.packetId}/d/${doc.id}`,
-      () => performance.getEntriesByName('sheaf:first-page')[0]?.startTime,
+      // (No helper functions in here: tsx would wrap them in a __name() the page lacks.)
+      () => {
+        const page = performance.getEntriesByName('sheaf:first-page')[0]?.startTime;
+        const canvas = performance.getEntriesByName('sheaf:first-canvas')[0]?.startTime;
+        return page !== undefined && canvas !== undefined ? [page, canvas] : undefined;
+      },
       cookie
     );
     const b = await timeFirstPage(
@@ -160,6 +169,7 @@ try {
     );
     if (i > 0) {
       ours.push(a);
+      canvas.push(c);
       baseline.push(b);
     }
   }
@@ -172,6 +182,9 @@ try {
     `first page painted, Sheaf viewer: median ${median(ours).toFixed(0)} ms  [${ours.map((x) => x.toFixed(0)).join(', ')}]`
   );
   console.log(
+    `  of which pdf.js's canvas:       median ${median(canvas).toFixed(0)} ms  [${canvas.map((x) => x.toFixed(0)).join(', ')}]`
+  );
+  console.log(
     `first page painted, bare pdf.js:  median ${median(baseline).toFixed(0)} ms  [${baseline.map((x) => x.toFixed(0)).join(', ')}]`
   );
   console.log(`ratio ${ratio.toFixed(2)} (target <= 1.2) ${ratio <= 1.2 ? 'OK' : 'OVER'}`);
@@ -179,7 +192,7 @@ try {
     `initial JS of /p/[packetId]: ${(js.total / 1024).toFixed(1)} KB gzipped in ${js.files} files, pdf.js excluded (target <= 60 KB) ${js.total <= 60 * 1024 ? 'OK' : 'OVER'}; pdf.js in it: ${js.pdf ? `${(js.pdf / 1024).toFixed(1)} KB` : 'none'}`
   );
   console.log(
-    `summary: viewer first page ${median(ours).toFixed(0)} vs bare pdf.js ${median(baseline).toFixed(0)} ms, ratio ${ratio.toFixed(2)} (target <= 1.2); initial JS of /p/[packetId] ${(js.total / 1024).toFixed(1)} KB (target <= 60)`
+    `summary: viewer first page ${median(ours).toFixed(0)} (pdf.js canvas ${median(canvas).toFixed(0)}) vs bare pdf.js ${median(baseline).toFixed(0)} ms, ratio ${ratio.toFixed(2)} (target <= 1.2); initial JS of /p/[packetId] ${(js.total / 1024).toFixed(1)} KB (target <= 60)`
   );
 } finally {
   await browser.close();

@@ -12,6 +12,7 @@ import { migrateDatabase } from '../../src/lib/server/db/migrate';
 import * as s from '../../src/lib/server/db/schema';
 import { createSession } from '../../src/lib/server/auth/session';
 import { getBlobStore, newBlobKey, setBlobStore } from '../../src/lib/server/storage';
+import { ensurePreviews } from '../../src/lib/server/pdf/preview';
 
 /** A bank statement: a header and a table of transactions on every page. */
 export async function makeStatement(pages: number, title: string): Promise<Uint8Array> {
@@ -146,9 +147,13 @@ export async function seedReviewFixture(
         bytes: bytes.byteLength,
         sha256: createHash('sha256').update(bytes).digest('hex'),
         pages,
+        pageWidth: 595,
+        pageHeight: 842,
         position: i
       })
       .returning();
+    // As an upload does: page 1's pictures are drawn when the document arrives.
+    await ensurePreviews(blobKey);
     documents.push({ id: doc.id, pages, bytes });
   }
   if (options.richInbox) await addInboxHistory(db, { firm, user, client, contact, packet });

@@ -18,3 +18,17 @@ export function outputRatio(width: number, height: number, devicePixelRatio: num
   const dpr = Math.min(devicePixelRatio || 1, 3);
   return Math.min(dpr, Math.sqrt(MAX_PIXELS / (width * height)));
 }
+
+/**
+ * The `sizes` of page 1's picture: the width its frame has at zoom 1 (fitWidth of a scroller as
+ * wide as the window), so the browser fetches the width that is sharp at the screen's ratio.
+ */
+export const PREVIEW_SIZES = `(max-width: ${FIT.min + FIT.margin}px) ${FIT.min}px, (max-width: ${FIT.max + FIT.margin}px) calc(100vw - ${FIT.margin}px), ${FIT.max}px`;
+
+/** Widths in device pixels the server draws page 1 at (/api/files/[docId]/page-1/[width]). */
+export const PREVIEW_WIDTHS = [400, 800, 1200] as const;
+
+/** The `srcset` of page 1's picture, from its route's base (/api/files/[docId]/page-1). */
+export function previewSrcset(base: string): string {
+  return PREVIEW_WIDTHS.map((w) => `${base}/${w} ${w}w`).join(', ');
+}

@@ -26,6 +26,41 @@ const legacyOk =
 // wherever the modern one does): never a second copy of pdf.js and its worker.
 const build = d.build === 'modern' ? (modernOk ? 'modern' : 'none') : legacyOk ? 'legacy' : 'none';
 
+/** Marks `name` once, at `startTime` when given (a paint time) or now. @param {string} name @param {number} [startTime] */
+function markOnce(name, startTime) {
+  if (performance.getEntriesByName(name).length) return;
+  performance.mark(name, startTime === undefined ? undefined : { startTime });
+}
+
+// Page 1's picture (drawn on the server, in the HTML) is the first page the reader sees, in
+// every browser, whatever pdf.js does: it is marked when it paints (element timing), or, where
+// that is not measured, once it is decoded and a frame has passed.
+const picture = () =>
+  /** @type {HTMLImageElement | null} */ (
+    document.querySelector('img[elementtiming="sheaf-page-1"]')
+  );
+if (PerformanceObserver.supportedEntryTypes?.includes('element')) {
+  new PerformanceObserver((list, observer) => {
+    for (const entry of /** @type {any[]} */ (list.getEntries())) {
+      if (entry.identifier !== 'sheaf-page-1') continue;
+      observer.disconnect();
+      markOnce('sheaf:first-page', entry.renderTime || entry.loadTime);
+    }
+  }).observe({ type: 'element', buffered: true });
+} else {
+  const whenReady = /** @param {() => void} f */ (f) =>
+    document.readyState === 'loading'
+      ? document.addEventListener('DOMContentLoaded', f, { once: true })
+      : f();
+  whenReady(() => {
+    const img = picture();
+    img
+      ?.decode()
+      .then(() => requestAnimationFrame(() => markOnce('sheaf:first-page')))
+      .catch(() => {});
+  });
+}
+
 /** @param {string} url @param {number} begin @param {number} end */
 async function range(url, begin, end) {
   const response = await fetch(url, {
@@ -198,7 +233,8 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
     // sized the frame as soon as the PDF opened; otherwise the viewer says so when it adopts it.
     const box = frame.getBoundingClientRect();
     if (Math.abs(box.width - viewport.width) < 1 && Math.abs(box.height - viewport.height) < 1) {
-      performance.mark('sheaf:first-page');
+      markOnce('sheaf:first-page');
+      markOnce('sheaf:first-canvas');
     }
     return true;
   }

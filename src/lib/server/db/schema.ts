@@ -146,6 +146,9 @@ export const document = pgTable(
     bytes: bigint('bytes', { mode: 'number' }).notNull(),
     sha256: text('sha256').notNull(),
     pages: integer('pages').notNull(),
+    /** Page 1 as shown, in PDF points (null for documents uploaded before it was recorded). */
+    pageWidth: real('page_width'),
+    pageHeight: real('page_height'),
     position: integer('position').notNull().default(0),
     removedAt: at('removed_at'),
     createdAt: createdAt()

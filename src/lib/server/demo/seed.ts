@@ -7,7 +7,7 @@ import * as s from '../db/schema';
 import { recordAudit } from '../audit';
 import { getBlobStore, newBlobKey } from '../storage';
 import { seededRandom } from './ledger';
-import { makeStatementPdf } from './statement-pdf';
+import { makeStatementPdf, STATEMENT_PAGE } from './statement-pdf';
 
 export const DEMO_FIRM = {
   name: 'Harbor & Pine Bookkeeping',
@@ -243,6 +243,8 @@ interface StoredPdf {
   bytes: number;
   sha256: string;
   pages: number;
+  pageWidth: number;
+  pageHeight: number;
 }
 
 async function storePacketPdfs(
@@ -272,7 +274,10 @@ async function storePacketPdfs(
       blobKey,
       bytes: bytes.byteLength,
       sha256: createHash('sha256').update(bytes).digest('hex'),
-      pages: file.pages
+      pages: file.pages,
+      // Page 1's pictures are left to the picture route: the first view draws them.
+      pageWidth: STATEMENT_PAGE.width,
+      pageHeight: STATEMENT_PAGE.height
     });
   }
   return out;

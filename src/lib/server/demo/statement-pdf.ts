@@ -17,8 +17,10 @@ export interface StatementOptions {
   title?: string;
 }
 
-const W = 612;
-const H = 792;
+/** Every statement page is US Letter, in PDF points. */
+export const STATEMENT_PAGE = { width: 612, height: 792 } as const;
+const W = STATEMENT_PAGE.width;
+const H = STATEMENT_PAGE.height;
 const M = 54;
 const INK = rgb(0.11, 0.11, 0.12);
 const MUTED = rgb(0.4, 0.41, 0.43);

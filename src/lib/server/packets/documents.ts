@@ -5,6 +5,7 @@ import { document, packet, type Document, type Packet } from '../db/schema';
 import { getBlobStore, newBlobKey } from '../storage';
 import type { BlobWriteError } from '../storage/errors';
 import { validatePdf } from '../pdf/validate';
+import { deletePreviews, ensurePreviews } from '../pdf/preview';
 import { recordAudit } from '../audit';
 
 export type AddDocumentResult =
@@ -88,6 +89,8 @@ export async function addPacketDocument(
           bytes: input.bytes.byteLength,
           sha256,
           pages: check.pages,
+          pageWidth: check.size.width,
+          pageHeight: check.size.height,
           position: next
         })
         .returning();
@@ -113,6 +116,9 @@ export async function addPacketDocument(
         reason: `A packet holds at most ${MAX_DOCUMENTS} documents.`
       };
     }
+    // Page 1's pictures are drawn now, in the background, so the first client to open the
+    // document sees it at once; the picture route draws them itself if this has not finished.
+    void ensurePreviews(blobKey);
     return { ok: true, document: row };
   } catch (error) {
     await getBlobStore()
@@ -144,6 +150,7 @@ export async function removePacketDocument(
     await getBlobStore()
       .delete(row.blobKey)
       .catch(() => {});
+    await deletePreviews(row.blobKey);
   } else {
     await db.update(document).set({ removedAt: new Date() }).where(eq(document.id, row.id));
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { PDFDocument } from 'pdf-lib';
+import { degrees, PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { validatePdf } from './validate';
 
@@ -13,8 +13,20 @@ async function pdf(pages: number) {
 }
 
 describe('validatePdf', () => {
-  it('accepts a PDF and counts its pages', async () => {
-    expect(await validatePdf(await pdf(3), 'ok.pdf', LIMIT)).toEqual({ ok: true, pages: 3 });
+  it('accepts a PDF, counts its pages and measures page 1', async () => {
+    expect(await validatePdf(await pdf(3), 'ok.pdf', LIMIT)).toEqual({
+      ok: true,
+      pages: 3,
+      size: { width: 595.28, height: 841.89 }
+    });
+  });
+
+  it('measures page 1 as it is shown: a landscape or rotated page is wider than tall', async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage([612, 792]).setRotation(degrees(90));
+    doc.addPage([612, 792]);
+    const check = await validatePdf(await doc.save(), 'turned.pdf', LIMIT);
+    expect(check).toEqual({ ok: true, pages: 2, size: { width: 792, height: 612 } });
   });
 
   it('names the file in every refusal', async () => {

@@ -1,6 +1,17 @@
 import { getDocument, InvalidPDFException } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
-export type PdfCheck = { ok: true; pages: number } | { ok: false; reason: string };
+export type PdfCheck =
+  | {
+      ok: true;
+      pages: number;
+      /** Page 1 in PDF points, as shown (rotation applied). */ size: PageSize;
+    }
+  | { ok: false; reason: string };
+
+export interface PageSize {
+  width: number;
+  height: number;
+}
 
 const MB = 1024 * 1024;
 const HEADER = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
@@ -56,8 +67,8 @@ export async function validatePdf(
     const pages = pdf.numPages;
     if (!pages || pages < 1) return { ok: false, reason: `"${filename}" has no pages.` };
     // Touch the first page: a damaged page tree fails here rather than in the client's viewer.
-    await pdf.getPage(1);
-    return { ok: true, pages };
+    const { width, height } = (await pdf.getPage(1)).getViewport({ scale: 1 });
+    return { ok: true, pages, size: { width, height } };
   } catch (error) {
     if ((error as { name?: string })?.name === 'PasswordException') {
       return {

@@ -11,6 +11,8 @@ export function listPacketDocuments(db: Db, packetId: string) {
       filename: document.filename,
       pages: document.pages,
       bytes: document.bytes,
+      pageWidth: document.pageWidth,
+      pageHeight: document.pageHeight,
       version: document.version
     })
     .from(document)

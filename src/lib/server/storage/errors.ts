@@ -1,7 +1,11 @@
 // Shared by every blob store: key validation and the errors callers can tell apart.
 
-/** Keys come from newBlobKey(): `ab/<hex id>`. Nothing else is accepted, so no key can escape. */
-const SAFE_KEY = /^[a-z0-9]{2}\/[a-z0-9]{8,64}$/;
+/**
+ * Keys come from newBlobKey(): `ab/<hex id>`, or a document's page-1 picture beside it
+ * (`ab/<hex id>.page-1.800.webp`, see pdf/preview.ts). Nothing else is accepted, so no key can
+ * escape.
+ */
+const SAFE_KEY = /^[a-z0-9]{2}\/[a-z0-9]{8,64}(\.page-1\.\d{3,4}\.webp)?$/;
 
 export class InvalidBlobKeyError extends Error {
   name = 'InvalidBlobKeyError';

@@ -104,6 +104,15 @@ describe.each(stores)('%s blob store', (_name, make) => {
     await store.delete(key);
   });
 
+  it("keeps a document's page-1 pictures beside it", async () => {
+    const store = make();
+    const key = newBlobKey();
+    await store.put(`${key}.page-1.800.webp`, bytesOf('picture'));
+    expect(await store.size(`${key}.page-1.800.webp`)).toBe(7);
+    expect(await store.exists(key)).toBe(false);
+    await store.delete(`${key}.page-1.800.webp`);
+  });
+
   it('refuses keys that are not generated ids (no path traversal, no other prefixes)', async () => {
     const store = make();
     const bad = [
@@ -115,7 +124,11 @@ describe.each(stores)('%s blob store', (_name, make) => {
       'ab\\cdefgh12',
       'ab/cdefgh12%2f..',
       '',
-      'ab/short'
+      'ab/short',
+      'ab/cdefgh12.page-1.800.webp/../x',
+      'ab/cdefgh12.page-1.800.html',
+      'ab/cdefgh12.page-2.800.webp',
+      'ab/cdefgh12.webp'
     ];
     for (const key of bad) {
       await expect(store.put(key, bytesOf('x')), key).rejects.toBeInstanceOf(InvalidBlobKeyError);
