@@ -3,6 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { linkPathOf, openLink, signInAsOwner, waitForMail } from './support/auth';
 import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
+import { expectPdfPainted } from './support/viewer';
 
 async function expectNoViolations(page: Page, name: string) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -83,7 +84,7 @@ test('the main pages have no axe violations', async ({ page, browser, baseURL },
     .getByRole('link', { name: /Statements\.pdf/ })
     .first()
     .click();
-  await expect(contact.locator('[data-first-painted]')).toBeVisible();
+  await expectPdfPainted(contact);
   await expectNoViolations(contact, 'viewer');
   await contact.goto('/p');
   await expectNoViolations(contact, '/p');

@@ -10,6 +10,7 @@ import {
   waitForServiceWorker,
   type Published
 } from './support/offline';
+import { expectPagePicture, expectPdfPainted } from './support/viewer';
 
 test.describe.configure({ mode: 'serial' });
 test.skip(({ isMobile }) => !isMobile, 'the offline journey is on a phone (390x844)');
@@ -65,11 +66,13 @@ test('save, go offline, reload: the packet and page 40 of its 60-page PDF open',
     .getByRole('link', { name: /Bank statements\.pdf/ })
     .first()
     .click();
-  await expect(page.locator('[data-first-painted]')).toBeVisible({ timeout: 20_000 });
+  await expectPdfPainted(page);
   await expect(page.getByRole('button', { name: /^Page 1 of 60\./ })).toBeVisible();
-  // A full reload of the viewer offline, then page 40.
+  // A full reload of the viewer offline (page 1's picture comes from the saved copy), then
+  // page 40.
   await page.reload();
-  await expect(page.locator('[data-first-painted]')).toBeVisible({ timeout: 20_000 });
+  await expectPagePicture(page);
+  await expectPdfPainted(page);
   await page.getByRole('button', { name: /^Page 1 of 60\./ }).click();
   await page.getByLabel('Go to page').fill('40');
   await page.getByLabel('Go to page').press('Enter');

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { linkPathOf, openLink, signInAsOwner, waitForMail } from './support/auth';
 import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
+import { expectPdfPainted } from './support/viewer';
 
 const out = process.env.SHEAF_SCREENSHOTS_DIR ?? 'test-results/screenshots';
 
@@ -66,7 +67,7 @@ test('journey screenshots', async ({ page, browser, baseURL }, testInfo) => {
     .getByRole('link', { name: /Ledger detail/ })
     .first()
     .click();
-  await expect(contact.locator('[data-first-painted]')).toBeVisible();
+  await expectPdfPainted(contact);
   await shoot(contact, 'client-viewer', project);
   await contact.goto(`/p/${packetId}`);
   await contact.getByRole('button', { name: 'Approve' }).click();

@@ -1,5 +1,6 @@
 // Saving a packet for offline reading: its page and data, each document's viewer page and data,
-// and the full PDFs go into the user's cache; what was saved goes into the user's database.
+// the full PDFs and page 1's pictures go into the user's cache; what was saved goes into the user's database.
+import { PREVIEW_WIDTHS } from '$lib/components/viewer/page-fit';
 import { PDFJS_ASSETS, chooseBuild } from '$lib/components/viewer/pdf-loader';
 import { getAll, put, remove, type SavedDocument, type SavedPacket } from './idb';
 import { VIEWER_ASSETS_CACHE, savedCacheName } from './names';
@@ -26,7 +27,12 @@ export function packetUrls(packet: Pick<PacketToSave, 'id' | 'documents'>) {
   const pages = [base, `${base}/__data.json`];
   for (const d of packet.documents)
     pages.push(`${base}/d/${d.id}`, `${base}/d/${d.id}/__data.json`);
-  return { pages, files: packet.documents.map((d) => `/api/files/${d.id}`) };
+  // Page 1's pictures at every width (the browser picks one by the screen): the viewer shows
+  // one before pdf.js has drawn the page, offline too.
+  const pictures = packet.documents.flatMap((d) =>
+    PREVIEW_WIDTHS.map((w) => `/api/files/${d.id}/page-1/${w}`)
+  );
+  return { pages, files: packet.documents.map((d) => `/api/files/${d.id}`), pictures };
 }
 
 async function fetchOk(url: string): Promise<Response> {
@@ -84,10 +90,12 @@ export async function savePacket(
   const key = session.key;
   void navigator.storage?.persist?.().catch(() => false);
 
-  const { pages, files } = packetUrls(packet);
+  const { pages, files, pictures } = packetUrls(packet);
   const pageGuess = 40_000;
+  const pictureGuess = 30_000;
   const total =
     (pages.length + LIST_URLS.length) * pageGuess +
+    pictures.length * pictureGuess +
     packet.documents.reduce((sum, d) => sum + d.bytes, 0);
   let done = 0;
   const tick = (n: number) => {
@@ -105,6 +113,18 @@ export async function savePacket(
     await cache.put(url, stored(response, body));
     bytes += body.size;
   }
+  // A picture the server could not draw is left out: the viewer then waits for pdf.js.
+  const keptPictures: string[] = [];
+  for (const url of pictures) {
+    const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
+    if (response.ok) {
+      const body = await response.blob();
+      await cache.put(url, stored(response, body));
+      keptPictures.push(url);
+      bytes += body.size;
+    }
+    tick(pictureGuess);
+  }
   for (const url of [...pages, ...LIST_URLS]) {
     const response = await fetchOk(url);
     const body = await response.blob();
@@ -120,7 +140,7 @@ export async function savePacket(
     firmName: packet.firmName,
     period: packet.period,
     documents: packet.documents,
-    urls: [...files, ...pages],
+    urls: [...files, ...keptPictures, ...pages],
     bytes,
     savedAt: Date.now()
   };
