@@ -104,6 +104,10 @@ async function expectPictureBeforePdfjs(browser: Browser, page: Page) {
     await route.continue();
   });
   const viewer = await context.newPage();
+  const refused: string[] = [];
+  viewer.on('console', (m) => {
+    if (/Content Security Policy/.test(m.text())) refused.push(m.text());
+  });
   await viewer.goto(page.url());
   await expectPagePicture(viewer);
   await expect(viewer.locator('[data-page="1"] canvas')).toHaveCount(0);
@@ -112,9 +116,18 @@ async function expectPictureBeforePdfjs(browser: Browser, page: Page) {
   expect(frame.width).toBeGreaterThan(300);
   expect(Math.abs(picture.width - frame.width)).toBeLessThan(1);
   expect(Math.abs(picture.height - frame.height)).toBeLessThan(1);
-  // Then pdf.js arrives and draws over it.
+  // Then pdf.js arrives: the picture is as sharp as its canvas would be, so it stays, and
+  // pdf.js adds the text layer; zooming past the picture's pixels draws the page.
   release();
   await expectPdfPainted(viewer);
+  await expect(viewer.locator('[data-page="1"] .textLayer')).toContainText(/page 1 of 2/i);
+  await expect(viewer.locator('[data-page="1"] img')).toBeVisible();
+  await expect(viewer.locator('[data-page="1"] canvas')).toHaveCount(0);
+  await viewer.getByRole('button', { name: 'Zoom in' }).click();
+  await viewer.getByRole('button', { name: 'Zoom in' }).click();
+  await expect(viewer.locator('[data-page="1"] canvas')).toBeVisible();
   await expect(viewer.locator('[data-page="1"] img')).toBeHidden();
+  // Nothing on the page was refused by the CSP (no inline handlers, no stray scripts).
+  expect(refused).toEqual([]);
   await context.close();
 }

@@ -25,8 +25,22 @@ export function outputRatio(width: number, height: number, devicePixelRatio: num
  */
 export const PREVIEW_SIZES = `(max-width: ${FIT.min + FIT.margin}px) ${FIT.min}px, (max-width: ${FIT.max + FIT.margin}px) calc(100vw - ${FIT.margin}px), ${FIT.max}px`;
 
+/**
+ * Page 1's picture stands in for its canvas while it has at least this share of the canvas's
+ * pixels across (5 % softer is not visible; the browser picked it for this screen).
+ */
+export const PICTURE_SHARP_ENOUGH = 0.95;
+
 /** Widths in device pixels the server draws page 1 at (/api/files/[docId]/page-1/[width]). */
 export const PREVIEW_WIDTHS = [400, 800, 1200] as const;
+
+/**
+ * How many pixels across the picture the browser chose has: its URL ends in its width
+ * (`naturalWidth` is in CSS pixels for a srcset pick, divided by the density it was chosen for).
+ */
+export function picturePixels(img: HTMLImageElement): number {
+  return Number(/\/(\d+)$/.exec(img.currentSrc)?.[1] ?? 0);
+}
 
 /** The `srcset` of page 1's picture, from its route's base (/api/files/[docId]/page-1). */
 export function previewSrcset(base: string): string {

@@ -32,13 +32,19 @@ function markOnce(name, startTime) {
   performance.mark(name, startTime === undefined ? undefined : { startTime });
 }
 
-// Page 1's picture (drawn on the server, in the HTML) is the first page the reader sees, in
-// every browser, whatever pdf.js does: it is marked when it paints (element timing), or, where
-// that is not measured, once it is decoded and a frame has passed.
+/** Runs f once the HTML is parsed. @param {() => void} f */
+function whenReady(f) {
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', f, { once: true });
+  } else f();
+}
 const picture = () =>
   /** @type {HTMLImageElement | null} */ (
     document.querySelector('img[elementtiming="sheaf-page-1"]')
   );
+// Page 1's picture (drawn on the server, in the HTML) is the first page the reader sees, in
+// every browser, whatever pdf.js does: it is marked when it paints (element timing), or, where
+// that is not measured, once it is decoded and a frame has passed.
 if (PerformanceObserver.supportedEntryTypes?.includes('element')) {
   new PerformanceObserver((list, observer) => {
     for (const entry of /** @type {any[]} */ (list.getEntries())) {
@@ -48,16 +54,27 @@ if (PerformanceObserver.supportedEntryTypes?.includes('element')) {
     }
   }).observe({ type: 'element', buffered: true });
 } else {
-  const whenReady = /** @param {() => void} f */ (f) =>
-    document.readyState === 'loading'
-      ? document.addEventListener('DOMContentLoaded', f, { once: true })
-      : f();
   whenReady(() => {
     const img = picture();
     img
       ?.decode()
       .then(() => requestAnimationFrame(() => markOnce('sheaf:first-page')))
       .catch(() => {});
+  });
+}
+
+/** Resolves once page 1's picture has painted, failed, or when there is none. */
+function pictureSettled() {
+  return new Promise((resolve) => {
+    if (performance.getEntriesByName('sheaf:first-page').length) return resolve(null);
+    whenReady(() => {
+      const img = picture();
+      if (!img) return resolve(null);
+      const done = () => requestAnimationFrame(() => setTimeout(resolve, 0));
+      if (img.complete) return done();
+      img.addEventListener('load', done, { once: true });
+      img.addEventListener('error', done, { once: true });
+    });
   });
 }
 
@@ -80,10 +97,11 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
   const chunk = Number(d.chunk);
   const src = String(d.src);
   performance.mark('sheaf:boot');
-  // Nothing starts before the page's first paint (one frame, then a task): the big downloads
-  // (pdf.js, its worker, the PDF) never compete with it, and Lighthouse's simulation, which counts
-  // every request begun before a paint as holding that paint up, sees them after it.
-  const painted = new Promise((resolve) => {
+  // Nothing starts before the page's first paint (one frame, then a task) and page 1's picture
+  // are on screen: the big downloads (pdf.js, its worker, the PDF) never compete with them for
+  // a slow connection, and Lighthouse's simulation, which counts every request begun before a
+  // paint as holding that paint up, sees them after it.
+  const firstPaint = new Promise((resolve) => {
     if (performance.getEntriesByName('first-contentful-paint').length) return resolve(null);
     try {
       new PerformanceObserver((list, observer) => {
@@ -97,6 +115,13 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
     requestAnimationFrame(() => setTimeout(resolve, 0));
     setTimeout(resolve, 250); // a background tab gets no animation frames
   });
+  const painted = firstPaint.then(() =>
+    Promise.race([
+      pictureSettled(),
+      // A picture still loading after this long (a very slow connection) waits no more.
+      new Promise((resolve) => setTimeout(resolve, 2500))
+    ])
+  );
   const lib = painted
     .then(() => import(/* @vite-ignore */ String(d.lib)))
     .then((pdfjs) => {
@@ -127,6 +152,7 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
   });
   const [fitMin, fitMax, fitMargin] = String(d.fit).split(',').map(Number);
   const maxPixels = Number(d.maxPixels);
+  const pictureSharp = Number(d.pictureSharp);
   const worker = Promise.all([lib, port]).then(([pdfjs, p]) =>
     p ? new pdfjs.PDFWorker({ port: p }) : new pdfjs.PDFWorker()
   );
@@ -211,6 +237,18 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
     const viewport = page.getViewport({ scale });
     const dpr = Math.min(window.devicePixelRatio || 1, 3);
     const ratio = Math.min(dpr, Math.sqrt(maxPixels / (viewport.width * viewport.height)));
+    // Page 1's picture, on screen and as sharp as this canvas would be, stands in for it: the
+    // page is not drawn twice (the viewer draws it once a zoom outgrows the picture).
+    // (Its URL ends in its width in pixels, as picturePixels in page-fit.ts reads it.)
+    const img = picture();
+    const pixels = Number(/\/(\d+)$/.exec(img?.currentSrc ?? '')?.[1] ?? 0);
+    if (
+      img?.complete &&
+      img.naturalWidth &&
+      pixels >= Math.floor(viewport.width * ratio) * pictureSharp
+    ) {
+      return false;
+    }
     const canvas = document.createElement('canvas');
     canvas.width = Math.floor(viewport.width * ratio);
     canvas.height = Math.floor(viewport.height * ratio);
@@ -234,7 +272,7 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
     const box = frame.getBoundingClientRect();
     if (Math.abs(box.width - viewport.width) < 1 && Math.abs(box.height - viewport.height) < 1) {
       markOnce('sheaf:first-page');
-      markOnce('sheaf:first-canvas');
+      markOnce('sheaf:pdfjs-page1');
     }
     return true;
   }

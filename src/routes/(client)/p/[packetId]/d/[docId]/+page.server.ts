@@ -5,6 +5,7 @@ import { readQuestion, submitQuestion } from '$lib/server/review/question-form';
 import { safeBrandColor } from '$lib/server/review/status';
 import { listPacketDocuments, recordDocumentView } from '$lib/server/review/views';
 import pdfBoot from '$lib/components/viewer/pdf-boot.js?url&no-inline';
+import { PREVIEW_SIZES, previewSrcset } from '$lib/components/viewer/page-fit';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,8 +20,13 @@ export const load: PageServerLoad = async (event) => {
     await recordDocumentView(db, doc.id, contact);
   }
   const hint = pdfBuildHint(event.request.headers.get('user-agent') ?? '');
-  // The boot script is the page's critical path to page 1: the browser hears of it first.
-  event.locals.earlyLinks = [`<${pdfBoot}>; rel="modulepreload"`];
+  // Page 1's picture is what the reader sees first, then the boot script starts pdf.js: the
+  // browser hears of both before it reads the HTML, the picture first.
+  const picture = `/api/files/${doc.id}/page-1`;
+  event.locals.earlyLinks = [
+    `<${picture}/800>; rel="preload"; as="image"; fetchpriority="high"; imagesrcset="${previewSrcset(picture)}"; imagesizes="${PREVIEW_SIZES}"`,
+    `<${pdfBoot}>; rel="modulepreload"`
+  ];
   return {
     packet: { id: packet.id, title: packet.title, period: packet.period },
     firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
