@@ -123,6 +123,8 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ['staff', 'GET', `/api/files/${o.doc.id}`],
       ['staff', 'HEAD', `/api/files/${o.doc.id}`],
       ['staff', 'GET', `/api/files/${o.draftDoc.id}`],
+      ['staff', 'GET', `/api/files/${o.doc.id}/page-1/800`],
+      ['staff', 'GET', `/api/files/${o.draftDoc.id}/page-1/400`],
       // ... their ids in a query string: the page renders, without them.
       ['staff', 'GET', `/firm/packets/new?client=${o.client.id}`, [200]],
       // ... actions on their client and packet.
@@ -211,6 +213,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         ['contact', 'GET', `/p/${mine.packet.id}/d/${doc.id}`],
         ['contact', 'GET', `/api/files/${doc.id}`],
         ['contact', 'HEAD', `/api/files/${doc.id}`],
+        ['contact', 'GET', `/api/files/${doc.id}/page-1/1200`],
         ['contact', 'POST', `/p/${packet.id}?/approve`, NF, anyForm()],
         ['contact', 'POST', `/p/${packet.id}?/ask`, NF, anyForm()],
         ['contact', 'POST', `/p/${packet.id}/d/${doc.id}?/ask`, NF, anyForm()],
@@ -218,6 +221,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ]),
       ['contact', 'GET', `/p/${o.draft.id}`],
       ['contact', 'GET', `/api/files/${o.draftDoc.id}`],
+      ['contact', 'GET', `/api/files/${o.draftDoc.id}/page-1/800`],
       // ... and every staff route, even of its own firm.
       ['contact', 'GET', `/firm`],
       ['contact', 'GET', `/firm/clients`],
@@ -311,5 +315,6 @@ describe('IDOR matrix: another firm or client’s ids', () => {
     expect((await w.staff.get(`/firm/packets/${mine.packet.id}`)).status).toBe(200);
     expect((await w.contact.get(`/p/${mine.packet.id}`)).status).toBe(200);
     expect((await w.contact.get(`/api/files/${mine.doc.id}`)).status).toBe(200);
+    expect((await w.contact.get(`/api/files/${mine.doc.id}/page-1/800`)).status).toBe(200);
   });
 });
