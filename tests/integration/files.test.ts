@@ -1,7 +1,10 @@
+import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../src/lib/server/db/client';
 import * as s from '../../src/lib/server/db/schema';
+import { previewKey, PREVIEW_WIDTHS } from '../../src/lib/server/pdf/preview';
+import { getBlobStore } from '../../src/lib/server/storage';
 import {
   addDocument,
   createClient,
@@ -11,6 +14,7 @@ import {
   makePdf,
   signIn
 } from '../support/factories';
+import { documentsOf, postForm, staffWorld, uploadPdf } from '../support/firm';
 import { TestBrowser } from '../support/server';
 
 async function setup() {
@@ -27,6 +31,12 @@ async function setup() {
 }
 
 const url = (id: string) => `/api/files/${id}`;
+const pictureUrl = (id: string, width: number | string = 800) => `/api/files/${id}/page-1/${width}`;
+/** Neither the PDF nor its page-1 picture, and the same 404 as a made-up id. */
+async function expectNotFound(browser: TestBrowser, id: string) {
+  expect((await browser.get(url(id))).status, url(id)).toBe(404);
+  expect((await browser.get(pictureUrl(id))).status, pictureUrl(id)).toBe(404);
+}
 const bytesOf = async (browser: TestBrowser, path: string, headers: Record<string, string>) => {
   const { appUrl } = await import('../support/server');
   const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -64,37 +74,39 @@ describe('GET /api/files/[docId]', () => {
     expect((await browser.get(url(doc.id))).status).toBe(200);
   });
 
-  it('is a 404 for anyone else, drafts, removed documents, expired guests and bad ids', async () => {
+  it('is a 404, for the PDF and its page-1 picture, for anyone else, drafts, removed documents, expired guests and bad ids', async () => {
     const { db, firm, client, contact, doc, browser } = await setup();
-    expect((await new TestBrowser().get(url(doc.id))).status).toBe(404);
+    await expectNotFound(new TestBrowser(), doc.id);
 
     const stranger = await createContact(db, await createClient(db, firm.id));
     const strangerBrowser = new TestBrowser();
     await signIn(strangerBrowser, stranger.user.id, 'client');
-    expect((await strangerBrowser.get(url(doc.id))).status).toBe(404);
+    await expectNotFound(strangerBrowser, doc.id);
 
     const otherFirm = await createFirmWithStaff(db);
     const otherStaff = new TestBrowser();
     await signIn(otherStaff, otherFirm.staff.id, 'staff');
-    expect((await otherStaff.get(url(doc.id))).status).toBe(404);
+    await expectNotFound(otherStaff, doc.id);
 
     const draft = await createPacket(db, client, { status: 'draft' });
     const draftDoc = await addDocument(db, draft);
-    expect((await browser.get(url(draftDoc.id))).status).toBe(404);
+    await expectNotFound(browser, draftDoc.id);
 
     const [packet] = await db.select().from(s.packet).where(eq(s.packet.id, doc.packetId));
     const removed = await addDocument(db, packet);
     await db.update(s.document).set({ removedAt: new Date() }).where(eq(s.document.id, removed.id));
-    expect((await browser.get(url(removed.id))).status).toBe(404);
+    await expectNotFound(browser, removed.id);
 
-    expect((await browser.get(url('not-a-uuid'))).status).toBe(404);
-    expect((await browser.get(url(crypto.randomUUID()))).status).toBe(404);
+    await expectNotFound(browser, 'not-a-uuid');
+    await expectNotFound(browser, crypto.randomUUID());
 
     await db
       .update(s.clientContact)
       .set({ accessExpiresAt: new Date(Date.now() - 1000) })
       .where(eq(s.clientContact.id, contact.id));
-    expect((await browser.get(url(doc.id))).status).toBe(404);
+    await expectNotFound(browser, doc.id);
+    // Nothing was drawn for any of those.
+    expect(await getBlobStore().exists(previewKey(doc.blobKey, 1200))).toBe(false);
   });
 
   it('answers byte ranges with 206 and Content-Range', async () => {
@@ -164,3 +176,108 @@ describe('GET /api/files/[docId]', () => {
     expect((await new TestBrowser().request('HEAD', url(doc.id))).status).toBe(404);
   });
 });
+
+/** Share of the picture's pixels that are ink (not white paper): a drawn page has some. */
+async function inkShare(webp: Buffer) {
+  const image = await loadImage(webp);
+  const canvas = createCanvas(image.width, image.height);
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  const { data } = context.getImageData(0, 0, image.width, image.height);
+  let ink = 0;
+  for (let i = 0; i < data.length; i += 4) if (data[i] < 128) ink++;
+  return { width: image.width, height: image.height, ink: ink / (data.length / 4) };
+}
+
+describe('GET /api/files/[docId]/page-1/[width]', () => {
+  it('draws page 1 as a WebP at each width, to the page’s shape, for a contact', async () => {
+    const { browser, doc } = await setup();
+    for (const width of PREVIEW_WIDTHS) {
+      const { response, body } = await bytesOf(browser, pictureUrl(doc.id, width), {});
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/webp');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('cache-control')).toBe('private, no-cache');
+      expect(response.headers.get('content-length')).toBe(String(body.byteLength));
+      expect(Buffer.from(body.subarray(0, 4)).toString()).toBe('RIFF');
+      expect(Buffer.from(body.subarray(8, 12)).toString()).toBe('WEBP');
+      const picture = await inkShare(Buffer.from(body));
+      expect(picture.width).toBe(width);
+      expect(picture.height).toBe(Math.round((width * 792) / 612));
+      // A line of 18 pt text on white paper: some ink, mostly paper.
+      expect(picture.ink).toBeGreaterThan(0.0005);
+      expect(picture.ink).toBeLessThan(0.05);
+    }
+  });
+
+  it('keeps what it drew in the blob store, and answers If-None-Match with 304', async () => {
+    const { browser, doc } = await setup();
+    const store = getBlobStore();
+    expect(await store.exists(previewKey(doc.blobKey, 1200))).toBe(false);
+    const first = await bytesOf(browser, pictureUrl(doc.id, 400), {});
+    expect(first.response.status).toBe(200);
+    for (const width of PREVIEW_WIDTHS) {
+      expect(await store.exists(previewKey(doc.blobKey, width))).toBe(true);
+    }
+    const etag = first.response.headers.get('etag')!;
+    expect(etag).toBe(`"${doc.sha256}-p1-400"`);
+    const again = await bytesOf(browser, pictureUrl(doc.id, 400), { 'if-none-match': etag });
+    expect(again.response.status).toBe(304);
+    expect(again.body.byteLength).toBe(0);
+  });
+
+  it('lets a member of the firm see a draft’s picture', async () => {
+    const { db, client, staff } = await setup();
+    const draft = await createPacket(db, client, { status: 'draft' });
+    const doc = await addDocument(db, draft);
+    const browser = new TestBrowser();
+    await signIn(browser, staff.id, 'staff');
+    expect((await browser.get(pictureUrl(doc.id))).status).toBe(200);
+  });
+
+  it('is a 404 for a width it does not draw', async () => {
+    const { browser, doc } = await setup();
+    for (const width of [0, 401, 100000, 'x', '800.webp', '-800']) {
+      expect((await browser.get(pictureUrl(doc.id, width))).status, String(width)).toBe(404);
+    }
+  });
+
+  it('is a 404 (the viewer then waits for pdf.js) when the PDF cannot be drawn', async () => {
+    const { browser, doc } = await setup();
+    await getBlobStore().delete(doc.blobKey);
+    expect((await browser.get(pictureUrl(doc.id))).status).toBe(404);
+  });
+});
+
+describe('page 1 pictures of an upload', () => {
+  it('records page 1’s size and draws its pictures in the background', async () => {
+    const { db, browser, client } = await staffWorld();
+    const packet = await createPacket(db, client, { status: 'draft' });
+    const response = await uploadPdf(browser, packet.id, 'Landscape.pdf', await landscapePdf());
+    expect(response.status).toBe(201);
+    const [doc] = await documentsOf(packet.id);
+    expect([doc.pageWidth, doc.pageHeight]).toEqual([842, 595]);
+    const store = getBlobStore();
+    await expect
+      .poll(() => store.exists(previewKey(doc.blobKey, 1200)), { timeout: 10_000 })
+      .toBe(true);
+
+    // Removing the draft document removes its pictures with it.
+    const removed = await postForm(browser, `/firm/packets/${packet.id}?/removeDocument`, {
+      documentId: doc.id
+    });
+    expect(removed.status).toBe(200);
+    expect(await documentsOf(packet.id)).toEqual([]);
+    for (const width of PREVIEW_WIDTHS) {
+      expect(await store.exists(previewKey(doc.blobKey, width))).toBe(false);
+    }
+  });
+});
+
+async function landscapePdf() {
+  const { PDFDocument } = await import('pdf-lib');
+  const pdf = await PDFDocument.create();
+  pdf.addPage([842, 595]);
+  pdf.addPage([595, 842]);
+  return pdf.save();
+}

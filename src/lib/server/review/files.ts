@@ -1,5 +1,7 @@
+import { error, type RequestEvent } from '@sveltejs/kit';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import { isUuid } from '../auth/guards';
+import { getDb, type Db } from '../db/client';
 import { clientContact, document, membership, packet } from '../db/schema';
 
 /**
@@ -33,4 +35,16 @@ export async function findReadableDocument(db: Db, userId: string, documentId: s
   if (row.isMember) return row.document;
   if (row.packetStatus === 'draft' || row.document.removedAt || !row.isContact) return null;
   return row.document;
+}
+
+/**
+ * The document of a /api/files/[docId]… request, for a signed-in user who may read it. Anyone
+ * else gets the same 404 as a missing document: no existence oracle.
+ */
+export async function readableDocumentOr404(event: Pick<RequestEvent, 'locals' | 'params'>) {
+  const docId = (event.params as { docId?: string }).docId ?? '';
+  if (!event.locals.user || !isUuid(docId)) error(404, 'Not found');
+  const doc = await findReadableDocument(getDb(), event.locals.user.id, docId);
+  if (!doc) error(404, 'Not found');
+  return doc;
 }

@@ -1,18 +1,13 @@
-import { error, type RequestHandler } from '@sveltejs/kit';
-import { isUuid } from '$lib/server/auth/guards';
-import { getDb } from '$lib/server/db/client';
+import type { RequestHandler } from '@sveltejs/kit';
 import { getBlobStore } from '$lib/server/storage';
 import { contentDisposition, etagMatches, parseRange } from '$lib/server/review/byte-range';
-import { findReadableDocument } from '$lib/server/review/files';
+import { readableDocumentOr404 } from '$lib/server/review/files';
 
 // The PDF bytes after an access check. Range support lets pdf.js paint page 1 before the whole
 // file arrives; the sandbox CSP keeps a PDF opened directly from running anything as this origin.
 async function serveDocument(event: Parameters<RequestHandler>[0], withBody: boolean) {
-  const { params, locals, request, url } = event;
-  // Anyone without access gets the same 404 as a missing document: no existence oracle.
-  if (!locals.user || !isUuid(params.docId ?? '')) error(404, 'Not found');
-  const doc = await findReadableDocument(getDb(), locals.user.id, params.docId!);
-  if (!doc) error(404, 'Not found');
+  const { request, url } = event;
+  const doc = await readableDocumentOr404(event);
 
   const size = doc.bytes;
   const etag = `"${doc.sha256}"`;

@@ -1,20 +1,16 @@
 import { error, type RequestHandler } from '@sveltejs/kit';
-import { isUuid } from '$lib/server/auth/guards';
-import { getDb } from '$lib/server/db/client';
 import { etagMatches } from '$lib/server/review/byte-range';
-import { findReadableDocument } from '$lib/server/review/files';
+import { readableDocumentOr404 } from '$lib/server/review/files';
 import { ensurePreviews, isPreviewWidth, previewKey } from '$lib/server/pdf/preview';
 import { getBlobStore } from '$lib/server/storage';
 
 // Page 1 of a document as a WebP picture, for whoever may read the PDF itself (the same
 // access check and the same 404 for everyone else). Drawn on first request when the upload did
 // not get to it. /api/files/[docId]/page-1/800
-export const GET: RequestHandler = async ({ params, locals, request }) => {
-  if (!locals.user || !isUuid(params.docId ?? '')) error(404, 'Not found');
-  const width = Number(params.width);
+export const GET: RequestHandler = async (event) => {
+  const width = Number(event.params.width);
   if (!isPreviewWidth(width)) error(404, 'Not found');
-  const doc = await findReadableDocument(getDb(), locals.user.id, params.docId!);
-  if (!doc) error(404, 'Not found');
+  const doc = await readableDocumentOr404(event);
 
   const etag = `"${doc.sha256}-p1-${width}"`;
   const headers = new Headers({
@@ -25,7 +21,7 @@ export const GET: RequestHandler = async ({ params, locals, request }) => {
     'Cache-Control': 'private, no-cache',
     ETag: etag
   });
-  if (etagMatches(request.headers.get('if-none-match'), etag)) {
+  if (etagMatches(event.request.headers.get('if-none-match'), etag)) {
     return new Response(null, { status: 304, headers });
   }
   const store = getBlobStore();
