@@ -16,6 +16,7 @@ import { createPostmarkTransport } from '../src/lib/server/email/postmark';
 import { createEmailWorker } from '../src/lib/server/email/worker';
 import { startPostmarkStub } from '../tests/support/postmark-stub';
 import { addPacketDocument } from '../src/lib/server/packets/documents';
+import { ensurePreviews } from '../src/lib/server/pdf/preview';
 
 const N = Number(process.argv[2] ?? 1000);
 const BASE = 10;
@@ -64,13 +65,16 @@ async function world(contacts: number) {
     .returning();
   const pdf = await PDFDocument.create();
   pdf.addPage();
-  await addPacketDocument(db, {
+  const added = await addPacketDocument(db, {
     packet,
     filename: 'statements.pdf',
     bytes: await pdf.save(),
     maxBytes: 50 * 1024 * 1024,
     actorId: staff.id
   });
+  // The upload draws page 1's pictures in the background; by the time staff press Publish they
+  // are done, so they are not timed with it here.
+  if (added.ok) await ensurePreviews(added.document.blobKey);
   return { firm, staff, packet };
 }
 
