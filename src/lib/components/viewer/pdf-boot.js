@@ -29,7 +29,11 @@ const build = d.build === 'modern' ? (modernOk ? 'modern' : 'none') : legacyOk ?
 /** Marks `name` once, at `startTime` when given (a paint time) or now. @param {string} name @param {number} [startTime] */
 function markOnce(name, startTime) {
   if (performance.getEntriesByName(name).length) return;
-  performance.mark(name, startTime === undefined ? undefined : { startTime });
+  try {
+    performance.mark(name, startTime === undefined ? undefined : { startTime });
+  } catch {
+    performance.mark(name); // no User Timing level 3 (mark options): now, then
+  }
 }
 
 /** Runs f once the HTML is parsed. @param {() => void} f */
@@ -45,7 +49,10 @@ const picture = () =>
 // Page 1's picture (drawn on the server, in the HTML) is the first page the reader sees, in
 // every browser, whatever pdf.js does: it is marked when it paints (element timing), or, where
 // that is not measured, once it is decoded and a frame has passed.
-if (PerformanceObserver.supportedEntryTypes?.includes('element')) {
+if (
+  typeof PerformanceObserver === 'function' &&
+  PerformanceObserver.supportedEntryTypes?.includes('element')
+) {
   new PerformanceObserver((list, observer) => {
     for (const entry of /** @type {any[]} */ (list.getEntries())) {
       if (entry.identifier !== 'sheaf-page-1') continue;
