@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../src/lib/server/db/client';
 import * as s from '../../src/lib/server/db/schema';
-import { previewKey, PREVIEW_WIDTHS } from '../../src/lib/server/pdf/preview';
+import { ensurePreviews, previewKey, PREVIEW_WIDTHS } from '../../src/lib/server/pdf/preview';
+import { removePacketDocument } from '../../src/lib/server/packets/documents';
 import { getBlobStore } from '../../src/lib/server/storage';
 import {
   addDocument,
@@ -76,6 +77,8 @@ describe('GET /api/files/[docId]', () => {
 
   it('is a 404, for the PDF and its page-1 picture, for anyone else, drafts, removed documents, expired guests and bad ids', async () => {
     const { db, firm, client, contact, doc, browser } = await setup();
+    // The pictures exist (a 404 is the access check, not a missing file).
+    expect(await ensurePreviews(doc.blobKey)).toBe(true);
     await expectNotFound(new TestBrowser(), doc.id);
 
     const stranger = await createContact(db, await createClient(db, firm.id));
@@ -90,10 +93,12 @@ describe('GET /api/files/[docId]', () => {
 
     const draft = await createPacket(db, client, { status: 'draft' });
     const draftDoc = await addDocument(db, draft);
+    expect(await ensurePreviews(draftDoc.blobKey)).toBe(true);
     await expectNotFound(browser, draftDoc.id);
 
     const [packet] = await db.select().from(s.packet).where(eq(s.packet.id, doc.packetId));
     const removed = await addDocument(db, packet);
+    expect(await ensurePreviews(removed.blobKey)).toBe(true);
     await db.update(s.document).set({ removedAt: new Date() }).where(eq(s.document.id, removed.id));
     await expectNotFound(browser, removed.id);
 
@@ -105,8 +110,6 @@ describe('GET /api/files/[docId]', () => {
       .set({ accessExpiresAt: new Date(Date.now() - 1000) })
       .where(eq(s.clientContact.id, contact.id));
     await expectNotFound(browser, doc.id);
-    // Nothing was drawn for any of those.
-    expect(await getBlobStore().exists(previewKey(doc.blobKey, 1200))).toBe(false);
   });
 
   it('answers byte ranges with 206 and Content-Range', async () => {
@@ -239,6 +242,34 @@ describe('GET /api/files/[docId]/page-1/[width]', () => {
     const { browser, doc } = await setup();
     for (const width of [0, 401, 100000, 'x', '800.webp', '-800']) {
       expect((await browser.get(pictureUrl(doc.id, width))).status, String(width)).toBe(404);
+    }
+  });
+
+  it('draws no picture of a page far longer than wide (the viewer waits for pdf.js)', async () => {
+    const { db, packet, browser } = await setup();
+    const { PDFDocument } = await import('pdf-lib');
+    const receipt = await PDFDocument.create();
+    receipt.addPage([200, 2000]);
+    const doc = await addDocument(db, packet, { bytes: await receipt.save(), pages: 1 });
+    for (let i = 0; i < 2; i++) {
+      expect((await browser.get(pictureUrl(doc.id))).status).toBe(404);
+    }
+    for (const width of PREVIEW_WIDTHS) {
+      expect(await getBlobStore().exists(previewKey(doc.blobKey, width))).toBe(false);
+    }
+    // The PDF itself is served as ever.
+    expect((await browser.get(url(doc.id))).status).toBe(200);
+  });
+
+  it('leaves no pictures behind when the document is removed while they are drawn', async () => {
+    const { db, client, staff } = await setup();
+    const draft = await createPacket(db, client, { status: 'draft' });
+    const doc = await addDocument(db, draft, { bytes: await makePdf(2, 'Removed soon') });
+    const drawing = ensurePreviews(doc.blobKey);
+    expect(await removePacketDocument(db, draft, doc.id, staff.id)).toBe(true);
+    await drawing;
+    for (const width of PREVIEW_WIDTHS) {
+      expect(await getBlobStore().exists(previewKey(doc.blobKey, width))).toBe(false);
     }
   });
 

@@ -116,8 +116,10 @@ export async function savePacket(
   // A picture the server could not draw is left out: the viewer then waits for pdf.js.
   const keptPictures: string[] = [];
   for (const url of pictures) {
-    const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store' });
-    if (response.ok) {
+    const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store' }).catch(
+      () => null
+    );
+    if (response?.ok) {
       const body = await response.blob();
       await cache.put(url, stored(response, body));
       keptPictures.push(url);
@@ -144,6 +146,13 @@ export async function savePacket(
     bytes,
     savedAt: Date.now()
   };
+  // Re-saving: what the earlier copy kept and this one does not (a document since removed, a
+  // picture no longer drawn) goes, so removing the packet later leaves nothing behind.
+  const earlier = (await getAll<SavedPacket>(key, 'packets')).find((p) => p.id === packet.id);
+  const kept = new Set(record.urls);
+  await Promise.all(
+    (earlier?.urls ?? []).filter((url) => !kept.has(url)).map((url) => cache.delete(url))
+  );
   await put(key, 'packets', record);
   onprogress({ done: total, total });
   return record;

@@ -16,6 +16,7 @@ import {
   unique
 } from '../../support/factories';
 import { TestBrowser } from '../../support/server';
+import { ensurePreviews } from '../../../src/lib/server/pdf/preview';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'JSON' | 'PDF';
 type Row = [
@@ -110,6 +111,10 @@ describe('IDOR matrix: another firm or client’s ids', () => {
   it('answers 404 on every page, action and endpoint, leaks no name and changes nothing', async () => {
     const w = await world();
     const { mine, neighbour: n, other: o } = w;
+    // Their page-1 pictures exist: a 404 below is the access check, not a missing file.
+    for (const doc of [n.doc, o.doc, o.draftDoc]) {
+      expect(await ensurePreviews(doc.blobKey)).toBe(true);
+    }
     const NF = [404];
     const rows: Row[] = [
       // Staff of firm A, ids of firm B: pages.

@@ -235,8 +235,12 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
     }
     const frame = /** @type {HTMLElement | null} */ (document.querySelector('[data-page="1"]'));
     const host = frame?.querySelector('[data-canvas]');
-    const scroller = frame?.closest('[data-pdf-scroller]');
+    const scroller = /** @type {HTMLElement | null | undefined} */ (
+      frame?.closest('[data-pdf-scroller]')
+    );
     if (!frame || !host || !scroller || host.querySelector('canvas')) return false;
+    // The reader has moved on to another document (a client-side navigation): not its page 1.
+    if (scroller.dataset.src !== src) return false;
     performance.mark('sheaf:boot-page1');
     const fit = Math.max(fitMin, Math.min(scroller.clientWidth - fitMargin, fitMax));
     const base = page.getViewport({ scale: 1 });

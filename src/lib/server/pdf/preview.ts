@@ -19,10 +19,23 @@ export function isPreviewWidth(value: number): value is PreviewWidth {
 export const previewKey = (blobKey: string, width: PreviewWidth) =>
   `${blobKey}.page-1.${width}.webp`;
 
-// Every picture is drawn on the main thread: one document at a time, so a bulk upload of fifty
-// statements queues behind itself instead of stalling every other request at once.
+// Every picture is drawn on the main thread (pdf.js in Node has no worker of its own): one
+// document at a time, so a bulk upload of fifty statements queues behind itself instead of
+// stalling every other request at once. A viewer asking for a picture while more than a few
+// are waiting gets none (it waits for pdf.js) rather than joining the queue.
 let queue: Promise<unknown> = Promise.resolve();
+let waiting = 0;
 const inFlight = new Map<string, Promise<boolean>>();
+export const PREVIEW_QUEUE_LIMIT = 8;
+/** A drawing that has not finished by then counts as failed; the queue moves on. */
+const DRAW_TIMEOUT_MS = 30_000;
+// Documents that could not be drawn, and when: not tried again within the hour, so a PDF that
+// defeats the drawing does not cost a full read and a render on every view. Per process.
+const failedAt = new Map<string, number>();
+const RETRY_FAILED_MS = 60 * 60_000;
+// A page much longer than it is wide (a till receipt) or the reverse would make a picture of
+// tens of megapixels at 1200 px across: such documents wait for pdf.js instead.
+const MAX_ASPECT = 4;
 
 function assetDirs() {
   const require = createRequire(import.meta.url);
@@ -55,6 +68,10 @@ export async function renderPage1(bytes: Uint8Array): Promise<Map<PreviewWidth, 
     const pdf = await task.promise;
     const page = await pdf.getPage(1);
     const base = page.getViewport({ scale: 1 });
+    const aspect = base.height / base.width;
+    if (!(aspect <= MAX_ASPECT && aspect >= 1 / MAX_ASPECT)) {
+      throw new Error(`page 1 is ${Math.round(base.width)}×${Math.round(base.height)} pt`);
+    }
     const out = new Map<PreviewWidth, Uint8Array>();
     for (const width of PREVIEW_WIDTHS) {
       const viewport = page.getViewport({ scale: width / base.width });
@@ -80,26 +97,34 @@ export async function renderPage1(bytes: Uint8Array): Promise<Map<PreviewWidth, 
 }
 
 /**
- * Makes sure the pictures of a document's page 1 are in the store, drawing them from the PDF
- * when they are not. True when they are there now. Safe to call from several requests and
- * several instances at once: the pictures come out the same and a put replaces whole.
+ * Makes sure the pictures of a document's page 1 are in the store (the one of `width`, or all),
+ * drawing them from the PDF when they are not. True when they are there now. Safe to call from
+ * several requests and several instances at once: the pictures come out the same and a put
+ * replaces whole. `queue: false` (a viewer waiting) gives up at once when the queue is long.
  */
-export function ensurePreviews(blobKey: string): Promise<boolean> {
+export function ensurePreviews(
+  blobKey: string,
+  options: { width?: PreviewWidth; queue?: boolean } = {}
+): Promise<boolean> {
   const running = inFlight.get(blobKey);
   if (running) return running;
+  const failed = failedAt.get(blobKey);
+  if (failed !== undefined && Date.now() - failed < RETRY_FAILED_MS) return Promise.resolve(false);
+  if (options.queue === false && waiting >= PREVIEW_QUEUE_LIMIT) return Promise.resolve(false);
+  const width = options.width ?? PREVIEW_WIDTHS.at(-1)!;
+  waiting++;
   const job = queue
-    .then(async () => {
-      const store = getBlobStore();
-      if (await store.exists(previewKey(blobKey, PREVIEW_WIDTHS.at(-1)!))) return true;
-      const bytes = new Uint8Array(await new Response(await store.get(blobKey)).arrayBuffer());
-      const pictures = await renderPage1(bytes);
-      // The widest goes in last: its presence says the set is complete.
-      for (const width of PREVIEW_WIDTHS) {
-        await store.put(previewKey(blobKey, width), pictures.get(width)!);
-      }
+    .then(() => {
+      waiting--;
+      return withTimeout(draw(blobKey, width), DRAW_TIMEOUT_MS);
+    })
+    .then(() => {
+      failedAt.delete(blobKey);
       return true;
     })
     .catch((error: unknown) => {
+      failedAt.set(blobKey, Date.now());
+      if (failedAt.size > 10_000) failedAt.delete(failedAt.keys().next().value!);
       console.warn(`[preview] page 1 of ${blobKey} could not be drawn:`, (error as Error)?.message);
       return false;
     })
@@ -107,6 +132,24 @@ export function ensurePreviews(blobKey: string): Promise<boolean> {
   queue = job;
   inFlight.set(blobKey, job);
   return job;
+}
+
+async function draw(blobKey: string, width: PreviewWidth): Promise<void> {
+  const store = getBlobStore();
+  if (await store.exists(previewKey(blobKey, width))) return;
+  const bytes = new Uint8Array(await new Response(await store.get(blobKey)).arrayBuffer());
+  const pictures = await renderPage1(bytes);
+  for (const w of PREVIEW_WIDTHS) await store.put(previewKey(blobKey, w), pictures.get(w)!);
+  // The document was removed while it was being drawn: its pictures go too.
+  if (!(await store.exists(blobKey))) await deletePreviews(blobKey);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not drawn within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Removes a document's pictures (with the document's own blob). */

@@ -27,7 +27,9 @@ export const GET: RequestHandler = async (event) => {
   const store = getBlobStore();
   const key = previewKey(doc.blobKey, width);
   let size = await store.size(key);
-  if (size === null && (await ensurePreviews(doc.blobKey))) size = await store.size(key);
+  if (size === null && (await ensurePreviews(doc.blobKey, { width, queue: false }))) {
+    size = await store.size(key);
+  }
   // The PDF could not be drawn here: the viewer waits for pdf.js instead.
   if (size === null) error(404, 'Not found');
   headers.set('Content-Length', String(size));
