@@ -1,6 +1,7 @@
 import { blobsMigrate } from './blobs';
 import { clientsImport } from './clients-import';
 import { firmCreate } from './firm-create';
+import { picturesDraw } from './pictures';
 import { reminders } from './reminders';
 import { seedDemoCommand } from './seed-demo';
 import type { CliCommand } from './types';
@@ -17,6 +18,7 @@ export const commands: Record<string, CliCommand> = {
   'seed:demo': seedDemoCommand,
   worker: workerCommand,
   'blobs:migrate': blobsMigrate,
+  'pictures:draw': picturesDraw,
   'clients:import': clientsImport,
   reminders
 };

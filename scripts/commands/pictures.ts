@@ -1,0 +1,55 @@
+import { and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { getDb } from '../../src/lib/server/db/client';
+import { document, firm } from '../../src/lib/server/db/schema';
+import { ensurePreviews } from '../../src/lib/server/pdf/preview';
+import { parseOptions, UsageError, type CliCommand } from './types';
+
+// Draws page 1's pictures for documents that have none yet (uploaded before pictures existed,
+// seeded by seed:demo, or moved by blobs:migrate, which copies only the PDFs), so the first
+// client to open each one does not wait for the drawing. Safe to re-run: drawn ones are skipped.
+export const picturesDraw: CliCommand = {
+  summary: "draw page 1's pictures for every document that has none (after an upgrade or a move)",
+  async run({ args }) {
+    const { options } = parseOptions(args);
+    const db = getDb();
+    let firmId: string | undefined;
+    if (options.firm) {
+      const [row] = await db.select({ id: firm.id }).from(firm).where(eq(firm.slug, options.firm));
+      if (!row) throw new UsageError(`No firm with the slug "${options.firm}".`);
+      firmId = row.id;
+    }
+    let drawn = 0;
+    let failed = 0;
+    let after: string | undefined;
+    for (;;) {
+      // Keyset pages by id, current documents only (removed ones are never shown).
+      const rows = await db
+        .select({ id: document.id, blobKey: document.blobKey, filename: document.filename })
+        .from(document)
+        .where(
+          and(
+            isNull(document.removedAt),
+            firmId ? eq(document.firmId, firmId) : undefined,
+            after ? gt(document.id, after) : undefined
+          )
+        )
+        .orderBy(asc(document.id))
+        .limit(200);
+      if (!rows.length) break;
+      for (const row of rows) {
+        if (await ensurePreviews(row.blobKey)) drawn++;
+        else {
+          failed++;
+          console.error(`  could not draw page 1 of "${row.filename}" (document ${row.id})`);
+        }
+      }
+      after = rows.at(-1)!.id;
+      console.log(`${drawn + failed} documents…`);
+    }
+    console.log(
+      `Done: ${drawn + failed} documents: ${drawn} have their pictures, ${failed} could not be drawn` +
+        `${failed ? ' (their viewers wait for pdf.js, as for any document without one)' : ''}.`
+    );
+    return 0;
+  }
+};
