@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { getDb } from '../../src/lib/server/db/client';
-import { document, firm } from '../../src/lib/server/db/schema';
+import { firm } from '../../src/lib/server/db/schema';
+import { documentPages } from '../../src/lib/server/packets/documents';
 import { ensurePreviews } from '../../src/lib/server/pdf/preview';
 import { parseOptions, UsageError, type CliCommand } from './types';
 
@@ -20,22 +21,10 @@ export const picturesDraw: CliCommand = {
     }
     let drawn = 0;
     let failed = 0;
-    let after: string | undefined;
-    for (;;) {
-      // Keyset pages by id, current documents only (removed ones are never shown).
-      const rows = await db
-        .select({ id: document.id, blobKey: document.blobKey, filename: document.filename })
-        .from(document)
-        .where(
-          and(
-            isNull(document.removedAt),
-            firmId ? eq(document.firmId, firmId) : undefined,
-            after ? gt(document.id, after) : undefined
-          )
-        )
-        .orderBy(asc(document.id))
-        .limit(200);
-      if (!rows.length) break;
+    for await (const rows of documentPages(db, {
+      firmIds: firmId ? [firmId] : undefined,
+      currentOnly: true
+    })) {
       for (const row of rows) {
         if (await ensurePreviews(row.blobKey)) drawn++;
         else {
@@ -43,7 +32,6 @@ export const picturesDraw: CliCommand = {
           console.error(`  could not draw page 1 of "${row.filename}" (document ${row.id})`);
         }
       }
-      after = rows.at(-1)!.id;
       console.log(`${drawn + failed} documents…`);
     }
     console.log(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { document, packet, type Document, type Packet } from '../db/schema';
 import { getBlobStore, newBlobKey } from '../storage';
@@ -198,4 +198,32 @@ export async function getPacketDocument(db: Db, packetId: string, documentId: st
     .from(document)
     .where(and(eq(document.id, documentId), eq(document.packetId, packetId)));
   return row ?? null;
+}
+
+/**
+ * Every document (or only current ones: not removed), optionally of some firms, in pages of
+ * `size` by id: documents added while a long job walks them are picked up or left to a re-run.
+ */
+export async function* documentPages(
+  db: Db,
+  options: { firmIds?: string[]; currentOnly?: boolean; size?: number } = {}
+): AsyncGenerator<Document[]> {
+  let after: string | undefined;
+  for (;;) {
+    const rows = await db
+      .select()
+      .from(document)
+      .where(
+        and(
+          after ? gt(document.id, after) : undefined,
+          options.firmIds ? inArray(document.firmId, options.firmIds) : undefined,
+          options.currentOnly ? isNull(document.removedAt) : undefined
+        )
+      )
+      .orderBy(asc(document.id))
+      .limit(options.size ?? 200);
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1].id;
+    yield rows;
+  }
 }

@@ -26,7 +26,7 @@ export const previewKey = (blobKey: string, width: PreviewWidth) =>
 let queue: Promise<unknown> = Promise.resolve();
 let waiting = 0;
 const inFlight = new Map<string, Promise<boolean>>();
-export const PREVIEW_QUEUE_LIMIT = 8;
+const PREVIEW_QUEUE_LIMIT = 8;
 /** A drawing that has not finished by then counts as failed; the queue moves on. */
 const DRAW_TIMEOUT_MS = 30_000;
 // Documents that could not be drawn, and when: not tried again within the hour, so a PDF that
@@ -50,7 +50,7 @@ function assetDirs() {
 let assets: ReturnType<typeof assetDirs> | undefined;
 
 /** Page 1 drawn at each width, WebP-encoded. Throws when the PDF or the canvas fails. */
-export async function renderPage1(bytes: Uint8Array): Promise<Map<PreviewWidth, Uint8Array>> {
+async function renderPage1(bytes: Uint8Array): Promise<Map<PreviewWidth, Uint8Array>> {
   const [{ getDocument }, { createCanvas }] = await Promise.all([
     import('pdfjs-dist/legacy/build/pdf.mjs'),
     import('@napi-rs/canvas')

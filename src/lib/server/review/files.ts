@@ -48,3 +48,22 @@ export async function readableDocumentOr404(event: Pick<RequestEvent, 'locals' |
   if (!doc) error(404, 'Not found');
   return doc;
 }
+
+/**
+ * Headers for a document's bytes (the PDF, its page-1 pictures): never sniffed, sandboxed if
+ * opened directly, kept only on the reader's device and checked with the server before each use.
+ */
+export function privateFileHeaders(
+  contentType: string,
+  etag: string,
+  extra: Record<string, string> = {}
+): Headers {
+  return new Headers({
+    'Content-Type': contentType,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': 'sandbox',
+    'Cache-Control': 'private, no-cache',
+    ETag: etag,
+    ...extra
+  });
+}

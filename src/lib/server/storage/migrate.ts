@@ -2,9 +2,9 @@
 // past one machine), verifying each copy by SHA-256 against document.sha256. Safe to re-run: a
 // blob already in the target with the right hash is left alone, so an interrupted run resumes.
 import { createHash } from 'node:crypto';
-import { and, asc, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { document } from '../db/schema';
+import type { document } from '../db/schema';
+import { documentPages } from '../packets/documents';
 import { BlobNotFoundError } from './errors';
 import { readBlob, type BlobStore } from './index';
 
@@ -94,22 +94,7 @@ export async function migrateBlobs(options: {
   }
 
   let done = 0;
-  let after: string | undefined;
-  for (;;) {
-    // Keyset pages by id: documents added while this runs are picked up or left to a re-run.
-    const rows = await db
-      .select()
-      .from(document)
-      .where(
-        and(
-          after ? gt(document.id, after) : undefined,
-          options.firmIds ? inArray(document.firmId, options.firmIds) : undefined
-        )
-      )
-      .orderBy(asc(document.id))
-      .limit(200);
-    if (rows.length === 0) break;
-    after = rows[rows.length - 1].id;
+  for await (const rows of documentPages(db, { firmIds: options.firmIds })) {
     const todo = rows.filter((row) => !seen.has(row.blobKey));
     for (const row of todo) seen.add(row.blobKey);
     summary.total += todo.length;

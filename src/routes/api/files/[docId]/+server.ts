@@ -1,7 +1,7 @@
 import type { RequestHandler } from '@sveltejs/kit';
 import { getBlobStore } from '$lib/server/storage';
 import { contentDisposition, etagMatches, parseRange } from '$lib/server/review/byte-range';
-import { readableDocumentOr404 } from '$lib/server/review/files';
+import { privateFileHeaders, readableDocumentOr404 } from '$lib/server/review/files';
 
 // The PDF bytes after an access check. Range support lets pdf.js paint page 1 before the whole
 // file arrives; the sandbox CSP keeps a PDF opened directly from running anything as this origin.
@@ -11,13 +11,8 @@ async function serveDocument(event: Parameters<RequestHandler>[0], withBody: boo
 
   const size = doc.bytes;
   const etag = `"${doc.sha256}"`;
-  const headers = new Headers({
-    'Content-Type': 'application/pdf',
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': 'sandbox',
-    'Cache-Control': 'private, no-cache',
+  const headers = privateFileHeaders('application/pdf', etag, {
     'Accept-Ranges': 'bytes',
-    ETag: etag,
     'Content-Disposition': contentDisposition(doc.filename, url.searchParams.has('download'))
   });
 

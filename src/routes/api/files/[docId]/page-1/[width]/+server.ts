@@ -1,6 +1,6 @@
 import { error, type RequestHandler } from '@sveltejs/kit';
 import { etagMatches } from '$lib/server/review/byte-range';
-import { readableDocumentOr404 } from '$lib/server/review/files';
+import { privateFileHeaders, readableDocumentOr404 } from '$lib/server/review/files';
 import { ensurePreviews, isPreviewWidth, previewKey } from '$lib/server/pdf/preview';
 import { getBlobStore } from '$lib/server/storage';
 
@@ -13,14 +13,8 @@ export const GET: RequestHandler = async (event) => {
   const doc = await readableDocumentOr404(event);
 
   const etag = `"${doc.sha256}-p1-${width}"`;
-  const headers = new Headers({
-    'Content-Type': 'image/webp',
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': 'sandbox',
-    // As private as the PDF: kept on the device, checked with the server before each use.
-    'Cache-Control': 'private, no-cache',
-    ETag: etag
-  });
+  // As private as the PDF: kept on the device, checked with the server before each use.
+  const headers = privateFileHeaders('image/webp', etag);
   if (etagMatches(event.request.headers.get('if-none-match'), etag)) {
     return new Response(null, { status: 304, headers });
   }
