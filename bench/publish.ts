@@ -125,8 +125,10 @@ console.log(
 console.log(
   `per-contact cost vs baseline: commit ×${(big.commitMs / N / (base.commitMs / BASE)).toFixed(2)}, all mail ×${(big.allMailMs / N / (base.allMailMs / BASE)).toFixed(2)}`
 );
+const commitMet = big.commitMs < 1000;
+const mailMet = big.allMailMs < 3000;
 console.log(
-  `targets: commit < 1000 ms ${big.commitMs < 1000 ? 'met' : 'MISSED'}; all mail < 3000 ms ${big.allMailMs < 3000 ? 'met' : 'MISSED'}`
+  `targets: commit < 1000 ms ${commitMet ? 'met' : 'MISSED'}; all mail < 3000 ms ${mailMet ? 'met' : 'MISSED'}`
 );
 console.log(
   `summary: publish ${N} contacts (${handle.driver}): commit ${fmt(big.commitMs)}, all mail at the Postmark stub ${fmt(big.allMailMs)} (targets 1000 / 3000 ms); per contact ×${(big.commitMs / N / (base.commitMs / BASE)).toFixed(2)} of the ${BASE}-contact baseline`
@@ -134,3 +136,12 @@ console.log(
 await stub.close();
 await closeDatabase();
 rmSync(dataDir, { recursive: true, force: true });
+// bench/run-all.ts judges a bench by its exit code: a missed target is a failed bench.
+if (!commitMet || !mailMet) {
+  const missed = [
+    commitMet ? null : `commit ${fmt(big.commitMs)} (target 1000 ms)`,
+    mailMet ? null : `all mail ${fmt(big.allMailMs)} (target 3000 ms)`
+  ].filter(Boolean);
+  console.error(`TargetMissedError: publish ${N} contacts: ${missed.join('; ')}`);
+}
+process.exit(commitMet && mailMet ? 0 : 1);
