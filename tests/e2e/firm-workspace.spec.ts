@@ -4,6 +4,7 @@
 import { expect, test } from '@playwright/test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import * as auth from './support/auth';
+import { expectPhoneLayout, newPhoneContext } from './support/phone';
 
 async function pdf(title: string, pages: number): Promise<Buffer> {
   const doc = await PDFDocument.create();
@@ -66,12 +67,19 @@ test('staff publish a packet to two contacts and see it delivered, opened and ap
   );
   expect(mails).toHaveLength(2);
 
-  // A contact taps the link on their phone and approves.
-  const contact = await browser.newContext();
+  // A contact taps the link on their phone (whichever device staff use) and approves.
+  const contact = await newPhoneContext(browser);
   const phone = await contact.newPage();
+  await auth.useOwnIp(phone);
   await auth.openLink(phone, auth.linkPathOf(mails[0]));
   await expect(phone).toHaveURL(new RegExp(`/p/${packetId}`));
-  await phone.getByRole('button', { name: 'Approve' }).click();
+  await expectPhoneLayout(phone);
+  await expect(phone.getByRole('link', { name: /^Bank statements\.pdf/ })).toBeVisible();
+  const approve = phone.getByRole('button', { name: 'Approve' });
+  await approve.scrollIntoViewIfNeeded();
+  const box = await approve.boundingBox();
+  expect(box!.height, 'a touch target of at least 44 px').toBeGreaterThanOrEqual(44);
+  await approve.tap();
   await expect(phone.getByText(/approved/i).first()).toBeVisible();
   await contact.close();
 
