@@ -5,6 +5,7 @@ import * as s from '../../src/lib/server/db/schema';
 import { enqueueEmail, type EmailMessage } from '../../src/lib/server/email/outbox';
 import { createPostmarkTransport } from '../../src/lib/server/email/postmark';
 import { createEmailWorker, retryDelayMs } from '../../src/lib/server/email/worker';
+import { recordPostmarkEvent } from '../../src/lib/server/email/webhook';
 import type { Db } from '../../src/lib/server/db/client';
 import { startPostmarkStub, type PostmarkStub } from '../support/postmark-stub';
 import { openScratchDatabase, type ScratchDatabase } from '../support/scratch-db';
@@ -53,7 +54,15 @@ async function enqueueMany(count: number, prefix = unique('to')): Promise<string
   return addresses;
 }
 
-function worker(options: { timeoutSeconds?: number; database?: Db; random?: () => number } = {}) {
+function worker(
+  options: {
+    timeoutSeconds?: number;
+    database?: Db;
+    random?: () => number;
+    staleLockMs?: number;
+    pollMs?: number;
+  } = {}
+) {
   return createEmailWorker(options.database ?? db, {
     transport: createPostmarkTransport({
       token: stub.token,
@@ -62,7 +71,9 @@ function worker(options: { timeoutSeconds?: number; database?: Db; random?: () =
       defaultFrom: 'Smith & Co <mail@smith.test>',
       timeoutSeconds: options.timeoutSeconds ?? 5
     }),
-    random: options.random
+    random: options.random,
+    staleLockMs: options.staleLockMs,
+    pollMs: options.pollMs
   });
 }
 
@@ -307,5 +318,130 @@ describe('email worker with Postmark', () => {
     const after = await rows();
     expect(after.every((r) => r.status === 'sent' && r.lockedBy === null)).toBe(true);
     expect(stub.accepted).toHaveLength(50);
+  });
+
+  it('stop() abandons a send that hangs: every row released, due now, nothing marked sent', async () => {
+    await enqueueMany(20);
+    stub.answerAlways('hang');
+    const w = worker({ timeoutSeconds: 15 });
+    w.start();
+    await stub.waitForCalls(1);
+    const started = Date.now();
+    await w.stop();
+    // stopApp gives the worker 1.5 s before it closes the pool.
+    expect(Date.now() - started).toBeLessThan(1500);
+    const after = await rows();
+    expect(after).toHaveLength(20);
+    for (const r of after) {
+      expect(r).toMatchObject({ status: 'pending', lockedBy: null, lockedAt: null, attempts: 0 });
+      expect(r.runAfter.getTime()).toBeLessThanOrEqual(Date.now());
+    }
+    // The next worker takes them at once.
+    stub.answerAlways('ok');
+    expect(await worker().drain()).toMatchObject({ claimed: 20, sent: 20 });
+  });
+
+  it('stop() during a 422 one-by-one resend keeps what was sent and releases the rest', async () => {
+    const addresses = await enqueueMany(3);
+    stub.answerNext(422, 'ok', 'hang');
+    const w = worker({ timeoutSeconds: 15 });
+    w.start();
+    await stub.waitForCalls(3);
+    await w.stop();
+    const byTo = new Map((await rows()).map((r) => [(r.payload as EmailMessage).to, r]));
+    expect(byTo.get(addresses[0])).toMatchObject({ status: 'sent', lockedBy: null });
+    expect(byTo.get(addresses[1])).toMatchObject({ status: 'pending', lockedBy: null });
+    expect(byTo.get(addresses[2])).toMatchObject({ status: 'pending', lockedBy: null });
+    await worker().drain();
+    expect(addresses.every((a) => stub.acceptedTo(a) === 1)).toBe(true);
+  });
+
+  it('keeps its claim fresh while a slow 422 batch is resent one by one', async () => {
+    const addresses = await enqueueMany(4);
+    stub.answerNext(422);
+    // A batch call and four single sends, 400 ms each: 2 s, past a 600 ms stale-lock window.
+    stub.latencyMs = 400;
+    const sending = worker({ staleLockMs: 600 }).drain();
+    let done = false;
+    void sending.finally(() => (done = true));
+    await stub.waitForCalls(1);
+    const other = worker({ staleLockMs: 600 });
+    let taken = 0;
+    while (!done) {
+      taken += (await other.runOnce()).claimed;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await sending).toMatchObject({ sent: 4 });
+    expect(taken).toBe(0);
+    expect(stub.calls.map((c) => c.path)).toEqual([
+      '/email/batch',
+      '/email',
+      '/email',
+      '/email',
+      '/email'
+    ]);
+    expect(addresses.every((a) => stub.acceptedTo(a) === 1)).toBe(true);
+  });
+
+  it('applies delivery and bounce reports that arrive before Postmark answers the send', async () => {
+    const firm = await createFirm(db);
+    const client = await createClient(db, firm.id);
+    const packet = await createPacket(db, client);
+    await enqueueMany(3);
+    const deliveryOf = new Map<number, string>();
+    for (const row of await rows()) {
+      const { contact } = await createContact(db, client);
+      const [d] = await db
+        .insert(s.delivery)
+        .values({
+          firmId: firm.id,
+          packetId: packet.id,
+          version: 1,
+          contactId: contact.id,
+          outboxId: row.id
+        })
+        .returning();
+      deliveryOf.set(row.id, d.id);
+    }
+    // Postmark takes the batch, and its webhooks overtake its answer.
+    stub.answerNext('accept-hang');
+    const sending = worker().drain();
+    await stub.waitForCalls(1);
+    const [a, b, c] = stub.accepted;
+    const deliveredEvent = {
+      RecordType: 'Delivery',
+      MessageID: a.MessageID,
+      Recipient: a.To,
+      DeliveredAt: '2026-11-25T10:01:02Z'
+    };
+    const bounceEvent = {
+      RecordType: 'Bounce',
+      ID: 4242,
+      Type: 'HardBounce',
+      MessageID: b.MessageID,
+      Email: b.To,
+      BouncedAt: '2026-11-25T10:02:00Z',
+      Description: 'Mailbox not found',
+      Inactive: true
+    };
+    expect(await recordPostmarkEvent(db, deliveredEvent)).toBe('recorded');
+    expect(await recordPostmarkEvent(db, bounceEvent)).toBe('recorded');
+    const statuses = async () => {
+      const all = await db.select().from(s.delivery).where(eq(s.delivery.packetId, packet.id));
+      const byId = new Map(all.map((d) => [d.id, d]));
+      const byTo = new Map((await rows()).map((r) => [(r.payload as EmailMessage).to, r.id]));
+      return (to: string) => byId.get(deliveryOf.get(byTo.get(to)!)!)!;
+    };
+    // Nothing to match yet: the worker has not stored the MessageIDs.
+    expect((await statuses())(a.To).status).toBe('queued');
+    stub.releaseHeld();
+    expect(await sending).toMatchObject({ sent: 3 });
+    const after = await statuses();
+    expect(after(a.To)).toMatchObject({ status: 'delivered', statusDetail: null });
+    expect(after(b.To)).toMatchObject({ status: 'bounced', statusDetail: 'Mailbox not found' });
+    expect(after(c.To).status).toBe('sent');
+    // Postmark's retry of an event it already sent changes nothing.
+    expect(await recordPostmarkEvent(db, deliveredEvent)).toBe('repeated');
+    expect((await statuses())(a.To).status).toBe('delivered');
   });
 });

@@ -1,11 +1,17 @@
 // A local HTTP server speaking the slice of Postmark's API the outbox uses (POST /email and
-// /email/batch with X-Postmark-Server-Token). Tests script its answers: ok, 422, 429, 500, 503
-// or hang, and mark addresses as inactive (406) or invalid (300).
+// /email/batch with X-Postmark-Server-Token). Tests script its answers: ok, 422, 429, 500, 503,
+// hang, or accept-hang (take the messages, then hold the answer), and mark addresses as inactive
+// (406) or invalid (300).
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 
-export type StubAnswer = 'ok' | 422 | 429 | 500 | 503 | 'hang';
+/**
+ * 'hang' never answers and sends nothing. 'accept-hang' sends the messages (they are in
+ * `accepted`, with their MessageIDs) but holds the answer until releaseHeld(): what Postmark
+ * looks like when the caller dies, or its connection drops, before the answer reaches it.
+ */
+export type StubAnswer = 'ok' | 422 | 429 | 500 | 503 | 'hang' | 'accept-hang';
 
 export interface StubMessage {
   From: string;
@@ -47,6 +53,8 @@ export interface PostmarkStub {
   batchCalls(): StubCall[];
   /** How many times a message to this address was accepted. */
   acceptedTo(address: string): number;
+  /** Sends the answers held back by 'accept-hang' calls (to callers still listening). */
+  releaseHeld(): void;
   /** Resolves when the stub has received `count` calls. */
   waitForCalls(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -58,6 +66,7 @@ export async function startPostmarkStub(token = 'stub-token'): Promise<PostmarkS
   const rejected = new Map<string, 406 | 300>();
   const sockets = new Set<Socket>();
   const waiters: { count: number; resolve: () => void }[] = [];
+  const held: (() => void)[] = [];
 
   const stub: PostmarkStub = {
     url: '',
@@ -71,6 +80,7 @@ export async function startPostmarkStub(token = 'stub-token'): Promise<PostmarkS
     },
     reject: (address, code) => rejected.set(address.toLowerCase(), code),
     batchCalls: () => stub.calls.filter((c) => c.path === '/email/batch'),
+    releaseHeld: () => held.splice(0).forEach((answer) => answer()),
     acceptedTo: (address) =>
       stub.accepted.filter((m) => m.To.toLowerCase() === address.toLowerCase()).length,
     waitForCalls(count, timeoutMs = 10_000) {
@@ -164,14 +174,18 @@ export async function startPostmarkStub(token = 'stub-token'): Promise<PostmarkS
     if (answer === 500) return send(500, { ErrorCode: 500, Message: 'Internal server error' });
     if (answer === 503) return send(503, { ErrorCode: 503, Message: 'Service unavailable' });
     if (answer === 422) return send(422, { ErrorCode: 300, Message: 'Invalid email request' });
+    const reply =
+      answer === 'accept-hang'
+        ? (status: number, payload: unknown) => held.push(() => send(status, payload))
+        : send;
     if (path === '/email/batch') {
       if (!Array.isArray(body) || body.length > 500) {
         return send(422, { ErrorCode: 300, Message: 'Batch must hold 1 to 500 messages' });
       }
-      return send(200, (body as StubMessage[]).map(answerMessage));
+      return reply(200, (body as StubMessage[]).map(answerMessage));
     }
     const result = answerMessage(body as StubMessage);
-    return result.ErrorCode === 0 ? send(200, result) : send(422, result);
+    return result.ErrorCode === 0 ? reply(200, result) : reply(422, result);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -27,18 +27,25 @@ export function postmarkOptionsFromConfig(config: Config): PostmarkOptions {
   };
 }
 
-export function createPostmarkClient(options: PostmarkOptions): ServerClient {
+/** A client for one token and API; calls also end when `signal` aborts (the worker stops). */
+export function createPostmarkClient(options: PostmarkOptions, signal?: AbortSignal): ServerClient {
   const api = new URL(options.apiUrl ?? POSTMARK_API_URL);
   return new ServerClient(options.token, {
     useHttps: api.protocol === 'https:',
     requestHost: (api.host + api.pathname).replace(/\/$/, ''),
-    timeout: options.timeoutSeconds ?? 15
+    timeout: options.timeoutSeconds ?? 15,
+    fetch: signal
+      ? (input, init) =>
+          fetch(input, {
+            ...init,
+            signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal
+          })
+      : undefined
   });
 }
 
 /** Sends through Postmark's batch endpoint (500 messages a call), with TrackLinks off. */
 export function createPostmarkTransport(options: PostmarkOptions): EmailTransport {
-  const client = createPostmarkClient(options);
   const toPostmark = ({ id, kind, message: m }: OutgoingEmail): Models.Message => ({
     From: m.from || options.defaultFrom,
     To: m.to,
@@ -53,7 +60,7 @@ export function createPostmarkTransport(options: PostmarkOptions): EmailTranspor
     TrackLinks: 'None' as Models.LinkTrackingOptions
   });
 
-  async function sendOne(email: OutgoingEmail): Promise<SendResult> {
+  async function sendOne(client: ServerClient, email: OutgoingEmail): Promise<SendResult> {
     try {
       const answer = await client.sendEmail(toPostmark(email));
       return itemResult(answer);
@@ -65,8 +72,9 @@ export function createPostmarkTransport(options: PostmarkOptions): EmailTranspor
   return {
     name: 'postmark',
     maxBatch: 500,
-    async send(emails) {
+    async send(emails, { signal } = {}) {
       if (emails.length === 0) return [];
+      const client = createPostmarkClient(options, signal);
       let answers: Models.MessageSendingResponse[];
       try {
         answers = await client.sendEmailBatch(emails.map(toPostmark));
@@ -74,12 +82,14 @@ export function createPostmarkTransport(options: PostmarkOptions): EmailTranspor
         // A 422 for the whole batch means one message spoiled it: send each alone so only the
         // bad one fails.
         if (statusOf(error) === 422 && emails.length > 1) {
-          // If Postmark stops answering meanwhile, the rest wait for the next try rather than
-          // each waiting out its own timeout.
+          // If Postmark stops answering meanwhile, or the worker is stopping, the rest wait for
+          // the next try rather than each waiting out its own timeout.
           const results: SendResult[] = [];
           for (const email of emails) {
             const last = results.at(-1);
-            results.push(last?.status === 'retry' ? last : await sendOne(email));
+            if (last?.status === 'retry') results.push(last);
+            else if (signal?.aborted) results.push({ status: 'retry', error: 'worker stopping' });
+            else results.push(await sendOne(client, email));
           }
           return results;
         }

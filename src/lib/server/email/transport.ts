@@ -15,10 +15,15 @@ export type SendResult =
   /** Temporary: rate limit, provider error, timeout, refused connection. */
   | { status: 'retry'; error: string };
 
+export interface SendOptions {
+  /** Aborted when the worker stops: calls under way are abandoned, their messages 'retry'. */
+  signal?: AbortSignal;
+}
+
 export interface EmailTransport {
   name: 'postmark' | 'mailbox';
   /** Sends up to `maxBatch` messages; never throws for a provider problem, it reports it. */
-  send(messages: OutgoingEmail[]): Promise<SendResult[]>;
+  send(messages: OutgoingEmail[], options?: SendOptions): Promise<SendResult[]>;
   maxBatch: number;
   /**
    * True when accepting a message is its delivery (the dev mailbox): deliveries go straight to

@@ -21,11 +21,13 @@ export function checkWebhookAuth(
   return safeEqual(given, `${user}:${password}`) ? 'ok' : 'unauthorized';
 }
 
-type PostmarkEvent = Record<string, unknown> & { RecordType?: unknown; MessageID?: unknown };
+export type PostmarkEvent = Record<string, unknown> & { RecordType?: unknown; MessageID?: unknown };
 
 // Bounce types that mean the address will never take mail; the rest (SoftBounce, Transient,
 // DnsError, AutoResponder...) leave the delivery 'sent' with a note.
 const HARD_BOUNCES = new Set(['HardBounce', 'BadEmailAddress', 'ManuallyDeactivated', 'Blocked']);
+
+const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
 export type WebhookOutcome = 'recorded' | 'repeated' | 'ignored';
 
@@ -34,7 +36,6 @@ export async function recordPostmarkEvent(db: Db, event: PostmarkEvent): Promise
   const type = typeof event.RecordType === 'string' ? event.RecordType : '';
   const messageId = typeof event.MessageID === 'string' ? event.MessageID : '';
   if (!['Delivery', 'Bounce', 'SpamComplaint'].includes(type) || !messageId) return 'ignored';
-  const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
   const when = str(event.DeliveredAt) || str(event.BouncedAt);
   const at = when && !Number.isNaN(Date.parse(when)) ? new Date(when) : new Date();
   const dedupeKey =
@@ -49,41 +50,52 @@ export async function recordPostmarkEvent(db: Db, event: PostmarkEvent): Promise
       .onConflictDoNothing({ target: emailEvent.dedupeKey })
       .returning({ id: emailEvent.id });
     if (!inserted.length) return 'repeated';
-    const outboxIds = tx
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(eq(outbox.providerMessageId, messageId));
-    const ofMessage = inArray(delivery.outboxId, outboxIds);
-    if (type === 'Delivery') {
+    // If the worker has not yet stored this MessageID (Postmark's batch answer is still on its
+    // way), this matches nothing; the worker applies the stored event when it records the send.
+    await applyPostmarkEvent(tx, event);
+    return 'recorded';
+  });
+}
+
+/**
+ * Moves the deliveries of the message an event is about. Called by the webhook, and by the
+ * worker for events that arrived before it had stored the message's MessageID.
+ */
+export async function applyPostmarkEvent(tx: Db, event: PostmarkEvent): Promise<void> {
+  const type = typeof event.RecordType === 'string' ? event.RecordType : '';
+  const messageId = typeof event.MessageID === 'string' ? event.MessageID : '';
+  if (!messageId) return;
+  const outboxIds = tx
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(eq(outbox.providerMessageId, messageId));
+  const ofMessage = inArray(delivery.outboxId, outboxIds);
+  if (type === 'Delivery') {
+    await tx
+      .update(delivery)
+      .set({ status: 'delivered', statusDetail: null })
+      .where(and(ofMessage, inArray(delivery.status, ['queued', 'sent'])));
+  } else if (type === 'Bounce') {
+    const bounceType = str(event.Type);
+    const description = str(event.Description) || bounceType || 'Bounced';
+    if (HARD_BOUNCES.has(bounceType) || event.Inactive === true) {
       await tx
         .update(delivery)
-        .set({ status: 'delivered', statusDetail: null })
-        .where(and(ofMessage, inArray(delivery.status, ['queued', 'sent'])));
-    } else if (type === 'Bounce') {
-      const bounceType = str(event.Type);
-      const description = str(event.Description) || bounceType || 'Bounced';
-      if (HARD_BOUNCES.has(bounceType) || event.Inactive === true) {
-        await tx
-          .update(delivery)
-          .set({ status: 'bounced', statusDetail: description })
-          .where(ofMessage);
-      } else {
-        await tx
-          .update(delivery)
-          .set({
-            statusDetail: `Temporary problem (${bounceType || 'soft bounce'}): ${description}`
-          })
-          .where(and(ofMessage, inArray(delivery.status, ['queued', 'sent'])));
-      }
+        .set({ status: 'bounced', statusDetail: description })
+        .where(ofMessage);
     } else {
       await tx
         .update(delivery)
-        .set({
-          status: 'bounced',
-          statusDetail: 'Marked as spam by the recipient; Postmark will not mail this address again'
-        })
-        .where(ofMessage);
+        .set({ statusDetail: `Temporary problem (${bounceType || 'soft bounce'}): ${description}` })
+        .where(and(ofMessage, inArray(delivery.status, ['queued', 'sent'])));
     }
-    return 'recorded';
-  });
+  } else if (type === 'SpamComplaint') {
+    await tx
+      .update(delivery)
+      .set({
+        status: 'bounced',
+        statusDetail: 'Marked as spam by the recipient; Postmark will not mail this address again'
+      })
+      .where(ofMessage);
+  }
 }

@@ -4,11 +4,12 @@ import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { startReminderSchedule } from '../packets/reminder-schedule';
 import type { Config } from '../config';
 import type { DatabaseHandle, Db } from '../db/client';
-import { outbox } from '../db/schema';
+import { emailEvent, outbox } from '../db/schema';
 import { createMailboxTransport } from './mailbox';
 import { onEnqueued, type EmailMessage } from './outbox';
 import { createPostmarkTransport, postmarkOptionsFromConfig } from './postmark';
 import type { EmailTransport, OutgoingEmail, SendResult } from './transport';
+import { applyPostmarkEvent, type PostmarkEvent } from './webhook';
 
 export interface EmailWorkerOptions {
   transport: EmailTransport;
@@ -16,8 +17,13 @@ export interface EmailWorkerOptions {
   id?: string;
   batchSize?: number;
   pollMs?: number;
-  /** A claim older than this is treated as abandoned (its worker died) and taken again. */
+  /**
+   * A claim older than this is treated as abandoned (its worker died) and taken again. A live
+   * worker refreshes its claim every third of this while a send is in flight.
+   */
   staleLockMs?: number;
+  /** How long stop() lets the send in flight finish before abandoning it (default 800 ms). */
+  stopGraceMs?: number;
   /** After this long since the message was queued, a failing message is dead. */
   giveUpAfterMs?: number;
   random?: () => number;
@@ -42,7 +48,10 @@ export interface EmailWorker {
   drain(): Promise<BatchResult & { batches: number }>;
   /** Polls in the background until stop(). */
   start(): void;
-  /** Finishes the batch in flight, releases anything still claimed, stops polling. */
+  /**
+   * Stops polling. The send in flight gets stopGraceMs to finish; then it is abandoned, and its
+   * messages are released, due at once, for the next worker (at most that batch can repeat).
+   */
   stop(): Promise<void>;
 }
 
@@ -63,9 +72,14 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
   const staleLockMs = options.staleLockMs ?? 5 * 60_000;
   const giveUpAfterMs = options.giveUpAfterMs ?? 24 * 60 * 60_000;
   const random = options.random ?? Math.random;
+  const stopGraceMs = options.stopGraceMs ?? 800;
   const log = options.log ?? (() => {});
+  // Aborted when stop() runs out of patience; a new one for each start().
+  let abandon = new AbortController();
 
-  async function claim(): Promise<(OutgoingEmail & { attempts: number; ageMs: number })[]> {
+  type Claimed = OutgoingEmail & { attempts: number; ageMs: number };
+
+  async function claim(): Promise<Claimed[]> {
     const due = db
       .select({ id: outbox.id })
       .from(outbox)
@@ -108,18 +122,48 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
       }));
   }
 
+  /**
+   * Keeps this worker's claim on rows fresh while their send is in flight, so a slow batch (a
+   * 422 answer sends up to 500 messages one by one) is never mistaken for an abandoned one.
+   */
+  function holdClaim(ids: number[]): () => Promise<void> {
+    let refreshing: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(
+      () => {
+        refreshing = refreshing.then(() =>
+          db
+            .update(outbox)
+            .set({ lockedAt: sql`now()` })
+            .where(
+              and(inArray(outbox.id, ids), eq(outbox.lockedBy, id), eq(outbox.status, 'pending'))
+            )
+            .catch((error) => log('warn', `Email worker: could not refresh its claim: ${error}`))
+        );
+      },
+      Math.max(10, staleLockMs / 3)
+    );
+    return async () => {
+      clearInterval(timer);
+      await refreshing;
+    };
+  }
+
   async function record(
-    claimed: (OutgoingEmail & { attempts: number; ageMs: number })[],
-    results: SendResult[]
+    claimed: Claimed[],
+    results: SendResult[],
+    stopped: boolean
   ): Promise<BatchResult> {
     const sent: { id: number; mid: string }[] = [];
     const failed: { id: number; error: string }[] = [];
     const retry: { id: number; error: string; delay: number }[] = [];
     const dead: { id: number; error: string }[] = [];
+    const released: number[] = [];
     claimed.forEach((row, i) => {
       const result = results[i] ?? { status: 'retry', error: 'no result from transport' };
       if (result.status === 'sent') sent.push({ id: row.id, mid: result.messageId });
       else if (result.status === 'failed') failed.push({ id: row.id, error: result.error });
+      // Abandoned because the worker is stopping: not the message's fault, so no attempt counted.
+      else if (stopped) released.push(row.id);
       else if (row.ageMs >= giveUpAfterMs) {
         dead.push({ id: row.id, error: `Gave up after 24 hours. Last error: ${result.error}` });
       } else {
@@ -127,7 +171,13 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
         retry.push({ id: row.id, error: result.error, delay: Math.max(1000, delay) });
       }
     });
+    const events = sent.length > 0 && !transport.deliversOnSend;
     await db.transaction(async (tx) => {
+      // Webhook events are stored (inserted) before their delivery is looked up by MessageID.
+      // This lock waits for webhook transactions under way and holds off new ones until this
+      // commits, so each event either finds the MessageID or is found below. Taken first, while
+      // this transaction holds no row locks a webhook could be waiting for.
+      if (events) await tx.execute(sql`lock table email_event in share mode`);
       const mine = sql`o.locked_by = ${id} and o.status = 'pending'`;
       if (sent.length) {
         await tx.execute(sql`
@@ -141,6 +191,20 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
             status_detail = null
           where status = 'queued' and outbox_id in
             (select (x->>'id')::bigint from jsonb_array_elements(${JSON.stringify(sent)}::jsonb) x)`);
+      }
+      if (events) {
+        // Delivery or bounce reports that came in before Postmark's answer to the send did.
+        const early = await tx
+          .select({ raw: emailEvent.raw })
+          .from(emailEvent)
+          .where(
+            inArray(
+              emailEvent.providerMessageId,
+              sent.map((s) => s.mid)
+            )
+          )
+          .orderBy(asc(emailEvent.at), asc(emailEvent.id));
+        for (const event of early) await applyPostmarkEvent(tx, event.raw as PostmarkEvent);
       }
       for (const [status, list] of [
         ['failed', failed],
@@ -165,10 +229,19 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
           from jsonb_to_recordset(${JSON.stringify(retry)}::jsonb) as v(id bigint, error text, delay bigint)
           where o.id = v.id and ${mine}`);
       }
+      if (released.length) {
+        await tx
+          .update(outbox)
+          .set({ lockedAt: null, lockedBy: null, runAfter: sql`now()` })
+          .where(
+            and(inArray(outbox.id, released), eq(outbox.lockedBy, id), eq(outbox.status, 'pending'))
+          );
+      }
     });
     if (failed.length) log('warn', `${failed.length} message(s) refused: ${failed[0].error}`);
     if (dead.length) log('error', `${dead.length} message(s) dead: ${dead[0].error}`);
     if (retry.length) log('warn', `${retry.length} message(s) will be retried: ${retry[0].error}`);
+    if (released.length) log('info', `${released.length} message(s) left for the next worker`);
     return {
       claimed: claimed.length,
       sent: sent.length,
@@ -181,14 +254,18 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
   async function runOnce(): Promise<BatchResult> {
     const claimed = await claim();
     if (!claimed.length) return { claimed: 0, sent: 0, failed: 0, retried: 0, dead: 0 };
+    const signal = abandon.signal;
+    const stopHolding = holdClaim(claimed.map((row) => row.id));
     let results: SendResult[];
     try {
-      results = await transport.send(claimed);
+      results = await transport.send(claimed, { signal });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       results = claimed.map(() => ({ status: 'retry', error: message }));
+    } finally {
+      await stopHolding();
     }
-    return record(claimed, results);
+    return record(claimed, results, signal.aborted);
   }
 
   async function release() {
@@ -245,6 +322,7 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
     start() {
       if (running) return;
       stopping = false;
+      if (abandon.signal.aborted) abandon = new AbortController();
       unsubscribe = onEnqueued(() => {
         pending = true;
         wake?.();
@@ -255,7 +333,12 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
       stopping = true;
       unsubscribe?.();
       wake?.();
+      const impatient = setTimeout(
+        () => abandon.abort(new Error('the email worker is stopping')),
+        stopGraceMs
+      );
       await running;
+      clearTimeout(impatient);
       running = undefined;
       await release().catch(() => {});
     }
