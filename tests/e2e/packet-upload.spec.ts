@@ -1,0 +1,139 @@
+// Staff add a packet's PDFs by dropping them on the drop zone: a progress bar per file while
+// they upload (one at a time, in the order dropped), then reorder and remove while the packet is
+// a draft, each change still there after a reload; a file the server refuses gets a message
+// naming it, and the packet is left as it was.
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { signInAsOwner } from './support/auth';
+import { dropFiles } from './support/drop';
+import { addClient, uniqueTag } from './support/firm';
+import { makeTestPdf } from './support/offline';
+
+const fixtures = path.resolve('tests/fixtures');
+const pdfFile = async (name: string, pages: number) => ({
+  name,
+  mimeType: 'application/pdf',
+  buffer: await makeTestPdf(name, pages)
+});
+
+/** The packet's documents in their order, as the list shows them. */
+async function documentOrder(page: Page): Promise<string[]> {
+  const labels = await page
+    .getByRole('button', { name: /^Move .+ up$/ })
+    .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label') ?? ''));
+  return labels.map((l) => l.replace(/^Move (.+) up$/, '$1'));
+}
+
+test('drop PDFs with a progress bar each, reorder, remove a draft document, refuse bad files', async ({
+  page,
+  baseURL
+}, testInfo) => {
+  test.setTimeout(180_000);
+  await signInAsOwner(page, baseURL!);
+  const tag = uniqueTag(testInfo.project.name);
+  await addClient(page, { name: `Upload Bakery ${tag}`, code: `UP-${tag}`.slice(0, 20) }, []);
+  await page.getByRole('link', { name: 'New packet' }).last().click();
+  await page.getByRole('button', { name: 'Create packet and add PDFs' }).click();
+  await expect(page).toHaveURL(/\/firm\/packets\/[0-9a-f-]{36}$/);
+  const packetId = page.url().split('/').pop()!;
+  const dropZone = page.getByRole('group', { name: 'Add PDFs' });
+
+  // Hold the uploads at the server's door so the list can be seen mid-upload.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const uploads = `**/firm/packets/${packetId}/documents`;
+  await page.route(uploads, async (route) => {
+    if (route.request().method() === 'POST') await held;
+    await route.continue();
+  });
+
+  const files = [
+    await pdfFile('Bank statements.pdf', 3),
+    await pdfFile('Profit and loss.pdf', 2),
+    await pdfFile('Payroll summary.pdf', 1)
+  ];
+  await dropFiles(dropZone, files);
+  const list = page.getByRole('list', { name: 'Uploads' });
+  for (const f of files) {
+    await expect(list.getByRole('progressbar', { name: `Uploading ${f.name}` })).toBeVisible();
+  }
+  // One at a time, in the order dropped: the first is on its way, the others wait.
+  const row = (name: string) => list.getByRole('listitem').filter({ hasText: name });
+  await expect(row('Bank statements.pdf')).toContainText(/\d+%/);
+  await expect(row('Profit and loss.pdf')).toContainText('waiting');
+  await expect(row('Payroll summary.pdf')).toContainText('waiting');
+  await expect(dropZone).not.toHaveClass(/dragging/);
+  release();
+
+  await expect
+    .poll(() => documentOrder(page), { timeout: 30_000 })
+    .toEqual(files.map((f) => f.name));
+  await expect(page.getByText('3 pages')).toBeVisible();
+  // Finished uploads leave the list.
+  await expect(list).toBeHidden({ timeout: 10_000 });
+  await page.unroute(uploads);
+
+  // Reorder: the first goes down, the last goes up; the order is stored, not just shown.
+  await expect(page.getByRole('button', { name: 'Move Bank statements.pdf up' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Move Payroll summary.pdf down' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Move Bank statements.pdf down' }).click();
+  await expect
+    .poll(() => documentOrder(page))
+    .toEqual(['Profit and loss.pdf', 'Bank statements.pdf', 'Payroll summary.pdf']);
+  await page.getByRole('button', { name: 'Move Payroll summary.pdf up' }).click();
+  await expect
+    .poll(() => documentOrder(page))
+    .toEqual(['Profit and loss.pdf', 'Payroll summary.pdf', 'Bank statements.pdf']);
+  await page.reload();
+  expect(await documentOrder(page)).toEqual([
+    'Profit and loss.pdf',
+    'Payroll summary.pdf',
+    'Bank statements.pdf'
+  ]);
+
+  // Remove a document while the packet is a draft: gone from the list and from the server.
+  const payrollHref = await page
+    .getByRole('link', { name: 'Payroll summary.pdf', exact: true })
+    .getAttribute('href');
+  await page.getByRole('button', { name: 'Remove Payroll summary.pdf' }).click();
+  await expect
+    .poll(() => documentOrder(page))
+    .toEqual(['Profit and loss.pdf', 'Bank statements.pdf']);
+  await page.reload();
+  expect(await documentOrder(page)).toEqual(['Profit and loss.pdf', 'Bank statements.pdf']);
+  expect((await page.request.get(payrollHref!)).status()).toBe(404);
+
+  // Files the server refuses: a picture renamed .pdf, a cut-off PDF, a password-protected one.
+  const whole = await makeTestPdf('Ledger', 4);
+  const refused = [
+    {
+      name: 'Receipt photo.pdf',
+      mimeType: 'application/pdf',
+      buffer: readFileSync(path.join(fixtures, 'image-renamed.pdf'))
+    },
+    {
+      name: 'Ledger cut off.pdf',
+      mimeType: 'application/pdf',
+      buffer: whole.subarray(0, Math.floor(whole.length / 2))
+    },
+    {
+      name: 'Locked payroll.pdf',
+      mimeType: 'application/pdf',
+      buffer: readFileSync(path.join(fixtures, 'encrypted.pdf'))
+    }
+  ];
+  await dropFiles(dropZone, refused);
+  const alerts = list.getByRole('alert');
+  await expect(alerts).toHaveCount(3, { timeout: 30_000 });
+  await expect(alerts.nth(0)).toHaveText(/^"Receipt photo\.pdf" is not a PDF/);
+  await expect(alerts.nth(1)).toHaveText(/^"Ledger cut off\.pdf" is damaged or incomplete/);
+  await expect(alerts.nth(2)).toHaveText(/^"Locked payroll\.pdf" is password-protected/);
+  for (const f of refused) await expect(row(f.name)).toContainText('not added');
+  expect(await documentOrder(page)).toEqual(['Profit and loss.pdf', 'Bank statements.pdf']);
+  await page.getByRole('button', { name: 'Dismiss errors' }).click();
+  await expect(list).toBeHidden();
+  await page.reload();
+  expect(await documentOrder(page)).toEqual(['Profit and loss.pdf', 'Bank statements.pdf']);
+  await expect(page.getByText(/Receipt photo|Ledger cut off|Locked payroll/)).toHaveCount(0);
+});
