@@ -87,6 +87,15 @@ describe('publishing a packet', () => {
     expect((updated[0].payload as { subject: string }).subject).toMatch(/updated/);
     const decisions = await db.select().from(s.decision).where(eq(s.decision.packetId, packet.id));
     expect(decisions).toHaveLength(1);
+    // Staff see version 1's approval in the packet's version history.
+    const page = (await browser.get(`/firm/packets/${packet.id}`)).text;
+    expect(page).toContain('Version history');
+    const history = page
+      .slice(page.indexOf('Version history'))
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ');
+    expect(history).toMatch(/Version 1 1 approved published .+ to 2 contacts/);
+    expect(history).toMatch(/approved Ada Approver \d/);
   });
 
   it('refuses when the client has no contact with access', async () => {

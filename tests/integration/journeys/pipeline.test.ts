@@ -189,6 +189,8 @@ describe('the delivery pipeline, as staff see it', () => {
     expect(rowOf(page3, emails[2])).toMatch(/bounced.*not yet.*0 of 1/);
     expect(textOf(page3)).toContain('Is the rent on page 2 right?');
     expect(textOf(page3)).toContain('Page 2 of Ledger.pdf');
+    // One version so far: no history yet.
+    expect(page3).not.toContain('Version history');
 
     // The dashboard: counts out of 3 and who has not opened.
     const dashboard = textOf((await staff.get('/firm?period=2031-Q3')).text);
@@ -242,6 +244,12 @@ describe('the delivery pipeline, as staff see it', () => {
     expect(textOf((await v.browser.get(v.landing!)).text)).toContain(
       'The rent line is the October invoice.'
     );
+    const asked = await v.browser.post(
+      `/p/${packetId}?/ask`,
+      { body: 'And the November one?', requestId: randomUUID() },
+      { accept: 'text/html' }
+    );
+    expect(asked.status).toBe(200);
     const blank = await postForm(staff, `/firm/packets/${packetId}?/reply`, { body: '  ' });
     expect(blank.status).toBe(400);
 
@@ -260,10 +268,22 @@ describe('the delivery pipeline, as staff see it', () => {
     expect(again).toMatch(/Version 1.*You approved/);
     expect(again).toContain('Ledger addendum.pdf');
     const decisions = await db.select().from(s.decision).where(eq(s.decision.packetId, packetId));
-    expect(decisions).toMatchObject([{ version: 1, kind: 'approve' }]);
-    // Staff: the approver's row is back to waiting for version 2.
-    const row = rowOf((await staff.get(`/firm/packets/${packetId}`)).text, approver.user.email);
-    expect(row).not.toContain('approved');
+    expect(decisions.map((d) => [d.version, d.kind]).sort()).toEqual([
+      [1, 'approve'],
+      [1, 'question']
+    ]);
+    // Staff: the approver's row is back to waiting for version 2 ...
+    const staffPage = (await staff.get(`/firm/packets/${packetId}`)).text;
+    expect(rowOf(staffPage, approver.user.email)).not.toContain('approved');
+    // ... and version 1's approval and question are in its history, with when and by whom.
+    const history = textOf(staffPage.slice(staffPage.indexOf('Version history')));
+    expect(history).toMatch(/^Version history Version 2 current published .+ Version 1 /);
+    expect(history).toMatch(
+      /Version 1 1 approved · 1 question published \d.+ by Sam Staff to 3 contacts Added Ledger\.pdf /
+    );
+    expect(history).toMatch(
+      /approved Ada Approver \d[^]*question Vic Viewer \d.+ And the November one\?/
+    );
   });
 
   it('a guest whose access expired gets a 404 and loses every session', async () => {

@@ -164,16 +164,17 @@ export async function removePacketDocument(
   return true;
 }
 
-/** Moves a document one place up or down. */
+/** Moves a document one place up or down, on the packet's audit trail. */
 export async function moveDocument(
   db: Db,
   p: Packet,
   documentId: string,
-  direction: 'up' | 'down'
+  direction: 'up' | 'down',
+  actorId: string
 ): Promise<'moved' | 'not-found' | 'at-edge'> {
   return db.transaction(async (tx) => {
     const docs = await tx
-      .select({ id: document.id })
+      .select({ id: document.id, filename: document.filename })
       .from(document)
       .where(and(eq(document.packetId, p.id), isNull(document.removedAt)))
       .orderBy(document.position, document.createdAt)
@@ -187,6 +188,13 @@ export async function moveDocument(
       await tx.update(document).set({ position }).where(eq(document.id, d.id));
     }
     await tx.update(packet).set({ updatedAt: new Date() }).where(eq(packet.id, p.id));
+    await recordAudit(tx, {
+      action: 'document.moved',
+      firmId: p.firmId,
+      actorId,
+      subject: `packet:${p.id}`,
+      data: { documentId, filename: docs[j].filename, direction, position: j + 1 }
+    });
     return 'moved';
   });
 }

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { firm as firmTable, packet as packetTable, type Firm, type Packet } from '../db/schema';
+import { recordAudit } from '../audit';
 import { mailPacketLink } from './publish';
 
 interface ClaimedReminder extends Record<string, unknown> {
@@ -83,6 +84,18 @@ export async function sendDueReminders(db: Db, now = new Date(), limit = 500): P
         'reminder',
         c.delivery_id
       );
+    }
+    // One entry per packet on its audit trail, in the same transaction as the mails.
+    for (const [packetId, { packet, firm }] of packets) {
+      await recordAudit(tx, {
+        action: 'packet.reminded',
+        firmId: firm.id,
+        subject: `packet:${packetId}`,
+        data: {
+          version: packet.version,
+          contacts: claimed.filter((c) => c.packet_id === packetId).map((c) => c.email)
+        }
+      });
     }
     return claimed.length;
   });

@@ -1,6 +1,14 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { auditEvent, clientContact, delivery, user, type Packet } from '../db/schema';
+import {
+  auditEvent,
+  clientContact,
+  decision,
+  delivery,
+  document,
+  user,
+  type Packet
+} from '../db/schema';
 
 export interface ContactStatus {
   contactId: string;
@@ -57,13 +65,98 @@ export async function listContactStatus(db: Db, p: Packet): Promise<ContactStatu
   return rows.map((r) => ({ ...r, decidedAt: r.decidedAt ? new Date(r.decidedAt) : null }));
 }
 
-/** Decisions on earlier versions: kept as history after a republish. */
-export async function listEarlierDecisions(db: Db, p: Packet) {
-  return db.execute<{ version: number; kind: string; at: string; email: string }>(sql`
-    select x.version, x.kind, x.at, u.email from decision x
-      join client_contact cc on cc.id = x.contact_id join "user" u on u.id = cc.user_id
-     where x.packet_id = ${p.id} and x.version < ${p.version}
-     order by x.at desc limit 100`);
+export interface EarlierVersion {
+  version: number;
+  publishedAt: Date | null;
+  publishedBy: string | null;
+  recipients: number;
+  /** Documents that first went out with this version. */
+  added: string[];
+  decisions: {
+    name: string;
+    email: string;
+    kind: 'approve' | 'question';
+    at: Date;
+    /** The question asked with it (the comment written in the same transaction). */
+    question: string | null;
+  }[];
+}
+
+/**
+ * The versions before the current one, newest first: when each went out, by whom, to how many,
+ * what it added, and every decision on it (kept as history after a republish, oldest first).
+ */
+export async function listEarlierVersions(db: Db, p: Packet): Promise<EarlierVersion[]> {
+  if (p.version < 2) return [];
+  const earlier = and(eq(delivery.packetId, p.id), lt(delivery.version, p.version));
+  const [sent, published, docs, decisions] = await Promise.all([
+    db
+      .select({
+        version: delivery.version,
+        at: sql<string>`min(${delivery.createdAt})`,
+        recipients: sql<number>`count(*)::int`
+      })
+      .from(delivery)
+      .where(earlier)
+      .groupBy(delivery.version),
+    db
+      .select({ version: sql<string>`${auditEvent.data}->>'version'`, name: user.name })
+      .from(auditEvent)
+      .leftJoin(user, eq(user.id, auditEvent.actorId))
+      .where(
+        and(
+          eq(auditEvent.firmId, p.firmId),
+          eq(auditEvent.subject, `packet:${p.id}`),
+          inArray(auditEvent.action, ['packet.published', 'packet.republished'])
+        )
+      ),
+    db
+      .select({ version: document.version, filename: document.filename })
+      .from(document)
+      .where(
+        and(eq(document.packetId, p.id), gt(document.version, 0), lt(document.version, p.version))
+      )
+      .orderBy(asc(document.position), asc(document.createdAt)),
+    db
+      .select({
+        version: decision.version,
+        kind: decision.kind,
+        at: decision.at,
+        name: user.name,
+        email: user.email,
+        // askQuestion writes the comment and its decision in one transaction: the same now().
+        question: sql<string | null>`(select c.body from comment c
+          where c.packet_id = ${decision.packetId} and c.author_id = ${user.id}
+            and c.at = ${decision.at} limit 1)`
+      })
+      .from(decision)
+      .innerJoin(clientContact, eq(clientContact.id, decision.contactId))
+      .innerJoin(user, eq(user.id, clientContact.userId))
+      .where(and(eq(decision.packetId, p.id), lt(decision.version, p.version)))
+      .orderBy(asc(decision.at), asc(decision.id))
+      .limit(500)
+  ]);
+  const versions: EarlierVersion[] = [];
+  for (let v = p.version - 1; v >= 1; v--) {
+    const delivered = sent.find((r) => r.version === v);
+    versions.push({
+      version: v,
+      publishedAt: delivered ? new Date(delivered.at) : null,
+      publishedBy: published.find((r) => Number(r.version) === v)?.name ?? null,
+      recipients: delivered?.recipients ?? 0,
+      added: docs.filter((d) => d.version === v).map((d) => d.filename),
+      decisions: decisions
+        .filter((d) => d.version === v)
+        .map((d) => ({
+          name: d.name,
+          email: d.email,
+          kind: d.kind,
+          at: d.at,
+          question: d.question
+        }))
+    });
+  }
+  return versions;
 }
 
 /** The packet's audit trail, newest first, with actor names. */

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { decision, delivery } from '../db/schema';
+import { recordAudit } from '../audit';
 import type { ClientContact, Decision, Packet } from '../db/schema';
 
 export type ApproveResult =
@@ -101,6 +102,13 @@ async function recordApproval(
           eq(delivery.contactId, contact.id)
         )
       );
+    await recordAudit(tx, {
+      action: 'packet.approved',
+      firmId: packet.firmId,
+      actorId: contact.userId,
+      subject: `packet:${packet.id}`,
+      data: { version: packet.version, contactId: contact.id }
+    });
     return { ok: true, decision: row, replayed: false };
   });
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
 import { comment, decision, document, membership, user } from '../db/schema';
 import type { ClientContact, Packet } from '../db/schema';
 import { isUniqueViolation } from './decisions';
+import { recordAudit } from '../audit';
 
 export const QUESTION_MAX = 2000;
 
@@ -179,6 +180,20 @@ async function recordQuestion(
       version: packet.version,
       contactId: contact.id,
       kind: 'question'
+    });
+    await recordAudit(tx, {
+      action: 'packet.question_asked',
+      firmId: packet.firmId,
+      actorId: contact.userId,
+      subject: `packet:${packet.id}`,
+      data: {
+        version: packet.version,
+        contactId: contact.id,
+        commentId: row.id,
+        documentId: question.documentId ?? null,
+        page,
+        excerpt: question.body.length > 120 ? `${question.body.slice(0, 119)}…` : question.body
+      }
     });
     return { ok: true, commentId: row.id, replayed: false };
   });

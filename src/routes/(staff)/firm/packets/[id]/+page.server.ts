@@ -19,7 +19,11 @@ import {
   publishPacket,
   PublishError
 } from '$lib/server/packets/publish';
-import { listContactStatus, listPacketAudit } from '$lib/server/packets/status';
+import {
+  listContactStatus,
+  listEarlierVersions,
+  listPacketAudit
+} from '$lib/server/packets/status';
 import { listThread, MAX_REPLY, replyToThread } from '$lib/server/packets/thread';
 import { clientMeta, requireStaffPacket } from '$lib/server/packets/staff-access';
 import type { Actions, PageServerLoad } from './$types';
@@ -29,13 +33,14 @@ const DAY = 24 * 60 * 60 * 1000;
 export const load: PageServerLoad = async (event) => {
   const { firm, packet, client } = await requireStaffPacket(event, event.params.id);
   const db = getDb();
-  const [documents, contacts, thread, audit, changed, recipients] = await Promise.all([
+  const [documents, contacts, thread, audit, changed, recipients, history] = await Promise.all([
     listDocuments(db, packet.id),
     listContactStatus(db, packet),
     listThread(db, packet),
     listPacketAudit(db, firm.id, packet.id),
     hasUnpublishedChanges(db, packet),
-    activeRecipients(db, client.id)
+    activeRecipients(db, client.id),
+    listEarlierVersions(db, packet)
   ]);
   const preview = renderPacketEmail({
     firm,
@@ -57,6 +62,7 @@ export const load: PageServerLoad = async (event) => {
     })),
     contacts,
     thread,
+    history,
     audit: audit.map((a) => ({ ...a, data: (a.data ?? null) as Record<string, unknown> | null })),
     changed,
     recipients: recipients.map((r) => r.email),
@@ -104,13 +110,13 @@ export const actions: Actions = {
   },
 
   moveDocument: async (event) => {
-    const { packet } = await requireStaffPacket(event, event.params.id);
+    const { user, packet } = await requireStaffPacket(event, event.params.id);
     const { documentId = '', direction = '' } = await readForm(event.request);
     if (!isUuid(documentId)) return fail(404, { action: 'document', message: 'Not found.' });
     if (direction !== 'up' && direction !== 'down') {
       return fail(400, { action: 'document', message: 'Choose up or down.' });
     }
-    const moved = await moveDocument(getDb(), packet, documentId, direction);
+    const moved = await moveDocument(getDb(), packet, documentId, direction, user.id);
     // Another packet's (or firm's) document is as unknown here as a made-up id.
     if (moved === 'not-found') return fail(404, { action: 'document', message: 'Not found.' });
     if (moved === 'at-edge')
