@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
+import { formatBytes } from '../../../src/lib/format/dates';
+import { ensurePreviews } from '../../../src/lib/server/pdf/preview';
 import { createPacket, makePdf } from '../../support/factories';
 import { countBlobs, documentsOf, postForm, staffWorld, uploadPdf } from '../../support/firm';
 import { addPacketDocument } from '../../../src/lib/server/packets/documents';
@@ -23,6 +26,43 @@ describe('PDF upload to a packet', () => {
     const page = await browser.get(`/firm/packets/${packet.id}`);
     expect(page.text).toContain('Bank statements Q3.pdf');
     expect(page.text).toContain('3 pages');
+  });
+
+  it('lists each document with its size, page count and page 1 as the server-drawn picture', async () => {
+    const { db, browser, client } = await staffWorld();
+    const packet = await createPacket(db, client, { status: 'draft' });
+    const letter = await makePdf(3);
+    await uploadPdf(browser, packet.id, 'Ledger.pdf', letter);
+    // A till receipt: too long to draw; its tile falls back to a plain PDF tile in the browser.
+    const receipt = await PDFDocument.create();
+    receipt.addPage([100, 1000]);
+    const receiptBytes = await receipt.save();
+    await uploadPdf(browser, packet.id, 'Receipt.pdf', receiptBytes);
+    const [ledger, till] = (await documentsOf(packet.id)).sort((a, b) => a.position - b.position);
+    expect([ledger.pageWidth, ledger.pageHeight]).toEqual([612, 792]);
+
+    const html = (await browser.get(`/firm/packets/${packet.id}`)).text;
+    const tileOf = (id: string) => {
+      const img = new RegExp(`<img[^>]*src="/api/files/${id}/page-1/400"[^>]*>`).exec(html);
+      expect(img, `a picture of page 1 for ${id}`).not.toBeNull();
+      return img![0];
+    };
+    // Sized from page 1's recorded shape, so the list does not jump as pictures arrive.
+    expect(tileOf(ledger.id)).toContain('width="400"');
+    expect(tileOf(ledger.id)).toContain('height="518"');
+    expect(tileOf(ledger.id)).toContain('alt="First page of Ledger.pdf"');
+    expect(tileOf(ledger.id)).toContain('loading="lazy"');
+    expect(tileOf(till.id)).toContain('height="4000"');
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain(`3 pages · ${formatBytes(letter.byteLength)}`);
+    expect(text).toContain(`1 page · ${formatBytes(receiptBytes.byteLength)}`);
+
+    // The pictures answer staff: the letter's as WebP, the receipt's a 404 (the tile's fallback).
+    await ensurePreviews(ledger.blobKey);
+    const picture = await browser.get(`/api/files/${ledger.id}/page-1/400`);
+    expect(picture.status).toBe(200);
+    expect(picture.headers.get('content-type')).toBe('image/webp');
+    expect((await browser.get(`/api/files/${till.id}/page-1/400`)).status).toBe(404);
   });
 
   const bad: [string, () => Promise<Uint8Array>, RegExp][] = [

@@ -58,7 +58,9 @@ export const load: PageServerLoad = async (event) => {
       filename: d.filename,
       bytes: d.bytes,
       pages: d.pages,
-      version: d.version
+      version: d.version,
+      pageWidth: d.pageWidth,
+      pageHeight: d.pageHeight
     })),
     contacts,
     thread,

@@ -6,7 +6,7 @@ import { requireStaffPacket } from '$lib/server/packets/staff-access';
 import { getBlobStore } from '$lib/server/storage';
 import type { RequestHandler } from './$types';
 
-/** The PDF for staff (preview and thumbnails); the client side uses /api/files. */
+/** The PDF for staff, opened from the packet page; the client side uses /api/files. */
 export const GET: RequestHandler = async (event) => {
   const { packet } = await requireStaffPacket(event, event.params.id);
   if (!isUuid(event.params.docId)) error(404, 'Not found');
