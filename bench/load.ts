@@ -1,5 +1,5 @@
 // 200 concurrent signed-in clients browsing their packets (/p, /p/[id], the viewer page) and
-// fetching PDFs (/api/files/[id], whole and by Range) against the built server (`node build`) on
+// fetching what the viewer fetches (page 1's picture, the PDF whole and by Range) against the built server (`node build`) on
 // a fresh PostgreSQL database, for LOAD_SECONDS (default 60). The baseline, measured in the same
 // run with the same concurrency: /api/healthz (one `select 1`, no session, no rendering).
 //   npx tsx bench/load.ts            (LOAD_SECONDS=10 LOAD_CLIENTS=200 DB_POOL_MAX=20 to tune)
@@ -17,6 +17,7 @@ import { closeDatabase, openDatabase } from '../src/lib/server/db/client';
 import { migrateDatabase } from '../src/lib/server/db/migrate';
 import * as s from '../src/lib/server/db/schema';
 import { createSession } from '../src/lib/server/auth/session';
+import { ensurePreviews } from '../src/lib/server/pdf/preview';
 import { getBlobStore, newBlobKey, setBlobStore } from '../src/lib/server/storage';
 import { createTestDatabase, postgresAvailable } from '../tests/support/postgres';
 import { makeStatement } from './support/review-fixture';
@@ -68,6 +69,8 @@ async function seed(): Promise<Visit[]> {
     const bytes = await makeStatement(pages, `Statement (${pages} pages)`);
     const blobKey = newBlobKey();
     await getBlobStore().put(blobKey, bytes);
+    // Page 1's pictures, drawn at upload in the app, so the viewer's preload finds them.
+    if (!(await ensurePreviews(blobKey))) throw new Error('could not draw page 1');
     files.push({ pages, bytes, blobKey, sha: createHash('sha256').update(bytes).digest('hex') });
   }
   const visits: Visit[] = [];
@@ -256,6 +259,7 @@ try {
     '/p': newStats(),
     '/p/[id]': newStats(),
     'viewer page': newStats(),
+    'page-1 picture': newStats(),
     'PDF whole': newStats(),
     'PDF Range 64 KB': newStats()
   };
@@ -268,7 +272,7 @@ try {
     const packet = v.packets[n % v.packets.length];
     const doc = packet.docs[(n >> 1) % packet.docs.length];
     const h = { cookie: v.cookie };
-    switch (n % 5) {
+    switch (n % 6) {
       case 0:
         return both(kinds['/p'], `${base}/p`, h, 200);
       case 1:
@@ -276,6 +280,8 @@ try {
       case 2:
         return both(kinds['viewer page'], `${base}/p/${packet.id}/d/${doc}`, h, 200);
       case 3:
+        return both(kinds['page-1 picture'], `${base}/api/files/${doc}/page-1/800`, h, 200);
+      case 4:
         return both(kinds['PDF whole'], `${base}/api/files/${doc}`, h, 200);
       default:
         return both(
