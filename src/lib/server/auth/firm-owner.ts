@@ -123,6 +123,7 @@ export async function createFirmWithOwner(
     to: owner.email,
     subject: `Sign in to ${created.name} on Sheaf`,
     ...mail,
+    replyTo: created.replyTo,
     firmId: created.id
   });
   await recordAudit(db, {

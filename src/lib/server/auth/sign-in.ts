@@ -111,6 +111,7 @@ export async function requestSignIn(
         to: account.user.email,
         subject: `Your sign-in link for ${account.firm.name}`,
         ...mail,
+        replyTo: account.firm.replyTo,
         firmId: account.firm.id
       });
       await recordAudit(tx, {
@@ -182,6 +183,7 @@ export async function requestNewLink(
           ? `New link: ${target.packetTitle} from ${f.name}`
           : `Your new sign-in link for ${f.name}`,
         ...mail,
+        replyTo: f.replyTo,
         firmId: f.id
       });
       await recordAudit(tx, {
