@@ -1,7 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as s from '../../../src/lib/server/db/schema';
-import { listNotOpened, listPacketSummaries } from '../../../src/lib/server/packets/dashboard';
+import {
+  countPackets,
+  listNotOpened,
+  listPacketSummaries
+} from '../../../src/lib/server/packets/dashboard';
 import { publishPacket } from '../../../src/lib/server/packets/publish';
 import { addDocument, createClient, createContact, createPacket } from '../../support/factories';
 import { postForm, staffWorld } from '../../support/firm';
@@ -54,7 +58,7 @@ describe('the staff dashboard', () => {
       questions: 1,
       bounced: 1
     });
-    const notOpened = await listNotOpened(db, firm.id);
+    const notOpened = (await listNotOpened(db, firm.id)).rows;
     expect(notOpened.map((n) => n.email).sort()).toEqual(
       [contacts[1].user.email, third.user.email].sort()
     );
@@ -84,6 +88,140 @@ describe('the staff dashboard', () => {
     const drafts = await browser.get('/firm?status=draft');
     expect(drafts.text).toContain('Spring');
     expect(drafts.text).not.toContain('Summer');
+  });
+});
+
+describe('the dashboard at scale and by approval', () => {
+  /** The visible text of a page: tags gone, whitespace collapsed. */
+  const textOf = (html: string) =>
+    html
+      .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ');
+  /** The packets listed (not those in the "Not opened yet" aside). */
+  const packetLinks = (html: string) =>
+    new Set(
+      [
+        ...html
+          .slice(0, html.indexOf('<aside'))
+          .matchAll(/href="\/firm\/packets\/([0-9a-f-]{36})"/g)
+      ].map((m) => m[1])
+    );
+
+  it('filters packets waiting for approval and approved ones (viewers are not waited for)', async () => {
+    const { db, browser, firm, staff, client, contacts } = await staffWorld();
+    const [approver, viewer] = contacts;
+    const publish = async (title: string) => {
+      const p = await createPacket(db, client, { status: 'draft', period: '2033-Q1', title });
+      await addDocument(db, p);
+      await publishPacket(db, firm, p.id, staff.id);
+      return p;
+    };
+    const decide = (packetId: string, contactId: string, kind: 'approve' | 'question') =>
+      db.insert(s.decision).values({ firmId: firm.id, packetId, version: 1, contactId, kind });
+    const untouched = await publish('Untouched pack');
+    const asked = await publish('Asked pack');
+    await decide(asked.id, viewer.contact.id, 'question');
+    // Approved by the approver; the viewer, who cannot approve, has not decided.
+    const approved = await publish('Approved pack');
+    await decide(approved.id, approver.contact.id, 'approve');
+    // Approved on version 1, then updated: waiting again for version 2.
+    const updated = await publish('Updated pack');
+    await decide(updated.id, approver.contact.id, 'approve');
+    await addDocument(db, { ...updated, version: 0 });
+    await publishPacket(db, firm, updated.id, staff.id);
+    const draft = await createPacket(db, client, { status: 'draft', period: '2033-Q1' });
+    const archived = await publish('Archived pack');
+    await decide(archived.id, approver.contact.id, 'approve');
+    await db.update(s.packet).set({ status: 'archived' }).where(eq(s.packet.id, archived.id));
+
+    const ids = async (status: string) =>
+      (await listPacketSummaries(db, firm.id, { status: status as 'waiting' })).map((p) => p.id);
+    expect((await ids('waiting')).sort()).toEqual([untouched.id, asked.id, updated.id].sort());
+    expect(await ids('approved')).toEqual([approved.id]);
+
+    const waiting = await browser.get('/firm?status=waiting');
+    expect(packetLinks(waiting.text)).toEqual(new Set([untouched.id, asked.id, updated.id]));
+    const done = await browser.get('/firm?status=approved');
+    expect(packetLinks(done.text)).toEqual(new Set([approved.id]));
+    expect(textOf(done.text)).toContain('approved 1 /2');
+    for (const page of [waiting, done]) {
+      expect(packetLinks(page.text).has(draft.id)).toBe(false);
+      expect(packetLinks(page.text).has(archived.id)).toBe(false);
+    }
+  });
+
+  it('pages through more packets than fit on one page, keeping the filters', async () => {
+    const { db, browser, firm, client } = await staffWorld();
+    await db.insert(s.packet).values(
+      Array.from({ length: 105 }, (_, i) => ({
+        firmId: firm.id,
+        clientId: client.id,
+        title: `Pack ${i}`,
+        period: '2034-Q2'
+      }))
+    );
+    expect(await countPackets(db, firm.id, { period: '2034-Q2' })).toBe(105);
+
+    const first = await browser.get('/firm?period=2034-Q2');
+    expect(textOf(first.text)).toContain('Showing 1–100 of 105 packets');
+    expect(textOf(first.text)).toContain('Page 1 of 2');
+    expect(packetLinks(first.text).size).toBe(100);
+    expect(first.text).toContain('href="?period=2034-Q2&amp;page=2"');
+
+    const second = await browser.get('/firm?period=2034-Q2&page=2');
+    expect(textOf(second.text)).toContain('Showing 101–105 of 105 packets');
+    expect(packetLinks(second.text).size).toBe(5);
+    // The two pages together are every packet, once.
+    const all = new Set([...packetLinks(first.text), ...packetLinks(second.text)]);
+    expect(all.size).toBe(105);
+    expect(second.text).toContain('href="?period=2034-Q2"');
+    expect(second.text).not.toContain('rel="next"');
+
+    // One page: no paging at all.
+    const few = await browser.get('/firm?period=2034-Q2&q=Pack%2010');
+    expect(few.text).not.toContain('Showing');
+    expect(few.text).not.toContain('Pages of packets');
+  });
+
+  it('"Not opened yet" leaves out ended access and says how many more there are', async () => {
+    const { db, browser, firm, staff, client, contacts } = await staffWorld();
+    const more = [];
+    for (let i = 0; i < 52; i++)
+      more.push(await createContact(db, client, { name: `Pat-${String(i).padStart(2, '0')}` }));
+    const guest = await createContact(db, client, {
+      name: 'Gus Gone',
+      accessExpiresAt: new Date(Date.now() + 60_000)
+    });
+    const packet = await createPacket(db, client, { status: 'draft', period: '2035-Q1' });
+    await addDocument(db, packet);
+    await publishPacket(db, firm, packet.id, staff.id);
+    // 55 mails went out; the guest's access then ended and one contact opened theirs.
+    await db
+      .update(s.clientContact)
+      .set({ accessExpiresAt: new Date(Date.now() - 1000) })
+      .where(eq(s.clientContact.id, guest.contact.id));
+    await db
+      .update(s.delivery)
+      .set({ firstOpenedAt: new Date() })
+      .where(eq(s.delivery.contactId, contacts[0].contact.id));
+
+    const { rows, total } = await listNotOpened(db, firm.id);
+    expect(total).toBe(53);
+    expect(rows).toHaveLength(50);
+    expect(rows.some((r) => r.email === guest.user.email)).toBe(false);
+
+    const page = textOf((await browser.get('/firm')).text);
+    const aside = page.slice(page.indexOf('Not opened yet'));
+    expect(aside).toMatch(/^Not opened yet · 53 /);
+    expect(aside).toContain('Showing the 50 oldest of 53. Show more');
+    expect(aside).not.toContain('Gus Gone');
+    const all = await browser.get('/firm?notOpened=all');
+    const allText = textOf(all.text);
+    for (const c of [contacts[1], ...more]) expect(allText).toContain(c.user.name);
+    expect(allText).not.toContain('Gus Gone');
+    expect(allText).not.toContain('Showing the');
   });
 });
 

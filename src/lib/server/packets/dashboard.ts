@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, ilike, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { contactIsActive } from '../auth/guards';
 import { client, clientContact, delivery, packet, user } from '../db/schema';
 
 export interface DashboardFilters {
@@ -30,20 +31,45 @@ export interface PacketSummary {
 
 const n = (expr: ReturnType<typeof sql>) => sql<number>`coalesce((${expr}), 0)::int`;
 
-/** Packets with per-version delivery counts, newest period first. */
+/** Distinct contacts with a decision of this kind on the packet's current version. */
+const decided = (kind: 'approve' | 'question') =>
+  n(
+    sql`select count(distinct x.contact_id) from decision x where x.packet_id = ${packet.id} and x.version = ${packet.version} and x.kind = ${kind}`
+  );
+
+/**
+ * The filters as one condition. "Approved": someone approved the current version; "waiting":
+ * published and nobody has yet (viewers cannot approve, so they are not waited for).
+ */
+function packetFilter(firmId: string, filters: DashboardFilters) {
+  const q = filters.q?.trim();
+  const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%` : null;
+  return and(
+    eq(packet.firmId, firmId),
+    filters.period ? eq(packet.period, filters.period) : undefined,
+    filters.status === 'draft' || filters.status === 'published' || filters.status === 'archived'
+      ? eq(packet.status, filters.status)
+      : undefined,
+    filters.status === 'waiting'
+      ? and(eq(packet.status, 'published'), sql`${decided('approve')} = 0`)
+      : undefined,
+    filters.status === 'approved'
+      ? and(eq(packet.status, 'published'), sql`${decided('approve')} > 0`)
+      : undefined,
+    pattern
+      ? or(ilike(client.name, pattern), ilike(client.code, pattern), ilike(packet.title, pattern))
+      : undefined
+  );
+}
+
+/** A page of packets with per-version delivery counts, newest period first. */
 export async function listPacketSummaries(
   db: Db,
   firmId: string,
   filters: DashboardFilters = {},
-  limit = 200
+  page: { limit?: number; offset?: number } = {}
 ): Promise<PacketSummary[]> {
-  const q = filters.q?.trim();
-  const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%` : null;
   const d = sql`from delivery d where d.packet_id = ${packet.id} and d.version = ${packet.version}`;
-  const dec = (kind: string) =>
-    sql`select count(distinct x.contact_id) from decision x where x.packet_id = ${packet.id} and x.version = ${packet.version} and x.kind = ${kind}`;
-  const approvedExpr = n(dec('approve'));
-  const contactsExpr = n(sql`select count(*) ${d}`);
   const rows = await db
     .select({
       id: packet.id,
@@ -56,43 +82,35 @@ export async function listPacketSummaries(
       clientId: client.id,
       clientName: client.name,
       clientCode: client.code,
-      contacts: contactsExpr,
+      contacts: n(sql`select count(*) ${d}`),
       sent: n(sql`select count(*) ${d} and d.status in ('sent', 'delivered')`),
       delivered: n(sql`select count(*) ${d} and d.status = 'delivered'`),
       opened: n(sql`select count(*) ${d} and d.first_opened_at is not null`),
-      approved: approvedExpr,
-      questions: n(dec('question')),
+      approved: decided('approve'),
+      questions: decided('question'),
       bounced: n(sql`select count(*) ${d} and d.status in ('bounced', 'failed')`)
     })
     .from(packet)
     .innerJoin(client, eq(client.id, packet.clientId))
-    .where(
-      and(
-        eq(packet.firmId, firmId),
-        filters.period ? eq(packet.period, filters.period) : undefined,
-        filters.status === 'draft' ||
-          filters.status === 'published' ||
-          filters.status === 'archived'
-          ? eq(packet.status, filters.status)
-          : undefined,
-        filters.status === 'waiting'
-          ? and(eq(packet.status, 'published'), sql`${approvedExpr} < ${contactsExpr}`)
-          : undefined,
-        filters.status === 'approved'
-          ? and(eq(packet.status, 'published'), sql`${approvedExpr} > 0`)
-          : undefined,
-        pattern
-          ? or(
-              ilike(client.name, pattern),
-              ilike(client.code, pattern),
-              ilike(packet.title, pattern)
-            )
-          : undefined
-      )
-    )
-    .orderBy(desc(packet.period), asc(client.name), desc(packet.createdAt))
-    .limit(limit);
+    .where(packetFilter(firmId, filters))
+    .orderBy(desc(packet.period), asc(client.name), desc(packet.createdAt), asc(packet.id))
+    .limit(page.limit ?? 100)
+    .offset(page.offset ?? 0);
   return rows as PacketSummary[];
+}
+
+/** How many packets the filters match (the pages of listPacketSummaries together). */
+export async function countPackets(
+  db: Db,
+  firmId: string,
+  filters: DashboardFilters = {}
+): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(packet)
+    .innerJoin(client, eq(client.id, packet.clientId))
+    .where(packetFilter(firmId, filters));
+  return row.n;
 }
 
 export async function listPeriods(db: Db, firmId: string): Promise<string[]> {
@@ -104,33 +122,51 @@ export async function listPeriods(db: Db, firmId: string): Promise<string[]> {
   return rows.map((r) => r.period);
 }
 
-/** Contacts who have not opened the current version of a published packet, oldest mail first. */
+/**
+ * Contacts who still have access and have not opened the current version of a published packet:
+ * the oldest mail first, at most `limit` of them, and how many there are in all.
+ */
 export async function listNotOpened(db: Db, firmId: string, limit = 50) {
-  return db
-    .select({
-      deliveryId: delivery.id,
-      packetId: packet.id,
-      title: packet.title,
-      period: packet.period,
-      clientName: client.name,
-      email: user.email,
-      name: user.name,
-      status: delivery.status,
-      sentAt: delivery.createdAt,
-      dueAt: packet.dueAt
-    })
-    .from(delivery)
-    .innerJoin(packet, and(eq(packet.id, delivery.packetId), eq(packet.version, delivery.version)))
-    .innerJoin(client, eq(client.id, packet.clientId))
-    .innerJoin(clientContact, eq(clientContact.id, delivery.contactId))
-    .innerJoin(user, eq(user.id, clientContact.userId))
-    .where(
-      and(
-        eq(delivery.firmId, firmId),
-        eq(packet.status, 'published'),
-        isNull(delivery.firstOpenedAt)
+  const where = and(
+    eq(delivery.firmId, firmId),
+    eq(packet.status, 'published'),
+    isNull(delivery.firstOpenedAt),
+    contactIsActive()
+  );
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select({
+        deliveryId: delivery.id,
+        packetId: packet.id,
+        title: packet.title,
+        period: packet.period,
+        clientName: client.name,
+        email: user.email,
+        name: user.name,
+        status: delivery.status,
+        sentAt: delivery.createdAt,
+        dueAt: packet.dueAt
+      })
+      .from(delivery)
+      .innerJoin(
+        packet,
+        and(eq(packet.id, delivery.packetId), eq(packet.version, delivery.version))
       )
-    )
-    .orderBy(asc(delivery.createdAt))
-    .limit(limit);
+      .innerJoin(client, eq(client.id, packet.clientId))
+      .innerJoin(clientContact, eq(clientContact.id, delivery.contactId))
+      .innerJoin(user, eq(user.id, clientContact.userId))
+      .where(where)
+      .orderBy(asc(delivery.createdAt), asc(delivery.id))
+      .limit(limit),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(delivery)
+      .innerJoin(
+        packet,
+        and(eq(packet.id, delivery.packetId), eq(packet.version, delivery.version))
+      )
+      .innerJoin(clientContact, eq(clientContact.id, delivery.contactId))
+      .where(where)
+  ]);
+  return { rows, total };
 }

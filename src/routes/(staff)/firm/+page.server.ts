@@ -1,6 +1,7 @@
 import { requireStaff } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import {
+  countPackets,
   listNotOpened,
   listPacketSummaries,
   listPeriods,
@@ -9,6 +10,9 @@ import {
 import type { PageServerLoad } from './$types';
 
 const STATUSES = ['draft', 'published', 'archived', 'waiting', 'approved'] as const;
+const PAGE_SIZE = 100;
+/** "Not opened yet" lists this many, or up to the larger number on "show all". */
+const NOT_OPENED = { some: 50, all: 500 };
 
 export const load: PageServerLoad = async (event) => {
   const { firm } = await requireStaff(event);
@@ -21,16 +25,24 @@ export const load: PageServerLoad = async (event) => {
       ? (status as DashboardFilters['status'])
       : undefined
   };
+  const page = Math.min(Math.max(Math.trunc(Number(params.get('page'))) || 1, 1), 10_000);
+  const allNotOpened = params.get('notOpened') === 'all';
   const db = getDb();
-  const [packets, periods, notOpened] = await Promise.all([
-    listPacketSummaries(db, firm.id, filters),
+  const [packets, total, periods, notOpened] = await Promise.all([
+    listPacketSummaries(db, firm.id, filters, {
+      limit: PAGE_SIZE,
+      offset: (page - 1) * PAGE_SIZE
+    }),
+    countPackets(db, firm.id, filters),
     listPeriods(db, firm.id),
-    listNotOpened(db, firm.id)
+    listNotOpened(db, firm.id, allNotOpened ? NOT_OPENED.all : NOT_OPENED.some)
   ]);
   return {
     packets,
+    paging: { page, pageSize: PAGE_SIZE, total, from: (page - 1) * PAGE_SIZE + 1 },
     periods,
-    notOpened,
+    notOpened: notOpened.rows,
+    notOpenedTotal: notOpened.total,
     filters: { q: filters.q ?? '', period: filters.period ?? '', status: filters.status ?? '' }
   };
 };
