@@ -1,6 +1,8 @@
 // `npm test`: unit, integration (PGlite and PostgreSQL) and e2e (Chromium), with a summary of
 // the counts per suite. Under CI=true a missing PostgreSQL or Chromium fails the run; elsewhere
 // that suite is skipped with the reason printed.
+// `npm run test:unit|test:integration|test:e2e` run one suite the same way: the first argument
+// names the suite; any further ones go to vitest or Playwright (a file, `-t name`, ...).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -10,6 +12,11 @@ import { buildIfStale } from './build-if-stale.js';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SUITES = ['unit', 'integration', 'e2e'];
+const only = SUITES.includes(process.argv[2] ?? '') ? process.argv[2] : null;
+const extra = only ? process.argv.slice(3) : [];
+/** @param {string} suite */
+const wanted = (suite) => !only || only === suite;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'sheaf-test-all-'));
 
 /** @param {number} port @param {string} [host] @returns {Promise<boolean>} */
@@ -62,7 +69,8 @@ function vitest(title, projects) {
       'run',
       ...projects.flatMap((p) => ['--project', p]),
       '--reporter=default',
-      '--reporter=./tests/support/count-reporter.ts'
+      '--reporter=./tests/support/count-reporter.ts',
+      ...extra
     ],
     { SHEAF_TEST_COUNTS: countsFile }
   );
@@ -73,23 +81,30 @@ function vitest(title, projects) {
   }
 }
 
-buildIfStale();
+if (wanted('integration') || wanted('e2e')) buildIfStale();
 
-vitest('Unit tests', ['unit']);
+if (wanted('unit')) vitest('Unit tests', ['unit']);
 
-const projects = ['integration-pglite'];
-if (await portOpen(5432)) projects.push('integration-postgres');
-else if (ci) {
-  console.error('✖ CI=true and PostgreSQL is not reachable on 127.0.0.1:5432: failing.');
-  results.push(['integration-postgres', false, 'PostgreSQL not reachable']);
-} else skipped.push('integration-postgres: PostgreSQL is not reachable on 127.0.0.1:5432');
-vitest('Integration tests', projects);
+if (wanted('integration')) {
+  const projects = ['integration-pglite'];
+  if (await portOpen(5432)) projects.push('integration-postgres');
+  else if (ci) {
+    console.error('✖ CI=true and PostgreSQL is not reachable on 127.0.0.1:5432: failing.');
+    results.push(['integration-postgres', false, 'PostgreSQL not reachable']);
+  } else skipped.push('integration-postgres: PostgreSQL is not reachable on 127.0.0.1:5432');
+  vitest('Integration tests', projects);
+}
 
-if (existsSync(chromium)) {
+if (wanted('e2e') && existsSync(chromium)) {
   const report = path.join(tmp, 'playwright.json');
-  const ok = run('End-to-end tests', 'npx', ['playwright', 'test', '--reporter=list,json'], {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: report
-  });
+  const ok = run(
+    'End-to-end tests',
+    'npx',
+    ['playwright', 'test', '--reporter=list,json', ...extra],
+    {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: report
+    }
+  );
   const stats = readJson(report)?.stats;
   const counts = stats
     ? {
@@ -103,10 +118,11 @@ if (existsSync(chromium)) {
     ok,
     describeCounts(counts) + (stats?.flaky ? ` (${stats.flaky} flaky)` : '')
   ]);
-} else if (ci) {
+} else if (wanted('e2e') && ci) {
   console.error(`✖ CI=true and Chromium is missing at ${chromium}: failing.`);
   results.push(['e2e', false, `Chromium missing at ${chromium}`]);
-} else skipped.push(`e2e: Chromium not found at ${chromium} (apt-get install chromium)`);
+} else if (wanted('e2e'))
+  skipped.push(`e2e: Chromium not found at ${chromium} (apt-get install chromium)`);
 
 rmSync(tmp, { recursive: true, force: true });
 console.log('\nSummary');
