@@ -32,4 +32,14 @@ describe('parseConfig', () => {
     expect(c.origin).toBe('https://portal.example.com');
     expect(c.mailTransport).toBe('postmark');
   });
+
+  it('refuses MAIL_TRANSPORT=mailbox with a Postmark token: the open mailbox would hold live links', () => {
+    expect(() => parseConfig({ MAIL_TRANSPORT: 'mailbox', POSTMARK_SERVER_TOKEN: 't' })).toThrow(
+      /^Invalid MAIL_TRANSPORT: "mailbox" cannot be used with POSTMARK_SERVER_TOKEN/
+    );
+    expect(parseConfig({ MAIL_TRANSPORT: 'mailbox' }).mailTransport).toBe('mailbox');
+    expect(() => parseConfig({ MAIL_TRANSPORT: 'postmark' })).toThrow(
+      /needs POSTMARK_SERVER_TOKEN/
+    );
+  });
 });
