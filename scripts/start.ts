@@ -3,12 +3,17 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig } from '../src/lib/server/config';
+import { defaultBodySizeLimit } from '../src/lib/server/http/limits';
 import { buildIfStale } from './build-if-stale.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const env = { ...process.env };
 
 try {
-  parseConfig(process.env);
+  const config = parseConfig(env);
+  // adapter-node reads BODY_SIZE_LIMIT before any of Sheaf's code runs, and its own default
+  // (512K) would turn away most PDFs: unset, it is sized from MAX_UPLOAD_MB here.
+  env.BODY_SIZE_LIMIT ??= defaultBodySizeLimit(config.MAX_UPLOAD_MB);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);
@@ -27,7 +32,7 @@ try {
 const child = spawn(process.execPath, [path.join(root, 'build', 'index.js')], {
   cwd: root,
   stdio: 'inherit',
-  env: process.env
+  env
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => child.kill(signal));

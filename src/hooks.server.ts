@@ -8,6 +8,7 @@ import {
   UNAVAILABLE_MESSAGE,
   unavailableResponse
 } from '$lib/server/db/unavailable';
+import { bodyLimitFor, limitRequestBody } from '$lib/server/http/body-limit';
 import {
   SESSION_COOKIE,
   sessionCookieOptions,
@@ -90,7 +91,31 @@ const unavailable: Handle = async ({ event, resolve }) => {
   return new Response(response.body, { status: 503, headers });
 };
 
-export const handle = sequence(unavailable, session, securityHeaders);
+// adapter-node's BODY_SIZE_LIMIT has to fit the largest PDF; every other route reads its body
+// through a much smaller cap (http/body-limit.ts), so a signed-out visitor cannot make a form
+// action buffer megabytes. A body not read to its end (refused, stalled, or not needed) closes
+// the connection after the answer, rather than leaving the rest of it on the socket: cancelling
+// the body instead would make adapter-node destroy the socket before the answer is sent.
+const bodyLimit: Handle = async ({ event, resolve }) => {
+  if (!event.request.body) return resolve(event);
+  const limit = bodyLimitFor(event);
+  const idleMs = limit.routeLimits ? Infinity : getConfig().BODY_IDLE_TIMEOUT * 1000;
+  const limited = limitRequestBody(event.request, limit, idleMs);
+  event.request = limited.request;
+  const response = await resolve(event);
+  if (limited.finished()) return response;
+  try {
+    response.headers.set('Connection', 'close');
+    return response;
+  } catch {
+    // Immutable headers (a fetched response): copy them.
+    const headers = new Headers(response.headers);
+    headers.set('Connection', 'close');
+    return new Response(response.body, { status: response.status, headers });
+  }
+};
+
+export const handle = sequence(bodyLimit, unavailable, session, securityHeaders);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
   if (status === 404) return { message: 'Not found' };

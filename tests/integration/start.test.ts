@@ -3,6 +3,11 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createInstanceDatabase,
+  makePdfOfSize,
+  seedStaffWithDraft
+} from '../support/instance-data';
 import { createTestDatabase, postgresAvailable } from '../support/postgres';
 import { cleanEnv, freePort, runScript, type Running } from '../support/process';
 
@@ -11,8 +16,8 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.stop()));
 });
 
-async function start(env: Record<string, string>) {
-  const port = await freePort();
+async function start(env: Record<string, string>, port?: number) {
+  port ??= await freePort();
   const app = runScript(
     'scripts/start.ts',
     [],
@@ -78,6 +83,48 @@ describe('npm start', () => {
     expect(app.stdout()).not.toContain('Listening');
     expect(existsSync(dataDir)).toBe(false);
   });
+
+  it('refuses a BODY_SIZE_LIMIT too small for MAX_UPLOAD_MB with one line', async () => {
+    const app = runScript(
+      'scripts/start.ts',
+      [],
+      cleanEnv({ BODY_SIZE_LIMIT: '512K', PORT: String(await freePort()) })
+    );
+    expect(await app.exited).toBe(1);
+    expect(app.stderr().trim()).toBe(
+      'Invalid BODY_SIZE_LIMIT (got "512K"): expected at least 51M, room for a PDF of MAX_UPLOAD_MB (50 MB)'
+    );
+  });
+
+  // adapter-node reads BODY_SIZE_LIMIT itself (default 512K) before Sheaf's code runs, and
+  // nothing loads .env: npm start has to hand it one that fits MAX_UPLOAD_MB.
+  it('takes a PDF over 1 MB with no BODY_SIZE_LIMIT set', async () => {
+    const database = await createInstanceDatabase('pglite');
+    try {
+      const { packet, cookie } = await database.use(seedStaffWithDraft);
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const { app } = await start({ ...database.env, ORIGIN: base, EMAIL_WORKER: 'false' }, port);
+      const pdf = await makePdfOfSize(1.5 * 1024 * 1024);
+      const response = await fetch(`${base}/firm/packets/${packet.id}/documents`, {
+        method: 'POST',
+        body: new Blob([pdf as Uint8Array<ArrayBuffer>]),
+        headers: {
+          cookie,
+          origin: base,
+          'content-type': 'application/pdf',
+          'x-filename': 'ledger.pdf'
+        }
+      });
+      const text = await response.text();
+      expect(response.status, text).toBe(201);
+      expect(JSON.parse(text)).toMatchObject({ document: { bytes: pdf.byteLength, pages: 1 } });
+      expect(app.stdout() + app.stderr()).not.toContain('BODY_SIZE_LIMIT');
+      expect(await app.stop()).toBe(0);
+    } finally {
+      await database.drop();
+    }
+  }, 120_000);
 
   it.runIf(pg)(
     'uses PostgreSQL when DATABASE_URL is set, and answers 503 once it stops answering',

@@ -42,4 +42,72 @@ describe('parseConfig', () => {
       /needs POSTMARK_SERVER_TOKEN/
     );
   });
+
+  it("checks adapter-node's variables too, each in one line naming it", () => {
+    const bad: Record<string, string> = {
+      BODY_SIZE_LIMIT: 'lots',
+      SHUTDOWN_TIMEOUT: '3600',
+      HEADERS_TIMEOUT: 'ten',
+      KEEP_ALIVE_TIMEOUT: '-1',
+      IDLE_TIMEOUT: '1.5',
+      XFF_DEPTH: '0',
+      ADDRESS_HEADER: 'X Forwarded For',
+      PROTOCOL_HEADER: 'x-forwarded-proto:',
+      BODY_IDLE_TIMEOUT: '0'
+    };
+    for (const [name, value] of Object.entries(bad)) {
+      let message = '';
+      try {
+        parseConfig({ [name]: value });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(
+        new RegExp(
+          `^Invalid ${name} \\(got "${value.replace(/[.*+?^$()|[\]\\]/g, '\\$&')}"\\): expected `
+        )
+      );
+      expect(message.split('\n')).toHaveLength(1);
+    }
+    // Empty is no value for these: adapter-node would read it as 0 (refusing every body) or NaN.
+    expect(() => parseConfig({ BODY_SIZE_LIMIT: '' })).toThrow(/^Invalid BODY_SIZE_LIMIT/);
+    expect(() => parseConfig({ SHUTDOWN_TIMEOUT: '' })).toThrow(/^Invalid SHUTDOWN_TIMEOUT/);
+    expect(() => parseConfig({ XFF_DEPTH: '' })).toThrow(/^Invalid XFF_DEPTH/);
+  });
+
+  it('accepts adapter-node values as it reads them', () => {
+    const c = parseConfig({
+      BODY_SIZE_LIMIT: '60m',
+      SHUTDOWN_TIMEOUT: '8',
+      HEADERS_TIMEOUT: '10',
+      KEEP_ALIVE_TIMEOUT: '5',
+      IDLE_TIMEOUT: '0',
+      XFF_DEPTH: '2',
+      ADDRESS_HEADER: 'X-Forwarded-For'
+    });
+    expect(c.BODY_SIZE_LIMIT).toBe(60 * 1024 * 1024);
+    expect(c.SHUTDOWN_TIMEOUT).toBe(8);
+    expect(c.XFF_DEPTH).toBe(2);
+    expect(parseConfig({ BODY_SIZE_LIMIT: 'Infinity' }).BODY_SIZE_LIMIT).toBe(Infinity);
+    expect(parseConfig({}).SHUTDOWN_TIMEOUT).toBe(7);
+  });
+
+  it('keeps SHUTDOWN_TIMEOUT within the 10-second stop', () => {
+    expect(() => parseConfig({ SHUTDOWN_TIMEOUT: '9' })).toThrow(
+      'Invalid SHUTDOWN_TIMEOUT (got "9"): expected at most 8'
+    );
+  });
+
+  it('refuses a BODY_SIZE_LIMIT too small for a PDF of MAX_UPLOAD_MB', () => {
+    expect(() => parseConfig({ BODY_SIZE_LIMIT: '512K' })).toThrow(
+      'Invalid BODY_SIZE_LIMIT (got "512K"): expected at least 51M, room for a PDF of MAX_UPLOAD_MB (50 MB)'
+    );
+    expect(() => parseConfig({ MAX_UPLOAD_MB: '100', BODY_SIZE_LIMIT: '60M' })).toThrow(
+      /^Invalid BODY_SIZE_LIMIT \(got "60M"\): expected at least 101M/
+    );
+    expect(parseConfig({ MAX_UPLOAD_MB: '100', BODY_SIZE_LIMIT: '101M' }).BODY_SIZE_LIMIT).toBe(
+      101 * 1024 * 1024
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultBodySizeLimit, parseBodySize, requiredBodySizeLimit } from './http/limits';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -18,6 +19,24 @@ const url = (protocols: string[]) =>
 
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+// adapter-node reads these itself, and some badly: an empty BODY_SIZE_LIMIT refuses every body,
+// an empty SHUTDOWN_TIMEOUT or XFF_DEPTH is NaN. So they are checked here, empty included.
+const seconds = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'a whole number of seconds')
+    .transform(Number)
+    .pipe(z.number().max(max));
+const count = (min: number, max: number) =>
+  z.string().regex(/^\d+$/, 'a whole number').transform(Number).pipe(z.number().min(min).max(max));
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name, e.g. X-Forwarded-For');
+const bodySize = z
+  .string()
+  .regex(/^(\d+(\.\d+)?[KMGkmg]?|Infinity)$/, 'a size in bytes, or with K, M or G (e.g. 60M)')
+  .transform(parseBodySize);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
@@ -50,7 +69,19 @@ const schema = z.object({
   AWS_ACCESS_KEY_ID: optional(z.string().min(1)),
   AWS_SECRET_ACCESS_KEY: optional(z.string().min(1)),
   AWS_SESSION_TOKEN: optional(z.string().min(1)),
-  SHUTDOWN_TIMEOUT: z.coerce.number().int().min(1).max(3600).default(7),
+  // adapter-node: its grace for in-flight requests after SIGTERM. Sheaf exits within 10 s of the
+  // signal, and needs up to 1.5 s after the grace to hand back mail and close the database.
+  SHUTDOWN_TIMEOUT: seconds(8).pipe(z.number().min(1)).default(7),
+  BODY_SIZE_LIMIT: bodySize.optional(),
+  BODY_IDLE_TIMEOUT: seconds(300).pipe(z.number().min(1)).default(30),
+  HEADERS_TIMEOUT: optional(seconds(300)),
+  KEEP_ALIVE_TIMEOUT: optional(seconds(3600)),
+  IDLE_TIMEOUT: optional(seconds(86400)),
+  ADDRESS_HEADER: optional(headerName),
+  XFF_DEPTH: count(1, 20).optional(),
+  PROTOCOL_HEADER: optional(headerName),
+  HOST_HEADER: optional(headerName),
+  PORT_HEADER: optional(headerName),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')
 });
 
@@ -91,6 +122,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (Boolean(c.AWS_ACCESS_KEY_ID) !== Boolean(c.AWS_SECRET_ACCESS_KEY)) {
     throw new ConfigError(
       'Invalid AWS_SECRET_ACCESS_KEY: set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither'
+    );
+  }
+  if (
+    c.BODY_SIZE_LIMIT !== undefined &&
+    c.BODY_SIZE_LIMIT < requiredBodySizeLimit(c.MAX_UPLOAD_MB)
+  ) {
+    throw new ConfigError(
+      `Invalid BODY_SIZE_LIMIT (got "${env.BODY_SIZE_LIMIT}"): expected at least ` +
+        `${defaultBodySizeLimit(c.MAX_UPLOAD_MB)}, room for a PDF of MAX_UPLOAD_MB (${c.MAX_UPLOAD_MB} MB)`
     );
   }
   const origin = (c.ORIGIN ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');

@@ -1,8 +1,7 @@
 // Reads an upload's body chunk by chunk, stopping as soon as it passes the limit (a huge or
 // endless body is never buffered whole) or stalls (a client trickling bytes cannot hold the
-// request open for Node's 5-minute request timeout).
-
-export const UPLOAD_IDLE_MS = 30_000;
+// request open for Node's 5-minute request timeout): BODY_IDLE_TIMEOUT, 30 s unless set.
+import { getConfig } from '../config';
 
 export type ReadBodyResult =
   | { ok: true; bytes: Uint8Array }
@@ -12,7 +11,7 @@ export type ReadBodyResult =
 export async function readBodyLimited(
   body: ReadableStream<Uint8Array> | null,
   maxBytes: number,
-  idleMs = UPLOAD_IDLE_MS
+  idleMs = getConfig().BODY_IDLE_TIMEOUT * 1000
 ): Promise<ReadBodyResult> {
   if (!body) return { ok: true, bytes: new Uint8Array() };
   const reader = body.getReader();
@@ -25,16 +24,12 @@ export async function readBodyLimited(
         timer = setTimeout(() => resolve('stalled'), idleMs);
       });
       const next = await Promise.race([reader.read(), stalled]).finally(() => clearTimeout(timer));
-      if (next === 'stalled') {
-        void reader.cancel().catch(() => {});
-        return { ok: false, reason: 'stalled' };
-      }
+      // No reader.cancel() on giving up: adapter-node would destroy the socket, and the client
+      // would get no answer. hooks.server.ts closes the connection after the answer instead.
+      if (next === 'stalled') return { ok: false, reason: 'stalled' };
       if (next.done) break;
       received += next.value.byteLength;
-      if (received > maxBytes) {
-        void reader.cancel().catch(() => {});
-        return { ok: false, reason: 'too-large', received };
-      }
+      if (received > maxBytes) return { ok: false, reason: 'too-large', received };
       chunks.push(next.value);
     }
   } finally {
