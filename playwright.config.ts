@@ -1,10 +1,16 @@
 import { defineConfig, devices } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-e2e-'));
+// The config is loaded by the runner and again by each worker: one throw-away data directory per
+// run, made by the runner (workers inherit its environment) and removed when the runner exits,
+// after the web server has stopped.
+const dataDir = (process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'sheaf-e2e-')));
+if (process.env.TEST_WORKER_INDEX === undefined) {
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+}
 export const baseURL = `http://127.0.0.1:${port}`;
 
 const launchOptions = {

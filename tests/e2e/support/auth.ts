@@ -7,7 +7,7 @@ import {
   type Cookie,
   type Page
 } from '@playwright/test';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -202,20 +202,15 @@ export async function askForLink(page: Page, email: string): Promise<void> {
 
 /** The first-run setup link the e2e server wrote into its DATA_DIR (see app.ts). */
 export function findSetupUrl(baseURL: string): string | null {
-  const dirs = readdirSync(os.tmpdir())
-    .filter((d) => d.startsWith('sheaf-e2e-'))
-    .map((d) => path.join(os.tmpdir(), d, 'setup-url.txt'));
-  const found = dirs
-    .map((file) => {
-      try {
-        return { url: readFileSync(file, 'utf8').trim(), at: statSync(file).mtimeMs };
-      } catch {
-        return null;
-      }
-    })
-    .filter((f): f is { url: string; at: number } => !!f && f.url.startsWith(`${baseURL}/setup`))
-    .sort((a, b) => b.at - a.at);
-  return found[0]?.url ?? null;
+  // The server writes its first-run link into the run's data directory (playwright.config.ts).
+  const dir = process.env.E2E_DATA_DIR;
+  if (!dir) return null;
+  try {
+    const url = readFileSync(path.join(dir, 'setup-url.txt'), 'utf8').trim();
+    return url.startsWith(`${baseURL}/setup`) ? url : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface SetupValues {
