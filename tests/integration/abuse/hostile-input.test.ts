@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
+import { LIMITS, rateLimitKey } from '../../../src/lib/server/auth/rate-limit';
 import { SESSION_COOKIE } from '../../../src/lib/server/auth/session';
 import {
   createClient,
@@ -79,6 +80,35 @@ describe('sign-in floods', () => {
     }
     const { staff } = await createFirmWithStaff();
     await getsIn(staff.email);
+  });
+
+  it("across many IPs at a firm's known addresses: the firm's own bucket caps its mail", async () => {
+    const db = getDb();
+    const sprayed = await createFirmWithStaff(db);
+    const other = await createFirmWithStaff(db);
+    const firmKey = rateLimitKey('signin-firm', sprayed.firm.id);
+    // Each mail sent in the firm's name takes from its bucket; unknown addresses take nothing.
+    await new TestBrowser().post('/sign-in', { email: sprayed.staff.email });
+    await new TestBrowser().post('/sign-in', { email: `${unique('nobody')}@example.test` });
+    const [after] = await db.select().from(s.rateLimit).where(eq(s.rateLimit.key, firmKey));
+    expect(after.tokens).toBeCloseTo(LIMITS.signInFirm.capacity - 1, 0);
+    expect(await mailsTo(sprayed.staff.email)).toHaveLength(1);
+
+    // The spray has used up the firm's hour: the answer is the same, and no mail goes out.
+    await db
+      .update(s.rateLimit)
+      .set({ tokens: 0, updatedAt: new Date() })
+      .where(eq(s.rateLimit.key, firmKey));
+    const refused = await new TestBrowser().post('/sign-in', { email: sprayed.owner.email });
+    const unknown = await new TestBrowser().post('/sign-in', {
+      email: `${unique('nobody')}@example.test`
+    });
+    expect(refused.status).toBe(200);
+    expect(unknown.status).toBe(200);
+    expect(refused.text.includes('has access')).toBe(unknown.text.includes('has access'));
+    expect(await mailsTo(sprayed.owner.email)).toHaveLength(0);
+    // Another firm's people are not held back by it.
+    await getsIn(other.staff.email);
   });
 });
 

@@ -17,6 +17,8 @@ export const LIMITS = {
   signInAddressMinute: { capacity: 1, windowSeconds: MINUTE },
   signInAddressHour: { capacity: 5, windowSeconds: HOUR },
   signInIp: { capacity: 30, windowSeconds: HOUR },
+  /** Sign-in mails sent in one firm's name, whoever asks and from wherever. */
+  signInFirm: { capacity: 200, windowSeconds: HOUR },
   codeAttemptsBrowser: { capacity: 5, windowSeconds: 15 * MINUTE },
   codeAttemptsIp: { capacity: 30, windowSeconds: HOUR },
   newLinkToken: { capacity: 2, windowSeconds: HOUR },

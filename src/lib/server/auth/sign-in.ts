@@ -7,7 +7,13 @@ import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 import { contactIsActive } from './guards';
 import { isSafeRedirect, issueMagicLink, LINK_TTL_MS, maskEmail } from './magic-link';
-import { consumeRateLimits, LIMITS, rateLimitKey, type RateLimitResult } from './rate-limit';
+import {
+  consumeRateLimit,
+  consumeRateLimits,
+  LIMITS,
+  rateLimitKey,
+  type RateLimitResult
+} from './rate-limit';
 import { createSession, type SessionKind } from './session';
 
 /**
@@ -93,7 +99,19 @@ export async function requestSignIn(
   ]);
   if (!limited.ok) return limited;
   const account = await findSignInAccount(db, input.email);
-  if (account) {
+  // A spray of a firm's known addresses from many IPs passes the per-IP and per-address buckets;
+  // the firm's own bucket caps the mail it makes Sheaf send in the firm's name. Refused quietly:
+  // the answer stays the same as for any address, so it says nothing about who has access.
+  const firmAllows =
+    account &&
+    (await consumeRateLimit(db, rateLimitKey('signin-firm', account.firm.id), LIMITS.signInFirm))
+      .ok;
+  if (account && !firmAllows) {
+    console.warn(
+      `[sign-in] firm ${account.firm.slug}: more than ${LIMITS.signInFirm.capacity} sign-in mails within the hour; no mail sent`
+    );
+  }
+  if (account && firmAllows) {
     const next = input.next && isSafeRedirect(input.next) ? input.next : account.home;
     await db.transaction(async (tx) => {
       const link = await issueMagicLink(tx, {
