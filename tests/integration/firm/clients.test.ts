@@ -39,6 +39,49 @@ describe('clients and contacts', () => {
     expect(row.archivedAt).toBeNull();
   });
 
+  it('edits a client: the new name and code are saved, shown and audited', async () => {
+    const { db, browser, firm, staff, client } = await staffWorld();
+    const other = await postForm(browser, '/firm/clients?/create', {
+      name: 'Taken Ltd',
+      code: unique('taken').toUpperCase()
+    });
+    const takenCode = (await clientsOf(firm.id)).find((c) => c.name === 'Taken Ltd')!.code;
+    expect(other.status).toBe(303);
+    const code = unique('bakery');
+    const saved = await postForm(browser, `/firm/clients/${client.id}?/update`, {
+      name: '  Acme Bakery & Café  ',
+      code
+    });
+    expect(saved.status).toBe(200);
+    const [row] = await db.select().from(s.client).where(eq(s.client.id, client.id));
+    expect(row).toMatchObject({ name: 'Acme Bakery & Café', code: code.toUpperCase() });
+    // The page comes back with the saved values (no JavaScript: the form re-renders).
+    expect(saved.text).toContain('Acme Bakery &amp; Café');
+    expect(saved.text).toContain(`value="${code.toUpperCase()}"`);
+    const page = await browser.get(`/firm/clients/${client.id}`);
+    expect(page.text).toContain('Acme Bakery &amp; Café');
+    const audit = await db
+      .select()
+      .from(s.auditEvent)
+      .where(
+        and(
+          eq(s.auditEvent.subject, `client:${client.id}`),
+          eq(s.auditEvent.action, 'client.updated')
+        )
+      );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ firmId: firm.id, actorId: staff.id });
+    // Another client's code is refused, and nothing changes.
+    const clash = await postForm(browser, `/firm/clients/${client.id}?/update`, {
+      name: 'Acme Bakery',
+      code: takenCode
+    });
+    expect(clash.status).toBe(400);
+    expect(clash.text).toContain(`Another client already uses the code ${takenCode}.`);
+    const [unchanged] = await db.select().from(s.client).where(eq(s.client.id, client.id));
+    expect(unchanged).toMatchObject({ name: 'Acme Bakery & Café', code: code.toUpperCase() });
+  });
+
   it('adds a contact with an invite, a guest expiry, and removes them', async () => {
     const { browser, client, db } = await staffWorld();
     const email = `${unique('guest')}@example.test`;
@@ -151,5 +194,60 @@ describe('CSV import', () => {
     const missing = await postForm(browser, '/firm/clients?/import', { csv: 'a,b\n1,2\n' });
     expect(missing.status).toBe(400);
     expect(missing.text).toContain('Missing columns');
+  });
+
+  it('imports a chosen file posted as multipart/form-data, as the clients page sends it', async () => {
+    const { browser, firm } = await staffWorld();
+    const code = unique('ELM').toUpperCase();
+    const csv =
+      header +
+      `Elm Ltd,${code},Eve,eve-${code.toLowerCase()}@elm.test,viewer\nElm Ltd,${code},Bad,nope,\n`;
+    /** The form as a browser sends it: the file input, the dry-run button, the hidden csv. */
+    const send = (fields: { file?: File; dryRun?: boolean; csv?: string }) => {
+      const form = new FormData();
+      // A file input with nothing chosen still sends a part: no name, no bytes.
+      form.append('file', fields.file ?? new File([], '', { type: 'application/octet-stream' }));
+      if (fields.csv !== undefined) form.append('csv', fields.csv);
+      if (fields.dryRun) form.append('dryRun', '1');
+      return browser.request('POST', '/firm/clients?/import', {
+        body: form,
+        headers: { accept: 'text/html' }
+      });
+    };
+    const file = new File([csv], 'clients.csv', { type: 'text/csv' });
+
+    // Preview: nothing saved; the page keeps the file's text for the import that follows.
+    const preview = await send({ file, dryRun: true });
+    expect(preview.status).toBe(200);
+    expect(preview.text).toContain('Preview — nothing saved yet');
+    expect(preview.text).toContain('Line 3:');
+    expect((await clientsOf(firm.id)).some((c) => c.code === code)).toBe(false);
+    const kept = /<input type="hidden" name="csv" value="([^"]*)"/.exec(preview.text);
+    expect(kept).not.toBeNull();
+
+    // Import without JavaScript: the page reloaded, so the file input is empty and the hidden
+    // field carries the previewed text.
+    const unescaped = kept![1]
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&amp;/g, '&');
+    const imported = await send({ csv: unescaped });
+    expect(imported.status).toBe(200);
+    expect(imported.text).toContain('Imported:');
+    const [elm] = (await clientsOf(firm.id)).filter((c) => c.code === code);
+    expect(elm.name).toBe('Elm Ltd');
+    expect((await contactsOf(firm.id)).filter((c) => c.clientId === elm.id)).toHaveLength(1);
+
+    // With JavaScript the chosen file is still in its input: the same file again changes nothing.
+    const again = await send({ file });
+    expect(again.status).toBe(200);
+    expect(again.text.replace(/\s+/g, ' ')).toContain(
+      '0 new clients, 0 new contacts, 1 already there'
+    );
+
+    // No file and no text.
+    const empty = await send({});
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('Choose a CSV file or paste its contents.');
   });
 });

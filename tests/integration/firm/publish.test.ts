@@ -98,6 +98,68 @@ describe('publishing a packet', () => {
     expect(history).toMatch(/approved Ada Approver \d/);
   });
 
+  it('previews the email before publishing: subject, period, note, and "updated" after v1', async () => {
+    const { db, browser, firm, client } = await staffWorld();
+    const packet = await createPacket(db, client, {
+      status: 'draft',
+      period: '2026-Q3',
+      title: 'Quarterly review',
+      note: 'Please check the bank lines <b>before</b> Friday.',
+      dueAt: new Date('2026-12-01T23:59:00Z')
+    });
+    await addDocument(db, packet);
+    /** The preview sheet: its subject line, the HTML mail (srcdoc) and the plain text. */
+    const preview = async () => {
+      const html = (await browser.get(`/firm/packets/${packet.id}`)).text;
+      const sheet = html.slice(html.indexOf('Email preview'));
+      const unescape = (t: string) =>
+        t
+          .replace(/<[^>]+>/g, '')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'")
+          .replace(/&amp;/g, '&');
+      return {
+        subject: unescape(/Subject:<\/span>\s*([^<]+)</.exec(sheet)?.[1] ?? '').trim(),
+        srcdoc: unescape(/srcdoc="([^"]*)"/.exec(sheet)?.[1] ?? ''),
+        text: unescape(/<pre[^>]*>([\s\S]*?)<\/pre>/.exec(sheet)?.[1] ?? '')
+      };
+    };
+
+    const first = await preview();
+    expect(first.subject).toBe(`${firm.name}: your Q3 2026 Quarterly review is ready to review`);
+    expect(first.text).toContain(`Your Q3 2026 Quarterly review is ready`);
+    expect(first.text).toContain(
+      `Note from ${firm.name}: Please check the bank lines <b>before</b> Friday.`
+    );
+    expect(first.text).toContain('Please review it by Tue 1 Dec 2026.');
+    // The HTML mail shows the note as text, never as markup.
+    expect(first.srcdoc).toMatch(/bank lines (&lt;|&#60;)b(&gt;|&#62;)before/);
+    expect(first.srcdoc).not.toContain('<b>before');
+    expect(first.srcdoc).toContain('Q3 2026 Quarterly review');
+    // A preview sends nothing and issues no link.
+    expect(await outboxFor(db, packet.id)).toEqual([]);
+    expect(await db.select().from(s.magicLink).where(eq(s.magicLink.packetId, packet.id))).toEqual(
+      []
+    );
+
+    // After version 1, the preview is the "updated" mail, with the edited details.
+    expect((await postForm(browser, `/firm/packets/${packet.id}?/publish`)).status).toBe(200);
+    await postForm(browser, `/firm/packets/${packet.id}?/update`, {
+      title: 'Quarterly review',
+      period: '2026-Q4',
+      note: 'The October invoice is now in.',
+      dueAt: ''
+    });
+    const second = await preview();
+    expect(second.subject).toBe(`${firm.name} updated your Q4 2026 Quarterly review`);
+    expect(second.text).toContain('has changed the documents in your Q4 2026 Quarterly review');
+    expect(second.text).toContain(`Note from ${firm.name}: The October invoice is now in.`);
+    expect(second.text).not.toContain('Please review it by');
+    expect(second.srcdoc).toContain('The October invoice is now in.');
+  });
+
   it('refuses when the client has no contact with access', async () => {
     const { db, browser, client, contacts } = await staffWorld();
     for (const c of contacts) {

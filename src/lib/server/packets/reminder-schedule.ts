@@ -20,8 +20,11 @@ export function startReminderSchedule(
   };
   const timer = setInterval(tick, everyMs);
   timer.unref();
-  setTimeout(tick, 5_000).unref();
+  const first = setTimeout(tick, 5_000);
+  first.unref();
   return async () => {
+    // Stopped within the first seconds: the first check must not run on a closed database.
+    clearTimeout(first);
     clearInterval(timer);
     await running;
   };
