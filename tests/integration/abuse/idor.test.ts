@@ -51,6 +51,11 @@ async function world() {
   const { contact: ca1, user: ua1 } = await createContact(db, a1, { name: 'Ada Own' });
   const pa1 = await createPacket(db, a1, { title: 'Own packet' });
   const da1 = await addDocument(db, pa1, { filename: 'own.pdf' });
+  // My packet went to my contact: a nudge with my own contact id works (see the end).
+  await db
+    .insert(s.delivery)
+    .values({ firmId: a.firm.id, packetId: pa1.id, version: pa1.version, contactId: ca1.id });
+  const aMembers = await db.select().from(s.membership).where(eq(s.membership.firmId, a.firm.id));
 
   // Another client of the same firm, and another firm: names that must never show.
   const neighbourName = unique('Quillon');
@@ -76,6 +81,11 @@ async function world() {
     note: `${secret} note`
   });
   const db1 = await addDocument(db, pb1, { filename: `${secret}-other.pdf` });
+  // The other firm's and the neighbour's packets went to their contacts (nudge targets).
+  await db.insert(s.delivery).values([
+    { firmId: b.firm.id, packetId: pb1.id, version: pb1.version, contactId: cb1.id },
+    { firmId: a.firm.id, packetId: pa2.id, version: pa2.version, contactId: ca2.id }
+  ]);
   const pbDraft = await createPacket(db, b1, { status: 'draft', title: `${secret} draft` });
   const dbDraft = await addDocument(db, pbDraft, { filename: `${secret}-draft.pdf` });
   const bSession = await signIn(new TestBrowser(), ub1.id, 'client');
@@ -88,10 +98,20 @@ async function world() {
   return {
     secret,
     neighbourName,
+    /** A client a contact's CSV import would create: it must not exist afterwards. */
+    importName: unique('IMPORTED').toUpperCase(),
 
     staff,
     contact,
-    mine: { firm: a.firm, client: a1, contact: ca1, packet: pa1, doc: da1 },
+    mine: {
+      firm: a.firm,
+      client: a1,
+      contact: ca1,
+      contactUser: ua1,
+      packet: pa1,
+      doc: da1,
+      members: aMembers
+    },
     neighbour: { client: a2, contact: ca2, packet: pa2, doc: da2 },
     other: {
       firm: b.firm,
@@ -182,6 +202,14 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         NF,
         anyForm({ documentId: o.doc.id })
       ],
+      // A nudge on my own packet to another firm's or another client's contact.
+      ...[o.contact.id, n.contact.id].map((contactId): Row => [
+        'staff',
+        'POST',
+        `/firm/packets/${mine.packet.id}?/nudge`,
+        NF,
+        anyForm({ contactId })
+      ]),
       [
         'staff',
         'POST',
@@ -240,6 +268,23 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ['contact', 'GET', `/firm/packets/${mine.packet.id}`],
       ['contact', 'GET', `/firm/packets/${mine.packet.id}/documents/${mine.doc.id}`],
       ['contact', 'POST', `/firm/clients?/create`, NF, anyForm()],
+      ['contact', 'POST', `/firm/clients?/archive`, NF, anyForm({ clientId: mine.client.id })],
+      [
+        'contact',
+        'POST',
+        `/firm/clients?/import`,
+        NF,
+        anyForm({
+          csv: `client name,code,contact name,email,role\n${w.importName},${w.importName},X,x@example.test,approver\n`
+        })
+      ],
+      ...mine.members.map((m): Row => [
+        'contact',
+        'POST',
+        `/firm/settings?/makeOwner`,
+        NF,
+        anyForm({ memberId: m.id })
+      ]),
       ['contact', 'POST', `/firm/clients/${mine.client.id}?/update`, NF, anyForm()],
       ['contact', 'POST', `/firm/packets/${mine.packet.id}?/reply`, NF, anyForm()],
       ['contact', 'POST', `/firm/packets/new`, NF, anyForm({ clientId: mine.client.id })],
@@ -316,8 +361,34 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       .from(s.session)
       .where(eq(s.session.idHash, o.session.idHash));
     expect(session).toBeDefined();
+    // Nobody else was nudged; a contact archived, imported and promoted nothing in my firm.
+    const nudged = await db.select().from(s.outbox).where(eq(s.outbox.kind, 'nudge'));
+    expect(nudged.filter((m) => m.firmId === mine.firm.id)).toEqual([]);
+    for (const contactId of [o.contact.id, n.contact.id]) {
+      expect(
+        await db.select().from(s.delivery).where(eq(s.delivery.contactId, contactId))
+      ).toMatchObject([{ reminders: 0, lastRemindedAt: null }]);
+    }
+    const [myClient] = await db.select().from(s.client).where(eq(s.client.id, mine.client.id));
+    expect(myClient.archivedAt).toBeNull();
+    expect(await db.select().from(s.client).where(eq(s.client.code, w.importName))).toEqual([]);
+    expect(
+      await db.select().from(s.membership).where(eq(s.membership.firmId, mine.firm.id))
+    ).toEqual(mine.members);
     // And my own things still work, so the 404s above are not a broken app.
     expect((await w.staff.get(`/firm/packets/${mine.packet.id}`)).status).toBe(200);
+    const ownNudge = await w.staff.post(
+      `/firm/packets/${mine.packet.id}?/nudge`,
+      { contactId: mine.contact.id },
+      { accept: 'text/html' }
+    );
+    expect(ownNudge.status).toBe(200);
+    const [mail] = await db
+      .select()
+      .from(s.outbox)
+      .where(eq(s.outbox.kind, 'nudge'))
+      .then((rows) => rows.filter((m) => m.firmId === mine.firm.id));
+    expect((mail.payload as { to: string }).to).toBe(mine.contactUser.email);
     expect((await w.contact.get(`/p/${mine.packet.id}`)).status).toBe(200);
     expect((await w.contact.get(`/api/files/${mine.doc.id}`)).status).toBe(200);
     expect((await w.contact.get(`/api/files/${mine.doc.id}/page-1/800`)).status).toBe(200);
