@@ -79,6 +79,7 @@ export const blobsMigrate: CliCommand = {
         `Done: ${summary.total} file${summary.total === 1 ? '' : 's'} checked: ` +
           `${summary.copied} copied (${formatBytes(summary.copiedBytes)}), ` +
           `${summary.alreadyThere} already in ${where}, ` +
+          `${summary.pictures} page-1 picture${summary.pictures === 1 ? '' : 's'} copied, ` +
           `${summary.problems.length} problem${summary.problems.length === 1 ? '' : 's'}.`
       );
       if (summary.problems.length) {

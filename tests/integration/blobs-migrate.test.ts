@@ -10,10 +10,12 @@ import { commands } from '../../scripts/commands/index';
 import { UsageError } from '../../scripts/commands/types';
 import { getConfig, parseConfig } from '../../src/lib/server/config';
 import { getDatabase, getDb } from '../../src/lib/server/db/client';
+import { ensurePreviews, previewKey, PREVIEW_WIDTHS } from '../../src/lib/server/pdf/preview';
 import {
   FilesystemBlobStore,
   S3BlobStore,
   createBlobStore,
+  getBlobStore,
   readBlob
 } from '../../src/lib/server/storage';
 import { addDocument, createClient, createFirm, createPacket, makePdf } from '../support/factories';
@@ -23,7 +25,7 @@ let s3: LocalS3;
 
 function run(file: string, args: string[], options: { env: NodeJS.ProcessEnv }) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(file, args, { ...options, timeout: 60_000 }, (error, stdout, stderr) =>
+    execFile(file, args, { ...options, timeout: 80_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
     );
   });
@@ -76,7 +78,7 @@ describe('blobs:migrate --to s3', () => {
     expect(first.code).toBe(0);
     expect(first.output).toContain(`to S3 bucket "${s3.bucket}" at ${s3.endpoint}`);
     expect(first.output).toMatch(
-      /Done: 3 files checked: 3 copied \([\d.]+ KB\), 0 already in S3, 0 problems\./
+      /Done: 3 files checked: 3 copied \([\d.]+ KB\), 0 already in S3, 0 page-1 pictures copied, 0 problems\./
     );
     for (const doc of docs) {
       const copy = await readBlob(bucket, doc.blobKey);
@@ -87,8 +89,25 @@ describe('blobs:migrate --to s3', () => {
     const again = await migrate(['--to', 's3', '--firm', firm.slug]);
     expect(again.code).toBe(0);
     expect(again.output).toContain(
-      'Done: 3 files checked: 0 copied (0 B), 3 already in S3, 0 problems.'
+      'Done: 3 files checked: 0 copied (0 B), 3 already in S3, 0 page-1 pictures copied, 0 problems.'
     );
+  });
+
+  it("takes page 1's pictures along, verified, and leaves identical ones alone", async () => {
+    const { firm, docs } = await firmWithDocuments(2);
+    const local = getBlobStore();
+    expect(await ensurePreviews(docs[0].blobKey)).toBe(true); // the second has none yet
+    const first = await migrate(['--to', 's3', '--firm', firm.slug]);
+    expect(first.code).toBe(0);
+    expect(first.output).toContain(`2 copied`);
+    expect(first.output).toContain(`${PREVIEW_WIDTHS.length} page-1 pictures copied, 0 problems.`);
+    for (const width of PREVIEW_WIDTHS) {
+      const key = previewKey(docs[0].blobKey, width);
+      expect(sha(await readBlob(bucket, key))).toBe(sha(await readBlob(local, key)));
+      expect(await bucket.exists(previewKey(docs[1].blobKey, width))).toBe(false);
+    }
+    const again = await migrate(['--to', 's3', '--firm', firm.slug]);
+    expect(again.output).toContain('2 already in S3, 0 page-1 pictures copied, 0 problems.');
   });
 
   it('resumes an interrupted run and replaces a damaged copy in the bucket', async () => {
@@ -100,7 +119,9 @@ describe('blobs:migrate --to s3', () => {
 
     const result = await migrate(['--to', 's3', '--firm', firm.slug]);
     expect(result.code).toBe(0);
-    expect(result.output).toMatch(/3 files checked: 2 copied .*, 1 already in S3, 0 problems/);
+    expect(result.output).toMatch(
+      /3 files checked: 2 copied .*, 1 already in S3, 0 page-1 pictures copied, 0 problems/
+    );
     for (const doc of docs) expect(sha(await readBlob(bucket, doc.blobKey))).toBe(doc.sha256);
   });
 
@@ -184,7 +205,7 @@ describe('npm run cli -- blobs:migrate', () => {
     expect(result.code).toBe(0);
     if (!postgres) {
       expect(result.stdout).toContain(
-        'Done: 0 files checked: 0 copied (0 B), 0 already in S3, 0 problems.'
+        'Done: 0 files checked: 0 copied (0 B), 0 already in S3, 0 page-1 pictures copied, 0 problems.'
       );
       rmSync(dataDir, { recursive: true, force: true });
       return;
@@ -192,5 +213,5 @@ describe('npm run cli -- blobs:migrate', () => {
     expect(result.stdout).toContain('Done: 2 files checked: 2 copied');
     expect(result.stdout).toContain('Every file is in S3 and verified.');
     for (const doc of docs) expect(sha(await readBlob(bucket, doc.blobKey))).toBe(doc.sha256);
-  });
+  }, 90_000); // a fresh migrated database in a process of its own
 });

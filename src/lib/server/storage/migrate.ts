@@ -1,10 +1,14 @@
 // Copies every document's blob from one store to another (filesystem -> S3 when a firm grows
 // past one machine), verifying each copy by SHA-256 against document.sha256. Safe to re-run: a
 // blob already in the target with the right hash is left alone, so an interrupted run resumes.
+// Page 1's pictures (`<key>.page-1.<w>.webp`) go along when the source has them, each verified
+// by SHA-256 against the source's bytes; one the source lacks is drawn on first view or by
+// `pictures:draw`.
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client';
 import type { document } from '../db/schema';
 import { documentPages } from '../packets/documents';
+import { PREVIEW_WIDTHS, previewKey } from '../pdf/preview';
 import { BlobNotFoundError } from './errors';
 import { readBlob, type BlobStore } from './index';
 
@@ -22,6 +26,8 @@ export interface BlobMigrationSummary {
   /** Already in the target with the right SHA-256 (an earlier run, or a shared blob). */
   alreadyThere: number;
   copiedBytes: number;
+  /** Page-1 pictures copied (those already in the target with the same bytes are not counted). */
+  pictures: number;
   problems: BlobMigrationProblem[];
 }
 
@@ -53,6 +59,7 @@ export async function migrateBlobs(options: {
     copied: 0,
     alreadyThere: 0,
     copiedBytes: 0,
+    pictures: 0,
     problems: []
   };
   const seen = new Set<string>();
@@ -69,6 +76,7 @@ export async function migrateBlobs(options: {
       const existing = await readIfPresent(to, row.blobKey);
       if (existing && sha256(existing) === row.sha256) {
         summary.alreadyThere++;
+        await pictures(row, problem);
         return;
       }
       const bytes = await readIfPresent(from, row.blobKey);
@@ -88,8 +96,28 @@ export async function migrateBlobs(options: {
       }
       summary.copied++;
       summary.copiedBytes += bytes.byteLength;
+      await pictures(row, problem);
     } catch (error) {
       problem(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Copies the document's page-1 pictures the source has and the target lacks or differs on. */
+  async function pictures(row: typeof document.$inferSelect, problem: (reason: string) => void) {
+    for (const width of PREVIEW_WIDTHS) {
+      const key = previewKey(row.blobKey, width);
+      const bytes = await readIfPresent(from, key);
+      if (!bytes) continue;
+      const hash = sha256(bytes);
+      const existing = await readIfPresent(to, key);
+      if (existing && sha256(existing) === hash) continue;
+      await to.put(key, bytes);
+      const copy = await readIfPresent(to, key);
+      if (!copy || sha256(copy) !== hash) {
+        problem(`page 1's ${width} px picture did not verify in the ${to.kind} store; run again`);
+        return;
+      }
+      summary.pictures++;
     }
   }
 
