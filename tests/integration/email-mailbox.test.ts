@@ -13,6 +13,7 @@ import { renderMagicLinkEmail } from '../../src/lib/server/email/templates/magic
 import { appUrl, TestBrowser } from '../support/server';
 import { drainOutbox, latestMailTo, mailsTo } from '../support/mailbox';
 import { unique } from '../support/factories';
+import { startInstance } from '../support/cluster';
 
 async function sendMagicLink(to: string, subject = 'Sign in to Smith & Co') {
   const token = unique('tok');
@@ -130,6 +131,38 @@ describe('dev mailbox', () => {
     expect(mailboxAvailable({ POSTMARK_SERVER_TOKEN: 'tok' }, local)).toBe(false);
   });
 
+  it('answers requests from elsewhere on a server started with MAIL_TRANSPORT=mailbox', async () => {
+    // Listening on every interface, so a request can come from this machine's own network
+    // address (not loopback) when it has one.
+    const instance = await startInstance({
+      env: { HOST: '0.0.0.0', DATABASE_URL: '', MAIL_TRANSPORT: 'mailbox', LOG_LEVEL: 'warn' },
+      waitMs: 90_000
+    });
+    try {
+      const remote = { host: 'sheaf.example.com', 'x-forwarded-for': '203.0.113.9' };
+      const asked = (pathname: string, headers: Record<string, string>, host = '127.0.0.1') =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          http
+            .get({ host, port: instance.port, path: pathname, headers }, (res) => {
+              let body = '';
+              res.on('data', (d) => (body += d));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+            })
+            .on('error', reject);
+        });
+      const json = await asked('/dev/mailbox.json', remote);
+      expect(json.status).toBe(200);
+      expect(Array.isArray(JSON.parse(json.body))).toBe(true);
+      expect((await asked('/dev/mailbox', remote)).status).toBe(200);
+      const lan = Object.values(os.networkInterfaces())
+        .flat()
+        .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+      if (lan) expect((await asked('/dev/mailbox.json', {}, lan)).status).toBe(200);
+    } finally {
+      await instance.stop('SIGTERM');
+    }
+  }, 120_000);
+
   it('does not exist at all on a server with a Postmark token', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-pm-'));
     const port = 20000 + Math.floor(Math.random() * 20000);
@@ -150,7 +183,8 @@ describe('dev mailbox', () => {
     });
     try {
       const base = `http://127.0.0.1:${port}`;
-      const deadline = Date.now() + 30_000;
+      // A fresh PGlite and its migrations take a while on a busy machine.
+      const deadline = Date.now() + 60_000;
       for (;;) {
         const ok = await fetch(`${base}/api/healthz`).then(
           (r) => r.ok,
@@ -169,5 +203,5 @@ describe('dev mailbox', () => {
       await new Promise((r) => child.once('exit', r));
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 90_000);
 });
