@@ -4,8 +4,16 @@
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import postgresJs from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import * as s from '../../src/lib/server/db/schema';
 import { startInstance, type Instance } from '../support/cluster';
+import {
+  createInstanceDatabase,
+  makePdfOfSize,
+  seedStaffWithDraft
+} from '../support/instance-data';
 import { createTestDatabase } from '../support/postgres';
 
 type Outcome =
@@ -128,4 +136,139 @@ describe(`graceful shutdown (${postgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     expect(exit.ms).toBeLessThan(10_000);
     expect(instance.output()).toContain('Sheaf stopped (SIGINT).');
   }, 90_000);
+
+  // A long stop: the whole grace (SHUTDOWN_TIMEOUT, 7 s) used up by a request that never
+  // finishes, and (PostgreSQL) a query stuck behind a lock when the pool is to close. One deadline
+  // from the signal (src/lib/server/app.ts) keeps the whole stop under 10 s.
+  it('a request outliving the grace is cut, an upload in flight completes, exit 0 within 10 s', async () => {
+    const database = await createInstanceDatabase(postgres ? 'postgres' : 'pglite');
+    cleanups.push(database.drop);
+    const { packet, cookie, staff } = await database.use(seedStaffWithDraft);
+    const instance = await startInstance({
+      env: { ...database.env, SHUTDOWN_TIMEOUT: '7' },
+      waitMs: 120_000
+    });
+    cleanups.push(async () => void (await instance.stop('SIGKILL')));
+    const { hostname, port } = new URL(instance.url);
+    const at = { signal: 0 };
+
+    // A form trickling a byte every 250 ms: never idle, never done.
+    const trickle = new Promise<{ answered: boolean; ms: number }>((resolve) => {
+      const req = http.request({
+        hostname,
+        port,
+        path: '/sign-in',
+        method: 'POST',
+        agent: false,
+        headers: {
+          origin: instance.url,
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': '10000'
+        }
+      });
+      const timer = setInterval(() => req.write('a'), 250);
+      const end = (answered: boolean) => {
+        clearInterval(timer);
+        resolve({ answered, ms: Date.now() - at.signal });
+      };
+      req.on('response', () => end(true));
+      req.on('error', () => end(false));
+      req.on('close', () => end(false));
+      req.write('email=');
+    });
+
+    // A 1.5 MB upload whose body is still arriving at the signal.
+    const pdf = Buffer.from(await makePdfOfSize(1.5 * 1024 * 1024));
+    const parts = [0, 1, 2, 3].map((i) =>
+      pdf.subarray((i * pdf.length) >> 2, ((i + 1) * pdf.length) >> 2)
+    );
+    let sendRest: () => void = () => {};
+    const upload = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request({
+        hostname,
+        port,
+        path: `/firm/packets/${packet.id}/documents`,
+        method: 'POST',
+        agent: false,
+        headers: {
+          cookie,
+          origin: instance.url,
+          'content-type': 'application/pdf',
+          'content-length': String(pdf.length),
+          'x-filename': 'in-flight.pdf'
+        }
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write(parts[0]);
+      sendRest = () => {
+        let i = 1;
+        const next = () => {
+          if (i < parts.length - 1) req.write(parts[i++], () => setTimeout(next, 400));
+          else req.end(parts[i]);
+        };
+        setTimeout(next, 400);
+      };
+    });
+
+    // PostgreSQL: a sign-in (of someone who exists, so a mail is queued) whose outbox insert waits
+    // on a lock the test holds; at the stop its query is still running, and closing the pool would
+    // wait for it.
+    let locker: ReturnType<typeof postgresJs> | undefined;
+    let blocked: Promise<number | string> | undefined;
+    if (postgres) {
+      locker = postgresJs(database.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+      const held = await locker.reserve();
+      await held`begin`;
+      await held`lock table outbox in access exclusive mode`;
+      cleanups.push(async () => {
+        await held`rollback`.catch(() => {});
+        held.release();
+        await locker!.end();
+      });
+      blocked = fetch(`${instance.url}/sign-in`, {
+        method: 'POST',
+        headers: { origin: instance.url, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email: staff.email })
+      }).then(
+        (r) => r.status,
+        (e: Error) => String(e.cause ?? e)
+      );
+    }
+
+    await new Promise((r) => setTimeout(r, 1000));
+    at.signal = Date.now();
+    const stopping = instance.stop('SIGTERM');
+    sendRest();
+
+    const uploaded = await upload;
+    expect(uploaded.status, uploaded.body).toBe(201);
+    expect(JSON.parse(uploaded.body)).toMatchObject({
+      document: { filename: 'in-flight.pdf', bytes: pdf.length }
+    });
+
+    const cut = await trickle;
+    expect(cut.answered).toBe(false);
+    // Cut when the grace ran out, not before.
+    expect(cut.ms).toBeGreaterThanOrEqual(6_500);
+    if (blocked) expect(await blocked).not.toBeTypeOf('number');
+
+    const exit = await stopping;
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.ms).toBeLessThan(10_000);
+    expect(instance.output()).toContain('Sheaf stopped (SIGTERM).');
+    console.info(
+      `shutdown with a request outliving the grace (${postgres ? 'postgres' : 'pglite'}): ` +
+        `cut after ${cut.ms} ms, exit ${exit.code} in ${exit.ms} ms`
+    );
+
+    const rows = await database.use((db) =>
+      db.select().from(s.document).where(eq(s.document.packetId, packet.id))
+    );
+    expect(rows.map((r) => r.filename)).toEqual(['in-flight.pdf']);
+  }, 180_000);
 });

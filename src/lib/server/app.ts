@@ -4,6 +4,7 @@ import { getConfig, type Config } from './config';
 import { openDatabase, closeDatabase, type DatabaseHandle } from './db/client';
 import { migrateDatabase } from './db/migrate';
 import { startEmailWorker } from './email/worker';
+import { defaultBodySizeLimit } from './http/limits';
 import { issueSetupToken } from './setup';
 import { closeBlobStore } from './storage';
 
@@ -57,12 +58,58 @@ async function boot(quiet: boolean): Promise<AppState> {
     if (setupToken)
       lines.push(`First run: create your firm at ${config.origin}/setup?token=${setupToken}`);
     console.log(lines.join('\n'));
+    // adapter-node read BODY_SIZE_LIMIT before this code ran; `npm start` sets it, `node build`
+    // is told to (DEPLOY.md, the Dockerfile). Without it, adapter-node's 512K applies.
+    if (!process.env.BODY_SIZE_LIMIT) {
+      console.warn(
+        `BODY_SIZE_LIMIT is not set, so PDFs over 512 KB are refused: set BODY_SIZE_LIMIT=${defaultBodySizeLimit(config.MAX_UPLOAD_MB)} (npm start does)`
+      );
+    }
   }
   // adapter-node reads SHUTDOWN_TIMEOUT after this runs (handler.js awaits init before index.js
   // goes on): in-flight requests get this long after SIGTERM before their sockets are closed.
   process.env.SHUTDOWN_TIMEOUT ??= String(config.SHUTDOWN_TIMEOUT);
   process.once('sveltekit:shutdown' as 'exit', (reason: unknown) => void shutdown(reason));
+  // The in-process server of the integration tests lives in the test runner's process, whose
+  // signals are the runner's business.
+  if (config.NODE_ENV !== 'test') {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => startShutdownDeadline(signal));
+    }
+  }
   return { config, database, stopWorker };
+}
+
+/**
+ * From the stop signal to the process's exit, whatever is still running. The promise is 10 s;
+ * the rest is left for a busy machine, where timers fire late and exiting takes a while (up to
+ * 0.9 s measured while other test runs shared the machine's two cores).
+ */
+const SHUTDOWN_DEADLINE_MS = 8_500;
+let deadlineAt: number | undefined;
+let stopped = false;
+
+/**
+ * Starts the one clock of a shutdown: adapter-node's grace for in-flight requests
+ * (SHUTDOWN_TIMEOUT, at most 7 s) and then stopApp() share it, and at its end the process exits
+ * whatever is left.
+ */
+function startShutdownDeadline(signal: string): void {
+  if (deadlineAt !== undefined) return;
+  deadlineAt = Date.now() + SHUTDOWN_DEADLINE_MS;
+  setTimeout(() => {
+    if (stopped) process.exit();
+    console.error(
+      `Shutdown: still running ${SHUTDOWN_DEADLINE_MS / 1000} s after ${signal}; exiting now`
+    );
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
+}
+
+/** How long a shutdown step may take: its own cap, within what is left before the deadline. */
+function budget(capMs: number, reserveMs = 0): number {
+  if (deadlineAt === undefined) return capMs;
+  return Math.max(0, Math.min(capMs, deadlineAt - reserveMs - Date.now()));
 }
 
 /**
@@ -87,17 +134,19 @@ async function shutdown(reason: unknown): Promise<void> {
   const quiet = getConfig().LOG_LEVEL === 'silent';
   try {
     await stopApp();
+    stopped = true;
     if (!quiet) console.log(`Sheaf stopped (${String(reason)}).`);
   } catch (error) {
     console.error('Error while shutting down:', error);
     process.exitCode = 1;
   }
   // Nothing should be left running; if a stray handle would keep the process alive, end it.
-  setTimeout(() => process.exit(), 500).unref();
+  setTimeout(() => process.exit(), budget(500)).unref();
 }
 
 function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T | void> {
   let timer: NodeJS.Timeout | undefined;
+  promise.catch(() => {}); // a step given up on may still fail later: not an unhandled rejection
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
       console.error(`Shutdown: ${what} took longer than ${ms / 1000} s; going on without it`);
@@ -107,12 +156,19 @@ function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T | v
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Stops the worker (it hands back claimed outbox rows), the blob store and the database pool. */
+/**
+ * Stops the worker (it hands back claimed outbox rows) and the blob store, then closes the
+ * database pool. After a stop signal each step gets what is left before the deadline, the
+ * database keeping the last 0.7 s for itself.
+ */
 export async function stopApp(): Promise<void> {
   const state = await holder[KEY];
   holder[KEY] = undefined;
   if (!state) return;
-  await within(1500, state.stopWorker(), 'stopping the email worker');
-  await within(500, closeBlobStore(), 'closing the blob store');
-  await within(1500, closeDatabase(), 'closing the database');
+  const first = budget(1500, 700);
+  await Promise.all([
+    within(first, state.stopWorker(), 'stopping the email worker'),
+    within(Math.min(first, 500), closeBlobStore(), 'closing the blob store')
+  ]);
+  await within(budget(1500, 100), closeDatabase(), 'closing the database');
 }

@@ -79,7 +79,7 @@ describe('parseConfig', () => {
   it('accepts adapter-node values as it reads them', () => {
     const c = parseConfig({
       BODY_SIZE_LIMIT: '60m',
-      SHUTDOWN_TIMEOUT: '8',
+      SHUTDOWN_TIMEOUT: '5',
       HEADERS_TIMEOUT: '10',
       KEEP_ALIVE_TIMEOUT: '5',
       IDLE_TIMEOUT: '0',
@@ -87,15 +87,16 @@ describe('parseConfig', () => {
       ADDRESS_HEADER: 'X-Forwarded-For'
     });
     expect(c.BODY_SIZE_LIMIT).toBe(60 * 1024 * 1024);
-    expect(c.SHUTDOWN_TIMEOUT).toBe(8);
+    expect(c.SHUTDOWN_TIMEOUT).toBe(5);
     expect(c.XFF_DEPTH).toBe(2);
     expect(parseConfig({ BODY_SIZE_LIMIT: 'Infinity' }).BODY_SIZE_LIMIT).toBe(Infinity);
     expect(parseConfig({}).SHUTDOWN_TIMEOUT).toBe(7);
   });
 
   it('keeps SHUTDOWN_TIMEOUT within the 10-second stop', () => {
-    expect(() => parseConfig({ SHUTDOWN_TIMEOUT: '9' })).toThrow(
-      'Invalid SHUTDOWN_TIMEOUT (got "9"): expected at most 8'
+    expect(parseConfig({ SHUTDOWN_TIMEOUT: '7' }).SHUTDOWN_TIMEOUT).toBe(7);
+    expect(() => parseConfig({ SHUTDOWN_TIMEOUT: '8' })).toThrow(
+      'Invalid SHUTDOWN_TIMEOUT (got "8"): expected at most 7'
     );
   });
 

@@ -69,9 +69,10 @@ const schema = z.object({
   AWS_ACCESS_KEY_ID: optional(z.string().min(1)),
   AWS_SECRET_ACCESS_KEY: optional(z.string().min(1)),
   AWS_SESSION_TOKEN: optional(z.string().min(1)),
-  // adapter-node: its grace for in-flight requests after SIGTERM. Sheaf exits within 10 s of the
-  // signal, and needs up to 1.5 s after the grace to hand back mail and close the database.
-  SHUTDOWN_TIMEOUT: seconds(8).pipe(z.number().min(1)).default(7),
+  // adapter-node: its grace for in-flight requests after SIGTERM. Sheaf's own deadline ends the
+  // process 8.5 s after the signal (app.ts), and hands back mail and closes the database after
+  // the grace: at most 7 leaves that at least 1.5 s.
+  SHUTDOWN_TIMEOUT: seconds(7).pipe(z.number().min(1)).default(7),
   BODY_SIZE_LIMIT: bodySize.optional(),
   BODY_IDLE_TIMEOUT: seconds(300).pipe(z.number().min(1)).default(30),
   HEADERS_TIMEOUT: optional(seconds(300)),
