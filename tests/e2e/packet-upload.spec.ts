@@ -17,6 +17,14 @@ const pdfFile = async (name: string, pages: number) => ({
   buffer: await makeTestPdf(name, pages)
 });
 
+/** Nothing on the page is wider than the window (a long filename must not widen it). */
+async function expectNoSideways(page: Page) {
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth
+  );
+  expect(overflow, 'the page scrolls sideways').toBe(0);
+}
+
 /** The packet's documents in their order, as the list shows them. */
 async function documentOrder(page: Page): Promise<string[]> {
   const labels = await page
@@ -48,10 +56,11 @@ test('drop PDFs with a progress bar each, reorder, remove a draft document, refu
     await route.continue();
   });
 
+  const long = 'Payroll summary for the quarter ended 30 September 2026, all employees.pdf';
   const files = [
     await pdfFile('Bank statements.pdf', 3),
     await pdfFile('Profit and loss.pdf', 2),
-    await pdfFile('Payroll summary.pdf', 1)
+    await pdfFile(long, 1)
   ];
   await dropFiles(dropZone, files);
   const list = page.getByRole('list', { name: 'Uploads' });
@@ -62,41 +71,39 @@ test('drop PDFs with a progress bar each, reorder, remove a draft document, refu
   const row = (name: string) => list.getByRole('listitem').filter({ hasText: name });
   await expect(row('Bank statements.pdf')).toContainText(/\d+%/);
   await expect(row('Profit and loss.pdf')).toContainText('waiting');
-  await expect(row('Payroll summary.pdf')).toContainText('waiting');
+  await expect(row(long)).toContainText('waiting');
   await expect(dropZone).not.toHaveClass(/dragging/);
+  await expectNoSideways(page);
   release();
 
   await expect
     .poll(() => documentOrder(page), { timeout: 30_000 })
     .toEqual(files.map((f) => f.name));
   await expect(page.getByText('3 pages')).toBeVisible();
+  await expectNoSideways(page);
   // Finished uploads leave the list.
   await expect(list).toBeHidden({ timeout: 10_000 });
   await page.unroute(uploads);
 
   // Reorder: the first goes down, the last goes up; the order is stored, not just shown.
   await expect(page.getByRole('button', { name: 'Move Bank statements.pdf up' })).toBeDisabled();
-  await expect(page.getByRole('button', { name: 'Move Payroll summary.pdf down' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: `Move ${long} down` })).toBeDisabled();
   await page.getByRole('button', { name: 'Move Bank statements.pdf down' }).click();
   await expect
     .poll(() => documentOrder(page))
-    .toEqual(['Profit and loss.pdf', 'Bank statements.pdf', 'Payroll summary.pdf']);
-  await page.getByRole('button', { name: 'Move Payroll summary.pdf up' }).click();
+    .toEqual(['Profit and loss.pdf', 'Bank statements.pdf', long]);
+  await page.getByRole('button', { name: `Move ${long} up` }).click();
   await expect
     .poll(() => documentOrder(page))
-    .toEqual(['Profit and loss.pdf', 'Payroll summary.pdf', 'Bank statements.pdf']);
+    .toEqual(['Profit and loss.pdf', long, 'Bank statements.pdf']);
   await page.reload();
-  expect(await documentOrder(page)).toEqual([
-    'Profit and loss.pdf',
-    'Payroll summary.pdf',
-    'Bank statements.pdf'
-  ]);
+  expect(await documentOrder(page)).toEqual(['Profit and loss.pdf', long, 'Bank statements.pdf']);
 
   // Remove a document while the packet is a draft: gone from the list and from the server.
   const payrollHref = await page
-    .getByRole('link', { name: 'Payroll summary.pdf', exact: true })
+    .getByRole('link', { name: long, exact: true })
     .getAttribute('href');
-  await page.getByRole('button', { name: 'Remove Payroll summary.pdf' }).click();
+  await page.getByRole('button', { name: `Remove ${long}` }).click();
   await expect
     .poll(() => documentOrder(page))
     .toEqual(['Profit and loss.pdf', 'Bank statements.pdf']);
@@ -130,6 +137,7 @@ test('drop PDFs with a progress bar each, reorder, remove a draft document, refu
   await expect(alerts.nth(1)).toHaveText(/^"Ledger cut off\.pdf" is damaged or incomplete/);
   await expect(alerts.nth(2)).toHaveText(/^"Locked payroll\.pdf" is password-protected/);
   for (const f of refused) await expect(row(f.name)).toContainText('not added');
+  await expectNoSideways(page);
   expect(await documentOrder(page)).toEqual(['Profit and loss.pdf', 'Bank statements.pdf']);
   await page.getByRole('button', { name: 'Dismiss errors' }).click();
   await expect(list).toBeHidden();
