@@ -1,9 +1,10 @@
 // Screenshots of the main journey pages for docs/screenshots (and for looking at the UI):
 // `SHEAF_SCREENSHOTS=1 E2E_PORT=... npx playwright test screenshots`. Skipped otherwise.
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { linkPathOf, openLink, signInAsOwner, waitForMail } from './support/auth';
+import { dropFiles } from './support/drop';
 import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
 import { expectPdfPainted } from './support/viewer';
 
@@ -100,4 +101,65 @@ test('journey screenshots', async ({ page, browser, baseURL }, testInfo) => {
   await page.context().clearCookies();
   await page.goto('/sign-in');
   await shoot(page, 'sign-in', project);
+});
+
+test('upload and bulk screenshots', async ({ page, baseURL }, testInfo) => {
+  test.setTimeout(180_000);
+  const project = testInfo.project.name;
+  await signInAsOwner(page, baseURL!);
+  const tag = uniqueTag(`shots-up-${project}`);
+  const code = `OK-${tag}`.slice(0, 20);
+  const clientName = 'Oakfield Veterinary Practice Ltd';
+  await addClient(page, { name: clientName, code }, [
+    { name: 'Olu Oak', email: `olu-${tag}@oak.example` }
+  ]);
+  const files = await statementFiles(clientName, [
+    { name: 'Financial statements for the quarter ended 30 September 2026.pdf', pages: 4 },
+    { name: 'Ledger detail Q3.pdf', pages: 12 },
+    { name: 'Payroll Q3.pdf', pages: 2 }
+  ]);
+  const dropped = files.map((f) => ({
+    name: path.basename(f),
+    mimeType: 'application/pdf',
+    buffer: readFileSync(f)
+  }));
+
+  // The upload list mid-upload: the first upload is held at the door, the rest wait.
+  await page.getByRole('link', { name: 'New packet' }).last().click();
+  await page.getByRole('button', { name: 'Create packet and add PDFs' }).click();
+  await expect(page).toHaveURL(/\/firm\/packets\/[0-9a-f-]{36}$/);
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/firm/packets/*/documents', async (route) => {
+    if (route.request().method() === 'POST') await held;
+    await route.continue();
+  });
+  await dropFiles(page.getByRole('group', { name: 'Add PDFs' }), [
+    ...dropped,
+    { name: 'Receipt photo.pdf', mimeType: 'application/pdf', buffer: Buffer.from('GIF89a') }
+  ]);
+  const uploads = page.getByRole('list', { name: 'Uploads' });
+  await expect(uploads.getByRole('progressbar')).toHaveCount(4);
+  await uploads.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(out, `staff-upload-mid-${project}.png`) });
+  release();
+  await expect(uploads.getByRole('alert')).toHaveCount(1, { timeout: 30_000 });
+  await page.unroute('**/firm/packets/*/documents');
+  await uploads.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(out, `staff-upload-refused-${project}.png`) });
+  await page.reload();
+  await shoot(page, 'staff-packet-draft', project, 'light', true);
+
+  // Bulk publish: files matched by code and by name, one unmatched.
+  await page.goto('/firm/packets/bulk');
+  await dropFiles(page.getByRole('group', { name: 'Add PDFs' }), [
+    { ...dropped[0], name: `${code} statements 2026-Q3.pdf` },
+    { ...dropped[2], name: `${clientName} payroll.pdf` },
+    { ...dropped[1], name: 'Scan_20261004_0042.pdf' }
+  ]);
+  await expect(page.getByText(/1 unmatched/)).toBeVisible();
+  await shoot(page, 'staff-bulk', project, 'light', true);
+  await page.getByRole('button', { name: 'Create and publish 1' }).click();
+  await expect(page.getByText(/^published$/)).toBeVisible({ timeout: 30_000 });
+  await shoot(page, 'staff-bulk-done', project, 'light', true);
 });
