@@ -62,17 +62,26 @@ export async function closeDatabase(): Promise<void> {
 async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, {
-    max,
-    connect_timeout: 5,
-    idle_timeout: 30,
-    // postgres.js waits before reconnecting after a failed connection, 3^n/100 s up to 20 s by
-    // default, and queries queue behind that wait: while PostgreSQL restarts, pages would hang
-    // for up to 20 s and keep hanging after it is back. Capped at 0.5 s, a request fails fast (503)
-    // while it is gone and the pool reconnects within half a second of its return.
-    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 0.5) * (0.5 + Math.random() / 2),
-    onnotice: () => {}
+  const { ResilientPostgres } = await import('./resilient-postgres');
+  // Behind a circuit breaker that answers at once while PostgreSQL is out of reach and swaps in a
+  // fresh pool when it goes (resilient-postgres.ts): a restart costs a few seconds of 503s, not a
+  // crash or a pool of dead connections.
+  const pool = new ResilientPostgres({
+    create: (kind) =>
+      postgres(url, {
+        max: kind === 'probe' ? 1 : max,
+        connect_timeout: kind === 'probe' ? 2 : 5,
+        idle_timeout: 30,
+        fetch_types: kind === 'pool',
+        // postgres.js waits before reconnecting after a failed connection, 3^n/100 s up to 20 s by
+        // default, and queries queue behind that wait. Capped at 0.5 s, so a pool that lost a
+        // connection (the breaker replaces the pool on a restart anyway) is back within 0.5 s.
+        backoff: (retries: number) =>
+          Math.min(0.05 * 2 ** retries, 0.5) * (0.5 + Math.random() / 2),
+        onnotice: () => {}
+      })
   });
+  const client = pool.client();
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,
@@ -90,7 +99,7 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
         conn.release();
       }
     },
-    close: () => client.end({ timeout: 5 })
+    close: () => pool.end({ timeout: 5 })
   };
 }
 

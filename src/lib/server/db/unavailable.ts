@@ -17,18 +17,38 @@ const NETWORK_CODES = new Set([
   'CONNECTION_ENDED'
 ]);
 
-// SQLSTATE: class 08 (connection exception), 57P01-57P03 (shutting down / cannot connect now),
-// 53300 (too many connections).
-const SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
+// SQLSTATE: class 08 (connection exception), 57P01-57P03 (admin shutdown, crash shutdown, cannot
+// connect now: starting up, shutting down, in recovery).
+const SERVER_GONE = /^(08...|57P0[1-3])$/;
+// 53300: too many connections. Out of reach for this request, but the server is up.
+const TOO_MANY = '53300';
+// resilient-postgres.ts: failed at once because the database was just found out of reach.
+const BREAKER_OPEN = 'DATABASE_UNAVAILABLE';
 
-export function isDatabaseUnavailable(error: unknown): boolean {
+function someCode(error: unknown, test: (code: string) => boolean): boolean {
   for (let e = error, depth = 0; e && depth < 5; depth++) {
     if (typeof e !== 'object') return false;
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (NETWORK_CODES.has(code) || SQLSTATE.test(code))) return true;
+    if (typeof code === 'string' && test(code)) return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/** The database itself is unreachable, stopping or starting (not merely busy): a breaker opens. */
+export function isConnectionFailure(error: unknown): boolean {
+  return someCode(error, (code) => NETWORK_CODES.has(code) || SERVER_GONE.test(code));
+}
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return someCode(
+    error,
+    (code) =>
+      NETWORK_CODES.has(code) ||
+      SERVER_GONE.test(code) ||
+      code === TOO_MANY ||
+      code === BREAKER_OPEN
+  );
 }
 
 export const UNAVAILABLE_MESSAGE =
