@@ -74,6 +74,7 @@ try {
       'best-practices': []
     };
     const flagged = new Set<string>();
+    const benchmarkIndex: number[] = [];
     let metrics = '';
     for (let run = 0; run < RUNS; run++) {
       const result = await lighthouse(url, {
@@ -101,6 +102,11 @@ try {
           }
         }
       }
+      // Lighthouse's measure of this machine's CPU (its docs expect 1000+ for the default 4x
+      // slowdown to stand for a mid-range phone; below that it warns the score reads too low).
+      benchmarkIndex.push(Math.round(lhr.environment.benchmarkIndex));
+      for (const warning of lhr.runWarnings)
+        flagged.add(`warning: ${String(warning).slice(0, 90)}`);
       const a = lhr.audits;
       metrics = [
         'first-contentful-paint',
@@ -126,7 +132,7 @@ try {
       })
       .join(', ');
     console.log(`${name.padEnd(15)} ${line}`);
-    console.log(`${''.padEnd(15)} ${metrics}`);
+    console.log(`${''.padEnd(15)} ${metrics}; CPU benchmark index ${benchmarkIndex.join('/')}`);
     for (const f of flagged) console.log(`${''.padEnd(15)} flagged: ${f}`);
   }
   console.log(
