@@ -1,8 +1,9 @@
 // Slow clients (slowloris) against `node build`: a client trickling its request headers is cut
 // off once HEADERS_TIMEOUT (adapter-node's env var for Node's server.headersTimeout) has passed;
-// Node checks open connections every 30 s, so the cut comes within timeout + 30 s. Bodies are
-// bounded by Node's requestTimeout (300 s) and, for uploads, by the endpoint's own 30-second idle
-// limit (src/lib/server/packets/read-body.ts). The server's own behaviour: one driver is enough.
+// Node checks open connections every 30 s, so the cut comes within timeout + 30 s. A body that
+// stops arriving is answered 408 after BODY_IDLE_TIMEOUT (30 s) and one that trickles on is bounded
+// by Node's requestTimeout (300 s): see request-bodies.test.ts. The server's own behaviour: one
+// driver is enough.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInstance, type Instance } from '../../support/cluster';
