@@ -1,3 +1,4 @@
+import { dev } from '$app/environment';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig, type Config } from './config';
@@ -34,7 +35,10 @@ async function boot(quiet: boolean): Promise<AppState> {
   await migrateDatabase(database);
   const setupToken = await issueSetupToken(database.db);
   if (setupToken) writeSetupUrl(config, `${config.origin}/setup?token=${setupToken}`);
-  const stopWorker = config.emailWorker ? startEmailWorker(database, config) : async () => {};
+  const startedWorker = config.emailWorker ? startEmailWorker(database, config) : null;
+  // Once: at the stop signal (no new batches claimed while requests finish) and again in stopApp.
+  let workerStopped: Promise<void> | undefined;
+  const stopWorker = () => (workerStopped ??= startedWorker?.() ?? Promise.resolve());
   if (!quiet && config.LOG_LEVEL !== 'silent') {
     const where =
       config.dbDriver === 'postgres' ? 'PostgreSQL' : `PGlite in ${config.DATA_DIR}/pglite`;
@@ -60,7 +64,7 @@ async function boot(quiet: boolean): Promise<AppState> {
     console.log(lines.join('\n'));
     // adapter-node read BODY_SIZE_LIMIT before this code ran; `npm start` sets it, `node build`
     // is told to (DEPLOY.md, the Dockerfile). Without it, adapter-node's 512K applies.
-    if (!process.env.BODY_SIZE_LIMIT) {
+    if (!process.env.BODY_SIZE_LIMIT && !dev) {
       console.warn(
         `BODY_SIZE_LIMIT is not set, so PDFs over 512 KB are refused: set BODY_SIZE_LIMIT=${defaultBodySizeLimit(config.MAX_UPLOAD_MB)} (npm start does)`
       );
@@ -71,10 +75,16 @@ async function boot(quiet: boolean): Promise<AppState> {
   process.env.SHUTDOWN_TIMEOUT ??= String(config.SHUTDOWN_TIMEOUT);
   process.once('sveltekit:shutdown' as 'exit', (reason: unknown) => void shutdown(reason));
   // The in-process server of the integration tests lives in the test runner's process, whose
-  // signals are the runner's business.
-  if (config.NODE_ENV !== 'test') {
+  // signals are the runner's business; so does `vite dev`'s (adapter-node, which stops the app on
+  // a signal, is not there).
+  if (config.NODE_ENV !== 'test' && !dev) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => startShutdownDeadline(signal));
+      process.once(signal, () => {
+        startShutdownDeadline(signal);
+        // The worker claims no new batch while requests finish, and hands back what it holds
+        // with the whole deadline ahead of it rather than what the grace leaves.
+        void stopWorker().catch(() => {});
+      });
     }
   }
   return { config, database, stopWorker };

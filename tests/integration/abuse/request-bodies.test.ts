@@ -24,7 +24,13 @@ beforeAll(async () => {
   database = await createInstanceDatabase(driver);
   seeded = await database.use(seedStaffWithDraft);
   instance = await startInstance({
-    env: { ...database.env, BODY_IDLE_TIMEOUT: '1', EMAIL_WORKER: 'true' },
+    env: {
+      ...database.env,
+      BODY_IDLE_TIMEOUT: '1',
+      EMAIL_WORKER: 'true',
+      POSTMARK_WEBHOOK_USER: 'hook',
+      POSTMARK_WEBHOOK_PASSWORD: 'hook-secret'
+    },
     waitMs: 120_000
   });
 }, 180_000);
@@ -229,6 +235,31 @@ describe(`huge bodies (${driver})`, () => {
     );
     expect(signIn.status).toBe(413);
   });
+
+  it("routes that read JSON themselves pass the cap's 413 on, not 400 'not JSON'", async () => {
+    const json = (padding: number) =>
+      flood('{"RecordType":"Delivery","MessageID":"x","padding":"', padding, '"}');
+    const hook = await post(
+      '/api/webhooks/postmark',
+      {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from('hook:hook-secret').toString('base64')}`
+      },
+      json(3 * MB)
+    );
+    expect(hook.status).toBe(413);
+    expect(hook.body).toContain('The event is larger than Sheaf accepts (1 MB).');
+    const bulk = await post(
+      '/firm/packets/bulk/create',
+      {
+        'content-type': 'application/json',
+        origin: instance.url,
+        cookie: seeded.cookie
+      },
+      json(1 * MB)
+    );
+    expect(bulk.status).toBe(413);
+  }, 60_000);
 
   it('a PDF upload is not held to the form cap', async () => {
     const pdf = Buffer.from(await makePdfOfSize(1.5 * MB));

@@ -88,7 +88,11 @@ export interface EarlierVersion {
  */
 export async function listEarlierVersions(db: Db, p: Packet): Promise<EarlierVersion[]> {
   if (p.version < 2) return [];
-  const earlier = and(eq(delivery.packetId, p.id), lt(delivery.version, p.version));
+  const earlier = and(
+    eq(delivery.firmId, p.firmId),
+    eq(delivery.packetId, p.id),
+    lt(delivery.version, p.version)
+  );
   const [sent, published, docs, decisions] = await Promise.all([
     db
       .select({
@@ -114,7 +118,12 @@ export async function listEarlierVersions(db: Db, p: Packet): Promise<EarlierVer
       .select({ version: document.version, filename: document.filename })
       .from(document)
       .where(
-        and(eq(document.packetId, p.id), gt(document.version, 0), lt(document.version, p.version))
+        and(
+          eq(document.firmId, p.firmId),
+          eq(document.packetId, p.id),
+          gt(document.version, 0),
+          lt(document.version, p.version)
+        )
       )
       .orderBy(asc(document.position), asc(document.createdAt)),
     db
@@ -126,14 +135,22 @@ export async function listEarlierVersions(db: Db, p: Packet): Promise<EarlierVer
         email: user.email,
         // askQuestion writes the comment and its decision in one transaction: the same now().
         question: sql<string | null>`(select c.body from comment c
-          where c.packet_id = ${decision.packetId} and c.author_id = ${user.id}
+          where c.firm_id = ${decision.firmId} and c.packet_id = ${decision.packetId}
+            and c.author_id = ${user.id}
             and c.at = ${decision.at} limit 1)`
       })
       .from(decision)
       .innerJoin(clientContact, eq(clientContact.id, decision.contactId))
       .innerJoin(user, eq(user.id, clientContact.userId))
-      .where(and(eq(decision.packetId, p.id), lt(decision.version, p.version)))
-      .orderBy(asc(decision.at), asc(decision.id))
+      .where(
+        and(
+          eq(decision.firmId, p.firmId),
+          eq(decision.packetId, p.id),
+          lt(decision.version, p.version)
+        )
+      )
+      // The newest 500 when there are more (shown oldest first below).
+      .orderBy(desc(decision.at), desc(decision.id))
       .limit(500)
   ]);
   const versions: EarlierVersion[] = [];
@@ -147,6 +164,7 @@ export async function listEarlierVersions(db: Db, p: Packet): Promise<EarlierVer
       added: docs.filter((d) => d.version === v).map((d) => d.filename),
       decisions: decisions
         .filter((d) => d.version === v)
+        .reverse()
         .map((d) => ({
           name: d.name,
           email: d.email,

@@ -1,4 +1,4 @@
-import { error, json } from '@sveltejs/kit';
+import { error, isHttpError, json } from '@sveltejs/kit';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
 import { checkWebhookAuth, recordPostmarkEvent } from '$lib/server/email/webhook';
@@ -16,7 +16,8 @@ export const POST: RequestHandler = async ({ request }) => {
   let event: unknown;
   try {
     event = await request.json();
-  } catch {
+  } catch (e) {
+    if (isHttpError(e)) throw e; // the body cap's 413, or 408 for a body that stopped arriving
     return json({ error: 'The body is not valid JSON' }, { status: 400 });
   }
   if (!event || typeof event !== 'object' || Array.isArray(event)) {

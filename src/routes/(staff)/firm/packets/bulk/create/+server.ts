@@ -1,4 +1,4 @@
-import { json } from '@sveltejs/kit';
+import { isHttpError, json } from '@sveltejs/kit';
 import { isUuid, requireStaff } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { recordAudit } from '$lib/server/audit';
@@ -12,7 +12,10 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async (event) => {
   const { firm, user } = await requireStaff(event);
   requireSameOrigin(event);
-  const body = (await event.request.json().catch(() => null)) as Record<string, unknown> | null;
+  const body = (await event.request.json().catch((e: unknown) => {
+    if (isHttpError(e)) throw e; // the body cap's 413 or 408
+    return null;
+  })) as Record<string, unknown> | null;
   if (!body) return json({ error: 'Send JSON.' }, { status: 400 });
   const clientId = String(body.clientId ?? '');
   const client = isUuid(clientId) ? await getClient(getDb(), firm.id, clientId) : null;
