@@ -10,21 +10,13 @@ import { createEmailWorker } from '../../src/lib/server/email/worker';
 import { createContact, makePdf } from '../support/factories';
 import { postForm, staffWorld, uploadPdf } from '../support/firm';
 import { startPostmarkStub, type PostmarkStub } from '../support/postmark-stub';
+import { textOf } from '../support/html';
 
 let stub: PostmarkStub;
 beforeAll(async () => {
   stub = await startPostmarkStub();
 });
 afterAll(() => stub.close());
-
-const textOf = (html: string) =>
-  html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/\s+/g, ' ');
 
 /** One contact's row on the staff packet page, as text. */
 const rowOf = (html: string, email: string) => {

@@ -9,6 +9,7 @@ import {
 import { publishPacket } from '../../../src/lib/server/packets/publish';
 import { addDocument, createClient, createContact, createPacket } from '../../support/factories';
 import { postForm, staffWorld } from '../../support/firm';
+import { textOf } from '../../support/html';
 
 describe('the staff dashboard', () => {
   it('counts sent, delivered, opened, approved, questions and bounced for the current version', async () => {
@@ -93,12 +94,6 @@ describe('the staff dashboard', () => {
 
 describe('the dashboard at scale and by approval', () => {
   /** The visible text of a page: tags gone, whitespace collapsed. */
-  const textOf = (html: string) =>
-    html
-      .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
-      .replace(/<[^>]+>/g, ' ')
-      .replace(/&amp;/g, '&')
-      .replace(/\s+/g, ' ');
   /** The packets listed (not those in the "Not opened yet" aside). */
   const packetLinks = (html: string) =>
     new Set(

@@ -14,6 +14,7 @@ import { createContact, makePdf, signIn } from '../../support/factories';
 import { postForm, staffWorld, uploadPdf } from '../../support/firm';
 import { startPostmarkStub, type PostmarkStub } from '../../support/postmark-stub';
 import { TestBrowser } from '../../support/server';
+import { textOf } from '../../support/html';
 
 const WEBHOOK_AUTH = `Basic ${Buffer.from('postmark-test:webhook-secret').toString('base64')}`;
 
@@ -24,13 +25,6 @@ beforeAll(async () => {
 afterAll(() => stub.close());
 
 /** The visible text of a page: tags gone, whitespace collapsed. */
-const textOf = (html: string) =>
-  html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&#39;/g, "'")
-    .replace(/\s+/g, ' ');
 
 /** One contact's row on the staff packet page. */
 const rowOf = (html: string, email: string) => {
