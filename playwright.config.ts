@@ -92,6 +92,8 @@ export default defineConfig({
       // the loopback check.
       MAIL_TRANSPORT: 'mailbox',
       NODE_ENV: 'production',
+      // As npm start sets it (adapter-node's own default, 512K, would refuse most PDFs).
+      BODY_SIZE_LIMIT: '51M',
       E2E_DATA_DIR: dataDir,
       // Each test browser can send its own x-forwarded-for, so per-IP rate limits do not add up
       // across the whole run (tests/e2e/support/auth.ts).
