@@ -58,8 +58,11 @@ const results = [];
 /** @type {string[]} */
 const skipped = [];
 
-/** Runs vitest projects and records one summary line per project. @param {string} title @param {string[]} projects */
-function vitest(title, projects) {
+/**
+ * Runs vitest projects and records one summary line per project.
+ * @param {string} title @param {string[]} projects @param {string[]} [options]
+ */
+function vitest(title, projects, options = []) {
   const countsFile = path.join(tmp, `${projects.join('-')}.json`);
   const ok = run(
     title,
@@ -70,6 +73,7 @@ function vitest(title, projects) {
       ...projects.flatMap((p) => ['--project', p]),
       '--reporter=default',
       '--reporter=./tests/support/count-reporter.ts',
+      ...options,
       ...extra
     ],
     { SHEAF_TEST_COUNTS: countsFile }
@@ -92,7 +96,9 @@ if (wanted('integration')) {
     console.error('✖ CI=true and PostgreSQL is not reachable on 127.0.0.1:5432: failing.');
     results.push(['integration-postgres', false, 'PostgreSQL not reachable']);
   } else skipped.push('integration-postgres: PostgreSQL is not reachable on 127.0.0.1:5432');
-  vitest('Integration tests', projects);
+  // Two test files at a time even on two cores (vitest's default there is one): most of these
+  // wait on servers they spawn, sockets and timers, and the suite takes half as long.
+  vitest('Integration tests', projects, ['--maxWorkers=2']);
 }
 
 if (wanted('e2e') && existsSync(chromium)) {
