@@ -10,20 +10,13 @@ import { createEmailWorker } from '../../src/lib/server/email/worker';
 import { createContact, makePdf } from '../support/factories';
 import { postForm, staffWorld, uploadPdf } from '../support/firm';
 import { startPostmarkStub, type PostmarkStub } from '../support/postmark-stub';
-import { textOf } from '../support/html';
+import { rowOf } from '../support/html';
 
 let stub: PostmarkStub;
 beforeAll(async () => {
   stub = await startPostmarkStub();
 });
 afterAll(() => stub.close());
-
-/** One contact's row on the staff packet page, as text. */
-const rowOf = (html: string, email: string) => {
-  const row = html.split('role="row"').find((chunk) => chunk.includes(email));
-  if (!row) throw new Error(`no row for ${email}`);
-  return textOf(row);
-};
 
 function sendQueued(only: { firmId: string; to?: string }) {
   return createEmailWorker(getDb(), {

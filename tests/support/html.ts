@@ -7,3 +7,10 @@ export const textOf = (html: string) =>
     .replace(/&#39;/g, "'")
     .replace(/&quot;/g, '"')
     .replace(/\s+/g, ' ');
+
+/** One contact's row on the staff packet page, as text. */
+export const rowOf = (html: string, email: string) => {
+  const row = html.split('role="row"').find((chunk) => chunk.includes(email));
+  if (!row) throw new Error(`no row for ${email}`);
+  return textOf(row);
+};

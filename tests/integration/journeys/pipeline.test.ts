@@ -14,7 +14,7 @@ import { createContact, makePdf, signIn } from '../../support/factories';
 import { postForm, staffWorld, uploadPdf } from '../../support/firm';
 import { startPostmarkStub, type PostmarkStub } from '../../support/postmark-stub';
 import { TestBrowser } from '../../support/server';
-import { textOf } from '../../support/html';
+import { rowOf, textOf } from '../../support/html';
 
 const WEBHOOK_AUTH = `Basic ${Buffer.from('postmark-test:webhook-secret').toString('base64')}`;
 
@@ -23,15 +23,6 @@ beforeAll(async () => {
   stub = await startPostmarkStub();
 });
 afterAll(() => stub.close());
-
-/** The visible text of a page: tags gone, whitespace collapsed. */
-
-/** One contact's row on the staff packet page. */
-const rowOf = (html: string, email: string) => {
-  const row = html.split('role="row"').find((chunk) => chunk.includes(email));
-  if (!row) throw new Error(`no row for ${email}`);
-  return textOf(row);
-};
 
 /** Sends everything queued for this firm through Postmark (the stub), as the worker does. */
 function sendQueued(firmId: string) {
