@@ -16,6 +16,8 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const RUNS = arg('runs', 3);
+// --why: also print each run's long tasks and the scripts' main-thread time (what TBT is made of).
+const WHY = process.argv.includes('--why');
 const TARGETS = { performance: 95, accessibility: 100, 'best-practices': 100 } as const;
 type Category = keyof typeof TARGETS;
 
@@ -52,6 +54,26 @@ const pages = [
   ['/p/[packetId]', `${base}/p/${fixture.packetId}`],
   ['viewer', `${base}/p/${fixture.packetId}/d/${fixture.documents[0].id}`]
 ] as const;
+
+type Lhr = NonNullable<Awaited<ReturnType<typeof lighthouse>>>['lhr'];
+type Row = Record<string, unknown>;
+function explain(name: string, lhr: Lhr) {
+  const rows = (id: string) =>
+    ((lhr.audits[id]?.details as { items?: Row[] } | undefined)?.items ?? []) as Row[];
+  const short = (u: unknown) => String(u).replace(base, '').slice(0, 70);
+  console.log(`  ${name}: TBT ${lhr.audits['total-blocking-time'].displayValue}; long tasks:`);
+  for (const t of rows('long-tasks'))
+    console.log(
+      `    at ${Math.round(Number(t.startTime))} ms, ${Math.round(Number(t.duration))} ms  ${short(t.url)}`
+    );
+  console.log('  main-thread time by script (ms: total / scripting / parse+compile):');
+  for (const b of rows('bootup-time'))
+    console.log(
+      `    ${Math.round(Number(b.total))} / ${Math.round(Number(b.scripting))} / ${Math.round(Number(b.scriptParseCompile))}  ${short(b.url)}`
+    );
+  for (const m of rows('mainthread-work-breakdown'))
+    console.log(`    ${String(m.groupLabel ?? m.group)}: ${Math.round(Number(m.duration))} ms`);
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const worst: Record<Category, number> = {
@@ -105,6 +127,7 @@ try {
       // Lighthouse's measure of this machine's CPU (its docs expect 1000+ for the default 4x
       // slowdown to stand for a mid-range phone; below that it warns the score reads too low).
       benchmarkIndex.push(Math.round(lhr.environment.benchmarkIndex));
+      if (WHY) explain(name, lhr);
       for (const warning of lhr.runWarnings)
         flagged.add(`warning: ${String(warning).slice(0, 90)}`);
       const a = lhr.audits;

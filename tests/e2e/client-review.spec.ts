@@ -97,11 +97,9 @@ async function expectPictureBeforePdfjs(browser: Browser, page: Page) {
     serviceWorkers: 'block',
     storageState: await page.context().storageState()
   });
-  let release = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await context.route(/\/pdf(\.worker)?\.min\.[^/]*\.mjs$/, async (route) => {
-    await held;
-    await route.continue();
+  const pdfjsRequests: string[] = [];
+  context.on('request', (r) => {
+    if (/\/pdf(\.worker)?\.min\.[^/]*\.mjs$/.test(r.url())) pdfjsRequests.push(r.url());
   });
   const viewer = await context.newPage();
   const refused: string[] = [];
@@ -116,10 +114,17 @@ async function expectPictureBeforePdfjs(browser: Browser, page: Page) {
   expect(frame.width).toBeGreaterThan(300);
   expect(Math.abs(picture.width - frame.width)).toBeLessThan(1);
   expect(Math.abs(picture.height - frame.height)).toBeLessThan(1);
-  // Then pdf.js arrives: the picture is as sharp as its canvas would be, so it stays, and
-  // pdf.js adds the text layer; zooming past the picture's pixels draws the page.
-  release();
+  // pdf.js waits for the reader: page 1 is on screen without it, and nothing of it has been
+  // asked for while the reader has not touched the page.
+  await viewer.waitForTimeout(800);
+  expect(pdfjsRequests).toEqual([]);
+  await expect(viewer.locator('div.viewer')).toHaveAttribute('data-status', 'loading');
+  await expect(viewer.locator('.slow')).toHaveCount(0);
+  // The reader touches the page: pdf.js arrives. The picture is as sharp as its canvas would
+  // be, so it stays, and pdf.js adds the text layer; zooming past the picture draws the page.
+  await viewer.locator('[data-pdf-scroller]').tap();
   await expectPdfPainted(viewer);
+  expect(pdfjsRequests.length).toBeGreaterThan(0);
   await expect(viewer.locator('[data-page="1"] .textLayer')).toContainText(/page 1 of 2/i);
   await expect(viewer.locator('[data-page="1"] img')).toBeVisible();
   await expect(viewer.locator('[data-page="1"] canvas')).toHaveCount(0);
@@ -129,5 +134,12 @@ async function expectPictureBeforePdfjs(browser: Browser, page: Page) {
   await expect(viewer.locator('[data-page="1"] img')).toBeHidden();
   // Nothing on the page was refused by the CSP (no inline handlers, no stray scripts).
   expect(refused).toEqual([]);
+  // A reader who does nothing (someone listening with a screen reader, say) still gets the text
+  // layer: pdf.js starts by itself once the page has been idle for a few seconds.
+  const idle = await context.newPage();
+  await idle.goto(viewer.url());
+  await expectPagePicture(idle);
+  await expectPdfPainted(idle);
+  await expect(idle.locator('[data-page="1"] .textLayer')).toContainText(/page 1 of 2/i);
   await context.close();
 }

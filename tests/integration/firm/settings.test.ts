@@ -360,6 +360,14 @@ describe("the firm's time zone", () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('(2 Dec 2026)');
     expect(page.text).not.toContain('3 Dec 2026');
+    // The inbox card words it the same way (a date far enough ahead to be named, not counted).
+    await createPacket(db(), client, {
+      title: 'Next year',
+      dueAt: new Date('2027-06-03T02:00:00Z')
+    });
+    const inbox = await contact.get('/p');
+    expect(inbox.text).toContain('Due 2 Jun 2027');
+    expect(inbox.text).not.toContain('3 Jun 2027');
   });
 
   it('words the sign-in mail of a contact in it', async () => {

@@ -1,15 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDue } from './format';
+import { formatDateTime, formatDay, formatDue, localDay } from './format';
 
-describe("client due dates in the firm's zone", () => {
-  const due = new Date('2026-12-03T02:00:00Z'); // 18:00 on 2 Dec in Los Angeles
-  it('counts days and names the date as the firm does', () => {
-    const la = 'America/Los_Angeles';
-    expect(formatDate(due, la)).toBe('2 Dec 2026');
-    expect(formatDue(due, new Date('2026-12-02T20:00:00Z'), la)).toBe('Due today');
-    expect(formatDue(due, new Date('2026-12-01T20:00:00Z'), la)).toBe('Due tomorrow');
-    expect(formatDue(due, new Date('2026-11-20T20:00:00Z'), la)).toBe('Due 2 Dec 2026');
-    expect(formatDue(due, new Date('2026-12-05T20:00:00Z'), la)).toBe('Was due 2 Dec 2026');
-    expect(formatDate(due, 'UTC')).toBe('3 Dec 2026');
+describe("client due dates: the firm's calendar day, counted from the reader's today", () => {
+  const at = (day: string) => new Date(`${day}T12:00:00`); // noon in the reader's own zone
+  it('counts days and names the date as the firm set it', () => {
+    expect(formatDay('2026-12-02')).toBe('2 Dec 2026');
+    expect(formatDay('2026-09-05')).toBe('5 Sept 2026');
+    expect(formatDue('2026-12-02', at('2026-12-02'))).toBe('Due today');
+    expect(formatDue('2026-12-02', at('2026-12-01'))).toBe('Due tomorrow');
+    expect(formatDue('2026-12-02', at('2026-11-27'))).toBe('Due in 5 days');
+    expect(formatDue('2026-12-02', at('2026-11-20'))).toBe('Due 2 Dec 2026');
+    expect(formatDue('2026-12-02', at('2026-12-05'))).toBe('Was due 2 Dec 2026');
+    // Across a change of the clocks (Europe and America both change in the weeks counted here).
+    expect(formatDue('2026-11-03', at('2026-10-27'))).toBe('Due in 7 days');
+  });
+  it('says nothing for a missing or malformed day', () => {
+    expect(formatDue(null)).toBe('');
+    expect(formatDue('soon')).toBe('');
+    expect(formatDay(null)).toBe('');
+  });
+  it('words instants in the reader’s zone as en-GB does, without Intl', () => {
+    const d = new Date(2026, 8, 5, 9, 3); // 5 Sept 2026, 09:03 local
+    expect(formatDateTime(d)).toBe('5 Sept, 09:03');
+    expect(formatDateTime(d)).toBe(
+      d.toLocaleString('en-GB', {
+        day: 'numeric',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit'
+      })
+    );
+    expect(localDay(d)).toBe('2026-09-05');
   });
 });

@@ -1,7 +1,12 @@
 // Loaded by the viewer page's <head> as an async module (script-src 'self'), so it runs as soon
 // as it arrives, before the app hydrates: it starts pdf.js, its worker and the first and last
 // byte ranges of the PDF, opens the document and paints page 1 into the server-rendered page
-// frame, all in parallel with the app's own JavaScript. It leaves its promises on
+// frame, in parallel with the app's own JavaScript. Where page 1's picture (drawn on the server)
+// is on screen and sharp enough, the reader has their page without pdf.js, so pdf.js waits for
+// the reader's first gesture (a touch, a click, a key, a wheel, a scroll) or until the page
+// has been idle for IDLE_MS after it loaded: starting pdf.js costs a phone's main thread about
+// a second (evaluating its module, the worker's messages), which would otherwise land while the
+// page is becoming interactive. It leaves its promises on
 // window.__sheafPdfBoot for PdfViewer, which imports this same URL (one module instance: it
 // never runs twice) and adopts that canvas. It does nothing when this browser cannot run the
 // build the server hinted; the viewer then starts everything itself.
@@ -99,6 +104,59 @@ async function range(url, begin, end) {
   return bytes;
 }
 
+/** How long after the page's load event pdf.js starts when the reader does nothing. */
+const IDLE_MS = 3000;
+const GESTURES = ['pointerdown', 'touchstart', 'wheel', 'keydown', 'scroll'];
+
+/**
+ * Resolves at the reader's first gesture (captured on the window: scrolls of the viewer's own
+ * scroller included), when `start` is called, or once the page has been idle for IDLE_MS after
+ * its load event (then at the next idle moment), whichever comes first.
+ * @returns {{ wanted: Promise<void>, start: () => void }}
+ */
+function readerIntent() {
+  /** @type {() => void} */
+  let start = () => {};
+  /** @type {Promise<void>} */
+  const wanted = new Promise((resolve) => {
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let timer;
+    const arm = () => {
+      timer = setTimeout(() => {
+        if (typeof requestIdleCallback === 'function') requestIdleCallback(go, { timeout: 1000 });
+        else go();
+      }, IDLE_MS);
+    };
+    const go = () => {
+      for (const type of GESTURES) removeEventListener(type, go, true);
+      removeEventListener('load', arm);
+      clearTimeout(timer);
+      resolve();
+    };
+    start = go;
+    for (const type of GESTURES) addEventListener(type, go, { capture: true, passive: true });
+    if (document.readyState === 'complete') arm();
+    else addEventListener('load', arm, { once: true });
+  });
+  return { wanted, start };
+}
+
+/**
+ * Whether page 1's picture can stand in for pdf.js for now: it loaded, it is as sharp as the
+ * canvas pdf.js would draw, and the reader opened the document at page 1.
+ * @param {number} fitMin @param {number} fitMax @param {number} fitMargin @param {number} sharp
+ */
+function pictureSuffices(fitMin, fitMax, fitMargin, sharp) {
+  const wanted = /^#page=(\d+)$/.exec(location.hash);
+  if (wanted && Number(wanted[1]) !== 1) return false;
+  const img = picture();
+  const scroller = img?.closest('[data-pdf-scroller]');
+  if (!img?.complete || !img.naturalWidth || !scroller) return false;
+  const fit = Math.max(fitMin, Math.min(scroller.clientWidth - fitMargin, fitMax));
+  const pixels = Number(/\/(\d+)$/.exec(img.currentSrc)?.[1] ?? 0);
+  return pixels >= Math.floor(fit * Math.min(window.devicePixelRatio || 1, 3)) * sharp;
+}
+
 if (el && build === d.build && !g.__sheafPdfBoot) {
   const length = Number(d.bytes);
   const chunk = Number(d.chunk);
@@ -122,13 +180,23 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
     requestAnimationFrame(() => setTimeout(resolve, 0));
     setTimeout(resolve, 250); // a background tab gets no animation frames
   });
-  const painted = firstPaint.then(() =>
-    Promise.race([
-      pictureSettled(),
-      // A picture still loading after this long (a very slow connection) waits no more.
-      new Promise((resolve) => setTimeout(resolve, 2500))
-    ])
-  );
+  const [fitMin, fitMax, fitMargin] = String(d.fit).split(',').map(Number);
+  const maxPixels = Number(d.maxPixels);
+  const pictureSharp = Number(d.pictureSharp);
+  const intent = readerIntent();
+  const painted = firstPaint
+    .then(() =>
+      Promise.race([
+        pictureSettled(),
+        // A picture still loading after this long (a very slow connection) waits no more.
+        new Promise((resolve) => setTimeout(resolve, 2500))
+      ])
+    )
+    .then(() => {
+      if (!pictureSuffices(fitMin, fitMax, fitMargin, pictureSharp)) intent.start();
+      return intent.wanted;
+    })
+    .then(() => performance.mark('sheaf:boot-start'));
   const lib = painted
     .then(() => import(/* @vite-ignore */ String(d.lib)))
     .then((pdfjs) => {
@@ -157,9 +225,6 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
       return null; // pdf.js starts its own worker below.
     }
   });
-  const [fitMin, fitMax, fitMargin] = String(d.fit).split(',').map(Number);
-  const maxPixels = Number(d.maxPixels);
-  const pictureSharp = Number(d.pictureSharp);
   const worker = Promise.all([lib, port]).then(([pdfjs, p]) =>
     p ? new pdfjs.PDFWorker({ port: p }) : new pdfjs.PDFWorker()
   );
@@ -170,6 +235,10 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
     worker,
     first,
     tail,
+    /** Settles once pdf.js is on its way (see readerIntent): until then page 1 is the picture. */
+    started: painted.then(() => {}),
+    /** Starts pdf.js now (the viewer calls it when it needs pages: a zoom, a jump). */
+    start: intent.start,
     /** Set by the viewer: hears about ranges that failed after the document opened. */
     onerror: /** @type {((error: unknown) => void) | null} */ (null),
     /** Set by the viewer once it has hydrated: from then on the page frames are its own. */

@@ -60,6 +60,11 @@ export interface PdfBoot {
   tail: Promise<{ begin: number; bytes: Uint8Array } | null>;
   /** The document's loading task, opened over the early ranges. */
   task: Promise<PDFDocumentLoadingTask>;
+  /** Settles once pdf.js is on its way: until the reader's first gesture, or a few idle seconds
+   * after load, page 1's picture stands in for it (see pdf-boot.js). */
+  started: Promise<void>;
+  /** Starts pdf.js now, if it is still waiting. */
+  start: () => void;
   /** Hears about byte ranges that fail later on (set by the viewer). */
   onerror: ((error: unknown) => void) | null;
   /** Set by the viewer as it hydrates: the page frames are the viewer's from then on. */

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, isNotNull, max } from 'drizzle-orm';
+import { calendarDayIn, zoneOrUtc } from '../../format/time-zone';
 import type { Db } from '../db/client';
 import { client, clientContact, decision, delivery, document, firm, packet } from '../db/schema';
 import { contactIsActive } from '../auth/guards';
@@ -17,6 +18,8 @@ export interface InboxPacket {
   title: string;
   period: string;
   dueAt: Date | null;
+  /** The due date as the firm set it: a calendar day in the firm's zone (YYYY-MM-DD). */
+  dueDay: string | null;
   publishedAt: Date | null;
   status: 'published' | 'archived';
   clientId: string;
@@ -42,7 +45,8 @@ export async function listInboxPackets(
       clientId: client.id,
       clientName: client.name,
       firmName: firm.name,
-      brandColor: firm.brandColor
+      brandColor: firm.brandColor,
+      timeZone: firm.timeZone
     })
     .from(clientContact)
     .innerJoin(client, eq(client.id, clientContact.clientId))
@@ -112,6 +116,7 @@ export async function listInboxPackets(
         title: p.title,
         period: p.period,
         dueAt: p.dueAt,
+        dueDay: p.dueAt ? calendarDayIn(p.dueAt, zoneOrUtc(m.timeZone)) : null,
         publishedAt: p.publishedAt,
         status: p.status as 'published' | 'archived',
         clientId: p.clientId,

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { zoneOrUtc } from '../../format/time-zone';
+import { calendarDayIn, zoneOrUtc } from '../../format/time-zone';
 import type { Db } from '../db/client';
 import { delivery } from '../db/schema';
 import type { ContactAccess } from '../auth/guards';
@@ -56,6 +56,8 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
 
   return {
     packet: packetSummary(packet),
+    /** The due date as the firm set it: a calendar day in the firm's zone (YYYY-MM-DD). */
+    dueDay: packet.dueAt ? calendarDayIn(packet.dueAt, zoneOrUtc(firm.timeZone)) : null,
     firm: {
       name: firm.name,
       brandColor: safeBrandColor(firm.brandColor),
