@@ -43,9 +43,20 @@ async function openPacket(page: Page): Promise<number> {
   await page.getByRole('heading', { level: 1 }).waitFor();
   return Date.now() - t0;
 }
+/** Page 1 on screen: its picture (pdf.js itself waits for the reader's first gesture). */
 async function openViewer(page: Page): Promise<number> {
   const t0 = Date.now();
   await page.goto(`${base}/p/${fixture.packetId}/d/${fixture.documents[0].id}`);
+  await page.waitForFunction(() => performance.getEntriesByName('sheaf:first-page').length > 0, {
+    timeout: 30_000
+  });
+  return Date.now() - t0;
+}
+/** Page 40 drawn by pdf.js, opened by its link (#page=40): the whole PDF at work. */
+async function openPage40(page: Page): Promise<number> {
+  await page.goto('about:blank'); // (from the viewer's own URL, only the hash would change)
+  const t0 = Date.now();
+  await page.goto(`${base}/p/${fixture.packetId}/d/${fixture.documents[0].id}#page=40`);
   await page.locator('[data-first-painted]').waitFor({ timeout: 30_000 });
   return Date.now() - t0;
 }
@@ -72,14 +83,15 @@ try {
   await openViewer(page);
 
   const times = {
-    online: { packet: [] as number[], viewer: [] as number[] },
-    offline: { packet: [] as number[], viewer: [] as number[] }
+    online: { packet: [] as number[], viewer: [] as number[], page40: [] as number[] },
+    offline: { packet: [] as number[], viewer: [] as number[], page40: [] as number[] }
   };
   for (let run = 0; run < RUNS; run++) {
     for (const mode of ['online', 'offline'] as const) {
       await context.setOffline(mode === 'offline');
       times[mode].packet.push(await openPacket(page));
       times[mode].viewer.push(await openViewer(page));
+      times[mode].page40.push(await openPage40(page));
     }
   }
   await context.setOffline(false);
@@ -87,16 +99,17 @@ try {
   console.log(
     `saved ${fixture.documents.length} PDFs (${Math.round(bytes / 1024)} KB) in ${saveMs} ms`
   );
-  for (const what of ['packet', 'viewer'] as const) {
+  for (const what of ['packet', 'viewer', 'page40'] as const) {
     const on = median(times.online[what]);
     const off = median(times.offline[what]);
     console.log(
       `${what.padEnd(7)} online ${on} ms, offline ${off} ms, offline/online ${(off / on).toFixed(2)} (median of ${RUNS})`
     );
   }
-  const ratio = median(times.offline.viewer) / median(times.online.viewer);
+  const ratio = (what: 'packet' | 'viewer' | 'page40') =>
+    `${(median(times.offline[what]) / median(times.online[what])).toFixed(2)}x`;
   console.log(
-    `summary: saved packet offline vs online: packet ${(median(times.offline.packet) / median(times.online.packet)).toFixed(2)}x, viewer page 1 ${ratio.toFixed(2)}x (${median(times.offline.viewer)} vs ${median(times.online.viewer)} ms)`
+    `summary: saved packet offline vs online: packet ${ratio('packet')}, viewer page 1 ${ratio('viewer')} (${median(times.offline.viewer)} vs ${median(times.online.viewer)} ms), page 40 ${ratio('page40')} (${median(times.offline.page40)} vs ${median(times.online.page40)} ms)`
   );
 } finally {
   await browser.close();

@@ -88,7 +88,8 @@ async function timeFirstPage<T>(
   browser: Browser,
   url: string,
   read: () => T | undefined,
-  cookie?: { name: string; value: string; url: string }
+  cookie?: { name: string; value: string; url: string },
+  touchAtFirstPage = false
 ): Promise<T> {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
@@ -97,6 +98,16 @@ async function timeFirstPage<T>(
     hasTouch: true
   });
   if (cookie) await context.addCookies([cookie]);
+  // pdf.js waits for the reader's first gesture (or a few idle seconds) while page 1's picture
+  // stands in: the reader here touches the page the moment page 1 shows, the soonest anyone
+  // could want more of the document.
+  if (touchAtFirstPage) {
+    await context.addInitScript(`new PerformanceObserver((list, observer) => {
+      if (!list.getEntriesByName('sheaf:first-page').length) return;
+      observer.disconnect();
+      dispatchEvent(new Event('pointerdown'));
+    }).observe({ type: 'mark', buffered: true });`);
+  }
   const page = await context.newPage();
   await page.goto(url);
   const ms = await page.waitForFunction(read, undefined, { timeout: 60_000 });
@@ -161,7 +172,8 @@ try {
         const pdfjs = performance.getEntriesByName('sheaf:pdfjs-page1')[0]?.startTime;
         return page !== undefined && pdfjs !== undefined ? [page, pdfjs] : undefined;
       },
-      cookie
+      cookie,
+      true
     );
     const b = await timeFirstPage(
       browser,
@@ -183,7 +195,7 @@ try {
     `first page painted, Sheaf viewer: median ${median(ours).toFixed(0)} ms  [${ours.map((x) => x.toFixed(0)).join(', ')}]`
   );
   console.log(
-    `  pdf.js has page 1:              median ${median(pdfjs).toFixed(0)} ms  [${pdfjs.map((x) => x.toFixed(0)).join(', ')}]`
+    `  pdf.js has page 1 (touched):    median ${median(pdfjs).toFixed(0)} ms  [${pdfjs.map((x) => x.toFixed(0)).join(', ')}]`
   );
   console.log(
     `first page painted, bare pdf.js:  median ${median(baseline).toFixed(0)} ms  [${baseline.map((x) => x.toFixed(0)).join(', ')}]`
