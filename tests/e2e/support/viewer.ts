@@ -17,3 +17,14 @@ export async function expectPagePicture(page: Page): Promise<void> {
     })
     .toBeGreaterThan(0);
 }
+
+/**
+ * Why pdf-boot.js started pdf.js (the detail of its sheaf:boot-start mark): a gesture's event
+ * type, 'idle', 'navigation', 'picture' or 'viewer'; null while it has not.
+ */
+export async function pdfjsStartReason(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const mark = performance.getEntriesByName('sheaf:boot-start')[0] as PerformanceMark | undefined;
+    return mark ? String(mark.detail) : null;
+  });
+}

@@ -17,6 +17,7 @@ import {
 import { postForm, staffWorld } from '../../support/firm';
 import { latestMailTo, linkPathOf, mailsTo } from '../../support/mail';
 import { TestBrowser } from '../../support/server';
+import { formatDay } from '../../../src/lib/components/review/format';
 
 const db = () => getDb();
 const firmRow = async (id: string) =>
@@ -360,14 +361,15 @@ describe("the firm's time zone", () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('(2 Dec 2026)');
     expect(page.text).not.toContain('3 Dec 2026');
-    // The inbox card words it the same way (a date far enough ahead to be named, not counted).
-    await createPacket(db(), client, {
-      title: 'Next year',
-      dueAt: new Date('2027-06-03T02:00:00Z')
-    });
+    // The inbox card words it the same way (a date far enough ahead to be named, not counted):
+    // 02:00 UTC is the evening before in Los Angeles.
+    const later = new Date(Date.now() + 60 * 86_400_000);
+    later.setUTCHours(2, 0, 0, 0);
+    await createPacket(db(), client, { title: 'Later', dueAt: later });
+    const dayBefore = new Date(later.getTime() - 86_400_000).toISOString().slice(0, 10);
     const inbox = await contact.get('/p');
-    expect(inbox.text).toContain('Due 2 Jun 2027');
-    expect(inbox.text).not.toContain('3 Jun 2027');
+    expect(inbox.text).toContain(`Due ${formatDay(dayBefore)}`);
+    expect(inbox.text).not.toContain(formatDay(later.toISOString().slice(0, 10)));
   });
 
   it('words the sign-in mail of a contact in it', async () => {

@@ -106,37 +106,49 @@ async function range(url, begin, end) {
 
 /** How long after the page's load event pdf.js starts when the reader does nothing. */
 const IDLE_MS = 3000;
+const LOAD_WAIT_MS = 8000;
 const GESTURES = ['pointerdown', 'touchstart', 'wheel', 'keydown', 'scroll'];
 
 /**
  * Resolves at the reader's first gesture (captured on the window: scrolls of the viewer's own
  * scroller included), when `start` is called, or once the page has been idle for IDLE_MS after
- * its load event (then at the next idle moment), whichever comes first.
- * @returns {{ wanted: Promise<void>, start: () => void }}
+ * its load event (then at the next idle moment), whichever comes first. A load event that never
+ * comes (a subresource stuck on a bad connection) holds it up by LOAD_WAIT_MS at most.
+ * Resolves to why: the gesture's event type, 'idle', or the reason given to `start`.
+ * @returns {{ wanted: Promise<string>, start: (reason: string) => void }}
  */
 function readerIntent() {
-  /** @type {() => void} */
+  /** @type {(reason: string) => void} */
   let start = () => {};
-  /** @type {Promise<void>} */
+  /** @type {Promise<string>} */
   const wanted = new Promise((resolve) => {
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     let timer;
+    const idle = () => go('idle');
     const arm = () => {
+      clearTimeout(timer);
+      removeEventListener('load', arm);
       timer = setTimeout(() => {
-        if (typeof requestIdleCallback === 'function') requestIdleCallback(go, { timeout: 1000 });
-        else go();
+        if (typeof requestIdleCallback === 'function') requestIdleCallback(idle, { timeout: 1000 });
+        else idle();
       }, IDLE_MS);
     };
-    const go = () => {
-      for (const type of GESTURES) removeEventListener(type, go, true);
+    /** @param {Event} event */
+    const gesture = (event) => go(event.type);
+    /** @param {string} reason */
+    const go = (reason) => {
+      for (const type of GESTURES) removeEventListener(type, gesture, true);
       removeEventListener('load', arm);
       clearTimeout(timer);
-      resolve();
+      resolve(reason);
     };
     start = go;
-    for (const type of GESTURES) addEventListener(type, go, { capture: true, passive: true });
+    for (const type of GESTURES) addEventListener(type, gesture, { capture: true, passive: true });
     if (document.readyState === 'complete') arm();
-    else addEventListener('load', arm, { once: true });
+    else {
+      addEventListener('load', arm, { once: true });
+      timer = setTimeout(arm, LOAD_WAIT_MS);
+    }
   });
   return { wanted, start };
 }
@@ -184,6 +196,10 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
   const maxPixels = Number(d.maxPixels);
   const pictureSharp = Number(d.pictureSharp);
   const intent = readerIntent();
+  // Async scripts hold up the load event, so a page already loaded means the app imported this
+  // script itself after a client-side navigation (the reader tapped a document): there is no
+  // hydration to keep the main thread free for, and the reader has asked for the document.
+  if (document.readyState === 'complete') intent.start('navigation');
   const painted = firstPaint
     .then(() =>
       Promise.race([
@@ -193,10 +209,18 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
       ])
     )
     .then(() => {
-      if (!pictureSuffices(fitMin, fitMax, fitMargin, pictureSharp)) intent.start();
+      if (!pictureSuffices(fitMin, fitMax, fitMargin, pictureSharp)) intent.start('picture');
       return intent.wanted;
     })
-    .then(() => performance.mark('sheaf:boot-start'));
+    .then((reason) => {
+      // Why pdf.js started (the tests read it): a gesture's event type, 'idle', 'navigation',
+      // 'picture' (none, or not sharp enough, or a #page link), or 'viewer' (a zoom or a jump).
+      try {
+        performance.mark('sheaf:boot-start', { detail: reason });
+      } catch {
+        performance.mark('sheaf:boot-start');
+      }
+    });
   const lib = painted
     .then(() => import(/* @vite-ignore */ String(d.lib)))
     .then((pdfjs) => {
@@ -238,7 +262,7 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
     /** Settles once pdf.js is on its way (see readerIntent): until then page 1 is the picture. */
     started: painted.then(() => {}),
     /** Starts pdf.js now (the viewer calls it when it needs pages: a zoom, a jump). */
-    start: intent.start,
+    start: () => intent.start('viewer'),
     /** Set by the viewer: hears about ranges that failed after the document opened. */
     onerror: /** @type {((error: unknown) => void) | null} */ (null),
     /** Set by the viewer once it has hydrated: from then on the page frames are its own. */

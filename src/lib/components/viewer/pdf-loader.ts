@@ -107,14 +107,15 @@ let worker: InstanceType<PdfLib['PDFWorker']> | null = null;
 
 /** Imports the chosen pdf.js build once and points it at its worker. */
 export function loadPdfjs(build: Exclude<PdfBuild, 'unsupported'>): Promise<PdfLib> {
-  loading ??= (async () => {
-    const boot = takeBoot();
-    if (boot) return boot.lib;
+  const own = async () => {
     const assets = PDFJS_ASSETS[build];
     const lib = (await import(/* @vite-ignore */ assets.lib)) as PdfLib;
     lib.GlobalWorkerOptions.workerSrc = assets.worker;
     return lib;
-  })().catch((error) => {
+  };
+  const boot = takeBoot();
+  // What the boot script imported, unless that failed (then "Try again" imports it afresh).
+  loading ??= (boot ? boot.lib.catch(own) : own()).catch((error) => {
     loading = null;
     throw error;
   });

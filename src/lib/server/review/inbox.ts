@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNotNull, max } from 'drizzle-orm';
-import { calendarDayIn, zoneOrUtc } from '../../format/time-zone';
+import { calendarDayIn, zoneOffsetMinutes, zoneOrUtc } from '../../format/time-zone';
 import type { Db } from '../db/client';
 import { client, clientContact, decision, delivery, document, firm, packet } from '../db/schema';
 import { contactIsActive } from '../auth/guards';
@@ -20,6 +20,8 @@ export interface InboxPacket {
   dueAt: Date | null;
   /** The due date as the firm set it: a calendar day in the firm's zone (YYYY-MM-DD). */
   dueDay: string | null;
+  /** Minutes the firm's zone is ahead of UTC now (due dates count from the firm's today). */
+  firmUtcOffset: number;
   publishedAt: Date | null;
   status: 'published' | 'archived';
   clientId: string;
@@ -117,6 +119,7 @@ export async function listInboxPackets(
         period: p.period,
         dueAt: p.dueAt,
         dueDay: p.dueAt ? calendarDayIn(p.dueAt, zoneOrUtc(m.timeZone)) : null,
+        firmUtcOffset: zoneOffsetMinutes(now, zoneOrUtc(m.timeZone)),
         publishedAt: p.publishedAt,
         status: p.status as 'published' | 'archived',
         clientId: p.clientId,

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { calendarDayIn, zoneOrUtc } from '../../format/time-zone';
+import { calendarDayIn, zoneOffsetMinutes, zoneOrUtc } from '../../format/time-zone';
 import type { Db } from '../db/client';
 import { delivery } from '../db/schema';
 import type { ContactAccess } from '../auth/guards';
@@ -61,7 +61,9 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
     firm: {
       name: firm.name,
       brandColor: safeBrandColor(firm.brandColor),
-      timeZone: zoneOrUtc(firm.timeZone)
+      timeZone: zoneOrUtc(firm.timeZone),
+      /** Minutes the firm's zone is ahead of UTC now (due dates count from the firm's today). */
+      utcOffset: zoneOffsetMinutes(new Date(), zoneOrUtc(firm.timeZone))
     },
     role: contact.role,
     documents,
