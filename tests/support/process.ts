@@ -31,7 +31,9 @@ export interface Running {
 
 /** Runs a script from the project root with tsx (`npm start` is `tsx scripts/start.ts`). */
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, [tsx, script, ...args], { cwd: root, env });
+  // Its own process group, so that stop() can also end what it started (`npm start` runs
+  // `node build` as a child) should that outlive it.
+  const child = spawn(process.execPath, [tsx, script, ...args], { cwd: root, env, detached: true });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
@@ -67,7 +69,13 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
+      const code = await exited;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Nothing of the group is left.
+      }
+      return code;
     }
   };
 }
