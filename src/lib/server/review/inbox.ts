@@ -56,7 +56,13 @@ export async function listInboxPackets(
     .where(and(eq(clientContact.userId, userId), contactIsActive()))
     .orderBy(client.name);
   if (memberships.length === 0) return { clients: [], packets: [] };
-  const byClient = new Map(memberships.map((m) => [m.clientId, m]));
+  // Each firm's zone, and its offset from UTC now, once per membership rather than per packet.
+  const byClient = new Map(
+    memberships.map((m) => {
+      const zone = zoneOrUtc(m.timeZone);
+      return [m.clientId, { ...m, zone, utcOffset: zoneOffsetMinutes(now, zone) }];
+    })
+  );
   const contactIds = memberships.map((m) => m.contactId);
 
   const packets = await db
@@ -118,8 +124,8 @@ export async function listInboxPackets(
         title: p.title,
         period: p.period,
         dueAt: p.dueAt,
-        dueDay: p.dueAt ? calendarDayIn(p.dueAt, zoneOrUtc(m.timeZone)) : null,
-        firmUtcOffset: zoneOffsetMinutes(now, zoneOrUtc(m.timeZone)),
+        dueDay: p.dueAt ? calendarDayIn(p.dueAt, m.zone) : null,
+        firmUtcOffset: m.utcOffset,
         publishedAt: p.publishedAt,
         status: p.status as 'published' | 'archived',
         clientId: p.clientId,

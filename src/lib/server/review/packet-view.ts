@@ -54,16 +54,17 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
     });
   }
 
+  const zone = zoneOrUtc(firm.timeZone);
   return {
     packet: packetSummary(packet),
     /** The due date as the firm set it: a calendar day in the firm's zone (YYYY-MM-DD). */
-    dueDay: packet.dueAt ? calendarDayIn(packet.dueAt, zoneOrUtc(firm.timeZone)) : null,
+    dueDay: packet.dueAt ? calendarDayIn(packet.dueAt, zone) : null,
     firm: {
       name: firm.name,
       brandColor: safeBrandColor(firm.brandColor),
-      timeZone: zoneOrUtc(firm.timeZone),
+      timeZone: zone,
       /** Minutes the firm's zone is ahead of UTC now (due dates count from the firm's today). */
-      utcOffset: zoneOffsetMinutes(new Date(), zoneOrUtc(firm.timeZone))
+      utcOffset: zoneOffsetMinutes(new Date(), zone)
     },
     role: contact.role,
     documents,
