@@ -75,6 +75,8 @@ function explain(name: string, lhr: Lhr) {
     console.log(`    ${String(m.groupLabel ?? m.group)}: ${Math.round(Number(m.duration))} ms`);
 }
 
+// Lighthouse's errors for a trace it failed to record (core/lib/lh-error.js).
+const TRACE_LOST = new Set(['NO_NAVSTART', 'NO_TRACING_STARTED', 'NO_RESOURCE_REQUEST']);
 // Lighthouse's default list of what it clears before each run (core/config/constants.js).
 const CLEAR_STORAGE = ['file_systems', 'shader_cache', 'service_workers', 'cache_storage'];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -102,6 +104,7 @@ try {
     const flagged = new Set<string>();
     const benchmarkIndex: number[] = [];
     let metrics = '';
+    let retries = 0;
     for (let run = 0; run < RUNS; run++) {
       const result = await lighthouse(url, {
         port: chrome.port,
@@ -116,7 +119,17 @@ try {
       });
       if (!result) throw new Error(`no Lighthouse result for ${url}`);
       const { lhr } = result;
-      if (lhr.runtimeError) throw new Error(`${name}: ${lhr.runtimeError.message}`);
+      if (lhr.runtimeError) {
+        // Chromium sometimes loses the trace of a load ("Please run Lighthouse again"): that
+        // run says nothing about the page, so it is run again (twice at most per page).
+        if (TRACE_LOST.has(lhr.runtimeError.code) && retries < 2) {
+          retries++;
+          console.log(`${name}: run ${run + 1} lost its trace (${lhr.runtimeError.code}); again`);
+          run--;
+          continue;
+        }
+        throw new Error(`${name}: ${lhr.runtimeError.message}`);
+      }
       if (new URL(lhr.finalDisplayedUrl).pathname !== new URL(url).pathname) {
         throw new Error(`${name}: landed on ${lhr.finalDisplayedUrl} (not signed in?)`);
       }

@@ -1,5 +1,5 @@
-import { sha256 } from '@oslojs/crypto/sha2';
-import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { createHash } from 'node:crypto';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 
 /** A random token of `bytes` bytes (default 32), base32 lower case: safe in URLs and cookies. */
 export function generateToken(bytes = 32): string {
@@ -8,9 +8,12 @@ export function generateToken(bytes = 32): string {
   return encodeBase32LowerCaseNoPadding(buffer);
 }
 
-/** SHA-256 hex of a token: what the database stores instead of the token. */
+/**
+ * SHA-256 hex of a token: what the database stores instead of the token. (Node's native hash:
+ * every signed-in request hashes its cookie, and the JavaScript one cost ~10 µs of it.)
+ */
 export function hashToken(token: string): string {
-  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+  return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
 /** A uniformly random 6-digit code, as a string with leading zeros. */
