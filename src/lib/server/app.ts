@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig, type Config } from './config';
 import { openDatabase, closeDatabase, type DatabaseHandle } from './db/client';
+import { stopPictureThread } from './pdf/pdf-picture-thread';
 import { migrateDatabase } from './db/migrate';
 import { startEmailWorker } from './email/worker';
 import { defaultBodySizeLimit } from './http/limits';
@@ -167,9 +168,10 @@ function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T | v
 }
 
 /**
- * Stops the worker (it hands back claimed outbox rows) and the blob store, then closes the
- * database pool. After a stop signal each step gets what is left before the deadline, the
- * database keeping the last 0.7 s for itself.
+ * Stops the worker (it hands back claimed outbox rows), the blob store and the thread that
+ * draws page 1's pictures (a drawing under way is dropped: it is drawn when first asked for),
+ * then closes the database pool. After a stop signal each step gets what is left before the
+ * deadline, the database keeping the last 0.7 s for itself.
  */
 export async function stopApp(): Promise<void> {
   const state = await holder[KEY];
@@ -178,7 +180,8 @@ export async function stopApp(): Promise<void> {
   const first = budget(1500, 700);
   await Promise.all([
     within(first, state.stopWorker(), 'stopping the email worker'),
-    within(Math.min(first, 500), closeBlobStore(), 'closing the blob store')
+    within(Math.min(first, 500), closeBlobStore(), 'closing the blob store'),
+    within(Math.min(first, 500), stopPictureThread(), 'stopping the picture thread')
   ]);
   await within(budget(1500, 100), closeDatabase(), 'closing the database');
 }

@@ -3,10 +3,9 @@
 // the moment the page's HTML arrives, sharp at the phone's pixel ratio, while pdf.js loads;
 // pdf.js then draws the same page over it (with its text layer). A document without a picture
 // (it could not be drawn, or the store lost it) simply waits for pdf.js, as before.
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { PREVIEW_WIDTHS } from '../../components/viewer/page-fit';
 import { getBlobStore } from '../storage';
+import { drawPage1 } from './pdf-picture-thread';
 
 export { PREVIEW_WIDTHS };
 /** Widths in device pixels: a phone at 1x, 2x and 3x (desktop browsers take the widest). */
@@ -19,82 +18,21 @@ export function isPreviewWidth(value: number): value is PreviewWidth {
 export const previewKey = (blobKey: string, width: PreviewWidth) =>
   `${blobKey}.page-1.${width}.webp`;
 
-// Every picture is drawn on the main thread (pdf.js in Node has no worker of its own): one
-// document at a time, so a bulk upload of fifty statements queues behind itself instead of
-// stalling every other request at once. A viewer asking for a picture while more than a few
-// are waiting gets none (it waits for pdf.js) rather than joining the queue.
+// Pictures are drawn on a worker thread (pdf-picture-thread.ts): a page costs pdf.js and the
+// canvas a few hundred milliseconds of CPU, which on the request thread would hold up every
+// other request while a firm uploads. One document at a time, so a bulk upload of fifty
+// statements queues behind itself; a viewer asking for a picture while more than a few are
+// waiting gets none (it waits for pdf.js) rather than joining the queue.
 let queue: Promise<unknown> = Promise.resolve();
 let waiting = 0;
 const inFlight = new Map<string, Promise<boolean>>();
 const PREVIEW_QUEUE_LIMIT = 8;
-/** A drawing that has not finished by then counts as failed; the queue moves on. */
+/** A drawing that has not finished by then counts as failed: its thread is ended. */
 const DRAW_TIMEOUT_MS = 30_000;
 // Documents that could not be drawn, and when: not tried again within the hour, so a PDF that
 // defeats the drawing does not cost a full read and a render on every view. Per process.
 const failedAt = new Map<string, number>();
 const RETRY_FAILED_MS = 60 * 60_000;
-// A page much longer than it is wide (a till receipt) or the reverse would make a picture of
-// tens of megapixels at 1200 px across: such documents wait for pdf.js instead.
-const MAX_ASPECT = 4;
-
-function assetDirs() {
-  const require = createRequire(import.meta.url);
-  const root = path.dirname(require.resolve('pdfjs-dist/package.json'));
-  const dir = (name: string) => path.join(root, name) + path.sep;
-  return {
-    cMapUrl: dir('cmaps'),
-    standardFontDataUrl: dir('standard_fonts'),
-    wasmUrl: dir('wasm')
-  };
-}
-let assets: ReturnType<typeof assetDirs> | undefined;
-
-/** Page 1 drawn at each width, WebP-encoded. Throws when the PDF or the canvas fails. */
-async function renderPage1(bytes: Uint8Array): Promise<Map<PreviewWidth, Uint8Array>> {
-  const [{ getDocument }, { createCanvas }] = await Promise.all([
-    import('pdfjs-dist/legacy/build/pdf.mjs'),
-    import('@napi-rs/canvas')
-  ]);
-  assets ??= assetDirs();
-  const task = getDocument({
-    data: new Uint8Array(bytes),
-    ...assets,
-    cMapPacked: true,
-    isEvalSupported: false,
-    useSystemFonts: false,
-    verbosity: 0
-  });
-  try {
-    const pdf = await task.promise;
-    const page = await pdf.getPage(1);
-    const base = page.getViewport({ scale: 1 });
-    const aspect = base.height / base.width;
-    if (!(aspect <= MAX_ASPECT && aspect >= 1 / MAX_ASPECT)) {
-      throw new Error(`page 1 is ${Math.round(base.width)}×${Math.round(base.height)} pt`);
-    }
-    const out = new Map<PreviewWidth, Uint8Array>();
-    for (const width of PREVIEW_WIDTHS) {
-      const viewport = page.getViewport({ scale: width / base.width });
-      const canvas = createCanvas(Math.round(viewport.width), Math.round(viewport.height));
-      const context = canvas.getContext('2d');
-      // A PDF page is white paper unless it paints otherwise.
-      context.fillStyle = '#fff';
-      context.fillRect(0, 0, canvas.width, canvas.height);
-      await page.render({
-        canvas: canvas as unknown as HTMLCanvasElement,
-        canvasContext: context as unknown as CanvasRenderingContext2D,
-        viewport,
-        background: '#fff'
-      }).promise;
-      // Text stays crisp at this quality; a page of figures is 20-60 KB at 1200 px.
-      out.set(width, new Uint8Array(await canvas.encode('webp', 85)));
-    }
-    page.cleanup();
-    return out;
-  } finally {
-    await task.destroy().catch(() => {});
-  }
-}
 
 /**
  * Makes sure the pictures of a document's page 1 are in the store (the one of `width`, or all),
@@ -138,8 +76,9 @@ async function draw(blobKey: string, width: PreviewWidth): Promise<void> {
   const store = getBlobStore();
   if (await store.exists(previewKey(blobKey, width))) return;
   const bytes = new Uint8Array(await new Response(await store.get(blobKey)).arrayBuffer());
-  const pictures = await renderPage1(bytes);
-  for (const w of PREVIEW_WIDTHS) await store.put(previewKey(blobKey, w), pictures.get(w)!);
+  const pictures = await drawPage1(bytes, PREVIEW_WIDTHS, DRAW_TIMEOUT_MS);
+  for (const [i, w] of PREVIEW_WIDTHS.entries())
+    await store.put(previewKey(blobKey, w), pictures[i]);
   // The document was removed while it was being drawn: its pictures go too.
   if (!(await store.exists(blobKey))) await deletePreviews(blobKey);
 }

@@ -1,0 +1,64 @@
+import { loadImage } from '@napi-rs/canvas';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { drawPage1, stopPictureThread } from './pdf-picture-thread';
+
+async function pdf(width: number, height: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([width, height]);
+  page.drawText('Harbour Bakery Ltd', {
+    x: 40,
+    y: height - 60,
+    size: 18,
+    font: await doc.embedFont(StandardFonts.Helvetica)
+  });
+  return doc.save();
+}
+
+afterAll(() => stopPictureThread());
+
+describe('drawPage1 (on its own thread)', () => {
+  it('draws page 1 at each width asked for, as WebP, in that order', async () => {
+    const pictures = await drawPage1(await pdf(595, 842), [400, 800], 30_000);
+    expect(pictures).toHaveLength(2);
+    for (const [i, width] of [400, 800].entries()) {
+      expect(Buffer.from(pictures[i].subarray(0, 4)).toString()).toBe('RIFF');
+      expect(Buffer.from(pictures[i].subarray(8, 12)).toString()).toBe('WEBP');
+      const image = await loadImage(Buffer.from(pictures[i]));
+      expect(image.width).toBe(width);
+      expect(image.height).toBe(Math.round((width * 842) / 595));
+    }
+  });
+
+  it('says why a PDF cannot be drawn, and draws the next one', async () => {
+    await expect(drawPage1(new TextEncoder().encode('not a pdf'), [400], 30_000)).rejects.toThrow(
+      /PDF/i
+    );
+    await expect(drawPage1(await pdf(150, 1500), [400], 30_000)).rejects.toThrow(
+      'page 1 is 150×1500 pt'
+    );
+    expect(await drawPage1(await pdf(612, 792), [400], 30_000)).toHaveLength(1);
+  });
+
+  it('ends a drawing that overruns its time, and the next drawing starts a new thread', async () => {
+    const bytes = await pdf(595, 842);
+    await expect(drawPage1(bytes, [1200], 1)).rejects.toThrow('not drawn within 0.001 s');
+    const [picture] = await drawPage1(bytes, [400], 30_000);
+    expect((await loadImage(Buffer.from(picture))).width).toBe(400);
+  });
+
+  it('draws several documents asked for at once, each its own', async () => {
+    const sizes = [
+      [595, 842],
+      [612, 792],
+      [842, 595]
+    ] as const;
+    const all = await Promise.all(
+      sizes.map(async ([w, h]) => drawPage1(await pdf(w, h), [400], 30_000))
+    );
+    for (const [i, [w, h]] of sizes.entries()) {
+      const image = await loadImage(Buffer.from(all[i][0]));
+      expect(image.height).toBe(Math.round((400 * h) / w));
+    }
+  });
+});
