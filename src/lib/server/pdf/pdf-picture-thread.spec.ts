@@ -1,6 +1,7 @@
 import { loadImage } from '@napi-rs/canvas';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { drawPage1, stopPictureThread } from './pdf-picture-thread';
 
 async function pdf(width: number, height: number): Promise<Uint8Array> {
@@ -40,11 +41,51 @@ describe('drawPage1 (on its own thread)', () => {
     expect(await drawPage1(await pdf(612, 792), [400], 30_000)).toHaveLength(1);
   });
 
-  it('ends a drawing that overruns its time, and the next drawing starts a new thread', async () => {
+  it('ends a drawing that overruns its time with its thread; the next drawing starts a new one', async () => {
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    try {
+      const bytes = await pdf(595, 842);
+      await drawPage1(bytes, [400], 30_000); // the thread is up
+      await expect(drawPage1(bytes, [1200], 1)).rejects.toThrow('not drawn within 0.001 s');
+      expect(terminate).toHaveBeenCalledTimes(1);
+      await expect(drawPage1(bytes, [400], 0)).rejects.toThrow('no time left');
+      const [picture] = await drawPage1(bytes, [400], 30_000);
+      expect((await loadImage(Buffer.from(picture))).width).toBe(400);
+      expect(terminate).toHaveBeenCalledTimes(1);
+    } finally {
+      terminate.mockRestore();
+    }
+  });
+
+  it('ends its thread after a minute with nothing to draw', async () => {
     const bytes = await pdf(595, 842);
-    await expect(drawPage1(bytes, [1200], 1)).rejects.toThrow('not drawn within 0.001 s');
-    const [picture] = await drawPage1(bytes, [400], 30_000);
-    expect((await loadImage(Buffer.from(picture))).width).toBe(400);
+    await drawPage1(bytes, [400], 30_000);
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const drawn = drawPage1(bytes, [400], 30_000);
+      vi.advanceTimersByTime(29_000); // busy (within its 30 s): the idle clock has not started
+      expect(terminate).not.toHaveBeenCalled();
+      await drawn;
+      vi.advanceTimersByTime(59_000);
+      expect(terminate).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(1_000);
+      expect(terminate).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+      terminate.mockRestore();
+    }
+    // Asked for again, it starts afresh.
+    expect(await drawPage1(bytes, [400], 30_000)).toHaveLength(1);
+  });
+
+  it("hands the PDF's bytes over when asked to, and copies them otherwise", async () => {
+    const bytes = await pdf(595, 842);
+    const size = bytes.byteLength;
+    await drawPage1(bytes, [400], 30_000);
+    expect(bytes.byteLength).toBe(size);
+    await drawPage1(bytes, [400], 30_000, { transfer: true });
+    expect(bytes.byteLength).toBe(0);
   });
 
   it('draws several documents asked for at once, each its own', async () => {

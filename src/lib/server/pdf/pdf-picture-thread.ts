@@ -117,20 +117,27 @@ function thread(): Thread {
 function settled(t: Thread) {
   if (t.pending.size > 0) return;
   t.worker.unref();
-  t.idle = setTimeout(() => void t.worker.terminate(), IDLE_MS);
+  t.idle = setTimeout(() => {
+    // A drawing asked for from now on starts a new thread rather than reach this one as it ends.
+    if (current === t) current = null;
+    void t.worker.terminate();
+  }, IDLE_MS);
   t.idle.unref();
 }
 
 /**
  * Page 1 of `bytes` drawn at each of `widths` (pixels across), WebP-encoded, in that order.
  * Rejects when the PDF cannot be drawn (the message says why), or after `timeoutMs`, when the
- * thread is ended and the next drawing starts a new one.
+ * thread is ended (with any other drawing on it) and the next drawing starts a new one.
+ * `transfer` hands `bytes` to the thread instead of copying them (the caller's copy is emptied).
  */
 export function drawPage1(
   bytes: Uint8Array,
   widths: readonly number[],
-  timeoutMs: number
+  timeoutMs: number,
+  { transfer = false } = {}
 ): Promise<Uint8Array[]> {
+  if (!(timeoutMs > 0)) return Promise.reject(new Error('not drawn: no time left'));
   const t = thread();
   clearTimeout(t.idle);
   t.worker.ref();
@@ -138,6 +145,7 @@ export function drawPage1(
   return new Promise<Uint8Array[]>((resolve, reject) => {
     const timer = setTimeout(() => {
       if (current === t) current = null;
+      t.pending.delete(id);
       reject(new Error(`not drawn within ${timeoutMs / 1000} s`));
       void t.worker.terminate();
     }, timeoutMs);
@@ -151,7 +159,11 @@ export function drawPage1(
         reject(error);
       }
     });
-    t.worker.postMessage({ id, bytes, widths: [...widths] });
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    t.worker.postMessage(
+      { id, bytes, widths: [...widths] },
+      transfer && whole && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []
+    );
   });
 }
 

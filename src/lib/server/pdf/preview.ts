@@ -54,7 +54,11 @@ export function ensurePreviews(
   const job = queue
     .then(() => {
       waiting--;
-      return withTimeout(draw(blobKey, width), DRAW_TIMEOUT_MS);
+      // The thread's own timeout (by the deadline) ends a drawing that overruns, before this
+      // one lets the queue move on to the next document; this one bounds the store's reads
+      // and writes.
+      const deadline = Date.now() + DRAW_TIMEOUT_MS;
+      return withTimeout(draw(blobKey, width, deadline), DRAW_TIMEOUT_MS + 1000);
     })
     .then(() => {
       failedAt.delete(blobKey);
@@ -72,11 +76,13 @@ export function ensurePreviews(
   return job;
 }
 
-async function draw(blobKey: string, width: PreviewWidth): Promise<void> {
+async function draw(blobKey: string, width: PreviewWidth, deadline: number): Promise<void> {
   const store = getBlobStore();
   if (await store.exists(previewKey(blobKey, width))) return;
   const bytes = new Uint8Array(await new Response(await store.get(blobKey)).arrayBuffer());
-  const pictures = await drawPage1(bytes, PREVIEW_WIDTHS, DRAW_TIMEOUT_MS);
+  const pictures = await drawPage1(bytes, PREVIEW_WIDTHS, deadline - Date.now(), {
+    transfer: true
+  });
   for (const [i, w] of PREVIEW_WIDTHS.entries())
     await store.put(previewKey(blobKey, w), pictures[i]);
   // The document was removed while it was being drawn: its pictures go too.
