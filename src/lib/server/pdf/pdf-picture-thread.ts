@@ -18,6 +18,7 @@ const IDLE_MS = 60_000;
 const WORKER = String.raw`
 const { parentPort, workerData: d } = require('node:worker_threads');
 const libs = Promise.all([import(d.pdfjs), import(d.canvas)]);
+libs.catch(() => {}); // each drawing awaits it and reports why it failed (say, no canvas binary)
 async function draw(bytes, widths) {
   const [{ getDocument }, { createCanvas }] = await libs;
   const task = getDocument({
