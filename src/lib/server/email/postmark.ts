@@ -1,5 +1,6 @@
 import { ServerClient, type Models } from 'postmark';
 import type { Config } from '../config';
+import { fetchWithDeadline } from '../deadline-fetch';
 import type { EmailTransport, OutgoingEmail, SendResult } from './transport';
 
 export interface PostmarkOptions {
@@ -27,20 +28,19 @@ export function postmarkOptionsFromConfig(config: Config): PostmarkOptions {
   };
 }
 
-/** A client for one token and API; calls also end when `signal` aborts (the worker stops). */
+/**
+ * A client for one token and API; each call ends after the timeout (body included), or at once
+ * when `signal` aborts (the worker stops).
+ */
 export function createPostmarkClient(options: PostmarkOptions, signal?: AbortSignal): ServerClient {
   const api = new URL(options.apiUrl ?? POSTMARK_API_URL);
+  const timeoutSeconds = options.timeoutSeconds ?? 15;
   return new ServerClient(options.token, {
     useHttps: api.protocol === 'https:',
     requestHost: (api.host + api.pathname).replace(/\/$/, ''),
-    timeout: options.timeoutSeconds ?? 15,
-    fetch: signal
-      ? (input, init) =>
-          fetch(input, {
-            ...init,
-            signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal
-          })
-      : undefined
+    timeout: timeoutSeconds,
+    // Not the library's own timeout alone: see deadline-fetch.ts for why.
+    fetch: fetchWithDeadline(timeoutSeconds * 1000, signal)
   });
 }
 

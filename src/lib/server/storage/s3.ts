@@ -20,6 +20,11 @@ export interface S3StoreOptions {
   forcePathStyle?: boolean;
   /** Unset: the SDK's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile, IAM role). */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /**
+   * A call whose connection stays silent this long is abandoned (and retried by the SDK), so a
+   * store that stops answering fails the request instead of holding it forever. Default 30 s.
+   */
+  idleTimeoutMs?: number;
 }
 
 type Sdk = typeof import('@aws-sdk/client-s3');
@@ -45,12 +50,19 @@ export class S3BlobStore implements BlobStore {
       // that runs on Node 20, so the warning is noise in our logs.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       const sdk = await import('@aws-sdk/client-s3');
+      const idleMs = this.options.idleTimeoutMs ?? 30_000;
       const client = new sdk.S3Client({
         endpoint: this.options.endpoint,
         region: this.options.region ?? 'us-east-1',
         forcePathStyle: this.options.forcePathStyle ?? false,
         credentials: this.options.credentials,
-        maxAttempts: 3
+        maxAttempts: 3,
+        // The SDK waits forever by default. Idle, not total: a large PDF streamed to a slow
+        // phone may take minutes, but never 30 s without a byte.
+        requestHandler: {
+          connectionTimeout: Math.min(5_000, idleMs),
+          socketTimeout: idleMs
+        }
       });
       return { sdk, client };
     })();

@@ -1,6 +1,8 @@
 // Both blob stores against the same contract: the filesystem under a temp dir, and S3 against a
 // local S3-compatible server (s3rver) on loopback.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import * as fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -194,6 +196,58 @@ describe('s3 store failures', () => {
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }
     });
     await expect(store.put(newBlobKey(), bytesOf('x'))).rejects.toBeInstanceOf(BlobWriteError);
+  });
+
+  // A store that takes the connection and then says nothing, or stops halfway through a body.
+  async function silentStore(): Promise<{ store: S3BlobStore; close: () => Promise<void> }> {
+    const sockets = new Set<Socket>();
+    const server = http.createServer((req, res) => {
+      if (req.method !== 'GET') return; // never answers
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '1000' });
+      res.write(new Uint8Array(10)); // ten bytes of a thousand, then silence
+    });
+    server.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const store = new S3BlobStore({
+      bucket: 'b',
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+      idleTimeoutMs: 200
+    });
+    return {
+      store,
+      close: async () => {
+        await store.close();
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    };
+  }
+
+  it('gives up on a store that never answers, with a BlobWriteError, after its retries', async () => {
+    const { store, close } = await silentStore();
+    try {
+      const started = Date.now();
+      const error = await store.put(newBlobKey(), bytesOf('x')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BlobWriteError);
+      expect((error as Error).message).toMatch(/timed out/);
+      // Three tries of 200 ms idle each, plus the SDK's short back-off between them.
+      expect(Date.now() - started).toBeLessThan(8_000);
+      await expect(store.size(newBlobKey())).rejects.toThrow(/timed out/);
+    } finally {
+      await close();
+    }
+  });
+
+  it('ends a download that stalls halfway with an error, not a wait forever', async () => {
+    const { store, close } = await silentStore();
+    try {
+      const stream = await store.get(newBlobKey());
+      await expect(new Response(stream).arrayBuffer()).rejects.toThrow();
+    } finally {
+      await close();
+    }
   });
 });
 
