@@ -1,5 +1,6 @@
 // `npm start` and the CLI as a user runs them: child processes on a fresh data directory.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,6 +56,13 @@ describe('npm start', () => {
     expect(cli.stderr().trim()).toMatch(/^The database in .* is in use by another Sheaf process/);
     expect(cli.stderr().trim().split('\n')).toHaveLength(1);
 
+    // A stop signal reaches the process `npm start` starts, which hands it straight to the
+    // server (no tsx in between: its relay kills with SIGKILL a child that is slow to confirm,
+    // and would leave the server running).
+    const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts;
+    expect(scripts.start).toBe('node --import tsx scripts/start.ts');
+    const children = execFileSync('ps', ['-o', 'args=', '--ppid', String(first.app.child.pid)]);
+    expect(children.toString().trim()).toMatch(/^\S*node \S*build\/index\.js$/);
     expect(await first.app.stop()).toBe(0);
 
     // With the server stopped, the CLI creates a firm in the same directory...

@@ -4,7 +4,6 @@ import net from 'node:net';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules/tsx/dist/cli.mjs');
 
 /** A clean environment: nothing leaks in from the test runner's own configuration. */
 export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
@@ -29,11 +28,19 @@ export interface Running {
   stop(): Promise<number | null>;
 }
 
-/** Runs a script from the project root with tsx (`npm start` is `tsx scripts/start.ts`). */
+/**
+ * Runs a script from the project root as `npm start` does: `node --import tsx script`, one
+ * process. (Not the tsx command: it relays signals to a child of its own and kills it with
+ * SIGKILL if the child has not confirmed one within 30 ms, which a busy machine misses.)
+ */
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Running {
   // Its own process group, so that stop() can also end what it started (`npm start` runs
   // `node build` as a child) should that outlive it.
-  const child = spawn(process.execPath, [tsx, script, ...args], { cwd: root, env, detached: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    env,
+    detached: true
+  });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
