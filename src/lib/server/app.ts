@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig, type Config } from './config';
 import { openDatabase, closeDatabase, type DatabaseHandle } from './db/client';
-import { stopPictureThread } from './pdf/pdf-picture-thread';
+import { stopPdfThread } from './pdf/pdf-thread';
 import { migrateDatabase } from './db/migrate';
 import { startEmailWorker } from './email/worker';
 import { defaultBodySizeLimit } from './http/limits';
@@ -181,7 +181,7 @@ export async function stopApp(): Promise<void> {
   await Promise.all([
     within(first, state.stopWorker(), 'stopping the email worker'),
     within(Math.min(first, 500), closeBlobStore(), 'closing the blob store'),
-    within(Math.min(first, 500), stopPictureThread(), 'stopping the picture thread')
+    within(Math.min(first, 500), stopPdfThread(), 'stopping the PDF thread')
   ]);
   await within(budget(1500, 100), closeDatabase(), 'closing the database');
 }

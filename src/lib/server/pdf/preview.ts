@@ -5,7 +5,7 @@
 // (it could not be drawn, or the store lost it) simply waits for pdf.js, as before.
 import { PREVIEW_WIDTHS } from '../../components/viewer/page-fit';
 import { getBlobStore } from '../storage';
-import { drawPage1 } from './pdf-picture-thread';
+import { drawPage1 } from './pdf-thread';
 
 export { PREVIEW_WIDTHS };
 /** Widths in device pixels: a phone at 1x, 2x and 3x (desktop browsers take the widest). */
@@ -18,7 +18,7 @@ export function isPreviewWidth(value: number): value is PreviewWidth {
 export const previewKey = (blobKey: string, width: PreviewWidth) =>
   `${blobKey}.page-1.${width}.webp`;
 
-// Pictures are drawn on a worker thread (pdf-picture-thread.ts): a page costs pdf.js and the
+// Pictures are drawn on a worker thread (pdf-thread.ts): a page costs pdf.js and the
 // canvas a few hundred milliseconds of CPU, which on the request thread would hold up every
 // other request while a firm uploads. One document at a time, so a bulk upload of fifty
 // statements queues behind itself; a viewer asking for a picture while more than a few are

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { degrees, PDFDocument } from 'pdf-lib';
-import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { drawPage1, stopPdfThread } from './pdf-thread';
 import { validatePdf } from './validate';
+
+afterAll(() => stopPdfThread());
 
 const fixture = (name: string) => new Uint8Array(readFileSync(`tests/fixtures/${name}`));
 const LIMIT = 50 * 1024 * 1024;
@@ -42,6 +46,30 @@ describe('validatePdf', () => {
       const result = await validatePdf(bytes, 'f.pdf', LIMIT);
       expect(result.ok).toBe(false);
       expect(!result.ok && result.reason).toMatch(reason);
+    }
+  });
+
+  it('gives up on a file pdf.js cannot open in time, and opens the next one', async () => {
+    const slow = await pdf(3000);
+    const result = await validatePdf(slow, 'slow.pdf', LIMIT, { timeoutMs: 1 });
+    expect(!result.ok && result.reason).toBe(
+      '"slow.pdf" took too long to open (over 0.001 s); it may be damaged. Export it again.'
+    );
+    expect(await validatePdf(await pdf(1), 'next.pdf', LIMIT)).toMatchObject({ ok: true });
+  });
+
+  it('is not refused because another job overran and ended the PDF thread under it', async () => {
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    try {
+      const big = await pdf(3000);
+      await validatePdf(await pdf(1), 'warm.pdf', LIMIT); // the thread is up
+      const overrun = drawPage1(big, [1200], 20).catch((e: Error) => e.message);
+      const check = await validatePdf(big, 'big.pdf', LIMIT);
+      expect(await overrun).toBe('not drawn within 0.02 s');
+      expect(terminate).toHaveBeenCalledTimes(1);
+      expect(check).toMatchObject({ ok: true, pages: 3000 });
+    } finally {
+      terminate.mockRestore();
     }
   });
 

@@ -1,4 +1,4 @@
-import { getDocument, InvalidPDFException } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { readPdfFacts, THREAD_ENDED, type PdfFacts } from './pdf-thread';
 
 export type PdfCheck =
   | {
@@ -14,6 +14,8 @@ export interface PageSize {
 }
 
 const MB = 1024 * 1024;
+/** Long enough for a 2,000-page statement on a busy machine (0.1 s on a quiet one). */
+const CHECK_TIMEOUT_MS = 20_000;
 const HEADER = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
 
 /** Human size: 12 KB, 3.4 MB. */
@@ -38,13 +40,15 @@ function hasPdfHeader(bytes: Uint8Array): boolean {
 }
 
 /**
- * Checks an upload before anything is stored: size, `%PDF-` header, pdf.js opens it, not
- * encrypted with a user password, at least one page. Every reason names the file.
+ * Checks an upload before anything is stored: size, `%PDF-` header, pdf.js opens it (on the PDF
+ * thread, within `timeoutMs`), not encrypted with a user password, at least one page. Every
+ * reason names the file.
  */
 export async function validatePdf(
   bytes: Uint8Array,
   filename: string,
-  maxBytes: number
+  maxBytes: number,
+  { timeoutMs = CHECK_TIMEOUT_MS } = {}
 ): Promise<PdfCheck> {
   if (bytes.byteLength === 0) return { ok: false, reason: `"${filename}" is empty.` };
   if (bytes.byteLength > maxBytes) {
@@ -53,42 +57,41 @@ export async function validatePdf(
   if (!hasPdfHeader(bytes)) {
     return { ok: false, reason: `"${filename}" is not a PDF. Export or save it as PDF first.` };
   }
-  // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
-  const task = getDocument({
-    data: new Uint8Array(bytes),
-    isEvalSupported: false,
-    useSystemFonts: false,
-    disableFontFace: true,
-    stopAtErrors: true,
-    verbosity: 0
-  });
+  let facts: PdfFacts;
   try {
-    const pdf = await task.promise;
-    const pages = pdf.numPages;
-    if (!pages || pages < 1) return { ok: false, reason: `"${filename}" has no pages.` };
-    // Touch the first page: a damaged page tree fails here rather than in the client's viewer.
-    const { width, height } = (await pdf.getPage(1)).getViewport({ scale: 1 });
-    return { ok: true, pages, size: { width, height } };
+    // pdf.js runs on the PDF thread (pdf-thread.ts); a job that overran there and ended the
+    // thread under this one is no fault of this file, so it is tried once more.
+    facts = await readPdfFacts(bytes, timeoutMs).catch((error: Error) => {
+      if (error.name === THREAD_ENDED) return readPdfFacts(bytes, timeoutMs);
+      throw error;
+    });
   } catch (error) {
-    if ((error as { name?: string })?.name === 'PasswordException') {
+    const { name, message } = error as Error;
+    if (name === 'PasswordException') {
       return {
         ok: false,
         reason: `"${filename}" is password-protected. Save a copy without a password and upload that.`
       };
     }
-    if (error instanceof InvalidPDFException) {
+    if (name === 'InvalidPDFException') {
       return {
         ok: false,
         reason: `"${filename}" is damaged or incomplete (it may have been cut off). Export it again.`
       };
     }
+    if (name === 'TimeoutError') {
+      return {
+        ok: false,
+        reason: `"${filename}" took too long to open (over ${timeoutMs / 1000} s); it may be damaged. Export it again.`
+      };
+    }
     return {
       ok: false,
-      reason: `"${filename}" could not be read as a PDF (${(error as Error)?.message ?? 'unknown error'}).`
+      reason: `"${filename}" could not be read as a PDF (${message || 'unknown error'}).`
     };
-  } finally {
-    await task.destroy().catch(() => {});
   }
+  if (!('width' in facts)) return { ok: false, reason: `"${filename}" has no pages.` };
+  return { ok: true, pages: facts.pages, size: { width: facts.width, height: facts.height } };
 }
 
 export const mbToBytes = (mb: number) => Math.floor(mb * MB);

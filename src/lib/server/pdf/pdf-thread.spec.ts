@@ -2,7 +2,7 @@ import { loadImage } from '@napi-rs/canvas';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { drawPage1, stopPictureThread } from './pdf-picture-thread';
+import { drawPage1, stopPdfThread } from './pdf-thread';
 
 async function pdf(width: number, height: number): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
@@ -16,7 +16,7 @@ async function pdf(width: number, height: number): Promise<Uint8Array> {
   return doc.save();
 }
 
-afterAll(() => stopPictureThread());
+afterAll(() => stopPdfThread());
 
 describe('drawPage1 (on its own thread)', () => {
   it('draws page 1 at each width asked for, as WebP, in that order', async () => {

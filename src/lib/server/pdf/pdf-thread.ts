@@ -1,0 +1,236 @@
+// pdf.js on a worker thread: it checks each upload (opens it, counts its pages, measures page 1)
+// and draws page 1 as WebP pictures with @napi-rs/canvas. A drawing costs a few hundred
+// milliseconds of CPU, a check from a few to a hundred or more (a damaged file is scanned whole),
+// which on the request thread would delay every other request while a firm uploads (pdf.js in
+// Node has no worker of its own). The thread starts with the first job, is ended by a job that
+// overruns its time (a PDF built to keep pdf.js busy cannot hold it), and ends itself after a
+// minute with nothing to do.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+// A page much longer than it is wide (a till receipt) or the reverse would make a picture of
+// tens of megapixels at 1200 px across: such documents wait for pdf.js instead.
+const MAX_ASPECT = 4;
+const IDLE_MS = 60_000;
+
+// The thread: plain JavaScript, evaluated as a script, so the built server needs no extra file
+// (as pglite-thread.ts). It imports pdf.js and the canvas by their file URLs.
+const WORKER = String.raw`
+const { parentPort, workerData: d } = require('node:worker_threads');
+const pdfjs = import(d.pdfjs);
+let canvasLib;
+// Each job awaits what it needs and reports why that failed (say, no canvas binary).
+pdfjs.catch(() => {});
+async function check(bytes) {
+  const { getDocument } = await pdfjs;
+  const task = getDocument({
+    data: bytes,
+    isEvalSupported: false,
+    useSystemFonts: false,
+    disableFontFace: true,
+    stopAtErrors: true,
+    verbosity: 0
+  });
+  try {
+    const pdf = await task.promise;
+    const pages = pdf.numPages;
+    if (!pages || pages < 1) return { pages: 0 };
+    // Touch page 1: a damaged page tree fails here rather than in the client's viewer.
+    const { width, height } = (await pdf.getPage(1)).getViewport({ scale: 1 });
+    return { pages, width, height };
+  } finally {
+    await task.destroy().catch(() => {});
+  }
+}
+async function draw(bytes, widths) {
+  const { getDocument } = await pdfjs;
+  const { createCanvas } = await (canvasLib ??= import(d.canvas));
+  const task = getDocument({
+    data: bytes,
+    cMapUrl: d.cMapUrl,
+    standardFontDataUrl: d.standardFontDataUrl,
+    wasmUrl: d.wasmUrl,
+    cMapPacked: true,
+    isEvalSupported: false,
+    useSystemFonts: false,
+    verbosity: 0
+  });
+  try {
+    const pdf = await task.promise;
+    const page = await pdf.getPage(1);
+    const base = page.getViewport({ scale: 1 });
+    const aspect = base.height / base.width;
+    if (!(aspect <= d.maxAspect && aspect >= 1 / d.maxAspect)) {
+      throw new Error('page 1 is ' + Math.round(base.width) + '×' + Math.round(base.height) + ' pt');
+    }
+    const out = [];
+    for (const width of widths) {
+      const viewport = page.getViewport({ scale: width / base.width });
+      const canvas = createCanvas(Math.round(viewport.width), Math.round(viewport.height));
+      const context = canvas.getContext('2d');
+      // A PDF page is white paper unless it paints otherwise.
+      context.fillStyle = '#fff';
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      await page.render({ canvas, canvasContext: context, viewport, background: '#fff' }).promise;
+      // Text stays crisp at this quality; a page of figures is 20-60 KB at 1200 px.
+      out.push(new Uint8Array(await canvas.encode('webp', 85)));
+    }
+    page.cleanup();
+    return out;
+  } finally {
+    await task.destroy().catch(() => {});
+  }
+}
+parentPort.on('message', async ({ id, op, bytes, widths }) => {
+  try {
+    if (op === 'check') return parentPort.postMessage({ id, result: await check(bytes) });
+    const pictures = await draw(bytes, widths);
+    parentPort.postMessage({ id, result: pictures }, pictures.map((p) => p.buffer));
+  } catch (e) {
+    const error = e && e.message ? e.message : String(e);
+    parentPort.postMessage({ id, error, name: (e && e.name) || 'Error' });
+  }
+});
+`;
+
+type Pending = { resolve: (result: unknown) => void; reject: (error: Error) => void };
+interface Thread {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  idle?: ReturnType<typeof setTimeout>;
+}
+let current: Thread | null = null;
+let nextId = 1;
+
+function workerData() {
+  const require = createRequire(import.meta.url);
+  const root = path.dirname(require.resolve('pdfjs-dist/package.json'));
+  const dir = (name: string) => path.join(root, name) + path.sep;
+  return {
+    pdfjs: pathToFileURL(path.join(root, 'legacy', 'build', 'pdf.mjs')).href,
+    canvas: pathToFileURL(require.resolve('@napi-rs/canvas')).href,
+    cMapUrl: dir('cmaps'),
+    standardFontDataUrl: dir('standard_fonts'),
+    wasmUrl: dir('wasm'),
+    maxAspect: MAX_ASPECT
+  };
+}
+
+function thread(): Thread {
+  if (current) return current;
+  const worker = new Worker(WORKER, { eval: true, workerData: workerData() });
+  const t: Thread = { worker, pending: new Map() };
+  worker.on('message', ({ id, result, error, name }) => {
+    const p = t.pending.get(id);
+    if (!p) return;
+    t.pending.delete(id);
+    settled(t);
+    if (error) p.reject(Object.assign(new Error(error), { name }));
+    else p.resolve(result);
+  });
+  const fail = (reason: Error) => {
+    const error = Object.assign(reason, { name: THREAD_ENDED });
+    if (current === t) current = null;
+    clearTimeout(t.idle);
+    for (const p of t.pending.values()) p.reject(error);
+    t.pending.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the PDF thread stopped (exit code ${code})`)));
+  current = t;
+  return t;
+}
+
+/** With nothing left to do, the thread no longer keeps the process alive, and soon ends. */
+function settled(t: Thread) {
+  if (t.pending.size > 0) return;
+  t.worker.unref();
+  t.idle = setTimeout(() => {
+    // A drawing asked for from now on starts a new thread rather than reach this one as it ends.
+    if (current === t) current = null;
+    void t.worker.terminate();
+  }, IDLE_MS);
+  t.idle.unref();
+}
+
+/** The name of the error a job gets when the thread ended under it (another job overran). */
+export const THREAD_ENDED = 'PdfThreadEnded';
+
+/**
+ * Runs one job on the thread. Rejects with the thread's error (its message and name), or after
+ * `timeoutMs` as `${what} within N s`, when the thread is ended (with any other job on it) and
+ * the next job starts a new one. `transfer` hands `bytes` to the thread instead of copying them.
+ */
+function run<T>(
+  message: { op: 'check' | 'draw'; bytes: Uint8Array; widths?: number[] },
+  timeoutMs: number,
+  what: string,
+  transfer: boolean
+): Promise<T> {
+  if (!(timeoutMs > 0)) return Promise.reject(new Error(`${what}: no time left`));
+  const t = thread();
+  clearTimeout(t.idle);
+  t.worker.ref();
+  const id = nextId++;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      if (current === t) current = null;
+      t.pending.delete(id);
+      reject(
+        Object.assign(new Error(`${what} within ${timeoutMs / 1000} s`), { name: 'TimeoutError' })
+      );
+      void t.worker.terminate();
+    }, timeoutMs);
+    t.pending.set(id, {
+      resolve: (result) => {
+        clearTimeout(timer);
+        resolve(result as T);
+      },
+      reject: (error) => {
+        clearTimeout(timer);
+        reject(error);
+      }
+    });
+    const { bytes } = message;
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    t.worker.postMessage(
+      { id, ...message },
+      transfer && whole && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []
+    );
+  });
+}
+
+/**
+ * Page 1 of `bytes` drawn at each of `widths` (pixels across), WebP-encoded, in that order.
+ * Rejects when the PDF cannot be drawn (the message says why), or after `timeoutMs`.
+ * `transfer` hands `bytes` to the thread instead of copying them (the caller's copy is emptied).
+ */
+export function drawPage1(
+  bytes: Uint8Array,
+  widths: readonly number[],
+  timeoutMs: number,
+  { transfer = false } = {}
+): Promise<Uint8Array[]> {
+  return run({ op: 'draw', bytes, widths: [...widths] }, timeoutMs, 'not drawn', transfer);
+}
+
+/** What pdf.js makes of a PDF: its pages, and page 1's size in points as shown (rotated). */
+export type PdfFacts = { pages: 0 } | { pages: number; width: number; height: number };
+
+/**
+ * Opens `bytes` with pdf.js, counts its pages and measures page 1. Rejects with pdf.js's error
+ * (`name` PasswordException, InvalidPDFException, ...), or after `timeoutMs`. The caller keeps
+ * its bytes (they are copied).
+ */
+export function readPdfFacts(bytes: Uint8Array, timeoutMs: number): Promise<PdfFacts> {
+  return run({ op: 'check', bytes }, timeoutMs, 'not opened', false);
+}
+
+/** Ends the thread now (shutdown, tests); a later job starts a new one. */
+export async function stopPdfThread(): Promise<void> {
+  const t = current;
+  current = null;
+  if (t) await t.worker.terminate();
+}
