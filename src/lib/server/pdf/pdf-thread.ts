@@ -2,9 +2,9 @@
 // and draws page 1 as WebP pictures with @napi-rs/canvas. A drawing costs a few hundred
 // milliseconds of CPU, a check from a few to a hundred or more (a damaged file is scanned whole),
 // which on the request thread would delay every other request while a firm uploads (pdf.js in
-// Node has no worker of its own). The thread starts with the first job, is ended by a job that
-// overruns its time (a PDF built to keep pdf.js busy cannot hold it), and ends itself after a
-// minute with nothing to do.
+// Node has no worker of its own). Checks and drawings each have a thread, started by the first
+// job of the kind, ended by a job that overruns its time (a PDF built to keep pdf.js busy cannot
+// hold it), and ending itself after a minute with nothing to do.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -95,14 +95,27 @@ parentPort.on('message', async ({ id, op, bytes, widths }) => {
 });
 `;
 
+type Op = 'check' | 'draw';
 type Pending = { resolve: (result: unknown) => void; reject: (error: Error) => void };
 interface Thread {
+  op: Op;
   worker: Worker;
   pending: Map<number, Pending>;
   idle?: ReturnType<typeof setTimeout>;
+  /** Why it is being ended, when it is on purpose. */
+  endedBy?: 'overrun' | 'stop';
 }
-let current: Thread | null = null;
+// One thread for checks and one for drawings: an upload's check never waits behind a drawing,
+// and a job that overruns ends only jobs of its own kind.
+const threads: Record<Op, Thread | null> = { check: null, draw: null };
 let nextId = 1;
+
+/** The name of the error a job gets when another job overran and ended the thread under it. */
+export const THREAD_ENDED = 'PdfThreadEnded';
+/** ...when stopPdfThread() ended it (the app is stopping). */
+export const THREAD_STOPPED = 'PdfThreadStopped';
+/** ...when the thread died by itself (out of memory on some PDF, say). */
+export const THREAD_CRASHED = 'PdfThreadCrashed';
 
 function workerData() {
   const require = createRequire(import.meta.url);
@@ -118,10 +131,11 @@ function workerData() {
   };
 }
 
-function thread(): Thread {
-  if (current) return current;
+function thread(op: Op): Thread {
+  const existing = threads[op];
+  if (existing) return existing;
   const worker = new Worker(WORKER, { eval: true, workerData: workerData() });
-  const t: Thread = { worker, pending: new Map() };
+  const t: Thread = { op, worker, pending: new Map() };
   worker.on('message', ({ id, result, error, name }) => {
     const p = t.pending.get(id);
     if (!p) return;
@@ -131,16 +145,27 @@ function thread(): Thread {
     else p.resolve(result);
   });
   const fail = (reason: Error) => {
-    const error = Object.assign(reason, { name: THREAD_ENDED });
-    if (current === t) current = null;
+    forget(t);
     clearTimeout(t.idle);
+    const name =
+      t.endedBy === 'overrun'
+        ? THREAD_ENDED
+        : t.endedBy === 'stop'
+          ? THREAD_STOPPED
+          : THREAD_CRASHED;
+    const error = Object.assign(new Error(reason.message), { name });
     for (const p of t.pending.values()) p.reject(error);
     t.pending.clear();
   };
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`the PDF thread stopped (exit code ${code})`)));
-  current = t;
+  threads[op] = t;
   return t;
+}
+
+/** From now on a job of its kind starts a new thread rather than reach this one as it ends. */
+function forget(t: Thread) {
+  if (threads[t.op] === t) threads[t.op] = null;
 }
 
 /** With nothing left to do, the thread no longer keeps the process alive, and soon ends. */
@@ -148,35 +173,33 @@ function settled(t: Thread) {
   if (t.pending.size > 0) return;
   t.worker.unref();
   t.idle = setTimeout(() => {
-    // A drawing asked for from now on starts a new thread rather than reach this one as it ends.
-    if (current === t) current = null;
+    forget(t);
     void t.worker.terminate();
   }, IDLE_MS);
   t.idle.unref();
 }
 
-/** The name of the error a job gets when the thread ended under it (another job overran). */
-export const THREAD_ENDED = 'PdfThreadEnded';
-
 /**
- * Runs one job on the thread. Rejects with the thread's error (its message and name), or after
- * `timeoutMs` as `${what} within N s`, when the thread is ended (with any other job on it) and
- * the next job starts a new one. `transfer` hands `bytes` to the thread instead of copying them.
+ * Runs one job on its kind's thread. Rejects with the thread's error (its message and name), or
+ * after `timeoutMs` as `${what} within N s` (name TimeoutError), when the thread is ended (any
+ * other job on it gets THREAD_ENDED) and the next job starts a new one. `transfer` hands
+ * `bytes` to the thread instead of copying them.
  */
 function run<T>(
-  message: { op: 'check' | 'draw'; bytes: Uint8Array; widths?: number[] },
+  message: { op: Op; bytes: Uint8Array; widths?: number[] },
   timeoutMs: number,
   what: string,
   transfer: boolean
 ): Promise<T> {
   if (!(timeoutMs > 0)) return Promise.reject(new Error(`${what}: no time left`));
-  const t = thread();
+  const t = thread(message.op);
   clearTimeout(t.idle);
   t.worker.ref();
   const id = nextId++;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
-      if (current === t) current = null;
+      forget(t);
+      t.endedBy = 'overrun';
       t.pending.delete(id);
       reject(
         Object.assign(new Error(`${what} within ${timeoutMs / 1000} s`), { name: 'TimeoutError' })
@@ -195,10 +218,16 @@ function run<T>(
     });
     const { bytes } = message;
     const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    t.worker.postMessage(
-      { id, ...message },
-      transfer && whole && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []
-    );
+    try {
+      t.worker.postMessage(
+        { id, ...message },
+        transfer && whole && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : []
+      );
+    } catch (error) {
+      t.pending.get(id)?.reject(error as Error);
+      t.pending.delete(id);
+      settled(t);
+    }
   });
 }
 
@@ -228,9 +257,12 @@ export function readPdfFacts(bytes: Uint8Array, timeoutMs: number): Promise<PdfF
   return run({ op: 'check', bytes }, timeoutMs, 'not opened', false);
 }
 
-/** Ends the thread now (shutdown, tests); a later job starts a new one. */
+/** Ends both threads now (shutdown, tests); their jobs get THREAD_STOPPED; a later job starts anew. */
 export async function stopPdfThread(): Promise<void> {
-  const t = current;
-  current = null;
-  if (t) await t.worker.terminate();
+  const ending = Object.values(threads).filter((t): t is Thread => t !== null);
+  for (const t of ending) {
+    forget(t);
+    t.endedBy = 'stop';
+  }
+  await Promise.all(ending.map((t) => t.worker.terminate()));
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { degrees, PDFDocument } from 'pdf-lib';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { drawPage1, stopPdfThread } from './pdf-thread';
+import { drawPage1, readPdfFacts, stopPdfThread, THREAD_STOPPED } from './pdf-thread';
 import { validatePdf } from './validate';
 
 afterAll(() => stopPdfThread());
@@ -58,19 +58,47 @@ describe('validatePdf', () => {
     expect(await validatePdf(await pdf(1), 'next.pdf', LIMIT)).toMatchObject({ ok: true });
   });
 
-  it('is not refused because another job overran and ended the PDF thread under it', async () => {
+  it('is not refused because another check overran and ended the thread under it', async () => {
     const terminate = vi.spyOn(Worker.prototype, 'terminate');
     try {
       const big = await pdf(3000);
       await validatePdf(await pdf(1), 'warm.pdf', LIMIT); // the thread is up
-      const overrun = drawPage1(big, [1200], 20).catch((e: Error) => e.message);
+      const overrun = readPdfFacts(big, 20).catch((e: Error) => e.message);
       const check = await validatePdf(big, 'big.pdf', LIMIT);
-      expect(await overrun).toBe('not drawn within 0.02 s');
+      expect(await overrun).toBe('not opened within 0.02 s');
       expect(terminate).toHaveBeenCalledTimes(1);
       expect(check).toMatchObject({ ok: true, pages: 3000 });
     } finally {
       terminate.mockRestore();
     }
+  });
+
+  it('is not held up or ended by a drawing that overruns: drawings have a thread of their own', async () => {
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    const post = vi.spyOn(Worker.prototype, 'postMessage');
+    try {
+      const big = await pdf(3000);
+      const overrun = drawPage1(big, [1200], 20).catch((e: Error) => e.message);
+      const check = await validatePdf(big, 'big.pdf', LIMIT);
+      expect(await overrun).toBe('not drawn within 0.02 s');
+      expect(terminate).toHaveBeenCalledTimes(1);
+      expect(check).toMatchObject({ ok: true, pages: 3000 });
+      // Checked once: the drawing's end did not cut the check short.
+      const checks = post.mock.calls.filter(([m]) => (m as { op: string }).op === 'check');
+      expect(checks).toHaveLength(1);
+    } finally {
+      terminate.mockRestore();
+      post.mockRestore();
+    }
+  });
+
+  it('fails, without blaming the file, when the app stops the thread during a check', async () => {
+    const checking = validatePdf(await pdf(3000), 'big.pdf', LIMIT);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await stopPdfThread();
+    await expect(checking).rejects.toMatchObject({ name: THREAD_STOPPED });
+    // A later upload starts the thread again.
+    expect(await validatePdf(await pdf(1), 'after.pdf', LIMIT)).toMatchObject({ ok: true });
   });
 
   it('refuses a file over the limit before parsing it', async () => {

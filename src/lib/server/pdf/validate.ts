@@ -1,4 +1,4 @@
-import { readPdfFacts, THREAD_ENDED, type PdfFacts } from './pdf-thread';
+import { readPdfFacts, THREAD_ENDED, THREAD_STOPPED, type PdfFacts } from './pdf-thread';
 
 export type PdfCheck =
   | {
@@ -67,6 +67,9 @@ export async function validatePdf(
     });
   } catch (error) {
     const { name, message } = error as Error;
+    // The app is stopping: not the file's fault, so no refusal; the upload fails as any
+    // request cut short by a stop would.
+    if (name === THREAD_STOPPED) throw error;
     if (name === 'PasswordException') {
       return {
         ok: false,
