@@ -144,4 +144,20 @@ test('drop PDFs with a progress bar each, reorder, remove a draft document, refu
   await page.reload();
   expect(await documentOrder(page)).toEqual(['Profit and loss.pdf', 'Bank statements.pdf']);
   await expect(page.getByText(/Receipt photo|Ledger cut off|Locked payroll/)).toHaveCount(0);
+
+  // A connection that goes quiet (the server never hears the end of it): the upload gives up
+  // and says so, rather than a progress bar stuck for ever, and the packet is as it was.
+  await page.clock.install();
+  await page.reload();
+  await page.route(uploads, () => {});
+  await dropFiles(dropZone, [await pdfFile('Quiet connection.pdf', 1)]);
+  await expect(row('Quiet connection.pdf')).toBeVisible();
+  await page.clock.fastForward('04:00');
+  await expect(alerts).toHaveText([
+    /^"Quiet connection\.pdf": the connection stalled\. Try again\.$/
+  ]);
+  await expect(row('Quiet connection.pdf')).toContainText('not added');
+  await page.unroute(uploads);
+  await page.reload();
+  expect(await documentOrder(page)).toEqual(['Profit and loss.pdf', 'Bank statements.pdf']);
 });

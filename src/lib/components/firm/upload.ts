@@ -6,6 +6,11 @@ export interface UploadOutcome {
   document?: { id: string; filename: string; bytes: number; pages: number };
 }
 
+/** An upload with no progress for this long has stalled (a connection that went quiet). */
+export const STALL_MS = 60_000;
+/** After the last byte, how long the server may take to check and store the PDF. */
+export const ANSWER_MS = 3 * 60_000;
+
 export function uploadPdf(
   url: string,
   file: File,
@@ -13,10 +18,23 @@ export function uploadPdf(
 ): Promise<UploadOutcome> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
+    // A connection can go quiet without failing (a train, a weak Wi-Fi): rather than a progress
+    // bar stuck for ever, the upload is abandoned and says so.
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const expect = (ms: number) => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        xhr.abort();
+        resolve({ ok: false, error: `"${file.name}": the connection stalled. Try again.` });
+      }, ms);
+    };
+    xhr.onloadend = () => clearTimeout(watchdog);
+    xhr.upload.onload = () => expect(ANSWER_MS);
     xhr.open('POST', url);
     xhr.setRequestHeader('Content-Type', 'application/pdf');
     xhr.setRequestHeader('X-Filename', encodeURIComponent(file.name));
     xhr.upload.onprogress = (e) => {
+      expect(STALL_MS);
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };
     xhr.onload = () => {
@@ -39,6 +57,7 @@ export function uploadPdf(
     };
     xhr.onerror = () =>
       resolve({ ok: false, error: `"${file.name}": the connection failed. Try again.` });
+    expect(STALL_MS);
     xhr.send(file);
   });
 }
