@@ -165,6 +165,44 @@ test('approve and ask offline: both wait, then are sent once on reconnect', asyn
   await staff.close();
 });
 
+test('approve online after saving: the saved copy follows, so offline it shows the approval', async ({
+  page,
+  context,
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(90_000);
+  const staff = await browser.newPage();
+  const mine = await publishPacket(staff, baseURL!, `o${Date.now().toString(36)}`);
+  await staff.close();
+  await openAsContact(page, mine);
+  await saveForOffline(page);
+  const savedAt = async () =>
+    page.evaluate(async (id) => {
+      for (const name of await caches.keys()) {
+        if (!name.startsWith('sheaf-saved-')) continue;
+        const r = await (await caches.open(name)).match(`/p/${id}`);
+        if (r) return r.headers.get('x-sheaf-saved-at');
+      }
+      return null;
+    }, mine.packetId);
+  const before = await savedAt();
+
+  await page.getByLabel('Ask your accountant').fill('Is the van repair in March?');
+  await page.getByRole('button', { name: /Send/ }).click();
+  await expect(page.getByText('Is the van repair in March?')).toBeVisible();
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await expect(page.getByText(/You approved this packet/)).toBeVisible();
+  await expect.poll(savedAt, { timeout: 10_000 }).not.toBe(before);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByText(/You approved this packet/)).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  await expect(page.getByText('Is the van repair in March?')).toBeVisible();
+  await context.setOffline(false);
+});
+
 test('sign out: nothing of the packet is left in Cache Storage or IndexedDB', async ({ page }) => {
   test.setTimeout(90_000);
   await signInByEmail(page, published.contactEmail);

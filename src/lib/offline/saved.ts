@@ -171,8 +171,17 @@ async function saveViewerAssets(): Promise<void> {
   );
 }
 
-/** Re-fetches a saved packet's page and data (after a queued approval or question went out). */
-export async function refreshSavedPages(packetId: string): Promise<void> {
+// Refreshes run one after another, so the copy fetched last (the newest) is the one kept.
+let refreshing: Promise<unknown> = Promise.resolve();
+
+/** Re-fetches a saved packet's page and data (after an approval or question went out). */
+export function refreshSavedPages(packetId: string): Promise<void> {
+  const next = refreshing.then(() => refreshNow(packetId));
+  refreshing = next.catch(() => {});
+  return next;
+}
+
+async function refreshNow(packetId: string): Promise<void> {
   const key = await storedKey();
   if (!key) return;
   const saved = (await getAll<SavedPacket>(key, 'packets')).find((p) => p.id === packetId);
