@@ -109,7 +109,8 @@ test('upload and bulk screenshots', async ({ page, baseURL }, testInfo) => {
   await signInAsOwner(page, baseURL!);
   const tag = uniqueTag(`shots-up-${project}`);
   const code = `OK-${tag}`.slice(0, 20);
-  const clientName = 'Oakfield Veterinary Practice Ltd';
+  // A name per project: bulk publish matches by name, and one run makes both clients.
+  const clientName = `Oakfield Veterinary Practice ${project === 'phone' ? 'Ltd' : 'LLP'}`;
   await addClient(page, { name: clientName, code }, [
     { name: 'Olu Oak', email: `olu-${tag}@oak.example` }
   ]);
