@@ -165,6 +165,48 @@ test('approve and ask offline: both wait, then are sent once on reconnect', asyn
   await staff.close();
 });
 
+test('approve offline, back on a connection that carries nothing: it waits, then goes once', async ({
+  page,
+  context,
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(90_000);
+  const staff = await browser.newPage();
+  const mine = await publishPacket(staff, baseURL!, `q${Date.now().toString(36)}`);
+  await staff.close();
+  await page.clock.install();
+  await openAsContact(page, mine);
+  await saveForOffline(page);
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole('button', { name: 'Approve' }).click();
+  const pending = page.locator('[data-pending]');
+  await expect(pending).toContainText('Your approval');
+
+  // Online again, but the first send never gets an answer (a train between stations).
+  let sends = 0;
+  await page.route(
+    (url) => url.search === '?/approve',
+    async (route) => {
+      if (route.request().method() === 'POST' && sends++ === 0) return; // swallowed
+      await route.continue();
+    }
+  );
+  await context.setOffline(false);
+  await expect.poll(() => sends).toBe(1);
+  await page.clock.fastForward('00:21'); // the send is given up
+  await expect(pending).toContainText('Your approval');
+  await page.clock.fastForward('00:31'); // and tried again
+  await expect(page.getByText(/Your approval was sent/)).toBeVisible({ timeout: 15_000 });
+  await expect(pending).toHaveCount(0);
+  expect(sends).toBe(2);
+  await page.unroute((url) => url.search === '?/approve');
+  await page.reload();
+  const history = page.locator('section[aria-labelledby="history-h"]');
+  await expect(history.getByText(/You approved/)).toHaveCount(1);
+});
+
 test('approve online after saving: the saved copy follows, so offline it shows the approval', async ({
   page,
   context,

@@ -19,6 +19,9 @@ export async function enqueue(action: Omit<QueuedAction, 'createdAt'>): Promise<
   return true;
 }
 
+/** How long a queued action waits for the server's answer before it is tried again later. */
+export const SEND_TIMEOUT_MS = 20_000;
+
 export interface FlushOutcome {
   sent: QueuedAction[];
   /** Refused by the server (e.g. the packet changed): dropped, with the reason shown. */
@@ -29,24 +32,36 @@ async function send(action: QueuedAction): Promise<'sent' | 'retry' | { refused:
   const body = new FormData();
   for (const [name, value] of action.fields) body.append(name, value);
   body.set('requestId', action.requestId);
+  // A connection that is up but carries nothing (a train between stations) must not hold the
+  // queue: the send is abandoned, and the action waits for the next try. Should the server have
+  // recorded it after all, the next try is a harmless replay of the same requestId.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), SEND_TIMEOUT_MS);
   let response: Response;
-  try {
-    response = await fetch(`${action.path}?/${action.kind}`, {
-      method: 'POST',
-      body,
-      credentials: 'same-origin',
-      headers: { accept: 'application/json', 'x-sveltekit-action': 'true' }
-    });
-  } catch {
-    return 'retry';
-  }
-  if (response.status >= 500) return 'retry';
-  const result = (await response.json().catch(() => null)) as {
+  let result: {
     type?: string;
     status?: number;
     data?: string;
     error?: { message?: string };
   } | null;
+  try {
+    response = await fetch(`${action.path}?/${action.kind}`, {
+      method: 'POST',
+      body,
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', 'x-sveltekit-action': 'true' },
+      signal: controller.signal
+    });
+    if (response.status >= 500) return 'retry';
+    result = await response.json().catch((error: unknown) => {
+      if (controller.signal.aborted) throw error;
+      return null;
+    });
+  } catch {
+    return 'retry';
+  } finally {
+    clearTimeout(timer);
+  }
   if (result?.type === 'success') return 'sent';
   // Signed out meanwhile: keep it; sign-out purges the queue anyway.
   if (result?.type === 'redirect' || response.status === 401) return 'retry';

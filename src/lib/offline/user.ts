@@ -33,6 +33,8 @@ async function setStoredKey(key: string | null): Promise<void> {
   else await meta.delete(CURRENT_USER_URL);
 }
 
+const SESSION_TIMEOUT_MS = 10_000;
+
 export type SessionCheck =
   { state: 'signed-in'; key: string } | { state: 'signed-out' | 'unknown' };
 
@@ -43,21 +45,32 @@ export type SessionCheck =
  */
 export async function checkSession(): Promise<SessionCheck> {
   if (!offlineSupported()) return { state: 'unknown' };
+  // No answer in time (a connection up but carrying nothing) counts as no answer at all.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), SESSION_TIMEOUT_MS);
   let response: Response;
   try {
-    response = await fetch('/api/session', { credentials: 'same-origin', cache: 'no-store' });
+    response = await fetch('/api/session', {
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: controller.signal
+    });
   } catch {
+    clearTimeout(timer);
     return { state: 'unknown' };
   }
   if (response.status === 401) {
+    clearTimeout(timer);
     const key = await storedKey();
     if (key) await purgeUser(key);
     await setStoredKey(null);
     return { state: 'signed-out' };
   }
-  if (!response.ok) return { state: 'unknown' };
-  const body = (await response.json()) as { key?: string };
-  if (!body.key || !KEY.test(body.key)) return { state: 'unknown' };
+  const body = response.ok
+    ? ((await response.json().catch(() => null)) as { key?: string } | null)
+    : null;
+  clearTimeout(timer);
+  if (!body?.key || !KEY.test(body.key)) return { state: 'unknown' };
   if (body.key !== (await storedKey())) await setStoredKey(body.key);
   return { state: 'signed-in', key: body.key };
 }
