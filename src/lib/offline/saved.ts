@@ -35,10 +35,11 @@ export function packetUrls(packet: Pick<PacketToSave, 'id' | 'documents'>) {
   return { pages, files: packet.documents.map((d) => `/api/files/${d.id}`), pictures };
 }
 
-async function fetchOk(url: string): Promise<Response> {
+async function fetchOk(url: string, signal?: AbortSignal): Promise<Response> {
   const response = await fetch(url, {
     credentials: 'same-origin',
     cache: 'no-store',
+    signal,
     // Saving is not reading: the viewer does not count these fetches as document views.
     headers: { 'x-sheaf-save': '1' }
   });
@@ -171,6 +172,7 @@ async function saveViewerAssets(): Promise<void> {
   );
 }
 
+const REFRESH_TIMEOUT_MS = 20_000;
 // Refreshes run one after another, so the copy fetched last (the newest) is the one kept.
 let refreshing: Promise<unknown> = Promise.resolve();
 
@@ -182,17 +184,26 @@ export function refreshSavedPages(packetId: string): Promise<void> {
 }
 
 async function refreshNow(packetId: string): Promise<void> {
-  const key = await storedKey();
-  if (!key) return;
+  // Whoever is signed in now, asked of the server (as when saving): never another person's
+  // pages into this person's copy.
+  const session = await checkSession();
+  if (session.state !== 'signed-in') return;
+  const { key } = session;
   const saved = (await getAll<SavedPacket>(key, 'packets')).find((p) => p.id === packetId);
   if (!saved) return;
   const cache = await caches.open(savedCacheName(key));
   for (const url of [`/p/${packetId}`, `/p/${packetId}/__data.json`, ...LIST_URLS]) {
+    // A page that does not come within 20 s (a connection carrying nothing) keeps the older copy
+    // rather than hold up every refresh after it.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), REFRESH_TIMEOUT_MS);
     try {
-      const response = await fetchOk(url);
+      const response = await fetchOk(url, controller.signal);
       await cache.put(url, stored(response, await response.blob()));
     } catch {
       // Keep the older copy.
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -3,6 +3,8 @@
 export interface UploadOutcome {
   ok: boolean;
   error?: string;
+  /** Sent whole but never answered: it may have been added after all. */
+  unsure?: boolean;
   document?: { id: string; filename: string; bytes: number; pages: number };
 }
 
@@ -21,20 +23,27 @@ export function uploadPdf(
     // A connection can go quiet without failing (a train, a weak Wi-Fi): rather than a progress
     // bar stuck for ever, the upload is abandoned and says so.
     let watchdog: ReturnType<typeof setTimeout> | undefined;
-    const expect = (ms: number) => {
+    const expect = (ms: number, error: string, unsure = false) => {
       clearTimeout(watchdog);
       watchdog = setTimeout(() => {
         xhr.abort();
-        resolve({ ok: false, error: `"${file.name}": the connection stalled. Try again.` });
+        resolve({ ok: false, error: `"${file.name}": ${error}`, ...(unsure && { unsure }) });
       }, ms);
     };
+    const stalled = () => expect(STALL_MS, 'the connection stalled. Try again.');
     xhr.onloadend = () => clearTimeout(watchdog);
-    xhr.upload.onload = () => expect(ANSWER_MS);
+    // Sent whole: the server may yet store it, so the message cannot say it was not added.
+    xhr.upload.onload = () =>
+      expect(
+        ANSWER_MS,
+        'no answer from the server. Reload the page to see whether it was added.',
+        true
+      );
     xhr.open('POST', url);
     xhr.setRequestHeader('Content-Type', 'application/pdf');
     xhr.setRequestHeader('X-Filename', encodeURIComponent(file.name));
     xhr.upload.onprogress = (e) => {
-      expect(STALL_MS);
+      stalled();
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };
     xhr.onload = () => {
@@ -57,7 +66,7 @@ export function uploadPdf(
     };
     xhr.onerror = () =>
       resolve({ ok: false, error: `"${file.name}": the connection failed. Try again.` });
-    expect(STALL_MS);
+    stalled();
     xhr.send(file);
   });
 }
