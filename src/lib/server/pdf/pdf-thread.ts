@@ -23,42 +23,41 @@ const pdfjs = import(d.pdfjs);
 let canvasLib;
 // Each job awaits what it needs and reports why that failed (say, no canvas binary).
 pdfjs.catch(() => {});
-async function check(bytes) {
+// Both jobs open a PDF the same way (no eval, no system fonts, quiet), each adding its own
+// options, and always let pdf.js go of it afterwards.
+async function open(bytes, options, use) {
   const { getDocument } = await pdfjs;
   const task = getDocument({
     data: bytes,
     isEvalSupported: false,
     useSystemFonts: false,
-    disableFontFace: true,
-    stopAtErrors: true,
-    verbosity: 0
+    verbosity: 0,
+    ...options
   });
   try {
-    const pdf = await task.promise;
+    return await use(await task.promise);
+  } finally {
+    await task.destroy().catch(() => {});
+  }
+}
+function check(bytes) {
+  return open(bytes, { disableFontFace: true, stopAtErrors: true }, async (pdf) => {
     const pages = pdf.numPages;
     if (!pages || pages < 1) return { pages: 0 };
     // Touch page 1: a damaged page tree fails here rather than in the client's viewer.
     const { width, height } = (await pdf.getPage(1)).getViewport({ scale: 1 });
     return { pages, width, height };
-  } finally {
-    await task.destroy().catch(() => {});
-  }
+  });
 }
 async function draw(bytes, widths) {
-  const { getDocument } = await pdfjs;
   const { createCanvas } = await (canvasLib ??= import(d.canvas));
-  const task = getDocument({
-    data: bytes,
+  const assets = {
     cMapUrl: d.cMapUrl,
     standardFontDataUrl: d.standardFontDataUrl,
     wasmUrl: d.wasmUrl,
-    cMapPacked: true,
-    isEvalSupported: false,
-    useSystemFonts: false,
-    verbosity: 0
-  });
-  try {
-    const pdf = await task.promise;
+    cMapPacked: true
+  };
+  return open(bytes, assets, async (pdf) => {
     const page = await pdf.getPage(1);
     const base = page.getViewport({ scale: 1 });
     const aspect = base.height / base.width;
@@ -79,9 +78,7 @@ async function draw(bytes, widths) {
     }
     page.cleanup();
     return out;
-  } finally {
-    await task.destroy().catch(() => {});
-  }
+  });
 }
 parentPort.on('message', async ({ id, op, bytes, widths }) => {
   try {
