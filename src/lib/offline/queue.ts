@@ -3,6 +3,7 @@
 // decision or question per id, so a replay (two tabs, a retry after a lost answer) is harmless.
 import { getAll, put, remove, type QueuedAction } from './idb';
 import { storedKey } from './user';
+import { within } from './within';
 
 export type { QueuedAction };
 
@@ -35,42 +36,38 @@ async function send(action: QueuedAction): Promise<'sent' | 'retry' | { refused:
   // A connection that is up but carries nothing (a train between stations) must not hold the
   // queue: the send is abandoned, and the action waits for the next try. Should the server have
   // recorded it after all, the next try is a harmless replay of the same requestId.
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), SEND_TIMEOUT_MS);
-  let response: Response;
-  let result: {
+  type Result = {
     type?: string;
     status?: number;
     data?: string;
     error?: { message?: string };
   } | null;
-  try {
-    response = await fetch(`${action.path}?/${action.kind}`, {
+  const answer = await within(SEND_TIMEOUT_MS, async (signal) => {
+    const response = await fetch(`${action.path}?/${action.kind}`, {
       method: 'POST',
       body,
       credentials: 'same-origin',
       headers: { accept: 'application/json', 'x-sveltekit-action': 'true' },
-      signal: controller.signal
+      signal
     });
-    if (response.status >= 500) return 'retry';
-    result = await response.json().catch((error: unknown) => {
-      if (controller.signal.aborted) throw error;
+    if (response.status >= 500) return null;
+    const result = (await response.json().catch((error: unknown) => {
+      if (signal.aborted) throw error;
       return null;
-    });
-  } catch {
-    return 'retry';
-  } finally {
-    clearTimeout(timer);
-  }
+    })) as Result;
+    return { status: response.status, result };
+  }).catch(() => null);
+  if (!answer) return 'retry';
+  const { status, result } = answer;
   if (result?.type === 'success') return 'sent';
   // Signed out meanwhile: keep it; sign-out purges the queue anyway.
-  if (result?.type === 'redirect' || response.status === 401) return 'retry';
+  if (result?.type === 'redirect' || status === 401) return 'retry';
   if (result?.type === 'failure') {
     return {
       refused: failureMessage(result.data) ?? 'Your accountant’s portal did not accept it.'
     };
   }
-  if (result?.type === 'error' && (result.status ?? response.status) < 500) {
+  if (result?.type === 'error' && (result.status ?? status) < 500) {
     return { refused: result.error?.message ?? 'This packet is no longer available.' };
   }
   return 'retry';

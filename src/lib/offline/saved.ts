@@ -5,6 +5,7 @@ import { PDFJS_ASSETS, chooseBuild } from '$lib/components/viewer/pdf-loader';
 import { getAll, put, remove, type SavedDocument, type SavedPacket } from './idb';
 import { VIEWER_ASSETS_CACHE, savedCacheName } from './names';
 import { checkSession, storedKey } from './user';
+import { within } from './within';
 
 export interface PacketToSave {
   id: string;
@@ -195,15 +196,13 @@ async function refreshNow(packetId: string): Promise<void> {
   for (const url of [`/p/${packetId}`, `/p/${packetId}/__data.json`, ...LIST_URLS]) {
     // A page that does not come within 20 s (a connection carrying nothing) keeps the older copy
     // rather than hold up every refresh after it.
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), REFRESH_TIMEOUT_MS);
     try {
-      const response = await fetchOk(url, controller.signal);
-      await cache.put(url, stored(response, await response.blob()));
+      await within(REFRESH_TIMEOUT_MS, async (signal) => {
+        const response = await fetchOk(url, signal);
+        await cache.put(url, stored(response, await response.blob()));
+      });
     } catch {
       // Keep the older copy.
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -1,6 +1,7 @@
 // Whose saved packets this device holds. The key comes from GET /api/session (a hash of the
 // user id) and is kept in Cache Storage, where the service worker reads it too.
 import { closeDb, closeAll, deleteDb } from './idb';
+import { within } from './within';
 import {
   CURRENT_USER_URL,
   DB_PREFIX,
@@ -46,33 +47,24 @@ export type SessionCheck =
 export async function checkSession(): Promise<SessionCheck> {
   if (!offlineSupported()) return { state: 'unknown' };
   // No answer in time (a connection up but carrying nothing) counts as no answer at all.
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), SESSION_TIMEOUT_MS);
-  let response: Response;
-  try {
-    response = await fetch('/api/session', {
+  const answer = await within(SESSION_TIMEOUT_MS, async (signal) => {
+    const response = await fetch('/api/session', {
       credentials: 'same-origin',
       cache: 'no-store',
-      signal: controller.signal
+      signal
     });
-  } catch {
-    clearTimeout(timer);
-    return { state: 'unknown' };
-  }
-  if (response.status === 401) {
-    clearTimeout(timer);
+    if (response.status === 401) return 'signed-out' as const;
+    return response.ok ? ((await response.json()) as { key?: string }) : null;
+  }).catch(() => null);
+  if (answer === 'signed-out') {
     const key = await storedKey();
     if (key) await purgeUser(key);
     await setStoredKey(null);
     return { state: 'signed-out' };
   }
-  const body = response.ok
-    ? ((await response.json().catch(() => null)) as { key?: string } | null)
-    : null;
-  clearTimeout(timer);
-  if (!body?.key || !KEY.test(body.key)) return { state: 'unknown' };
-  if (body.key !== (await storedKey())) await setStoredKey(body.key);
-  return { state: 'signed-in', key: body.key };
+  if (!answer?.key || !KEY.test(answer.key)) return { state: 'unknown' };
+  if (answer.key !== (await storedKey())) await setStoredKey(answer.key);
+  return { state: 'signed-in', key: answer.key };
 }
 
 /** Removes one user's saved packets and queued actions. */
