@@ -68,7 +68,8 @@ export default defineConfig({
           // Several instances on one database, and cutting PostgreSQL away: PostgreSQL only.
           exclude: [
             'tests/integration/cluster/**',
-            'tests/integration/faults/postgres-down.test.ts'
+            'tests/integration/faults/postgres-down.test.ts',
+            'tests/integration/faults/postgres-timeouts.test.ts'
           ],
           globalSetup: ['tests/support/global-setup.ts'],
           setupFiles: ['tests/support/setup-db.ts'],

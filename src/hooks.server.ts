@@ -4,6 +4,7 @@ import { startApp } from '$lib/server/app';
 import { ConfigError, getConfig } from '$lib/server/config';
 import { DatabaseBusyError, getDb } from '$lib/server/db/client';
 import {
+  isDatabaseTimeout,
   isDatabaseUnavailable,
   UNAVAILABLE_MESSAGE,
   unavailableResponse
@@ -124,8 +125,11 @@ export const handleError: HandleServerError = ({ error, event, status, message }
   const id = crypto.randomUUID().slice(0, 8);
   if (isDatabaseUnavailable(error)) {
     event.locals.databaseUnavailable = true;
+    // A timeout names its statement (which one ran away, or what it waited for): worth the trace.
+    const detail = isDatabaseTimeout(error) ? [error] : [];
     console.error(
-      `[error ${id}] ${event.request.method} ${event.url.pathname}: database unavailable`
+      `[error ${id}] ${event.request.method} ${event.url.pathname}: database unavailable`,
+      ...detail
     );
     return { message: UNAVAILABLE_MESSAGE, id, unavailable: true };
   }

@@ -32,7 +32,7 @@ export async function createInstanceDatabase(
     await migrateDatabase({
       db,
       driver: 'postgres',
-      withAdvisoryLock: (_key, fn) => fn(),
+      withAdvisoryLock: (_key, fn) => fn(db),
       close
     });
     return {

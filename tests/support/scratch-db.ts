@@ -23,10 +23,11 @@ export async function openScratchDatabase(): Promise<ScratchDatabase> {
       const { default: postgres } = await import('postgres');
       const { drizzle } = await import('drizzle-orm/postgres-js');
       const client = postgres(database.url, { max: 4, onnotice: () => {} });
+      const db = drizzle(client, { schema }) as unknown as Db;
       const handle: DatabaseHandle = {
-        db: drizzle(client, { schema }) as unknown as Db,
+        db,
         driver: 'postgres',
-        withAdvisoryLock: (_key, fn) => fn(),
+        withAdvisoryLock: (_key, fn) => fn(db),
         close: () => client.end({ timeout: 5 })
       };
       pools.push(handle);

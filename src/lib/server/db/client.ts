@@ -10,8 +10,12 @@ export type DbDriver = 'pglite' | 'postgres';
 export interface DatabaseHandle {
   db: Db;
   driver: DbDriver;
-  /** Runs fn with a session-level advisory lock held (a no-op lock on PGlite: one process). */
-  withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs fn with a session-level advisory lock held, on a database it may use for as long as it
+   * needs: on PostgreSQL a connection of its own without the pool's statement and lock timeouts
+   * (migrations can take longer than a request may); on PGlite, one process, simply `db`.
+   */
+  withAdvisoryLock<T>(key: number, fn: (db: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -20,7 +24,19 @@ export interface OpenOptions {
   /** PGlite data directory; 'memory://' for a throw-away in-memory database. */
   dataDir?: string;
   poolMax?: number;
+  /** PostgreSQL: a statement running longer than this is cancelled (SQLSTATE 57014). */
+  statementTimeoutMs?: number;
+  /** PostgreSQL: a statement waiting longer than this for a lock gives up (SQLSTATE 55P03). */
+  lockTimeoutMs?: number;
 }
+
+/**
+ * A request's statements on PostgreSQL: one stuck behind a lock or running away gives up and
+ * answers 503 instead of holding its request, its connection and its locks for ever. Generous,
+ * since Sheaf's statements take milliseconds; migrations run without them (withAdvisoryLock).
+ */
+export const STATEMENT_TIMEOUT_MS = 30_000;
+export const LOCK_TIMEOUT_MS = 10_000;
 
 export class DatabaseBusyError extends Error {}
 
@@ -47,7 +63,7 @@ export function setDatabase(handle: DatabaseHandle | undefined): void {
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (holder[KEY]) return holder[KEY];
   const handle = options.databaseUrl
-    ? await openPostgres(options.databaseUrl, options.poolMax ?? 10)
+    ? await openPostgresHandle(options.databaseUrl, options)
     : await openPglite(options.dataDir ?? './data');
   holder[KEY] = handle;
   return handle;
@@ -59,10 +75,19 @@ export async function closeDatabase(): Promise<void> {
   await handle?.close();
 }
 
-async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+/** PostgreSQL at `url` behind drizzle, not registered as the process's database (openDatabase does). */
+export async function openPostgresHandle(
+  url: string,
+  options: OpenOptions = {}
+): Promise<DatabaseHandle> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { ResilientPostgres } = await import('./resilient-postgres');
+  const max = options.poolMax ?? 10;
+  const connection = {
+    statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
+    lock_timeout: options.lockTimeoutMs ?? LOCK_TIMEOUT_MS
+  };
   // Behind a circuit breaker that answers at once while PostgreSQL is out of reach and swaps in a
   // fresh pool when it goes (resilient-postgres.ts): a restart costs a few seconds of 503s, not a
   // crash or a pool of dead connections.
@@ -73,6 +98,7 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
         connect_timeout: kind === 'probe' ? 2 : 5,
         idle_timeout: 30,
         fetch_types: kind === 'pool',
+        connection,
         // postgres.js waits before reconnecting after a failed connection, 3^n/100 s up to 20 s by
         // default, and queries queue behind that wait. Capped at 0.5 s, so a pool that lost a
         // connection (the breaker replaces the pool on a restart anyway) is back within 0.5 s.
@@ -87,16 +113,23 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     db,
     driver: 'postgres',
     async withAdvisoryLock(key, fn) {
-      const conn = await client.reserve();
+      // A connection of its own, outside the breaker and without the timeouts: waiting for
+      // another instance's migrations, or running a long one, is what it is for.
+      const own = postgres(url, {
+        max: 1,
+        connect_timeout: 5,
+        onnotice: () => {},
+        connection: { statement_timeout: 0, lock_timeout: 0 }
+      });
       try {
-        await conn`select pg_advisory_lock(${key})`;
+        await own`select pg_advisory_lock(${key})`;
         try {
-          return await fn();
+          return await fn(drizzle(own, { schema }) as unknown as Db);
         } finally {
-          await conn`select pg_advisory_unlock(${key})`;
+          await own`select pg_advisory_unlock(${key})`;
         }
       } finally {
-        conn.release();
+        await own.end({ timeout: 5 });
       }
     },
     close: () => pool.end({ timeout: 5 })
@@ -134,7 +167,7 @@ export async function openPgliteHandle(dir: string): Promise<DatabaseHandle> {
   return {
     db,
     driver: 'pglite',
-    withAdvisoryLock: (_key, fn) => fn(),
+    withAdvisoryLock: (_key, fn) => fn(db),
     close: () => client.close()
   };
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable, unavailableResponse } from './unavailable';
+import {
+  isConnectionFailure,
+  isDatabaseTimeout,
+  isDatabaseUnavailable,
+  unavailableResponse
+} from './unavailable';
 
 describe('isDatabaseUnavailable', () => {
   it('knows connection failures, also wrapped in a query error', () => {
@@ -14,6 +19,16 @@ describe('isDatabaseUnavailable', () => {
     });
     expect(isDatabaseUnavailable(wrapped)).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code: '08006' }))).toBe(true);
+  });
+
+  it('counts a statement or lock timeout as unavailable for this request, not as a lost server', () => {
+    for (const code of ['57014', '55P03']) {
+      const error = new Error('Failed query', { cause: Object.assign(new Error('x'), { code }) });
+      expect(isDatabaseUnavailable(error)).toBe(true);
+      expect(isDatabaseTimeout(error)).toBe(true);
+      expect(isConnectionFailure(error)).toBe(false);
+    }
+    expect(isDatabaseTimeout(Object.assign(new Error('x'), { code: '57P01' }))).toBe(false);
   });
 
   it('leaves bugs and constraint errors alone', () => {

@@ -22,6 +22,9 @@ const NETWORK_CODES = new Set([
 const SERVER_GONE = /^(08...|57P0[1-3])$/;
 // 53300: too many connections. Out of reach for this request, but the server is up.
 const TOO_MANY = '53300';
+// 57014: cancelled, by the pool's statement_timeout here; 55P03: lock_timeout. The server is up
+// but this request's statement gave up (client.ts): the request answers 503, the breaker stays shut.
+const TIMED_OUT = new Set(['57014', '55P03']);
 // resilient-postgres.ts: failed at once because the database was just found out of reach.
 const BREAKER_OPEN = 'DATABASE_UNAVAILABLE';
 
@@ -40,12 +43,18 @@ export function isConnectionFailure(error: unknown): boolean {
   return someCode(error, (code) => NETWORK_CODES.has(code) || SERVER_GONE.test(code));
 }
 
+/** A statement ran past the statement timeout or waited past the lock timeout. */
+export function isDatabaseTimeout(error: unknown): boolean {
+  return someCode(error, (code) => TIMED_OUT.has(code));
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   return someCode(
     error,
     (code) =>
       NETWORK_CODES.has(code) ||
       SERVER_GONE.test(code) ||
+      TIMED_OUT.has(code) ||
       code === TOO_MANY ||
       code === BREAKER_OPEN
   );
