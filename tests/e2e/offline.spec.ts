@@ -5,6 +5,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { signInByEmail as signInOnce, useOwnIp } from './support/auth';
 import {
   deviceTraces,
+  savedPaths,
   openAsContact,
   publishPacket,
   waitForServiceWorker,
@@ -252,6 +253,62 @@ test('approve online after saving: the saved copy follows, so offline it shows t
   await expect(page.getByRole('button', { name: 'Approve' })).toHaveCount(0);
   await expect(page.getByText('Is the van repair in March?')).toBeVisible();
   await context.setOffline(false);
+});
+
+test('a save whose connection goes quiet gives up after a minute, leaves nothing, and saves on the next tap', async ({
+  page,
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(90_000);
+  const staff = await browser.newPage();
+  const mine = await publishPacket(staff, baseURL!, `st${Date.now().toString(36)}`);
+  await staff.close();
+  await openAsContact(page, mine);
+  // Without a service worker, so this page's own requests can be held (a worker's cannot).
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    serviceWorkers: 'block',
+    storageState: await page.context().storageState()
+  });
+  const phone = await context.newPage();
+  await phone.clock.install();
+  await phone.goto(`/p/${mine.packetId}`);
+  // The PDFs and pictures come; then the packet's page never does (a connection that went
+  // quiet), so what was already put away must go again.
+  let held = 0;
+  const packetPage = (url: URL) => url.pathname === `/p/${mine.packetId}`;
+  await phone.route(packetPage, async (route) => {
+    if (route.request().headers()['x-sheaf-save'] !== '1') return route.continue();
+    held++;
+  });
+  const save = phone.locator('[data-save-offline]');
+  await save.getByRole('button', { name: 'Save for offline' }).click();
+  await expect(save.getByRole('heading', { name: 'Saving for offline…' })).toBeVisible();
+  await expect.poll(() => held).toBe(1);
+  await phone.clock.fastForward('00:59');
+  await expect(save.getByRole('heading', { name: 'Saving for offline…' })).toBeVisible();
+  await phone.clock.fastForward('00:02');
+  await expect(save.getByRole('alert')).toHaveText(
+    'Saving stopped: the connection stalled. Try again.'
+  );
+  await expect(save.getByRole('heading', { name: 'Read it anywhere' })).toBeVisible();
+  expect((await deviceTraces(phone, mine.packetId)).found).toEqual([]);
+  expect(await savedPaths(phone)).toEqual([]); // the PDFs and pictures it had put away, too
+
+  // The connection is back: the next tap saves the whole packet.
+  await phone.unroute(packetPage);
+  await save.getByRole('button', { name: 'Save for offline' }).click();
+  await expect(save.getByRole('heading', { name: 'Saved on this device' })).toBeVisible({
+    timeout: 20_000
+  });
+  await expect(save.getByRole('alert')).toHaveCount(0);
+  const paths = await savedPaths(phone);
+  expect(paths).toContain(`/p/${mine.packetId}`);
+  expect(paths.filter((p) => /^\/api\/files\/[^/]+$/.test(p)).length).toBeGreaterThan(0);
+  await context.close();
 });
 
 test('sign out: nothing of the packet is left in Cache Storage or IndexedDB', async ({ page }) => {

@@ -79,9 +79,14 @@ function stored(response: Response, body: Blob): Response {
   return new Response(body, { status: 200, headers });
 }
 
+/** No byte and no finished request for this long: the save gives up (as an upload does). */
+export const SAVE_STALL_MS = 60_000;
+export const SAVE_STALLED_MESSAGE = 'Saving stopped: the connection stalled. Try again.';
+
 /**
  * Saves a packet for the signed-in user. Needs a connection; reports progress in bytes.
- * Re-saving refreshes every copy.
+ * Re-saving refreshes every copy. A save that fails (the connection dropped or went quiet for
+ * SAVE_STALL_MS) takes out what it had put in, so the device keeps only whole packets.
  */
 export async function savePacket(
   packet: PacketToSave,
@@ -100,41 +105,68 @@ export async function savePacket(
     pictures.length * pictureGuess +
     packet.documents.reduce((sum, d) => sum + d.bytes, 0);
   let done = 0;
+  // A connection can go quiet without failing (a train, a weak Wi-Fi): every byte and every
+  // finished request puts the watchdog back; if it runs out, the save's requests are aborted.
+  const stall = new AbortController();
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  const alive = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => stall.abort(), SAVE_STALL_MS);
+  };
   const tick = (n: number) => {
+    alive();
     done += n;
     onprogress({ done: Math.min(done, total), total });
   };
   onprogress({ done: 0, total });
+  alive();
 
   const cache = await caches.open(savedCacheName(key));
-  let bytes = 0;
-  // PDFs first (the bulk), then pages: a packet only counts as saved once all are in.
-  for (const url of files) {
-    const response = await fetchOk(url);
-    const body = await readAll(response, tick);
+  const earlier = (await getAll<SavedPacket>(key, 'packets')).find((p) => p.id === packet.id);
+  const added: string[] = [];
+  const keep = async (url: string, response: Response, body: Blob) => {
     await cache.put(url, stored(response, body));
-    bytes += body.size;
-  }
-  // A picture the server could not draw is left out: the viewer then waits for pdf.js.
+    added.push(url);
+  };
+  let bytes = 0;
   const keptPictures: string[] = [];
-  for (const url of pictures) {
-    const response = await fetch(url, { credentials: 'same-origin', cache: 'no-store' }).catch(
-      () => null
-    );
-    if (response?.ok) {
-      const body = await response.blob();
-      await cache.put(url, stored(response, body));
-      keptPictures.push(url);
+  try {
+    // PDFs first (the bulk), then pages: a packet only counts as saved once all are in.
+    for (const url of files) {
+      const response = await fetchOk(url, stall.signal);
+      const body = await readAll(response, tick);
+      await keep(url, response, body);
       bytes += body.size;
     }
-    tick(pictureGuess);
-  }
-  for (const url of [...pages, ...LIST_URLS]) {
-    const response = await fetchOk(url);
-    const body = await response.blob();
-    await cache.put(url, stored(response, body));
-    tick(pageGuess);
-    if (!LIST_URLS.includes(url)) bytes += body.size;
+    // A picture the server could not draw is left out: the viewer then waits for pdf.js.
+    for (const url of pictures) {
+      const response = await fetch(url, {
+        credentials: 'same-origin',
+        cache: 'no-store',
+        signal: stall.signal
+      }).catch(() => null);
+      const body = response?.ok ? await readAll(response, alive).catch(() => null) : null;
+      if (response && body) {
+        await keep(url, response, body);
+        keptPictures.push(url);
+        bytes += body.size;
+      }
+      tick(pictureGuess);
+    }
+    for (const url of [...pages, ...LIST_URLS]) {
+      const response = await fetchOk(url, stall.signal);
+      const body = await readAll(response, alive);
+      await keep(url, response, body);
+      tick(pageGuess);
+      if (!LIST_URLS.includes(url)) bytes += body.size;
+    }
+  } catch (error) {
+    // What this attempt added goes; an earlier whole copy (refreshed in part) stays.
+    const before = new Set([...(earlier?.urls ?? []), ...LIST_URLS]);
+    await Promise.all(added.filter((url) => !before.has(url)).map((url) => cache.delete(url)));
+    throw stall.signal.aborted ? new Error(SAVE_STALLED_MESSAGE) : error;
+  } finally {
+    clearTimeout(watchdog);
   }
   await saveViewerAssets();
 
@@ -150,7 +182,6 @@ export async function savePacket(
   };
   // Re-saving: what the earlier copy kept and this one does not (a document since removed, a
   // picture no longer drawn) goes, so removing the packet later leaves nothing behind.
-  const earlier = (await getAll<SavedPacket>(key, 'packets')).find((p) => p.id === packet.id);
   const kept = new Set(record.urls);
   await Promise.all(
     (earlier?.urls ?? []).filter((url) => !kept.has(url)).map((url) => cache.delete(url))

@@ -116,6 +116,19 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
   await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
 }
 
+/** The paths in the device's saved-packet caches (every user's). */
+export async function savedPaths(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const paths: string[] = [];
+    for (const name of await caches.keys()) {
+      if (!name.startsWith('sheaf-saved-')) continue;
+      for (const request of await (await caches.open(name)).keys())
+        paths.push(new URL(request.url).pathname);
+    }
+    return paths.sort();
+  });
+}
+
 /** Everything in Cache Storage and IndexedDB that mentions `needle` (URL or stored record). */
 export async function deviceTraces(page: Page, needle: string) {
   return page.evaluate(async (needle) => {
