@@ -10,6 +10,8 @@ import {
   unavailableResponse
 } from '$lib/server/db/unavailable';
 import { bodyLimitFor, limitRequestBody } from '$lib/server/http/body-limit';
+import { offlineKey } from '$lib/server/offline-key';
+import { CLIENT_DATA_PATH, USER_HEADER } from '$lib/offline/names';
 import {
   SESSION_COOKIE,
   sessionCookieOptions,
@@ -75,8 +77,13 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
   if (getConfig().secureCookies) {
     h.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   }
-  if (!h.has('Cache-Control') && h.get('Content-Type')?.startsWith('text/html')) {
+  const html = h.get('Content-Type')?.startsWith('text/html');
+  if (!h.has('Cache-Control') && html) {
     h.set('Cache-Control', 'no-store');
+  }
+  // Whose saved packets the service worker may show on this device (names.ts: SERVED_USER_URL).
+  if (html || CLIENT_DATA_PATH.test(event.url.pathname)) {
+    h.set(USER_HEADER, event.locals.user ? offlineKey(event.locals.user.id) : '-');
   }
   return response;
 };

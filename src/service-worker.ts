@@ -3,9 +3,12 @@ import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute, type RouteHandlerCallbackOptions } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
 import {
+  CLIENT_DATA_PATH,
   CURRENT_USER_URL,
   LEGACY_PAGES_CACHE,
   META_CACHE,
+  SERVED_USER_URL,
+  USER_HEADER,
   VIEWER_ASSETS_CACHE,
   parseRange,
   savedCacheName
@@ -26,14 +29,32 @@ registerRoute(
   new CacheFirst({ cacheName: VIEWER_ASSETS_CACHE })
 );
 
-/** The saved-packets cache of the user this device last saw signed in, if any. */
+const metaText = async (meta: Cache, url: string) =>
+  (await (await meta.match(url))?.text())?.trim() ?? null;
+
+/**
+ * The saved-packets cache of the user this device last saw signed in, if any, and only while
+ * the server's latest answer was for that same person: once a second person has signed in (or
+ * the session ended), the first person's copy stays shut, even before the app has caught up.
+ */
 async function currentSavedCache(): Promise<Cache | null> {
   const meta = await caches.open(META_CACHE);
-  const entry = await meta.match(CURRENT_USER_URL);
-  const key = entry ? (await entry.text()).trim() : '';
+  const key = (await metaText(meta, CURRENT_USER_URL)) ?? '';
   if (!/^[0-9a-f]{32}$/.test(key)) return null;
+  const served = await metaText(meta, SERVED_USER_URL);
+  if (served !== null && served !== key) return null;
   const name = savedCacheName(key);
   return (await caches.has(name)) ? caches.open(name) : null;
+}
+
+/** Notes whom the server just answered for (USER_HEADER), when that changed. */
+async function noteServedUser(response: Response): Promise<void> {
+  const served = response.headers.get(USER_HEADER);
+  if (!served || !/^([0-9a-f]{32}|-)$/.test(served)) return;
+  const meta = await caches.open(META_CACHE);
+  if ((await metaText(meta, SERVED_USER_URL)) !== served) {
+    await meta.put(SERVED_USER_URL, new Response(served));
+  }
 }
 
 /** A saved copy of the request, for the current user only. PDFs answer Range requests (206). */
@@ -93,16 +114,17 @@ a{display:inline-flex;align-items:center;justify-content:center;min-height:48px;
 // Everything the portal reads goes to the network first. When the network fails, a packet the
 // current user saved answers from Cache Storage; any other page gets the offline page.
 // Pages are server-rendered per user, so none is precached and nothing else is kept.
-const clientData = /^\/(p(\/|$)|api\/files\/)/;
 registerRoute(
   ({ url, request }) =>
     url.origin === self.location.origin &&
-    (request.mode === 'navigate' || clientData.test(url.pathname)),
-  async ({ request, url }: RouteHandlerCallbackOptions) => {
+    (request.mode === 'navigate' || CLIENT_DATA_PATH.test(url.pathname)),
+  async ({ request, url, event }: RouteHandlerCallbackOptions) => {
     try {
-      return await fetch(request);
+      const response = await fetch(request);
+      (event as ExtendableEvent).waitUntil(noteServedUser(response).catch(() => {}));
+      return response;
     } catch (error) {
-      if (clientData.test(url.pathname)) {
+      if (CLIENT_DATA_PATH.test(url.pathname)) {
         const saved = await fromSaved(request, url).catch(() => null);
         if (saved) return saved;
       }

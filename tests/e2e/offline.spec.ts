@@ -66,6 +66,9 @@ test('save, go offline, reload: the packet and page 40 of its 60-page PDF open',
   await expect(page.locator(`a[href="/p/${packetId}"] [data-saved]`)).toBeVisible();
   const list = page.locator('[data-saved-list]');
   await expect(list.getByRole('heading', { name: 'Saved on this device' })).toBeVisible();
+  await expect(list.locator('header p')).toHaveText(
+    /^[\d.]+ [KM]B in 1\s+packet · [\d.]+ [KMG]B of [\d.]+ [KMG]B used by Sheaf$/
+  );
   await expect(list).toContainText(/\d+ KB|\d+(\.\d)? MB/);
 
   await context.setOffline(true);
@@ -385,4 +388,45 @@ test('two people on one phone never see each other’s saved packets', async ({
     page.getByRole('heading', { name: 'This packet is not on this device' })
   ).toBeVisible();
   await context.setOffline(false);
+});
+
+test('the next person to sign in sees nothing of the last one’s copy, before the app has asked who it is', async ({
+  page,
+  context,
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(150_000);
+  const staff = await browser.newPage();
+  const other = await publishPacket(staff, baseURL!, `d${Date.now().toString(36)}`);
+  await staff.close();
+  const a = await savedPacketOfItsOwn(page, browser, baseURL!, 'c');
+  await page.goto('/p');
+  const aSaved = page.locator(`[data-saved-list] a[href="/p/${a.packetId}"]`);
+  await expect(aSaved).toBeVisible();
+
+  // B signs in on the same phone (A never signed out), and the app's own check of who is
+  // signed in (GET /api/session) gets no answer: only the server's pages say it is B now.
+  let asks = 0;
+  const session = (url: URL) => url.pathname === '/api/session';
+  await page.route(session, (route) => {
+    asks++;
+    return route.abort();
+  });
+  await openAsContact(page, other);
+  await page.goto('/p');
+  const before = asks;
+  await expect.poll(() => asks).toBeGreaterThan(before);
+  await page.waitForTimeout(1000); // the saved list is read right after the check
+  await expect(page.locator('[data-saved-list]')).toHaveCount(0);
+  await expect(aSaved).toHaveCount(0);
+
+  // Offline, the service worker keeps A's copy shut too.
+  await context.setOffline(true);
+  await page.goto(`/p/${a.packetId}`);
+  await expect(
+    page.getByRole('heading', { name: 'This packet is not on this device' })
+  ).toBeVisible();
+  await context.setOffline(false);
+  await page.unroute(session);
 });

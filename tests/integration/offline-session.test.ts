@@ -55,6 +55,41 @@ describe('GET /api/session (the offline app checks it on start)', () => {
   });
 });
 
+describe('x-sheaf-user: whose saved copies the service worker may show', () => {
+  it('names the signed-in person on their pages, data and files, and nobody once signed out', async () => {
+    const db = getDb();
+    const { firm } = await createFirmWithStaff(db);
+    const client = await createClient(db, firm.id);
+    const { user } = await createContact(db, client);
+    const packet = await createPacket(db, client);
+    const doc = await addDocument(db, packet, { pages: 1 });
+    const browser = new TestBrowser();
+    await signIn(browser, user.id, 'client');
+    const key = offlineKey(user.id);
+    for (const path of [
+      '/p',
+      `/p/${packet.id}`,
+      `/p/${packet.id}/__data.json`,
+      `/p/${packet.id}/d/${doc.id}`,
+      `/api/files/${doc.id}`,
+      '/'
+    ]) {
+      const response = await browser.get(path);
+      expect([path, response.status]).toEqual([path, 200]);
+      expect([path, response.headers.get('x-sheaf-user')]).toEqual([path, key]);
+    }
+    // Not on answers the worker never handles (it would only cost a hash).
+    expect((await browser.get('/api/session')).headers.get('x-sheaf-user')).toBeNull();
+
+    const stranger = new TestBrowser();
+    const refused = await stranger.get(`/p/${packet.id}`);
+    expect(refused.headers.get('x-sheaf-user')).toBe('-');
+    expect((await stranger.get('/sign-in')).headers.get('x-sheaf-user')).toBe('-');
+    await invalidateUserSessions(db, user.id);
+    expect((await browser.get('/p')).headers.get('x-sheaf-user')).toBe('-');
+  });
+});
+
 describe('saving a packet for offline', () => {
   it('fetches the viewer page and its data without counting them as document views', async () => {
     const db = getDb();

@@ -9,6 +9,17 @@ export const DB_PREFIX = 'sheaf-offline-';
 /** Cache Storage: which user's saved packets this device may show (read by the worker). */
 export const META_CACHE = 'sheaf-offline-meta';
 export const CURRENT_USER_URL = '/__sheaf/offline-user';
+/**
+ * Cache Storage (META_CACHE): whom the server last said was signed in, from the USER_HEADER of a
+ * response the worker fetched. The worker answers from a saved copy only when it is the same
+ * person as CURRENT_USER_URL, so the moment a second person signs in, the first person's copy is
+ * closed to them, before the app has asked /api/session.
+ */
+export const SERVED_USER_URL = '/__sheaf/served-user';
+/** On pages, their data and files: the signed-in user's offline key, or '-' for nobody. */
+export const USER_HEADER = 'x-sheaf-user';
+/** The paths the worker answers from saved copies when the network fails. */
+export const CLIENT_DATA_PATH = /^\/(p(\/|$)|api\/files\/)/;
 /** pdf.js and its worker (not user data; immutable, content-hashed). */
 export const VIEWER_ASSETS_CACHE = 'sheaf-viewer-assets';
 /** The network-first page cache earlier versions kept for every user; removed on sign-out. */

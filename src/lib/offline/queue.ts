@@ -2,19 +2,19 @@
 // is back online. Each carries the requestId its form generated; the server records one
 // decision or question per id, so a replay (two tabs, a retry after a lost answer) is harmless.
 import { getAll, put, remove, type QueuedAction } from './idb';
-import { storedKey } from './user';
+import { visibleKey } from './user';
 import { within } from './within';
 
 export type { QueuedAction };
 
 export async function listQueued(): Promise<QueuedAction[]> {
-  const key = await storedKey();
+  const key = await visibleKey();
   if (!key) return [];
   return (await getAll<QueuedAction>(key, 'queue')).sort((a, b) => a.createdAt - b.createdAt);
 }
 
 export async function enqueue(action: Omit<QueuedAction, 'createdAt'>): Promise<boolean> {
-  const key = await storedKey();
+  const key = await visibleKey();
   if (!key) return false;
   await put(key, 'queue', { ...action, createdAt: Date.now() });
   return true;
@@ -93,7 +93,7 @@ export function flushQueue(): Promise<FlushOutcome> {
   flushing ??= (async () => {
     const run = async () => {
       const outcome: FlushOutcome = { sent: [], refused: [] };
-      const key = await storedKey();
+      const key = await visibleKey();
       if (!key) return outcome;
       for (const action of await listQueued()) {
         const result = await send(action);

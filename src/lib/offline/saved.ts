@@ -4,7 +4,7 @@ import { PREVIEW_WIDTHS } from '$lib/components/viewer/page-fit';
 import { PDFJS_ASSETS, chooseBuild } from '$lib/components/viewer/pdf-loader';
 import { getAll, put, remove, type SavedDocument, type SavedPacket } from './idb';
 import { VIEWER_ASSETS_CACHE, savedCacheName } from './names';
-import { checkSession, storedKey } from './user';
+import { checkSession, visibleKey } from './user';
 import { within } from './within';
 
 export interface PacketToSave {
@@ -239,14 +239,14 @@ async function refreshNow(packetId: string): Promise<void> {
 }
 
 export async function listSaved(): Promise<SavedPacket[]> {
-  const key = await storedKey();
+  const key = await visibleKey();
   if (!key) return [];
   const all = await getAll<SavedPacket>(key, 'packets');
   return all.sort((a, b) => b.savedAt - a.savedAt);
 }
 
 export async function removeSaved(packetId: string): Promise<void> {
-  const key = await storedKey();
+  const key = await visibleKey();
   if (!key) return;
   const all = await getAll<SavedPacket>(key, 'packets');
   const saved = all.find((p) => p.id === packetId);

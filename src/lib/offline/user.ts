@@ -8,6 +8,7 @@ import {
   LEGACY_PAGES_CACHE,
   META_CACHE,
   SAVED_CACHE_PREFIX,
+  SERVED_USER_URL,
   dbName,
   savedCacheName
 } from './names';
@@ -32,6 +33,20 @@ async function setStoredKey(key: string | null): Promise<void> {
   const meta = await caches.open(META_CACHE);
   if (key) await meta.put(CURRENT_USER_URL, new Response(key));
   else await meta.delete(CURRENT_USER_URL);
+}
+
+/**
+ * The stored key, unless the server has answered for someone else (or nobody) since: the
+ * service worker notes whom each page was served for (names.ts: SERVED_USER_URL). A second
+ * person who has just signed in on this device sees nothing of the first person's saved
+ * packets or queue, even before /api/session has answered (offline, or slow).
+ */
+export async function visibleKey(): Promise<string | null> {
+  const key = await storedKey();
+  if (!key) return null;
+  const served = await (await caches.open(META_CACHE)).match(SERVED_USER_URL);
+  const who = served ? (await served.text()).trim() : null;
+  return who === null || who === key ? key : null;
 }
 
 const SESSION_TIMEOUT_MS = 10_000;
@@ -64,6 +79,9 @@ export async function checkSession(): Promise<SessionCheck> {
   }
   if (!answer?.key || !KEY.test(answer.key)) return { state: 'unknown' };
   if (answer.key !== (await storedKey())) await setStoredKey(answer.key);
+  // The server's own word, as good as the worker's note (which a page it did not serve, a
+  // reload that bypassed it, never updates).
+  await (await caches.open(META_CACHE)).put(SERVED_USER_URL, new Response(answer.key));
   return { state: 'signed-in', key: answer.key };
 }
 
