@@ -21,7 +21,9 @@ async function main(argv: string[]): Promise<number> {
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
-    poolMax: 4
+    poolMax: 4,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT * 1000,
+    lockTimeoutMs: config.DB_LOCK_TIMEOUT * 1000
   });
   try {
     await migrateDatabase(database);

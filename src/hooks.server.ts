@@ -40,7 +40,10 @@ const session: Handle = async ({ event, resolve }) => {
       result = await validateSessionToken(getDb(), token);
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
-      console.error(`[503] ${event.request.method} ${event.url.pathname}: database unavailable`);
+      console.error(
+        `[503] ${event.request.method} ${event.url.pathname}: database unavailable`,
+        ...(isDatabaseTimeout(error) ? [error] : [])
+      );
       return unavailableResponse(event.request);
     }
     if (result.session) {
@@ -133,10 +136,9 @@ export const handleError: HandleServerError = ({ error, event, status, message }
   if (isDatabaseUnavailable(error)) {
     event.locals.databaseUnavailable = true;
     // A timeout names its statement (which one ran away, or what it waited for): worth the trace.
-    const detail = isDatabaseTimeout(error) ? [error] : [];
     console.error(
       `[error ${id}] ${event.request.method} ${event.url.pathname}: database unavailable`,
-      ...detail
+      ...(isDatabaseTimeout(error) ? [error] : [])
     );
     return { message: UNAVAILABLE_MESSAGE, id, unavailable: true };
   }

@@ -145,7 +145,8 @@ describe(`graceful shutdown (${postgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     cleanups.push(database.drop);
     const { packet, cookie, staff } = await database.use(seedStaffWithDraft);
     const instance = await startInstance({
-      env: { ...database.env, SHUTDOWN_TIMEOUT: '7' },
+      // (DB_LOCK_TIMEOUT: the blocked query below must still be waiting when the pool closes.)
+      env: { ...database.env, SHUTDOWN_TIMEOUT: '7', DB_LOCK_TIMEOUT: '60' },
       waitMs: 120_000
     });
     cleanups.push(async () => void (await instance.stop('SIGKILL')));

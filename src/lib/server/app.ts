@@ -31,7 +31,9 @@ async function boot(quiet: boolean): Promise<AppState> {
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
-    poolMax: config.DB_POOL_MAX
+    poolMax: config.DB_POOL_MAX,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT * 1000,
+    lockTimeoutMs: config.DB_LOCK_TIMEOUT * 1000
   });
   await migrateDatabase(database);
   const setupToken = await issueSetupToken(database.db);

@@ -46,6 +46,9 @@ const schema = z.object({
   DATABASE_URL: optional(url(['postgres:', 'postgresql:'])),
   DATA_DIR: z.string().min(1).default('./data'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  // PostgreSQL: seconds a request's statement may run, and wait for a lock (0: no limit).
+  DB_STATEMENT_TIMEOUT: seconds(3600).default(30),
+  DB_LOCK_TIMEOUT: seconds(3600).default(10),
   POSTMARK_SERVER_TOKEN: optional(z.string().min(1)),
   POSTMARK_MESSAGE_STREAM: z.string().min(1).default('outbound'),
   POSTMARK_API_URL: optional(url(['http:', 'https:'])),

@@ -1,7 +1,8 @@
 // A statement that runs away or waits on a lock gives up on PostgreSQL (client.ts: the pool's
 // statement_timeout and lock_timeout), answers as "unavailable for this request" (a 503 upstream,
 // hooks.server.ts) and leaves the pool serving; migrations, on a connection of their own, run
-// without either limit and wait for one another. Short limits here; the app's are 30 s and 10 s.
+// without either limit (even where the database's own defaults set one) and wait for one another.
+// Short limits here; the app's defaults are 30 s and 10 s (DB_STATEMENT_TIMEOUT, DB_LOCK_TIMEOUT).
 // PostgreSQL only (PGlite has no other session to wait on).
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +22,8 @@ import {
   isDatabaseTimeout,
   isDatabaseUnavailable
 } from '../../../src/lib/server/db/unavailable';
+import { startInstance } from '../../support/cluster';
+import { createInstanceDatabase, seedStaffWithDraft } from '../../support/instance-data';
 import { createTestDatabase } from '../../support/postgres';
 
 const short = { statementTimeoutMs: 300, lockTimeoutMs: 300 };
@@ -90,13 +93,15 @@ describe('PostgreSQL statement and lock timeouts', () => {
       });
       await isLocked;
       const started = Date.now();
-      const error = await failure(
-        handle.db.execute(sql`update held set note = 'after' where id = 1`)
-      );
+      let error: unknown;
+      try {
+        error = await failure(handle.db.execute(sql`update held set note = 'after' where id = 1`));
+      } finally {
+        release();
+        await holder;
+      }
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(isDatabaseTimeout(error)).toBe(true);
-      release();
-      await holder;
       const rows = await rowsOf(handle.db.execute(sql`select note from held where id = 1`));
       expect(rows).toEqual([{ note: 'before' }]);
     } finally {
@@ -120,6 +125,13 @@ describe('PostgreSQL statement and lock timeouts', () => {
         path.join(folder, '0000_slow.sql'),
         'select pg_sleep(1);\n--> statement-breakpoint\ncreate table slow_done (id int);\n'
       );
+      // The database's own defaults would cut both short: the migration connection says none.
+      const admin = postgres(database.url, { max: 1, onnotice: () => {} });
+      await admin.unsafe(
+        `alter database "${database.name}" set lock_timeout = '300ms';` +
+          `alter database "${database.name}" set statement_timeout = '300ms'`
+      );
+      await admin.end();
       const [a, b] = [await open(), await open()];
       // The second waits on the first's advisory lock for about a second: longer than its lock
       // timeout, which would fail it if it waited on a pool connection.
@@ -134,4 +146,43 @@ describe('PostgreSQL statement and lock timeouts', () => {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+
+  it('a request held up by a lock answers 503 with Retry-After, logs why, and the next is served', async () => {
+    const seeded = await createInstanceDatabase('postgres');
+    const { staff } = await seeded.use(seedStaffWithDraft);
+    const instance = await startInstance({ env: { ...seeded.env, DB_LOCK_TIMEOUT: '1' } });
+    const locker = postgres(seeded.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+    try {
+      const held = await locker.reserve();
+      await held`begin`;
+      await held`lock table outbox in access exclusive mode`;
+      const signIn = () =>
+        fetch(`${instance.url}/sign-in`, {
+          method: 'POST',
+          headers: {
+            origin: instance.url,
+            accept: 'text/html',
+            'content-type': 'application/x-www-form-urlencoded'
+          },
+          body: new URLSearchParams({ email: staff.email }),
+          redirect: 'manual'
+        });
+      const started = Date.now();
+      const refused = await signIn();
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(await refused.text()).toContain('briefly unavailable');
+      expect(instance.output()).toMatch(/database unavailable[\s\S]*lock timeout/);
+
+      await held`rollback`;
+      held.release();
+      const page = await fetch(`${instance.url}/sign-in`);
+      expect(page.status).toBe(200);
+    } finally {
+      await locker.end({ timeout: 5 });
+      await instance.stop('SIGTERM');
+      await seeded.drop();
+    }
+  }, 60_000);
 });

@@ -24,16 +24,17 @@ export interface OpenOptions {
   /** PGlite data directory; 'memory://' for a throw-away in-memory database. */
   dataDir?: string;
   poolMax?: number;
-  /** PostgreSQL: a statement running longer than this is cancelled (SQLSTATE 57014). */
+  /** PostgreSQL: a statement running longer than this is cancelled (SQLSTATE 57014); 0: never. */
   statementTimeoutMs?: number;
-  /** PostgreSQL: a statement waiting longer than this for a lock gives up (SQLSTATE 55P03). */
+  /** PostgreSQL: a statement waiting longer than this for a lock gives up (55P03); 0: never. */
   lockTimeoutMs?: number;
 }
 
 /**
- * A request's statements on PostgreSQL: one stuck behind a lock or running away gives up and
- * answers 503 instead of holding its request, its connection and its locks for ever. Generous,
- * since Sheaf's statements take milliseconds; migrations run without them (withAdvisoryLock).
+ * A request's statements on PostgreSQL (DB_STATEMENT_TIMEOUT, DB_LOCK_TIMEOUT): one stuck behind
+ * a lock or running away gives up and answers 503 instead of holding its request, its connection
+ * and its locks for ever. Generous, since Sheaf's statements take milliseconds; migrations run
+ * without them (withAdvisoryLock).
  */
 export const STATEMENT_TIMEOUT_MS = 30_000;
 export const LOCK_TIMEOUT_MS = 10_000;
@@ -75,6 +76,12 @@ export async function closeDatabase(): Promise<void> {
   await handle?.close();
 }
 
+/**
+ * A start-up parameter in milliseconds, as a string: postgres.js leaves out one whose value is
+ * falsy, so a number 0 ("no limit") would not be sent and the role's default would apply.
+ */
+const startupMs = (ms: number) => String(ms) as unknown as number;
+
 /** PostgreSQL at `url` behind drizzle, not registered as the process's database (openDatabase does). */
 export async function openPostgresHandle(
   url: string,
@@ -85,8 +92,8 @@ export async function openPostgresHandle(
   const { ResilientPostgres } = await import('./resilient-postgres');
   const max = options.poolMax ?? 10;
   const connection = {
-    statement_timeout: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS,
-    lock_timeout: options.lockTimeoutMs ?? LOCK_TIMEOUT_MS
+    statement_timeout: startupMs(options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS),
+    lock_timeout: startupMs(options.lockTimeoutMs ?? LOCK_TIMEOUT_MS)
   };
   // Behind a circuit breaker that answers at once while PostgreSQL is out of reach and swaps in a
   // fresh pool when it goes (resilient-postgres.ts): a restart costs a few seconds of 503s, not a
@@ -115,18 +122,23 @@ export async function openPostgresHandle(
     async withAdvisoryLock(key, fn) {
       // A connection of its own, outside the breaker and without the timeouts: waiting for
       // another instance's migrations, or running a long one, is what it is for.
+      // Explicitly none (a role's or database's own default might be set), and no recycling of
+      // the connection mid-wait, which would let go of the lock.
       const own = postgres(url, {
         max: 1,
         connect_timeout: 5,
+        max_lifetime: 0,
         onnotice: () => {},
-        connection: { statement_timeout: 0, lock_timeout: 0 }
+        connection: { statement_timeout: startupMs(0), lock_timeout: startupMs(0) }
       });
       try {
         await own`select pg_advisory_lock(${key})`;
         try {
           return await fn(drizzle(own, { schema }) as unknown as Db);
         } finally {
-          await own`select pg_advisory_unlock(${key})`;
+          // Ending the session lets go of the lock anyway: a failed unlock (the connection died
+          // under fn) must not hide fn's own error.
+          await own`select pg_advisory_unlock(${key})`.catch(() => {});
         }
       } finally {
         await own.end({ timeout: 5 });

@@ -173,6 +173,10 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
     });
     const events = sent.length > 0 && !transport.deliversOnSend;
     await db.transaction(async (tx) => {
+      // Mail already sent must be recorded, however long a lock (a migration, a VACUUM) holds
+      // it up: given up at the pool's lock timeout, the batch would be claimed again and sent
+      // twice. Its statements are quick once they have their locks.
+      await tx.execute(sql`set local lock_timeout = 0`);
       // Webhook events are stored (inserted) before their delivery is looked up by MessageID.
       // This lock waits for webhook transactions under way and holds off new ones until this
       // commits, so each event either finds the MessageID or is found below. Taken first, while
