@@ -5,6 +5,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { signInByEmail as signInOnce, useOwnIp } from './support/auth';
 import {
   deviceTraces,
+  makeTestPdf,
   savedPaths,
   openAsContact,
   publishPacket,
@@ -311,6 +312,85 @@ test('a save whose connection goes quiet gives up after a minute, leaves nothing
   const paths = await savedPaths(phone);
   expect(paths).toContain(`/p/${mine.packetId}`);
   expect(paths.filter((p) => /^\/api\/files\/[^/]+$/.test(p)).length).toBeGreaterThan(0);
+  await context.close();
+});
+
+test('a new version, saved again: a save that fails keeps the earlier copy whole, the next brings it all', async ({
+  page,
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(150_000);
+  const staff = await browser.newPage();
+  const mine = await publishPacket(staff, baseURL!, `rs${Date.now().toString(36)}`);
+  await openAsContact(page, mine);
+  // Without a service worker, so this page's own requests can be cut (a worker's cannot).
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    serviceWorkers: 'block',
+    storageState: await page.context().storageState()
+  });
+  const phone = await context.newPage();
+  await phone.goto(`/p/${mine.packetId}`);
+  await saveForOffline(phone);
+  const savedData = () =>
+    phone.evaluate(async (url) => {
+      for (const name of await caches.keys()) {
+        const hit = name.startsWith('sheaf-saved-') && (await (await caches.open(name)).match(url));
+        if (hit) return hit.text();
+      }
+      return null;
+    }, `/p/${mine.packetId}/__data.json`);
+  const firstPaths = await savedPaths(phone);
+  const firstData = await savedData();
+  expect(firstData).toContain('Bank statements.pdf');
+  expect(firstData).not.toContain('Payroll summary.pdf');
+
+  // The firm adds a document and publishes the update.
+  await staff.goto(`/firm/packets/${mine.packetId}`);
+  await staff.getByLabel('Choose files').setInputFiles([
+    {
+      name: 'Payroll summary.pdf',
+      mimeType: 'application/pdf',
+      buffer: await makeTestPdf('Payroll summary', 2)
+    }
+  ]);
+  await expect(staff.getByRole('link', { name: 'Payroll summary.pdf' })).toBeVisible();
+  await staff.getByRole('button', { name: /^Publish update/ }).click();
+  await expect(staff.getByText(/Published/).first()).toBeVisible();
+  await staff.close();
+
+  await phone.reload();
+  const save = phone.locator('[data-save-offline]');
+  await expect(save.getByRole('heading', { name: 'Your saved copy is out of date' })).toBeVisible();
+
+  // Saving again: the new PDF and the packet's pages come, then the connection drops.
+  const list = (url: URL) => url.pathname === '/p/__data.json';
+  await phone.route(list, (route) =>
+    route.request().headers()['x-sheaf-save'] === '1'
+      ? route.abort('internetdisconnected')
+      : route.continue()
+  );
+  await save.getByRole('button', { name: 'Save again' }).click();
+  await expect(save.getByRole('alert')).toHaveText(
+    'Saving stopped: the connection dropped. Try again.'
+  );
+  // The earlier copy is as it was: its pages, its files, nothing of the new version.
+  expect(await savedPaths(phone)).toEqual(firstPaths);
+  expect(await savedData()).toBe(firstData);
+  await expect(save.getByRole('heading', { name: 'Your saved copy is out of date' })).toBeVisible();
+
+  await phone.unroute(list);
+  await save.getByRole('button', { name: 'Save again' }).click();
+  await expect(save.getByRole('heading', { name: 'Saved on this device' })).toBeVisible({
+    timeout: 20_000
+  });
+  expect(await savedData()).toContain('Payroll summary.pdf');
+  const paths = await savedPaths(phone);
+  const files = (ps: string[]) => ps.filter((p) => /^\/api\/files\/[^/]+$/.test(p));
+  expect(files(paths)).toHaveLength(files(firstPaths).length + 1);
   await context.close();
 });
 

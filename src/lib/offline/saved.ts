@@ -85,8 +85,9 @@ export const SAVE_STALLED_MESSAGE = 'Saving stopped: the connection stalled. Try
 
 /**
  * Saves a packet for the signed-in user. Needs a connection; reports progress in bytes.
- * Re-saving refreshes every copy. A save that fails (the connection dropped or went quiet for
- * SAVE_STALL_MS) takes out what it had put in, so the device keeps only whole packets.
+ * Re-saving refreshes every copy. A save that fails (the connection dropped, went quiet for
+ * SAVE_STALL_MS, or the device ran out of space) takes out what it had put in, and leaves an
+ * earlier copy's pages as they were: the device keeps only whole packets.
  */
 export async function savePacket(
   packet: PacketToSave,
@@ -111,7 +112,11 @@ export async function savePacket(
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   const alive = () => {
     clearTimeout(watchdog);
-    watchdog = setTimeout(() => stall.abort(), SAVE_STALL_MS);
+    watchdog = setTimeout(() => {
+      // A tab in the background may be frozen and its timers late: that is not a stalled line.
+      if (document.visibilityState === 'hidden') alive();
+      else stall.abort();
+    }, SAVE_STALL_MS);
   };
   const tick = (n: number) => {
     alive();
@@ -121,17 +126,24 @@ export async function savePacket(
   onprogress({ done: 0, total });
   alive();
 
-  const cache = await caches.open(savedCacheName(key));
-  const earlier = (await getAll<SavedPacket>(key, 'packets')).find((p) => p.id === packet.id);
+  const cache = await caches.open(savedCacheName(key)).catch((error) => {
+    clearTimeout(watchdog);
+    throw error;
+  });
   const added: string[] = [];
   const keep = async (url: string, response: Response, body: Blob) => {
     await cache.put(url, stored(response, body));
     added.push(url);
   };
-  let bytes = 0;
-  const keptPictures: string[] = [];
+  let earlier: SavedPacket | undefined;
+  let othersSaved = false;
   try {
-    // PDFs first (the bulk), then pages: a packet only counts as saved once all are in.
+    const all = await getAll<SavedPacket>(key, 'packets');
+    earlier = all.find((p) => p.id === packet.id);
+    othersSaved = all.some((p) => p.id !== packet.id);
+    let bytes = 0;
+    // PDFs first (the bulk), then pictures: each under its document's own id, the same bytes
+    // an earlier copy of the packet holds.
     for (const url of files) {
       const response = await fetchOk(url, stall.signal);
       const body = await readAll(response, tick);
@@ -139,6 +151,7 @@ export async function savePacket(
       bytes += body.size;
     }
     // A picture the server could not draw is left out: the viewer then waits for pdf.js.
+    const keptPictures: string[] = [];
     for (const url of pictures) {
       const response = await fetch(url, {
         credentials: 'same-origin',
@@ -153,53 +166,71 @@ export async function savePacket(
       }
       tick(pictureGuess);
     }
+    // The pages last, and kept only once every one has come: until then an earlier copy's pages
+    // (which name its documents) stay as they were.
+    const fetched: Array<[string, Response, Blob]> = [];
     for (const url of [...pages, ...LIST_URLS]) {
       const response = await fetchOk(url, stall.signal);
       const body = await readAll(response, alive);
-      await keep(url, response, body);
+      fetched.push([url, response, body]);
       tick(pageGuess);
       if (!LIST_URLS.includes(url)) bytes += body.size;
     }
+    await saveViewerAssets(stall.signal, alive);
+    for (const [url, response, body] of fetched) await keep(url, response, body);
+
+    const record: SavedPacket = {
+      id: packet.id,
+      title: packet.title,
+      firmName: packet.firmName,
+      period: packet.period,
+      documents: packet.documents,
+      urls: [...files, ...keptPictures, ...pages],
+      bytes,
+      savedAt: Date.now()
+    };
+    await put(key, 'packets', record);
+    // Re-saving: what the earlier copy kept and this one does not (a document since removed, a
+    // picture no longer drawn) goes, so removing the packet later leaves nothing behind.
+    const kept = new Set(record.urls);
+    await Promise.all(
+      (earlier?.urls ?? []).filter((url) => !kept.has(url)).map((url) => cache.delete(url))
+    );
+    onprogress({ done: total, total });
+    return record;
   } catch (error) {
-    // What this attempt added goes; an earlier whole copy (refreshed in part) stays.
-    const before = new Set([...(earlier?.urls ?? []), ...LIST_URLS]);
-    await Promise.all(added.filter((url) => !before.has(url)).map((url) => cache.delete(url)));
+    // What this attempt added goes; what an earlier copy (or another saved packet: the list
+    // pages) holds stays.
+    const before = new Set([
+      ...(earlier?.urls ?? []),
+      ...(earlier || othersSaved ? LIST_URLS : [])
+    ]);
+    await Promise.all(
+      added.filter((url) => !before.has(url)).map((url) => cache.delete(url).catch(() => false))
+    );
     throw stall.signal.aborted ? new Error(SAVE_STALLED_MESSAGE) : error;
   } finally {
     clearTimeout(watchdog);
   }
-  await saveViewerAssets();
-
-  const record: SavedPacket = {
-    id: packet.id,
-    title: packet.title,
-    firmName: packet.firmName,
-    period: packet.period,
-    documents: packet.documents,
-    urls: [...files, ...keptPictures, ...pages],
-    bytes,
-    savedAt: Date.now()
-  };
-  // Re-saving: what the earlier copy kept and this one does not (a document since removed, a
-  // picture no longer drawn) goes, so removing the packet later leaves nothing behind.
-  const kept = new Set(record.urls);
-  await Promise.all(
-    (earlier?.urls ?? []).filter((url) => !kept.has(url)).map((url) => cache.delete(url))
-  );
-  await put(key, 'packets', record);
-  onprogress({ done: total, total });
-  return record;
 }
 
-/** pdf.js for this browser, so a saved PDF renders with no connection. */
-async function saveViewerAssets(): Promise<void> {
+/**
+ * pdf.js for this browser, so a saved PDF renders with no connection. Best effort: left out if
+ * it does not come (the viewer's own visit keeps it too), so it never fails a save.
+ */
+async function saveViewerAssets(signal: AbortSignal, onbytes: () => void): Promise<void> {
   const build = chooseBuild();
   if (build === 'unsupported') return;
   const cache = await caches.open(VIEWER_ASSETS_CACHE);
   const { lib, worker } = PDFJS_ASSETS[build];
   await Promise.all(
     [lib, worker].map(async (url) => {
-      if (!(await cache.match(url))) await cache.add(url).catch(() => {});
+      if (await cache.match(url)) return;
+      const response = await fetch(url, { signal }).catch(() => null);
+      const body = response?.ok ? await readAll(response, onbytes).catch(() => null) : null;
+      if (response && body) {
+        await cache.put(url, new Response(body, { headers: response.headers })).catch(() => {});
+      }
     })
   );
 }
