@@ -47,13 +47,27 @@ async function currentSavedCache(): Promise<Cache | null> {
   return (await caches.has(name)) ? caches.open(name) : null;
 }
 
+// One note at a time, in the order the answers came: an older answer never overwrites a newer.
+let noting: Promise<unknown> = Promise.resolve();
+
 /** Notes whom the server just answered for (USER_HEADER), when that changed. */
-async function noteServedUser(response: Response): Promise<void> {
+function noteServedUser(response: Response): Promise<unknown> {
   const served = response.headers.get(USER_HEADER);
-  if (!served || !/^([0-9a-f]{32}|-)$/.test(served)) return;
+  if (!served || !/^([0-9a-f]{32}|-)$/.test(served)) return noting;
+  noting = noting.then(() => writeServedUser(served)).catch(() => {});
+  return noting;
+}
+
+async function writeServedUser(served: string): Promise<void> {
   const meta = await caches.open(META_CACHE);
-  if ((await metaText(meta, SERVED_USER_URL)) !== served) {
+  if ((await metaText(meta, SERVED_USER_URL)) === served) return;
+  try {
     await meta.put(SERVED_USER_URL, new Response(served));
+  } catch (error) {
+    // No room for the note (a phone full of saved PDFs): shut the current copy instead, unless
+    // it is the same person's (a delete needs no room). The app's next check sets it again.
+    if ((await metaText(meta, CURRENT_USER_URL)) !== served) await meta.delete(CURRENT_USER_URL);
+    throw error;
   }
 }
 
@@ -121,7 +135,7 @@ registerRoute(
   async ({ request, url, event }: RouteHandlerCallbackOptions) => {
     try {
       const response = await fetch(request);
-      (event as ExtendableEvent).waitUntil(noteServedUser(response).catch(() => {}));
+      (event as ExtendableEvent).waitUntil(noteServedUser(response));
       return response;
     } catch (error) {
       if (CLIENT_DATA_PATH.test(url.pathname)) {

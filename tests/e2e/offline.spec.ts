@@ -411,6 +411,16 @@ test('sign out: nothing of the packet is left in Cache Storage or IndexedDB', as
     []
   );
   expect(after.databases.filter((n) => n.startsWith('sheaf-offline-'))).toEqual([]);
+  // Nor whose device it was: no offline key left in the notes the app and its worker keep.
+  const notes = await page.evaluate(async () => {
+    const found: string[] = [];
+    for (const url of ['/__sheaf/offline-user', '/__sheaf/served-user']) {
+      const entry = await caches.match(url, { cacheName: 'sheaf-offline-meta' });
+      if (entry) found.push(await entry.text());
+    }
+    return found;
+  });
+  expect(notes.filter((n) => /^[0-9a-f]{32}$/.test(n.trim()))).toEqual([]);
 });
 
 test('sign out everywhere on another device: this one purges at its next online start', async ({

@@ -136,11 +136,11 @@ export async function savePacket(
     added.push(url);
   };
   let earlier: SavedPacket | undefined;
-  let othersSaved = false;
+  // An earlier copy's pages (and the list pages) as they were, put back if this save fails.
+  const overwritten: Array<[string, Response]> = [];
+  let record: SavedPacket;
   try {
-    const all = await getAll<SavedPacket>(key, 'packets');
-    earlier = all.find((p) => p.id === packet.id);
-    othersSaved = all.some((p) => p.id !== packet.id);
+    earlier = (await getAll<SavedPacket>(key, 'packets')).find((p) => p.id === packet.id);
     let bytes = 0;
     // PDFs first (the bulk), then pictures: each under its document's own id, the same bytes
     // an earlier copy of the packet holds.
@@ -177,9 +177,13 @@ export async function savePacket(
       if (!LIST_URLS.includes(url)) bytes += body.size;
     }
     await saveViewerAssets(stall.signal, alive);
+    for (const [url] of fetched) {
+      const before = await cache.match(url);
+      if (before) overwritten.push([url, before]);
+    }
     for (const [url, response, body] of fetched) await keep(url, response, body);
 
-    const record: SavedPacket = {
+    record = {
       id: packet.id,
       title: packet.title,
       firmName: packet.firmName,
@@ -190,28 +194,30 @@ export async function savePacket(
       savedAt: Date.now()
     };
     await put(key, 'packets', record);
-    // Re-saving: what the earlier copy kept and this one does not (a document since removed, a
-    // picture no longer drawn) goes, so removing the packet later leaves nothing behind.
-    const kept = new Set(record.urls);
-    await Promise.all(
-      (earlier?.urls ?? []).filter((url) => !kept.has(url)).map((url) => cache.delete(url))
-    );
-    onprogress({ done: total, total });
-    return record;
   } catch (error) {
-    // What this attempt added goes; what an earlier copy (or another saved packet: the list
-    // pages) holds stays.
-    const before = new Set([
-      ...(earlier?.urls ?? []),
-      ...(earlier || othersSaved ? LIST_URLS : [])
-    ]);
+    // What this attempt added goes and what it overwrote comes back; what an earlier copy (or
+    // another saved packet: the list pages) holds stays.
+    const saved = await getAll<SavedPacket>(key, 'packets').catch(() => []);
+    const before = new Set([...(earlier?.urls ?? []), ...(saved.length ? LIST_URLS : [])]);
     await Promise.all(
       added.filter((url) => !before.has(url)).map((url) => cache.delete(url).catch(() => false))
     );
-    throw stall.signal.aborted ? new Error(SAVE_STALLED_MESSAGE) : error;
+    for (const [url, response] of overwritten) await cache.put(url, response).catch(() => {});
+    const stalled = stall.signal.aborted && (error as Error | null)?.name === 'AbortError';
+    throw stalled ? new Error(SAVE_STALLED_MESSAGE) : error;
   } finally {
     clearTimeout(watchdog);
   }
+  // Saved. Re-saving: what the earlier copy kept and this one does not (a document since
+  // removed, a picture no longer drawn) goes, so removing the packet later leaves nothing behind.
+  const kept = new Set(record.urls);
+  await Promise.all(
+    (earlier?.urls ?? [])
+      .filter((url) => !kept.has(url))
+      .map((url) => cache.delete(url).catch(() => false))
+  );
+  onprogress({ done: total, total });
+  return record;
 }
 
 /**

@@ -23,10 +23,19 @@ export const offlineSupported = () =>
 export async function storedKey(): Promise<string | null> {
   if (current !== undefined) return current;
   if (!offlineSupported()) return (current = null);
-  const entry = await (await caches.open(META_CACHE)).match(CURRENT_USER_URL);
-  const key = entry ? (await entry.text()).trim() : '';
+  const key = (await note(CURRENT_USER_URL)) ?? '';
   return (current = KEY.test(key) ? key : null);
 }
+
+/** An entry of the meta cache, read without creating the cache (after a purge it stays gone). */
+async function note(url: string): Promise<string | null> {
+  const entry = await caches.match(url, { cacheName: META_CACHE });
+  return entry ? (await entry.text()).trim() : null;
+}
+
+// Bumped by purgeAll: a session check that was under way when the device was purged (the user
+// tapped Sign out) must not write the user back into it.
+let purges = 0;
 
 async function setStoredKey(key: string | null): Promise<void> {
   current = key;
@@ -44,9 +53,8 @@ async function setStoredKey(key: string | null): Promise<void> {
 export async function visibleKey(): Promise<string | null> {
   const key = await storedKey();
   if (!key) return null;
-  const served = await (await caches.open(META_CACHE)).match(SERVED_USER_URL);
-  const who = served ? (await served.text()).trim() : null;
-  return who === null || who === key ? key : null;
+  const served = await note(SERVED_USER_URL);
+  return served === null || served === key ? key : null;
 }
 
 const SESSION_TIMEOUT_MS = 10_000;
@@ -61,6 +69,8 @@ export type SessionCheck =
  */
 export async function checkSession(): Promise<SessionCheck> {
   if (!offlineSupported()) return { state: 'unknown' };
+  const purged = purges;
+  const servedBefore = await note(SERVED_USER_URL).catch(() => null);
   // No answer in time (a connection up but carrying nothing) counts as no answer at all.
   const answer = await within(SESSION_TIMEOUT_MS, async (signal) => {
     const response = await fetch('/api/session', {
@@ -71,6 +81,7 @@ export async function checkSession(): Promise<SessionCheck> {
     if (response.status === 401) return 'signed-out' as const;
     return response.ok ? ((await response.json()) as { key?: string }) : null;
   }).catch(() => null);
+  if (purges !== purged) return { state: 'unknown' };
   if (answer === 'signed-out') {
     const key = await storedKey();
     if (key) await purgeUser(key);
@@ -78,10 +89,17 @@ export async function checkSession(): Promise<SessionCheck> {
     return { state: 'signed-out' };
   }
   if (!answer?.key || !KEY.test(answer.key)) return { state: 'unknown' };
-  if (answer.key !== (await storedKey())) await setStoredKey(answer.key);
+  if (answer.key !== (await storedKey())) await setStoredKey(answer.key).catch(() => {});
   // The server's own word, as good as the worker's note (which a page it did not serve, a
-  // reload that bypassed it, never updates).
-  await (await caches.open(META_CACHE)).put(SERVED_USER_URL, new Response(answer.key));
+  // reload that bypassed it, never updates), unless the worker has noted a newer one since
+  // this question went out. Best effort: a full device must not stop the check.
+  const served = await note(SERVED_USER_URL).catch(() => null);
+  if (served !== answer.key && served === servedBefore) {
+    await caches
+      .open(META_CACHE)
+      .then((meta) => meta.put(SERVED_USER_URL, new Response(answer.key)))
+      .catch(() => {});
+  }
   return { state: 'signed-in', key: answer.key };
 }
 
@@ -94,6 +112,7 @@ export async function purgeUser(key: string): Promise<void> {
 /** Removes every saved packet, queue and page copy of every user on this device. */
 export async function purgeAll(): Promise<void> {
   if (!offlineSupported()) return;
+  purges++;
   const known = await storedKey().catch(() => null);
   current = null;
   await closeAll();

@@ -174,9 +174,11 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
     const events = sent.length > 0 && !transport.deliversOnSend;
     await db.transaction(async (tx) => {
       // Mail already sent must be recorded, however long a lock (a migration, a VACUUM) holds
-      // it up: given up at the pool's lock timeout, the batch would be claimed again and sent
-      // twice. Its statements are quick once they have their locks.
+      // it up: given up at the pool's lock or statement timeout (which counts the wait too), the
+      // batch would be claimed again and sent twice. Its statements are quick once they have
+      // their locks.
       await tx.execute(sql`set local lock_timeout = 0`);
+      await tx.execute(sql`set local statement_timeout = 0`);
       // Webhook events are stored (inserted) before their delivery is looked up by MessageID.
       // This lock waits for webhook transactions under way and holds off new ones until this
       // commits, so each event either finds the MessageID or is found below. Taken first, while
@@ -262,14 +264,18 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
     const stopHolding = holdClaim(claimed.map((row) => row.id));
     let results: SendResult[];
     try {
-      results = await transport.send(claimed, { signal });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      results = claimed.map(() => ({ status: 'retry', error: message }));
+      try {
+        results = await transport.send(claimed, { signal });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        results = claimed.map(() => ({ status: 'retry', error: message }));
+      }
+      // Held until recorded: a record kept waiting on a lock must not let another worker take
+      // the batch for abandoned and send it again.
+      return await record(claimed, results, signal.aborted);
     } finally {
       await stopHolding();
     }
-    return record(claimed, results, signal.aborted);
   }
 
   async function release() {
