@@ -64,9 +64,11 @@ async function writeServedUser(served: string): Promise<void> {
   try {
     await meta.put(SERVED_USER_URL, new Response(served));
   } catch (error) {
-    // No room for the note (a phone full of saved PDFs): shut the current copy instead, unless
-    // it is the same person's (a delete needs no room). The app's next check sets it again.
-    if ((await metaText(meta, CURRENT_USER_URL)) !== served) await meta.delete(CURRENT_USER_URL);
+    // No room for the note (a phone full of saved PDFs); a delete needs none. Someone else's
+    // answer: shut the current copy (the app's next check sets it again). The current person's
+    // own: drop the stale note, so their copy is not shut to them.
+    const current = await metaText(meta, CURRENT_USER_URL);
+    await meta.delete(current === served ? SERVED_USER_URL : CURRENT_USER_URL);
     throw error;
   }
 }

@@ -95,9 +95,12 @@ export async function checkSession(): Promise<SessionCheck> {
   // this question went out. Best effort: a full device must not stop the check.
   const served = await note(SERVED_USER_URL).catch(() => null);
   if (served !== answer.key && served === servedBefore) {
-    await caches
-      .open(META_CACHE)
-      .then((meta) => meta.put(SERVED_USER_URL, new Response(answer.key)))
+    const meta = await caches.open(META_CACHE).catch(() => null);
+    // No room to write it (a full phone): drop the stale note instead (a delete needs none), so
+    // this person's own copy is not shut to them.
+    await meta
+      ?.put(SERVED_USER_URL, new Response(answer.key))
+      .catch(() => meta.delete(SERVED_USER_URL))
       .catch(() => {});
   }
   return { state: 'signed-in', key: answer.key };

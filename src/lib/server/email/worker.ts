@@ -128,17 +128,26 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
    */
   function holdClaim(ids: number[]): () => Promise<void> {
     let refreshing: Promise<unknown> = Promise.resolve();
+    let inFlight = false;
     const timer = setInterval(
       () => {
-        refreshing = refreshing.then(() =>
-          db
-            .update(outbox)
-            .set({ lockedAt: sql`now()` })
-            .where(
-              and(inArray(outbox.id, ids), eq(outbox.lockedBy, id), eq(outbox.status, 'pending'))
-            )
-            .catch((error) => log('warn', `Email worker: could not refresh its claim: ${error}`))
-        );
+        if (inFlight) return;
+        inFlight = true;
+        // Rows another transaction has locked are skipped, never waited for: while the batch is
+        // being recorded its own rows are locked by record() (and claim() skips them too).
+        const mine = db
+          .select({ id: outbox.id })
+          .from(outbox)
+          .where(
+            and(inArray(outbox.id, ids), eq(outbox.lockedBy, id), eq(outbox.status, 'pending'))
+          )
+          .for('update', { skipLocked: true });
+        refreshing = db
+          .update(outbox)
+          .set({ lockedAt: sql`now()` })
+          .where(inArray(outbox.id, mine))
+          .catch((error) => log('warn', `Email worker: could not refresh its claim: ${error}`))
+          .finally(() => (inFlight = false));
       },
       Math.max(10, staleLockMs / 3)
     );
@@ -173,7 +182,7 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
     });
     const events = sent.length > 0 && !transport.deliversOnSend;
     await db.transaction(async (tx) => {
-      // Mail already sent must be recorded, however long a lock (a migration, a VACUUM) holds
+      // Mail already sent must be recorded, however long a lock (a migration, a VACUUM FULL) holds
       // it up: given up at the pool's lock or statement timeout (which counts the wait too), the
       // batch would be claimed again and sent twice. Its statements are quick once they have
       // their locks.
