@@ -69,7 +69,9 @@ export type SessionCheck =
  */
 export async function checkSession(): Promise<SessionCheck> {
   if (!offlineSupported()) return { state: 'unknown' };
+  // Checked before each write: a purge (Sign out) may begin while this check awaits.
   const purged = purges;
+  const stillHere = () => purges === purged;
   const servedBefore = await note(SERVED_USER_URL).catch(() => null);
   // No answer in time (a connection up but carrying nothing) counts as no answer at all.
   const answer = await within(SESSION_TIMEOUT_MS, async (signal) => {
@@ -81,7 +83,7 @@ export async function checkSession(): Promise<SessionCheck> {
     if (response.status === 401) return 'signed-out' as const;
     return response.ok ? ((await response.json()) as { key?: string }) : null;
   }).catch(() => null);
-  if (purges !== purged) return { state: 'unknown' };
+  if (!stillHere()) return { state: 'unknown' };
   if (answer === 'signed-out') {
     const key = await storedKey();
     if (key) await purgeUser(key);
@@ -89,12 +91,14 @@ export async function checkSession(): Promise<SessionCheck> {
     return { state: 'signed-out' };
   }
   if (!answer?.key || !KEY.test(answer.key)) return { state: 'unknown' };
-  if (answer.key !== (await storedKey())) await setStoredKey(answer.key).catch(() => {});
+  if (answer.key !== (await storedKey()) && stillHere()) {
+    await setStoredKey(answer.key).catch(() => {});
+  }
   // The server's own word, as good as the worker's note (which a page it did not serve, a
   // reload that bypassed it, never updates), unless the worker has noted a newer one since
   // this question went out. Best effort: a full device must not stop the check.
   const served = await note(SERVED_USER_URL).catch(() => null);
-  if (served !== answer.key && served === servedBefore) {
+  if (served !== answer.key && served === servedBefore && stillHere()) {
     const meta = await caches.open(META_CACHE).catch(() => null);
     // No room to write it (a full phone): drop the stale note instead (a delete needs none), so
     // this person's own copy is not shut to them.
