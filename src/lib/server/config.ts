@@ -17,6 +17,10 @@ const url = (protocols: string[]) =>
     { message: `a URL starting with ${protocols.map((p) => p + '//').join(' or ')}` }
   );
 
+/** The defaults of DB_STATEMENT_TIMEOUT and DB_LOCK_TIMEOUT, also db/client.ts's own. */
+export const STATEMENT_TIMEOUT_S = 30;
+export const LOCK_TIMEOUT_S = 10;
+
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
@@ -47,8 +51,8 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   // PostgreSQL: seconds a request's statement may run, and wait for a lock (0: no limit).
-  DB_STATEMENT_TIMEOUT: seconds(3600).default(30),
-  DB_LOCK_TIMEOUT: seconds(3600).default(10),
+  DB_STATEMENT_TIMEOUT: seconds(3600).default(STATEMENT_TIMEOUT_S),
+  DB_LOCK_TIMEOUT: seconds(3600).default(LOCK_TIMEOUT_S),
   POSTMARK_SERVER_TOKEN: optional(z.string().min(1)),
   POSTMARK_MESSAGE_STREAM: z.string().min(1).default('outbound'),
   POSTMARK_API_URL: optional(url(['http:', 'https:'])),

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { LOCK_TIMEOUT_S, STATEMENT_TIMEOUT_S } from '../config';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -36,8 +37,8 @@ export interface OpenOptions {
  * and its locks for ever. Generous, since Sheaf's statements take milliseconds; migrations run
  * without them (withAdvisoryLock).
  */
-export const STATEMENT_TIMEOUT_MS = 30_000;
-export const LOCK_TIMEOUT_MS = 10_000;
+export const STATEMENT_TIMEOUT_MS = STATEMENT_TIMEOUT_S * 1000;
+export const LOCK_TIMEOUT_MS = LOCK_TIMEOUT_S * 1000;
 
 export class DatabaseBusyError extends Error {}
 
