@@ -11,6 +11,7 @@ import {
   USER_HEADER,
   VIEWER_ASSETS_CACHE,
   parseRange,
+  readNote,
   savedCacheName
 } from './lib/offline/names';
 
@@ -29,19 +30,15 @@ registerRoute(
   new CacheFirst({ cacheName: VIEWER_ASSETS_CACHE })
 );
 
-const metaText = async (meta: Cache, url: string) =>
-  (await (await meta.match(url))?.text())?.trim() ?? null;
-
 /**
  * The saved-packets cache of the user this device last saw signed in, if any, and only while
  * the server's latest answer was for that same person: once a second person has signed in (or
  * the session ended), the first person's copy stays shut, even before the app has caught up.
  */
 async function currentSavedCache(): Promise<Cache | null> {
-  const meta = await caches.open(META_CACHE);
-  const key = (await metaText(meta, CURRENT_USER_URL)) ?? '';
+  const key = (await readNote(CURRENT_USER_URL)) ?? '';
   if (!/^[0-9a-f]{32}$/.test(key)) return null;
-  const served = await metaText(meta, SERVED_USER_URL);
+  const served = await readNote(SERVED_USER_URL);
   if (served !== null && served !== key) return null;
   const name = savedCacheName(key);
   return (await caches.has(name)) ? caches.open(name) : null;
@@ -59,15 +56,15 @@ function noteServedUser(response: Response): Promise<unknown> {
 }
 
 async function writeServedUser(served: string): Promise<void> {
+  if ((await readNote(SERVED_USER_URL)) === served) return;
   const meta = await caches.open(META_CACHE);
-  if ((await metaText(meta, SERVED_USER_URL)) === served) return;
   try {
     await meta.put(SERVED_USER_URL, new Response(served));
   } catch (error) {
     // No room for the note (a phone full of saved PDFs); a delete needs none. Someone else's
     // answer: shut the current copy (the app's next check sets it again). The current person's
     // own: drop the stale note, so their copy is not shut to them.
-    const current = await metaText(meta, CURRENT_USER_URL);
+    const current = await readNote(CURRENT_USER_URL);
     await meta.delete(current === served ? SERVED_USER_URL : CURRENT_USER_URL);
     throw error;
   }

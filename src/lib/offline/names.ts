@@ -25,6 +25,15 @@ export const VIEWER_ASSETS_CACHE = 'sheaf-viewer-assets';
 /** The network-first page cache earlier versions kept for every user; removed on sign-out. */
 export const LEGACY_PAGES_CACHE = 'sheaf-pages';
 
+/**
+ * A note in META_CACHE (CURRENT_USER_URL, SERVED_USER_URL), read by the pages and the worker
+ * alike, without creating the cache: after a purge it stays gone.
+ */
+export async function readNote(url: string): Promise<string | null> {
+  const entry = await caches.match(url, { cacheName: META_CACHE });
+  return entry ? (await entry.text()).trim() : null;
+}
+
 export const savedCacheName = (key: string) => `${SAVED_CACHE_PREFIX}${key}`;
 export const dbName = (key: string) => `${DB_PREFIX}${key}`;
 

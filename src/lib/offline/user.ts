@@ -10,6 +10,7 @@ import {
   SAVED_CACHE_PREFIX,
   SERVED_USER_URL,
   dbName,
+  readNote,
   savedCacheName
 } from './names';
 
@@ -23,14 +24,8 @@ export const offlineSupported = () =>
 export async function storedKey(): Promise<string | null> {
   if (current !== undefined) return current;
   if (!offlineSupported()) return (current = null);
-  const key = (await note(CURRENT_USER_URL)) ?? '';
+  const key = (await readNote(CURRENT_USER_URL)) ?? '';
   return (current = KEY.test(key) ? key : null);
-}
-
-/** An entry of the meta cache, read without creating the cache (after a purge it stays gone). */
-async function note(url: string): Promise<string | null> {
-  const entry = await caches.match(url, { cacheName: META_CACHE });
-  return entry ? (await entry.text()).trim() : null;
 }
 
 // Bumped by purgeAll: a session check that was under way when the device was purged (the user
@@ -53,7 +48,7 @@ async function setStoredKey(key: string | null): Promise<void> {
 export async function visibleKey(): Promise<string | null> {
   const key = await storedKey();
   if (!key) return null;
-  const served = await note(SERVED_USER_URL);
+  const served = await readNote(SERVED_USER_URL);
   return served === null || served === key ? key : null;
 }
 
@@ -72,7 +67,7 @@ export async function checkSession(): Promise<SessionCheck> {
   // Checked before each write: a purge (Sign out) may begin while this check awaits.
   const purged = purges;
   const stillHere = () => purges === purged;
-  const servedBefore = await note(SERVED_USER_URL).catch(() => null);
+  const servedBefore = await readNote(SERVED_USER_URL).catch(() => null);
   // No answer in time (a connection up but carrying nothing) counts as no answer at all.
   const answer = await within(SESSION_TIMEOUT_MS, async (signal) => {
     const response = await fetch('/api/session', {
@@ -97,7 +92,7 @@ export async function checkSession(): Promise<SessionCheck> {
   // The server's own word, as good as the worker's note (which a page it did not serve, a
   // reload that bypassed it, never updates), unless the worker has noted a newer one since
   // this question went out. Best effort: a full device must not stop the check.
-  const served = await note(SERVED_USER_URL).catch(() => null);
+  const served = await readNote(SERVED_USER_URL).catch(() => null);
   if (served !== answer.key && served === servedBefore && stillHere()) {
     const meta = await caches.open(META_CACHE).catch(() => null);
     // No room to write it (a full phone): drop the stale note instead (a delete needs none), so
