@@ -62,7 +62,7 @@ export async function createContact(
   });
   const [contact] = await db
     .insert(s.clientContact)
-    .values({ firmId: client.firmId, clientId: client.id, userId: u.id, ...rest })
+    .values({ firmId: client.firmId, clientId: client.id, userId: u.id, name: u.name, ...rest })
     .returning();
   return { contact, user: u };
 }
@@ -121,7 +121,28 @@ export async function createPacket(db: Db, client: s.Client, values: Partial<s.P
       ...values
     })
     .returning();
+  if (row.version > 0) await snapshotPacket(db, row);
   return row;
+}
+
+/** Records what contacts see of the packet's current version (what publishing does). */
+export async function snapshotPacket(db: Db, p: s.Packet) {
+  await db
+    .insert(s.packetVersion)
+    .values({
+      firmId: p.firmId,
+      packetId: p.id,
+      version: p.version,
+      title: p.title,
+      period: p.period,
+      note: p.note,
+      dueAt: p.dueAt,
+      publishedAt: p.publishedAt ?? new Date()
+    })
+    .onConflictDoUpdate({
+      target: [s.packetVersion.packetId, s.packetVersion.version],
+      set: { title: p.title, period: p.period, note: p.note, dueAt: p.dueAt }
+    });
 }
 
 /** Signs the browser in as the user by creating a session directly (bypasses the mail). */

@@ -92,6 +92,11 @@ export const clientContact = pgTable(
       .default('approver'),
     /** null = permanent access; otherwise access ends at this instant. */
     accessExpiresAt: at('access_expires_at'),
+    /**
+     * The name this firm knows the contact by. Per firm: one firm never sees nor changes the
+     * name another firm (or the person) gave.
+     */
+    name: text('name').notNull().default(''),
     createdAt: createdAt()
   },
   (t) => [
@@ -129,6 +134,31 @@ export const packet = pgTable(
   (t) => [index('packet_firm_period').on(t.firmId, t.period), index('packet_client').on(t.clientId)]
 );
 
+/**
+ * What contacts saw of a packet at each publish: its details are frozen here, so staff edits
+ * stay staff-only until the next publish.
+ */
+export const packetVersion = pgTable(
+  'packet_version',
+  {
+    id: id(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    packetId: uuid('packet_id')
+      .notNull()
+      .references(() => packet.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    title: text('title').notNull(),
+    period: text('period').notNull(),
+    note: text('note').notNull().default(''),
+    dueAt: at('due_at'),
+    publishedAt: at('published_at').notNull().defaultNow(),
+    publishedBy: uuid('published_by').references(() => user.id, { onDelete: 'set null' })
+  },
+  (t) => [uniqueIndex('packet_version_packet_version').on(t.packetId, t.version)]
+);
+
 export const document = pgTable(
   'document',
   {
@@ -150,7 +180,10 @@ export const document = pgTable(
     pageWidth: real('page_width'),
     pageHeight: real('page_height'),
     position: integer('position').notNull().default(0),
+    /** When staff removed it; contacts keep seeing it until the next publish. */
     removedAt: at('removed_at'),
+    /** The first published version without it (set at publish); null while contacts see it. */
+    removedVersion: integer('removed_version'),
     createdAt: createdAt()
   },
   (t) => [index('document_packet').on(t.packetId, t.position)]
@@ -380,6 +413,7 @@ export type Client = typeof client.$inferSelect;
 export type ClientContact = typeof clientContact.$inferSelect;
 export type Packet = typeof packet.$inferSelect;
 export type Document = typeof document.$inferSelect;
+export type PacketVersion = typeof packetVersion.$inferSelect;
 export type Delivery = typeof delivery.$inferSelect;
 export type Decision = typeof decision.$inferSelect;
 export type Comment = typeof comment.$inferSelect;
