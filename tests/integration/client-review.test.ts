@@ -8,7 +8,8 @@ import {
   createContact,
   createFirmWithStaff,
   createPacket,
-  signIn
+  signIn,
+  snapshotPacket
 } from '../support/factories';
 import { TestBrowser } from '../support/server';
 
@@ -90,13 +91,13 @@ describe('/p', () => {
 
   it('shows reviewed, question open and due soon', async () => {
     const { db, client, browser, packet } = await setup();
-    await post(browser, `/p/${packet.id}?/approve`);
+    await post(browser, `/p/${packet.id}?/approve`, { version: '1' });
     const due = await createPacket(db, client, {
       title: 'Due next',
       dueAt: new Date(Date.now() + 36 * 3600 * 1000)
     });
     const asked = await createPacket(db, client, { title: 'Asked one' });
-    await post(browser, `/p/${asked.id}?/ask`, { body: 'What is this charge?' });
+    await post(browser, `/p/${asked.id}?/ask`, { version: '1', body: 'What is this charge?' });
     const page = await browser.get('/p');
     expect(card(page.text, 'Q3 review')).toContain('Reviewed');
     expect(card(page.text, 'Due next')).toContain('Due soon');
@@ -142,8 +143,10 @@ describe('/p/[packetId]', () => {
     expect((await browser.get(`/p/${theirs.id}`)).status).toBe(404);
     expect((await browser.get(`/p/${draft.id}`)).status).toBe(404);
     expect((await browser.get('/p/not-a-uuid')).status).toBe(404);
-    expect((await post(browser, `/p/${theirs.id}?/approve`)).status).toBe(404);
-    expect((await post(browser, `/p/${theirs.id}?/ask`, { body: 'hi' })).status).toBe(404);
+    expect((await post(browser, `/p/${theirs.id}?/approve`, { version: '1' })).status).toBe(404);
+    expect((await post(browser, `/p/${theirs.id}?/ask`, { version: '1', body: 'hi' })).status).toBe(
+      404
+    );
     expect(await decisionsOf(theirs.id)).toHaveLength(0);
 
     const mine = await createPacket(db, client);
@@ -153,7 +156,7 @@ describe('/p/[packetId]', () => {
       .where(eq(s.clientContact.id, contact.id));
     expect((await browser.get(`/p/${mine.id}`)).status).toBe(404);
     // That refusal also ended the guest's sessions: the next request is signed out.
-    const after = await post(browser, `/p/${mine.id}?/approve`);
+    const after = await post(browser, `/p/${mine.id}?/approve`, { version: '1' });
     expect(after.status).toBe(303);
     expect(after.location).toMatch(/^\/sign-in/);
     expect(await decisionsOf(mine.id)).toHaveLength(0);
@@ -161,9 +164,9 @@ describe('/p/[packetId]', () => {
 
   it('approves the current version once and marks the delivery reviewed', async () => {
     const { browser, packet, contact } = await setup();
-    const response = await post(browser, `/p/${packet.id}?/approve`);
+    const response = await post(browser, `/p/${packet.id}?/approve`, { version: '1' });
     expect(response.status).toBe(200);
-    const again = await post(browser, `/p/${packet.id}?/approve`);
+    const again = await post(browser, `/p/${packet.id}?/approve`, { version: '1' });
     expect(again.status).toBe(200);
     const decisions = await decisionsOf(packet.id);
     expect(decisions).toHaveLength(1);
@@ -176,8 +179,12 @@ describe('/p/[packetId]', () => {
   it('records a replayed requestId once', async () => {
     const { browser, packet } = await setup();
     const requestId = crypto.randomUUID();
-    expect((await post(browser, `/p/${packet.id}?/approve`, { requestId })).status).toBe(200);
-    expect((await post(browser, `/p/${packet.id}?/approve`, { requestId })).status).toBe(200);
+    expect(
+      (await post(browser, `/p/${packet.id}?/approve`, { version: '1', requestId })).status
+    ).toBe(200);
+    expect(
+      (await post(browser, `/p/${packet.id}?/approve`, { version: '1', requestId })).status
+    ).toBe(200);
     const decisions = await decisionsOf(packet.id);
     expect(decisions).toHaveLength(1);
     expect(decisions[0].clientRequestId).toBe(requestId);
@@ -187,7 +194,9 @@ describe('/p/[packetId]', () => {
     const { browser, packet } = await setup();
     const requestId = crypto.randomUUID();
     const responses = await Promise.all(
-      Array.from({ length: 4 }, () => post(browser, `/p/${packet.id}?/approve`, { requestId }))
+      Array.from({ length: 4 }, () =>
+        post(browser, `/p/${packet.id}?/approve`, { version: '1', requestId })
+      )
     );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     expect(await decisionsOf(packet.id)).toHaveLength(1);
@@ -195,7 +204,7 @@ describe('/p/[packetId]', () => {
 
   it('refuses a malformed requestId and one used by someone else', async () => {
     const { db, client, browser, packet } = await setup();
-    const bad = await post(browser, `/p/${packet.id}?/approve`, { requestId: 'x' });
+    const bad = await post(browser, `/p/${packet.id}?/approve`, { version: '1', requestId: 'x' });
     expect(bad.status).toBe(400);
     expect(await decisionsOf(packet.id)).toHaveLength(0);
 
@@ -203,8 +212,10 @@ describe('/p/[packetId]', () => {
     const other = await createContact(db, client);
     const otherBrowser = new TestBrowser();
     await signIn(otherBrowser, other.user.id, 'client');
-    expect((await post(otherBrowser, `/p/${packet.id}?/approve`, { requestId })).status).toBe(200);
-    const reused = await post(browser, `/p/${packet.id}?/approve`, { requestId });
+    expect(
+      (await post(otherBrowser, `/p/${packet.id}?/approve`, { version: '1', requestId })).status
+    ).toBe(200);
+    const reused = await post(browser, `/p/${packet.id}?/approve`, { version: '1', requestId });
     expect(reused.status).toBe(400);
     expect(reused.text).toContain('That request was already used.');
     expect(await decisionsOf(packet.id)).toHaveLength(1);
@@ -214,7 +225,7 @@ describe('/p/[packetId]', () => {
     const { browser, packet } = await setup({ role: 'viewer' });
     const page = await browser.get(`/p/${packet.id}`);
     expect(page.text).toContain('approving is left to the approvers');
-    const response = await post(browser, `/p/${packet.id}?/approve`);
+    const response = await post(browser, `/p/${packet.id}?/approve`, { version: '1' });
     expect(response.status).toBe(403);
     expect(response.text).toContain('approving is left to the approvers');
     expect(await decisionsOf(packet.id)).toHaveLength(0);
@@ -222,35 +233,44 @@ describe('/p/[packetId]', () => {
 
   it('says "updated since you reviewed" after a new version', async () => {
     const { db, browser, packet } = await setup();
-    await post(browser, `/p/${packet.id}?/approve`);
+    await post(browser, `/p/${packet.id}?/approve`, { version: '1' });
     await db.update(s.packet).set({ version: 2 }).where(eq(s.packet.id, packet.id));
+    await snapshotPacket(db, { ...packet, version: 2 });
     await addDocument(db, { ...packet, version: 2 }, { filename: 'Extra.pdf' });
     const page = await browser.get(`/p/${packet.id}`);
     expect(page.text).toContain('Updated since you reviewed');
     expect(page.text).toContain('Version 2');
     expect(page.text).toContain('Added Extra.pdf');
-    expect((await post(browser, `/p/${packet.id}?/approve`)).status).toBe(200);
+    expect((await post(browser, `/p/${packet.id}?/approve`, { version: '2' })).status).toBe(200);
     const decisions = await decisionsOf(packet.id);
     expect(decisions.map((d) => d.version).sort()).toEqual([1, 2]);
   });
 
   it('records a question in the thread, and refuses empty or too long ones', async () => {
     const { browser, packet, staff, db } = await setup();
-    const empty = await post(browser, `/p/${packet.id}?/ask`, { body: '   ' });
+    const empty = await post(browser, `/p/${packet.id}?/ask`, { version: '1', body: '   ' });
     expect(empty.status).toBe(400);
     expect(empty.text).toContain('Write your question before sending it.');
-    const long = await post(browser, `/p/${packet.id}?/ask`, { body: 'x'.repeat(2001) });
+    const long = await post(browser, `/p/${packet.id}?/ask`, {
+      version: '1',
+      body: 'x'.repeat(2001)
+    });
     expect(long.status).toBe(400);
     expect(long.text).toContain('Keep your question under 2,000 characters.');
     expect(await commentsOf(packet.id)).toHaveLength(0);
 
     const requestId = crypto.randomUUID();
     const ok = await post(browser, `/p/${packet.id}?/ask`, {
+      version: '1',
       body: 'What is the £120 on 3 Aug?',
       requestId
     });
     expect(ok.status).toBe(200);
-    await post(browser, `/p/${packet.id}?/ask`, { body: 'What is the £120 on 3 Aug?', requestId });
+    await post(browser, `/p/${packet.id}?/ask`, {
+      version: '1',
+      body: 'What is the £120 on 3 Aug?',
+      requestId
+    });
     const comments = await commentsOf(packet.id);
     expect(comments).toHaveLength(1);
     expect(comments[0]).toMatchObject({ body: 'What is the £120 on 3 Aug?', documentId: null });
@@ -289,7 +309,10 @@ describe('/p/[packetId]/d/[docId]', () => {
     const stranger = await createPacket(db, await createClient(db, firm.id));
     const theirDoc = await addDocument(db, stranger);
     const removed = await addDocument(db, packet, { filename: 'old.pdf' });
-    await db.update(s.document).set({ removedAt: new Date() }).where(eq(s.document.id, removed.id));
+    await db
+      .update(s.document)
+      .set({ removedAt: new Date(), removedVersion: packet.version })
+      .where(eq(s.document.id, removed.id));
     const draft = await createPacket(db, client, { status: 'draft' });
     const draftDoc = await addDocument(db, draft);
     expect((await browser.get(`/p/${packet.id}/d/${theirDoc.id}`)).status).toBe(404);
@@ -302,6 +325,7 @@ describe('/p/[packetId]/d/[docId]', () => {
   it('pins a question to the document and page', async () => {
     const { browser, packet, doc } = await setup();
     const ok = await post(browser, `/p/${packet.id}/d/${doc.id}?/ask`, {
+      version: '1',
       body: 'Which account is this?',
       page: '2'
     });
@@ -316,12 +340,17 @@ describe('/p/[packetId]/d/[docId]', () => {
     const { browser, packet, doc } = await setup();
     for (const page of ['3', '0', 'two']) {
       const response = await post(browser, `/p/${packet.id}/d/${doc.id}?/ask`, {
+        version: '1',
         body: 'Which account is this?',
         page
       });
       expect(response.status).toBe(400);
     }
-    const r = await post(browser, `/p/${packet.id}/d/${doc.id}?/ask`, { body: 'x', page: '3' });
+    const r = await post(browser, `/p/${packet.id}/d/${doc.id}?/ask`, {
+      version: '1',
+      body: 'x',
+      page: '3'
+    });
     expect(r.text).toContain('That document has 2 pages.');
     expect(await commentsOf(packet.id)).toHaveLength(0);
   });

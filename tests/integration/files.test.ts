@@ -99,7 +99,10 @@ describe('GET /api/files/[docId]', () => {
     const [packet] = await db.select().from(s.packet).where(eq(s.packet.id, doc.packetId));
     const removed = await addDocument(db, packet);
     expect(await ensurePreviews(removed.blobKey)).toBe(true);
-    await db.update(s.document).set({ removedAt: new Date() }).where(eq(s.document.id, removed.id));
+    await db
+      .update(s.document)
+      .set({ removedAt: new Date(), removedVersion: packet.version })
+      .where(eq(s.document.id, removed.id));
     await expectNotFound(browser, removed.id);
 
     await expectNotFound(browser, 'not-a-uuid');

@@ -80,7 +80,7 @@ describe('staged edits stay staff-only until published', () => {
   });
 
   it('serves no byte, picture or viewer page of a staged upload, and keeps a staged removal', async () => {
-    const { reader, packet, staged, removed, kept } = await stagedWorld();
+    const { db, reader, packet, staged, removed, kept } = await stagedWorld();
     await ensurePreviews(staged.blobKey);
     expect((await reader.get(`/api/files/${staged.id}`)).status).toBe(404);
     expect((await reader.get(`/api/files/${staged.id}/page-1/800`)).status).toBe(404);
@@ -90,7 +90,10 @@ describe('staged edits stay staff-only until published', () => {
       body: 'What is this payroll?',
       version: '1'
     });
+    // (The action refuses it; the page it would render again is a 404 for that document.)
     expect(ask.status).toBe(404);
+    const comments = await db.select().from(s.comment).where(eq(s.comment.packetId, packet.id));
+    expect(comments).toEqual([]);
 
     for (const doc of [removed, kept]) {
       expect((await reader.get(`/api/files/${doc.id}`)).status).toBe(200);

@@ -73,7 +73,7 @@ describe('the packet audit trail', () => {
     for (let i = 0; i < 2; i++) {
       const approved = await phone.post(
         `/p/${packet.id}?/approve`,
-        { requestId },
+        { version: '1', requestId },
         { accept: 'text/html' }
       );
       expect(approved.status).toBe(200);
@@ -83,7 +83,7 @@ describe('the packet audit trail', () => {
     await signIn(tablet, viewer.user.id, 'client');
     const asked = await tablet.post(
       `/p/${packet.id}?/ask`,
-      { body: 'Why is the bank fee twice?', requestId: randomUUID() },
+      { version: '1', body: 'Why is the bank fee twice?', requestId: randomUUID() },
       { accept: 'text/html' }
     );
     expect(asked.status).toBe(200);

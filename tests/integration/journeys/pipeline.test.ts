@@ -137,7 +137,7 @@ describe('the delivery pipeline, as staff see it', () => {
     expect((await a.browser.get(`/p/${packetId}/d/${doc.id}`)).status).toBe(200);
     const approved = await a.browser.post(
       `/p/${packetId}?/approve`,
-      { requestId: randomUUID() },
+      { version: '1', requestId: randomUUID() },
       { accept: 'text/html' }
     );
     expect(approved.status).toBe(200);
@@ -153,13 +153,13 @@ describe('the delivery pipeline, as staff see it', () => {
     await v.browser.get(v.landing!);
     const refused = await v.browser.post(
       `/p/${packetId}?/approve`,
-      { requestId: randomUUID() },
+      { version: '1', requestId: randomUUID() },
       { accept: 'text/html' }
     );
     expect(refused.status).toBe(403);
     const asked = await v.browser.post(
       `/p/${packetId}?/ask`,
-      { body: 'Is the rent on page 2 right?', documentId: doc.id, page: '2' },
+      { version: '1', body: 'Is the rent on page 2 right?', documentId: doc.id, page: '2' },
       { accept: 'text/html' }
     );
     expect(asked.status).toBe(200);
@@ -202,7 +202,7 @@ describe('the delivery pipeline, as staff see it', () => {
     await postForm(staff, `/firm/packets/${packetId}?/publish`);
     await sendQueued(w.firm.id);
     const a = await tapLink(acceptedTo(approver.user.email).link!);
-    await a.browser.post(`/p/${packetId}?/approve`, { requestId: randomUUID() });
+    await a.browser.post(`/p/${packetId}?/approve`, { version: '1', requestId: randomUUID() });
 
     // Nudge: everyone who has not reviewed gets a fresh link (not the approver).
     const before = stub.accepted.length;
@@ -231,7 +231,7 @@ describe('the delivery pipeline, as staff see it', () => {
     );
     const asked = await v.browser.post(
       `/p/${packetId}?/ask`,
-      { body: 'And the November one?', requestId: randomUUID() },
+      { version: '1', body: 'And the November one?', requestId: randomUUID() },
       { accept: 'text/html' }
     );
     expect(asked.status).toBe(200);

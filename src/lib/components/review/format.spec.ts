@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { dayAt, dueDayOf, formatDateTime, formatDay, formatDue, localDay } from './format';
+import {
+  dayAt,
+  describeVersionChanges,
+  dueDayOf,
+  formatDateTime,
+  formatDay,
+  formatDue,
+  localDay
+} from './format';
 
 describe("client due dates: the firm's calendar day, counted from the reader's today", () => {
   const at = (day: string) => new Date(`${day}T12:00:00`); // noon in the reader's own zone
@@ -45,5 +53,14 @@ describe("client due dates: the firm's calendar day, counted from the reader's t
       })
     );
     expect(localDay(d)).toBe('2026-09-05');
+  });
+});
+
+describe('what a new version changed', () => {
+  it("describes a version's changes", () => {
+    expect(
+      describeVersionChanges({ added: ['Payroll'], removed: ['Bank', 'Loan'], details: ['title'] })
+    ).toEqual(['Added Payroll', 'Removed Bank and Loan', 'Changed the title']);
+    expect(describeVersionChanges({ added: [], removed: [], details: [] })).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // page builds costs 35-75 ms of its main thread (ICU's locale data), which a phone paid during
 // hydration. Due dates come from the server as the firm's calendar day (dueDay, YYYY-MM-DD, in
 // the firm's zone); instants show in the reader's own zone, worded as en-GB words them.
+import { joinWords } from '$lib/format/words';
 
 /** 2026-Q3 -> "Q3 2026"; anything else as it is. */
 export function formatPeriod(period: string): string {
@@ -92,3 +93,20 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function newRequestId(): string {
   return crypto.randomUUID();
 }
+
+/** One published version's changes in words: "Added X", "Removed Y", "Changed the title". */
+export function describeVersionChanges(v: {
+  added: string[];
+  removed: string[];
+  details: string[];
+}): string[] {
+  const lines: string[] = [];
+  if (v.added.length) lines.push(`Added ${joinWords(v.added)}`);
+  if (v.removed.length) lines.push(`Removed ${joinWords(v.removed)}`);
+  if (v.details.length) lines.push(`Changed the ${joinWords(v.details)}`);
+  return lines;
+}
+
+/** Beside a question the server refused because the packet was updated (its text is kept). */
+export const STALE_HINT =
+  'The packet was updated since you opened it. Look at what changed, then send your question again.';

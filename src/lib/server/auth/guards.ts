@@ -1,8 +1,9 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { and, asc, eq, gt, isNull, ne, or } from 'drizzle-orm';
 import { getDb, type Db } from '../db/client';
-import { clientContact, firm, membership, packet } from '../db/schema';
+import { clientContact, firm, membership, packet, packetVersion } from '../db/schema';
 import type { ClientContact, Firm, Membership, Packet } from '../db/schema';
+import { asPublished } from '../review/published';
 import { invalidateUserSessions, type SessionUser } from './session';
 
 function signInRedirect(event: RequestEvent): never {
@@ -43,13 +44,15 @@ export const contactIsActive = () =>
 export interface ContactAccess {
   user: SessionUser;
   contact: ClientContact;
+  /** The packet as published: title, period, note and due date of its current version. */
   packet: Packet;
   firm: Firm;
 }
 
 /**
- * A current contact of the packet's client, for a packet that has been published.
- * Anything else (another client's packet, a draft, expired guest access) is a 404.
+ * A current contact of the packet's client, for a packet that has been published, seen as
+ * published (staff edits since stay theirs). Anything else (another client's packet, a draft,
+ * expired guest access) is a 404.
  */
 export async function requireContact(
   event: RequestEvent,
@@ -58,10 +61,14 @@ export async function requireContact(
   const user = requireUser(event);
   if (!isUuid(packetId)) error(404, 'Not found');
   const [row] = await getDb()
-    .select({ contact: clientContact, packet, firm })
+    .select({ contact: clientContact, packet, firm, snapshot: packetVersion })
     .from(packet)
     .innerJoin(clientContact, eq(clientContact.clientId, packet.clientId))
     .innerJoin(firm, eq(firm.id, packet.firmId))
+    .innerJoin(
+      packetVersion,
+      and(eq(packetVersion.packetId, packet.id), eq(packetVersion.version, packet.version))
+    )
     .where(
       and(
         eq(packet.id, packetId),
@@ -76,7 +83,8 @@ export async function requireContact(
     await endSessionsWithoutAccess(getDb(), user.id);
     error(404, 'Not found');
   }
-  return { user, ...row };
+  const { snapshot, ...rest } = row;
+  return { user, ...rest, packet: asPublished(row.packet, snapshot) };
 }
 
 /**

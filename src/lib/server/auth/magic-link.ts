@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { getConfig } from '../config';
 import type { Db } from '../db/client';
-import { firm, magicLink, packet, user, type MagicLink } from '../db/schema';
+import { firm, magicLink, packet, packetVersion, user, type MagicLink } from '../db/schema';
 import { generateCode, generateToken, hashToken, safeEqual } from './token';
 
 const MINUTE = 60_000;
@@ -121,13 +121,18 @@ export async function findUsableLink(db: Db, token: string): Promise<LinkPreview
       redirectTo: magicLink.redirectTo,
       bindingHash: magicLink.bindingHash,
       firmName: firm.name,
-      packetTitle: packet.title,
-      packetPeriod: packet.period
+      // As its contacts see it: the published details, not staff's edits since.
+      packetTitle: packetVersion.title,
+      packetPeriod: packetVersion.period
     })
     .from(magicLink)
     .innerJoin(user, eq(user.id, magicLink.userId))
     .leftJoin(firm, eq(firm.id, magicLink.firmId))
     .leftJoin(packet, eq(packet.id, magicLink.packetId))
+    .leftJoin(
+      packetVersion,
+      and(eq(packetVersion.packetId, packet.id), eq(packetVersion.version, packet.version))
+    )
     .where(
       and(
         eq(magicLink.tokenHash, hashToken(token)),

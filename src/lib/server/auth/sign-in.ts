@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit';
 import type { Db } from '../db/client';
-import { client, clientContact, firm, membership, packet, user } from '../db/schema';
+import { client, clientContact, firm, membership, packet, packetVersion, user } from '../db/schema';
 import type { Firm, MagicLink } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
@@ -223,9 +223,13 @@ export async function requestNewLink(
 async function renewalTarget(db: Db, old: MagicLink, userId: string) {
   if (old.purpose === 'packet' && old.packetId) {
     const [row] = await db
-      .select({ packet, firm })
+      .select({ packet, firm, title: packetVersion.title })
       .from(packet)
       .innerJoin(firm, eq(firm.id, packet.firmId))
+      .innerJoin(
+        packetVersion,
+        and(eq(packetVersion.packetId, packet.id), eq(packetVersion.version, packet.version))
+      )
       .innerJoin(client, eq(client.id, packet.clientId))
       .innerJoin(clientContact, eq(clientContact.clientId, client.id))
       .where(
@@ -241,7 +245,7 @@ async function renewalTarget(db: Db, old: MagicLink, userId: string) {
       return {
         purpose: 'packet' as const,
         packetId: row.packet.id,
-        packetTitle: row.packet.title,
+        packetTitle: row.title,
         firm: row.firm,
         redirectTo: old.redirectTo,
         ttlMs: row.firm.packetLinkDays * 24 * 3600_000

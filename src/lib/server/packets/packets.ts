@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { client, document, packet, type Packet } from '../db/schema';
+import { publishedPacket } from '../review/published';
 
 export interface PacketInput {
   clientId: string;
@@ -84,24 +85,74 @@ export async function listDocuments(db: Db, packetId: string) {
     .orderBy(asc(document.position), asc(document.createdAt));
 }
 
-/** Whether the packet has changes (documents added or removed, details edited) since publishing. */
-export async function hasUnpublishedChanges(db: Db, p: Packet): Promise<boolean> {
-  if (p.status === 'draft' || !p.publishedAt) return true;
-  const [row] = await db
-    .select({
-      n: sql<number>`count(*)::int`
-    })
-    .from(document)
-    .where(
-      and(
-        eq(document.packetId, p.id),
-        or(
-          and(eq(document.version, 0), isNull(document.removedAt)),
-          gt(document.removedAt, p.publishedAt)
+export interface UnpublishedChanges {
+  /** Whether publishing now would change what contacts see (always, before the first publish). */
+  any: boolean;
+  /** Details edited since the last publish: 'title', 'period', 'due date', 'note'. */
+  details: string[];
+  /** File names uploaded since the last publish. */
+  added: string[];
+  /** Documents removed since the last publish, which contacts see until the next one. */
+  removed: { id: string; filename: string }[];
+}
+
+/** What staff have changed since the last publish: what contacts do not see yet. */
+export async function listUnpublishedChanges(db: Db, p: Packet): Promise<UnpublishedChanges> {
+  const [docs, shown] = await Promise.all([
+    db
+      .select({
+        id: document.id,
+        filename: document.filename,
+        version: document.version,
+        removedAt: document.removedAt
+      })
+      .from(document)
+      .where(
+        and(
+          eq(document.packetId, p.id),
+          or(
+            and(eq(document.version, 0), isNull(document.removedAt)),
+            and(isNotNull(document.removedAt), isNull(document.removedVersion))
+          )
         )
       )
-    );
-  return row.n > 0 || p.updatedAt > p.publishedAt;
+      .orderBy(asc(document.position), asc(document.createdAt)),
+    publishedPacket(db, p)
+  ]);
+  const added = docs.filter((d) => !d.removedAt).map((d) => d.filename);
+  const removed = docs.filter((d) => d.removedAt).map(({ id, filename }) => ({ id, filename }));
+  const details =
+    p.version === 0
+      ? []
+      : [
+          shown.title !== p.title && 'title',
+          shown.period !== p.period && 'period',
+          shown.dueAt?.getTime() !== p.dueAt?.getTime() && 'due date',
+          shown.note !== p.note && 'note'
+        ].filter((d): d is string => !!d);
+  return {
+    any: p.version === 0 || details.length + added.length + removed.length > 0,
+    details,
+    added,
+    removed
+  };
+}
+
+/** Takes back a removal not yet published (the document stays); its file name, or null. */
+export async function keepDocument(db: Db, p: Packet, documentId: string): Promise<string | null> {
+  const rows = await db
+    .update(document)
+    .set({ removedAt: null })
+    .where(
+      and(
+        eq(document.id, documentId),
+        eq(document.packetId, p.id),
+        isNotNull(document.removedAt),
+        isNull(document.removedVersion)
+      )
+    )
+    .returning({ filename: document.filename });
+  return rows[0]?.filename ?? null;
 }
 
 /** Archives a packet (no reminders, hidden from the default lists) or restores it. */

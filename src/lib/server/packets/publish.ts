@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { contactIsActive } from '../auth/guards';
 import { createHash } from 'node:crypto';
@@ -15,10 +15,12 @@ import {
   magicLink,
   outbox,
   packet,
+  packetVersion,
   user,
   type Firm,
   type Packet
 } from '../db/schema';
+import { publishedPacket } from '../review/published';
 import { renderPacketEmail, type PacketMailKind } from './packet-email';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -162,7 +164,8 @@ export interface PublishResult {
 }
 
 /**
- * Publishes the packet in one transaction: the next version, a delivery and a mail (with its
+ * Publishes the packet in one transaction: the next version (its details frozen in
+ * packet_version, staged uploads and removals taking effect), a delivery and a mail (with its
  * own packet link) per active contact. Decisions on earlier versions stay as history.
  */
 export async function publishPacket(
@@ -202,6 +205,27 @@ export async function publishPacket(
       .update(document)
       .set({ version })
       .where(and(eq(document.packetId, p.id), eq(document.version, 0)));
+    await tx
+      .update(document)
+      .set({ removedVersion: version })
+      .where(
+        and(
+          eq(document.packetId, p.id),
+          isNotNull(document.removedAt),
+          isNull(document.removedVersion)
+        )
+      );
+    await tx.insert(packetVersion).values({
+      firmId: firm.id,
+      packetId: p.id,
+      version,
+      title: published.title,
+      period: published.period,
+      note: published.note,
+      dueAt: published.dueAt,
+      publishedAt: now,
+      publishedBy: actorId
+    });
     const rows = await tx
       .insert(delivery)
       .values(
@@ -259,6 +283,8 @@ export async function nudgeContacts(
   contactId: string | null
 ): Promise<number> {
   if (p.status !== 'published') throw new PublishError('Publish the packet first.');
+  // The mail names the packet as its contacts see it, not as staff are editing it.
+  const shown = await publishedPacket(db, p);
   return db.transaction(async (tx) => {
     const targets = await tx
       .select({
@@ -284,7 +310,7 @@ export async function nudgeContacts(
         )
       );
     for (const t of targets) {
-      await mailPacketLink(tx, firm, p, t, 'nudge', t.deliveryId);
+      await mailPacketLink(tx, firm, shown, t, 'nudge', t.deliveryId);
       await tx
         .update(delivery)
         .set({

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { firm as firmTable, packet as packetTable, type Firm, type Packet } from '../db/schema';
 import { recordAudit } from '../audit';
+import { publishedPacket } from '../review/published';
 import { mailPacketLink } from './publish';
 
 interface ClaimedReminder extends Record<string, unknown> {
@@ -35,12 +36,13 @@ export async function sendDueReminders(db: Db, now = new Date(), limit = 500): P
          where d.id in (
                  select d2.id from delivery d2
                    join packet p2 on p2.id = d2.packet_id and p2.version = d2.version
+                   join packet_version pv2 on pv2.packet_id = p2.id and pv2.version = p2.version
                    join firm f2 on f2.id = p2.firm_id
                   where p2.status = 'published'
                     and f2.reminder_every_days > 0
                     and d2.reviewed_at is null
                     and d2.status not in ('bounced', 'failed')
-                    and (p2.due_at is null or p2.due_at > ${iso}::timestamptz)
+                    and (pv2.due_at is null or pv2.due_at > ${iso}::timestamptz)
                     and coalesce(d2.last_reminded_at, d2.created_at)
                         <= ${iso}::timestamptz - make_interval(days => f2.reminder_every_days)
                   order by d2.created_at
@@ -67,7 +69,8 @@ export async function sendDueReminders(db: Db, now = new Date(), limit = 500): P
           .from(packetTable)
           .innerJoin(firmTable, eq(firmTable.id, packetTable.firmId))
           .where(eq(packetTable.id, c.packet_id));
-        packets.set(c.packet_id, row);
+        // Reminders name the packet, and its due date, as its contacts were sent it.
+        packets.set(c.packet_id, { ...row, packet: await publishedPacket(tx, row.packet) });
       }
       const { packet, firm } = packets.get(c.packet_id)!;
       await mailPacketLink(

@@ -7,6 +7,7 @@ import { issueMagicLink } from '../auth/magic-link';
 import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 import { periodLabel } from './packets';
+import { publishedPacket } from '../review/published';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -52,7 +53,8 @@ export async function replyToThread(
       .values({ firmId: firm.id, packetId: p.id, authorId: author.id, body })
       .returning();
     const recipients = await activeRecipients(tx, p.clientId);
-    const what = `${periodLabel(p.period)} ${p.title}`;
+    const shown = await publishedPacket(tx, p);
+    const what = `${periodLabel(shown.period)} ${shown.title}`;
     for (const r of recipients) {
       const link = await issueMagicLink(tx, {
         userId: r.userId,

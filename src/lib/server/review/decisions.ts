@@ -1,12 +1,37 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { decision, delivery } from '../db/schema';
+import { decision, delivery, packet as packetTable } from '../db/schema';
 import { recordAudit } from '../audit';
 import type { ClientContact, Decision, Packet } from '../db/schema';
 
 export type ApproveResult =
   | { ok: true; decision: Decision; replayed: boolean }
-  | { ok: false; reason: 'viewer' | 'archived' | 'request_used'; message: string };
+  | { ok: false; reason: 'viewer' | 'archived' | 'request_used' | 'stale'; message: string };
+
+/** Said when a decision names a version that is no longer the packet's current one. */
+export const STALE_VERSION_MESSAGE = 'This packet was updated since you opened it.';
+
+/**
+ * The packet version a decision form says its contact was looking at (its hidden `version`
+ * field, also kept in queued offline actions); null when missing or unreadable.
+ */
+export function readSeenVersion(form: FormData): number | null {
+  const raw = form.get('version');
+  return typeof raw === 'string' && /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : null;
+}
+
+/**
+ * Whether `seen` is the packet's current version, read under a share lock: a publish (which
+ * locks the packet row for update) cannot slip in before the caller's transaction commits.
+ */
+export async function isCurrentVersion(tx: Db, packetId: string, seen: number | null) {
+  const [row] = await tx
+    .select({ version: packetTable.version })
+    .from(packetTable)
+    .where(eq(packetTable.id, packetId))
+    .for('share');
+  return seen !== null && row?.version === seen;
+}
 
 /** Why this contact cannot approve this packet, or null when they can. */
 export function approveBlocker(packet: Packet, contact: ClientContact): string | null {
@@ -17,14 +42,19 @@ export function approveBlocker(packet: Packet, contact: ClientContact): string |
   return null;
 }
 
+interface ApproveInput {
+  packet: Packet;
+  contact: ClientContact;
+  /** The version the contact was looking at: anything but the current one is refused. */
+  seenVersion: number | null;
+  requestId?: string;
+}
+
 /**
  * Approves the packet's current version for the contact and marks their delivery reviewed.
  * Idempotent: a repeated requestId, or approving an already-approved version, records nothing new.
  */
-export async function approvePacket(
-  db: Db,
-  input: { packet: Packet; contact: ClientContact; requestId?: string }
-): Promise<ApproveResult> {
+export async function approvePacket(db: Db, input: ApproveInput): Promise<ApproveResult> {
   try {
     return await recordApproval(db, input);
   } catch (error) {
@@ -40,10 +70,7 @@ export function isUniqueViolation(error: unknown): boolean {
   return e?.code === '23505' || e?.cause?.code === '23505';
 }
 
-async function recordApproval(
-  db: Db,
-  input: { packet: Packet; contact: ClientContact; requestId?: string }
-): Promise<ApproveResult> {
+async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResult> {
   const { packet, contact, requestId } = input;
   const blocker = approveBlocker(packet, contact);
   if (blocker) {
@@ -66,6 +93,9 @@ async function recordApproval(
         }
         return { ok: true, decision: existing, replayed: true };
       }
+    }
+    if (!(await isCurrentVersion(tx, packet.id, input.seenVersion))) {
+      return { ok: false, reason: 'stale', message: STALE_VERSION_MESSAGE };
     }
     const [latest] = await tx
       .select()

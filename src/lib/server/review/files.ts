@@ -3,10 +3,12 @@ import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { isUuid } from '../auth/guards';
 import { getDb, type Db } from '../db/client';
 import { clientContact, document, membership, packet } from '../db/schema';
+import { inPublishedVersion } from './published';
 
 /**
- * A document the user may read: any document of a firm they are a member of, or a current
- * document of a published/archived packet of a client they are an active contact of.
+ * A document the user may read: any document of a firm they are a member of, or a document of
+ * the published version of a published/archived packet of a client they are an active contact
+ * of (never one staff uploaded or removed since).
  * One query: pdf.js asks for many byte ranges and each one comes through here.
  */
 export async function findReadableDocument(db: Db, userId: string, documentId: string) {
@@ -26,14 +28,20 @@ export async function findReadableDocument(db: Db, userId: string, documentId: s
       )
     )})`;
   const [row] = await db
-    .select({ document, packetStatus: packet.status, isMember, isContact })
+    .select({
+      document,
+      packetStatus: packet.status,
+      isMember,
+      isContact,
+      isPublished: sql<boolean>`coalesce(${inPublishedVersion(packet.version)}, false)`
+    })
     .from(document)
     .innerJoin(packet, eq(packet.id, document.packetId))
     .where(eq(document.id, documentId))
     .limit(1);
   if (!row) return null;
   if (row.isMember) return row.document;
-  if (row.packetStatus === 'draft' || row.document.removedAt || !row.isContact) return null;
+  if (row.packetStatus === 'draft' || !row.isPublished || !row.isContact) return null;
   return row.document;
 }
 

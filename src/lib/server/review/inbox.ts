@@ -1,7 +1,17 @@
-import { and, desc, eq, inArray, isNotNull, max } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, max, sql } from 'drizzle-orm';
 import { calendarDayIn, zoneOffsetMinutes, zoneOrUtc } from '../../format/time-zone';
 import type { Db } from '../db/client';
-import { client, clientContact, decision, delivery, document, firm, packet } from '../db/schema';
+import {
+  client,
+  clientContact,
+  decision,
+  delivery,
+  document,
+  firm,
+  packet,
+  packetVersion
+} from '../db/schema';
+import { asPublished, inPublishedVersion } from './published';
 import { contactIsActive } from '../auth/guards';
 import { packetsWithOpenQuestions } from './questions';
 import { packetChip, safeBrandColor, type PacketChip } from './status';
@@ -65,16 +75,23 @@ export async function listInboxPackets(
   );
   const contactIds = memberships.map((m) => m.contactId);
 
-  const packets = await db
-    .select()
-    .from(packet)
-    .where(
-      and(
-        inArray(packet.clientId, [...byClient.keys()]),
-        inArray(packet.status, ['published', 'archived'])
+  // Each packet as its contacts see it: the published version's details.
+  const packets = (
+    await db
+      .select({ packet, snapshot: packetVersion })
+      .from(packet)
+      .innerJoin(
+        packetVersion,
+        and(eq(packetVersion.packetId, packet.id), eq(packetVersion.version, packet.version))
       )
-    )
-    .orderBy(desc(packet.period), desc(packet.publishedAt), desc(packet.createdAt));
+      .where(
+        and(
+          inArray(packet.clientId, [...byClient.keys()]),
+          inArray(packet.status, ['published', 'archived'])
+        )
+      )
+      .orderBy(desc(packetVersion.period), desc(packet.publishedAt), desc(packet.createdAt))
+  ).map((r) => asPublished(r.packet, r.snapshot));
   const ids = packets.map((p) => p.id);
   if (ids.length === 0) {
     return { clients: memberships.map(toClient), packets: [] };
@@ -103,17 +120,16 @@ export async function listInboxPackets(
         )
       ),
     db
-      .select({ packetId: document.packetId, id: document.id, removedAt: document.removedAt })
+      .select({ packetId: document.packetId, n: sql<number>`count(*)::int` })
       .from(document)
-      .where(inArray(document.packetId, ids)),
+      .innerJoin(packet, eq(packet.id, document.packetId))
+      .where(and(inArray(document.packetId, ids), inPublishedVersion(packet.version)))
+      .groupBy(document.packetId),
     packetsWithOpenQuestions(db, ids)
   ]);
   const approvedVersion = new Map(approvals.map((a) => [a.packetId, a.version]));
   const opened = new Set(opens.map((o) => `${o.packetId}:${o.version}`));
-  const documents = new Map<string, number>();
-  for (const d of docCounts) {
-    if (!d.removedAt) documents.set(d.packetId, (documents.get(d.packetId) ?? 0) + 1);
-  }
+  const documents = new Map(docCounts.map((d) => [d.packetId, d.n]));
 
   return {
     clients: memberships.map(toClient),

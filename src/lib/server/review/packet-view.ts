@@ -7,46 +7,68 @@ import { packetSummary } from '../packets/packets';
 import { approveBlocker, listDecisions } from './decisions';
 import { loadThread, packetsWithOpenQuestions } from './questions';
 import { packetChip, safeBrandColor } from './status';
-import { listPacketDocuments } from './views';
+import { listPacketVersions, listPublishedDocuments, listVersionChanges } from './published';
 
 export interface VersionEntry {
   version: number;
   current: boolean;
   added: string[];
+  removed: string[];
+  /** Details changed since the version before: 'title', 'period', 'note', 'due date'. */
+  details: string[];
   decisions: { kind: 'approve' | 'question'; at: Date }[];
 }
+
+const sameTime = (a: Date | null, b: Date | null) =>
+  (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 /** Everything the packet page shows a contact, in one call. */
 export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>, userId: string) {
   const { packet, contact, firm } = access;
-  const [documents, thread, decisions, openQuestions, [myDelivery]] = await Promise.all([
-    listPacketDocuments(db, packet.id),
-    loadThread(db, packet, userId),
-    listDecisions(db, packet.id, contact.id),
-    packetsWithOpenQuestions(db, [packet.id]),
-    db
-      .select({ firstOpenedAt: delivery.firstOpenedAt, reviewedAt: delivery.reviewedAt })
-      .from(delivery)
-      .where(
-        and(
-          eq(delivery.packetId, packet.id),
-          eq(delivery.version, packet.version),
-          eq(delivery.contactId, contact.id)
+  const [documents, changes, versions, thread, decisions, openQuestions, [myDelivery]] =
+    await Promise.all([
+      listPublishedDocuments(db, packet.id, packet.version),
+      listVersionChanges(db, packet.id, packet.version),
+      listPacketVersions(db, packet.id),
+      loadThread(db, packet, userId),
+      listDecisions(db, packet.id, contact.id),
+      packetsWithOpenQuestions(db, [packet.id]),
+      db
+        .select({ firstOpenedAt: delivery.firstOpenedAt, reviewedAt: delivery.reviewedAt })
+        .from(delivery)
+        .where(
+          and(
+            eq(delivery.packetId, packet.id),
+            eq(delivery.version, packet.version),
+            eq(delivery.contactId, contact.id)
+          )
         )
-      )
-      .limit(1)
-  ]);
+        .limit(1)
+    ]);
   const lastDecision = decisions[0] ?? null;
   const approval = decisions.find((d) => d.kind === 'approve') ?? null;
   const approvedCurrent =
     lastDecision?.kind === 'approve' && lastDecision.version === packet.version;
 
+  const details = new Map(versions.map((v) => [v.version, v]));
   const history: VersionEntry[] = [];
   for (let v = packet.version; v >= 1; v--) {
+    const now = details.get(v);
+    const before = details.get(v - 1);
     history.push({
       version: v,
       current: v === packet.version,
-      added: documents.filter((d) => Math.max(d.version, 1) === v).map((d) => d.filename),
+      added: changes.get(v)?.added ?? [],
+      removed: changes.get(v)?.removed ?? [],
+      details:
+        now && before
+          ? [
+              now.title !== before.title && 'title',
+              now.period !== before.period && 'period',
+              !sameTime(now.dueAt, before.dueAt) && 'due date',
+              now.note !== before.note && 'note'
+            ].filter((d): d is string => !!d)
+          : [],
       decisions: decisions
         .filter((d) => d.version === v)
         .map((d) => ({ kind: d.kind, at: d.at }))

@@ -1,17 +1,18 @@
 import { fail } from '@sveltejs/kit';
 import { getDb } from '../db/client';
 import type { ContactAccess } from '../auth/guards';
+import { readSeenVersion } from './decisions';
 import { askQuestion, questionSchema, type QuestionInput } from './questions';
 
 export interface QuestionFailure {
   action: 'ask';
   message: string;
-  errors: Partial<Record<'body' | 'documentId' | 'page' | 'requestId', string>>;
+  errors: Partial<Record<'body' | 'documentId' | 'page' | 'requestId' | 'version', string>>;
   values: { body: string; page: string };
   [key: string]: unknown;
 }
 
-/** Reads the ask-a-question form (body, documentId?, page?, requestId?). */
+/** Reads the ask-a-question form (body, version, documentId?, page?, requestId?). */
 export function readQuestion(
   form: FormData
 ): { ok: true; question: QuestionInput } | { ok: false; failure: QuestionFailure } {
@@ -22,7 +23,9 @@ export function readQuestion(
     requestId: String(form.get('requestId') ?? '')
   };
   const parsed = questionSchema.safeParse(raw);
-  if (parsed.success) return { ok: true, question: parsed.data };
+  if (parsed.success) {
+    return { ok: true, question: { ...parsed.data, seenVersion: readSeenVersion(form) } };
+  }
   const errors: QuestionFailure['errors'] = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path[0] as keyof QuestionFailure['errors'];
@@ -36,7 +39,10 @@ export function readQuestion(
   };
 }
 
-/** Records the question; an invalid document or page is a 400 with the reason. */
+/**
+ * Records the question; an invalid document or page is a 400 with the reason, a question on a
+ * version that is no longer current a 409 (its text comes back to the form).
+ */
 export async function submitQuestion(access: ContactAccess, question: QuestionInput) {
   const result = await askQuestion(getDb(), {
     packet: access.packet,
@@ -44,9 +50,11 @@ export async function submitQuestion(access: ContactAccess, question: QuestionIn
     question
   });
   if (!result.ok) {
-    return fail(400, {
+    return fail('stale' in result ? 409 : 400, {
       action: 'ask',
       message: result.message,
+      stale: 'stale' in result,
+      seenVersion: question.seenVersion,
       errors: { [result.field]: result.message },
       values: { body: question.body, page: String(question.page ?? '') }
     });

@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { comment, decision, document, membership, user } from '../db/schema';
 import type { ClientContact, Packet } from '../db/schema';
-import { isUniqueViolation } from './decisions';
+import { isCurrentVersion, isUniqueViolation, STALE_VERSION_MESSAGE } from './decisions';
+import { inPublishedVersion } from './published';
 import { recordAudit } from '../audit';
 
 export const QUESTION_MAX = 2000;
@@ -34,7 +35,10 @@ export const questionSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   requestId: requestIdSchema
 });
-export type QuestionInput = z.infer<typeof questionSchema>;
+export type QuestionInput = z.infer<typeof questionSchema> & {
+  /** The version the contact was looking at: anything but the current one is refused. */
+  seenVersion: number | null;
+};
 
 export interface ThreadEntry {
   id: string;
@@ -100,7 +104,8 @@ export async function packetsWithOpenQuestions(db: Db, packetIds: string[]): Pro
 
 export type AskResult =
   | { ok: true; commentId: string; replayed: boolean }
-  | { ok: false; field: 'documentId' | 'page' | 'requestId'; message: string };
+  | { ok: false; field: 'documentId' | 'page' | 'requestId'; message: string }
+  | { ok: false; field: 'version'; stale: true; message: string };
 
 /**
  * Records a contact's question (a comment, pinned to a document page when given, plus a
@@ -137,6 +142,9 @@ async function recordQuestion(
         return { ok: true, commentId: existing.id, replayed: true };
       }
     }
+    if (!(await isCurrentVersion(tx, packet.id, question.seenVersion))) {
+      return { ok: false, field: 'version', stale: true, message: STALE_VERSION_MESSAGE };
+    }
     let page: number | null = null;
     if (question.documentId) {
       const [doc] = await tx
@@ -146,7 +154,7 @@ async function recordQuestion(
           and(
             eq(document.id, question.documentId),
             eq(document.packetId, packet.id),
-            isNull(document.removedAt)
+            inPublishedVersion(packet.version)
           )
         )
         .limit(1);

@@ -1,24 +1,7 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { delivery, document, documentView } from '../db/schema';
+import { delivery, documentView } from '../db/schema';
 import type { ClientContact, Packet } from '../db/schema';
-
-/** The packet's current documents (not removed), in order. */
-export function listPacketDocuments(db: Db, packetId: string) {
-  return db
-    .select({
-      id: document.id,
-      filename: document.filename,
-      pages: document.pages,
-      bytes: document.bytes,
-      pageWidth: document.pageWidth,
-      pageHeight: document.pageHeight,
-      version: document.version
-    })
-    .from(document)
-    .where(and(eq(document.packetId, packetId), isNull(document.removedAt)))
-    .orderBy(asc(document.position), asc(document.createdAt));
-}
 
 /** Marks the contact's delivery of the packet's current version opened (first and last). */
 export async function recordPacketOpen(db: Db, packet: Packet, contact: ClientContact) {

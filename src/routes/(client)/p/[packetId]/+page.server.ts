@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { requireContact } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
-import { approvePacket } from '$lib/server/review/decisions';
+import { approvePacket, readSeenVersion } from '$lib/server/review/decisions';
 import { loadPacketView } from '$lib/server/review/packet-view';
 import { readQuestion, submitQuestion } from '$lib/server/review/question-form';
 import { requestIdSchema } from '$lib/server/review/questions';
@@ -23,11 +23,20 @@ export const actions: Actions = {
     if (!requestId.success) {
       return fail(400, { action: 'approve', message: requestId.error.issues[0].message });
     }
-    const result = await approvePacket(getDb(), { packet, contact, requestId: requestId.data });
+    const seenVersion = readSeenVersion(form);
+    const result = await approvePacket(getDb(), {
+      packet,
+      contact,
+      seenVersion,
+      requestId: requestId.data
+    });
     if (!result.ok) {
-      return fail(result.reason === 'viewer' ? 403 : 400, {
+      const status = { viewer: 403, stale: 409, archived: 400, request_used: 400 }[result.reason];
+      return fail(status, {
         action: 'approve',
-        message: result.message
+        message: result.message,
+        stale: result.reason === 'stale',
+        seenVersion
       });
     }
     return { action: 'approve', approved: true, replayed: result.replayed };

@@ -7,8 +7,9 @@ import { moveDocument, removePacketDocument } from '$lib/server/packets/document
 import { dayEndIn, fieldErrors, packetSchema, readForm } from '$lib/server/packets/forms';
 import { renderPacketEmail } from '$lib/server/packets/packet-email';
 import {
-  hasUnpublishedChanges,
+  keepDocument,
   listDocuments,
+  listUnpublishedChanges,
   packetSummary,
   setPacketArchived,
   updatePacket
@@ -33,12 +34,12 @@ const DAY = 24 * 60 * 60 * 1000;
 export const load: PageServerLoad = async (event) => {
   const { firm, packet, client } = await requireStaffPacket(event, event.params.id);
   const db = getDb();
-  const [documents, contacts, thread, audit, changed, recipients, history] = await Promise.all([
+  const [documents, contacts, thread, audit, unpublished, recipients, history] = await Promise.all([
     listDocuments(db, packet.id),
     listContactStatus(db, packet),
     listThread(db, packet),
     listPacketAudit(db, firm.id, packet.id),
-    hasUnpublishedChanges(db, packet),
+    listUnpublishedChanges(db, packet),
     activeRecipients(db, client.id),
     listEarlierVersions(db, packet)
   ]);
@@ -66,7 +67,7 @@ export const load: PageServerLoad = async (event) => {
     thread,
     history,
     audit: audit.map((a) => ({ ...a, data: (a.data ?? null) as Record<string, unknown> | null })),
-    changed,
+    unpublished,
     recipients: recipients.map((r) => r.email),
     preview: { subject: preview.subject, html: preview.html, text: preview.text },
     maxUploadMb: getConfig().MAX_UPLOAD_MB,
@@ -109,6 +110,23 @@ export const actions: Actions = {
     const removed = await removePacketDocument(getDb(), packet, documentId, user.id);
     if (!removed) return fail(404, { action: 'document', message: 'Not found.' });
     return { action: 'document', message: 'Document removed.' };
+  },
+
+  keepDocument: async (event) => {
+    const { user, packet } = await requireStaffPacket(event, event.params.id);
+    const { documentId = '' } = await readForm(event.request);
+    if (!isUuid(documentId)) return fail(404, { action: 'document', message: 'Not found.' });
+    const filename = await keepDocument(getDb(), packet, documentId);
+    if (!filename) return fail(404, { action: 'document', message: 'Not found.' });
+    await recordAudit(getDb(), {
+      action: 'document.kept',
+      firmId: packet.firmId,
+      actorId: user.id,
+      subject: `packet:${packet.id}`,
+      ...clientMeta(event),
+      data: { documentId, filename }
+    });
+    return { action: 'document', message: `${filename} stays in the packet.` };
   },
 
   moveDocument: async (event) => {

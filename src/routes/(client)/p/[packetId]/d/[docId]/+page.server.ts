@@ -3,7 +3,8 @@ import { isUuid, requireContact } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { readQuestion, submitQuestion } from '$lib/server/review/question-form';
 import { safeBrandColor } from '$lib/server/review/status';
-import { listPacketDocuments, recordDocumentView } from '$lib/server/review/views';
+import { listPublishedDocuments } from '$lib/server/review/published';
+import { recordDocumentView } from '$lib/server/review/views';
 import pdfBoot from '$lib/components/viewer/pdf-boot.js?url&no-inline';
 import { PREVIEW_SIZES, previewSrcset } from '$lib/components/viewer/page-fit';
 import type { Actions, PageServerLoad } from './$types';
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async (event) => {
   const { packet, contact, firm } = await requireContact(event, event.params.packetId);
   if (!isUuid(event.params.docId)) error(404, 'Not found');
   const db = getDb();
-  const documents = await listPacketDocuments(db, packet.id);
+  const documents = await listPublishedDocuments(db, packet.id, packet.version);
   const doc = documents.find((d) => d.id === event.params.docId);
   if (!doc) error(404, 'Not found');
   // "Save for offline" fetches every viewer page; that is not the contact reading it.
@@ -28,7 +29,7 @@ export const load: PageServerLoad = async (event) => {
     `<${pdfBoot}>; rel="modulepreload"`
   ];
   return {
-    packet: { id: packet.id, title: packet.title, period: packet.period },
+    packet: { id: packet.id, title: packet.title, period: packet.period, version: packet.version },
     firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
     document: doc,
     documents: documents.map((d) => ({ id: d.id, filename: d.filename })),

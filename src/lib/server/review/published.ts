@@ -1,0 +1,95 @@
+// What contacts see of a packet: exactly its published version. Staff uploads, removals and
+// edits made since stay staff-only until the next publish (DESIGN.md, "Contacts see only what
+// was published"); every contact-facing read goes through these.
+import { and, asc, eq, gt, gte, isNull, lte, or, type AnyColumn } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { document, packetVersion, type Packet, type PacketVersion } from '../db/schema';
+
+/** The documents of published version `version`: added in 1..version, not removed by it. */
+export function inPublishedVersion(version: number | AnyColumn) {
+  return and(
+    gte(document.version, 1),
+    lte(document.version, version),
+    or(isNull(document.removedVersion), gt(document.removedVersion, version))
+  );
+}
+
+/** The packet with its details (title, period, note, due date) as they were published. */
+export function asPublished(
+  p: Packet,
+  snapshot: Pick<PacketVersion, 'title' | 'period' | 'note' | 'dueAt'>
+): Packet {
+  return {
+    ...p,
+    title: snapshot.title,
+    period: snapshot.period,
+    note: snapshot.note,
+    dueAt: snapshot.dueAt
+  };
+}
+
+/** The packet as its contacts see it now; the packet itself while it was never published. */
+export async function publishedPacket(db: Db, p: Packet): Promise<Packet> {
+  if (p.version === 0) return p;
+  const [snapshot] = await db
+    .select()
+    .from(packetVersion)
+    .where(and(eq(packetVersion.packetId, p.id), eq(packetVersion.version, p.version)))
+    .limit(1);
+  // Every publish writes its snapshot in the same transaction (migration 0004 for older ones).
+  if (!snapshot) throw new Error(`packet ${p.id} has no snapshot of version ${p.version}`);
+  return asPublished(p, snapshot);
+}
+
+/** The documents a contact sees in the packet's published version, in order. */
+export function listPublishedDocuments(db: Db, packetId: string, version: number) {
+  return db
+    .select({
+      id: document.id,
+      filename: document.filename,
+      pages: document.pages,
+      bytes: document.bytes,
+      pageWidth: document.pageWidth,
+      pageHeight: document.pageHeight,
+      version: document.version
+    })
+    .from(document)
+    .where(and(eq(document.packetId, packetId), inPublishedVersion(version)))
+    .orderBy(asc(document.position), asc(document.createdAt));
+}
+
+/** Per published version up to `version`: the file names it added and removed. */
+export async function listVersionChanges(db: Db, packetId: string, version: number) {
+  const rows = await db
+    .select({
+      filename: document.filename,
+      version: document.version,
+      removedVersion: document.removedVersion
+    })
+    .from(document)
+    .where(
+      and(eq(document.packetId, packetId), gte(document.version, 1), lte(document.version, version))
+    )
+    .orderBy(asc(document.position), asc(document.createdAt));
+  const changes = new Map<number, { added: string[]; removed: string[] }>();
+  const at = (v: number) => {
+    if (!changes.has(v)) changes.set(v, { added: [], removed: [] });
+    return changes.get(v)!;
+  };
+  for (const r of rows) {
+    at(r.version).added.push(r.filename);
+    if (r.removedVersion !== null && r.removedVersion <= version) {
+      at(r.removedVersion).removed.push(r.filename);
+    }
+  }
+  return changes;
+}
+
+/** The details of every published version of the packet, oldest first. */
+export function listPacketVersions(db: Db, packetId: string) {
+  return db
+    .select()
+    .from(packetVersion)
+    .where(eq(packetVersion.packetId, packetId))
+    .orderBy(asc(packetVersion.version));
+}
