@@ -1,0 +1,84 @@
+// Contacts see the published version only, and a decision names the version on screen: staff
+// stage an upload and a new title (the contact sees neither), publish it while the contact's page
+// is open (their tap on Approve is refused and the page says what changed), and an approval
+// queued offline for an older version is refused on reconnect, not recorded on the new one.
+import { expect, test, type Page } from '@playwright/test';
+import { uniqueTag } from './support/firm';
+import { makeTestPdf, openAsContact, publishPacket } from './support/offline';
+
+async function stageAndPublish(staff: Page, upload: string, title: string) {
+  await staff
+    .getByLabel('Choose files')
+    .setInputFiles([
+      { name: upload, mimeType: 'application/pdf', buffer: await makeTestPdf(upload, 2) }
+    ]);
+  await expect(staff.getByRole('link', { name: upload })).toBeVisible();
+  await staff.getByRole('button', { name: 'Edit', exact: true }).click();
+  await staff.getByLabel('Title').fill(title);
+  await staff.getByRole('button', { name: 'Save details' }).click();
+  await expect(staff.getByRole('heading', { name: 'Unpublished changes' })).toBeVisible();
+  await expect(staff.getByText(`Adds ${upload}`)).toBeVisible();
+  await expect(staff.getByText('Edited title')).toBeVisible();
+}
+
+test('staged edits stay staff-only; approving an older version says what changed', async ({
+  page,
+  browser,
+  baseURL
+}, testInfo) => {
+  test.setTimeout(180_000);
+  const staff = await browser.newPage();
+  const published = await publishPacket(staff, baseURL!, uniqueTag(testInfo.project.name));
+  await openAsContact(page, published);
+  const title = (await page.getByRole('heading', { level: 1 }).textContent())!.trim();
+
+  await stageAndPublish(staff, 'Payroll draft.pdf', 'Q3 2026 review, revised');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.getByText('Payroll draft')).toHaveCount(0);
+
+  await staff.getByRole('button', { name: 'Publish update (v2)' }).click();
+  await expect(staff.getByText(/Updated — 1 email/).first()).toBeVisible();
+
+  // The contact's page still shows version 1: Approve is refused, and the page catches up.
+  await page.getByRole('button', { name: 'Approve' }).click();
+  const changed = page.getByRole('alert').filter({ hasText: 'updated since you opened it' });
+  await expect(changed).toContainText('Added Payroll draft.pdf');
+  await expect(changed).toContainText('Changed the title');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Q3 2026 review, revised');
+  await expect(page.getByRole('link', { name: /^Payroll draft\.pdf/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await expect(page.getByText(/You approved this packet/)).toBeVisible();
+  await staff.reload();
+  await expect(staff.getByText('approved', { exact: true }).first()).toBeVisible();
+});
+
+test('an approval queued offline for an older version is refused on reconnect', async ({
+  page,
+  context,
+  browser,
+  baseURL
+}, testInfo) => {
+  test.setTimeout(180_000);
+  const staff = await browser.newPage();
+  const published = await publishPacket(staff, baseURL!, uniqueTag(testInfo.project.name));
+  await openAsContact(page, published);
+
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await expect(page.locator('[data-pending]')).toContainText('Your approval');
+
+  await stageAndPublish(staff, 'Late invoice.pdf', 'Q3 2026 review, with the late invoice');
+  await staff.getByRole('button', { name: 'Publish update (v2)' }).click();
+  await expect(staff.getByText(/Updated — 1 email/).first()).toBeVisible();
+
+  await context.setOffline(false);
+  await expect(
+    page.getByText(/Your approval could not be sent: This packet was updated since you opened it/)
+  ).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('[data-pending]')).toHaveCount(0);
+  await expect(page.getByRole('link', { name: /^Late invoice\.pdf/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Approve' })).toBeEnabled();
+  await staff.reload();
+  await expect(staff.getByText('approved', { exact: true })).toHaveCount(0);
+});
