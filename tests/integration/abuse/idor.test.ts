@@ -41,6 +41,7 @@ const anyForm = (ids: Record<string, string> = {}) => ({
   body: 'A question that must not land',
   direction: 'up',
   requestId: crypto.randomUUID(),
+  version: '1',
   ...ids
 });
 
@@ -51,6 +52,9 @@ async function world() {
   const { contact: ca1, user: ua1 } = await createContact(db, a1, { name: 'Ada Own' });
   const pa1 = await createPacket(db, a1, { title: 'Own packet' });
   const da1 = await addDocument(db, pa1, { filename: 'own.pdf' });
+  // Uploaded by staff after publishing: not the contact's to see until the next publish.
+  const stagedName = unique('Staged');
+  const staged = await addDocument(db, { ...pa1, version: 0 }, { filename: `${stagedName}.pdf` });
   // My packet went to my contact: a nudge with my own contact id works (see the end).
   await db
     .insert(s.delivery)
@@ -98,6 +102,7 @@ async function world() {
   return {
     secret,
     neighbourName,
+    stagedName,
     /** A client a contact's CSV import would create: it must not exist afterwards. */
     importName: unique('IMPORTED').toUpperCase(),
 
@@ -110,6 +115,7 @@ async function world() {
       contactUser: ua1,
       packet: pa1,
       doc: da1,
+      staged,
       members: aMembers
     },
     neighbour: { client: a2, contact: ca2, packet: pa2, doc: da2 },
@@ -132,7 +138,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
     const w = await world();
     const { mine, neighbour: n, other: o } = w;
     // Their page-1 pictures exist: a 404 below is the access check, not a missing file.
-    for (const doc of [n.doc, o.doc, o.draftDoc]) {
+    for (const doc of [n.doc, o.doc, o.draftDoc, mine.staged]) {
       expect(await ensurePreviews(doc.blobKey)).toBe(true);
     }
     const NF = [404];
@@ -252,6 +258,17 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         ['contact', 'POST', `/p/${packet.id}/d/${doc.id}?/ask`, NF, anyForm()],
         ['contact', 'POST', `/p/${mine.packet.id}/d/${doc.id}?/ask`, NF, anyForm()]
       ]),
+      // ... a document of my own packet staged since publishing (issue 17 item 1).
+      ['contact', 'GET', `/api/files/${mine.staged.id}`],
+      ['contact', 'HEAD', `/api/files/${mine.staged.id}`],
+      ['contact', 'GET', `/api/files/${mine.staged.id}/page-1/800`],
+      ['contact', 'GET', `/p/${mine.packet.id}/d/${mine.staged.id}`],
+      ['contact', 'POST', `/p/${mine.packet.id}/d/${mine.staged.id}?/ask`, NF, anyForm()],
+      // ... a decision on my own packet naming a version that is not the current one (item 2).
+      ...['0', '2', ''].flatMap((version): Row[] => [
+        ['contact', 'POST', `/p/${mine.packet.id}?/approve`, [409], anyForm({ version })],
+        ['contact', 'POST', `/p/${mine.packet.id}?/ask`, [409], anyForm({ version })]
+      ]),
       ['contact', 'GET', `/p/${o.draft.id}`],
       ['contact', 'GET', `/api/files/${o.draftDoc.id}`],
       ['contact', 'GET', `/api/files/${o.draftDoc.id}/page-1/800`],
@@ -297,7 +314,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
     // Staff may see the neighbour client (their own firm's); a contact may see neither.
     const leaksFor = {
       staff: [w.secret, w.secret.toLowerCase()],
-      contact: [w.secret, w.secret.toLowerCase(), w.neighbourName]
+      contact: [w.secret, w.secret.toLowerCase(), w.neighbourName, w.stagedName]
     };
     const failures: string[] = [];
     for (const [who, method, path, expected = NF, form] of rows) {
@@ -338,7 +355,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       .from(s.clientContact)
       .where(eq(s.clientContact.id, o.contact.id));
     expect(contact).toMatchObject({ clientId: o.client.id, role: o.contact.role });
-    for (const packetId of [o.packet.id, n.packet.id, o.draft.id]) {
+    for (const packetId of [o.packet.id, n.packet.id, o.draft.id, mine.packet.id]) {
       expect(await db.select().from(s.decision).where(eq(s.decision.packetId, packetId))).toEqual(
         []
       );
