@@ -1,8 +1,14 @@
 -- Contacts are known per firm by the name that firm gave: start from the name they had.
 UPDATE "client_contact" SET "name" = "user"."name" FROM "user" WHERE "user"."id" = "client_contact"."user_id";
 --> statement-breakpoint
--- Removals made before this release took effect at once; they stay out of the current version.
-UPDATE "document" SET "removed_version" = "packet"."version" FROM "packet"
+-- Removals made before this release took effect at once: each counts from the first version
+-- published after it (deliveries are written at publish), or the current version when none was.
+UPDATE "document" SET "removed_version" = coalesce(
+    (SELECT min("delivery"."version") FROM "delivery"
+      WHERE "delivery"."packet_id" = "document"."packet_id"
+        AND "delivery"."created_at" > "document"."removed_at"),
+    "packet"."version")
+  FROM "packet"
   WHERE "packet"."id" = "document"."packet_id" AND "document"."removed_at" IS NOT NULL
     AND "document"."version" > 0 AND "document"."removed_version" IS NULL;
 --> statement-breakpoint

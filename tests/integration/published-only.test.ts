@@ -177,6 +177,8 @@ describe('a decision names the version it was made on', () => {
       requestId: crypto.randomUUID()
     });
     expect(approve.status).toBe(409);
+    // (A page from before versions were sent: told to reload, or it would be refused forever.)
+    expect(approve.text).toContain('This page is out of date. Reload it, then try again.');
     const ask = await postForm(reader, `/p/${packet.id}?/ask`, {
       body: 'Which version is this?',
       requestId: crypto.randomUUID(),
@@ -201,5 +203,44 @@ describe('a decision names the version it was made on', () => {
       f.includes('?/ask')
     );
     expect(viewerAsk).toMatch(/name="version" value="1"/);
+  });
+});
+
+describe('staff take back a staged removal, and never mail a packet no one was sent', () => {
+  it('"Keep it" undoes a removal not yet published; a published removal cannot be kept', async () => {
+    const { browser, reader, packet, removed } = await stagedWorld();
+    const kept = await postForm(browser, `/firm/packets/${packet.id}?/keepDocument`, {
+      documentId: removed.id
+    });
+    expect(kept.status).toBe(200);
+    expect(kept.text).toContain('Bank statement.pdf stays in the packet.');
+    expect((await browser.get(`/firm/packets/${packet.id}`)).text).not.toMatch(
+      /Removes\s*<span class="file[^"]*">Bank statement/
+    );
+    expect((await postForm(browser, `/firm/packets/${packet.id}?/publish`)).status).toBe(200);
+    expect((await reader.get(`/api/files/${removed.id}`)).status).toBe(200);
+
+    // Removed and published: gone from the version, nothing left to keep.
+    await postForm(browser, `/firm/packets/${packet.id}?/removeDocument`, {
+      documentId: removed.id
+    });
+    expect((await postForm(browser, `/firm/packets/${packet.id}?/publish`)).status).toBe(200);
+    const late = await postForm(browser, `/firm/packets/${packet.id}?/keepDocument`, {
+      documentId: removed.id
+    });
+    expect(late.status).toBe(404);
+    expect((await reader.get(`/api/files/${removed.id}`)).status).toBe(404);
+  });
+
+  it('refuses a reply on a packet archived before it was ever published', async () => {
+    const { db, browser, client } = await staffWorld();
+    const never = await createPacket(db, client, { status: 'archived', version: 0 });
+    const reply = await postForm(browser, `/firm/packets/${never.id}?/reply`, {
+      body: 'About the draft title'
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.text).toContain('Publish the packet first.');
+    const mails = await db.select().from(s.outbox).where(eq(s.outbox.firmId, never.firmId));
+    expect(mails.filter((m) => m.kind === 'reply')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { document, packet, type Document, type Packet } from '../db/schema';
 import { getBlobStore, newBlobKey } from '../storage';
@@ -138,30 +138,95 @@ export async function removePacketDocument(
   documentId: string,
   actorId: string
 ): Promise<boolean> {
-  const [row] = await db
-    .select()
-    .from(document)
-    .where(
-      and(eq(document.id, documentId), eq(document.packetId, p.id), isNull(document.removedAt))
-    );
+  const row = await db.transaction(async (tx) => {
+    // Serialised with publishing (which locks the packet too): a removal lands wholly before
+    // or after a publish, never between its document count and its staged removals.
+    await tx.select({ id: packet.id }).from(packet).where(eq(packet.id, p.id)).for('update');
+    const [found] = await tx
+      .select()
+      .from(document)
+      .where(
+        and(eq(document.id, documentId), eq(document.packetId, p.id), isNull(document.removedAt))
+      );
+    if (!found) return null;
+    if (found.version === 0) await tx.delete(document).where(eq(document.id, found.id));
+    else await tx.update(document).set({ removedAt: new Date() }).where(eq(document.id, found.id));
+    await recordAudit(tx, {
+      action: 'document.removed',
+      firmId: p.firmId,
+      actorId,
+      subject: `packet:${p.id}`,
+      data: { documentId: found.id, filename: found.filename }
+    });
+    return found;
+  });
   if (!row) return false;
   if (row.version === 0) {
-    await db.delete(document).where(eq(document.id, row.id));
     await getBlobStore()
       .delete(row.blobKey)
       .catch(() => {});
     await deletePreviews(row.blobKey);
-  } else {
-    await db.update(document).set({ removedAt: new Date() }).where(eq(document.id, row.id));
   }
-  await recordAudit(db, {
-    action: 'document.removed',
-    firmId: p.firmId,
-    actorId,
-    subject: `packet:${p.id}`,
-    data: { documentId: row.id, filename: row.filename }
-  });
   return true;
+}
+
+export type KeepDocumentResult =
+  { ok: true; filename: string } | { ok: false; status: 404 | 409; message: string };
+
+/**
+ * Takes back a removal not yet published: the document stays in the packet, at the end. Under
+ * the same rules as an upload (not archived, at most MAX_DOCUMENTS) and the packet's lock.
+ */
+export async function keepPacketDocument(
+  db: Db,
+  p: Packet,
+  documentId: string,
+  actorId: string
+): Promise<KeepDocumentResult> {
+  if (p.status === 'archived') {
+    return { ok: false, status: 409, message: 'This packet is archived.' };
+  }
+  return db.transaction(async (tx) => {
+    await tx.select({ id: packet.id }).from(packet).where(eq(packet.id, p.id)).for('update');
+    const [row] = await tx
+      .select()
+      .from(document)
+      .where(
+        and(
+          eq(document.id, documentId),
+          eq(document.packetId, p.id),
+          isNotNull(document.removedAt),
+          isNull(document.removedVersion)
+        )
+      );
+    if (!row) return { ok: false, status: 404, message: 'Not found.' };
+    const [{ n, next }] = await tx
+      .select({
+        n: sql<number>`count(*)::int`,
+        next: sql<number>`coalesce(max(${document.position}) + 1, 0)::int`
+      })
+      .from(document)
+      .where(and(eq(document.packetId, p.id), isNull(document.removedAt)));
+    if (n >= MAX_DOCUMENTS) {
+      return {
+        ok: false,
+        status: 409,
+        message: `A packet holds at most ${MAX_DOCUMENTS} documents.`
+      };
+    }
+    await tx
+      .update(document)
+      .set({ removedAt: null, position: next })
+      .where(eq(document.id, row.id));
+    await recordAudit(tx, {
+      action: 'document.kept',
+      firmId: p.firmId,
+      actorId,
+      subject: `packet:${p.id}`,
+      data: { documentId: row.id, filename: row.filename }
+    });
+    return { ok: true, filename: row.filename };
+  });
 }
 
 /** Moves a document one place up or down, on the packet's audit trail. */

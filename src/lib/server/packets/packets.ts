@@ -117,7 +117,7 @@ export async function listUnpublishedChanges(db: Db, p: Packet): Promise<Unpubli
         )
       )
       .orderBy(asc(document.position), asc(document.createdAt)),
-    publishedPacket(db, p)
+    p.version > 0 ? publishedPacket(db, p) : p
   ]);
   const added = docs.filter((d) => !d.removedAt).map((d) => d.filename);
   const removed = docs.filter((d) => d.removedAt).map(({ id, filename }) => ({ id, filename }));
@@ -136,23 +136,6 @@ export async function listUnpublishedChanges(db: Db, p: Packet): Promise<Unpubli
     added,
     removed
   };
-}
-
-/** Takes back a removal not yet published (the document stays); its file name, or null. */
-export async function keepDocument(db: Db, p: Packet, documentId: string): Promise<string | null> {
-  const rows = await db
-    .update(document)
-    .set({ removedAt: null })
-    .where(
-      and(
-        eq(document.id, documentId),
-        eq(document.packetId, p.id),
-        isNotNull(document.removedAt),
-        isNull(document.removedVersion)
-      )
-    )
-    .returning({ filename: document.filename });
-  return rows[0]?.filename ?? null;
 }
 
 /** Archives a packet (no reminders, hidden from the default lists) or restores it. */

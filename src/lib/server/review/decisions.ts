@@ -10,6 +10,12 @@ export type ApproveResult =
 
 /** Said when a decision names a version that is no longer the packet's current one. */
 export const STALE_VERSION_MESSAGE = 'This packet was updated since you opened it.';
+/** ... and when it names none: a page (or a queued action) from before versions were sent. */
+export const OUTDATED_PAGE_MESSAGE = 'This page is out of date. Reload it, then try again.';
+
+/** Why a decision naming version `seen` was refused. */
+export const staleMessage = (seen: number | null) =>
+  seen === null ? OUTDATED_PAGE_MESSAGE : STALE_VERSION_MESSAGE;
 
 /**
  * The packet version a decision form says its contact was looking at (its hidden `version`
@@ -21,16 +27,18 @@ export function readSeenVersion(form: FormData): number | null {
 }
 
 /**
- * Whether `seen` is the packet's current version, read under a share lock: a publish (which
- * locks the packet row for update) cannot slip in before the caller's transaction commits.
+ * Whether `seen` is the packet's current version: the one the caller read (and records the
+ * decision on) and the one in the database now, read under a share lock so that a publish
+ * (which locks the packet row for update) cannot slip in before the caller's transaction commits.
  */
-export async function isCurrentVersion(tx: Db, packetId: string, seen: number | null) {
+export async function isCurrentVersion(tx: Db, packet: Packet, seen: number | null) {
+  if (seen === null || seen !== packet.version) return false;
   const [row] = await tx
     .select({ version: packetTable.version })
     .from(packetTable)
-    .where(eq(packetTable.id, packetId))
+    .where(eq(packetTable.id, packet.id))
     .for('share');
-  return seen !== null && row?.version === seen;
+  return row?.version === seen;
 }
 
 /** Why this contact cannot approve this packet, or null when they can. */
@@ -94,8 +102,8 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
         return { ok: true, decision: existing, replayed: true };
       }
     }
-    if (!(await isCurrentVersion(tx, packet.id, input.seenVersion))) {
-      return { ok: false, reason: 'stale', message: STALE_VERSION_MESSAGE };
+    if (!(await isCurrentVersion(tx, packet, input.seenVersion))) {
+      return { ok: false, reason: 'stale', message: staleMessage(input.seenVersion) };
     }
     const [latest] = await tx
       .select()

@@ -7,7 +7,7 @@ import { packetSummary } from '../packets/packets';
 import { approveBlocker, listDecisions } from './decisions';
 import { loadThread, packetsWithOpenQuestions } from './questions';
 import { packetChip, safeBrandColor } from './status';
-import { listPacketVersions, listPublishedDocuments, listVersionChanges } from './published';
+import { listPacketVersions, loadVersionDocuments } from './published';
 
 export interface VersionEntry {
   version: number;
@@ -25,10 +25,9 @@ const sameTime = (a: Date | null, b: Date | null) =>
 /** Everything the packet page shows a contact, in one call. */
 export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>, userId: string) {
   const { packet, contact, firm } = access;
-  const [documents, changes, versions, thread, decisions, openQuestions, [myDelivery]] =
+  const [{ documents, changes }, versions, thread, decisions, openQuestions, [myDelivery]] =
     await Promise.all([
-      listPublishedDocuments(db, packet.id, packet.version),
-      listVersionChanges(db, packet.id, packet.version),
+      loadVersionDocuments(db, packet.id, packet.version),
       listPacketVersions(db, packet.id),
       loadThread(db, packet, userId),
       listDecisions(db, packet.id, contact.id),

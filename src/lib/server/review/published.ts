@@ -28,9 +28,9 @@ export function asPublished(
   };
 }
 
-/** The packet as its contacts see it now; the packet itself while it was never published. */
+/** The packet as its contacts see it now (for mails to them): it must have been published. */
 export async function publishedPacket(db: Db, p: Packet): Promise<Packet> {
-  if (p.version === 0) return p;
+  if (p.version === 0) throw new Error(`packet ${p.id} was never published`);
   const [snapshot] = await db
     .select()
     .from(packetVersion)
@@ -41,31 +41,32 @@ export async function publishedPacket(db: Db, p: Packet): Promise<Packet> {
   return asPublished(p, snapshot);
 }
 
+const documentFields = {
+  id: document.id,
+  filename: document.filename,
+  pages: document.pages,
+  bytes: document.bytes,
+  pageWidth: document.pageWidth,
+  pageHeight: document.pageHeight,
+  version: document.version
+};
+
 /** The documents a contact sees in the packet's published version, in order. */
 export function listPublishedDocuments(db: Db, packetId: string, version: number) {
   return db
-    .select({
-      id: document.id,
-      filename: document.filename,
-      pages: document.pages,
-      bytes: document.bytes,
-      pageWidth: document.pageWidth,
-      pageHeight: document.pageHeight,
-      version: document.version
-    })
+    .select(documentFields)
     .from(document)
     .where(and(eq(document.packetId, packetId), inPublishedVersion(version)))
     .orderBy(asc(document.position), asc(document.createdAt));
 }
 
-/** Per published version up to `version`: the file names it added and removed. */
-export async function listVersionChanges(db: Db, packetId: string, version: number) {
+/**
+ * In one query: the documents of published version `version` (as listPublishedDocuments), and
+ * per version up to it, the file names it added and removed.
+ */
+export async function loadVersionDocuments(db: Db, packetId: string, version: number) {
   const rows = await db
-    .select({
-      filename: document.filename,
-      version: document.version,
-      removedVersion: document.removedVersion
-    })
+    .select({ ...documentFields, removedVersion: document.removedVersion })
     .from(document)
     .where(
       and(eq(document.packetId, packetId), gte(document.version, 1), lte(document.version, version))
@@ -76,13 +77,13 @@ export async function listVersionChanges(db: Db, packetId: string, version: numb
     if (!changes.has(v)) changes.set(v, { added: [], removed: [] });
     return changes.get(v)!;
   };
-  for (const r of rows) {
-    at(r.version).added.push(r.filename);
-    if (r.removedVersion !== null && r.removedVersion <= version) {
-      at(r.removedVersion).removed.push(r.filename);
-    }
+  const documents = [];
+  for (const { removedVersion, ...d } of rows) {
+    at(d.version).added.push(d.filename);
+    if (removedVersion === null || removedVersion > version) documents.push(d);
+    else at(removedVersion).removed.push(d.filename);
   }
-  return changes;
+  return { documents, changes };
 }
 
 /** The details of every published version of the packet, oldest first. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import { comment, decision, document, membership, user } from '../db/schema';
 import type { ClientContact, Packet } from '../db/schema';
-import { isCurrentVersion, isUniqueViolation, STALE_VERSION_MESSAGE } from './decisions';
+import { isCurrentVersion, isUniqueViolation, staleMessage } from './decisions';
 import { inPublishedVersion } from './published';
 import { recordAudit } from '../audit';
 
@@ -142,8 +142,13 @@ async function recordQuestion(
         return { ok: true, commentId: existing.id, replayed: true };
       }
     }
-    if (!(await isCurrentVersion(tx, packet.id, question.seenVersion))) {
-      return { ok: false, field: 'version', stale: true, message: STALE_VERSION_MESSAGE };
+    if (!(await isCurrentVersion(tx, packet, question.seenVersion))) {
+      return {
+        ok: false,
+        field: 'version',
+        stale: true,
+        message: staleMessage(question.seenVersion)
+      };
     }
     let page: number | null = null;
     if (question.documentId) {

@@ -3,11 +3,14 @@ import { isUuid } from '$lib/server/auth/guards';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
 import { recordAudit } from '$lib/server/audit';
-import { moveDocument, removePacketDocument } from '$lib/server/packets/documents';
+import {
+  keepPacketDocument,
+  moveDocument,
+  removePacketDocument
+} from '$lib/server/packets/documents';
 import { dayEndIn, fieldErrors, packetSchema, readForm } from '$lib/server/packets/forms';
 import { renderPacketEmail } from '$lib/server/packets/packet-email';
 import {
-  keepDocument,
   listDocuments,
   listUnpublishedChanges,
   packetSummary,
@@ -116,17 +119,9 @@ export const actions: Actions = {
     const { user, packet } = await requireStaffPacket(event, event.params.id);
     const { documentId = '' } = await readForm(event.request);
     if (!isUuid(documentId)) return fail(404, { action: 'document', message: 'Not found.' });
-    const filename = await keepDocument(getDb(), packet, documentId);
-    if (!filename) return fail(404, { action: 'document', message: 'Not found.' });
-    await recordAudit(getDb(), {
-      action: 'document.kept',
-      firmId: packet.firmId,
-      actorId: user.id,
-      subject: `packet:${packet.id}`,
-      ...clientMeta(event),
-      data: { documentId, filename }
-    });
-    return { action: 'document', message: `${filename} stays in the packet.` };
+    const kept = await keepPacketDocument(getDb(), packet, documentId, user.id);
+    if (!kept.ok) return fail(kept.status, { action: 'document', message: kept.message });
+    return { action: 'document', message: `${kept.filename} stays in the packet.` };
   },
 
   moveDocument: async (event) => {
@@ -189,7 +184,8 @@ export const actions: Actions = {
     if (text.length > MAX_REPLY) {
       return fail(400, { action: 'reply', message: `At most ${MAX_REPLY} characters.`, body });
     }
-    if (packet.status === 'draft') {
+    // Never published (a draft, or one archived as a draft): no contact has it to reply to.
+    if (packet.version === 0) {
       return fail(400, { action: 'reply', message: 'Publish the packet first.', body });
     }
     await replyToThread(getDb(), firm, packet, user, text);

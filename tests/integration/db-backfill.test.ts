@@ -1,0 +1,104 @@
+// Migration 0004 on a database made before it: contacts keep seeing what they saw (the current
+// version's details, removals in force), removals are dated to the version that carried them,
+// and every contact keeps the name the firm gave. On the database of the running project.
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/postgres';
+
+/** The committed migrations up to (not including) `tag`, in a folder of their own. */
+function migrationsBefore(tag: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-migrations-'));
+  cpSync('drizzle', dir, { recursive: true });
+  const file = path.join(dir, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(file, 'utf8')) as { entries: { tag: string }[] };
+  const at = journal.entries.findIndex((e) => e.tag.startsWith(tag));
+  journal.entries = journal.entries.slice(0, at);
+  writeFileSync(file, JSON.stringify(journal));
+  return dir;
+}
+
+type Query = (text: string) => Promise<Record<string, unknown>[]>;
+
+async function withDatabase(
+  run: (query: Query, migrate: (folder: string) => Promise<void>) => Promise<void>
+) {
+  if (process.env.SHEAF_TEST_DB === 'postgres') {
+    const database = await createTestDatabase('sheaf_backfill');
+    const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+    try {
+      const db = drizzlePostgres(sql);
+      await run(
+        async (text) => [...(await sql.unsafe(text))] as Record<string, unknown>[],
+        (folder) => migratePostgres(db, { migrationsFolder: folder })
+      );
+    } finally {
+      await sql.end();
+      await database.drop();
+    }
+  } else {
+    const client = new PGlite();
+    try {
+      const db = drizzlePglite(client);
+      await run(
+        async (text) => (await client.exec(text)).at(-1)?.rows ?? [],
+        (folder) => migratePglite(db, { migrationsFolder: folder })
+      );
+    } finally {
+      await client.close();
+    }
+  }
+}
+
+describe('migration 0004 (published versions) on existing data', () => {
+  it('keeps what contacts saw and dates old removals to the version that carried them', async () => {
+    await withDatabase(async (query, migrate) => {
+      await migrate(migrationsBefore('0003'));
+      await query(`
+        insert into firm (id, name, slug) values ('00000000-0000-4000-8000-000000000001', 'Firm', 'f');
+        insert into "user" (id, email, name) values ('00000000-0000-4000-8000-000000000002', 'c@x.test', 'Casey');
+        insert into client (id, firm_id, name, code) values ('00000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000001', 'Client', 'C');
+        insert into client_contact (id, firm_id, client_id, user_id) values ('00000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000002');
+        insert into packet (id, firm_id, client_id, title, period, note, status, version, published_at, updated_at)
+          values ('00000000-0000-4000-8000-000000000005', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000003', 'Q3 review', '2026-Q3', 'Note', 'published', 3, '2026-10-03', '2026-10-03'),
+                 ('00000000-0000-4000-8000-000000000006', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000003', 'Draft', '2026-Q4', '', 'draft', 0, null, '2026-10-03');
+        insert into delivery (firm_id, packet_id, version, contact_id, created_at) values
+          ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000005', 1, '00000000-0000-4000-8000-000000000004', '2026-10-01'),
+          ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000005', 2, '00000000-0000-4000-8000-000000000004', '2026-10-02'),
+          ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000005', 3, '00000000-0000-4000-8000-000000000004', '2026-10-03');
+        insert into document (firm_id, packet_id, version, filename, blob_key, bytes, sha256, pages, removed_at) values
+          ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000005', 1, 'kept.pdf', 'k1', 1, 'x', 1, null),
+          ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000005', 1, 'gone-in-v2.pdf', 'k2', 1, 'x', 1, '2026-10-01 12:00'),
+          ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000005', 2, 'gone-since-v3.pdf', 'k3', 1, 'x', 1, '2026-10-04');
+      `);
+      await migrate('drizzle');
+
+      expect(await query(`select name from client_contact`)).toEqual([{ name: 'Casey' }]);
+      const docs = await query(`select filename, removed_version from document order by filename`);
+      expect(docs).toEqual([
+        { filename: 'gone-in-v2.pdf', removed_version: 2 },
+        // Removed after the last publish: it was already hidden, and stays so.
+        { filename: 'gone-since-v3.pdf', removed_version: 3 },
+        { filename: 'kept.pdf', removed_version: null }
+      ]);
+      const versions = await query(
+        `select packet_id, version, title, note from packet_version order by packet_id`
+      );
+      expect(versions).toEqual([
+        {
+          packet_id: '00000000-0000-4000-8000-000000000005',
+          version: 3,
+          title: 'Q3 review',
+          note: 'Note'
+        }
+      ]);
+    });
+  }, 120_000);
+});
