@@ -1,7 +1,12 @@
 // Issue 17, item 3: a small PDF must not make the server draw (or check) it with gigabytes of
 // memory. The app server and its PDF threads run in this process, so its RSS is what a host sees.
-import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { PDFDocument } from 'pdf-lib';
+import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '../../src/lib/server/db/client';
+import { removePacketDocument } from '../../src/lib/server/packets/documents';
+import { ensurePreviews, notDrawnKey, previewKey } from '../../src/lib/server/pdf/preview';
+import { getBlobStore } from '../../src/lib/server/storage';
 import {
   addDocument,
   createClient,
@@ -48,6 +53,17 @@ async function growthDuring<T>(work: () => Promise<T>): Promise<{ result: T; gro
   }
 }
 
+/** Counts the drawings any instance in this process hands to a PDF thread while `work` runs. */
+async function drawingsDuring(work: () => Promise<unknown>): Promise<number> {
+  const post = vi.spyOn(Worker.prototype, 'postMessage');
+  try {
+    await work();
+    return post.mock.calls.filter(([m]) => (m as { op?: string } | null)?.op === 'draw').length;
+  } finally {
+    post.mockRestore();
+  }
+}
+
 describe('drawing page 1 cannot take the server down', () => {
   it('draws a page holding an image the size of an A4 page scanned at 600 dpi (6000×6000)', async () => {
     const { db, packet, reader } = await setup();
@@ -68,7 +84,7 @@ describe('drawing page 1 cannot take the server down', () => {
     expect(growthMb).toBeLessThan(256);
   });
 
-  it('ends a drawing that outgrows its memory; the reader gets no picture, and the server draws on', async () => {
+  it('ends a drawing that outgrows its memory; the reader gets no picture, and after a restart no instance draws it again', async () => {
     const { db, packet, reader } = await setup();
     // Six images each under the per-image cap: only the drawing's memory budget stops them.
     const bytes = await pdfOfZeroImages(6000, 6);
@@ -78,11 +94,35 @@ describe('drawing page 1 cannot take the server down', () => {
     // The viewer waits for pdf.js instead.
     expect(result.status).toBe(404);
     expect(growthMb).toBeLessThan(BOUND_MB);
+    expect(await getBlobStore().exists(notDrawnKey(doc.blobKey))).toBe(true);
 
     // The server answers on, and draws the next document.
     const next = await addDocument(db, packet, { bytes: await makePdf(1, 'Next'), position: 1 });
     expect((await reader.get(pictureUrl(next.id))).status).toBe(200);
     expect((await reader.get('/api/healthz')).status).toBe(200);
+
+    // This test's own copy of the module is another instance, or the app after a restart: its
+    // memory is empty, the blob store's mark is not.
+    const drawn = await drawingsDuring(async () => {
+      expect(await ensurePreviews(doc.blobKey)).toBe(false);
+      expect((await reader.get(pictureUrl(doc.id))).status).toBe(404);
+    });
+    expect(drawn).toBe(0);
+  });
+
+  it('removes the "could not draw" mark with the document', async () => {
+    const { db, client, staff } = await setup();
+    const draft = await createPacket(db, client, { status: 'draft' });
+    const receipt = await PDFDocument.create();
+    receipt.addPage([150, 1500]); // far longer than wide: never drawn
+    const doc = await addDocument(db, draft, { bytes: await receipt.save(), pages: 1 });
+    expect(await ensurePreviews(doc.blobKey)).toBe(false);
+    const store = getBlobStore();
+    expect(await store.exists(notDrawnKey(doc.blobKey))).toBe(true);
+    expect(await removePacketDocument(db, draft, doc.id, staff.id)).toBe(true);
+    expect(await store.exists(doc.blobKey)).toBe(false);
+    expect(await store.exists(notDrawnKey(doc.blobKey))).toBe(false);
+    expect(await store.exists(previewKey(doc.blobKey, 800))).toBe(false);
   });
 
   it('refuses an upload pdf.js would need gigabytes to open, naming the file, and takes the next', async () => {
