@@ -7,11 +7,13 @@ import { parseOptions, UsageError, type CliCommand } from './types';
 
 // Draws page 1's pictures for documents that have none yet (uploaded before pictures existed,
 // seeded by seed:demo, or moved by blobs:migrate, which copies only the PDFs), so the first
-// client to open each one does not wait for the drawing. Safe to re-run: drawn ones are skipped.
+// client to open each one does not wait for the drawing. Safe to re-run: drawn ones are skipped,
+// and so are ones that could not be drawn, unless `--retry` (after an upgrade of pdf.js, say).
 export const picturesDraw: CliCommand = {
   summary: "draw page 1's pictures for every document that has none (after an upgrade or a move)",
   async run({ args }) {
     const { options } = parseOptions(args);
+    const retry = options.retry === 'true';
     const db = getDb();
     let firmId: string | undefined;
     if (options.firm) {
@@ -26,7 +28,7 @@ export const picturesDraw: CliCommand = {
       currentOnly: true
     })) {
       for (const row of rows) {
-        if (await ensurePreviews(row.blobKey)) drawn++;
+        if (await ensurePreviews(row.blobKey, { retry })) drawn++;
         else {
           failed++;
           console.error(`  could not draw page 1 of "${row.filename}" (document ${row.id})`);

@@ -1,6 +1,7 @@
 // `npm run cli -- pictures:draw [--firm <slug>]`: draws page 1's pictures for documents that
 // have none (uploaded before pictures existed, seeded, or moved by blobs:migrate).
 import { PDFDocument } from 'pdf-lib';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { commands } from '../../scripts/commands/index';
 import { UsageError } from '../../scripts/commands/types';
@@ -64,6 +65,28 @@ describe('pictures:draw', () => {
     expect(again.output).toContain(
       'Done: 3 documents: 2 have their pictures, 1 could not be drawn'
     );
+  });
+
+  it('does not try again a document that could not be drawn, unless told to (--retry)', async () => {
+    const firm = await createFirm();
+    const packet = await createPacket(getDb(), await createClient(getDb(), firm.id));
+    const receipt = await PDFDocument.create();
+    receipt.addPage([150, 1500]);
+    await addDocument(getDb(), packet, { bytes: await receipt.save(), filename: 'Receipt.pdf' });
+    const post = vi.spyOn(Worker.prototype, 'postMessage');
+    const drawings = () => post.mock.calls.filter(([m]) => (m as { op?: string }).op === 'draw');
+    try {
+      expect((await draw(['--firm', firm.slug])).output).toContain('1 could not be drawn');
+      expect(drawings()).toHaveLength(1);
+      expect((await draw(['--firm', firm.slug])).output).toContain('1 could not be drawn');
+      expect(drawings()).toHaveLength(1);
+      expect((await draw(['--firm', firm.slug, '--retry'])).output).toContain(
+        '1 could not be drawn'
+      );
+      expect(drawings()).toHaveLength(2);
+    } finally {
+      post.mockRestore();
+    }
   });
 
   it('refuses an unknown firm', async () => {

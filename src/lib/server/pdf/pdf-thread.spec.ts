@@ -2,7 +2,8 @@ import { loadImage } from '@napi-rs/canvas';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { drawPage1, stopPdfThread } from './pdf-thread';
+import { pdfOfZeroImages, pdfWithHugeXref } from '../../../../tests/support/hostile-pdfs';
+import { drawPage1, readPdfFacts, stopPdfThread, THREAD_OVER_MEMORY } from './pdf-thread';
 
 async function pdf(width: number, height: number): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
@@ -102,4 +103,42 @@ describe('drawPage1 (on its own thread)', () => {
       expect(image.height).toBe(Math.round((400 * h) / w));
     }
   });
+
+  it('ends a drawing that outgrows its memory with its thread; the next drawing starts a new one', async () => {
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    try {
+      // Six 36-megapixel images, each under pdf.js's per-image cap: several GB together.
+      const drawing = drawPage1(await pdfOfZeroImages(6000, 6), [400], 60_000);
+      await expect(drawing).rejects.toMatchObject({ name: THREAD_OVER_MEMORY });
+      expect(terminate).toHaveBeenCalledTimes(1);
+      expect(await drawPage1(await pdf(595, 842), [400], 30_000)).toHaveLength(1);
+    } finally {
+      terminate.mockRestore();
+    }
+  }, 60_000);
+
+  it('leaves out an image over 40 megapixels instead of decoding it', async () => {
+    const [picture] = await drawPage1(await pdfOfZeroImages(10000), [400], 30_000);
+    // White paper: the image of zeros (black) was not drawn.
+    const image = await loadImage(Buffer.from(picture));
+    expect(image.width).toBe(400);
+    const { createCanvas } = await import('@napi-rs/canvas');
+    const canvas = createCanvas(image.width, image.height);
+    const context = canvas.getContext('2d');
+    context.drawImage(image, 0, 0);
+    expect([...context.getImageData(200, 280, 1, 1).data]).toEqual([255, 255, 255, 255]);
+  }, 60_000);
+});
+
+describe('readPdfFacts (on its own thread)', () => {
+  it('ends a check that outgrows its heap with its thread; the next check starts a new one', async () => {
+    // A cross-reference stream of 50 million entries: pdf.js makes a record of each.
+    const check = readPdfFacts(await pdfWithHugeXref(50_000_000), 60_000);
+    await expect(check).rejects.toMatchObject({ name: THREAD_OVER_MEMORY });
+    expect(await readPdfFacts(await pdf(595, 842), 30_000)).toEqual({
+      pages: 1,
+      width: 595,
+      height: 842
+    });
+  }, 60_000);
 });

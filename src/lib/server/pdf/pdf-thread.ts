@@ -3,8 +3,9 @@
 // milliseconds of CPU, a check from a few to a hundred or more (a damaged file is scanned whole),
 // which on the request thread would delay every other request while a firm uploads (pdf.js in
 // Node has no worker of its own). Checks and drawings each have a thread, started by the first
-// job of the kind, ended by a job that overruns its time (a PDF built to keep pdf.js busy cannot
-// hold it), and ending itself after a minute with nothing to do.
+// job of the kind, ended by a job that overruns its time or its memory (a PDF built to keep
+// pdf.js busy, or to fill the memory, cannot hold it or take the process down with it), and
+// ending itself after a minute with nothing to do.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +15,22 @@ import { Worker } from 'node:worker_threads';
 // tens of megapixels at 1200 px across: such documents wait for pdf.js instead.
 const MAX_ASPECT = 4;
 const IDLE_MS = 60_000;
+/**
+ * pdf.js leaves out (does not decode) an image of more pixels: an A4 or Letter page scanned at
+ * 600 dpi is 34-35 megapixels.
+ */
+export const MAX_IMAGE_PIXELS = 40_000_000;
+/**
+ * What a drawing may add to the process's memory before its thread is ended. pdf.js holds each
+ * image of page 1 decoded (4 bytes a pixel) and paints it through a canvas of its size, so the
+ * largest image it decodes takes 350-560 MB; a page of several such images is stopped here.
+ */
+export const DRAW_MEMORY_MB = 640;
+// The JavaScript heap of each thread: pdf.js's parsed objects (a cross-reference of millions of
+// entries, say), and for a drawing the page's operators. Decoded images and canvases are
+// outside the heap: the two limits above.
+const HEAP_MB: Record<'check' | 'draw', number> = { check: 128, draw: 256 };
+const WATCH_MEMORY_MS = 50;
 
 // The thread: plain JavaScript, evaluated as a script, so the built server needs no extra file
 // (as pglite-thread.ts). It imports pdf.js and the canvas by their file URLs.
@@ -51,13 +68,18 @@ function check(bytes) {
 }
 async function draw(bytes, widths) {
   const { createCanvas } = await (canvasLib ??= import(d.canvas));
-  const assets = {
+  const widest = Math.max(...widths);
+  const options = {
     cMapUrl: d.cMapUrl,
     standardFontDataUrl: d.standardFontDataUrl,
     wasmUrl: d.wasmUrl,
-    cMapPacked: true
+    cMapPacked: true,
+    maxImageSize: d.maxImageSize,
+    // The largest canvas drawn here: pdf.js decodes a JPEG 2000 image at a size that fits it
+    // (and would scale any other image down to it where OffscreenCanvas exists; not in Node).
+    canvasMaxAreaInBytes: widest * widest * d.maxAspect * 4
   };
-  return open(bytes, assets, async (pdf) => {
+  return open(bytes, options, async (pdf) => {
     const page = await pdf.getPage(1);
     const base = page.getViewport({ scale: 1 });
     const aspect = base.height / base.width;
@@ -94,25 +116,38 @@ parentPort.on('message', async ({ id, op, bytes, widths }) => {
 
 type Op = 'check' | 'draw';
 type Pending = { resolve: (result: unknown) => void; reject: (error: Error) => void };
+type EndedBy = 'overrun' | 'memory' | 'stop';
 interface Thread {
   op: Op;
   worker: Worker;
   pending: Map<number, Pending>;
   idle?: ReturnType<typeof setTimeout>;
+  watch?: ReturnType<typeof setInterval>;
   /** Why it is being ended, when it is on purpose. */
-  endedBy?: 'overrun' | 'stop';
+  endedBy?: EndedBy;
 }
 // One thread for checks and one for drawings: an upload's check never waits behind a drawing,
 // and a job that overruns ends only jobs of its own kind.
 const threads: Record<Op, Thread | null> = { check: null, draw: null };
 let nextId = 1;
+const MB = 1024 * 1024;
 
 /** The name of the error a job gets when another job overran and ended the thread under it. */
 export const THREAD_ENDED = 'PdfThreadEnded';
 /** ...when stopPdfThread() ended it (the app is stopping). */
 export const THREAD_STOPPED = 'PdfThreadStopped';
-/** ...when the thread died by itself (out of memory on some PDF, say). */
+/**
+ * ...when its thread ran out of memory: its heap (HEAP_MB), or a drawing grew the process by
+ * DRAW_MEMORY_MB. This job or another on the same thread asked for it.
+ */
+export const THREAD_OVER_MEMORY = 'PdfThreadOverMemory';
+/** ...when the thread died by itself. */
 export const THREAD_CRASHED = 'PdfThreadCrashed';
+const ENDED_BY: Record<EndedBy, string> = {
+  overrun: THREAD_ENDED,
+  memory: THREAD_OVER_MEMORY,
+  stop: THREAD_STOPPED
+};
 
 function workerData() {
   const require = createRequire(import.meta.url);
@@ -124,14 +159,20 @@ function workerData() {
     cMapUrl: dir('cmaps'),
     standardFontDataUrl: dir('standard_fonts'),
     wasmUrl: dir('wasm'),
-    maxAspect: MAX_ASPECT
+    maxAspect: MAX_ASPECT,
+    maxImageSize: MAX_IMAGE_PIXELS
   };
 }
 
 function thread(op: Op): Thread {
   const existing = threads[op];
   if (existing) return existing;
-  const worker = new Worker(WORKER, { eval: true, workerData: workerData() });
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: workerData(),
+    // Past it the thread ends (ERR_WORKER_OUT_OF_MEMORY), not the process.
+    resourceLimits: { maxOldGenerationSizeMb: HEAP_MB[op] }
+  });
   const t: Thread = { op, worker, pending: new Map() };
   worker.on('message', ({ id, result, error, name }) => {
     const p = t.pending.get(id);
@@ -141,16 +182,19 @@ function thread(op: Op): Thread {
     if (error) p.reject(Object.assign(new Error(error), { name }));
     else p.resolve(result);
   });
-  const fail = (reason: Error) => {
+  const fail = (reason: Error & { code?: string }) => {
     forget(t);
     clearTimeout(t.idle);
-    const name =
-      t.endedBy === 'overrun'
-        ? THREAD_ENDED
-        : t.endedBy === 'stop'
-          ? THREAD_STOPPED
-          : THREAD_CRASHED;
-    const error = Object.assign(new Error(reason.message), { name });
+    clearInterval(t.watch);
+    const outOfHeap = reason.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const name = t.endedBy ? ENDED_BY[t.endedBy] : outOfHeap ? THREAD_OVER_MEMORY : THREAD_CRASHED;
+    const message =
+      t.endedBy === 'memory'
+        ? `used more than ${DRAW_MEMORY_MB} MB`
+        : outOfHeap
+          ? `used more than ${HEAP_MB[t.op]} MB of heap`
+          : reason.message;
+    const error = Object.assign(new Error(message), { name });
     for (const p of t.pending.values()) p.reject(error);
     t.pending.clear();
   };
@@ -165,15 +209,39 @@ function forget(t: Thread) {
   if (threads[t.op] === t) threads[t.op] = null;
 }
 
+/** Ends the thread on purpose; its jobs fail with the error named for `why`. */
+function end(t: Thread, why: EndedBy): Promise<number> {
+  forget(t);
+  clearInterval(t.watch);
+  t.endedBy ??= why;
+  return t.worker.terminate();
+}
+
 /** With nothing left to do, the thread no longer keeps the process alive, and soon ends. */
 function settled(t: Thread) {
   if (t.pending.size > 0) return;
+  clearInterval(t.watch);
+  t.watch = undefined;
   t.worker.unref();
   t.idle = setTimeout(() => {
     forget(t);
     void t.worker.terminate();
   }, IDLE_MS);
   t.idle.unref();
+}
+
+/**
+ * While the drawing thread has work, ends it once the process has grown by DRAW_MEMORY_MB since
+ * that work began. Decoded images and native canvases are not on the thread's heap, so its heap
+ * limit cannot stop them, and a thread's own memory cannot be read from here: the process's is.
+ */
+function watchMemory(t: Thread) {
+  if (t.watch) return;
+  const limit = process.memoryUsage.rss() + DRAW_MEMORY_MB * MB;
+  t.watch = setInterval(() => {
+    if (process.memoryUsage.rss() > limit) void end(t, 'memory');
+  }, WATCH_MEMORY_MS);
+  t.watch.unref();
 }
 
 /**
@@ -192,16 +260,15 @@ function run<T>(
   const t = thread(message.op);
   clearTimeout(t.idle);
   t.worker.ref();
+  if (t.op === 'draw') watchMemory(t);
   const id = nextId++;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
-      forget(t);
-      t.endedBy = 'overrun';
       t.pending.delete(id);
       reject(
         Object.assign(new Error(`${what} within ${timeoutMs / 1000} s`), { name: 'TimeoutError' })
       );
-      void t.worker.terminate();
+      void end(t, 'overrun');
     }, timeoutMs);
     t.pending.set(id, {
       resolve: (result) => {
@@ -257,9 +324,5 @@ export function readPdfFacts(bytes: Uint8Array, timeoutMs: number): Promise<PdfF
 /** Ends both threads now (shutdown, tests); their jobs get THREAD_STOPPED; a later job starts anew. */
 export async function stopPdfThread(): Promise<void> {
   const ending = Object.values(threads).filter((t): t is Thread => t !== null);
-  for (const t of ending) {
-    forget(t);
-    t.endedBy = 'stop';
-  }
-  await Promise.all(ending.map((t) => t.worker.terminate()));
+  await Promise.all(ending.map((t) => end(t, 'stop')));
 }

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { drawPage1, readPdfFacts, stopPdfThread, THREAD_STOPPED } from './pdf-thread';
 import { validatePdf } from './validate';
+import { pdfWithHugeXref } from '../../../../tests/support/hostile-pdfs';
 
 afterAll(() => stopPdfThread());
 
@@ -57,6 +58,14 @@ describe('validatePdf', () => {
     );
     expect(await validatePdf(await pdf(1), 'next.pdf', LIMIT)).toMatchObject({ ok: true });
   });
+
+  it('refuses a file pdf.js would need gigabytes to open, naming it, and opens the next one', async () => {
+    const result = await validatePdf(await pdfWithHugeXref(50_000_000), 'index.pdf', LIMIT);
+    expect(!result.ok && result.reason).toBe(
+      '"index.pdf" needs more memory to open than a document may use; it may be damaged. Export it again.'
+    );
+    expect(await validatePdf(await pdf(1), 'next.pdf', LIMIT)).toMatchObject({ ok: true });
+  }, 60_000);
 
   it('is not refused because another check overran and ended the thread under it', async () => {
     const terminate = vi.spyOn(Worker.prototype, 'terminate');

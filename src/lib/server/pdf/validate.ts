@@ -1,4 +1,10 @@
-import { readPdfFacts, THREAD_ENDED, THREAD_STOPPED, type PdfFacts } from './pdf-thread';
+import {
+  readPdfFacts,
+  THREAD_ENDED,
+  THREAD_OVER_MEMORY,
+  THREAD_STOPPED,
+  type PdfFacts
+} from './pdf-thread';
 
 export type PdfCheck =
   | {
@@ -59,10 +65,13 @@ export async function validatePdf(
   }
   let facts: PdfFacts;
   try {
-    // pdf.js runs on the PDF thread (pdf-thread.ts); a job that overran there and ended the
-    // thread under this one is no fault of this file, so it is tried once more.
+    // pdf.js runs on the PDF thread (pdf-thread.ts); a job that overran there, or another
+    // upload's check that ran it out of memory, ended the thread under this one through no
+    // fault of this file, so it is tried once more.
     facts = await readPdfFacts(bytes, timeoutMs).catch((error: Error) => {
-      if (error.name === THREAD_ENDED) return readPdfFacts(bytes, timeoutMs);
+      if (error.name === THREAD_ENDED || error.name === THREAD_OVER_MEMORY) {
+        return readPdfFacts(bytes, timeoutMs);
+      }
       throw error;
     });
   } catch (error) {
@@ -80,6 +89,12 @@ export async function validatePdf(
       return {
         ok: false,
         reason: `"${filename}" is damaged or incomplete (it may have been cut off). Export it again.`
+      };
+    }
+    if (name === THREAD_OVER_MEMORY) {
+      return {
+        ok: false,
+        reason: `"${filename}" needs more memory to open than a document may use; it may be damaged. Export it again.`
       };
     }
     if (name === 'TimeoutError') {

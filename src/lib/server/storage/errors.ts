@@ -2,10 +2,11 @@
 
 /**
  * Keys come from newBlobKey(): `ab/<hex id>`, or a document's page-1 picture beside it
- * (`ab/<hex id>.page-1.800.webp`, see pdf/preview.ts). Nothing else is accepted, so no key can
+ * (`ab/<hex id>.page-1.800.webp`), or the mark that page 1 could not be drawn
+ * (`ab/<hex id>.page-1.not-drawn`; see pdf/preview.ts). Nothing else is accepted, so no key can
  * escape.
  */
-const SAFE_KEY = /^[a-z0-9]{2}\/[a-z0-9]{8,64}(\.page-1\.\d{3,4}\.webp)?$/;
+const SAFE_KEY = /^[a-z0-9]{2}\/[a-z0-9]{8,64}(\.page-1\.(\d{3,4}\.webp|not-drawn))?$/;
 
 export class InvalidBlobKeyError extends Error {
   name = 'InvalidBlobKeyError';

@@ -106,13 +106,16 @@ describe.each(stores)('%s blob store', (_name, make) => {
     await store.delete(key);
   });
 
-  it("keeps a document's page-1 pictures beside it", async () => {
+  it("keeps a document's page-1 pictures beside it, or the mark that it could not be drawn", async () => {
     const store = make();
     const key = newBlobKey();
     await store.put(`${key}.page-1.800.webp`, bytesOf('picture'));
     expect(await store.size(`${key}.page-1.800.webp`)).toBe(7);
     expect(await store.exists(key)).toBe(false);
     await store.delete(`${key}.page-1.800.webp`);
+    await store.put(`${key}.page-1.not-drawn`, bytesOf('reason'));
+    expect(await store.exists(`${key}.page-1.not-drawn`)).toBe(true);
+    await store.delete(`${key}.page-1.not-drawn`);
   });
 
   it('refuses keys that are not generated ids (no path traversal, no other prefixes)', async () => {
@@ -130,6 +133,8 @@ describe.each(stores)('%s blob store', (_name, make) => {
       'ab/cdefgh12.page-1.800.webp/../x',
       'ab/cdefgh12.page-1.800.html',
       'ab/cdefgh12.page-2.800.webp',
+      'ab/cdefgh12.page-1.not-drawn.webp',
+      'ab/cdefgh12.not-drawn',
       'ab/cdefgh12.webp'
     ];
     for (const key of bad) {
