@@ -82,3 +82,32 @@ test('an approval queued offline for an older version is refused on reconnect', 
   await staff.reload();
   await expect(staff.getByText('approved', { exact: true })).toHaveCount(0);
 });
+
+test('a question from the viewer on an older version comes back to the packet with its text', async ({
+  page,
+  browser,
+  baseURL
+}, testInfo) => {
+  test.setTimeout(180_000);
+  const staff = await browser.newPage();
+  const published = await publishPacket(staff, baseURL!, uniqueTag(testInfo.project.name));
+  await openAsContact(page, published);
+  await page.getByRole('link', { name: /^Profit and loss\.pdf/ }).click();
+  await expect(page.getByRole('button', { name: 'Ask about this page' })).toBeVisible();
+
+  await stageAndPublish(staff, 'Year end adjustments.pdf', 'Q3 2026 review, adjusted');
+  await staff.getByRole('button', { name: 'Publish update (v2)' }).click();
+  await expect(staff.getByText(/Updated — 1 email/).first()).toBeVisible();
+
+  await page.getByRole('button', { name: 'Ask about this page' }).click();
+  const question = 'Is the rent on page 1 for March?';
+  await page.getByLabel('Your question').fill(question);
+  await page.getByRole('button', { name: 'Send question' }).click();
+  await expect(page).toHaveURL(new RegExp(`/p/${published.packetId}\\?since=1`));
+  const changed = page.getByRole('alert').filter({ hasText: 'updated since you opened it' });
+  await expect(changed).toContainText('Added Year end adjustments.pdf');
+  await expect(page.getByLabel('Ask your accountant')).toHaveValue(question);
+  await page.getByRole('button', { name: 'Send question' }).click();
+  await expect(page.getByText('Question sent.').first()).toBeVisible();
+  await expect(page.locator('.qa').getByText(question)).toBeVisible();
+});

@@ -107,6 +107,9 @@ export function describeVersionChanges(v: {
   return lines;
 }
 
-/** Beside a question the server refused because the packet was updated (its text is kept). */
+/**
+ * Beside a question the server refused because the packet was updated (its text is kept), under
+ * the box that says so and lists what changed.
+ */
 export const STALE_HINT =
-  'The packet was updated since you opened it. Look at what changed, then send your question again.';
+  'Your question is still here. Send it again once you have looked at what changed above.';
