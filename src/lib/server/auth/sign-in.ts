@@ -5,7 +5,7 @@ import { client, clientContact, firm, membership, packet, user } from '../db/sch
 import type { Firm, MagicLink } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
-import { contactIsActive } from './guards';
+import { contactIsActive, isStaffPath } from './guards';
 import { isSafeRedirect, issueMagicLink, LINK_TTL_MS, maskEmail } from './magic-link';
 import {
   consumeRateLimit,
@@ -112,7 +112,9 @@ export async function requestSignIn(
     );
   }
   if (account && firmAllows) {
-    const next = input.next && isSafeRedirect(input.next) ? input.next : account.home;
+    // A staff page is asked for only by staff: anyone else lands on their own documents.
+    const wanted = input.next && isSafeRedirect(input.next) ? input.next : null;
+    const next = wanted && (account.isStaff || !isStaffPath(wanted)) ? wanted : account.home;
     await db.transaction(async (tx) => {
       const link = await issueMagicLink(tx, {
         userId: account.user.id,

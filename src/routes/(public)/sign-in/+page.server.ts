@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/client';
+import { isStaffPath } from '$lib/server/auth/guards';
 import { isSafeRedirect } from '$lib/server/auth/magic-link';
 import { requestMeta, setBindingCookie, tooManyRequests } from '$lib/server/auth/request-meta';
 import { normaliseEmail, requestSignIn } from '$lib/server/auth/sign-in';
@@ -11,10 +12,14 @@ function safeNext(url: URL): string | null {
 }
 
 export const load: PageServerLoad = ({ locals, url }) => {
-  if (locals.user && url.searchParams.get('switch') === null) {
-    redirect(303, safeNext(url) ?? '/account');
+  const next = safeNext(url);
+  // requireStaff sends a client session here to sign in again: redirecting back would loop.
+  const staffSignIn =
+    !!locals.user && locals.session?.kind !== 'staff' && next !== null && isStaffPath(next);
+  if (locals.user && !staffSignIn && url.searchParams.get('switch') === null) {
+    redirect(303, next ?? '/account');
   }
-  return { next: safeNext(url) };
+  return { next, staffSignIn, email: staffSignIn ? (locals.user?.email ?? null) : null };
 };
 
 export const actions: Actions = {
