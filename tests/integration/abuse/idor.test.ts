@@ -19,7 +19,7 @@ import { TestBrowser } from '../../support/server';
 import { ensurePreviews } from '../../../src/lib/server/pdf/preview';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'JSON' | 'PDF';
-type Who = 'staff' | 'contact' | 'ownerAsClient';
+type Who = 'staff' | 'owner' | 'contact' | 'ownerAsClient';
 type Row = [
   who: Who,
   method: Method,
@@ -91,6 +91,13 @@ async function world() {
   const dbDraft = await addDocument(db, pbDraft, { filename: `${secret}-draft.pdf` });
   const bSession = await signIn(new TestBrowser(), ub1.id, 'client');
   const bMembers = await db.select().from(s.membership).where(eq(s.membership.firmId, b.firm.id));
+  // Firm B's people as firm B names them, at addresses that say nothing: firm A adds them.
+  await db
+    .update(s.user)
+    .set({ name: `${secret} Other Staff` })
+    .where(eq(s.user.id, b.staff.id));
+  const b2 = await createClient(db, b.firm.id);
+  const { user: ub2 } = await createContact(db, b2, { name: `${secret} Quiet Contact` });
 
   const staff = new TestBrowser();
   await signIn(staff, a.staff.id, 'staff');
@@ -105,6 +112,8 @@ async function world() {
   });
   const ownerAsClient = new TestBrowser();
   await signIn(ownerAsClient, a.owner.id, 'client');
+  const owner = new TestBrowser();
+  await signIn(owner, a.owner.id, 'staff');
   return {
     secret,
     neighbourName,
@@ -112,6 +121,7 @@ async function world() {
     importName: unique('IMPORTED').toUpperCase(),
 
     staff,
+    owner,
     contact,
     ownerAsClient,
     mine: {
@@ -133,7 +143,10 @@ async function world() {
       draft: pbDraft,
       draftDoc: dbDraft,
       session: bSession,
-      members: bMembers
+      members: bMembers,
+      /** Firm B's staff member and another contact of theirs, with names only B may see. */
+      staff: b.staff,
+      quiet: ub2
     }
   };
 }
@@ -306,6 +319,19 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ['contact', 'JSON', `/firm/packets/bulk/create`, NF, { clientId: mine.client.id }],
       ['contact', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }],
 
+      // Firm B's people added by firm A: the same answer as for anyone, and none of B's names.
+      ...[o.quiet.email, o.staff.email].map((email): Row => [
+        'staff',
+        'POST',
+        `/firm/clients/${mine.client.id}?/addContact`,
+        [200],
+        anyForm({ email, name: '' })
+      ]),
+      ['staff', 'GET', `/firm/clients/${mine.client.id}`, [200]],
+      // ... and B's staff invited to A: refused without saying they are staff elsewhere.
+      ['owner', 'POST', `/firm/settings?/invite`, [400], anyForm({ email: o.staff.email })],
+      ['owner', 'GET', `/firm/settings`, [200]],
+
       // An owner of firm A holding a client session (a contact's link): every staff page,
       // action and endpoint sends them to sign in as staff; membership opens no file.
       ...[
@@ -359,12 +385,18 @@ describe('IDOR matrix: another firm or client’s ids', () => {
     // Staff may see the neighbour client (their own firm's); a contact may see neither.
     const leaksFor: Record<Who, string[]> = {
       staff: [w.secret, w.secret.toLowerCase()],
+      owner: [w.secret, w.secret.toLowerCase(), 'another firm', 'staff at', 'staff elsewhere'],
       contact: [w.secret, w.secret.toLowerCase(), w.neighbourName],
       ownerAsClient: [w.secret, w.secret.toLowerCase(), w.neighbourName]
     };
     const failures: string[] = [];
     for (const [who, method, path, expected = NF, form] of rows) {
-      const browser = { staff: w.staff, contact: w.contact, ownerAsClient: w.ownerAsClient }[who];
+      const browser = {
+        staff: w.staff,
+        owner: w.owner,
+        contact: w.contact,
+        ownerAsClient: w.ownerAsClient
+      }[who];
       const headers = { accept: 'text/html' };
       const response =
         method === 'GET' || method === 'HEAD'
@@ -404,7 +436,19 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       .select()
       .from(s.clientContact)
       .where(eq(s.clientContact.id, o.contact.id));
-    expect(contact).toMatchObject({ clientId: o.client.id, role: o.contact.role });
+    expect(contact).toMatchObject({
+      clientId: o.client.id,
+      role: o.contact.role,
+      name: `${w.secret} Other Contact`
+    });
+    // Firm A added B's people without renaming them.
+    for (const [id, name] of [
+      [o.quiet.id, `${w.secret} Quiet Contact`],
+      [o.staff.id, `${w.secret} Other Staff`]
+    ]) {
+      const [person] = await db.select().from(s.user).where(eq(s.user.id, id));
+      expect(person.name).toBe(name);
+    }
     for (const packetId of [o.packet.id, n.packet.id, o.draft.id]) {
       expect(await db.select().from(s.decision).where(eq(s.decision.packetId, packetId))).toEqual(
         []
