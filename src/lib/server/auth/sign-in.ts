@@ -10,6 +10,7 @@ import { isSafeRedirect, issueMagicLink, LINK_TTL_MS, maskEmail } from './magic-
 import {
   consumeRateLimit,
   consumeRateLimits,
+  ipRateLimitKey,
   LIMITS,
   rateLimitKey,
   type RateLimitResult
@@ -93,7 +94,7 @@ export async function requestSignIn(
 ): Promise<RateLimitResult> {
   const started = performance.now();
   const limited = await consumeRateLimits(db, [
-    [rateLimitKey('signin-ip', input.ip ?? 'unknown'), LIMITS.signInIp],
+    [ipRateLimitKey('signin-ip', input.ip), LIMITS.signInIp],
     [rateLimitKey('signin-addr-m', input.email), LIMITS.signInAddressMinute],
     [rateLimitKey('signin-addr-h', input.email), LIMITS.signInAddressHour]
   ]);
@@ -159,7 +160,7 @@ export async function requestNewLink(
 ): Promise<RateLimitResult> {
   const started = performance.now();
   const limited = await consumeRateLimits(db, [
-    [rateLimitKey('newlink-ip', input.ip ?? 'unknown'), LIMITS.newLinkIp],
+    [ipRateLimitKey('newlink-ip', input.ip), LIMITS.newLinkIp],
     [rateLimitKey('newlink-token', input.tokenKey), LIMITS.newLinkToken]
   ]);
   if (!limited.ok) return limited;

@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/client';
 import { isStaffPath } from '$lib/server/auth/guards';
 import { isSafeRedirect } from '$lib/server/auth/magic-link';
+import { codeAddressTag } from '$lib/server/auth/rate-limit';
 import { requestMeta, setBindingCookie, tooManyRequests } from '$lib/server/auth/request-meta';
 import { normaliseEmail, requestSignIn } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
@@ -35,7 +36,7 @@ export const actions: Actions = {
         values: { email: raw }
       });
     }
-    const bindingHash = setBindingCookie(event.cookies);
+    const bindingHash = setBindingCookie(event.cookies, codeAddressTag(email));
     const result = await requestSignIn(getDb(), {
       email,
       next: safeNext(event.url),
