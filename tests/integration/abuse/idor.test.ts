@@ -19,8 +19,9 @@ import { TestBrowser } from '../../support/server';
 import { ensurePreviews } from '../../../src/lib/server/pdf/preview';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'JSON' | 'PDF';
+type Who = 'staff' | 'owner' | 'contact' | 'ownerAsClient';
 type Row = [
-  who: 'staff' | 'contact',
+  who: Who,
   method: Method,
   path: string,
   expect?: number[],
@@ -94,11 +95,29 @@ async function world() {
   const dbDraft = await addDocument(db, pbDraft, { filename: `${secret}-draft.pdf` });
   const bSession = await signIn(new TestBrowser(), ub1.id, 'client');
   const bMembers = await db.select().from(s.membership).where(eq(s.membership.firmId, b.firm.id));
+  // Firm B's people as firm B names them, at addresses that say nothing: firm A adds them.
+  await db
+    .update(s.user)
+    .set({ name: `${secret} Other Staff` })
+    .where(eq(s.user.id, b.staff.id));
+  const b2 = await createClient(db, b.firm.id);
+  const { user: ub2 } = await createContact(db, b2, { name: `${secret} Quiet Contact` });
 
   const staff = new TestBrowser();
   await signIn(staff, a.staff.id, 'staff');
   const contact = new TestBrowser();
   await signIn(contact, ua1.id, 'client');
+  // An owner who is also a contact of their own client, signed in by that contact's link.
+  await db.insert(s.clientContact).values({
+    firmId: a.firm.id,
+    clientId: a1.id,
+    userId: a.owner.id,
+    name: 'Olivia Owner'
+  });
+  const ownerAsClient = new TestBrowser();
+  await signIn(ownerAsClient, a.owner.id, 'client');
+  const owner = new TestBrowser();
+  await signIn(owner, a.owner.id, 'staff');
   return {
     secret,
     neighbourName,
@@ -107,7 +126,9 @@ async function world() {
     importName: unique('IMPORTED').toUpperCase(),
 
     staff,
+    owner,
     contact,
+    ownerAsClient,
     mine: {
       firm: a.firm,
       client: a1,
@@ -128,7 +149,10 @@ async function world() {
       draft: pbDraft,
       draftDoc: dbDraft,
       session: bSession,
-      members: bMembers
+      members: bMembers,
+      /** Firm B's staff member and another contact of theirs, with names only B may see. */
+      staff: b.staff,
+      quiet: ub2
     }
   };
 }
@@ -142,6 +166,8 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       expect(await ensurePreviews(doc.blobKey)).toBe(true);
     }
     const NF = [404];
+    /** A 303 to /sign-in?next=<the path>: checked below. */
+    const SIGN_IN = [303];
     const rows: Row[] = [
       // Staff of firm A, ids of firm B: pages.
       ['staff', 'GET', `/firm/clients/${o.client.id}`],
@@ -308,17 +334,86 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ['contact', 'PDF', `/firm/packets/${mine.packet.id}/documents`],
       ['contact', 'JSON', `/firm/packets/${mine.packet.id}/publish`, NF, {}],
       ['contact', 'JSON', `/firm/packets/bulk/create`, NF, { clientId: mine.client.id }],
-      ['contact', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }]
+      ['contact', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }],
+
+      // Firm B's people added by firm A: the same answer as for anyone, and none of B's names.
+      ...[o.quiet.email, o.staff.email].map((email): Row => [
+        'staff',
+        'POST',
+        `/firm/clients/${mine.client.id}?/addContact`,
+        [200],
+        anyForm({ email, name: '' })
+      ]),
+      ['staff', 'GET', `/firm/clients/${mine.client.id}`, [200]],
+      // ... and B's staff invited to A: refused without saying they are staff elsewhere.
+      ['owner', 'POST', `/firm/settings?/invite`, [400], anyForm({ email: o.staff.email })],
+      ['owner', 'GET', `/firm/settings`, [200]],
+
+      // An owner of firm A holding a client session (a contact's link): every staff page,
+      // action and endpoint sends them to sign in as staff; membership opens no file.
+      ...[
+        `/firm`,
+        `/firm/clients`,
+        `/firm/clients/${mine.client.id}`,
+        `/firm/packets/new`,
+        `/firm/packets/bulk`,
+        `/firm/settings`,
+        `/firm/packets/${mine.packet.id}`,
+        `/firm/packets/${mine.packet.id}/documents/${mine.doc.id}`
+      ].map((path): Row => ['ownerAsClient', 'GET', path, SIGN_IN]),
+      [
+        'ownerAsClient',
+        'POST',
+        `/firm/settings?/profile`,
+        SIGN_IN,
+        anyForm({ brandColor: '#000000' })
+      ],
+      ['ownerAsClient', 'POST', `/firm/settings?/invite`, SIGN_IN, anyForm()],
+      ...mine.members.map((m): Row => [
+        'ownerAsClient',
+        'POST',
+        `/firm/settings?/remove`,
+        SIGN_IN,
+        anyForm({ memberId: m.id })
+      ]),
+      [
+        'ownerAsClient',
+        'POST',
+        `/firm/clients?/archive`,
+        SIGN_IN,
+        anyForm({ clientId: mine.client.id })
+      ],
+      ['ownerAsClient', 'POST', `/firm/clients/${mine.client.id}?/update`, SIGN_IN, anyForm()],
+      [
+        'ownerAsClient',
+        'POST',
+        `/firm/packets/${mine.packet.id}?/nudge`,
+        SIGN_IN,
+        anyForm({ contactId: mine.contact.id })
+      ],
+      ['ownerAsClient', 'PDF', `/firm/packets/${mine.packet.id}/documents`, SIGN_IN],
+      ['ownerAsClient', 'JSON', `/firm/packets/${mine.packet.id}/publish`, SIGN_IN, {}],
+      ['ownerAsClient', 'JSON', `/firm/packets/bulk/create`, SIGN_IN, { clientId: mine.client.id }],
+      ['ownerAsClient', 'GET', `/api/files/${n.doc.id}`],
+      ['ownerAsClient', 'GET', `/api/files/${n.doc.id}/page-1/800`],
+      ['ownerAsClient', 'GET', `/p/${n.packet.id}`]
     ];
 
     // Staff may see the neighbour client (their own firm's); a contact may see neither.
-    const leaksFor = {
+    const leaksFor: Record<Who, string[]> = {
       staff: [w.secret, w.secret.toLowerCase()],
-      contact: [w.secret, w.secret.toLowerCase(), w.neighbourName, w.stagedName]
+      owner: [w.secret, w.secret.toLowerCase(), 'another firm', 'staff at', 'staff elsewhere'],
+      contact: [w.secret, w.secret.toLowerCase(), w.neighbourName, w.stagedName],
+      ownerAsClient: [w.secret, w.secret.toLowerCase(), w.neighbourName]
     };
     const failures: string[] = [];
     for (const [who, method, path, expected = NF, form] of rows) {
-      const browser = who === 'staff' ? w.staff : w.contact;
+      const browser = {
+        staff: w.staff,
+        owner: w.owner,
+        contact: w.contact,
+        ownerAsClient: w.ownerAsClient
+      }[who];
       const headers = { accept: 'text/html' };
       const response =
         method === 'GET' || method === 'HEAD'
@@ -336,11 +431,15 @@ describe('IDOR matrix: another firm or client’s ids', () => {
                 });
       const label = `${who} ${method} ${path}`;
       if (!expected.includes(response.status)) failures.push(`${label}: ${response.status}`);
+      const signIn = `/sign-in?next=${encodeURIComponent(path)}`;
+      if (response.status === 303 && response.location !== signIn) {
+        failures.push(`${label}: 303 to ${response.location}`);
+      }
       const leaked = leaksFor[who].find((l) => response.text.includes(l));
       if (leaked) failures.push(`${label}: body shows "${leaked}"`);
     }
     expect(failures).toEqual([]);
-    expect(rows.length).toBeGreaterThan(60);
+    expect(rows.length).toBeGreaterThan(80);
 
     // Nothing changed on the other side.
     const db = getDb();
@@ -354,7 +453,19 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       .select()
       .from(s.clientContact)
       .where(eq(s.clientContact.id, o.contact.id));
-    expect(contact).toMatchObject({ clientId: o.client.id, role: o.contact.role });
+    expect(contact).toMatchObject({
+      clientId: o.client.id,
+      role: o.contact.role,
+      name: `${w.secret} Other Contact`
+    });
+    // Firm A added B's people without renaming them.
+    for (const [id, name] of [
+      [o.quiet.id, `${w.secret} Quiet Contact`],
+      [o.staff.id, `${w.secret} Other Staff`]
+    ]) {
+      const [person] = await db.select().from(s.user).where(eq(s.user.id, id));
+      expect(person.name).toBe(name);
+    }
     for (const packetId of [o.packet.id, n.packet.id, o.draft.id, mine.packet.id]) {
       expect(await db.select().from(s.decision).where(eq(s.decision.packetId, packetId))).toEqual(
         []

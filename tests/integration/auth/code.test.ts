@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
 import { SESSION_COOKIE } from '../../../src/lib/server/auth/session';
-import { createFirmWithStaff } from '../../support/factories';
+import { rateLimitKey } from '../../../src/lib/server/auth/rate-limit';
+import { createFirmWithStaff, unique } from '../../support/factories';
 import { codeOf, latestMailTo, linkPathOf } from '../../support/mail';
 import { TestBrowser } from '../../support/server';
 
@@ -80,5 +81,50 @@ describe('/sign-in/code', () => {
     const r = await browser.post('/sign-in/code', { code: '12ab' });
     expect(r.status).toBe(400);
     expect(r.text).toContain('Enter the 6 digits from the email.');
+  });
+
+  it('caps code attempts per address at 10 a day across links, saying so; the link still works', async () => {
+    const { staff } = await createFirmWithStaff();
+    const ghost = `${unique('ghost')}@example.test`;
+    /** A fresh sign-in request from a browser of its own (another IP), as a spray would be. */
+    const ask = async (email: string) => {
+      await getDb()
+        .delete(s.rateLimit)
+        .where(eq(s.rateLimit.key, rateLimitKey('signin-addr-m', email)));
+      const browser = new TestBrowser();
+      expect((await browser.post('/sign-in', { email })).status).toBe(200);
+      return browser;
+    };
+    const answers = { known: [] as string[], unknown: [] as string[] };
+    for (let round = 0; round < 3; round++) {
+      const [known, unknown] = [await ask(staff.email), await ask(ghost)];
+      const code = codeOf(await latestMailTo(staff.email));
+      // Two links' worth of wrong tries (5 each kills a link), then one more on a third link.
+      for (let i = 0; i < (round < 2 ? 5 : 1); i++) {
+        for (const [who, browser] of [
+          ['known', known],
+          ['unknown', unknown]
+        ] as const) {
+          const r = await browser.post('/sign-in/code', {
+            code: round < 2 ? wrong(code) : code
+          });
+          const message = r.text.match(/role="alert">([^<]*)</)?.[1] ?? '';
+          answers[who].push(`${r.status} ${message}`);
+        }
+      }
+      if (round === 2) {
+        // The right code on a live link, past the cap: refused, with what to do instead.
+        expect(answers.known.at(-1)).toMatch(
+          /^429 Too many codes were tried for this address today\. Tap the button in the email instead, or try a code again in \d+ hours?\.$/
+        );
+        expect(known.cookies.has(SESSION_COOKIE)).toBe(false);
+        expect((await known.post(linkPathOf(await latestMailTo(staff.email)))).status).toBe(303);
+      }
+    }
+    // An address without access gets the very same answers: the cap reveals no account.
+    expect(answers.unknown.map((a) => a.replace(/\d+ hours?/, 'N hours'))).toEqual(
+      answers.known.map((a) => a.replace(/\d+ hours?/, 'N hours'))
+    );
+    expect(answers.known.slice(0, 10).every((a) => a.startsWith('400 '))).toBe(true);
   });
 });

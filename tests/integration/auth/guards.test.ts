@@ -1,25 +1,43 @@
 import type { RequestEvent } from '@sveltejs/kit';
+import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
 import { requireContact, requireOwner, requireStaff } from '../../../src/lib/server/auth/guards';
-import type { SessionUser } from '../../../src/lib/server/auth/session';
+import { issueMagicLink } from '../../../src/lib/server/auth/magic-link';
+import type { SessionKind, SessionUser } from '../../../src/lib/server/auth/session';
 import {
   addDocument,
   createClient,
   createContact,
   createFirmWithStaff,
   createPacket,
+  makePdf,
   signIn
 } from '../../support/factories';
+import { postForm } from '../../support/firm';
+import { latestMailTo, linkPathOf } from '../../support/mail';
 import { TestBrowser } from '../../support/server';
 
-function eventFor(user: SessionUser | null, path = '/p/x'): RequestEvent {
+function eventFor(
+  user: SessionUser | null,
+  path = '/p/x',
+  kind: SessionKind = 'staff'
+): RequestEvent {
   return {
-    locals: { user, session: null },
+    locals: { user, session: user ? ({ kind } as s.Session) : null },
     url: new URL(`http://sheaf.test${path}`)
   } as RequestEvent;
+}
+
+async function location(promise: Promise<unknown>): Promise<string | null> {
+  try {
+    await promise;
+    return null;
+  } catch (e) {
+    return (e as { location?: string }).location ?? null;
+  }
 }
 
 async function status(promise: Promise<unknown>): Promise<number> {
@@ -189,5 +207,147 @@ describe('guards: anything of another firm or client is a 404', () => {
     expect(await before()).toEqual(counts);
     // A contact of both clients would see both; this one is a contact of one only.
     expect(siblingContact.contact.clientId).toBe(sibling.id);
+  });
+});
+
+describe('staff pages need a staff session', () => {
+  /** An owner who is also a contact of one of the firm's clients, signed in by a packet link. */
+  async function ownerViaPacketLink() {
+    const db = getDb();
+    const f = await createFirmWithStaff(db);
+    const client = await createClient(db, f.firm.id);
+    await db
+      .insert(s.clientContact)
+      .values({ firmId: f.firm.id, clientId: client.id, userId: f.owner.id, name: 'Olivia' });
+    const packet = await createPacket(db, client, { title: 'Owner as a client' });
+    const doc = await addDocument(db, packet);
+    const draft = await createPacket(db, client, { status: 'draft', title: 'Draft' });
+    const draftDoc = await addDocument(db, draft);
+    const link = await issueMagicLink(db, {
+      userId: f.owner.id,
+      purpose: 'packet',
+      firmId: f.firm.id,
+      packetId: packet.id,
+      redirectTo: `/p/${packet.id}`
+    });
+    const browser = new TestBrowser();
+    const tapped = await browser.post(`/l/${link.token}`);
+    expect(tapped.location).toBe(`/p/${packet.id}`);
+    const [session] = await db.select().from(s.session).where(eq(s.session.userId, f.owner.id));
+    expect(session.kind).toBe('client');
+    return { ...f, client, packet, doc, draft, draftDoc, browser, session };
+  }
+
+  it('requireStaff and requireOwner send a client session of a member to sign in again', async () => {
+    const { mine } = await world();
+    const toSignIn = `/sign-in?next=${encodeURIComponent('/firm/settings')}`;
+    for (const guard of [requireStaff, requireOwner]) {
+      expect(await location(guard(eventFor(mine.owner, '/firm/settings', 'client')))).toBe(
+        toSignIn
+      );
+      expect(await status(guard(eventFor(mine.owner, '/firm/settings', 'staff')))).toBe(200);
+      // Someone who is no member stays a 404, whatever their session.
+      expect(await status(guard(eventFor(mine.contact, '/firm/settings', 'client')))).toBe(404);
+    }
+  });
+
+  it("an owner's client session reaches no staff page, action or endpoint, and /sign-in gets them a staff session", async () => {
+    const w = await ownerViaPacketLink();
+    const { browser } = w;
+    const failures: string[] = [];
+    const expectSignIn = (r: { status: number; location: string | null }, path: string) => {
+      const want = `/sign-in?next=${encodeURIComponent(path)}`;
+      if (r.status !== 303 || r.location !== want) {
+        failures.push(`${path}: ${r.status} ${r.location ?? ''}`);
+      }
+    };
+    for (const path of [
+      '/firm',
+      '/firm/clients',
+      `/firm/clients/${w.client.id}`,
+      '/firm/packets/new',
+      '/firm/packets/bulk',
+      '/firm/settings',
+      `/firm/packets/${w.draft.id}`,
+      `/firm/packets/${w.draft.id}/documents/${w.draftDoc.id}`
+    ]) {
+      expectSignIn(await browser.get(path), path);
+    }
+    for (const [path, form] of [
+      ['/firm/settings?/profile', { name: 'Taken over', brandColor: '#000000' }],
+      ['/firm/settings?/invite', { name: 'Mallory', email: 'mallory@example.test' }],
+      ['/firm/clients?/create', { name: 'Owner-made', code: 'OWNERMADE' }],
+      [`/firm/packets/${w.draft.id}?/publish`, {}]
+    ] as const) {
+      expectSignIn(await postForm(browser, path, form), path);
+    }
+    const json = { 'content-type': 'application/json' };
+    for (const [path, body, headers] of [
+      [`/firm/packets/${w.draft.id}/publish`, '{}', json],
+      [
+        '/firm/packets/bulk/create',
+        JSON.stringify({ clientId: w.client.id, period: '2026-Q4', title: 'x', note: '' }),
+        json
+      ],
+      [
+        `/firm/packets/${w.draft.id}/documents`,
+        new Blob([(await makePdf(1)) as Uint8Array<ArrayBuffer>]),
+        { 'content-type': 'application/pdf', 'x-filename': 'x.pdf' }
+      ]
+    ] as const) {
+      expectSignIn(await browser.request('POST', path, { body, headers }), path);
+    }
+    // Membership alone opens no draft document; as a contact they still read their packet.
+    const draftFile = await browser.get(`/api/files/${w.draftDoc.id}`);
+    if (draftFile.status !== 404) failures.push(`draft file: ${draftFile.status}`);
+    expect(failures).toEqual([]);
+    expect((await browser.get(`/api/files/${w.doc.id}`)).status).toBe(200);
+    expect((await browser.get(`/p/${w.packet.id}`)).status).toBe(200);
+
+    const db = getDb();
+    const [draft] = await db.select().from(s.packet).where(eq(s.packet.id, w.draft.id));
+    expect(draft.status).toBe('draft');
+    expect(await db.select().from(s.document).where(eq(s.document.packetId, w.draft.id))).toEqual([
+      expect.objectContaining({ id: w.draftDoc.id })
+    ]);
+    const [firmRow] = await db.select().from(s.firm).where(eq(s.firm.id, w.firm.id));
+    expect(firmRow.name).toBe(w.firm.name);
+    expect(await db.select().from(s.client).where(eq(s.client.code, 'OWNERMADE'))).toEqual([]);
+    expect(await db.select().from(s.packet).where(eq(s.packet.clientId, w.client.id))).toHaveLength(
+      2
+    );
+
+    // "Sign in again" is no dead end: the form says why and is filled in with their address ...
+    const form = await browser.get(`/sign-in?next=${encodeURIComponent('/firm')}`);
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('Staff pages need a staff sign-in');
+    expect(form.text).toContain(`value="${w.owner.email}"`);
+    // ... and its link ends with a staff session on /firm, in place of the client one.
+    const asked = await browser.post(`/sign-in?next=${encodeURIComponent('/firm')}`, {
+      email: w.owner.email
+    });
+    expect(asked.text).toContain('Check your email');
+    const done = await browser.post(linkPathOf(await latestMailTo(w.owner.email)));
+    expect(done.status).toBe(303);
+    expect(done.location).toBe('/firm');
+    const sessions = await db.select().from(s.session).where(eq(s.session.userId, w.owner.id));
+    expect(sessions.map((x) => x.kind)).toEqual(['staff']);
+    expect((await browser.get('/firm')).status).toBe(200);
+  });
+
+  it('a staff session still reads the staff pages; /sign-in?next=/firm sends a contact home', async () => {
+    const w = await ownerViaPacketLink();
+    const staff = new TestBrowser();
+    await signIn(staff, w.owner.id, 'staff');
+    expect((await staff.get('/firm')).status).toBe(200);
+    expect((await staff.get(`/sign-in?next=${encodeURIComponent('/firm')}`)).location).toBe(
+      '/firm'
+    );
+    // A contact who is no member asking for /firm gets a link to their documents, not a 404.
+    const { user } = await createContact(getDb(), w.client);
+    const browser = new TestBrowser();
+    await browser.post(`/sign-in?next=${encodeURIComponent('/firm')}`, { email: user.email });
+    const done = await browser.post(linkPathOf(await latestMailTo(user.email)));
+    expect(done.location).toBe('/p');
   });
 });

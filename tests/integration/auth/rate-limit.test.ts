@@ -74,6 +74,28 @@ describe('rate limits (PostgreSQL token buckets)', () => {
     ).toBe(200);
   });
 
+  it('counts a whole IPv6 /64 as one client, and IPv4-mapped IPv6 as its IPv4 address', async () => {
+    const hex = () => Math.floor(Math.random() * 0xffff).toString(16);
+    const net = `2001:db8:${hex()}:${hex()}`;
+    const v4 = `198.51.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const ask = (ip: string) =>
+      new TestBrowser()
+        .post('/sign-in', { email: `${unique('ip')}@example.test` }, { 'x-forwarded-for': ip })
+        .then((r) => r.status);
+    // 30 requests from 30 addresses of one /64: the limit of one client.
+    const sixes = await Promise.all(Array.from({ length: 30 }, (_, i) => ask(`${net}::${i + 1}`)));
+    expect(sixes.every((st) => st === 200)).toBe(true);
+    expect(await ask(`${net}:ffff:ffff:ffff:fffe`)).toBe(429);
+    expect(await ask(`2001:db8:${hex()}:${hex()}::1`)).toBe(200);
+    // One IPv4 client, written both ways.
+    const fours = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => ask(i % 2 ? v4 : `::ffff:${v4}`))
+    );
+    expect(fours.every((st) => st === 200)).toBe(true);
+    expect(await ask(`::ffff:${v4}`)).toBe(429);
+    expect(await ask(v4)).toBe(429);
+  });
+
   it('keeps no address in clear in its keys', async () => {
     const { staff } = await createFirmWithStaff();
     await new TestBrowser().post('/sign-in', { email: staff.email });

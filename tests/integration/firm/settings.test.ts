@@ -7,6 +7,7 @@ import { formatWhen } from '../../../src/lib/server/email/templates/magic-link';
 import { zoneAbbreviation } from '../../../src/lib/format/time-zone';
 import {
   addDocument,
+  createClient,
   createContact,
   createFirmWithStaff,
   createPacket,
@@ -219,15 +220,45 @@ describe('/firm/settings: staff members', () => {
     expect(again.status).toBe(400);
     expect(again.text).toContain(`${email} is already a member of Birch &amp; Vale LLP.`);
     expect(await mailsTo(email)).toHaveLength(1);
-    // So does a member of another firm.
+    // A member of another firm is refused too, in words that do not say so.
     const other = await createFirmWithStaff(db());
     const elsewhere = await postForm(ownerBrowser, '/firm/settings?/invite', {
       name: 'Sam',
       email: other.staff.email
     });
     expect(elsewhere.status).toBe(400);
-    expect(elsewhere.text).toContain('already staff at another firm');
+    const refusal = `${other.staff.email} cannot be added to Birch &amp; Vale LLP.`;
+    expect(elsewhere.text.includes(refusal), refusal).toBe(true);
+    for (const hint of ['another firm', 'already staff', 'already a member', other.firm.name]) {
+      expect(elsewhere.text.includes(hint), hint).toBe(false);
+    }
     expect(await membersOf(other.firm.id)).toHaveLength(2);
+    expect(await mailsTo(other.staff.email)).toHaveLength(0);
+  });
+
+  it("invites another firm's contact under the name given here, never the one they had", async () => {
+    const { ownerBrowser, firm } = await ownerWorld();
+    const other = await createFirmWithStaff(db());
+    const secret = unique('Zebulon');
+    const { user: person } = await createContact(db(), await createClient(db(), other.firm.id), {
+      name: `${secret} Elsewhere`
+    });
+    const r = await postForm(ownerBrowser, '/firm/settings?/invite', {
+      name: 'Pat Newhire',
+      email: person.email
+    });
+    expect(r.status).toBe(200);
+    expect(r.text.includes(secret), 'invite answer').toBe(false);
+    const listed = (await ownerBrowser.get('/firm/settings')).text;
+    expect(listed.includes('Pat Newhire'), 'member list: the name given here').toBe(true);
+    expect(listed.includes(secret), 'member list: the other firm’s name').toBe(false);
+    expect((await membersOf(firm.id)).map((m) => m.userId)).toContain(person.id);
+    // The other firm still knows them by its own name.
+    const [contact] = await db()
+      .select()
+      .from(s.clientContact)
+      .where(eq(s.clientContact.userId, person.id));
+    expect(contact.name).toBe(`${secret} Elsewhere`);
   });
 
   it('removes a member: their next request to /firm is refused, their unused invite is dead', async () => {

@@ -41,11 +41,13 @@ export async function inviteContact(
   const who = input.invitedBy?.name
     ? `${input.invitedBy.name} at ${input.firm.name}`
     : input.firm.name;
+  // The name this firm gave them: the account's own may come from another firm.
+  const hello = row.contact.name ? `Hello ${row.contact.name.split(' ')[0]}, ` : '';
   const mail = renderMagicLinkEmail({
     firmName: input.firm.name,
     brandColor: input.firm.brandColor,
     heading: `${input.firm.name} invited you to Sheaf`,
-    intro: `${who} added you as a contact for ${row.clientName}. Sheaf is where you will receive, read and approve the documents they send you. No password needed.`,
+    intro: `${hello}${who} added you as a contact for ${row.clientName}. Sheaf is where you will receive, read and approve the documents they send you. No password needed.`,
     buttonLabel: 'Open your documents',
     url: link.url,
     code: link.code,

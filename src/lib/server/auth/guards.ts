@@ -23,7 +23,15 @@ export interface StaffAccess {
   membership: Membership;
 }
 
-/** A member of a firm; every staff load and action calls this itself. */
+/** Paths of the staff workspace: only a staff session opens them. */
+export function isStaffPath(path: string): boolean {
+  return /^\/firm(?:[/?#]|$)/.test(path);
+}
+
+/**
+ * A member of a firm signed in with a staff session; every staff load, action and endpoint
+ * calls this itself. A member holding a client session (a contact link) signs in again.
+ */
 export async function requireStaff(event: RequestEvent): Promise<StaffAccess> {
   const user = requireUser(event);
   const [row] = await getDb()
@@ -34,6 +42,9 @@ export async function requireStaff(event: RequestEvent): Promise<StaffAccess> {
     .orderBy(asc(membership.createdAt))
     .limit(1);
   if (!row) error(404, 'Not found');
+  // A contact's link gives even an owner a 30-day sliding client session: staff rights need the
+  // staff sign-in (7 days), which /sign-in offers them for this page.
+  if (event.locals.session?.kind !== 'staff') signInRedirect(event);
   return { user, firm: row.firm, membership: row.membership };
 }
 

@@ -2,6 +2,7 @@ import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { getConfig } from '../config';
 import type { Db } from '../db/client';
 import { firm, magicLink, packet, packetVersion, user, type MagicLink } from '../db/schema';
+import { codeAddressKey } from './rate-limit';
 import { generateCode, generateToken, hashToken, safeEqual } from './token';
 
 const MINUTE = 60_000;
@@ -173,18 +174,15 @@ export async function consumeMagicLink(
 export type CodeResult =
   { ok: true; link: MagicLink } | { ok: false; reason: 'wrong' | 'dead' | 'none' };
 
-/**
- * Checks a 6-digit code against the newest live sign-in link this browser asked for. A wrong
- * code counts an attempt; the fifth wrong one kills the link and its code.
- */
-export async function consumeMagicLinkByCode(
-  db: Db,
-  bindingHash: string,
-  code: string
-): Promise<CodeResult> {
-  const [link] = await db
-    .select()
+/** A live sign-in link a code may be checked against, and its address's code-tries bucket. */
+export type CodeLink = MagicLink & { codeBucket: string };
+
+/** The newest live sign-in link this browser asked for (its binding), if any. */
+export async function findCodeLink(db: Db, bindingHash: string): Promise<CodeLink | null> {
+  const [row] = await db
+    .select({ link: magicLink, email: user.email })
     .from(magicLink)
+    .innerJoin(user, eq(user.id, magicLink.userId))
     .where(
       and(
         eq(magicLink.bindingHash, bindingHash),
@@ -195,6 +193,18 @@ export async function consumeMagicLinkByCode(
     )
     .orderBy(desc(magicLink.createdAt))
     .limit(1);
+  return row ? { ...row.link, codeBucket: codeAddressKey(row.email) } : null;
+}
+
+/**
+ * Checks a 6-digit code against the link findCodeLink gave. A wrong code counts an attempt; the
+ * fifth wrong one kills the link and its code.
+ */
+export async function consumeMagicLinkByCode(
+  db: Db,
+  link: CodeLink | null,
+  code: string
+): Promise<CodeResult> {
   if (!link || !link.codeHash) return { ok: false, reason: 'none' };
   if (safeEqual(hashCode(link.tokenHash, code), link.codeHash)) {
     const [used] = await db

@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { hashToken } from './token';
@@ -11,6 +12,7 @@ export interface Bucket {
 
 const MINUTE = 60;
 const HOUR = 3600;
+const DAY = 24 * HOUR;
 
 /** The limits of DESIGN.md "Rate limits", one bucket each. */
 export const LIMITS = {
@@ -21,6 +23,8 @@ export const LIMITS = {
   signInFirm: { capacity: 200, windowSeconds: HOUR },
   codeAttemptsBrowser: { capacity: 5, windowSeconds: 15 * MINUTE },
   codeAttemptsIp: { capacity: 30, windowSeconds: HOUR },
+  /** Code tries on one address's links, across links, browsers and IPs (two links' worth). */
+  codeAttemptsAddress: { capacity: 10, windowSeconds: DAY },
   newLinkToken: { capacity: 2, windowSeconds: HOUR },
   newLinkIp: { capacity: 20, windowSeconds: HOUR }
 } satisfies Record<string, Bucket>;
@@ -30,6 +34,68 @@ export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: num
 /** Keys never hold an address or a token in clear. */
 export function rateLimitKey(scope: string, value: string): string {
   return `${scope}:${hashToken(value.toLowerCase()).slice(0, 32)}`;
+}
+
+/**
+ * What a client address is limited as: IPv4 as it is (IPv4-mapped IPv6 too, as a dual-stack
+ * socket reports it), IPv6 by its /64, since one subscriber usually holds a whole /64 and could
+ * otherwise take a fresh bucket per address. Anything else as it is; no address is "unknown".
+ */
+export function rateLimitNetwork(ip: string | null): string {
+  let address = (ip ?? '').trim().toLowerCase();
+  if (address.startsWith('[') && address.endsWith(']')) address = address.slice(1, -1);
+  address = address.replace(/%.*$/, '');
+  if (!address) return 'unknown';
+  if (isIPv4(address) || !isIPv6(address)) return address;
+  const groups = ipv6Groups(address);
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join('.');
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a trailing IPv4 read). */
+function ipv6Groups(address: string): number[] {
+  const v4 = address.match(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
+  const text = v4
+    ? address.slice(0, v4.index) +
+      `${((+v4[1] << 8) | +v4[2]).toString(16)}:${((+v4[3] << 8) | +v4[4]).toString(16)}`
+    : address;
+  const [head, tail] = text.split('::');
+  const parse = (part: string | undefined) =>
+    part ? part.split(':').map((g) => parseInt(g, 16)) : [];
+  const start = parse(head);
+  const end = parse(tail);
+  if (tail === undefined) return start;
+  return [...start, ...Array<number>(8 - start.length - end.length).fill(0), ...end];
+}
+
+/** A per-IP bucket's key: one bucket per IPv4 address or IPv6 /64. */
+export function ipRateLimitKey(scope: string, ip: string | null): string {
+  return rateLimitKey(scope, rateLimitNetwork(ip));
+}
+
+const CODE_ADDRESS = 'code-addr';
+
+/** The bucket of code tries on one address's sign-in links (LIMITS.codeAttemptsAddress). */
+export function codeAddressKey(email: string): string {
+  return rateLimitKey(CODE_ADDRESS, email);
+}
+
+/**
+ * The hashed part of codeAddressKey, carried in the binding cookie of the browser that asked for
+ * that address: when no link is found for the browser (an address without access), its tries
+ * count against the same bucket, so the cap answers alike whether or not the address has access.
+ */
+export function codeAddressTag(email: string): string {
+  return codeAddressKey(email).slice(CODE_ADDRESS.length + 1);
+}
+
+export function codeAddressKeyOfTag(tag: string): string {
+  return `${CODE_ADDRESS}:${tag}`;
 }
 
 /**

@@ -28,16 +28,33 @@ export function requestMeta(event: RequestEvent) {
   };
 }
 
-/** A fresh binding cookie for a browser asking for a link; returns the hash to store. */
-export function setBindingCookie(cookies: Cookies): string {
-  const token = generateToken(20);
+/**
+ * A fresh binding cookie for a browser asking for a link; returns the hash to store with the
+ * link. `codeTag` (rate-limit.ts codeAddressTag) names the bucket its code tries count against.
+ */
+export function setBindingCookie(cookies: Cookies, codeTag: string): string {
+  const token = `${generateToken(20)}.${codeTag}`;
   cookies.set(BINDING_COOKIE, token, bindingCookieOptions(getConfig().secureCookies));
   return hashToken(token);
 }
 
-export function bindingHashOf(cookies: Cookies): string | null {
+export interface Binding {
+  /** The hash stored with the links this browser asked for. */
+  hash: string;
+  /** The code-tries bucket named when the cookie was set (null in a malformed cookie). */
+  codeTag: string | null;
+}
+
+/** The binding cookie, read; the tag is part of what is hashed, so changing it matches no link. */
+export function bindingOf(cookies: Cookies): Binding | null {
   const token = cookies.get(BINDING_COOKIE);
-  return token && token.length <= 100 ? hashToken(token) : null;
+  if (!token || token.length > 100) return null;
+  const tag = token.split('.')[1] ?? '';
+  return { hash: hashToken(token), codeTag: /^[0-9a-f]{32}$/.test(tag) ? tag : null };
+}
+
+export function bindingHashOf(cookies: Cookies): string | null {
+  return bindingOf(cookies)?.hash ?? null;
 }
 
 export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date) {

@@ -5,11 +5,12 @@ import { client, clientContact, firm, membership, packet, packetVersion, user } 
 import type { Firm, MagicLink } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
-import { contactIsActive } from './guards';
+import { contactIsActive, isStaffPath } from './guards';
 import { isSafeRedirect, issueMagicLink, LINK_TTL_MS, maskEmail } from './magic-link';
 import {
   consumeRateLimit,
   consumeRateLimits,
+  ipRateLimitKey,
   LIMITS,
   rateLimitKey,
   type RateLimitResult
@@ -93,7 +94,7 @@ export async function requestSignIn(
 ): Promise<RateLimitResult> {
   const started = performance.now();
   const limited = await consumeRateLimits(db, [
-    [rateLimitKey('signin-ip', input.ip ?? 'unknown'), LIMITS.signInIp],
+    [ipRateLimitKey('signin-ip', input.ip), LIMITS.signInIp],
     [rateLimitKey('signin-addr-m', input.email), LIMITS.signInAddressMinute],
     [rateLimitKey('signin-addr-h', input.email), LIMITS.signInAddressHour]
   ]);
@@ -112,7 +113,9 @@ export async function requestSignIn(
     );
   }
   if (account && firmAllows) {
-    const next = input.next && isSafeRedirect(input.next) ? input.next : account.home;
+    // A staff page is asked for only by staff: anyone else lands on their own documents.
+    const wanted = input.next && isSafeRedirect(input.next) ? input.next : null;
+    const next = wanted && (account.isStaff || !isStaffPath(wanted)) ? wanted : account.home;
     await db.transaction(async (tx) => {
       const link = await issueMagicLink(tx, {
         userId: account.user.id,
@@ -157,7 +160,7 @@ export async function requestNewLink(
 ): Promise<RateLimitResult> {
   const started = performance.now();
   const limited = await consumeRateLimits(db, [
-    [rateLimitKey('newlink-ip', input.ip ?? 'unknown'), LIMITS.newLinkIp],
+    [ipRateLimitKey('newlink-ip', input.ip), LIMITS.newLinkIp],
     [rateLimitKey('newlink-token', input.tokenKey), LIMITS.newLinkToken]
   ]);
   if (!limited.ok) return limited;

@@ -152,6 +152,7 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<De
             firmId: firm.id,
             clientId: client.id,
             userId: u.id,
+            name: `${first} ${last}`,
             role: person.role,
             // Guests (an outside auditor, a lender) get time-boxed access.
             accessExpiresAt: person.guest

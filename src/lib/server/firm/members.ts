@@ -96,7 +96,8 @@ export async function findMember(db: Db, firmId: string, membershipId: string) {
 /**
  * Adds a colleague as staff and mails them a 7-day invite link to /firm, in the caller's
  * transaction (the mail goes if and only if the membership commits). An address that is
- * already a member here, or staff of another firm, is refused.
+ * already a member here is refused as such; staff of another firm get a refusal that does not
+ * say why. An existing account takes the name given here: its own may be another firm's.
  */
 export async function inviteMember(
   db: Db,
@@ -114,13 +115,17 @@ export async function inviteMember(
     if (member?.firmId === firm.id) {
       throw new MemberError(`${email} is already a member of ${firm.name}.`, 'email');
     }
-    // Sheaf shows a person one firm's workspace; a second membership would be invisible.
-    if (member) throw new MemberError(`${email} is already staff at another firm.`, 'email');
+    // Sheaf shows a person one firm's workspace; a second membership would be invisible. The
+    // words confirm nothing about the address: whose staff they are is that firm's business.
+    if (member) {
+      throw new MemberError(
+        `${email} cannot be added to ${firm.name}. Ask your colleague for another address.`,
+        'email'
+      );
+    }
   }
   const [person] = existing
-    ? existing.name
-      ? [existing]
-      : await db.update(user).set({ name: input.name }).where(eq(user.id, existing.id)).returning()
+    ? await db.update(user).set({ name: input.name }).where(eq(user.id, existing.id)).returning()
     : await db.insert(user).values({ email, name: input.name }).returning();
   const [added] = await db
     .insert(membership)

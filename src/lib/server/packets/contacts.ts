@@ -1,6 +1,6 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { clientContact, user, type ClientContact, type Firm } from '../db/schema';
+import { clientContact, membership, user, type ClientContact, type Firm } from '../db/schema';
 import { inviteContact, revokeContactAccess } from '../auth/access';
 
 export type ContactRole = 'approver' | 'viewer';
@@ -26,7 +26,7 @@ export async function listContacts(db: Db, firmId: string, clientId: string) {
       id: clientContact.id,
       userId: user.id,
       email: user.email,
-      name: user.name,
+      name: clientContact.name,
       role: clientContact.role,
       accessExpiresAt: clientContact.accessExpiresAt,
       createdAt: clientContact.createdAt
@@ -37,7 +37,11 @@ export async function listContacts(db: Db, firmId: string, clientId: string) {
     .orderBy(asc(user.email));
 }
 
-/** The user with this address, created when new (names are filled in, never overwritten). */
+/**
+ * The user with this address, created when new. An existing account's name is the person's
+ * (another firm's, perhaps): never changed here, and never shown to staff (contact names are
+ * client_contact.name, per firm).
+ */
 export async function findOrCreateUser(db: Db, email: string, name: string) {
   const [created] = await db
     .insert(user)
@@ -46,11 +50,15 @@ export async function findOrCreateUser(db: Db, email: string, name: string) {
     .returning();
   if (created) return created;
   const [existing] = await db.select().from(user).where(eq(user.email, email));
-  if (!existing.name && name.trim()) {
-    await db.update(user).set({ name: name.trim() }).where(eq(user.id, existing.id));
-  }
   return existing;
 }
+
+/**
+ * The name a firm shows for the author of a comment or an audit entry, in a query that left-joins
+ * `membership` (of the packet's firm) and `client_contact` (of the packet's client) on the author:
+ * a member's own name, else the name the firm gave the contact, else '' (show the address).
+ */
+export const nameForFirm = sql<string>`case when ${membership.id} is not null then ${user.name} else coalesce(${clientContact.name}, '') end`;
 
 export interface AddContactResult {
   contact: ClientContact;
@@ -75,6 +83,7 @@ export async function addContact(
       firmId: firm.id,
       clientId,
       userId: person.id,
+      name: input.name.trim(),
       role: input.role,
       accessExpiresAt: input.accessExpiresAt
     })

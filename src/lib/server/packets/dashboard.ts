@@ -142,7 +142,7 @@ export async function listNotOpened(db: Db, firmId: string, limit = 50) {
         period: packet.period,
         clientName: client.name,
         email: user.email,
-        name: user.name,
+        name: clientContact.name,
         status: delivery.status,
         sentAt: delivery.createdAt,
         dueAt: packet.dueAt

@@ -32,6 +32,7 @@ export interface PacketRecipient {
   contactId: string;
   userId: string;
   email: string;
+  /** The name the firm gave the contact (client_contact.name), for the greeting. */
   name: string;
   accessExpiresAt: Date | null;
 }
@@ -43,7 +44,7 @@ export async function activeRecipients(db: Db, clientId: string): Promise<Packet
       contactId: clientContact.id,
       userId: user.id,
       email: user.email,
-      name: user.name,
+      name: clientContact.name,
       accessExpiresAt: clientContact.accessExpiresAt
     })
     .from(clientContact)
@@ -292,7 +293,7 @@ export async function nudgeContacts(
         contactId: clientContact.id,
         userId: user.id,
         email: user.email,
-        name: user.name,
+        name: clientContact.name,
         accessExpiresAt: clientContact.accessExpiresAt
       })
       .from(delivery)

@@ -58,7 +58,7 @@ export async function sendDueReminders(db: Db, now = new Date(), limit = 500): P
                             where x.packet_id = d.packet_id and x.version = d.version
                               and x.contact_id = d.contact_id)
         returning d.id as delivery_id, d.packet_id, d.contact_id, u.id as user_id, u.email,
-                  u.name, cc.access_expires_at`)
+                  cc.name, cc.access_expires_at`)
     );
     if (claimed.length === 0) return 0;
     const packets = new Map<string, { packet: Packet; firm: Firm }>();

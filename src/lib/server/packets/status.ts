@@ -6,9 +6,11 @@ import {
   decision,
   delivery,
   document,
+  membership,
   user,
   type Packet
 } from '../db/schema';
+import { nameForFirm } from './contacts';
 
 export interface ContactStatus {
   contactId: string;
@@ -33,7 +35,7 @@ export async function listContactStatus(db: Db, p: Packet): Promise<ContactStatu
     .select({
       contactId: clientContact.id,
       email: user.email,
-      name: user.name,
+      name: clientContact.name,
       role: clientContact.role,
       accessExpiresAt: clientContact.accessExpiresAt,
       deliveryStatus: delivery.status,
@@ -131,7 +133,7 @@ export async function listEarlierVersions(db: Db, p: Packet): Promise<EarlierVer
         version: decision.version,
         kind: decision.kind,
         at: decision.at,
-        name: user.name,
+        name: clientContact.name,
         email: user.email,
         // askQuestion writes the comment and its decision in one transaction: the same now().
         question: sql<string | null>`(select c.body from comment c
@@ -177,20 +179,28 @@ export async function listEarlierVersions(db: Db, p: Packet): Promise<EarlierVer
   return versions;
 }
 
-/** The packet's audit trail, newest first, with actor names. */
-export async function listPacketAudit(db: Db, firmId: string, packetId: string) {
+/** The packet's audit trail, newest first, with actor names as the firm knows them. */
+export async function listPacketAudit(db: Db, p: Packet) {
   return db
     .select({
       id: auditEvent.id,
       action: auditEvent.action,
       at: auditEvent.at,
       data: auditEvent.data,
-      actorName: user.name,
+      actorName: nameForFirm,
       actorEmail: user.email
     })
     .from(auditEvent)
     .leftJoin(user, eq(user.id, auditEvent.actorId))
-    .where(and(eq(auditEvent.firmId, firmId), eq(auditEvent.subject, `packet:${packetId}`)))
+    .leftJoin(
+      membership,
+      and(eq(membership.userId, auditEvent.actorId), eq(membership.firmId, p.firmId))
+    )
+    .leftJoin(
+      clientContact,
+      and(eq(clientContact.userId, auditEvent.actorId), eq(clientContact.clientId, p.clientId))
+    )
+    .where(and(eq(auditEvent.firmId, p.firmId), eq(auditEvent.subject, `packet:${p.id}`)))
     .orderBy(desc(auditEvent.at), desc(auditEvent.id))
     .limit(200);
 }

@@ -1,7 +1,16 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { comment, document, membership, user, type Firm, type Packet } from '../db/schema';
+import {
+  clientContact,
+  comment,
+  document,
+  membership,
+  user,
+  type Firm,
+  type Packet
+} from '../db/schema';
 import { recordAudit } from '../audit';
+import { nameForFirm } from './contacts';
 import { activeRecipients } from './publish';
 import { issueMagicLink } from '../auth/magic-link';
 import { enqueueEmail } from '../email/outbox';
@@ -21,7 +30,7 @@ export async function listThread(db: Db, p: Packet) {
       page: comment.page,
       documentId: comment.documentId,
       documentName: document.filename,
-      authorName: user.name,
+      authorName: nameForFirm,
       authorEmail: user.email,
       staffRole: membership.role
     })
@@ -31,6 +40,10 @@ export async function listThread(db: Db, p: Packet) {
     .leftJoin(
       membership,
       and(eq(membership.userId, comment.authorId), eq(membership.firmId, p.firmId))
+    )
+    .leftJoin(
+      clientContact,
+      and(eq(clientContact.userId, comment.authorId), eq(clientContact.clientId, p.clientId))
     )
     .where(eq(comment.packetId, p.id))
     .orderBy(asc(comment.at));

@@ -6,12 +6,17 @@ import { clientContact, document, membership, packet } from '../db/schema';
 import { inPublishedVersion } from './published';
 
 /**
- * A document the user may read: any document of a firm they are a member of, or a document of
- * the published version of a published/archived packet of a client they are an active contact
- * of (never one staff uploaded or removed since).
+ * A document the user may read: with a staff session, any document of a firm they are a member
+ * of; otherwise a document of the published version of a published/archived packet of a client
+ * they are an active contact of (never one staff uploaded or removed since).
  * One query: pdf.js asks for many byte ranges and each one comes through here.
  */
-export async function findReadableDocument(db: Db, userId: string, documentId: string) {
+export async function findReadableDocument(
+  db: Db,
+  userId: string,
+  documentId: string,
+  asStaff: boolean
+) {
   const now = new Date();
   const isMember = sql<boolean>`exists (${db
     .select({ one: sql`1` })
@@ -40,7 +45,7 @@ export async function findReadableDocument(db: Db, userId: string, documentId: s
     .where(eq(document.id, documentId))
     .limit(1);
   if (!row) return null;
-  if (row.isMember) return row.document;
+  if (asStaff && row.isMember) return row.document;
   if (row.packetStatus === 'draft' || !row.isPublished || !row.isContact) return null;
   return row.document;
 }
@@ -52,7 +57,8 @@ export async function findReadableDocument(db: Db, userId: string, documentId: s
 export async function readableDocumentOr404(event: Pick<RequestEvent, 'locals' | 'params'>) {
   const docId = (event.params as { docId?: string }).docId ?? '';
   if (!event.locals.user || !isUuid(docId)) error(404, 'Not found');
-  const doc = await findReadableDocument(getDb(), event.locals.user.id, docId);
+  const asStaff = event.locals.session?.kind === 'staff';
+  const doc = await findReadableDocument(getDb(), event.locals.user.id, docId, asStaff);
   if (!doc) error(404, 'Not found');
   return doc;
 }

@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
-import { comment, decision, document, membership, user } from '../db/schema';
+import { clientContact, comment, decision, document, membership, user } from '../db/schema';
 import type { ClientContact, Packet } from '../db/schema';
+import { nameForFirm } from '../packets/contacts';
 import { isCurrentVersion, isUniqueViolation, staleMessage } from './decisions';
 import { inPublishedVersion } from './published';
 import { recordAudit } from '../audit';
@@ -51,7 +52,7 @@ export interface ThreadEntry {
   page: number | null;
 }
 
-/** The packet's question-and-answer thread, oldest first. */
+/** The packet's question-and-answer thread, oldest first, each author named as the firm does. */
 export async function loadThread(db: Db, packet: Packet, userId: string): Promise<ThreadEntry[]> {
   const rows = await db
     .select({
@@ -59,7 +60,7 @@ export async function loadThread(db: Db, packet: Packet, userId: string): Promis
       body: comment.body,
       at: comment.at,
       authorId: comment.authorId,
-      authorName: user.name,
+      authorName: nameForFirm,
       authorEmail: user.email,
       memberId: membership.id,
       documentId: comment.documentId,
@@ -71,6 +72,10 @@ export async function loadThread(db: Db, packet: Packet, userId: string): Promis
     .leftJoin(
       membership,
       and(eq(membership.userId, comment.authorId), eq(membership.firmId, comment.firmId))
+    )
+    .leftJoin(
+      clientContact,
+      and(eq(clientContact.userId, comment.authorId), eq(clientContact.clientId, packet.clientId))
     )
     .leftJoin(document, eq(document.id, comment.documentId))
     .where(eq(comment.packetId, packet.id))

@@ -1,6 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/client';
+import { isStaffPath } from '$lib/server/auth/guards';
 import { isSafeRedirect } from '$lib/server/auth/magic-link';
+import { codeAddressTag } from '$lib/server/auth/rate-limit';
 import { requestMeta, setBindingCookie, tooManyRequests } from '$lib/server/auth/request-meta';
 import { normaliseEmail, requestSignIn } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,10 +13,14 @@ function safeNext(url: URL): string | null {
 }
 
 export const load: PageServerLoad = ({ locals, url }) => {
-  if (locals.user && url.searchParams.get('switch') === null) {
-    redirect(303, safeNext(url) ?? '/account');
+  const next = safeNext(url);
+  // requireStaff sends a client session here to sign in again: redirecting back would loop.
+  const staffSignIn =
+    !!locals.user && locals.session?.kind !== 'staff' && next !== null && isStaffPath(next);
+  if (locals.user && !staffSignIn && url.searchParams.get('switch') === null) {
+    redirect(303, next ?? '/account');
   }
-  return { next: safeNext(url) };
+  return { next, staffSignIn, email: staffSignIn ? (locals.user?.email ?? null) : null };
 };
 
 export const actions: Actions = {
@@ -30,7 +36,7 @@ export const actions: Actions = {
         values: { email: raw }
       });
     }
-    const bindingHash = setBindingCookie(event.cookies);
+    const bindingHash = setBindingCookie(event.cookies, codeAddressTag(email));
     const result = await requestSignIn(getDb(), {
       email,
       next: safeNext(event.url),

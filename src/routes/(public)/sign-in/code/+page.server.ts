@@ -1,9 +1,18 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/client';
-import { consumeMagicLinkByCode } from '$lib/server/auth/magic-link';
-import { consumeRateLimits, LIMITS, rateLimitKey } from '$lib/server/auth/rate-limit';
+import { consumeMagicLinkByCode, findCodeLink } from '$lib/server/auth/magic-link';
+import {
+  codeAddressKeyOfTag,
+  consumeRateLimit,
+  consumeRateLimits,
+  describeWait,
+  ipRateLimitKey,
+  LIMITS,
+  rateLimitKey
+} from '$lib/server/auth/rate-limit';
 import {
   bindingHashOf,
+  bindingOf,
   clearAuthCookies,
   requestMeta,
   setSessionCookie,
@@ -25,8 +34,8 @@ export const actions: Actions = {
     if (!/^\d{6}$/.test(code)) {
       return fail(400, { message: 'Enter the 6 digits from the email.' });
     }
-    const bindingHash = bindingHashOf(event.cookies);
-    if (!bindingHash) {
+    const binding = bindingOf(event.cookies);
+    if (!binding) {
       return fail(400, {
         message: 'Codes only work in the browser that asked for the link. Ask for a new one here.'
       });
@@ -34,12 +43,23 @@ export const actions: Actions = {
     const db = getDb();
     const meta = requestMeta(event);
     const limited = await consumeRateLimits(db, [
-      [rateLimitKey('code-ip', meta.ip ?? 'unknown'), LIMITS.codeAttemptsIp],
-      [rateLimitKey('code-browser', bindingHash), LIMITS.codeAttemptsBrowser]
+      [ipRateLimitKey('code-ip', meta.ip), LIMITS.codeAttemptsIp],
+      [rateLimitKey('code-browser', binding.hash), LIMITS.codeAttemptsBrowser]
     ]);
     if (!limited.ok) tooManyRequests(event, limited.retryAfterSeconds);
+    // A day's tries per address, whichever links, browsers and IPs they come from. Without a link
+    // (no access, or a changed cookie) the cookie's tag names the bucket: the same answers.
+    const link = await findCodeLink(db, binding.hash);
+    const bucket = link?.codeBucket ?? codeAddressKeyOfTag(binding.codeTag ?? binding.hash);
+    const capped = await consumeRateLimit(db, bucket, LIMITS.codeAttemptsAddress);
+    if (!capped.ok) {
+      event.setHeaders({ 'retry-after': String(capped.retryAfterSeconds) });
+      return fail(429, {
+        message: `Too many codes were tried for this address today. Tap the button in the email instead, or try a code again ${describeWait(capped.retryAfterSeconds)}.`
+      });
+    }
     const result = await db.transaction(async (tx) => {
-      const checked = await consumeMagicLinkByCode(tx, bindingHash, code);
+      const checked = await consumeMagicLinkByCode(tx, link, code);
       if (!checked.ok) {
         if (checked.reason !== 'none') {
           await recordAudit(tx, {

@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/client';
 import { findLinkForRenewal } from '$lib/server/auth/magic-link';
+import { codeAddressTag } from '$lib/server/auth/rate-limit';
 import { requestMeta, setBindingCookie, tooManyRequests } from '$lib/server/auth/request-meta';
 import { requestNewLink } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
@@ -16,7 +17,9 @@ export const actions: Actions = {
     const db = getDb();
     const token = event.params.token.slice(0, 200);
     const old = await findLinkForRenewal(db, token);
-    const bindingHash = setBindingCookie(event.cookies);
+    // A new link's code tries count against its address (the code page finds the link); the tag
+    // only serves a token that renews nothing, and must not be derived from any address.
+    const bindingHash = setBindingCookie(event.cookies, codeAddressTag(`token:${token}`));
     const result = await requestNewLink(db, {
       old,
       tokenKey: token,

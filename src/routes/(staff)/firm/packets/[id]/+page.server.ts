@@ -41,7 +41,7 @@ export const load: PageServerLoad = async (event) => {
     listDocuments(db, packet.id),
     listContactStatus(db, packet),
     listThread(db, packet),
-    listPacketAudit(db, firm.id, packet.id),
+    listPacketAudit(db, packet),
     listUnpublishedChanges(db, packet),
     activeRecipients(db, client.id),
     listEarlierVersions(db, packet)
