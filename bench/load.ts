@@ -16,6 +16,7 @@ import { resetConfig } from '../src/lib/server/config';
 import { closeDatabase, openDatabase } from '../src/lib/server/db/client';
 import { migrateDatabase } from '../src/lib/server/db/migrate';
 import * as s from '../src/lib/server/db/schema';
+import { recordPacketVersion } from '../src/lib/server/review/published';
 import { createSession } from '../src/lib/server/auth/session';
 import { ensurePreviews } from '../src/lib/server/pdf/preview';
 import { getBlobStore, newBlobKey, setBlobStore } from '../src/lib/server/storage';
@@ -95,6 +96,7 @@ async function seed(): Promise<Visit[]> {
           publishedAt: new Date()
         })
         .returning();
+      await recordPacketVersion(db, packet, null);
       const docs = await db
         .insert(s.document)
         .values(

@@ -10,6 +10,7 @@ import { resetConfig } from '../../src/lib/server/config';
 import { closeDatabase, openDatabase, setDatabase } from '../../src/lib/server/db/client';
 import { migrateDatabase } from '../../src/lib/server/db/migrate';
 import * as s from '../../src/lib/server/db/schema';
+import { recordPacketVersion } from '../../src/lib/server/review/published';
 import { createSession } from '../../src/lib/server/auth/session';
 import { getBlobStore, newBlobKey, setBlobStore } from '../../src/lib/server/storage';
 import { ensurePreviews } from '../../src/lib/server/pdf/preview';
@@ -121,6 +122,7 @@ export async function seedReviewFixture(
       publishedAt: new Date()
     })
     .returning();
+  await recordPacketVersion(db, packet, null);
   await db.insert(s.delivery).values({
     firmId: firm.id,
     packetId: packet.id,
@@ -208,6 +210,7 @@ async function addInboxHistory(
       }))
     )
     .returning();
+  for (const p of older) await recordPacketVersion(db, p, null);
   await db.insert(s.decision).values(
     older.map((p) => ({
       firmId: f.firm.id,
@@ -232,16 +235,20 @@ async function addInboxHistory(
   await db
     .insert(s.clientContact)
     .values({ firmId: firm2.id, clientId: client2.id, userId: f.user.id });
-  await db.insert(s.packet).values({
-    firmId: firm2.id,
-    clientId: client2.id,
-    title: 'Self assessment 2025/26',
-    period: '2026-Q3',
-    status: 'published',
-    version: 1,
-    dueAt: new Date(Date.now() + 2 * 86_400_000),
-    publishedAt: new Date(Date.now() - 3 * 86_400_000)
-  });
+  const [personal] = await db
+    .insert(s.packet)
+    .values({
+      firmId: firm2.id,
+      clientId: client2.id,
+      title: 'Self assessment 2025/26',
+      period: '2026-Q3',
+      status: 'published',
+      version: 1,
+      dueAt: new Date(Date.now() + 2 * 86_400_000),
+      publishedAt: new Date(Date.now() - 3 * 86_400_000)
+    })
+    .returning();
+  await recordPacketVersion(db, personal, null);
 }
 
 /** Starts `node build` on the data dir and waits for /api/healthz. */

@@ -62,6 +62,14 @@ describe('seed:demo', () => {
     // No draft packet has any delivery.
     const drafts = new Set(q3.filter((p) => p.status === 'draft').map((p) => p.id));
     expect(deliveries.some((d) => drafts.has(d.packetId))).toBe(false);
+    // Every published packet has what its contacts see of it: its version's details.
+    const versions = await db
+      .select()
+      .from(s.packetVersion)
+      .where(eq(s.packetVersion.firmId, firmId));
+    expect(versions.map((v) => `${v.packetId}:${v.version}`).sort()).toEqual(
+      published.map((p) => `${p.id}:1`).sort()
+    );
 
     const decisions = await db.select().from(s.decision).where(eq(s.decision.firmId, firmId));
     expect(decisions.some((d) => d.kind === 'approve')).toBe(true);

@@ -77,7 +77,7 @@ describe('PostgreSQL down mid-load', () => {
         origin: instance.url,
         'content-type': 'application/x-www-form-urlencoded'
       },
-      body: '',
+      body: `version=${packet.version}`,
       redirect: 'manual'
     });
     expect(approved.status).toBeLessThan(400);

@@ -196,7 +196,9 @@ describe.runIf(onPostgresProject)('PostgreSQL stopped and started again mid-load
       while (!abandon && Date.now() < deadline) {
         const at = Date.now();
         const form: Record<string, string> =
-          w.kind === 'ask' ? { body: w.body, requestId: w.requestId } : { requestId: w.requestId };
+          w.kind === 'ask'
+            ? { body: w.body, requestId: w.requestId, version: '1' }
+            : { requestId: w.requestId, version: '1' };
         const { status, ok, replayed } = await post(contacts[w.contact].cookie, w.kind, form);
         record(w.kind, at, status);
         if (ok) {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import * as s from '../db/schema';
+import { recordPacketVersion } from '../review/published';
 import { recordAudit } from '../audit';
 import { getBlobStore, newBlobKey } from '../storage';
 import { seededRandom } from './ledger';
@@ -191,6 +192,7 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<De
             updatedAt: publishedAt
           })
           .returning();
+        if (published) await recordPacketVersion(tx, packet, staff[i % 3].id);
         packets++;
         const docs = await tx
           .insert(s.document)

@@ -15,12 +15,11 @@ import {
   magicLink,
   outbox,
   packet,
-  packetVersion,
   user,
   type Firm,
   type Packet
 } from '../db/schema';
-import { publishedPacket } from '../review/published';
+import { publishedPacket, recordPacketVersion } from '../review/published';
 import { renderPacketEmail, type PacketMailKind } from './packet-email';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -216,17 +215,7 @@ export async function publishPacket(
           isNull(document.removedVersion)
         )
       );
-    await tx.insert(packetVersion).values({
-      firmId: firm.id,
-      packetId: p.id,
-      version,
-      title: published.title,
-      period: published.period,
-      note: published.note,
-      dueAt: published.dueAt,
-      publishedAt: now,
-      publishedBy: actorId
-    });
+    await recordPacketVersion(tx, published, actorId);
     const rows = await tx
       .insert(delivery)
       .values(

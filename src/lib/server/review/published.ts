@@ -28,6 +28,24 @@ export function asPublished(
   };
 }
 
+/**
+ * Freezes the packet's details as the ones contacts see in version `p.version`: publishing does
+ * this, and so must anything that makes published packets another way (the demo, benches).
+ */
+export async function recordPacketVersion(db: Db, p: Packet, publishedBy: string | null) {
+  await db.insert(packetVersion).values({
+    firmId: p.firmId,
+    packetId: p.id,
+    version: p.version,
+    title: p.title,
+    period: p.period,
+    note: p.note,
+    dueAt: p.dueAt,
+    publishedAt: p.publishedAt ?? new Date(),
+    publishedBy
+  });
+}
+
 /** The packet as its contacts see it now (for mails to them): it must have been published. */
 export async function publishedPacket(db: Db, p: Packet): Promise<Packet> {
   if (p.version === 0) throw new Error(`packet ${p.id} was never published`);
