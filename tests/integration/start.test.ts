@@ -1,6 +1,14 @@
 // `npm start` and the CLI as a user runs them: child processes on a fresh data directory.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,6 +88,33 @@ describe('npm start', () => {
     expect(await healthz(second.base)).toEqual({ status: 200, body: { ok: true, db: 'pglite' } });
     expect(second.app.stdout()).toContain('Sheaf is running at');
     expect(second.app.stdout()).not.toContain('/setup?token=');
+  }, 120_000);
+
+  it('keeps DATA_DIR owner-only, tightening what an older version left readable', async () => {
+    // As an older Sheaf left it under umask 022: 0755 directories, a 0644 document.
+    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'sheaf-modes-')), 'data');
+    mkdirSync(path.join(dataDir, 'blobs', 'ab'), { recursive: true });
+    writeFileSync(path.join(dataDir, 'blobs', 'ab', 'cdefgh12'), '%PDF-1.7');
+    for (const dir of ['.', 'blobs', 'blobs/ab']) chmodSync(path.resolve(dataDir, dir), 0o755);
+    chmodSync(path.join(dataDir, 'blobs', 'ab', 'cdefgh12'), 0o644);
+
+    const { app } = await start({ DATA_DIR: dataDir });
+    const modeOf = (p: string) => (statSync(path.resolve(dataDir, p)).mode & 0o777).toString(8);
+    const modes = Object.fromEntries(
+      ['.', 'blobs', 'blobs/ab', 'pglite', 'blobs/ab/cdefgh12', 'pglite.pid', 'setup-url.txt'].map(
+        (p) => [p, modeOf(p)]
+      )
+    );
+    expect(modes).toEqual({
+      '.': '700',
+      blobs: '700',
+      'blobs/ab': '700',
+      pglite: '700',
+      'blobs/ab/cdefgh12': '600',
+      'pglite.pid': '600',
+      'setup-url.txt': '600'
+    });
+    expect(await app.stop()).toBe(0);
   }, 120_000);
 
   it('refuses a malformed DATABASE_URL with one line, exit code 1, and writes nothing', async () => {

@@ -1,7 +1,8 @@
 import { dev } from '$app/environment';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getConfig, type Config } from './config';
+import { makePrivateDir, PRIVATE_FILE_MODE, protectDataDir } from './data-dir';
 import { openDatabase, closeDatabase, type DatabaseHandle } from './db/client';
 import { stopPdfThread } from './pdf/pdf-thread';
 import { migrateDatabase } from './db/migrate';
@@ -28,6 +29,12 @@ export function startApp(options: { quiet?: boolean } = {}): Promise<AppState> {
 
 async function boot(quiet: boolean): Promise<AppState> {
   const config = getConfig();
+  const { notOurs } = protectDataDir(config.DATA_DIR);
+  if (notOurs.length && config.LOG_LEVEL !== 'silent') {
+    console.warn(
+      `Other users can read ${notOurs.join(', ')}, owned by another user: make them owner-only (chmod go-rwx)`
+    );
+  }
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -131,8 +138,10 @@ function budget(capMs: number, reserveMs = 0): number {
  */
 function writeSetupUrl(config: Config, url: string): void {
   try {
-    mkdirSync(config.DATA_DIR, { recursive: true });
-    writeFileSync(path.join(config.DATA_DIR, 'setup-url.txt'), `${url}\n`, { mode: 0o600 });
+    makePrivateDir(config.DATA_DIR);
+    writeFileSync(path.join(config.DATA_DIR, 'setup-url.txt'), `${url}\n`, {
+      mode: PRIVATE_FILE_MODE
+    });
   } catch {
     // Best effort: the banner shows the link anyway.
   }
