@@ -224,6 +224,7 @@ try {
       DATABASE_URL: database.url,
       DB_POOL_MAX: POOL,
       POSTMARK_SERVER_TOKEN: '',
+      MAIL_TRANSPORT: 'mailbox',
       EMAIL_WORKER: 'false',
       LOG_LEVEL: 'warn'
     },

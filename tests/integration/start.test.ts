@@ -117,6 +117,33 @@ describe('npm start', () => {
     expect(await app.stop()).toBe(0);
   }, 120_000);
 
+  it('refuses to start in production without a Postmark token, saying what to set', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'sheaf-prod-')), 'data');
+    const refusal =
+      /^Missing POSTMARK_SERVER_TOKEN: .*MAIL_TRANSPORT=mailbox.*NODE_ENV=development/;
+    // `npm start` told NODE_ENV=production, and `node build` (whose default it is) as the
+    // Dockerfile and systemd run it.
+    for (const [script, env] of [
+      ['scripts/start.ts', { NODE_ENV: 'production' }],
+      ['build/index.js', {}]
+    ] as const) {
+      const app = runScript(
+        script,
+        [],
+        cleanEnv({ ...env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(await freePort()) })
+      );
+      running.push(app);
+      const outcome = await Promise.race([
+        app.exited.then((code) => ({ code })),
+        app.waitFor(/Listening on/).then(() => ({ code: 'listening' }))
+      ]);
+      expect(outcome, script).toEqual({ code: 1 });
+      const lines = app.stderr().trim().split('\n');
+      expect(lines, script).toHaveLength(1);
+      expect(lines[0], script).toMatch(refusal);
+    }
+  }, 120_000);
+
   it('refuses a malformed DATABASE_URL with one line, exit code 1, and writes nothing', async () => {
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'sheaf-bad-')), 'data');
     const app = runScript(

@@ -66,6 +66,7 @@ export class TestBrowser {
     // `x-forwarded-for: ''` sends none: a request straight from this machine (dev mailbox).
     if (headers.get('x-forwarded-for') === '') headers.delete('x-forwarded-for');
     if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', 'http');
+    if (headers.get('x-forwarded-proto') === '') headers.delete('x-forwarded-proto');
     if (!headers.has('accept')) headers.set('accept', 'text/html,application/xhtml+xml,*/*;q=0.8');
     if (this.cookies.size) {
       headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));

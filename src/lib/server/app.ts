@@ -1,7 +1,7 @@
 import { dev } from '$app/environment';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { getConfig, type Config } from './config';
+import { checkMailTransport, getConfig, type Config } from './config';
 import { makePrivateDir, PRIVATE_FILE_MODE, protectDataDir } from './data-dir';
 import { openDatabase, closeDatabase, type DatabaseHandle } from './db/client';
 import { stopPdfThread } from './pdf/pdf-thread';
@@ -29,6 +29,7 @@ export function startApp(options: { quiet?: boolean } = {}): Promise<AppState> {
 
 async function boot(quiet: boolean): Promise<AppState> {
   const config = getConfig();
+  checkMailTransport(config);
   const { notOurs } = protectDataDir(config.DATA_DIR);
   if (notOurs.length && config.LOG_LEVEL !== 'silent') {
     console.warn(

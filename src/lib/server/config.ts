@@ -153,6 +153,24 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+/**
+ * For whatever sends mail (the server, the CLI's worker): in production, mail silently kept in
+ * the dev mailbox would reach no client, and the mailbox holds live sign-in links. Refused
+ * unless MAIL_TRANSPORT=mailbox asks for it.
+ */
+export function checkMailTransport(
+  config: Pick<Config, 'NODE_ENV' | 'POSTMARK_SERVER_TOKEN' | 'MAIL_TRANSPORT'>
+): void {
+  if (config.NODE_ENV !== 'production' || config.POSTMARK_SERVER_TOKEN) return;
+  if (config.MAIL_TRANSPORT === 'mailbox') return;
+  throw new ConfigError(
+    'Missing POSTMARK_SERVER_TOKEN: with NODE_ENV=production mail goes through Postmark, so set ' +
+      'POSTMARK_SERVER_TOKEN; or set MAIL_TRANSPORT=mailbox to keep every mail in the dev ' +
+      'mailbox on purpose (a demo server: /dev/mailbox then answers anyone who reaches it); or ' +
+      'NODE_ENV=development to try Sheaf on this machine'
+  );
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'custom') return issue.message;
   if (issue.code === 'invalid_value') return `one of ${issue.values.map(String).join(', ')}`;
