@@ -38,13 +38,18 @@ export interface IssuedMagicLink {
   expiresAt: Date;
 }
 
-/** Relative paths only: '/x', never '//host', '/\host' or 'https://…'. */
+/**
+ * Relative paths only: '/x', never '//host', '/\host' or 'https://…'. Printable ASCII only, as
+ * in any URL Sheaf makes (percent-encoded): a Location header cannot carry anything else (Node
+ * refuses it, a 500), and browsers read some of it as punctuation ('。' is a dot in a host).
+ */
 export function isSafeRedirect(target: string): boolean {
   return (
     target.startsWith('/') &&
     !target.startsWith('//') &&
     !target.startsWith('/\\') &&
-    ![...target].some((c) => c === '\\' || c.charCodeAt(0) < 0x20)
+    !target.includes('\\') &&
+    /^[\x21-\x7e]+$/.test(target)
   );
 }
 
