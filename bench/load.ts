@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { buildIfStale } from '../scripts/build-if-stale.js';
-import { resetConfig } from '../src/lib/server/config';
+import { resetConfig, sessionCookieName } from '../src/lib/server/config';
 import { closeDatabase, openDatabase } from '../src/lib/server/db/client';
 import { migrateDatabase } from '../src/lib/server/db/migrate';
 import * as s from '../src/lib/server/db/schema';
@@ -132,7 +132,8 @@ async function seed(): Promise<Visit[]> {
         });
       }
       const { token } = await createSession(db, user.id, 'client', { ip: '127.0.0.1' });
-      visits.push({ cookie: `sheaf_session=${token}`, packets });
+      // The server below runs on http://127.0.0.1.
+      visits.push({ cookie: `${sessionCookieName('http:')}=${token}`, packets });
     }
   }
   await closeDatabase();

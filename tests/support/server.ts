@@ -4,6 +4,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { getConfig } from '../../src/lib/server/config';
+
+/**
+ * The session cookie's name as the app derives it from ORIGIN (config.sessionCookie): the test
+ * servers, in-process and spawned, run on http, so `sheaf_session`.
+ */
+export const SESSION_COOKIE = getConfig().sessionCookie;
 
 const KEY = Symbol.for('sheaf.test.server');
 const g = globalThis as { [KEY]?: Promise<string> };

@@ -33,6 +33,14 @@ describe('parseConfig', () => {
     expect(c.mailTransport).toBe('postmark');
   });
 
+  it('names the session cookie __Host-sheaf_session under https, sheaf_session on plain http', () => {
+    expect(parseConfig({ ORIGIN: 'https://portal.example.com' }).sessionCookie).toBe(
+      '__Host-sheaf_session'
+    );
+    expect(parseConfig({}).sessionCookie).toBe('sheaf_session');
+    expect(parseConfig({ ORIGIN: 'http://192.168.1.5:3000' }).sessionCookie).toBe('sheaf_session');
+  });
+
   it('refuses production without a Postmark token unless MAIL_TRANSPORT=mailbox says so', () => {
     const refusal =
       /^Missing POSTMARK_SERVER_TOKEN: .*set POSTMARK_SERVER_TOKEN.*MAIL_TRANSPORT=mailbox.*NODE_ENV=development/;

@@ -102,7 +102,18 @@ export type Config = z.infer<typeof schema> & {
   emailWorker: boolean;
   origin: string;
   secureCookies: boolean;
+  /** The session cookie's name (sessionCookieName): every reader and writer uses this one. */
+  sessionCookie: string;
 };
+
+/**
+ * `__Host-sheaf_session` under https: browsers then accept it only with Secure, Path=/ and no
+ * Domain, so a sibling subdomain (or a plain-http page) can neither plant nor shadow a session.
+ * Plain `sheaf_session` on http (local use), where a Secure cookie could not be set.
+ */
+export function sessionCookieName(origin: string): string {
+  return origin.startsWith('https:') ? '__Host-sheaf_session' : 'sheaf_session';
+}
 
 export class ConfigError extends Error {}
 
@@ -149,7 +160,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     blobStore: c.S3_BUCKET ? 's3' : 'filesystem',
     emailWorker: c.EMAIL_WORKER ?? true,
     origin,
-    secureCookies: origin.startsWith('https:')
+    secureCookies: origin.startsWith('https:'),
+    sessionCookie: sessionCookieName(origin)
   };
 }
 

@@ -2,9 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
-import { SESSION_COOKIE } from '../../../src/lib/server/auth/session';
 import { createClient, createContact, createFirmWithStaff, signIn } from '../../support/factories';
-import { TestBrowser } from '../../support/server';
+import { SESSION_COOKIE, TestBrowser } from '../../support/server';
 
 const DAY = 86_400_000;
 const sessionsOf = (userId: string) =>

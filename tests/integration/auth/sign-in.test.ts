@@ -2,7 +2,6 @@ import { eq, like } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
-import { SESSION_COOKIE } from '../../../src/lib/server/auth/session';
 import { hashToken } from '../../../src/lib/server/auth/token';
 import { rateLimitKey } from '../../../src/lib/server/auth/rate-limit';
 import {
@@ -14,7 +13,7 @@ import {
   unique
 } from '../../support/factories';
 import { latestMailTo, linkPathOf, mailsTo } from '../../support/mail';
-import { TestBrowser } from '../../support/server';
+import { SESSION_COOKIE, TestBrowser } from '../../support/server';
 
 async function signInThroughMail(email: string, next?: string) {
   const browser = new TestBrowser();

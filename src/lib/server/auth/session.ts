@@ -5,7 +5,8 @@ import type { PgliteThread } from '../db/pglite-thread';
 import { generateToken, hashToken } from './token';
 
 const DAY = 24 * 60 * 60 * 1000;
-export const SESSION_COOKIE = 'sheaf_session';
+// The session cookie's name comes from the configuration (config.sessionCookie): __Host-
+// prefixed under https.
 /** Marks the browser that asked for a sign-in link (its hash is stored with the link). */
 export const BINDING_COOKIE = 'sheaf_bind';
 
@@ -18,7 +19,10 @@ export interface CookieOptions {
   maxAge?: number;
 }
 
-/** HttpOnly, SameSite=Lax, Path=/; Secure when the app is served over https. */
+/**
+ * HttpOnly, SameSite=Lax, Path=/, no Domain; Secure when the app is served over https (which the
+ * __Host- prefix of the name then requires).
+ */
 export function sessionCookieOptions(expiresAt: Date, secure: boolean): CookieOptions {
   return { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: expiresAt };
 }
