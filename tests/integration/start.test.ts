@@ -144,6 +144,24 @@ describe('npm start', () => {
     }
   }, 120_000);
 
+  it('prints the same setup link after a restart before setup, and that link works', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-relink-'));
+    const linkOf = (out: string) => /First run: create your firm at (\S+)/.exec(out)?.[1];
+    const first = await start({ DATA_DIR: dataDir });
+    const printed = linkOf(first.app.stdout());
+    expect(printed).toBeDefined();
+    expect(await first.app.stop()).toBe(0);
+
+    const second = await start({ DATA_DIR: dataDir }, first.port);
+    expect(linkOf(second.app.stdout())).toBe(printed);
+    const setup = await fetch(
+      `${second.base}${new URL(printed!).pathname}${new URL(printed!).search}`
+    );
+    expect(setup.status).toBe(200);
+    expect(await setup.text()).toContain('Set up your firm');
+    expect(readFileSync(path.join(dataDir, 'setup-url.txt'), 'utf8').trim()).toBe(printed);
+  }, 120_000);
+
   it('refuses a malformed DATABASE_URL with one line, exit code 1, and writes nothing', async () => {
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'sheaf-bad-')), 'data');
     const app = runScript(

@@ -1,5 +1,5 @@
 import { dev } from '$app/environment';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkMailTransport, getConfig, type Config } from './config';
 import { makePrivateDir, PRIVATE_FILE_MODE, protectDataDir } from './data-dir';
@@ -44,7 +44,7 @@ async function boot(quiet: boolean): Promise<AppState> {
     lockTimeoutMs: config.DB_LOCK_TIMEOUT * 1000
   });
   await migrateDatabase(database);
-  const setupToken = await issueSetupToken(database.db);
+  const setupToken = await issueSetupToken(database.db, readSetupToken(config));
   if (setupToken) writeSetupUrl(config, `${config.origin}/setup?token=${setupToken}`);
   const startedWorker = config.emailWorker ? startEmailWorker(database, config) : null;
   // Once: at the stop signal (no new batches claimed while requests finish) and again in stopApp.
@@ -133,9 +133,20 @@ function budget(capMs: number, reserveMs = 0): number {
   return Math.max(0, Math.min(capMs, deadlineAt - reserveMs - Date.now()));
 }
 
+/** The token of the setup link this DATA_DIR last printed, or null. */
+function readSetupToken(config: Config): string | null {
+  try {
+    const url = readFileSync(path.join(config.DATA_DIR, 'setup-url.txt'), 'utf8').trim();
+    return new URL(url).searchParams.get('token');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Also keeps the one-time setup link in DATA_DIR/setup-url.txt (owner-only), for when the start-up
- * banner has scrolled away; it stops working once a firm exists.
+ * banner has scrolled away, and for the next start to print again; it stops working once a firm
+ * exists.
  */
 function writeSetupUrl(config: Config, url: string): void {
   try {
