@@ -32,7 +32,7 @@ COPY --from=runtime-deps /app/node_modules ./node_modules
 COPY --from=build /app/build ./build
 # Migrations run at start-up from the working directory.
 COPY --from=build /app/drizzle ./drizzle
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p -m 700 /data && chown node:node /data
 USER node
 VOLUME /data
 EXPOSE 3000

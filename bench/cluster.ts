@@ -5,7 +5,8 @@
 // process, so the ratio is a floor of what a real load balancer would show.
 // Run: npx tsx bench/cluster.ts   (needs the test PostgreSQL server; see tests/support/postgres.ts)
 import http from 'node:http';
-import { createSession, SESSION_COOKIE } from '../src/lib/server/auth/session';
+import { createSession } from '../src/lib/server/auth/session';
+import { sessionCookieName } from '../src/lib/server/config';
 import { openClusterDb, startCluster } from '../tests/support/cluster';
 import {
   createClient,
@@ -65,7 +66,7 @@ try {
   const { user } = await createContact(db, client);
   const packet = await createPacket(db, client, { title: 'Bench pack' });
   const { token } = await createSession(db, user.id, 'client', {});
-  const cookie = `${SESSION_COOKIE}=${token}`;
+  const cookie = `${sessionCookieName(cluster.url)}=${token}`;
   const url = `${cluster.url}/p/${packet.id}`;
   const both = cluster.instances.map((i) => i.url);
 

@@ -10,6 +10,7 @@ import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildIfStale } from '../scripts/build-if-stale.js';
+import { sessionCookieName } from '../src/lib/server/config';
 import { seedReviewFixture, startServer } from './support/review-fixture';
 
 const arg = (name: string, fallback: number) => {
@@ -97,7 +98,7 @@ try {
     port: chrome.port,
     logLevel: 'error',
     onlyCategories: ['performance'],
-    extraHeaders: { Cookie: `sheaf_session=${fixture.token}` }
+    extraHeaders: { Cookie: `${sessionCookieName(base)}=${fixture.token}` }
   });
   for (const [name, url] of pages) {
     const scores: Record<Category, number[]> = {
@@ -115,7 +116,7 @@ try {
         output: 'json',
         logLevel: 'error',
         onlyCategories: Object.keys(TARGETS),
-        extraHeaders: { Cookie: `sheaf_session=${fixture.token}` },
+        extraHeaders: { Cookie: `${sessionCookieName(base)}=${fixture.token}` },
         // Each run is a first visit on this device, as Lighthouse advises ("audit in an incognito
         // window"): by default it keeps IndexedDB and localStorage, where the app's saved copy of
         // the inbox from the run before would still be.

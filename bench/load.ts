@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { buildIfStale } from '../scripts/build-if-stale.js';
-import { resetConfig } from '../src/lib/server/config';
+import { resetConfig, sessionCookieName } from '../src/lib/server/config';
 import { closeDatabase, openDatabase } from '../src/lib/server/db/client';
 import { migrateDatabase } from '../src/lib/server/db/migrate';
 import * as s from '../src/lib/server/db/schema';
@@ -134,7 +134,8 @@ async function seed(): Promise<Visit[]> {
         });
       }
       const { token } = await createSession(db, user.id, 'client', { ip: '127.0.0.1' });
-      visits.push({ cookie: `sheaf_session=${token}`, packets });
+      // The server below runs on http://127.0.0.1.
+      visits.push({ cookie: `${sessionCookieName('http:')}=${token}`, packets });
     }
   }
   await closeDatabase();
@@ -226,6 +227,7 @@ try {
       DATABASE_URL: database.url,
       DB_POOL_MAX: POOL,
       POSTMARK_SERVER_TOKEN: '',
+      MAIL_TRANSPORT: 'mailbox',
       EMAIL_WORKER: 'false',
       LOG_LEVEL: 'warn'
     },

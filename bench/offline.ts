@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildIfStale } from '../scripts/build-if-stale.js';
+import { sessionCookieName } from '../src/lib/server/config';
 import { seedReviewFixture, startServer } from './support/review-fixture';
 
 const arg = (name: string, fallback: number) => {
@@ -69,7 +70,7 @@ try {
     hasTouch: true,
     serviceWorkers: 'allow'
   });
-  await context.addCookies([{ name: 'sheaf_session', value: fixture.token, url: base }]);
+  await context.addCookies([{ name: sessionCookieName(base), value: fixture.token, url: base }]);
   const page = await context.newPage();
   await page.goto(`${base}/p/${fixture.packetId}`);
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));

@@ -5,6 +5,7 @@
 // BENCH_DB=postgres runs one).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { getConfig } from '../src/lib/server/config';
 import { startInProcessApp } from './in-process-app';
 import { postgresAvailable } from '../tests/support/postgres';
 
@@ -44,7 +45,7 @@ const CONCURRENCY = 8;
 const headers = (cookie: boolean) => ({
   'x-forwarded-for': '10.0.0.1',
   accept: 'text/html',
-  ...(cookie ? { cookie: `sheaf_session=${token}` } : {})
+  ...(cookie ? { cookie: `${getConfig().sessionCookie}=${token}` } : {})
 });
 
 async function run(cookie: boolean, n: number): Promise<number> {

@@ -18,7 +18,13 @@ async function timeToHealthy(dataDir: string): Promise<number> {
   const child = spawn(process.execPath, [path.join(root, 'build/index.js')], {
     cwd: root,
     stdio: 'ignore',
-    env: cleanEnv({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' })
+    env: cleanEnv({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      MAIL_TRANSPORT: 'mailbox'
+    })
   });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   try {

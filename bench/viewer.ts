@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildIfStale } from '../scripts/build-if-stale.js';
+import { sessionCookieName } from '../src/lib/server/config';
 import { parseRange } from '../src/lib/server/review/byte-range';
 import { seedReviewFixture, startServer } from './support/review-fixture';
 
@@ -154,7 +155,7 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu']
 });
 try {
-  const cookie = { name: 'sheaf_session', value: fixture.token, url: base };
+  const cookie = { name: sessionCookieName(base), value: fixture.token, url: base };
   const ours: number[] = [];
   const pdfjs: number[] = [];
   const baseline: number[] = [];
@@ -186,7 +187,7 @@ try {
       baseline.push(b);
     }
   }
-  const js = await initialJs(base, fixture.packetId, `sheaf_session=${fixture.token}`);
+  const js = await initialJs(base, fixture.packetId, `${sessionCookieName(base)}=${fixture.token}`);
   const ratio = median(ours) / median(baseline);
   console.log(
     `PDF: ${PAGES} pages, ${(doc.bytes.byteLength / 1024).toFixed(0)} KB; ${RUNS} runs each, 390x844 @3x`

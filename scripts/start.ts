@@ -2,15 +2,19 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, parseConfig } from '../src/lib/server/config';
+import { checkMailTransport, ConfigError, parseConfig } from '../src/lib/server/config';
 import { defaultBodySizeLimit } from '../src/lib/server/http/limits';
 import { buildIfStale } from './build-if-stale.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env };
+// `npm start` is the first-run and development path: mail may then stay in the (loopback-only)
+// dev mailbox. NODE_ENV=production, the default of `node build`, wants Postmark (config.ts).
+env.NODE_ENV ??= 'development';
 
 try {
   const config = parseConfig(env);
+  checkMailTransport(config);
   // adapter-node reads BODY_SIZE_LIMIT before any of Sheaf's code runs, and its own default
   // (512K) would turn away most PDFs: unset, it is sized from MAX_UPLOAD_MB here.
   env.BODY_SIZE_LIMIT ??= defaultBodySizeLimit(config.MAX_UPLOAD_MB);

@@ -12,11 +12,8 @@ import {
 import { bodyLimitFor, limitRequestBody } from '$lib/server/http/body-limit';
 import { offlineKey } from '$lib/server/offline-key';
 import { CLIENT_DATA_PATH, USER_HEADER } from '$lib/offline/names';
-import {
-  SESSION_COOKIE,
-  sessionCookieOptions,
-  validateSessionToken
-} from '$lib/server/auth/session';
+import { clearAuthCookies, sessionTokenOf, setSessionCookie } from '$lib/server/auth/request-meta';
+import { validateSessionToken } from '$lib/server/auth/session';
 
 export const init: ServerInit = async () => {
   try {
@@ -33,7 +30,7 @@ export const init: ServerInit = async () => {
 const session: Handle = async ({ event, resolve }) => {
   event.locals.user = null;
   event.locals.session = null;
-  const token = event.cookies.get(SESSION_COOKIE);
+  const token = sessionTokenOf(event.cookies);
   if (token && !event.url.pathname.startsWith('/api/healthz')) {
     let result;
     try {
@@ -49,15 +46,9 @@ const session: Handle = async ({ event, resolve }) => {
     if (result.session) {
       event.locals.user = result.user;
       event.locals.session = result.session;
-      if (result.fresh) {
-        event.cookies.set(
-          SESSION_COOKIE,
-          token,
-          sessionCookieOptions(result.session.expiresAt, getConfig().secureCookies)
-        );
-      }
+      if (result.fresh) setSessionCookie(event.cookies, token, result.session.expiresAt);
     } else {
-      event.cookies.delete(SESSION_COOKIE, { path: '/' });
+      clearAuthCookies(event.cookies, 'session');
     }
   }
   return resolve(event);

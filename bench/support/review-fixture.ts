@@ -263,6 +263,7 @@ export async function startServer(dataDir: string, port: number): Promise<ChildP
       DATA_DIR: dataDir,
       DATABASE_URL: '',
       POSTMARK_SERVER_TOKEN: '',
+      MAIL_TRANSPORT: 'mailbox',
       NODE_ENV: 'production',
       LOG_LEVEL: 'silent'
     },

@@ -1,5 +1,6 @@
 import { createEmailWorker, transportFor } from '../../src/lib/server/email/worker';
 import { startReminderSchedule } from '../../src/lib/server/packets/reminder-schedule';
+import { checkMailTransport } from '../../src/lib/server/config';
 import { closeDatabase } from '../../src/lib/server/db/client';
 import type { CliCommand } from './types';
 
@@ -8,6 +9,7 @@ export const workerCommand: CliCommand = {
   summary: 'send queued email (the outbox worker alone) until stopped with Ctrl-C',
   keepOpen: true,
   async run({ config, database }) {
+    checkMailTransport(config);
     const worker = createEmailWorker(database.db, {
       transport: transportFor(config),
       log: (level, message) => {

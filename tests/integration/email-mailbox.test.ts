@@ -30,8 +30,8 @@ async function sendMagicLink(to: string, subject = 'Sign in to Smith & Co') {
   return token;
 }
 
-/** A request straight from this machine: no x-forwarded-for (TestBrowser sends one otherwise). */
-const LOCAL = { 'x-forwarded-for': '' };
+/** A request straight from this machine: no proxy headers (TestBrowser sends two otherwise). */
+const LOCAL = { 'x-forwarded-for': '', 'x-forwarded-proto': '' };
 
 /** A raw request, so the test controls the Host header. */
 async function rawGet(pathname: string, headers: Record<string, string>) {
@@ -113,6 +113,27 @@ describe('dev mailbox', () => {
     expect(await rawGet('/dev/mailbox', { host: 'sheaf.example.com' })).toBe(404);
     expect(await rawGet('/dev/mailbox.json', { 'x-forwarded-for': '203.0.113.9' })).toBe(404);
     expect(await rawGet('/dev/mailbox', { forwarded: 'for=203.0.113.9' })).toBe(404);
+  });
+
+  it('answers 404 to a request that any proxy header says was forwarded', async () => {
+    const proxied: Record<string, string> = {
+      'x-real-ip': '203.0.113.9',
+      'x-client-ip': '203.0.113.9',
+      'cf-connecting-ip': '203.0.113.9',
+      'true-client-ip': '203.0.113.9',
+      'x-cluster-client-ip': '203.0.113.9',
+      'fastly-client-ip': '203.0.113.9',
+      via: '1.1 proxy.example',
+      'x-forwarded-host': 'sheaf.example.com',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-port': '443',
+      'x-forwarded-server': 'proxy.example'
+    };
+    for (const [name, value] of Object.entries(proxied)) {
+      expect(await rawGet('/dev/mailbox.json', { [name]: value }), name).toBe(404);
+      expect(await rawGet('/dev/mailbox', { [name]: value }), name).toBe(404);
+    }
+    expect(await rawGet('/dev/mailbox.json', {})).toBe(200);
   });
 
   it('decides who may see it: loopback only, everyone with MAIL_TRANSPORT=mailbox, nobody with Postmark', () => {

@@ -183,6 +183,31 @@ describe('GET /api/files/[docId]', () => {
   });
 });
 
+describe('GET /firm/packets/[id]/documents/[docId] (staff)', () => {
+  it('sends the PDF with the same private, revalidated headers as /api/files', async () => {
+    const { packet, doc, staff } = await setup();
+    const browser = new TestBrowser();
+    await signIn(browser, staff.id, 'staff');
+    const staffPath = `/firm/packets/${packet.id}/documents/${doc.id}`;
+    const [mine, theirs] = await Promise.all([browser.get(staffPath), browser.get(url(doc.id))]);
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get('cache-control')).toBe('private, no-cache');
+    for (const name of [
+      'cache-control',
+      'content-type',
+      'x-content-type-options',
+      'content-security-policy',
+      'content-disposition',
+      'etag'
+    ]) {
+      expect(mine.headers.get(name), name).toBe(theirs.headers.get(name));
+    }
+    const cached = await browser.get(staffPath, { 'if-none-match': `"${doc.sha256}"` });
+    expect(cached.status).toBe(304);
+    expect(cached.text).toBe('');
+  });
+});
+
 /** Share of the picture's pixels that are ink (not white paper): a drawn page has some. */
 async function inkShare(webp: Buffer) {
   const image = await loadImage(webp);

@@ -1,6 +1,14 @@
 // `npm start` and the CLI as a user runs them: child processes on a fresh data directory.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,6 +88,78 @@ describe('npm start', () => {
     expect(await healthz(second.base)).toEqual({ status: 200, body: { ok: true, db: 'pglite' } });
     expect(second.app.stdout()).toContain('Sheaf is running at');
     expect(second.app.stdout()).not.toContain('/setup?token=');
+  }, 120_000);
+
+  it('keeps DATA_DIR owner-only, tightening what an older version left readable', async () => {
+    // As an older Sheaf left it under umask 022: 0755 directories, a 0644 document.
+    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'sheaf-modes-')), 'data');
+    mkdirSync(path.join(dataDir, 'blobs', 'ab'), { recursive: true });
+    writeFileSync(path.join(dataDir, 'blobs', 'ab', 'cdefgh12'), '%PDF-1.7');
+    for (const dir of ['.', 'blobs', 'blobs/ab']) chmodSync(path.resolve(dataDir, dir), 0o755);
+    chmodSync(path.join(dataDir, 'blobs', 'ab', 'cdefgh12'), 0o644);
+
+    const { app } = await start({ DATA_DIR: dataDir });
+    const modeOf = (p: string) => (statSync(path.resolve(dataDir, p)).mode & 0o777).toString(8);
+    const modes = Object.fromEntries(
+      ['.', 'blobs', 'blobs/ab', 'pglite', 'blobs/ab/cdefgh12', 'pglite.pid', 'setup-url.txt'].map(
+        (p) => [p, modeOf(p)]
+      )
+    );
+    expect(modes).toEqual({
+      '.': '700',
+      blobs: '700',
+      'blobs/ab': '700',
+      pglite: '700',
+      'blobs/ab/cdefgh12': '600',
+      'pglite.pid': '600',
+      'setup-url.txt': '600'
+    });
+    expect(await app.stop()).toBe(0);
+  }, 120_000);
+
+  it('refuses to start in production without a Postmark token, saying what to set', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'sheaf-prod-')), 'data');
+    const refusal =
+      /^Missing POSTMARK_SERVER_TOKEN: .*MAIL_TRANSPORT=mailbox.*NODE_ENV=development/;
+    // `npm start` told NODE_ENV=production, and `node build` (whose default it is) as the
+    // Dockerfile and systemd run it.
+    for (const [script, env] of [
+      ['scripts/start.ts', { NODE_ENV: 'production' }],
+      ['build/index.js', {}]
+    ] as const) {
+      const app = runScript(
+        script,
+        [],
+        cleanEnv({ ...env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(await freePort()) })
+      );
+      running.push(app);
+      const outcome = await Promise.race([
+        app.exited.then((code) => ({ code })),
+        app.waitFor(/Listening on/).then(() => ({ code: 'listening' }))
+      ]);
+      expect(outcome, script).toEqual({ code: 1 });
+      const lines = app.stderr().trim().split('\n');
+      expect(lines, script).toHaveLength(1);
+      expect(lines[0], script).toMatch(refusal);
+    }
+  }, 120_000);
+
+  it('prints the same setup link after a restart before setup, and that link works', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-relink-'));
+    const linkOf = (out: string) => /First run: create your firm at (\S+)/.exec(out)?.[1];
+    const first = await start({ DATA_DIR: dataDir });
+    const printed = linkOf(first.app.stdout());
+    expect(printed).toBeDefined();
+    expect(await first.app.stop()).toBe(0);
+
+    const second = await start({ DATA_DIR: dataDir }, first.port);
+    expect(linkOf(second.app.stdout())).toBe(printed);
+    const setup = await fetch(
+      `${second.base}${new URL(printed!).pathname}${new URL(printed!).search}`
+    );
+    expect(setup.status).toBe(200);
+    expect(await setup.text()).toContain('Set up your firm');
+    expect(readFileSync(path.join(dataDir, 'setup-url.txt'), 'utf8').trim()).toBe(printed);
   }, 120_000);
 
   it('refuses a malformed DATABASE_URL with one line, exit code 1, and writes nothing', async () => {

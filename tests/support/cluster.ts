@@ -61,6 +61,8 @@ export async function startInstance(
     BODY_SIZE_LIMIT: '60M',
     ...options.env
   };
+  // Production refuses to start without Postmark unless the dev mailbox is asked for.
+  if (!env.POSTMARK_SERVER_TOKEN) env.MAIL_TRANSPORT ||= 'mailbox';
   const child = spawn(process.execPath, ['build/index.js'], {
     cwd: path.resolve('.'),
     env,

@@ -4,9 +4,9 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { createHash } from 'node:crypto';
 import { getDb, type Db } from '../../src/lib/server/db/client';
 import * as s from '../../src/lib/server/db/schema';
-import { createSession, SESSION_COOKIE } from '../../src/lib/server/auth/session';
+import { createSession } from '../../src/lib/server/auth/session';
 import { getBlobStore, newBlobKey } from '../../src/lib/server/storage';
-import type { TestBrowser } from './server';
+import { SESSION_COOKIE, type TestBrowser } from './server';
 
 let counter = 0;
 export const unique = (prefix: string) =>

@@ -6,12 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { createSession, SESSION_COOKIE } from '../../src/lib/server/auth/session';
+import { createSession } from '../../src/lib/server/auth/session';
 import { openPgliteHandle, type Db } from '../../src/lib/server/db/client';
 import { migrateDatabase } from '../../src/lib/server/db/migrate';
 import { openClusterDb } from './cluster';
 import { createClient, createFirmWithStaff, createPacket } from './factories';
 import { createTestDatabase } from './postgres';
+import { SESSION_COOKIE } from './server';
 
 export interface InstanceDatabase {
   driver: 'pglite' | 'postgres';
@@ -70,7 +71,7 @@ export async function seedStaffWithDraft(db: Db) {
   const client = await createClient(db, firm.id);
   const packet = await createPacket(db, client, { status: 'draft', version: 0 });
   const { token } = await createSession(db, staff.id, 'staff', { userAgent: 'Sheaf-Test' });
-  return { firm, staff, client, packet, cookie: `${SESSION_COOKIE}=${token}` };
+  return { firm, staff, client, packet, token, cookie: `${SESSION_COOKIE}=${token}` };
 }
 
 /** A valid one-page PDF of at least minBytes: the bulk is an attached file of random bytes. */

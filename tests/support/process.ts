@@ -5,9 +5,12 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-/** A clean environment: nothing leaks in from the test runner's own configuration. */
+/**
+ * A clean environment: nothing leaks in from the test runner's own configuration. No NODE_ENV,
+ * as in a user's shell: `npm start` then runs as development, `node build` as production.
+ */
 export function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', ...env };
+  return { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
 }
 
 export async function freePort(): Promise<number> {

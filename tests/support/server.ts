@@ -4,6 +4,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { getConfig } from '../../src/lib/server/config';
+
+/**
+ * The session cookie's name as the app derives it from ORIGIN (config.sessionCookie): the test
+ * servers, in-process and spawned, run on http, so `sheaf_session`.
+ */
+export const SESSION_COOKIE = getConfig().sessionCookie;
 
 const KEY = Symbol.for('sheaf.test.server');
 const g = globalThis as { [KEY]?: Promise<string> };
@@ -66,6 +73,7 @@ export class TestBrowser {
     // `x-forwarded-for: ''` sends none: a request straight from this machine (dev mailbox).
     if (headers.get('x-forwarded-for') === '') headers.delete('x-forwarded-for');
     if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', 'http');
+    if (headers.get('x-forwarded-proto') === '') headers.delete('x-forwarded-proto');
     if (!headers.has('accept')) headers.set('accept', 'text/html,application/xhtml+xml,*/*;q=0.8');
     if (this.cookies.size) {
       headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));

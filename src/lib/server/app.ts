@@ -1,7 +1,8 @@
 import { dev } from '$app/environment';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { getConfig, type Config } from './config';
+import { checkMailTransport, getConfig, type Config } from './config';
+import { makePrivateDir, PRIVATE_FILE_MODE, protectDataDir } from './data-dir';
 import { openDatabase, closeDatabase, type DatabaseHandle } from './db/client';
 import { stopPdfThread } from './pdf/pdf-thread';
 import { migrateDatabase } from './db/migrate';
@@ -28,6 +29,13 @@ export function startApp(options: { quiet?: boolean } = {}): Promise<AppState> {
 
 async function boot(quiet: boolean): Promise<AppState> {
   const config = getConfig();
+  checkMailTransport(config);
+  const { notOurs } = protectDataDir(config.DATA_DIR);
+  if (notOurs.length && config.LOG_LEVEL !== 'silent') {
+    console.warn(
+      `Other users can read ${notOurs.join(', ')}, owned by another user: make them owner-only (chmod go-rwx)`
+    );
+  }
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -36,7 +44,7 @@ async function boot(quiet: boolean): Promise<AppState> {
     lockTimeoutMs: config.DB_LOCK_TIMEOUT * 1000
   });
   await migrateDatabase(database);
-  const setupToken = await issueSetupToken(database.db);
+  const setupToken = await issueSetupToken(database.db, readSetupToken(config));
   if (setupToken) writeSetupUrl(config, `${config.origin}/setup?token=${setupToken}`);
   const startedWorker = config.emailWorker ? startEmailWorker(database, config) : null;
   // Once: at the stop signal (no new batches claimed while requests finish) and again in stopApp.
@@ -125,14 +133,27 @@ function budget(capMs: number, reserveMs = 0): number {
   return Math.max(0, Math.min(capMs, deadlineAt - reserveMs - Date.now()));
 }
 
+/** The token of the setup link this DATA_DIR last printed, or null. */
+function readSetupToken(config: Config): string | null {
+  try {
+    const url = readFileSync(path.join(config.DATA_DIR, 'setup-url.txt'), 'utf8').trim();
+    return new URL(url).searchParams.get('token');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Also keeps the one-time setup link in DATA_DIR/setup-url.txt (owner-only), for when the start-up
- * banner has scrolled away; it stops working once a firm exists.
+ * banner has scrolled away, and for the next start to print again; it stops working once a firm
+ * exists.
  */
 function writeSetupUrl(config: Config, url: string): void {
   try {
-    mkdirSync(config.DATA_DIR, { recursive: true });
-    writeFileSync(path.join(config.DATA_DIR, 'setup-url.txt'), `${url}\n`, { mode: 0o600 });
+    makePrivateDir(config.DATA_DIR);
+    writeFileSync(path.join(config.DATA_DIR, 'setup-url.txt'), `${url}\n`, {
+      mode: PRIVATE_FILE_MODE
+    });
   } catch {
     // Best effort: the banner shows the link anyway.
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config';
+import { checkMailTransport, ConfigError, parseConfig } from './config';
 
 describe('parseConfig', () => {
   it('gives working defaults for an empty environment: PGlite and the dev mailbox', () => {
@@ -31,6 +31,31 @@ describe('parseConfig', () => {
     expect(c.secureCookies).toBe(true);
     expect(c.origin).toBe('https://portal.example.com');
     expect(c.mailTransport).toBe('postmark');
+  });
+
+  it('names the session cookie __Host-sheaf_session under https, sheaf_session on plain http', () => {
+    expect(parseConfig({ ORIGIN: 'https://portal.example.com' }).sessionCookie).toBe(
+      '__Host-sheaf_session'
+    );
+    expect(parseConfig({}).sessionCookie).toBe('sheaf_session');
+    expect(parseConfig({ ORIGIN: 'http://192.168.1.5:3000' }).sessionCookie).toBe('sheaf_session');
+  });
+
+  it('refuses production without a Postmark token unless MAIL_TRANSPORT=mailbox says so', () => {
+    const refusal =
+      /^Missing POSTMARK_SERVER_TOKEN: .*set POSTMARK_SERVER_TOKEN.*MAIL_TRANSPORT=mailbox.*NODE_ENV=development/;
+    // NODE_ENV defaults to production: `node build` as the Dockerfile and systemd run it.
+    expect(() => checkMailTransport(parseConfig({}))).toThrow(ConfigError);
+    expect(() => checkMailTransport(parseConfig({}))).toThrow(refusal);
+    expect(() => checkMailTransport(parseConfig({ NODE_ENV: 'production' }))).toThrow(refusal);
+    const fine = [
+      { NODE_ENV: 'production', POSTMARK_SERVER_TOKEN: 't' },
+      { NODE_ENV: 'production', MAIL_TRANSPORT: 'mailbox' },
+      { NODE_ENV: 'development' },
+      { NODE_ENV: 'test' }
+    ];
+    for (const env of fine)
+      expect(() => checkMailTransport(parseConfig(env)), env.NODE_ENV).not.toThrow();
   });
 
   it('refuses MAIL_TRANSPORT=mailbox with a Postmark token: the open mailbox would hold live links', () => {

@@ -102,7 +102,18 @@ export type Config = z.infer<typeof schema> & {
   emailWorker: boolean;
   origin: string;
   secureCookies: boolean;
+  /** The session cookie's name (sessionCookieName): every reader and writer uses this one. */
+  sessionCookie: string;
 };
+
+/**
+ * `__Host-sheaf_session` under https: browsers then accept it only with Secure, Path=/ and no
+ * Domain, so a sibling subdomain (or a plain-http page) can neither plant nor shadow a session.
+ * Plain `sheaf_session` on http (local use), where a Secure cookie could not be set.
+ */
+export function sessionCookieName(origin: string): string {
+  return origin.startsWith('https:') ? '__Host-sheaf_session' : 'sheaf_session';
+}
 
 export class ConfigError extends Error {}
 
@@ -149,8 +160,27 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     blobStore: c.S3_BUCKET ? 's3' : 'filesystem',
     emailWorker: c.EMAIL_WORKER ?? true,
     origin,
-    secureCookies: origin.startsWith('https:')
+    secureCookies: origin.startsWith('https:'),
+    sessionCookie: sessionCookieName(origin)
   };
+}
+
+/**
+ * For whatever sends mail (the server, the CLI's worker): in production, mail silently kept in
+ * the dev mailbox would reach no client, and the mailbox holds live sign-in links. Refused
+ * unless MAIL_TRANSPORT=mailbox asks for it.
+ */
+export function checkMailTransport(
+  config: Pick<Config, 'NODE_ENV' | 'POSTMARK_SERVER_TOKEN' | 'MAIL_TRANSPORT'>
+): void {
+  if (config.NODE_ENV !== 'production' || config.POSTMARK_SERVER_TOKEN) return;
+  if (config.MAIL_TRANSPORT === 'mailbox') return;
+  throw new ConfigError(
+    'Missing POSTMARK_SERVER_TOKEN: with NODE_ENV=production mail goes through Postmark, so set ' +
+      'POSTMARK_SERVER_TOKEN; or set MAIL_TRANSPORT=mailbox to keep every mail in the dev ' +
+      'mailbox on purpose (a demo server: /dev/mailbox then answers anyone who reaches it); or ' +
+      'NODE_ENV=development to try Sheaf on this machine'
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -10,6 +10,7 @@ import {
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sessionCookieName } from '../../../src/lib/server/config';
 
 export interface MailboxItem {
   to: string;
@@ -145,9 +146,11 @@ export async function signInByEmail(page: Page, email: string): Promise<void> {
 
 async function rememberSession(page: Page, email: string) {
   const cookies = await page.context().cookies();
+  // The name the server derives from its ORIGIN (the page's own origin here).
+  const name = sessionCookieName(new URL(page.url()).origin);
   saveSession(
     email,
-    cookies.filter((c) => c.name === 'sheaf_session')
+    cookies.filter((c) => c.name === name)
   );
 }
 

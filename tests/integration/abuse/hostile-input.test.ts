@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
 import { LIMITS, rateLimitKey } from '../../../src/lib/server/auth/rate-limit';
-import { SESSION_COOKIE } from '../../../src/lib/server/auth/session';
 import {
   createClient,
   createContact,
@@ -20,7 +19,7 @@ import {
 } from '../../support/factories';
 import { documentsOf, staffWorld, uploadPdf } from '../../support/firm';
 import { latestMailTo, linkPathOf, mailsTo } from '../../support/mail';
-import { appUrl, TestBrowser } from '../../support/server';
+import { SESSION_COOKIE, appUrl, TestBrowser } from '../../support/server';
 
 /** Asks for a sign-in link, opens it and confirms: a real person getting in. */
 async function getsIn(email: string) {

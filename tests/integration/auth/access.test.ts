@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
 import { inviteContact, revokeContactAccess } from '../../../src/lib/server/auth/access';
-import { createClient, createContact, createFirmWithStaff, signIn } from '../../support/factories';
+import { inviteMember } from '../../../src/lib/server/firm/members';
+import {
+  createClient,
+  createContact,
+  createFirmWithStaff,
+  signIn,
+  unique
+} from '../../support/factories';
 import { latestMailTo, linkPathOf } from '../../support/mail';
 import { TestBrowser } from '../../support/server';
 
@@ -43,6 +50,27 @@ describe('invites', () => {
     const { contact, user } = await createContact(getDb(), client, { accessExpiresAt: until });
     await inviteContact(getDb(), { contactId: contact.id, firm, invitedBy: null });
     expect((await latestMailTo(user.email)).text).toMatch(/Your access lasts until .*\d{2}:\d{2}/);
+  });
+
+  it('carry no 6-digit code: a code only signs in the browser that asked for a link', async () => {
+    const { firm, owner } = await createFirmWithStaff();
+    const client = await createClient(getDb(), firm.id);
+    const { contact, user } = await createContact(getDb(), client);
+    await inviteContact(getDb(), { contactId: contact.id, firm, invitedBy: null });
+    const colleague = `${unique('colleague')}@example.test`;
+    await inviteMember(getDb(), firm, { name: 'Cal Colleague', email: colleague }, owner);
+    for (const to of [user.email, colleague]) {
+      const mail = await latestMailTo(to);
+      expect(mail.text, to).not.toContain('Enter this code');
+      expect(mail.html, to).not.toContain('Enter this code');
+      expect(mail.text, to).not.toMatch(/\b\d{6}\b/);
+      expect(mail.text, to).toContain('nothing happens unless someone uses the link.');
+    }
+    const links = await getDb()
+      .select({ codeHash: s.magicLink.codeHash })
+      .from(s.magicLink)
+      .where(eq(s.magicLink.userId, user.id));
+    expect(links).toEqual([{ codeHash: null }]);
   });
 
   it("refuse another firm's contact", async () => {

@@ -2,11 +2,10 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
-import { SESSION_COOKIE } from '../../../src/lib/server/auth/session';
 import { rateLimitKey } from '../../../src/lib/server/auth/rate-limit';
 import { createFirmWithStaff, unique } from '../../support/factories';
 import { codeOf, latestMailTo, linkPathOf } from '../../support/mail';
-import { TestBrowser } from '../../support/server';
+import { SESSION_COOKIE, TestBrowser } from '../../support/server';
 
 async function requested() {
   const { staff } = await createFirmWithStaff();

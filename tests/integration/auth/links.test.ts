@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
 import { issueMagicLink } from '../../../src/lib/server/auth/magic-link';
-import { SESSION_COOKIE } from '../../../src/lib/server/auth/session';
 import { generateToken, hashToken } from '../../../src/lib/server/auth/token';
 import {
   createClient,
@@ -12,7 +11,7 @@ import {
   createPacket
 } from '../../support/factories';
 import { latestMailTo, linkPathOf, mailsTo } from '../../support/mail';
-import { TestBrowser } from '../../support/server';
+import { SESSION_COOKIE, TestBrowser } from '../../support/server';
 
 async function contactWithPacketLink() {
   const { firm } = await createFirmWithStaff();

@@ -2,9 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
-import { SESSION_COOKIE } from '../../../src/lib/server/auth/session';
 import { createClient, createContact, createFirmWithStaff, signIn } from '../../support/factories';
-import { TestBrowser } from '../../support/server';
+import { SESSION_COOKIE, TestBrowser } from '../../support/server';
 
 const DAY = 86_400_000;
 const sessionsOf = (userId: string) =>
@@ -36,6 +35,43 @@ describe('sessions', () => {
     const [again] = await sessionsOf(user.id);
     expect(again.lastSeenAt.getTime()).toBe(renewed.lastSeenAt.getTime());
     expect(again.expiresAt.getTime()).toBe(renewed.expiresAt.getTime());
+  });
+
+  it('end a client session 90 days after it began, however often it slid', async () => {
+    const user = await contact();
+    const browser = new TestBrowser();
+    const session = await signIn(browser, user.id, 'client');
+    await getDb()
+      .update(s.session)
+      .set({
+        createdAt: new Date(Date.now() - 91 * DAY),
+        lastSeenAt: new Date(Date.now() - 2 * DAY),
+        expiresAt: new Date(Date.now() + 20 * DAY)
+      })
+      .where(eq(s.session.idHash, session.idHash));
+    const r = await browser.get('/account');
+    expect(r.status).toBe(303);
+    expect(r.location).toBe('/sign-in?next=%2Faccount');
+    expect(await sessionsOf(user.id)).toHaveLength(0);
+  });
+
+  it('never slide a client session past 90 days from its start', async () => {
+    const user = await contact();
+    const browser = new TestBrowser();
+    const session = await signIn(browser, user.id, 'client');
+    const createdAt = new Date(Date.now() - 80 * DAY);
+    await getDb()
+      .update(s.session)
+      .set({ createdAt, lastSeenAt: createdAt, expiresAt: new Date(Date.now() + 5 * DAY) })
+      .where(eq(s.session.idHash, session.idHash));
+    const r = await browser.get('/account');
+    expect(r.status).toBe(200);
+    const [renewed] = await sessionsOf(user.id);
+    expect(renewed.expiresAt.getTime()).toBe(createdAt.getTime() + 90 * DAY);
+    const cookie = r.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`))!;
+    expect(new Date(/Expires=([^;]+)/.exec(cookie)![1]).getTime()).toBe(
+      Math.floor(renewed.expiresAt.getTime() / 1000) * 1000
+    );
   });
 
   it('end when expired, and the cookie is cleared', async () => {

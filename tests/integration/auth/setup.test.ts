@@ -1,6 +1,6 @@
 // /setup only works on an empty database, so this file swaps in a fresh one of its own while
 // it runs (files in a worker run one at a time) and puts the shared one back afterwards.
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   getDatabase,
@@ -11,8 +11,9 @@ import {
 } from '../../../src/lib/server/db/client';
 import { migrateDatabase } from '../../../src/lib/server/db/migrate';
 import * as s from '../../../src/lib/server/db/schema';
-import { issueSetupToken } from '../../../src/lib/server/setup';
+import { isValidSetupToken, issueSetupToken } from '../../../src/lib/server/setup';
 import { createTestDatabase } from '../../support/postgres';
+import { openScratchDatabase, type ScratchDatabase } from '../../support/scratch-db';
 import { latestMailTo, linkPathOf } from '../../support/mail';
 import { TestBrowser } from '../../support/server';
 
@@ -20,8 +21,13 @@ let shared: DatabaseHandle;
 let fresh: DatabaseHandle;
 let drop = async () => {};
 let token: string;
+/** Issued first, then replaced by `token` (one live setup token at a time). */
+let replaced: string;
 
 beforeAll(async () => {
+  // The app starts (and issues its own setup token when it finds no firm) on the shared
+  // database, before this file swaps in its empty one: one live setup token at a time.
+  await new TestBrowser().get('/api/healthz');
   shared = getDatabase();
   setDatabase(undefined);
   if (shared.driver === 'postgres') {
@@ -32,6 +38,7 @@ beforeAll(async () => {
     fresh = await openDatabase({ dataDir: 'memory://' });
   }
   await migrateDatabase(fresh);
+  replaced = (await issueSetupToken(fresh.db))!;
   token = (await issueSetupToken(fresh.db))!;
 });
 
@@ -51,6 +58,21 @@ describe('/setup', () => {
       email: 'y@example.test'
     });
     expect(post.status).toBe(404);
+  });
+
+  it('says a replaced setup link no longer works, and where the live one is', async () => {
+    const page = await new TestBrowser().get(`/setup?token=${replaced}`);
+    expect(page.status).toBe(410);
+    expect(page.text).toContain('This link no longer works');
+    expect(page.text).toContain('This setup link was replaced by a newer one, or it expired.');
+    expect(page.text).toContain('setup-url.txt');
+    const post = await new TestBrowser().post(`/setup?token=${replaced}`, {
+      firmName: 'X',
+      ownerName: 'Y',
+      email: 'y@example.test'
+    });
+    expect(post.status).toBe(410);
+    expect(await getDb().select().from(s.firm)).toHaveLength(0);
   });
 
   it('explains bad input and creates nothing', async () => {
@@ -114,5 +136,49 @@ describe('/setup', () => {
     });
     expect(again.status).toBe(404);
     expect(await getDb().select().from(s.firm)).toHaveLength(1);
+  });
+});
+
+describe('issueSetupToken', () => {
+  let scratch: ScratchDatabase;
+  beforeAll(async () => {
+    scratch = await openScratchDatabase();
+  });
+  afterAll(() => scratch.close());
+
+  it('keeps one live setup token: a new one revokes the last, a printed one that still works is kept', async () => {
+    const db = scratch.handle.db;
+    const live = async () =>
+      (
+        await db
+          .select()
+          .from(s.magicLink)
+          .where(
+            and(
+              eq(s.magicLink.purpose, 'setup'),
+              isNull(s.magicLink.usedAt),
+              gt(s.magicLink.expiresAt, new Date())
+            )
+          )
+      ).length;
+    const first = (await issueSetupToken(db))!;
+    const second = (await issueSetupToken(db))!;
+    expect(second).not.toBe(first);
+    expect(await isValidSetupToken(db, first)).toBe(false);
+    expect(await isValidSetupToken(db, second)).toBe(true);
+    expect(await live()).toBe(1);
+
+    // A restart that finds the link it printed last prints that link again.
+    expect(await issueSetupToken(db, second)).toBe(second);
+    expect(await isValidSetupToken(db, second)).toBe(true);
+    expect(await live()).toBe(1);
+
+    // One that no longer works is not brought back: a fresh one replaces the live one.
+    const third = (await issueSetupToken(db, first))!;
+    expect([first, second]).not.toContain(third);
+    expect(await isValidSetupToken(db, first)).toBe(false);
+    expect(await isValidSetupToken(db, second)).toBe(false);
+    expect(await isValidSetupToken(db, third)).toBe(true);
+    expect(await live()).toBe(1);
   });
 });

@@ -2,7 +2,6 @@ import { eq, like } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
-import { SESSION_COOKIE } from '../../../src/lib/server/auth/session';
 import { hashToken } from '../../../src/lib/server/auth/token';
 import { rateLimitKey } from '../../../src/lib/server/auth/rate-limit';
 import {
@@ -10,10 +9,11 @@ import {
   createContact,
   createFirmWithStaff,
   createUser,
+  signIn,
   unique
 } from '../../support/factories';
 import { latestMailTo, linkPathOf, mailsTo } from '../../support/mail';
-import { TestBrowser } from '../../support/server';
+import { SESSION_COOKIE, TestBrowser } from '../../support/server';
 
 async function signInThroughMail(email: string, next?: string) {
   const browser = new TestBrowser();
@@ -96,6 +96,21 @@ describe('sign-in by email link', () => {
       const done = await browser.post(path);
       expect(done.location).toBe('/firm');
     }
+  });
+
+  it('ignores a ?next= no Location header can carry (non-ASCII), signed in or not', async () => {
+    const next = '/%E3%80%82evil';
+    const { staff } = await createFirmWithStaff();
+    const browser = new TestBrowser();
+    await signIn(browser, staff.id, 'staff');
+    const signedIn = await browser.get(`/sign-in?next=${next}`);
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.location).toBe('/account');
+    const page = await new TestBrowser().get(`/sign-in?next=${next}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('evil');
+    const { browser: asker, path } = await signInThroughMail(staff.email, '/\u3002evil');
+    expect((await asker.post(path)).location).toBe('/firm');
   });
 
   it('answers a known and an unknown address identically: status, headers and body', async () => {

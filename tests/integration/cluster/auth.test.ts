@@ -4,12 +4,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as s from '../../../src/lib/server/db/schema';
-import { SESSION_COOKIE } from '../../../src/lib/server/auth/session';
 import { hashToken } from '../../../src/lib/server/auth/token';
 import { openClusterDb, startCluster, type Cluster } from '../../support/cluster';
 import { createClient, createContact, createFirmWithStaff, unique } from '../../support/factories';
 import { waitForMail } from '../../support/mailbox';
-import { TestBrowser } from '../../support/server';
+import { SESSION_COOKIE, TestBrowser } from '../../support/server';
 import type { Db } from '../../../src/lib/server/db/client';
 
 let cluster: Cluster;

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession, SESSION_COOKIE } from '../../../src/lib/server/auth/session';
+import { createSession } from '../../../src/lib/server/auth/session';
 import type { Db } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
 import { openClusterDb, startCluster, type Cluster } from '../../support/cluster';
@@ -17,7 +17,7 @@ import {
   makePdf
 } from '../../support/factories';
 import { startLocalS3, type LocalS3 } from '../../support/s3';
-import { TestBrowser } from '../../support/server';
+import { SESSION_COOKIE, TestBrowser } from '../../support/server';
 
 let s3: LocalS3;
 let cluster: Cluster;

@@ -3,9 +3,10 @@
 // the other one (as a load balancer does); every request gets a whole, correct answer.
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession, SESSION_COOKIE } from '../../../src/lib/server/auth/session';
+import { createSession } from '../../../src/lib/server/auth/session';
 import type { Db } from '../../../src/lib/server/db/client';
 import { openClusterDb, startCluster, type Cluster } from '../../support/cluster';
+import { SESSION_COOKIE } from '../../support/server';
 import {
   createClient,
   createContact,

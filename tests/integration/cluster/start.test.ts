@@ -71,7 +71,7 @@ describe('first-run setup with two instances', () => {
     await cluster?.stop();
   });
 
-  it('each instance prints a setup link at the public origin, but only one firm is ever created', async () => {
+  it('each instance prints a setup link at the public origin, one stays live, and only one firm is ever created', async () => {
     const tokens = cluster.instances.map((instance) => {
       const match = /First run: create your firm at (\S+)/.exec(instance.output());
       expect(match, instance.output()).not.toBeNull();
@@ -80,6 +80,12 @@ describe('first-run setup with two instances', () => {
       return url.searchParams.get('token')!;
     });
     expect(new Set(tokens).size).toBe(2);
+    // One live setup token at a time: the instance that started last replaced the other's, which
+    // now says so (on either instance).
+    const opened = await Promise.all(
+      tokens.map(async (token) => (await fetch(`${cluster.url}/setup?token=${token}`)).status)
+    );
+    expect([...opened].sort()).toEqual([200, 410]);
 
     // Two people (or one, in two tabs) finish setup at the same moment on different instances.
     const answers = await Promise.all(
@@ -94,7 +100,10 @@ describe('first-run setup with two instances', () => {
         });
       })
     );
-    expect(answers.map((a) => a.status).sort()).toEqual([200, 404]);
+    // The replaced link is 410 while no firm exists, 404 once the other setup has made one.
+    const [created, refused] = answers.map((a) => a.status).sort();
+    expect(created).toBe(200);
+    expect([404, 410]).toContain(refused);
     const sql = postgres(cluster.databaseUrl, { max: 1, onnotice: () => {} });
     try {
       const firms = await sql<Array<{ name: string }>>`select name from firm`;

@@ -9,6 +9,7 @@ import { createSession } from '../../../src/lib/server/auth/session';
 import type { Db } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
 import { startInstance, type Instance } from '../../support/cluster';
+import { SESSION_COOKIE } from '../../support/server';
 import {
   createClient,
   createContact,
@@ -67,7 +68,7 @@ describe('PostgreSQL down mid-load', () => {
       .values({ firmId: firm.id, packetId: packet.id, version: 1, contactId: contact.id });
     const { token } = await createSession(db, user.id, 'client', {});
     const page = `${instance.url}/p/${packet.id}`;
-    const headers = { cookie: `sheaf_session=${token}`, accept: 'text/html' };
+    const headers = { cookie: `${SESSION_COOKIE}=${token}`, accept: 'text/html' };
 
     // An approval made before the cut.
     const approved = await fetch(`${page}?/approve`, {

@@ -21,6 +21,7 @@ import * as s from '../../../src/lib/server/db/schema';
 import { newBlobKey } from '../../../src/lib/server/storage';
 import { FilesystemBlobStore } from '../../../src/lib/server/storage/filesystem';
 import { openClusterDb, startInstance, type Instance } from '../../support/cluster';
+import { SESSION_COOKIE } from '../../support/server';
 import {
   createClient,
   createContact,
@@ -125,7 +126,7 @@ describe.runIf(onPostgresProject)('PostgreSQL stopped and started again mid-load
         .insert(s.delivery)
         .values({ firmId: firm.id, packetId: packet.id, version: 1, contactId: contact.id });
       const { token } = await createSession(db, user.id, 'client', {});
-      contacts.push({ contact, user, cookie: `sheaf_session=${token}` });
+      contacts.push({ contact, user, cookie: `${SESSION_COOKIE}=${token}` });
     }
 
     const base = app.url;

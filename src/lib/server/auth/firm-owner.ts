@@ -5,6 +5,7 @@ import type { Db } from '../db/client';
 import { firm, magicLink, membership, user, type Firm } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
+import { SETUP_LOCK_KEY } from '../setup';
 import { issueMagicLink } from './magic-link';
 import { hashToken } from './token';
 
@@ -17,9 +18,6 @@ export interface NewFirmInput {
 }
 
 export class SetupTokenUsedError extends Error {}
-
-/** pg_advisory_xact_lock key that serialises first-run setups (any number, unique in Sheaf). */
-const SETUP_LOCK_KEY = 7_400_501;
 
 /** "Smith & Co." -> "smith-co" */
 export function slugify(name: string): string {
@@ -58,9 +56,9 @@ export async function createFirmWithOwner(
   input: NewFirmInput & { setupToken?: string; ip?: string | null; userAgent?: string | null }
 ): Promise<{ firm: Firm; ownerId: string; linkUrl: string }> {
   if (input.setupToken !== undefined) {
-    // Every instance that starts on an empty database issues its own setup token, so two setups
-    // may race with different tokens: they queue on this lock, and the second finds the firm the
-    // first created (a new statement sees it once the first commits) and creates nothing.
+    // Two setups may race (one token in two tabs, or a token just replaced by another instance's
+    // start): they queue on this lock, the one issueSetupToken takes too, and the second finds the
+    // firm the first created (a new statement sees it once the first commits) and creates nothing.
     await db.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
     const [existing] = await db.select({ id: firm.id }).from(firm).limit(1);
     if (existing) throw new SetupTokenUsedError('a firm already exists');
@@ -77,7 +75,7 @@ export async function createFirmWithOwner(
       )
       .returning({ id: magicLink.id });
     if (used.length === 0) throw new SetupTokenUsedError('setup token already used');
-    // The other instances' tokens are spent with it.
+    // Any other unused setup token (there should be none) is spent with it.
     await db
       .update(magicLink)
       .set({ usedAt: sql`now()` })

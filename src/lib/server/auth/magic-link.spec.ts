@@ -18,7 +18,12 @@ describe('isSafeRedirect', () => {
       '\\\\evil.example',
       'javascript:alert(1)',
       '/p\nLocation: //evil',
-      'p'
+      'p',
+      '/\u3002evil',
+      '/caf\u00e9',
+      '/p\u2028',
+      '/p\u007f',
+      '/p q'
     ]) {
       expect(isSafeRedirect(bad), bad).toBe(false);
     }

@@ -33,19 +33,25 @@ export interface IssueMagicLinkInput {
 export interface IssuedMagicLink {
   id: string;
   token: string;
-  code: string;
+  /** The 6-digit code, only where one can work: a sign-in link a browser asked for. */
+  code: string | null;
   /** Absolute URL of the confirm page: ORIGIN/l/<token>. */
   url: string;
   expiresAt: Date;
 }
 
-/** Relative paths only: '/x', never '//host', '/\host' or 'https://…'. */
+/**
+ * Relative paths only: '/x', never '//host', '/\host' or 'https://…'. Printable ASCII only, as
+ * in any URL Sheaf makes (percent-encoded): a Location header cannot carry anything else (Node
+ * refuses it, a 500), and browsers read some of it as punctuation ('。' is a dot in a host).
+ */
 export function isSafeRedirect(target: string): boolean {
   return (
     target.startsWith('/') &&
     !target.startsWith('//') &&
     !target.startsWith('/\\') &&
-    ![...target].some((c) => c === '\\' || c.charCodeAt(0) < 0x20)
+    !target.includes('\\') &&
+    /^[\x21-\x7e]+$/.test(target)
   );
 }
 
@@ -54,14 +60,16 @@ export function hashCode(tokenHash: string, code: string): string {
 }
 
 /**
- * Stores a new single-use link (only the token's hash) with a 6-digit code. A new sign-in link
+ * Stores a new single-use link (only the token's hash). A sign-in link a browser asked for (a
+ * binding hash) also gets a 6-digit code, which signs in only that browser (consumeMagicLinkByCode);
+ * any other link gets none, so its mail shows no code that could never work. A new sign-in link
  * revokes the user's older unused sign-in links. Call inside the transaction that enqueues the
  * mail carrying it.
  */
 export async function issueMagicLink(db: Db, input: IssueMagicLinkInput): Promise<IssuedMagicLink> {
   if (!isSafeRedirect(input.redirectTo)) throw new Error('redirectTo must be a relative path');
   const token = generateToken();
-  const code = generateCode();
+  const code = input.purpose === 'sign_in' && input.bindingHash ? generateCode() : null;
   const tokenHash = hashToken(token);
   const expiresAt = new Date(Date.now() + (input.ttlMs ?? LINK_TTL_MS[input.purpose]));
   if (input.purpose === 'sign_in') {
@@ -89,7 +97,7 @@ export async function issueMagicLink(db: Db, input: IssueMagicLinkInput): Promis
       requestedIp: input.ip ?? null,
       requestedUa: input.userAgent?.slice(0, 512) ?? null,
       bindingHash: input.bindingHash ?? null,
-      codeHash: hashCode(tokenHash, code)
+      codeHash: code ? hashCode(tokenHash, code) : null
     })
     .returning({ id: magicLink.id });
   return { id: row.id, token, code, url: `${getConfig().origin}/l/${token}`, expiresAt };

@@ -1,12 +1,7 @@
 import { error, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { describeWait } from './rate-limit';
 import { getConfig } from '../config';
-import {
-  BINDING_COOKIE,
-  bindingCookieOptions,
-  SESSION_COOKIE,
-  sessionCookieOptions
-} from './session';
+import { BINDING_COOKIE, bindingCookieOptions, sessionCookieOptions } from './session';
 import { generateToken, hashToken } from './token';
 
 /**
@@ -57,13 +52,22 @@ export function bindingHashOf(cookies: Cookies): string | null {
   return bindingOf(cookies)?.hash ?? null;
 }
 
-export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date) {
-  cookies.set(SESSION_COOKIE, token, sessionCookieOptions(expiresAt, getConfig().secureCookies));
+/** The session token this browser sent, under the configured name only. */
+export function sessionTokenOf(cookies: Cookies): string | undefined {
+  return cookies.get(getConfig().sessionCookie);
 }
 
+export function setSessionCookie(cookies: Cookies, token: string, expiresAt: Date) {
+  const { sessionCookie, secureCookies } = getConfig();
+  cookies.set(sessionCookie, token, sessionCookieOptions(expiresAt, secureCookies));
+}
+
+/** Deleted with the attributes they were set with: a __Host- cookie goes only with Secure. */
 export function clearAuthCookies(cookies: Cookies, which: 'session' | 'binding' | 'both') {
-  if (which !== 'binding') cookies.delete(SESSION_COOKIE, { path: '/' });
-  if (which !== 'session') cookies.delete(BINDING_COOKIE, { path: '/' });
+  const { sessionCookie, secureCookies } = getConfig();
+  const options = { path: '/', secure: secureCookies, httpOnly: true, sameSite: 'lax' } as const;
+  if (which !== 'binding') cookies.delete(sessionCookie, options);
+  if (which !== 'session') cookies.delete(BINDING_COOKIE, options);
 }
 
 /** The 429 page: says when to try again (and Retry-After says it to machines). */

@@ -1,11 +1,12 @@
-import { and, desc, eq, getTableColumns, lt } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { session, type Session, type User } from '../db/schema';
 import type { PgliteThread } from '../db/pglite-thread';
 import { generateToken, hashToken } from './token';
 
 const DAY = 24 * 60 * 60 * 1000;
-export const SESSION_COOKIE = 'sheaf_session';
+// The session cookie's name comes from the configuration (config.sessionCookie): __Host-
+// prefixed under https.
 /** Marks the browser that asked for a sign-in link (its hash is stored with the link). */
 export const BINDING_COOKIE = 'sheaf_bind';
 
@@ -18,7 +19,10 @@ export interface CookieOptions {
   maxAge?: number;
 }
 
-/** HttpOnly, SameSite=Lax, Path=/; Secure when the app is served over https. */
+/**
+ * HttpOnly, SameSite=Lax, Path=/, no Domain; Secure when the app is served over https (which the
+ * __Host- prefix of the name then requires).
+ */
 export function sessionCookieOptions(expiresAt: Date, secure: boolean): CookieOptions {
   return { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: expiresAt };
 }
@@ -28,6 +32,11 @@ export function bindingCookieOptions(secure: boolean): CookieOptions {
   return { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 15 * 60 };
 }
 export const SESSION_DAYS = { client: 30, staff: 7 } as const;
+/**
+ * A client session ends this many days after it began (session.created_at), however often it
+ * slid: a phone left signed in does not stay so for ever.
+ */
+export const CLIENT_SESSION_MAX_DAYS = 90;
 /** A client session is renewed when fewer than this many days are left. */
 const RENEW_BELOW_DAYS = 15;
 /** last_seen_at is written at most this often per session. */
@@ -128,9 +137,16 @@ function validationQuery(db: Db) {
   return query;
 }
 
+/** The latest a session can last: a client's 90 days after it began; a staff one's expiry. */
+function finalEnd(s: Session): number {
+  if (s.kind !== 'client') return s.expiresAt.getTime();
+  return s.createdAt.getTime() + CLIENT_SESSION_MAX_DAYS * DAY;
+}
+
 /**
  * One query validates a request (session joined to its user). At most one write a day per
- * session: client sessions slide when under 15 days remain; last_seen_at is refreshed daily.
+ * session: client sessions slide when under 15 days remain, never past 90 days from sign-in;
+ * last_seen_at is refreshed daily.
  */
 export async function validateSessionToken(db: Db, token: string): Promise<SessionValidation> {
   const idHash = hashToken(token);
@@ -138,15 +154,20 @@ export async function validateSessionToken(db: Db, token: string): Promise<Sessi
   if (!row) return { session: null, user: null, fresh: false };
   const now = Date.now();
   const s = row.session;
-  if (now >= s.expiresAt.getTime()) {
+  const end = finalEnd(s);
+  if (now >= s.expiresAt.getTime() || now >= end) {
     await db.delete(session).where(eq(session.idHash, idHash));
     return { session: null, user: null, fresh: false };
   }
-  const renew = s.kind === 'client' && s.expiresAt.getTime() - now < RENEW_BELOW_DAYS * DAY;
+  const slid = Math.min(now + SESSION_DAYS.client * DAY, end);
+  const renew =
+    s.kind === 'client' &&
+    s.expiresAt.getTime() - now < RENEW_BELOW_DAYS * DAY &&
+    slid > s.expiresAt.getTime();
   const seen = now - s.lastSeenAt.getTime() >= SEEN_EVERY_MS;
   if (renew || seen) {
     const patch: Partial<Session> = { lastSeenAt: new Date(now) };
-    if (renew) patch.expiresAt = new Date(now + SESSION_DAYS.client * DAY);
+    if (renew) patch.expiresAt = new Date(slid);
     await db.update(session).set(patch).where(eq(session.idHash, idHash));
     Object.assign(s, patch);
   }
@@ -174,7 +195,16 @@ export async function listUserSessions(db: Db, userId: string): Promise<Session[
 }
 
 export async function deleteExpiredSessions(db: Db): Promise<void> {
-  await db.delete(session).where(lt(session.expiresAt, new Date()));
+  const now = Date.now();
+  const began = new Date(now - CLIENT_SESSION_MAX_DAYS * DAY);
+  await db
+    .delete(session)
+    .where(
+      or(
+        lt(session.expiresAt, new Date(now)),
+        and(eq(session.kind, 'client'), lt(session.createdAt, began))
+      )
+    );
 }
 
 /** Deletes one of the user's sessions; false when it is not theirs or already gone. */

@@ -69,13 +69,14 @@ async function padTo(started: number, ms = MIN_REQUEST_MS) {
   if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
 }
 
-function signInMail(firmRow: Firm, url: string, code: string, expiresAt: Date) {
+function signInMail(firmRow: Firm, url: string, code: string | null, expiresAt: Date) {
   return renderMagicLinkEmail({
     firmName: firmRow.name,
     brandColor: firmRow.brandColor,
     heading: `Sign in to ${firmRow.name} on Sheaf`,
-    intro:
-      'Tap the button to sign in on this device. Signing in somewhere else? Type the code there instead.',
+    intro: code
+      ? 'Tap the button to sign in on this device. Signing in somewhere else? Type the code there instead.'
+      : 'Tap the button to sign in.',
     buttonLabel: 'Sign in',
     url,
     code,

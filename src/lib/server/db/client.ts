@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { LOCK_TIMEOUT_S, STATEMENT_TIMEOUT_S } from '../config';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../data-dir';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -154,8 +155,10 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   const dir = memory ? dataDir : path.resolve(dataDir, 'pglite');
   const lockFile = memory ? undefined : path.resolve(dataDir, 'pglite.pid');
   if (lockFile) {
-    mkdirSync(dataDir, { recursive: true });
+    makePrivateDir(dataDir);
     takeDirectoryLock(lockFile, dir);
+    // Made here, owner-only, before PGlite creates it with the umask's mode.
+    makePrivateDir(dir);
   }
   const handle = await openPgliteHandle(dir);
   return {
@@ -197,7 +200,7 @@ function takeDirectoryLock(lockFile: string, dir: string): void {
   } catch (error) {
     if (error instanceof DatabaseBusyError) throw error;
   }
-  writeFileSync(lockFile, String(process.pid));
+  writeFileSync(lockFile, String(process.pid), { mode: PRIVATE_FILE_MODE });
 }
 
 function isAlive(pid: number): boolean {

@@ -109,12 +109,36 @@ export function requestHostname(request: Request): string {
 }
 
 /**
+ * Headers a reverse proxy, load balancer or CDN adds about the client it forwards for. A proxy
+ * on this machine connects from loopback, so any one of them means the request came from
+ * elsewhere. Not exhaustive by nature: the headers a deployment told adapter-node to read
+ * (ADDRESS_HEADER, PROTOCOL_HEADER, HOST_HEADER, PORT_HEADER) count too.
+ */
+const PROXY_HEADER =
+  /^(forwarded|via|x-forwarded-.+|x-original-forwarded-for|x-real-ip|x-client-ip|x-cluster-client-ip|client-ip|true-client-ip|cf-connecting-ip|cf-connecting-ipv6|fastly-client-ip|akamai-edge-ip|x-appengine-user-ip|x-azure-clientip|x-envoy-external-address|x-originating-ip|x-remote-ip|x-remote-addr|x-proxyuser-ip)$/;
+
+type ProxyHeaderConfig = Partial<
+  Pick<Config, 'ADDRESS_HEADER' | 'PROTOCOL_HEADER' | 'HOST_HEADER' | 'PORT_HEADER'>
+>;
+
+/** True when the request carries any header a proxy sets (see PROXY_HEADER). */
+function hasProxyHeader(headers: Headers, config: ProxyHeaderConfig = {}): boolean {
+  const configured = [
+    config.ADDRESS_HEADER,
+    config.PROTOCOL_HEADER,
+    config.HOST_HEADER,
+    config.PORT_HEADER
+  ].map((h) => h?.toLowerCase());
+  return [...headers.keys()].some((name) => PROXY_HEADER.test(name) || configured.includes(name));
+}
+
+/**
  * The dev mailbox holds live sign-in links, so it exists only when no Postmark token is set,
- * and then only for requests made on this machine (socket, Host and no proxy header all say
- * loopback), unless MAIL_TRANSPORT=mailbox opens it on purpose for a demo server.
+ * and then only for requests made on this machine (socket and Host say loopback, and no proxy
+ * header says otherwise), unless MAIL_TRANSPORT=mailbox opens it on purpose for a demo server.
  */
 export function mailboxAvailable(
-  config: Pick<Config, 'POSTMARK_SERVER_TOKEN' | 'MAIL_TRANSPORT'>,
+  config: Pick<Config, 'POSTMARK_SERVER_TOKEN' | 'MAIL_TRANSPORT'> & ProxyHeaderConfig,
   request: { clientAddress: string; hostname: string; headers: Headers }
 ): boolean {
   if (config.POSTMARK_SERVER_TOKEN) return false;
@@ -123,8 +147,7 @@ export function mailboxAvailable(
   return (
     LOOPBACK.test(request.clientAddress) &&
     LOOPBACK.test(hostname) &&
-    !request.headers.has('x-forwarded-for') &&
-    !request.headers.has('forwarded')
+    !hasProxyHeader(request.headers, config)
   );
 }
 

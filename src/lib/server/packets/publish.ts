@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import { contactIsActive } from '../auth/guards';
 import { createHash } from 'node:crypto';
 import { issueMagicLink } from '../auth/magic-link';
-import { generateCode, generateToken } from '../auth/token';
+import { generateToken } from '../auth/token';
 import { getConfig } from '../config';
 import { enqueueEmail, type EmailMessage } from '../email/outbox';
 import { recordAudit } from '../audit';
@@ -112,7 +112,7 @@ export async function mailPacketLinks(
       const token = generateToken();
       // node:crypto gives the same digest as hashToken/hashCode (SHA-256 hex), ten times faster.
       const tokenHash = sha256Hex(token);
-      return { r, token, tokenHash, codeHash: sha256Hex(`${tokenHash}:${generateCode()}`) };
+      return { r, token, tokenHash };
     });
     await tx.insert(magicLink).values(
       chunk.map((c) => ({
@@ -123,7 +123,8 @@ export async function mailPacketLinks(
         packetId: p.id,
         redirectTo: `/p/${p.id}`,
         expiresAt,
-        codeHash: c.codeHash
+        // No code: like issueMagicLink, a code only for a sign-in link a browser asked for.
+        codeHash: null
       }))
     );
     const messages: EmailMessage[] = chunk.map((c) => {

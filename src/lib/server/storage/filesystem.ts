@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../data-dir';
 import type { BlobStore } from './index';
 import {
   BlobNotFoundError,
@@ -43,13 +44,17 @@ export class FilesystemBlobStore implements BlobStore {
     return path.resolve(this.root, key);
   }
 
-  /** Writes to a temporary file and renames it into place: a failed write leaves nothing. */
+  /**
+   * Writes to a temporary file and renames it into place: a failed write leaves nothing. Files are
+   * 0600 and directories 0700 (pictures and markers are blobs too).
+   */
   async put(key: string, bytes: Uint8Array): Promise<void> {
     const file = this.file(key);
     const temp = `${file}.${process.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
     try {
-      await this.fs.mkdir(path.dirname(file), { recursive: true });
-      await this.fs.writeFile(temp, bytes);
+      await this.fs.mkdir(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+      // Renaming keeps the temporary file's mode: the blob is owner-only from its first byte.
+      await this.fs.writeFile(temp, bytes, { mode: PRIVATE_FILE_MODE });
       await this.fs.rename(temp, file);
     } catch (error) {
       await this.fs.rm(temp, { force: true }).catch(() => {});

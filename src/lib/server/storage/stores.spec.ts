@@ -1,6 +1,6 @@
 // Both blob stores against the same contract: the filesystem under a temp dir, and S3 against a
 // local S3-compatible server (s3rver) on loopback.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import * as fsp from 'node:fs/promises';
@@ -143,6 +143,24 @@ describe.each(stores)('%s blob store', (_name, make) => {
       await expect(store.size(key), key).rejects.toBeInstanceOf(InvalidBlobKeyError);
       await expect(store.delete(key), key).rejects.toBeInstanceOf(InvalidBlobKeyError);
     }
+  });
+});
+
+describe('filesystem store on disk', () => {
+  const modeOf = (p: string) => (statSync(p).mode & 0o777).toString(8);
+
+  it('keeps documents, pictures and markers owner-only: directories 0700, files 0600', async () => {
+    const root = path.join(tempDir(), 'blobs');
+    const store = new FilesystemBlobStore(root);
+    const key = newBlobKey();
+    await store.put(key, bytesOf('%PDF-1.7 statement'));
+    await store.put(`${key}.page-1.800.webp`, bytesOf('picture'));
+    // Written to a temporary file and renamed into place: the file keeps the temporary's mode.
+    await store.put(key, bytesOf('%PDF-1.7 rewritten'));
+    expect(modeOf(root)).toBe('700');
+    expect(modeOf(path.join(root, key.slice(0, 2)))).toBe('700');
+    expect(modeOf(path.join(root, key))).toBe('600');
+    expect(modeOf(path.join(root, `${key}.page-1.800.webp`))).toBe('600');
   });
 });
 

@@ -7,13 +7,26 @@ import { createFirmWithOwner, SetupTokenUsedError } from '$lib/server/auth/firm-
 import { maskEmail } from '$lib/server/auth/magic-link';
 import { requestMeta } from '$lib/server/auth/request-meta';
 import { normaliseEmail } from '$lib/server/auth/sign-in';
-import { isValidSetupToken } from '$lib/server/setup';
+import { setupTokenState } from '$lib/server/setup';
+import type { Db } from '$lib/server/db/client';
 import type { Actions, PageServerLoad } from './$types';
+
+/** 404 unless the token is the live setup token; 410 saying where that is for an older one. */
+async function requireLiveSetupToken(db: Db, token: string | null): Promise<void> {
+  const state = await setupTokenState(db, token);
+  if (state === 'dead') {
+    error(
+      410,
+      'This setup link was replaced by a newer one, or it expired. Use the newest link in Sheaf’s start-up output (also in setup-url.txt in its data directory); restarting Sheaf prints one that works.'
+    );
+  }
+  if (state !== 'live') error(404, 'Not found');
+}
 
 export const load: PageServerLoad = async ({ url, request }) => {
   // After a successful POST the token is spent; the action's answer is what the page shows.
   if (request.method === 'POST') return { timeZones: [] };
-  if (!(await isValidSetupToken(getDb(), url.searchParams.get('token')))) error(404, 'Not found');
+  await requireLiveSetupToken(getDb(), url.searchParams.get('token'));
   return { timeZones: timeZoneNames() };
 };
 
@@ -36,7 +49,7 @@ export const actions: Actions = {
   default: async (event) => {
     const token = event.url.searchParams.get('token');
     const db = getDb();
-    if (!(await isValidSetupToken(db, token))) error(404, 'Not found');
+    await requireLiveSetupToken(db, token);
     const form = Object.fromEntries(await event.request.formData());
     const values = {
       firmName: String(form.firmName ?? ''),

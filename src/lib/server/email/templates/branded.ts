@@ -48,8 +48,8 @@ const paragraphsOf = (intro: string | string[]) =>
     .map((p) => p.trim())
     .filter(Boolean);
 
-export const DIDNT_EXPECT =
-  "Didn't expect this email? You can safely ignore it: nothing happens unless someone uses the link or code.";
+const didntExpect = (code: boolean) =>
+  `Didn't expect this email? You can safely ignore it: nothing happens unless someone uses the link${code ? ' or code' : ''}.`;
 
 const FONT = `-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif`;
 
@@ -59,7 +59,7 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
   const firm = escapeHtml(m.firmName);
   const initial = escapeHtml(([...m.firmName.trim()][0] ?? 'S').toUpperCase());
   const paragraphs = paragraphsOf(m.intro);
-  const footer = m.footer ?? DIDNT_EXPECT;
+  const footer = m.footer ?? didntExpect(Boolean(m.code));
   const button = m.button && isWebUrl(m.button.url) ? m.button : null;
   const preheader = m.preheader ?? paragraphs[0] ?? '';
 

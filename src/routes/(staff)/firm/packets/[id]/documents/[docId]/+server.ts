@@ -3,6 +3,8 @@ import { isUuid } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { getPacketDocument } from '$lib/server/packets/documents';
 import { requireStaffPacket } from '$lib/server/packets/staff-access';
+import { contentDisposition, etagMatches } from '$lib/server/review/byte-range';
+import { privateFileHeaders } from '$lib/server/review/files';
 import { getBlobStore } from '$lib/server/storage';
 import type { RequestHandler } from './$types';
 
@@ -12,16 +14,13 @@ export const GET: RequestHandler = async (event) => {
   if (!isUuid(event.params.docId)) error(404, 'Not found');
   const doc = await getPacketDocument(getDb(), packet.id, event.params.docId);
   if (!doc) error(404, 'Not found');
-  const body = await getBlobStore().get(doc.blobKey);
-  return new Response(body, {
-    headers: {
-      'Content-Type': 'application/pdf',
-      'Content-Length': String(doc.bytes),
-      'Content-Disposition': `inline; filename*=UTF-8''${encodeURIComponent(doc.filename)}`,
-      'Content-Security-Policy': 'sandbox',
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'private, max-age=3600',
-      ETag: `"${doc.sha256}"`
-    }
+  const etag = `"${doc.sha256}"`;
+  const headers = privateFileHeaders('application/pdf', etag, {
+    'Content-Disposition': contentDisposition(doc.filename, false)
   });
+  if (etagMatches(event.request.headers.get('if-none-match'), etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  headers.set('Content-Length', String(doc.bytes));
+  return new Response(await getBlobStore().get(doc.blobKey), { headers });
 };
