@@ -6,6 +6,7 @@ import { getDb, type Db } from '../../src/lib/server/db/client';
 import * as s from '../../src/lib/server/db/schema';
 import { createSession } from '../../src/lib/server/auth/session';
 import { getBlobStore, newBlobKey } from '../../src/lib/server/storage';
+import { recordPacketVersion } from '../../src/lib/server/review/published';
 import { SESSION_COOKIE, type TestBrowser } from './server';
 
 let counter = 0;
@@ -126,24 +127,7 @@ export async function createPacket(db: Db, client: s.Client, values: Partial<s.P
 }
 
 /** Records what contacts see of the packet's current version (what publishing does). */
-export async function snapshotPacket(db: Db, p: s.Packet) {
-  await db
-    .insert(s.packetVersion)
-    .values({
-      firmId: p.firmId,
-      packetId: p.id,
-      version: p.version,
-      title: p.title,
-      period: p.period,
-      note: p.note,
-      dueAt: p.dueAt,
-      publishedAt: p.publishedAt ?? new Date()
-    })
-    .onConflictDoUpdate({
-      target: [s.packetVersion.packetId, s.packetVersion.version],
-      set: { title: p.title, period: p.period, note: p.note, dueAt: p.dueAt }
-    });
-}
+export const snapshotPacket = (db: Db, p: s.Packet) => recordPacketVersion(db, p, null);
 
 /** Signs the browser in as the user by creating a session directly (bypasses the mail). */
 export async function signIn(browser: TestBrowser, userId: string, kind: 'staff' | 'client') {

@@ -3,7 +3,7 @@ import { and, asc, eq, gt, isNull, ne, or } from 'drizzle-orm';
 import { getDb, type Db } from '../db/client';
 import { clientContact, firm, membership, packet, packetVersion } from '../db/schema';
 import type { ClientContact, Firm, Membership, Packet } from '../db/schema';
-import { asPublished } from '../review/published';
+import { asPublished, currentSnapshot } from '../review/published';
 import { invalidateUserSessions, type SessionUser } from './session';
 
 function signInRedirect(event: RequestEvent): never {
@@ -76,10 +76,7 @@ export async function requireContact(
     .from(packet)
     .innerJoin(clientContact, eq(clientContact.clientId, packet.clientId))
     .innerJoin(firm, eq(firm.id, packet.firmId))
-    .innerJoin(
-      packetVersion,
-      and(eq(packetVersion.packetId, packet.id), eq(packetVersion.version, packet.version))
-    )
+    .innerJoin(packetVersion, currentSnapshot())
     .where(
       and(
         eq(packet.id, packetId),

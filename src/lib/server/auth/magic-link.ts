@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { getConfig } from '../config';
+import { currentSnapshot } from '../review/published';
 import type { Db } from '../db/client';
 import { firm, magicLink, packet, packetVersion, user, type MagicLink } from '../db/schema';
 import { codeAddressKey } from './rate-limit';
@@ -138,10 +139,7 @@ export async function findUsableLink(db: Db, token: string): Promise<LinkPreview
     .innerJoin(user, eq(user.id, magicLink.userId))
     .leftJoin(firm, eq(firm.id, magicLink.firmId))
     .leftJoin(packet, eq(packet.id, magicLink.packetId))
-    .leftJoin(
-      packetVersion,
-      and(eq(packetVersion.packetId, packet.id), eq(packetVersion.version, packet.version))
-    )
+    .leftJoin(packetVersion, currentSnapshot())
     .where(
       and(
         eq(magicLink.tokenHash, hashToken(token)),

@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit';
+import { currentSnapshot } from '../review/published';
 import type { Db } from '../db/client';
 import { client, clientContact, firm, membership, packet, packetVersion, user } from '../db/schema';
 import type { Firm, MagicLink } from '../db/schema';
@@ -230,10 +231,7 @@ async function renewalTarget(db: Db, old: MagicLink, userId: string) {
       .select({ packet, firm, title: packetVersion.title })
       .from(packet)
       .innerJoin(firm, eq(firm.id, packet.firmId))
-      .innerJoin(
-        packetVersion,
-        and(eq(packetVersion.packetId, packet.id), eq(packetVersion.version, packet.version))
-      )
+      .innerJoin(packetVersion, currentSnapshot())
       .innerJoin(client, eq(client.id, packet.clientId))
       .innerJoin(clientContact, eq(clientContact.clientId, client.id))
       .where(

@@ -290,7 +290,8 @@ export async function* documentPages(
         and(
           after ? gt(document.id, after) : undefined,
           options.firmIds ? inArray(document.firmId, options.firmIds) : undefined,
-          options.currentOnly ? isNull(document.removedAt) : undefined
+          // Current: in the published version or the next (a removal counts once published).
+          options.currentOnly ? isNull(document.removedVersion) : undefined
         )
       )
       .orderBy(asc(document.id))

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { client, document, packet, type Packet } from '../db/schema';
-import { publishedPacket } from '../review/published';
+import { changedDetails, publishedPacket } from '../review/published';
 
 export interface PacketInput {
   clientId: string;
@@ -121,15 +121,7 @@ export async function listUnpublishedChanges(db: Db, p: Packet): Promise<Unpubli
   ]);
   const added = docs.filter((d) => !d.removedAt).map((d) => d.filename);
   const removed = docs.filter((d) => d.removedAt).map(({ id, filename }) => ({ id, filename }));
-  const details =
-    p.version === 0
-      ? []
-      : [
-          shown.title !== p.title && 'title',
-          shown.period !== p.period && 'period',
-          shown.dueAt?.getTime() !== p.dueAt?.getTime() && 'due date',
-          shown.note !== p.note && 'note'
-        ].filter((d): d is string => !!d);
+  const details = p.version === 0 ? [] : changedDetails(shown, p);
   return {
     any: p.version === 0 || details.length + added.length + removed.length > 0,
     details,

@@ -6,10 +6,12 @@ import {
   decision,
   delivery,
   document,
+  documentView,
   membership,
   user,
   type Packet
 } from '../db/schema';
+import { inPublishedVersion } from '../review/published';
 import { nameForFirm } from './contacts';
 
 export interface ContactStatus {
@@ -44,7 +46,8 @@ export async function listContactStatus(db: Db, p: Packet): Promise<ContactStatu
       lastOpenedAt: delivery.lastOpenedAt,
       reminders: sql<number>`coalesce(${delivery.reminders}, 0)::int`,
       lastRemindedAt: delivery.lastRemindedAt,
-      documentsViewed: sql<number>`(select count(*)::int from document_view v join document doc on doc.id = v.document_id where v.contact_id = ${clientContact.id} and doc.packet_id = ${p.id} and doc.removed_at is null)`,
+      // Of the documents contacts have in front of them: the published version's.
+      documentsViewed: sql<number>`(select count(*)::int from ${documentView} join ${document} on ${document.id} = ${documentView.documentId} where ${documentView.contactId} = ${clientContact.id} and ${document.packetId} = ${p.id} and ${inPublishedVersion(p.version)})`,
       decision: sql<
         'approve' | 'question' | null
       >`(select x.kind from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} order by x.at desc limit 1)`,

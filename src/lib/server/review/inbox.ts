@@ -11,7 +11,7 @@ import {
   packet,
   packetVersion
 } from '../db/schema';
-import { asPublished, inPublishedVersion } from './published';
+import { asPublished, inPublishedVersion, currentSnapshot } from './published';
 import { contactIsActive } from '../auth/guards';
 import { packetsWithOpenQuestions } from './questions';
 import { packetChip, safeBrandColor, type PacketChip } from './status';
@@ -80,10 +80,7 @@ export async function listInboxPackets(
     await db
       .select({ packet, snapshot: packetVersion })
       .from(packet)
-      .innerJoin(
-        packetVersion,
-        and(eq(packetVersion.packetId, packet.id), eq(packetVersion.version, packet.version))
-      )
+      .innerJoin(packetVersion, currentSnapshot())
       .where(
         and(
           inArray(packet.clientId, [...byClient.keys()]),

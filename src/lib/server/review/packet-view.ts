@@ -7,7 +7,7 @@ import { packetSummary } from '../packets/packets';
 import { approveBlocker, listDecisions } from './decisions';
 import { loadThread, packetsWithOpenQuestions } from './questions';
 import { packetChip, safeBrandColor } from './status';
-import { listPacketVersions, loadVersionDocuments } from './published';
+import { changedDetails, listPacketVersions, loadVersionDocuments } from './published';
 
 export interface VersionEntry {
   version: number;
@@ -18,9 +18,6 @@ export interface VersionEntry {
   details: string[];
   decisions: { kind: 'approve' | 'question'; at: Date }[];
 }
-
-const sameTime = (a: Date | null, b: Date | null) =>
-  (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 /** Everything the packet page shows a contact, in one call. */
 export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>, userId: string) {
@@ -59,15 +56,7 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
       current: v === packet.version,
       added: changes.get(v)?.added ?? [],
       removed: changes.get(v)?.removed ?? [],
-      details:
-        now && before
-          ? [
-              now.title !== before.title && 'title',
-              now.period !== before.period && 'period',
-              !sameTime(now.dueAt, before.dueAt) && 'due date',
-              now.note !== before.note && 'note'
-            ].filter((d): d is string => !!d)
-          : [],
+      details: now && before ? changedDetails(before, now) : [],
       decisions: decisions
         .filter((d) => d.version === v)
         .map((d) => ({ kind: d.kind, at: d.at }))

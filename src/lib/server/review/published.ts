@@ -3,7 +3,7 @@
 // was published"); every contact-facing read goes through these.
 import { and, asc, eq, gt, gte, isNull, lte, or, type AnyColumn } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { document, packetVersion, type Packet, type PacketVersion } from '../db/schema';
+import { document, packet, packetVersion, type Packet, type PacketVersion } from '../db/schema';
 
 /** The documents of published version `version`: added in 1..version, not removed by it. */
 export function inPublishedVersion(version: number | AnyColumn) {
@@ -14,11 +14,24 @@ export function inPublishedVersion(version: number | AnyColumn) {
   );
 }
 
+/** Joins a packet to the snapshot of its current version (what its contacts see). */
+export const currentSnapshot = () =>
+  and(eq(packetVersion.packetId, packet.id), eq(packetVersion.version, packet.version));
+
+type Details = Pick<PacketVersion, 'title' | 'period' | 'note' | 'dueAt'>;
+
+/** The details that differ between two states of a packet: 'title', 'period', 'due date', 'note'. */
+export function changedDetails(before: Details, after: Details): string[] {
+  return [
+    before.title !== after.title && 'title',
+    before.period !== after.period && 'period',
+    (before.dueAt?.getTime() ?? null) !== (after.dueAt?.getTime() ?? null) && 'due date',
+    before.note !== after.note && 'note'
+  ].filter((d): d is string => !!d);
+}
+
 /** The packet with its details (title, period, note, due date) as they were published. */
-export function asPublished(
-  p: Packet,
-  snapshot: Pick<PacketVersion, 'title' | 'period' | 'note' | 'dueAt'>
-): Packet {
+export function asPublished(p: Packet, snapshot: Details): Packet {
   return {
     ...p,
     title: snapshot.title,
