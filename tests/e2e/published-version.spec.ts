@@ -2,11 +2,20 @@
 // stage an upload and a new title (the contact sees neither), publish it while the contact's page
 // is open (their tap on Approve is refused and the page says what changed), and an approval
 // queued offline for an older version is refused on reconnect, not recorded on the new one.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { uniqueTag } from './support/firm';
 import { makeTestPdf, openAsContact, publishPacket } from './support/offline';
 
-async function stageAndPublish(staff: Page, upload: string, title: string) {
+/** Staff (on their own page) publish a packet to a new contact, whose phone opens it. */
+async function publishedToPhone(browser: Browser, page: Page, baseURL: string, project: string) {
+  const staff = await browser.newPage();
+  const published = await publishPacket(staff, baseURL, uniqueTag(project));
+  await openAsContact(page, published);
+  return { staff, published };
+}
+
+/** Staff upload a file and retitle the packet, without publishing. */
+async function stageChanges(staff: Page, upload: string, title: string) {
   await staff
     .getByLabel('Choose files')
     .setInputFiles([
@@ -27,12 +36,10 @@ test('staged edits stay staff-only; approving an older version says what changed
   baseURL
 }, testInfo) => {
   test.setTimeout(180_000);
-  const staff = await browser.newPage();
-  const published = await publishPacket(staff, baseURL!, uniqueTag(testInfo.project.name));
-  await openAsContact(page, published);
+  const { staff } = await publishedToPhone(browser, page, baseURL!, testInfo.project.name);
   const title = (await page.getByRole('heading', { level: 1 }).textContent())!.trim();
 
-  await stageAndPublish(staff, 'Payroll draft.pdf', 'Q3 2026 review, revised');
+  await stageChanges(staff, 'Payroll draft.pdf', 'Q3 2026 review, revised');
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
   await expect(page.getByText('Payroll draft')).toHaveCount(0);
@@ -60,15 +67,13 @@ test('an approval queued offline for an older version is refused on reconnect', 
   baseURL
 }, testInfo) => {
   test.setTimeout(180_000);
-  const staff = await browser.newPage();
-  const published = await publishPacket(staff, baseURL!, uniqueTag(testInfo.project.name));
-  await openAsContact(page, published);
+  const { staff } = await publishedToPhone(browser, page, baseURL!, testInfo.project.name);
 
   await context.setOffline(true);
   await page.getByRole('button', { name: 'Approve' }).click();
   await expect(page.locator('[data-pending]')).toContainText('Your approval');
 
-  await stageAndPublish(staff, 'Late invoice.pdf', 'Q3 2026 review, with the late invoice');
+  await stageChanges(staff, 'Late invoice.pdf', 'Q3 2026 review, with the late invoice');
   await staff.getByRole('button', { name: 'Publish update (v2)' }).click();
   await expect(staff.getByText(/Updated — 1 email/).first()).toBeVisible();
 
@@ -89,13 +94,16 @@ test('a question from the viewer on an older version comes back to the packet wi
   baseURL
 }, testInfo) => {
   test.setTimeout(180_000);
-  const staff = await browser.newPage();
-  const published = await publishPacket(staff, baseURL!, uniqueTag(testInfo.project.name));
-  await openAsContact(page, published);
+  const { staff, published } = await publishedToPhone(
+    browser,
+    page,
+    baseURL!,
+    testInfo.project.name
+  );
   await page.getByRole('link', { name: /^Profit and loss\.pdf/ }).click();
   await expect(page.getByRole('button', { name: 'Ask about this page' })).toBeVisible();
 
-  await stageAndPublish(staff, 'Year end adjustments.pdf', 'Q3 2026 review, adjusted');
+  await stageChanges(staff, 'Year end adjustments.pdf', 'Q3 2026 review, adjusted');
   await staff.getByRole('button', { name: 'Publish update (v2)' }).click();
   await expect(staff.getByText(/Updated — 1 email/).first()).toBeVisible();
 
