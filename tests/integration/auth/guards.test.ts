@@ -1,5 +1,5 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
@@ -186,10 +186,13 @@ describe('guards: anything of another firm or client is a 404', () => {
     expectNotFound(range, 'contact ranged GET of a sibling file');
 
     // Actions on someone else's objects: 404 and no row written.
+    // Counted for these two firms only: other test files share the database and write too.
+    const firms = [mine.firm.id, theirs.firm.id];
     const before = async () => ({
-      decisions: (await db.select().from(s.decision)).length,
-      comments: (await db.select().from(s.comment)).length,
-      outbox: (await db.select().from(s.outbox)).length
+      decisions: (await db.select().from(s.decision).where(inArray(s.decision.firmId, firms)))
+        .length,
+      comments: (await db.select().from(s.comment).where(inArray(s.comment.firmId, firms))).length,
+      outbox: (await db.select().from(s.outbox).where(inArray(s.outbox.firmId, firms))).length
     });
     const counts = await before();
     const html = { accept: 'text/html' };
