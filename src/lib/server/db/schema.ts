@@ -6,6 +6,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  type AnyPgColumn,
   real,
   text,
   timestamp,
@@ -17,6 +18,10 @@ const id = () => uuid('id').primaryKey().defaultRandom();
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => at('created_at').notNull().defaultNow();
 
+/** A staff member's choice per kind of alert. */
+export const ALERT_MODES = ['now', 'digest', 'off'] as const;
+export type AlertMode = (typeof ALERT_MODES)[number];
+
 export const firm = pgTable('firm', {
   id: id(),
   name: text('name').notNull(),
@@ -27,6 +32,8 @@ export const firm = pgTable('firm', {
   logo: text('logo'),
   reminderEveryDays: integer('reminder_every_days').notNull().default(3),
   packetLinkDays: integer('packet_link_days').notNull().default(7),
+  /** A packet link lasts until the due date plus this many days (within the link bounds). */
+  linkGraceDays: integer('link_grace_days').notNull().default(7),
   /** IANA time zone for the dates staff see and every mail the firm sends. */
   timeZone: text('time_zone').notNull().default('UTC'),
   createdAt: createdAt()
@@ -51,6 +58,12 @@ export const membership = pgTable(
       .notNull()
       .references(() => user.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ['owner', 'staff'] }).notNull(),
+    /** How this member hears of clients' questions (and declines): at once, in a digest, or not. */
+    questionAlerts: text('question_alerts', { enum: ALERT_MODES }).notNull().default('now'),
+    /** How this member hears that a packet was approved. */
+    approvalAlerts: text('approval_alerts', { enum: ALERT_MODES }).notNull().default('now'),
+    /** When the daily digest goes, in minutes after midnight in the firm's time zone. */
+    digestMinute: integer('digest_minute').notNull().default(480),
     createdAt: createdAt()
   },
   (t) => [
@@ -68,6 +81,10 @@ export const client = pgTable(
       .references(() => firm.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     code: text('code').notNull(),
+    /** The staff member who hears of this client's questions and approvals. */
+    responsibleUserId: uuid('responsible_user_id').references(() => user.id, {
+      onDelete: 'set null'
+    }),
     archivedAt: at('archived_at'),
     createdAt: createdAt()
   },
@@ -210,6 +227,8 @@ export const outbox = pgTable(
     transport: text('transport'),
     providerMessageId: text('provider_message_id'),
     sentAt: at('sent_at'),
+    /** A message that must go at most once (a daily digest): a second insert does nothing. */
+    idempotencyKey: text('idempotency_key').unique(),
     createdAt: createdAt()
   },
   (t) => [
@@ -291,10 +310,24 @@ export const comment = pgTable(
     documentId: uuid('document_id').references(() => document.id, { onDelete: 'set null' }),
     page: integer('page'),
     body: text('body').notNull(),
+    /** Who wrote it: the firm's staff, or one of the client's contacts (a question). */
+    authorKind: text('author_kind', { enum: ['staff', 'contact'] })
+      .notNull()
+      .default('contact'),
+    /** The contact's question a staff reply answers. */
+    replyTo: uuid('reply_to').references((): AnyPgColumn => comment.id, { onDelete: 'set null' }),
+    /** A contact's question stops needing a reply: answered, or marked so by staff. */
+    answeredAt: at('answered_at'),
+    answeredBy: uuid('answered_by').references(() => user.id, { onDelete: 'set null' }),
     clientRequestId: text('client_request_id').unique(),
     at: at('at').notNull().defaultNow()
   },
-  (t) => [index('comment_packet').on(t.packetId, t.at)]
+  (t) => [
+    index('comment_packet').on(t.packetId, t.at),
+    index('comment_needs_reply')
+      .on(t.firmId, t.at)
+      .where(sql`${t.authorKind} = 'contact' and ${t.answeredAt} is null`)
+  ]
 );
 
 export const documentView = pgTable(
@@ -317,6 +350,44 @@ export const documentView = pgTable(
   (t) => [uniqueIndex('document_view_document_contact').on(t.documentId, t.contactId)]
 );
 
+/**
+ * Something a staff member is told about: a contact's question, or a packet approved. Sent at
+ * once (outbox_id set when written) or collected for the member's daily digest (outbox_id set
+ * when the digest takes it).
+ */
+export const staffAlert = pgTable(
+  'staff_alert',
+  {
+    id: id(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['question', 'approval'] }).notNull(),
+    packetId: uuid('packet_id')
+      .notNull()
+      .references(() => packet.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    commentId: uuid('comment_id').references(() => comment.id, { onDelete: 'cascade' }),
+    outboxId: bigint('outbox_id', { mode: 'number' }).references(() => outbox.id, {
+      onDelete: 'set null'
+    }),
+    /** When a mail carrying it was queued (at once, or in a digest); null = waits for a digest. */
+    sentAt: at('sent_at'),
+    createdAt: createdAt()
+  },
+  (t) => [
+    index('staff_alert_pending')
+      .on(t.userId, t.createdAt)
+      .where(sql`${t.sentAt} is null`),
+    uniqueIndex('staff_alert_approval')
+      .on(t.userId, t.packetId, t.version)
+      .where(sql`${t.kind} = 'approval'`)
+  ]
+);
+
 export const magicLink = pgTable(
   'magic_link',
   {
@@ -326,7 +397,7 @@ export const magicLink = pgTable(
     /** null only for the first-run setup link. */
     userId: uuid('user_id').references(() => user.id, { onDelete: 'cascade' }),
     firmId: uuid('firm_id').references(() => firm.id, { onDelete: 'cascade' }),
-    purpose: text('purpose', { enum: ['sign_in', 'invite', 'packet', 'setup'] }).notNull(),
+    purpose: text('purpose', { enum: ['sign_in', 'invite', 'packet', 'setup', 'alert'] }).notNull(),
     packetId: uuid('packet_id').references(() => packet.id, { onDelete: 'cascade' }),
     /** A relative path, checked when stored. */
     redirectTo: text('redirect_to').notNull().default('/'),
@@ -418,6 +489,7 @@ export type Delivery = typeof delivery.$inferSelect;
 export type Decision = typeof decision.$inferSelect;
 export type Comment = typeof comment.$inferSelect;
 export type MagicLink = typeof magicLink.$inferSelect;
+export type StaffAlert = typeof staffAlert.$inferSelect;
 export type Session = typeof session.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type AuditEvent = typeof auditEvent.$inferSelect;

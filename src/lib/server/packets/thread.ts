@@ -63,7 +63,7 @@ export async function replyToThread(
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(comment)
-      .values({ firmId: firm.id, packetId: p.id, authorId: author.id, body })
+      .values({ firmId: firm.id, packetId: p.id, authorId: author.id, body, authorKind: 'staff' })
       .returning();
     const recipients = await activeRecipients(tx, p.clientId);
     const shown = await publishedPacket(tx, p);
