@@ -1,6 +1,8 @@
-// Migration 0004 on a database made before it: contacts keep seeing what they saw (the current
-// version's details, removals in force), removals are dated to the version that carried them,
-// and every contact keeps the name the firm gave. On the database of the running project.
+// Backfilling migrations on a database made before them. 0004: contacts keep seeing what they saw
+// (the current version's details, removals in force), removals are dated to the version that
+// carried them, and every contact keeps the name the firm gave. 0006: comments say who wrote
+// them and which questions staff already answered; every client gets a responsible member. On
+// the database of the running project.
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -57,8 +59,8 @@ async function withDatabase(
   }
 }
 
-describe('migration 0004 (published versions) on existing data', () => {
-  it('keeps what contacts saw and dates old removals to the version that carried them', async () => {
+describe('backfilling migrations on existing data', () => {
+  it('0004 keeps what contacts saw and dates old removals to the version that carried them', async () => {
     await withDatabase(async (query, migrate) => {
       await migrate(migrationsBefore('0003'));
       await query(`
@@ -98,6 +100,45 @@ describe('migration 0004 (published versions) on existing data', () => {
           title: 'Q3 review',
           note: 'Note'
         }
+      ]);
+    });
+  }, 120_000);
+
+  it('0006 names who wrote each comment, what staff answered, and who looks after each client', async () => {
+    await withDatabase(async (query, migrate) => {
+      await migrate(migrationsBefore('0005'));
+      const F = '00000000-0000-4000-8000-0000000000';
+      await query(`
+        insert into firm (id, name, slug) values ('${F}01', 'Firm', 'f'), ('${F}02', 'Other', 'o');
+        insert into "user" (id, email) values ('${F}10', 'owner@x.test'), ('${F}11', 'late-owner@x.test'),
+          ('${F}12', 'staff@x.test'), ('${F}13', 'client@x.test'), ('${F}14', 'other-owner@x.test');
+        insert into membership (firm_id, user_id, role, created_at) values
+          ('${F}01', '${F}11', 'owner', '2026-02-01'), ('${F}01', '${F}10', 'owner', '2026-01-01'),
+          ('${F}01', '${F}12', 'staff', '2025-01-01'), ('${F}02', '${F}14', 'owner', '2026-01-01');
+        insert into client (id, firm_id, name, code) values ('${F}20', '${F}01', 'Client', 'C'), ('${F}21', '${F}02', 'Elsewhere', 'E');
+        insert into packet (id, firm_id, client_id, title, period, status, version)
+          values ('${F}30', '${F}01', '${F}20', 'Q3 review', '2026-Q3', 'published', 1);
+        insert into comment (id, firm_id, packet_id, author_id, body, at) values
+          ('${F}40', '${F}01', '${F}30', '${F}13', 'first question', '2026-10-01'),
+          ('${F}41', '${F}01', '${F}30', '${F}13', 'second question', '2026-10-02'),
+          ('${F}42', '${F}01', '${F}30', '${F}12', 'staff answer', '2026-10-03'),
+          ('${F}43', '${F}01', '${F}30', '${F}13', 'still open', '2026-10-04');
+      `);
+      await migrate('drizzle');
+
+      const comments = await query(
+        `select body, author_kind, answered_at is not null as answered, answered_by from comment order by at`
+      );
+      expect(comments).toEqual([
+        { body: 'first question', author_kind: 'contact', answered: true, answered_by: `${F}12` },
+        { body: 'second question', author_kind: 'contact', answered: true, answered_by: `${F}12` },
+        { body: 'staff answer', author_kind: 'staff', answered: false, answered_by: null },
+        { body: 'still open', author_kind: 'contact', answered: false, answered_by: null }
+      ]);
+      // The firm's first owner, not its earliest member nor another firm's owner.
+      expect(await query(`select name, responsible_user_id from client order by name`)).toEqual([
+        { name: 'Client', responsible_user_id: `${F}10` },
+        { name: 'Elsewhere', responsible_user_id: `${F}14` }
       ]);
     });
   }, 120_000);
