@@ -1,5 +1,6 @@
 // The mails staff get about their clients: a question asked, a packet approved, and the daily
 // digest of both. All text goes through renderBrandedEmail, which escapes it.
+import { zoneAbbreviation } from '../../../format/time-zone';
 import { describeExpiry, formatWhen } from './magic-link';
 import { renderBrandedEmail } from './branded';
 
@@ -34,11 +35,15 @@ export interface ApprovalAlertItem {
 
 const quoted = (body: string) => `“${body.trim()}”`;
 
-/** "statement.pdf, page 2" / "statement.pdf" / "the packet". */
-export function whereAsked(item: Pick<QuestionAlertItem, 'documentName' | 'page'>): string {
-  if (!item.documentName) return 'the packet';
+/** "statement.pdf, page 2" / "statement.pdf" / null for a question about the whole packet. */
+export function whereAsked(item: Pick<QuestionAlertItem, 'documentName' | 'page'>) {
+  if (!item.documentName) return null;
   return item.page ? `${item.documentName}, page ${item.page}` : item.documentName;
 }
+
+/** "Tue 2 Dec, 14:00 GMT": the zone's abbreviation in force then. */
+const whenIn = (at: Date, timeZone: string) =>
+  `${formatWhen(at, timeZone)} ${zoneAbbreviation(at, timeZone)}`;
 
 const footerFor = (clientName: string | null, accountUrl: string) =>
   `${clientName ? `You get this because you are responsible for ${clientName}. ` : ''}Choose at once, a daily digest or off in your account: ${accountUrl}`;
@@ -56,7 +61,7 @@ export function renderQuestionAlert(
     preheader: `${item.askedBy}: ${item.body.slice(0, 90)}`,
     heading: `${item.clientName} asked a question`,
     intro: [
-      `${item.askedBy} asked about ${item.packetLabel}, on ${whereAsked(item)} (${formatWhen(item.at, firm.timeZone)}):`,
+      `${item.askedBy} asked about ${item.packetLabel}${whereAsked(item) ? `, on ${whereAsked(item)}` : ''} (${whenIn(item.at, firm.timeZone)}):`,
       quoted(item.body)
     ],
     button: { label: 'Open the question', url: link.url },
@@ -66,7 +71,7 @@ export function renderQuestionAlert(
 }
 
 const approvedBy = (item: ApprovalAlertItem, timeZone: string) =>
-  item.approvers.map((a) => `${a.name} (${formatWhen(a.at, timeZone)})`).join(', ');
+  item.approvers.map((a) => `${a.name} (${whenIn(a.at, timeZone)})`).join(', ');
 
 const documentsLine = (item: ApprovalAlertItem) =>
   item.documents.length
@@ -116,7 +121,7 @@ export function renderDigest(
     paragraphs.push(`Questions (${questions.length})`);
     for (const q of questions) {
       paragraphs.push(
-        `${q.clientName} · ${q.packetLabel} · ${whereAsked(q)}\n${q.askedBy}, ${formatWhen(q.at, firm.timeZone)}: ${quoted(q.body)}\n${q.url}`
+        `${[q.clientName, q.packetLabel, whereAsked(q)].filter(Boolean).join(' · ')}\n${q.askedBy}, ${whenIn(q.at, firm.timeZone)}: ${quoted(q.body)}\n${q.url}`
       );
     }
   }
