@@ -5,12 +5,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, inject, it } from 'vitest';
 import { getDb, openPostgresHandle, type Db } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
-import {
-  digestDue,
-  digestKey,
-  sendDueDigests,
-  wallMinutesIn
-} from '../../../src/lib/server/alerts/digest';
+import { digestKey, sendDueDigests, wallMinutesIn } from '../../../src/lib/server/alerts/digest';
 import { removeMember } from '../../../src/lib/server/firm/members';
 import { calendarDayIn } from '../../../src/lib/format/time-zone';
 import {
@@ -316,29 +311,6 @@ describe('the daily digest', () => {
     expect(await alertMails(w.staff.email, 'alert_digest')).toEqual([]);
     await sendDueDigests(w.db, new Date(now.getTime() + 31 * 60_000));
     expect(await alertMails(w.staff.email, 'alert_digest')).toHaveLength(1);
-  });
-
-  it('reads the time of day on the zone’s wall clock, across DST changes', () => {
-    // New York springs forward on 8 March 2026 (02:00 EST -> 03:00 EDT).
-    expect(digestDue(new Date('2026-03-08T13:59:00Z'), 'America/New_York', 600)).toEqual({
-      day: '2026-03-08',
-      due: false
-    });
-    expect(digestDue(new Date('2026-03-08T14:00:00Z'), 'America/New_York', 600)).toEqual({
-      day: '2026-03-08',
-      due: true
-    });
-    // 02:30 does not exist that day: due once the clock jumps past it.
-    expect(digestDue(new Date('2026-03-08T07:00:00Z'), 'America/New_York', 150).due).toBe(true);
-    // London, late evening in UTC terms is already tomorrow in Auckland.
-    expect(digestDue(new Date('2026-06-30T22:30:00Z'), 'Pacific/Auckland', 480)).toEqual({
-      day: '2026-07-01',
-      due: true
-    });
-    expect(digestDue(new Date('2026-10-25T00:30:00Z'), 'Europe/London', 60)).toEqual({
-      day: '2026-10-25',
-      due: true
-    });
   });
 });
 
