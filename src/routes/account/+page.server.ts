@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
 import { recordAudit } from '$lib/server/audit';
 import { getDb } from '$lib/server/db/client';
@@ -11,12 +11,23 @@ import {
   invalidateUserSessions,
   listUserSessions
 } from '$lib/server/auth/session';
+import {
+  alertPreferencesSchema,
+  listAlertPreferences,
+  saveAlertPreferences
+} from '$lib/server/alerts/preferences';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const me = requireUser(event);
-  const sessions = await listUserSessions(getDb(), me.id);
+  const staff = event.locals.session?.kind === 'staff';
+  const [sessions, alerts] = await Promise.all([
+    listUserSessions(getDb(), me.id),
+    // Staff only: a contact (even a member signed in by a contact's link) sees no alerts.
+    staff ? listAlertPreferences(getDb(), me.id) : []
+  ]);
   return {
+    alerts,
     me: { name: me.name, email: me.email },
     home: event.locals.session?.kind === 'staff' ? '/firm' : '/p',
     devices: toDevices(sessions, event.locals.session?.idHash ?? null)
@@ -34,6 +45,46 @@ export const actions: Actions = {
     if (name.length > 120) return fail(400, { nameError: 'Keep it under 120 characters.', name });
     await getDb().update(user).set({ name }).where(eq(user.id, me.id));
     return { saved: true as const };
+  },
+
+  /** One membership's alert choices: only ever the signed-in user's own. */
+  alerts: async (event) => {
+    const me = requireUser(event);
+    if (event.locals.session?.kind !== 'staff') error(404, 'Not found');
+    const values = Object.fromEntries(
+      [...(await event.request.formData())].map(([k, v]) => [k, String(v)])
+    );
+    const parsed = alertPreferencesSchema.safeParse(values);
+    const membershipId = values.membershipId ?? '';
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = String(issue?.path[0] ?? '');
+      if (field === 'membershipId') error(404, 'Not found');
+      return fail(400, {
+        alertsFor: membershipId,
+        alertsError: { field, message: issue?.message ?? 'Check the fields.' },
+        alertsValues: values
+      });
+    }
+    const db = getDb();
+    const saved = await db.transaction(async (tx) => {
+      if (!(await saveAlertPreferences(tx, me.id, parsed.data))) return false;
+      await recordAudit(tx, {
+        action: 'member.alerts_changed',
+        actorId: me.id,
+        subject: `user:${me.id}`,
+        ...auditMeta(event),
+        data: {
+          membershipId: parsed.data.membershipId,
+          questionAlerts: parsed.data.questionAlerts,
+          approvalAlerts: parsed.data.approvalAlerts,
+          digestMinute: parsed.data.digestTime
+        }
+      });
+      return true;
+    });
+    if (!saved) error(404, 'Not found');
+    return { alertsSaved: membershipId };
   },
 
   signOut: async (event) => {

@@ -19,7 +19,7 @@ import { TestBrowser } from '../../support/server';
 import { ensurePreviews } from '../../../src/lib/server/pdf/preview';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'JSON' | 'PDF';
-type Who = 'staff' | 'owner' | 'contact' | 'ownerAsClient';
+type Who = 'staff' | 'owner' | 'contact' | 'ownerAsClient' | 'signedOut';
 type Row = [
   who: Who,
   method: Method,
@@ -118,6 +118,8 @@ async function world() {
   await signIn(ownerAsClient, a.owner.id, 'client');
   const owner = new TestBrowser();
   await signIn(owner, a.owner.id, 'staff');
+  // Firm A's client names a responsible member: nobody else's request may change it.
+  await db.update(s.client).set({ responsibleUserId: a.staff.id }).where(eq(s.client.id, a1.id));
   return {
     secret,
     neighbourName,
@@ -129,7 +131,9 @@ async function world() {
     owner,
     contact,
     ownerAsClient,
+    signedOut: new TestBrowser(),
     mine: {
+      staffUser: a.staff,
       firm: a.firm,
       client: a1,
       contact: ca1,
@@ -155,6 +159,112 @@ async function world() {
       quiet: ub2
     }
   };
+}
+
+/** Every new action of issue 18, for each kind of outsider. */
+function alertRows(w: Awaited<ReturnType<typeof world>>): Row[] {
+  const { mine, other: o } = w;
+  const NF = [404];
+  const SIGN_IN = [303];
+  const prefs = (membershipId: string) => ({
+    membershipId,
+    questionAlerts: 'off',
+    approvalAlerts: 'off',
+    digestTime: '03:00'
+  });
+  const myMember = mine.members[0];
+  return [
+    // Staff of firm A: firm B's client, firm B's member, firm B's membership row.
+    [
+      'staff',
+      'POST',
+      `/firm/clients/${o.client.id}?/responsible`,
+      NF,
+      anyForm({ userId: mine.staffUser.id })
+    ],
+    [
+      'staff',
+      'POST',
+      `/firm/clients/${o.client.id}?/responsible`,
+      NF,
+      anyForm({ userId: o.staff.id })
+    ],
+    [
+      'staff',
+      'POST',
+      `/firm/clients/${mine.client.id}?/responsible`,
+      [400],
+      anyForm({ userId: o.staff.id })
+    ],
+    [
+      'staff',
+      'POST',
+      `/firm/clients?/assign`,
+      NF,
+      anyForm({ clientId: o.client.id, userId: mine.staffUser.id })
+    ],
+    [
+      'staff',
+      'POST',
+      `/firm/clients?/assign`,
+      [400],
+      anyForm({ clientId: mine.client.id, userId: o.staff.id })
+    ],
+    ...o.members.map((m): Row => ['staff', 'POST', `/account?/alerts`, NF, prefs(m.id)]),
+    // ... and a colleague's own preferences.
+    ...mine.members
+      .filter((m) => m.userId !== mine.staffUser.id)
+      .map((m): Row => ['staff', 'POST', `/account?/alerts`, NF, prefs(m.id)]),
+    // A contact of firm A: no staff action, not even with firm A's ids.
+    [
+      'contact',
+      'POST',
+      `/firm/clients/${mine.client.id}?/responsible`,
+      NF,
+      anyForm({ userId: myMember.userId })
+    ],
+    [
+      'contact',
+      'POST',
+      `/firm/clients?/assign`,
+      NF,
+      anyForm({ clientId: mine.client.id, userId: myMember.userId })
+    ],
+    ['contact', 'POST', `/account?/alerts`, NF, prefs(myMember.id)],
+    // An owner holding a client session: staff pages ask for a staff sign-in; no alert choices.
+    [
+      'ownerAsClient',
+      'POST',
+      `/firm/clients/${mine.client.id}?/responsible`,
+      SIGN_IN,
+      anyForm({ userId: myMember.userId })
+    ],
+    [
+      'ownerAsClient',
+      'POST',
+      `/firm/clients?/assign`,
+      SIGN_IN,
+      anyForm({ clientId: mine.client.id, userId: myMember.userId })
+    ],
+    ['ownerAsClient', 'POST', `/account?/alerts`, NF, prefs(myMember.id)],
+    // Signed out: every one sends them to sign in.
+    [
+      'signedOut',
+      'POST',
+      `/firm/clients/${mine.client.id}?/responsible`,
+      SIGN_IN,
+      anyForm({ userId: myMember.userId })
+    ],
+    [
+      'signedOut',
+      'POST',
+      `/firm/clients?/assign`,
+      SIGN_IN,
+      anyForm({ clientId: mine.client.id, userId: myMember.userId })
+    ],
+    ['signedOut', 'POST', `/account?/alerts`, SIGN_IN, prefs(myMember.id)],
+    ['signedOut', 'GET', `/account`, SIGN_IN]
+  ];
 }
 
 describe('IDOR matrix: another firm or client’s ids', () => {
@@ -396,7 +506,10 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ['ownerAsClient', 'JSON', `/firm/packets/bulk/create`, SIGN_IN, { clientId: mine.client.id }],
       ['ownerAsClient', 'GET', `/api/files/${n.doc.id}`],
       ['ownerAsClient', 'GET', `/api/files/${n.doc.id}/page-1/800`],
-      ['ownerAsClient', 'GET', `/p/${n.packet.id}`]
+      ['ownerAsClient', 'GET', `/p/${n.packet.id}`],
+
+      // Responsible staff members and alert preferences (issue 18).
+      ...alertRows(w)
     ];
 
     // Staff may see the neighbour client (their own firm's); a contact may see neither.
@@ -404,7 +517,8 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       staff: [w.secret, w.secret.toLowerCase()],
       owner: [w.secret, w.secret.toLowerCase(), 'another firm', 'staff at', 'staff elsewhere'],
       contact: [w.secret, w.secret.toLowerCase(), w.neighbourName, w.stagedName],
-      ownerAsClient: [w.secret, w.secret.toLowerCase(), w.neighbourName]
+      ownerAsClient: [w.secret, w.secret.toLowerCase(), w.neighbourName],
+      signedOut: [w.secret, w.secret.toLowerCase(), w.neighbourName]
     };
     const failures: string[] = [];
     for (const [who, method, path, expected = NF, form] of rows) {
@@ -412,7 +526,8 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         staff: w.staff,
         owner: w.owner,
         contact: w.contact,
-        ownerAsClient: w.ownerAsClient
+        ownerAsClient: w.ownerAsClient,
+        signedOut: w.signedOut
       }[who];
       const headers = { accept: 'text/html' };
       const response =
@@ -499,6 +614,9 @@ describe('IDOR matrix: another firm or client’s ids', () => {
     }
     const [myClient] = await db.select().from(s.client).where(eq(s.client.id, mine.client.id));
     expect(myClient.archivedAt).toBeNull();
+    // Nobody outside firm A, nor firm B's member, became responsible for anything.
+    expect(myClient.responsibleUserId).toBe(mine.staffUser.id);
+    expect(client.responsibleUserId).toBeNull();
     expect(await db.select().from(s.client).where(eq(s.client.code, w.importName))).toEqual([]);
     expect(
       await db.select().from(s.membership).where(eq(s.membership.firmId, mine.firm.id))

@@ -14,12 +14,13 @@ export const LINK_TTL_MS: Record<MagicLink['purpose'], number> = {
   sign_in: 15 * MINUTE,
   invite: 7 * DAY,
   packet: 7 * DAY,
-  setup: DAY
+  setup: DAY,
+  alert: DAY
 };
 
 export interface IssueMagicLinkInput {
   userId: string;
-  purpose: 'sign_in' | 'invite' | 'packet';
+  purpose: 'sign_in' | 'invite' | 'packet' | 'alert';
   firmId?: string | null;
   packetId?: string | null;
   /** A relative path ('/p/…'); anything else is refused. */
@@ -64,7 +65,8 @@ export function hashCode(tokenHash: string, code: string): string {
  * Stores a new single-use link (only the token's hash). A sign-in link a browser asked for (a
  * binding hash) also gets a 6-digit code, which signs in only that browser (consumeMagicLinkByCode);
  * any other link gets none, so its mail shows no code that could never work. A new sign-in link
- * revokes the user's older unused sign-in links. Call inside the transaction that enqueues the
+ * revokes the user's older unused sign-in links, and only those: an alert link in a staff
+ * member's mail neither revokes nor is revoked by one. Call inside the transaction that enqueues the
  * mail carrying it.
  */
 export async function issueMagicLink(db: Db, input: IssueMagicLinkInput): Promise<IssuedMagicLink> {
@@ -104,8 +106,11 @@ export async function issueMagicLink(db: Db, input: IssueMagicLinkInput): Promis
   return { id: row.id, token, code, url: `${getConfig().origin}/l/${token}`, expiresAt };
 }
 
-/** Purposes a /l/<token> link may carry; setup tokens only work on /setup. */
-export const LINK_PURPOSES = ['sign_in', 'invite', 'packet'] as const;
+/**
+ * Purposes a /l/<token> link may carry; setup tokens only work on /setup. 'alert': a staff
+ * sign-in link in a staff alert mail, opening the packet the alert is about.
+ */
+export const LINK_PURPOSES = ['sign_in', 'invite', 'packet', 'alert'] as const;
 export const MAX_CODE_ATTEMPTS = 5;
 
 /** What the confirm page may show about a usable link. */

@@ -224,7 +224,10 @@ export async function requestNewLink(
   return { ok: true };
 }
 
-/** A packet link is renewed as a packet link while the packet is still theirs; else sign-in. */
+/**
+ * A packet link is renewed as a packet link while the packet is still theirs; else sign-in (an
+ * alert link: a sign-in link keeping its redirect; /firm still asks for membership).
+ */
 async function renewalTarget(db: Db, old: MagicLink, userId: string) {
   if (old.purpose === 'packet' && old.packetId) {
     const [row] = await db
@@ -259,7 +262,8 @@ async function renewalTarget(db: Db, old: MagicLink, userId: string) {
     packetId: null,
     packetTitle: null,
     firm: null,
-    redirectTo: old.purpose === 'sign_in' ? old.redirectTo : '/p',
+    // An alert link comes back as a staff sign-in link to the same thread.
+    redirectTo: old.purpose === 'sign_in' || old.purpose === 'alert' ? old.redirectTo : '/p',
     ttlMs: LINK_TTL_MS.sign_in
   };
 }
@@ -268,7 +272,8 @@ async function renewalTarget(db: Db, old: MagicLink, userId: string) {
  * Starts the session a consumed link grants. Staff session (7 days) when the user is a member
  * of a firm and the link is a sign-in or invite link that does not lead into the client portal
  * (/p: a colleague's invite leads to /firm); every other link (a contact's invite, packet, /p
- * sign-in) starts a client session (30 days, sliding).
+ * sign-in) starts a client session (30 days, sliding). An alert link starts a staff session only
+ * while its user is still a member of the link's firm; otherwise null (no session at all).
  */
 export async function startSessionFromLink(
   db: Db,
@@ -282,8 +287,30 @@ export async function startSessionFromLink(
     .from(membership)
     .where(eq(membership.userId, userId))
     .limit(1);
+  if (link.purpose === 'alert') {
+    const [stillMember] = link.firmId
+      ? await db
+          .select({ one: sql`1` })
+          .from(membership)
+          .where(and(eq(membership.userId, userId), eq(membership.firmId, link.firmId)))
+          .limit(1)
+      : [];
+    if (!stillMember) {
+      await recordAudit(db, {
+        action: 'auth.link_refused',
+        firmId: link.firmId,
+        actorId: userId,
+        subject: `user:${userId}`,
+        ip: meta.ip,
+        ua: meta.userAgent,
+        data: { purpose: link.purpose, reason: 'not_a_member' }
+      });
+      return null;
+    }
+  }
   const portalTarget = link.redirectTo === '/p' || link.redirectTo.startsWith('/p/');
-  const staffLink = link.purpose === 'sign_in' || link.purpose === 'invite';
+  const staffLink =
+    link.purpose === 'sign_in' || link.purpose === 'invite' || link.purpose === 'alert';
   const kind: SessionKind = member && staffLink && !portalTarget ? 'staff' : 'client';
   const created = await createSession(db, userId, kind, meta);
   const base = { firmId: link.firmId, actorId: userId, ip: meta.ip, ua: meta.userAgent };

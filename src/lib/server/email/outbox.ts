@@ -27,6 +27,30 @@ export async function enqueueEmail(tx: Db, message: EmailMessage): Promise<numbe
   return row.id;
 }
 
+/**
+ * enqueueEmail for a message that must go at most once (a daily digest): the row is written only
+ * if no outbox row holds `idempotencyKey` yet; otherwise nothing happens and null comes back. A
+ * concurrent insert of the same key waits for the other transaction and then does nothing.
+ */
+export async function enqueueEmailOnce(
+  tx: Db,
+  message: EmailMessage,
+  idempotencyKey: string
+): Promise<number | null> {
+  const [row] = await tx
+    .insert(outbox)
+    .values({
+      kind: message.kind,
+      firmId: message.firmId ?? null,
+      payload: message,
+      idempotencyKey
+    })
+    .onConflictDoNothing({ target: outbox.idempotencyKey })
+    .returning({ id: outbox.id });
+  if (row) notifyEnqueued();
+  return row?.id ?? null;
+}
+
 /** enqueueEmail for many messages in one statement (a packet published to many contacts). */
 export async function enqueueEmails(tx: Db, messages: EmailMessage[]): Promise<number[]> {
   if (!messages.length) return [];

@@ -6,7 +6,15 @@ import { endSessionsWithoutAccess } from '../auth/guards';
 import { issueMagicLink } from '../auth/magic-link';
 import { normaliseEmail } from '../auth/sign-in';
 import type { Db } from '../db/client';
-import { firm as firmTable, magicLink, membership, session, user, type Firm } from '../db/schema';
+import {
+  client,
+  firm as firmTable,
+  magicLink,
+  membership,
+  session,
+  user,
+  type Firm
+} from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 
@@ -187,7 +195,8 @@ const ownersOf = async (db: Db, firmId: string) =>
   )[0].n;
 
 /**
- * Removes a member, never yourself nor the last owner (call inside a transaction). Their unused invite links die with the
+ * Removes a member, never yourself nor the last owner (call inside a transaction). The clients
+ * they were responsible for pass to the remover. Their unused invite links die with the
  * membership, and a person left with no access anywhere loses every session at once; anyone
  * else is refused /firm on their next request (every staff request reads the membership).
  */
@@ -210,6 +219,12 @@ export async function removeMember(
     throw new MemberError('A firm needs an owner: make someone else owner first.');
   }
   await db.delete(membership).where(eq(membership.id, target.membership.id));
+  // Their clients pass to whoever removed them, so questions keep reaching a person.
+  const handedOver = await db
+    .update(client)
+    .set({ responsibleUserId: actor.id })
+    .where(and(eq(client.firmId, firmId), eq(client.responsibleUserId, target.user.id)))
+    .returning({ id: client.id });
   await db
     .update(magicLink)
     .set({ usedAt: sql`now()` })
@@ -229,7 +244,12 @@ export async function removeMember(
     subject: `user:${target.user.id}`,
     ip: actor.ip,
     ua: actor.ua,
-    data: { email: target.user.email, role: target.membership.role, sessionsEnded: ended }
+    data: {
+      email: target.user.email,
+      role: target.membership.role,
+      sessionsEnded: ended,
+      clientsHandedOver: handedOver.length
+    }
   });
   return target.user.email;
 }

@@ -33,6 +33,10 @@ export async function listClients(
       name: client.name,
       code: client.code,
       archivedAt: client.archivedAt,
+      /** Null when nobody (still a member) is named: the owners hear of it. */
+      responsibleName: sql<
+        string | null
+      >`(select coalesce(nullif(u.name, ''), u.email) from membership m join "user" u on u.id = m.user_id where m.firm_id = "client"."firm_id" and m.user_id = "client"."responsible_user_id")`,
       contacts: sql<number>`(select count(*)::int from client_contact cc where cc.client_id = "client"."id")`,
       packets: sql<number>`(select count(*)::int from packet p where p.client_id = "client"."id")`
     })
@@ -64,12 +68,18 @@ export async function getClient(db: Db, firmId: string, clientId: string): Promi
   return row ?? null;
 }
 
-export async function createClient(db: Db, firmId: string, input: ClientInput): Promise<Client> {
+/** A new client; `responsibleUserId` (who created it, normally) hears of its questions. */
+export async function createClient(
+  db: Db,
+  firmId: string,
+  input: ClientInput,
+  responsibleUserId: string | null = null
+): Promise<Client> {
   const code = normalizeCode(input.code);
   try {
     const [row] = await db
       .insert(client)
-      .values({ firmId, name: input.name.trim(), code })
+      .values({ firmId, name: input.name.trim(), code, responsibleUserId })
       .returning();
     return row;
   } catch (error) {

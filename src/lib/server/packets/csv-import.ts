@@ -128,7 +128,7 @@ export async function importClientsCsv(
   db: Db,
   firm: Firm,
   text: string,
-  options: { dryRun?: boolean; invite?: boolean } = {}
+  options: { dryRun?: boolean; invite?: boolean; responsibleUserId?: string | null } = {}
 ): Promise<CsvImportResult> {
   const dryRun = options.dryRun ?? false;
   const parsed = parseClientCsv(text);
@@ -159,7 +159,12 @@ export async function importClientsCsv(
         else {
           const [created] = await tx
             .insert(client)
-            .values({ firmId: firm.id, name: row.clientName, code: row.code })
+            .values({
+              firmId: firm.id,
+              name: row.clientName,
+              code: row.code,
+              responsibleUserId: options.responsibleUserId ?? null
+            })
             .returning({ id: client.id });
           clientId = created.id;
         }

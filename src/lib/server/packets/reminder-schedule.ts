@@ -1,10 +1,11 @@
 import type { Db } from '../db/client';
 import { sendDueReminders } from './reminders';
+import { sendDueDigests } from '../alerts/digest';
 
 export const REMINDER_CHECK_MS = 5 * 60_000;
 
 /**
- * Checks for due automatic reminders every few minutes (and once at start). Safe on every
+ * Checks for due automatic reminders and staff alert digests every few minutes (and once at start). Safe on every
  * instance at once: sendDueReminders claims each reminder in one statement.
  */
 export function startReminderSchedule(
@@ -14,9 +15,17 @@ export function startReminderSchedule(
 ): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = sendDueReminders(db)
-      .then((sent) => sent && log(`Reminders: sent ${sent}`))
-      .catch((error) => log(`Reminders failed: ${error instanceof Error ? error.message : error}`));
+    running = Promise.all([
+      sendDueReminders(db)
+        .then((sent) => sent && log(`Reminders: sent ${sent}`))
+        .catch((error) =>
+          log(`Reminders failed: ${error instanceof Error ? error.message : error}`)
+        ),
+      // Staff alert digests ride the same schedule: each is sent once a day, whoever runs it.
+      sendDueDigests(db)
+        .then((sent) => sent && log(`Alert digests: sent ${sent}`))
+        .catch((error) => log(`Digests failed: ${error instanceof Error ? error.message : error}`))
+    ]);
   };
   const timer = setInterval(tick, everyMs);
   timer.unref();

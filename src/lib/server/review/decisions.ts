@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { decision, delivery, packet as packetTable } from '../db/schema';
 import { recordAudit } from '../audit';
+import { alertStaff } from '../alerts/alerts';
 import type { ClientContact, Decision, Packet } from '../db/schema';
 
 export type ApproveResult =
@@ -147,6 +148,7 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
       subject: `packet:${packet.id}`,
       data: { version: packet.version, contactId: contact.id }
     });
+    await alertStaff(tx, { kind: 'approval', packet });
     return { ok: true, decision: row, replayed: false };
   });
 }

@@ -7,6 +7,7 @@ import { nameForFirm } from '../packets/contacts';
 import { isCurrentVersion, isUniqueViolation, staleMessage } from './decisions';
 import { inPublishedVersion } from './published';
 import { recordAudit } from '../audit';
+import { alertStaff } from '../alerts/alerts';
 
 export const QUESTION_MAX = 2000;
 
@@ -213,6 +214,7 @@ async function recordQuestion(
         excerpt: question.body.length > 120 ? `${question.body.slice(0, 119)}…` : question.body
       }
     });
+    await alertStaff(tx, { kind: 'question', packet, commentId: row.id });
     return { ok: true, commentId: row.id, replayed: false };
   });
 }

@@ -12,6 +12,8 @@ import {
 import { importClientsCsv } from '$lib/server/packets/csv-import';
 import { clientMeta } from '$lib/server/packets/staff-access';
 import { clientSchema, fieldErrors } from '$lib/server/packets/forms';
+import { listMembers } from '$lib/server/firm/members';
+import { assignResponsible, NOT_A_MEMBER, ResponsibleError } from '$lib/server/packets/responsible';
 import type { Actions, PageServerLoad } from './$types';
 
 const MAX_CSV_BYTES = 2 * 1024 * 1024;
@@ -21,11 +23,18 @@ export const load: PageServerLoad = async (event) => {
   const q = event.url.searchParams.get('q')?.slice(0, 100) ?? '';
   const archived = event.url.searchParams.get('archived') === '1';
   const db = getDb();
-  const [clients, archivedCount] = await Promise.all([
+  const [clients, archivedCount, members] = await Promise.all([
     listClients(db, firm.id, { q, archived }),
-    countArchivedClients(db, firm.id)
+    countArchivedClients(db, firm.id),
+    listMembers(db, firm.id)
   ]);
-  return { clients, archivedCount, q, archived };
+  return {
+    clients,
+    archivedCount,
+    q,
+    archived,
+    members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email }))
+  };
 };
 
 export const actions: Actions = {
@@ -45,7 +54,7 @@ export const actions: Actions = {
     }
     let created;
     try {
-      created = await createClient(getDb(), firm.id, parsed.data);
+      created = await createClient(getDb(), firm.id, parsed.data, user.id);
     } catch (error) {
       if (error instanceof ClientCodeTakenError) {
         return fail(400, {
@@ -85,6 +94,43 @@ export const actions: Actions = {
     return { action: 'archive', message: `${row.name} ${archived ? 'archived' : 'restored'}.` };
   },
 
+  /** "Assign to …" for the clients selected in the list: all of them, or none. */
+  assign: async (event) => {
+    const { firm, user } = await requireStaff(event);
+    const form = await event.request.formData();
+    const clientIds = form.getAll('clientId').map(String);
+    const userId = String(form.get('userId') ?? '');
+    if (!clientIds.length) {
+      return fail(400, {
+        action: 'assign',
+        failed: true as const,
+        message: 'Select the clients to assign first.'
+      });
+    }
+    if (!clientIds.every(isUuid))
+      return fail(404, { action: 'assign', failed: true as const, message: 'Client not found.' });
+    if (!isUuid(userId))
+      return fail(400, { action: 'assign', failed: true as const, message: NOT_A_MEMBER });
+    let changed: number;
+    try {
+      changed = await getDb().transaction((tx) =>
+        assignResponsible(tx, firm.id, clientIds, userId, { id: user.id, ...clientMeta(event) })
+      );
+    } catch (error) {
+      if (!(error instanceof ResponsibleError)) throw error;
+      return fail(error.reason === 'client' ? 404 : 400, {
+        action: 'assign',
+        failed: true as const,
+        message: error.message
+      });
+    }
+    const n = clientIds.length;
+    return {
+      action: 'assign',
+      message: `${n} client${n === 1 ? '' : 's'} assigned${changed < n ? ` (${n - changed} already were)` : ''}.`
+    };
+  },
+
   import: async (event) => {
     const { firm, user } = await requireStaff(event);
     const form = await event.request.formData();
@@ -103,7 +149,10 @@ export const actions: Actions = {
       return fail(400, { action: 'import', message: 'The CSV is larger than 2 MB.' });
     }
     const dryRun = form.get('dryRun') === '1';
-    const result = await importClientsCsv(getDb(), firm, text, { dryRun });
+    const result = await importClientsCsv(getDb(), firm, text, {
+      dryRun,
+      responsibleUserId: user.id
+    });
     if (result.fileError) {
       return fail(400, { action: 'import', message: result.fileError, csv: text });
     }

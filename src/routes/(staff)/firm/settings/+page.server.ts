@@ -105,7 +105,10 @@ export const actions: Actions = {
       if (!(e instanceof MemberError)) throw e;
       return fail(400, { action: 'remove', message: e.message });
     }
-    return { action: 'remove', message: `Removed ${target.user.email}.` };
+    return {
+      action: 'remove',
+      message: `Removed ${target.user.email}. Clients they were responsible for are now yours.`
+    };
   },
 
   makeOwner: async (event) => {

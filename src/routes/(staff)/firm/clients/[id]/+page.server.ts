@@ -20,13 +20,16 @@ import {
   readForm
 } from '$lib/server/packets/forms';
 import { clientMeta, requireStaffClient } from '$lib/server/packets/staff-access';
+import { listMembers } from '$lib/server/firm/members';
+import { assignResponsible, NOT_A_MEMBER, ResponsibleError } from '$lib/server/packets/responsible';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { firm, client } = await requireStaffClient(event, event.params.id);
   const db = getDb();
-  const [contacts, packets] = await Promise.all([
+  const [contacts, members, packets] = await Promise.all([
     listContacts(db, firm.id, client.id),
+    listMembers(db, firm.id),
     db
       .select({
         id: packet.id,
@@ -43,7 +46,12 @@ export const load: PageServerLoad = async (event) => {
   return {
     client: { id: client.id, name: client.name, code: client.code, archivedAt: client.archivedAt },
     contacts,
-    packets
+    packets,
+    members: members.map((m) => ({ userId: m.userId, name: m.name, email: m.email })),
+    /** Null when nobody still a member is named: the owners hear of this client. */
+    responsibleUserId: members.some((m) => m.userId === client.responsibleUserId)
+      ? client.responsibleUserId
+      : null
   };
 };
 
@@ -82,6 +90,25 @@ export const actions: Actions = {
       data: parsed.data
     });
     return { action: 'update', message: 'Client saved.' };
+  },
+
+  responsible: async (event) => {
+    const { firm, user, client } = await requireStaffClient(event, event.params.id);
+    const userId = String((await event.request.formData()).get('userId') ?? '');
+    if (!isUuid(userId)) {
+      return fail(400, { action: 'responsible', failed: true as const, message: NOT_A_MEMBER });
+    }
+    try {
+      await getDb().transaction((tx) =>
+        assignResponsible(tx, firm.id, [client.id], userId, { id: user.id, ...clientMeta(event) })
+      );
+    } catch (error) {
+      if (error instanceof ResponsibleError) {
+        return fail(400, { action: 'responsible', failed: true as const, message: error.message });
+      }
+      throw error;
+    }
+    return { action: 'responsible', message: 'Responsible staff member saved.' };
   },
 
   addContact: async (event) => {

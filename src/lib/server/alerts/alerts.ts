@@ -1,0 +1,169 @@
+// Staff alerts: who hears of a client's question or approval, and how (DESIGN.md, "Every client
+// has a responsible staff member"). alertStaff runs inside the transaction that records the
+// event, so an alert exists if and only if its question or approval commits.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { getConfig } from '../config';
+import type { Db } from '../db/client';
+import {
+  client,
+  decision,
+  firm as firmTable,
+  membership,
+  staffAlert,
+  user,
+  type AlertMode,
+  type Firm,
+  type Packet
+} from '../db/schema';
+import { issueMagicLink } from '../auth/magic-link';
+import { enqueueEmail } from '../email/outbox';
+import { renderApprovalAlert, renderQuestionAlert } from '../email/templates/staff-alerts';
+import { approvalItem, questionItems, threadPath } from './items';
+
+export interface AlertRecipient {
+  userId: string;
+  email: string;
+  name: string;
+  questionAlerts: AlertMode;
+  approvalAlerts: AlertMode;
+}
+
+const recipientFields = {
+  userId: user.id,
+  email: user.email,
+  name: user.name,
+  questionAlerts: membership.questionAlerts,
+  approvalAlerts: membership.approvalAlerts
+};
+
+/**
+ * Who hears of a client's questions and approvals: its responsible staff member while they are
+ * a member of the firm; otherwise (nobody named, or they left) every owner of the firm.
+ */
+export async function alertRecipients(
+  db: Db,
+  firmId: string,
+  clientId: string
+): Promise<AlertRecipient[]> {
+  const responsible = await db
+    .select(recipientFields)
+    .from(client)
+    .innerJoin(
+      membership,
+      and(eq(membership.userId, client.responsibleUserId), eq(membership.firmId, client.firmId))
+    )
+    .innerJoin(user, eq(user.id, membership.userId))
+    .where(and(eq(client.id, clientId), eq(client.firmId, firmId)));
+  if (responsible.length) return responsible;
+  return db
+    .select(recipientFields)
+    .from(membership)
+    .innerJoin(user, eq(user.id, membership.userId))
+    .where(and(eq(membership.firmId, firmId), eq(membership.role, 'owner')))
+    .orderBy(asc(membership.createdAt));
+}
+
+/**
+ * Whether the packet's version counts as approved. The one place the rule lives: today, any one
+ * approver approving it (a firm setting "every approver" will come here).
+ */
+export async function isVersionApproved(db: Db, packetId: string, version: number) {
+  const [row] = await db
+    .select({ one: sql`1` })
+    .from(decision)
+    .where(
+      and(
+        eq(decision.packetId, packetId),
+        eq(decision.version, version),
+        eq(decision.kind, 'approve')
+      )
+    )
+    .limit(1);
+  return !!row;
+}
+
+export type StaffAlertEvent =
+  /** A contact's question (a comment) on the packet's current version. */
+  | { kind: 'question'; packet: Packet; commentId: string }
+  /** A contact approved the packet's current version. */
+  | { kind: 'approval'; packet: Packet };
+
+const ALERT_LINK_MS = 24 * 3600_000;
+
+/**
+ * Tells the client's responsible staff member (or the owners) of a question or approval, by
+ * their preference: a mail now, a row waiting for their daily digest, or nothing. An approval
+ * alerts once per person and version, when the version becomes approved. Call inside the
+ * transaction that records the event; never for a replayed request.
+ */
+export async function alertStaff(tx: Db, event: StaffAlertEvent): Promise<void> {
+  const { packet } = event;
+  if (event.kind === 'approval' && !(await isVersionApproved(tx, packet.id, packet.version))) {
+    return;
+  }
+  const recipients = await alertRecipients(tx, packet.firmId, packet.clientId);
+  const wanted = recipients.filter(
+    (r) => (event.kind === 'question' ? r.questionAlerts : r.approvalAlerts) !== 'off'
+  );
+  if (!wanted.length) return;
+  const [firm] = await tx.select().from(firmTable).where(eq(firmTable.id, packet.firmId));
+  for (const r of wanted) {
+    const mode = event.kind === 'question' ? r.questionAlerts : r.approvalAlerts;
+    const [row] = await tx
+      .insert(staffAlert)
+      .values({
+        firmId: packet.firmId,
+        userId: r.userId,
+        kind: event.kind,
+        packetId: packet.id,
+        version: packet.version,
+        commentId: event.kind === 'question' ? event.commentId : null
+      })
+      // One approval alert per person and version: a later approver's adds nothing.
+      .onConflictDoNothing()
+      .returning({ id: staffAlert.id });
+    if (!row || mode !== 'now') continue;
+    const outboxId = await mailAlert(tx, firm, r, event);
+    if (outboxId === null) continue;
+    await tx
+      .update(staffAlert)
+      .set({ sentAt: sql`now()`, outboxId })
+      .where(eq(staffAlert.id, row.id));
+  }
+}
+
+async function mailAlert(
+  tx: Db,
+  firm: Firm,
+  to: AlertRecipient,
+  event: StaffAlertEvent
+): Promise<number | null> {
+  const { packet } = event;
+  const commentId = event.kind === 'question' ? event.commentId : null;
+  const accountUrl = `${getConfig().origin}/account`;
+  const [question] = commentId ? await questionItems(tx, [commentId]) : [];
+  const approval =
+    event.kind === 'approval' ? await approvalItem(tx, packet.id, packet.version) : null;
+  if (!question && !approval) return null;
+  const link = await issueMagicLink(tx, {
+    userId: to.userId,
+    purpose: 'alert',
+    firmId: firm.id,
+    packetId: packet.id,
+    redirectTo: threadPath(packet.id, commentId),
+    ttlMs: ALERT_LINK_MS
+  });
+  const mail = question
+    ? renderQuestionAlert(firm, question, link, accountUrl)
+    : renderApprovalAlert(firm, approval!, link, accountUrl);
+  const subject = question
+    ? `Question from ${question.clientName}: ${question.packetLabel}`
+    : `Approved: ${approval!.clientName}, ${approval!.packetLabel}`;
+  return enqueueEmail(tx, {
+    kind: question ? 'alert_question' : 'alert_approval',
+    to: to.email,
+    subject,
+    ...mail,
+    firmId: firm.id
+  });
+}

@@ -1,0 +1,152 @@
+// The daily digest: each member's waiting alerts in one mail, once a day at their chosen time in
+// the firm's zone. Safe on every instance at once: the digest's outbox row carries an
+// idempotency key per person and day, and only the transaction that wrote it claims the alerts.
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { getConfig } from '../config';
+import type { Db } from '../db/client';
+import { firm as firmTable, membership, outbox, staffAlert, user } from '../db/schema';
+import { calendarDayIn, dateTimeFormat } from '../../format/time-zone';
+import { issueMagicLink } from '../auth/magic-link';
+import { enqueueEmailOnce } from '../email/outbox';
+import { digestSummary, renderDigest } from '../email/templates/staff-alerts';
+import { approvalItem, questionItems } from './items';
+
+/** Minutes since midnight on the wall clock of the zone at that instant. */
+export function wallMinutesIn(date: Date, timeZone: string): number {
+  const parts = Object.fromEntries(
+    dateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' })
+      .formatToParts(date)
+      .map((p) => [p.type, Number(p.value)])
+  );
+  return parts.hour * 60 + parts.minute;
+}
+
+/**
+ * Today's calendar day in the zone and whether the digest time has passed on its wall clock. A
+ * time skipped by a DST change counts as passed once the clock jumps over it; a time repeated
+ * when clocks go back is still one digest (the day's key).
+ */
+export function digestDue(now: Date, timeZone: string, digestMinute: number) {
+  return {
+    day: calendarDayIn(now, timeZone),
+    due: wallMinutesIn(now, timeZone) >= digestMinute
+  };
+}
+
+export const digestKey = (firmId: string, userId: string, day: string) =>
+  `digest:${firmId}:${userId}:${day}`;
+
+/** "08:00" from 480. */
+export const minuteToTime = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/**
+ * Sends every digest due at `now`: for each member with waiting alerts whose digest time has
+ * passed today in the firm's zone. Returns how many digests this call queued.
+ */
+export async function sendDueDigests(db: Db, now = new Date()): Promise<number> {
+  const waiting = await db
+    .selectDistinct({
+      firmId: staffAlert.firmId,
+      userId: staffAlert.userId,
+      digestMinute: membership.digestMinute,
+      timeZone: firmTable.timeZone
+    })
+    .from(staffAlert)
+    .innerJoin(
+      membership,
+      and(eq(membership.firmId, staffAlert.firmId), eq(membership.userId, staffAlert.userId))
+    )
+    .innerJoin(firmTable, eq(firmTable.id, staffAlert.firmId))
+    .where(isNull(staffAlert.sentAt));
+  let sent = 0;
+  for (const w of waiting) {
+    const { day, due } = digestDue(now, w.timeZone, w.digestMinute);
+    if (!due) continue;
+    if (await sendDigest(db, w.firmId, w.userId, day, now)) sent++;
+  }
+  return sent;
+}
+
+/** One member's digest for `day`, in one transaction; false when it was already sent. */
+export async function sendDigest(
+  db: Db,
+  firmId: string,
+  userId: string,
+  day: string,
+  now = new Date()
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const pending = await tx
+      .select()
+      .from(staffAlert)
+      .where(
+        and(
+          eq(staffAlert.firmId, firmId),
+          eq(staffAlert.userId, userId),
+          isNull(staffAlert.sentAt),
+          sql`${staffAlert.createdAt} <= ${now.toISOString()}::timestamptz`
+        )
+      )
+      .orderBy(asc(staffAlert.createdAt));
+    if (!pending.length) return false;
+    const [firm] = await tx.select().from(firmTable).where(eq(firmTable.id, firmId));
+    const [person] = await tx.select().from(user).where(eq(user.id, userId));
+    const questions = await questionItems(
+      tx,
+      pending.filter((a) => a.kind === 'question' && a.commentId).map((a) => a.commentId!)
+    );
+    const approvals = [];
+    for (const a of pending.filter((x) => x.kind === 'approval')) {
+      const item = await approvalItem(tx, a.packetId, a.version);
+      if (item) approvals.push(item);
+    }
+    // The key first: a second instance (or a second sweep today) gets no row and claims nothing.
+    const outboxId = await enqueueEmailOnce(
+      tx,
+      { kind: 'alert_digest', to: person.email, subject: '', html: '', text: '', firmId },
+      digestKey(firmId, userId, day)
+    );
+    if (outboxId === null) return false;
+    const claimed = await tx
+      .update(staffAlert)
+      .set({ sentAt: sql`now()`, outboxId })
+      .where(
+        and(
+          inArray(
+            staffAlert.id,
+            pending.map((a) => a.id)
+          ),
+          isNull(staffAlert.sentAt)
+        )
+      )
+      .returning({ id: staffAlert.id });
+    if (!claimed.length) {
+      await tx.delete(outbox).where(eq(outbox.id, outboxId));
+      return false;
+    }
+    const link = await issueMagicLink(tx, {
+      userId,
+      purpose: 'alert',
+      firmId,
+      redirectTo: '/firm',
+      ttlMs: 24 * 3600_000
+    });
+    const mail = renderDigest(
+      firm,
+      { questions, approvals },
+      link,
+      `${getConfig().origin}/account`,
+      now
+    );
+    const payload = {
+      kind: 'alert_digest',
+      to: person.email,
+      subject: `${firm.name}: ${digestSummary(questions.length, approvals.length)}`,
+      ...mail,
+      firmId
+    };
+    await tx.update(outbox).set({ payload }).where(eq(outbox.id, outboxId));
+    return true;
+  });
+}

@@ -1,0 +1,118 @@
+// What an alert mail says about its question or approval, read from the database: the client,
+// the packet as its contacts see it, the document and page, who asked or approved.
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { getConfig } from '../config';
+import type { Db } from '../db/client';
+import {
+  client,
+  clientContact,
+  comment,
+  decision,
+  document,
+  packet,
+  packetVersion,
+  user
+} from '../db/schema';
+import { periodLabel } from '../../format/dates';
+import { inPublishedVersion } from '../review/published';
+import type { ApprovalAlertItem, QuestionAlertItem } from '../email/templates/staff-alerts';
+
+/** The staff page of a packet's thread, at the question when given one. */
+export const threadPath = (packetId: string, commentId?: string | null) =>
+  `/firm/packets/${packetId}${commentId ? `#q-${commentId}` : ''}`;
+
+const labelOf = (period: string, title: string) => `${periodLabel(period)} · ${title}`;
+
+/** Questions by comment id, in the order asked. */
+export async function questionItems(db: Db, commentIds: string[]): Promise<QuestionAlertItem[]> {
+  if (!commentIds.length) return [];
+  const origin = getConfig().origin;
+  const rows = await db
+    .select({
+      id: comment.id,
+      packetId: comment.packetId,
+      body: comment.body,
+      at: comment.at,
+      page: comment.page,
+      documentName: document.filename,
+      contactName: clientContact.name,
+      userName: user.name,
+      email: user.email,
+      clientName: client.name,
+      title: packetVersion.title,
+      period: packetVersion.period
+    })
+    .from(comment)
+    .innerJoin(packet, eq(packet.id, comment.packetId))
+    .innerJoin(client, eq(client.id, packet.clientId))
+    .innerJoin(user, eq(user.id, comment.authorId))
+    .leftJoin(
+      clientContact,
+      and(eq(clientContact.userId, comment.authorId), eq(clientContact.clientId, packet.clientId))
+    )
+    .leftJoin(document, eq(document.id, comment.documentId))
+    // As the contact saw it when asking: the latest published snapshot.
+    .innerJoin(
+      packetVersion,
+      and(eq(packetVersion.packetId, packet.id), eq(packetVersion.version, packet.version))
+    )
+    .where(inArray(comment.id, commentIds))
+    .orderBy(asc(comment.at), asc(comment.id));
+  return rows.map((r) => ({
+    clientName: r.clientName,
+    packetLabel: labelOf(r.period, r.title),
+    documentName: r.documentName,
+    page: r.page,
+    askedBy: r.contactName || r.userName || r.email,
+    body: r.body,
+    at: r.at,
+    url: `${origin}${threadPath(r.packetId, r.id)}`
+  }));
+}
+
+/** A packet version's approval: who approved it and when, and its documents. */
+export async function approvalItem(
+  db: Db,
+  packetId: string,
+  version: number
+): Promise<ApprovalAlertItem | null> {
+  const [head] = await db
+    .select({ clientName: client.name, title: packetVersion.title, period: packetVersion.period })
+    .from(packet)
+    .innerJoin(client, eq(client.id, packet.clientId))
+    .innerJoin(
+      packetVersion,
+      and(eq(packetVersion.packetId, packet.id), eq(packetVersion.version, version))
+    )
+    .where(eq(packet.id, packetId))
+    .limit(1);
+  if (!head) return null;
+  const [approvers, documents] = await Promise.all([
+    db
+      .select({ name: clientContact.name, userName: user.name, at: decision.at })
+      .from(decision)
+      .innerJoin(clientContact, eq(clientContact.id, decision.contactId))
+      .innerJoin(user, eq(user.id, clientContact.userId))
+      .where(
+        and(
+          eq(decision.packetId, packetId),
+          eq(decision.version, version),
+          eq(decision.kind, 'approve')
+        )
+      )
+      .orderBy(asc(decision.at)),
+    db
+      .select({ filename: document.filename })
+      .from(document)
+      .where(and(eq(document.packetId, packetId), inPublishedVersion(version)))
+      .orderBy(asc(document.position), asc(document.filename))
+  ]);
+  return {
+    clientName: head.clientName,
+    packetLabel: labelOf(head.period, head.title),
+    version,
+    approvers: approvers.map((a) => ({ name: a.name || a.userName, at: a.at })),
+    documents: documents.map((d) => d.filename),
+    url: `${getConfig().origin}${threadPath(packetId)}`
+  };
+}

@@ -1,0 +1,146 @@
+// The mails staff get about their clients: a question asked, a packet approved, and the daily
+// digest of both. All text goes through renderBrandedEmail, which escapes it.
+import { zoneAbbreviation } from '../../../format/time-zone';
+import { describeExpiry, formatWhen } from './magic-link';
+import { renderBrandedEmail } from './branded';
+
+interface FirmLook {
+  name: string;
+  brandColor?: string | null;
+  timeZone: string;
+}
+
+/** Where a question was asked: the client, the packet as its contacts see it, the page. */
+export interface QuestionAlertItem {
+  clientName: string;
+  /** "Q3 2026 · Quarterly review" */
+  packetLabel: string;
+  documentName: string | null;
+  page: number | null;
+  askedBy: string;
+  body: string;
+  at: Date;
+  /** The thread, on the staff side (a plain URL; the staff member may need to sign in). */
+  url: string;
+}
+
+export interface ApprovalAlertItem {
+  clientName: string;
+  packetLabel: string;
+  version: number;
+  approvers: { name: string; at: Date }[];
+  documents: string[];
+  url: string;
+}
+
+const quoted = (body: string) => `“${body.trim()}”`;
+
+/** "statement.pdf, page 2" / "statement.pdf" / null for a question about the whole packet. */
+export function whereAsked(item: Pick<QuestionAlertItem, 'documentName' | 'page'>) {
+  if (!item.documentName) return null;
+  return item.page ? `${item.documentName}, page ${item.page}` : item.documentName;
+}
+
+/** "Tue 2 Dec, 14:00 GMT": the zone's abbreviation in force then. */
+const whenIn = (at: Date, timeZone: string) =>
+  `${formatWhen(at, timeZone)} ${zoneAbbreviation(at, timeZone)}`;
+
+const footerFor = (clientName: string | null, accountUrl: string) =>
+  `${clientName ? `You get this because you are responsible for ${clientName}. ` : ''}Choose at once, a daily digest or off in your account: ${accountUrl}`;
+
+export function renderQuestionAlert(
+  firm: FirmLook,
+  item: QuestionAlertItem,
+  link: { url: string; expiresAt: Date },
+  accountUrl: string,
+  now = new Date()
+) {
+  return renderBrandedEmail({
+    firmName: firm.name,
+    brandColor: firm.brandColor,
+    preheader: `${item.askedBy}: ${item.body.slice(0, 90)}`,
+    heading: `${item.clientName} asked a question`,
+    intro: [
+      `${item.askedBy} asked about ${item.packetLabel}${whereAsked(item) ? `, on ${whereAsked(item)}` : ''} (${whenIn(item.at, firm.timeZone)}):`,
+      quoted(item.body)
+    ],
+    button: { label: 'Open the question', url: link.url },
+    expiry: describeExpiry(link.expiresAt, now, firm.timeZone),
+    footer: footerFor(item.clientName, accountUrl)
+  });
+}
+
+const approvedBy = (item: ApprovalAlertItem, timeZone: string) =>
+  item.approvers.map((a) => `${a.name} (${whenIn(a.at, timeZone)})`).join(', ');
+
+const documentsLine = (item: ApprovalAlertItem) =>
+  item.documents.length
+    ? `Version ${item.version}: ${item.documents.join(', ')}.`
+    : `Version ${item.version}.`;
+
+export function renderApprovalAlert(
+  firm: FirmLook,
+  item: ApprovalAlertItem,
+  link: { url: string; expiresAt: Date },
+  accountUrl: string,
+  now = new Date()
+) {
+  return renderBrandedEmail({
+    firmName: firm.name,
+    brandColor: firm.brandColor,
+    heading: `${item.clientName} approved ${item.packetLabel}`,
+    intro: [`Approved by ${approvedBy(item, firm.timeZone)}.`, documentsLine(item)],
+    button: { label: 'Open the packet', url: link.url },
+    expiry: describeExpiry(link.expiresAt, now, firm.timeZone),
+    footer: footerFor(item.clientName, accountUrl)
+  });
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** "2 questions and 1 approval" */
+export function digestSummary(questions: number, approvals: number): string {
+  return [
+    questions ? plural(questions, 'question') : null,
+    approvals ? plural(approvals, 'approval') : null
+  ]
+    .filter(Boolean)
+    .join(' and ');
+}
+
+export function renderDigest(
+  firm: FirmLook,
+  items: { questions: QuestionAlertItem[]; approvals: ApprovalAlertItem[] },
+  link: { url: string; expiresAt: Date },
+  accountUrl: string,
+  now = new Date()
+) {
+  const { questions, approvals } = items;
+  const paragraphs: string[] = [];
+  if (questions.length) {
+    paragraphs.push(`Questions (${questions.length})`);
+    for (const q of questions) {
+      paragraphs.push(
+        `${[q.clientName, q.packetLabel, whereAsked(q)].filter(Boolean).join(' · ')}\n${q.askedBy}, ${whenIn(q.at, firm.timeZone)}: ${quoted(q.body)}\n${q.url}`
+      );
+    }
+  }
+  if (approvals.length) {
+    paragraphs.push(`Approvals (${approvals.length})`);
+    for (const a of approvals) {
+      paragraphs.push(
+        `${a.clientName} · ${a.packetLabel}\nApproved by ${approvedBy(a, firm.timeZone)}. ${documentsLine(a)}\n${a.url}`
+      );
+    }
+  }
+  return renderBrandedEmail({
+    firmName: firm.name,
+    brandColor: firm.brandColor,
+    preheader: `${digestSummary(questions.length, approvals.length)} since your last digest`,
+    heading: `Your daily digest: ${digestSummary(questions.length, approvals.length)}`,
+    intro: paragraphs,
+    button: { label: 'Open Sheaf', url: link.url },
+    expiry: describeExpiry(link.expiresAt, now, firm.timeZone),
+    footer: footerFor(null, accountUrl)
+  });
+}
