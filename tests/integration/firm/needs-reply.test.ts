@@ -1,12 +1,13 @@
 // Issue 18, "Needs reply": a contact's question is open until staff answer it (a reply, or "Mark
 // answered"); the dashboard lists the firm's open ones oldest first, the app bar counts them,
 // the client's "Question open" chip follows, and the reply mail quotes what it answers.
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as s from '../../../src/lib/server/db/schema';
 import {
   countNeedsReply,
   listNeedsReply,
+  needsReplyOf,
   setQuestionAnswered
 } from '../../../src/lib/server/packets/needs-reply';
 import { replyToThread } from '../../../src/lib/server/packets/thread';
@@ -50,7 +51,7 @@ const commentById = async (db: Awaited<ReturnType<typeof staffWorld>>['db'], id:
   (await db.select().from(s.comment).where(eq(s.comment.id, id)))[0];
 
 /** The dashboard's Needs reply section. */
-const needsReplyOf = (html: string) =>
+const needsReplySection = (html: string) =>
   html.slice(html.indexOf('id="needs-reply"'), html.indexOf('class="filters"'));
 
 describe('Needs reply', () => {
@@ -97,7 +98,7 @@ describe('Needs reply', () => {
 
     const page = await browser.get('/firm');
     expect(page.status).toBe(200);
-    const list = needsReplyOf(page.text);
+    const list = needsReplySection(page.text);
     expect(list.indexOf('Oldest question')).toBeLessThan(list.indexOf('Middle question'));
     expect(list.indexOf('Middle question')).toBeLessThan(list.indexOf('Newest question'));
     expect(list).not.toContain('Answered question');
@@ -119,7 +120,7 @@ describe('Needs reply', () => {
   it('says so calmly when nothing waits, and the app bar shows no count', async () => {
     const { browser } = await staffWorld();
     const page = await browser.get('/firm');
-    expect(needsReplyOf(page.text)).toContain('No questions are waiting');
+    expect(needsReplySection(page.text)).toContain('No questions are waiting');
     expect(page.text).not.toContain('aria-label="Needs reply');
   });
 
@@ -320,5 +321,29 @@ describe('Needs reply', () => {
     });
     expect(await chip()).toBe(false);
     expect((await contact.get('/p')).text).not.toContain('Question open');
+  });
+
+  it('lists and counts through the partial index comment_needs_reply', async () => {
+    const { db, firm } = await staffWorld();
+    const queries = [
+      db
+        .select({ id: s.comment.id })
+        .from(s.comment)
+        .where(needsReplyOf(firm.id))
+        .orderBy(asc(s.comment.at))
+        .limit(50),
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(s.comment)
+        .where(needsReplyOf(firm.id))
+    ];
+    for (const query of queries) {
+      // With sequential scans priced out, the planner takes the index if its predicate matches.
+      const plan = await db.transaction(async (tx) => {
+        await tx.execute(sql`set local enable_seqscan = off`);
+        return JSON.stringify(await tx.execute(sql`explain ${query}`));
+      });
+      expect(plan).toContain('comment_needs_reply');
+    }
   });
 });

@@ -10,6 +10,9 @@ import { recordAudit } from '../audit';
 export const isOpenQuestion = () =>
   sql`${comment.authorKind} = 'contact' and ${comment.answeredAt} is null`;
 
+/** A firm's open questions: the condition of the list and the count (and of the index). */
+export const needsReplyOf = (firmId: string) => and(eq(comment.firmId, firmId), isOpenQuestion());
+
 const EXCERPT = 240;
 
 export interface NeedsReplyItem {
@@ -57,7 +60,7 @@ export async function listNeedsReply(
         and(eq(clientContact.userId, comment.authorId), eq(clientContact.clientId, packet.clientId))
       )
       .leftJoin(document, eq(document.id, comment.documentId))
-      .where(and(eq(comment.firmId, firmId), isOpenQuestion()))
+      .where(needsReplyOf(firmId))
       .orderBy(asc(comment.at), asc(comment.id))
       .limit(limit),
     countNeedsReply(db, firmId)
@@ -76,7 +79,7 @@ export async function countNeedsReply(db: Db, firmId: string): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(comment)
-    .where(and(eq(comment.firmId, firmId), isOpenQuestion()));
+    .where(needsReplyOf(firmId));
   return row.n;
 }
 
