@@ -118,7 +118,12 @@ describe('Needs reply', () => {
   });
 
   it('says so calmly when nothing waits, and the app bar shows no count', async () => {
-    const { browser } = await staffWorld();
+    const { db, browser, client } = await staffWorld();
+    // A firm with no packets yet sees only the onboarding card.
+    const first = await browser.get('/firm');
+    expect(first.text).toContain('No packets yet');
+    expect(first.text).not.toContain('id="needs-reply"');
+    await createPacket(db, client);
     const page = await browser.get('/firm');
     expect(needsReplySection(page.text)).toContain('No questions are waiting');
     expect(page.text).not.toContain('aria-label="Needs reply');
