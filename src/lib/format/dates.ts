@@ -44,3 +44,14 @@ export function periodLabel(period: string): string {
 /** yyyy-mm-dd for a date input. */
 export const toDateInput = (d: Date | string | null | undefined, timeZone = DEFAULT_TIME_ZONE) =>
   d ? calendarDayIn(new Date(d), timeZone) : '';
+
+/** How long ago, in the largest whole unit: "just now", "5 minutes", "1 hour", "2 days". */
+export function formatAge(d: Date | string, now: Date = new Date()): string {
+  const minutes = Math.floor((now.getTime() - new Date(d).getTime()) / 60_000);
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return unit(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return unit(hours, 'hour');
+  return unit(Math.floor(hours / 24), 'day');
+}

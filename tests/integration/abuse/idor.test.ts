@@ -91,6 +91,27 @@ async function world() {
     { firmId: b.firm.id, packetId: pb1.id, version: pb1.version, contactId: cb1.id },
     { firmId: a.firm.id, packetId: pa2.id, version: pa2.version, contactId: ca2.id }
   ]);
+  // Questions: firm B's (one open, one answered) and one of my contact's on a packet of mine.
+  const pbAsked = await createPacket(db, b1, { title: `${secret} asked packet` });
+  const [bOpen, bAnswered] = await db
+    .insert(s.comment)
+    .values([
+      { firmId: b.firm.id, packetId: pbAsked.id, authorId: ub1.id, body: `${secret} open?` },
+      {
+        firmId: b.firm.id,
+        packetId: pbAsked.id,
+        authorId: ub1.id,
+        body: `${secret} answered?`,
+        answeredAt: new Date('2026-01-02T03:04:05Z'),
+        answeredBy: b.staff.id
+      }
+    ])
+    .returning();
+  const pa3 = await createPacket(db, a1, { title: 'Own asked packet' });
+  const [aQuestion] = await db
+    .insert(s.comment)
+    .values({ firmId: a.firm.id, packetId: pa3.id, authorId: ua1.id, body: 'My own question' })
+    .returning();
   const pbDraft = await createPacket(db, b1, { status: 'draft', title: `${secret} draft` });
   const dbDraft = await addDocument(db, pbDraft, { filename: `${secret}-draft.pdf` });
   const bSession = await signIn(new TestBrowser(), ub1.id, 'client');
@@ -141,7 +162,10 @@ async function world() {
       packet: pa1,
       doc: da1,
       staged,
-      members: aMembers
+      members: aMembers,
+      asked: pa3,
+      question: aQuestion,
+      staffUser: a.staff
     },
     neighbour: { client: a2, contact: ca2, packet: pa2, doc: da2 },
     other: {
@@ -152,6 +176,9 @@ async function world() {
       doc: db1,
       draft: pbDraft,
       draftDoc: dbDraft,
+      asked: pbAsked,
+      openQuestion: bOpen,
+      answeredQuestion: bAnswered,
       session: bSession,
       members: bMembers,
       /** Firm B's staff member and another contact of theirs, with names only B may see. */
@@ -321,6 +348,58 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ]),
       ['staff', 'POST', `/firm/packets/${o.packet.id}?/reply`, NF, anyForm()],
       ['staff', 'POST', `/firm/packets/${o.packet.id}?/nudge`, NF, anyForm()],
+      // ... their questions, on their packet (Needs reply: reply, mark answered, reopen).
+      [
+        'staff',
+        'POST',
+        `/firm/packets/${o.asked.id}?/reply`,
+        NF,
+        anyForm({ replyTo: o.openQuestion.id })
+      ],
+      [
+        'staff',
+        'POST',
+        `/firm/packets/${o.asked.id}?/markAnswered`,
+        NF,
+        anyForm({ questionId: o.openQuestion.id })
+      ],
+      [
+        'staff',
+        'POST',
+        `/firm/packets/${o.asked.id}?/reopen`,
+        NF,
+        anyForm({ questionId: o.answeredQuestion.id })
+      ],
+      // ... and through my own packet.
+      [
+        'staff',
+        'POST',
+        `/firm/packets/${mine.packet.id}?/reply`,
+        NF,
+        anyForm({ replyTo: o.openQuestion.id })
+      ],
+      [
+        'staff',
+        'POST',
+        `/firm/packets/${mine.packet.id}?/markAnswered`,
+        NF,
+        anyForm({ questionId: o.openQuestion.id, next: 'dashboard' })
+      ],
+      [
+        'staff',
+        'POST',
+        `/firm/packets/${mine.packet.id}?/reopen`,
+        NF,
+        anyForm({ questionId: o.answeredQuestion.id })
+      ],
+      // ... and my own question through another of my packets: not that packet's.
+      [
+        'staff',
+        'POST',
+        `/firm/packets/${mine.packet.id}?/markAnswered`,
+        NF,
+        anyForm({ questionId: mine.question.id })
+      ],
       // ... their ids inside my own forms.
       ['staff', 'POST', `/firm/clients?/archive`, NF, anyForm({ clientId: o.client.id })],
       [
@@ -440,6 +519,20 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ]),
       ['contact', 'POST', `/firm/clients/${mine.client.id}?/update`, NF, anyForm()],
       ['contact', 'POST', `/firm/packets/${mine.packet.id}?/reply`, NF, anyForm()],
+      [
+        'contact',
+        'POST',
+        `/firm/packets/${mine.asked.id}?/reply`,
+        NF,
+        anyForm({ replyTo: mine.question.id })
+      ],
+      ...(['markAnswered', 'reopen'] as const).map((a): Row => [
+        'contact',
+        'POST',
+        `/firm/packets/${mine.asked.id}?/${a}`,
+        NF,
+        anyForm({ questionId: mine.question.id })
+      ]),
       ['contact', 'POST', `/firm/packets/new`, NF, anyForm({ clientId: mine.client.id })],
       ['contact', 'PDF', `/firm/packets/${mine.packet.id}/documents`],
       ['contact', 'JSON', `/firm/packets/${mine.packet.id}/publish`, NF, {}],
@@ -502,6 +595,23 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         anyForm({ contactId: mine.contact.id })
       ],
       ['ownerAsClient', 'PDF', `/firm/packets/${mine.packet.id}/documents`, SIGN_IN],
+      ...(['markAnswered', 'reopen'] as const).map((a): Row => [
+        'ownerAsClient',
+        'POST',
+        `/firm/packets/${mine.asked.id}?/${a}`,
+        SIGN_IN,
+        anyForm({ questionId: mine.question.id })
+      ]),
+
+      // Signed out: the dashboard and every Needs reply action send them to sign in.
+      ['signedOut', 'GET', `/firm`, SIGN_IN],
+      ...(['reply', 'markAnswered', 'reopen'] as const).map((a): Row => [
+        'signedOut',
+        'POST',
+        `/firm/packets/${mine.asked.id}?/${a}`,
+        SIGN_IN,
+        anyForm({ questionId: mine.question.id, replyTo: mine.question.id })
+      ]),
       ['ownerAsClient', 'JSON', `/firm/packets/${mine.packet.id}/publish`, SIGN_IN, {}],
       ['ownerAsClient', 'JSON', `/firm/packets/bulk/create`, SIGN_IN, { clientId: mine.client.id }],
       ['ownerAsClient', 'GET', `/api/files/${n.doc.id}`],
@@ -518,7 +628,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       owner: [w.secret, w.secret.toLowerCase(), 'another firm', 'staff at', 'staff elsewhere'],
       contact: [w.secret, w.secret.toLowerCase(), w.neighbourName, w.stagedName],
       ownerAsClient: [w.secret, w.secret.toLowerCase(), w.neighbourName],
-      signedOut: [w.secret, w.secret.toLowerCase(), w.neighbourName]
+      signedOut: [w.secret, w.secret.toLowerCase(), w.neighbourName, 'My own question']
     };
     const failures: string[] = [];
     for (const [who, method, path, expected = NF, form] of rows) {
@@ -592,7 +702,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         .select()
         .from(s.packet)
         .where(and(eq(s.packet.clientId, o.client.id)))
-    ).toHaveLength(2);
+    ).toHaveLength(3);
     expect(
       await db.select().from(s.clientContact).where(eq(s.clientContact.clientId, o.client.id))
     ).toHaveLength(1);
@@ -604,6 +714,22 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       .from(s.session)
       .where(eq(s.session.idHash, o.session.idHash));
     expect(session).toBeDefined();
+    // Questions stayed as they were: theirs open and answered, mine open, no reply written.
+    const question = async (id: string) =>
+      (await db.select().from(s.comment).where(eq(s.comment.id, id)))[0];
+    expect(await question(o.openQuestion.id)).toEqual(o.openQuestion);
+    expect(await question(o.answeredQuestion.id)).toEqual(o.answeredQuestion);
+    expect(await question(mine.question.id)).toEqual(mine.question);
+    for (const packetId of [o.asked.id, mine.asked.id]) {
+      const rows = await db.select().from(s.comment).where(eq(s.comment.packetId, packetId));
+      expect(rows.filter((c) => c.authorKind === 'staff')).toEqual([]);
+    }
+    expect(
+      await db
+        .select()
+        .from(s.auditEvent)
+        .where(eq(s.auditEvent.subject, `packet:${o.asked.id}`))
+    ).toEqual([]);
     // Nobody else was nudged; a contact archived, imported and promoted nothing in my firm.
     const nudged = await db.select().from(s.outbox).where(eq(s.outbox.kind, 'nudge'));
     expect(nudged.filter((m) => m.firmId === mine.firm.id)).toEqual([]);
@@ -635,6 +761,13 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       .where(eq(s.outbox.kind, 'nudge'))
       .then((rows) => rows.filter((m) => m.firmId === mine.firm.id));
     expect((mail.payload as { to: string }).to).toBe(mine.contactUser.email);
+    const ownAnswer = await w.staff.post(
+      `/firm/packets/${mine.asked.id}?/markAnswered`,
+      { questionId: mine.question.id },
+      { accept: 'text/html' }
+    );
+    expect(ownAnswer.status).toBe(200);
+    expect((await question(mine.question.id)).answeredBy).toBe(mine.staffUser.id);
     expect((await w.contact.get(`/p/${mine.packet.id}`)).status).toBe(200);
     expect((await w.contact.get(`/api/files/${mine.doc.id}`)).status).toBe(200);
     expect((await w.contact.get(`/api/files/${mine.doc.id}/page-1/800`)).status).toBe(200);

@@ -12,7 +12,7 @@ import { postForm, staffWorld } from '../../support/firm';
 import { textOf } from '../../support/html';
 
 describe('the staff dashboard', () => {
-  it('counts sent, delivered, opened, approved, questions and bounced for the current version', async () => {
+  it('counts sent, delivered, opened, approved, open questions and bounced for the current version', async () => {
     const { db, browser, firm, staff, client, contacts } = await staffWorld();
     const third = await createContact(db, client, { name: 'Bo Bounce' });
     const packet = await createPacket(db, client, { status: 'draft', period: '2031-Q1' });
@@ -46,6 +46,18 @@ describe('the staff dashboard', () => {
         version: 1,
         contactId: contacts[1].contact.id,
         kind: 'question'
+      }
+    ]);
+    // "questions": contacts whose question waits for a reply (an answered one does not count).
+    await db.insert(s.comment).values([
+      { firmId: firm.id, packetId: packet.id, authorId: contacts[1].user.id, body: 'Open?' },
+      {
+        firmId: firm.id,
+        packetId: packet.id,
+        authorId: contacts[0].user.id,
+        body: 'Answered already',
+        answeredAt: new Date(),
+        answeredBy: staff.id
       }
     ]);
 

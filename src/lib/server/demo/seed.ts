@@ -343,22 +343,31 @@ async function seedActivity(tx: Db, a: ActivityInput) {
       at: reviewedAt
     });
     if (!asks) continue;
-    await tx.insert(s.comment).values({
-      firmId: a.firm.id,
-      packetId: a.packet.id,
-      authorId: contact.userId,
-      documentId: a.docs[0].id,
-      page: 2,
-      body: QUESTIONS[a.index % QUESTIONS.length],
-      at: reviewedAt
-    });
+    const repliedAt = new Date(reviewedAt.getTime() + 5 * 3600_000);
+    const replier = a.staff[a.index % 3].id;
+    const [question] = await tx
+      .insert(s.comment)
+      .values({
+        firmId: a.firm.id,
+        packetId: a.packet.id,
+        authorId: contact.userId,
+        documentId: a.docs[0].id,
+        page: 2,
+        body: QUESTIONS[a.index % QUESTIONS.length],
+        at: reviewedAt,
+        // Earlier quarters' questions were answered; this quarter's still need a reply.
+        ...(a.q2 ? { answeredAt: repliedAt, answeredBy: replier } : {})
+      })
+      .returning({ id: s.comment.id });
     if (a.q2) {
       await tx.insert(s.comment).values({
         firmId: a.firm.id,
         packetId: a.packet.id,
-        authorId: a.staff[a.index % 3].id,
+        authorId: replier,
+        authorKind: 'staff',
+        replyTo: question.id,
         body: REPLIES[a.index % REPLIES.length],
-        at: new Date(reviewedAt.getTime() + 5 * 3600_000)
+        at: repliedAt
       });
     }
   }

@@ -32,7 +32,7 @@ export interface PacketSummary {
 const n = (expr: ReturnType<typeof sql>) => sql<number>`coalesce((${expr}), 0)::int`;
 
 /** Distinct contacts with a decision of this kind on the packet's current version. */
-const decided = (kind: 'approve' | 'question') =>
+const decided = (kind: 'approve') =>
   n(
     sql`select count(distinct x.contact_id) from decision x where x.packet_id = ${packet.id} and x.version = ${packet.version} and x.kind = ${kind}`
   );
@@ -87,7 +87,10 @@ export async function listPacketSummaries(
       delivered: n(sql`select count(*) ${d} and d.status = 'delivered'`),
       opened: n(sql`select count(*) ${d} and d.first_opened_at is not null`),
       approved: decided('approve'),
-      questions: decided('question'),
+      // Contacts with a question staff have not answered yet (any version: it is still open).
+      questions: n(
+        sql`select count(distinct c.author_id) from comment c where c.packet_id = ${packet.id} and c.author_kind = 'contact' and c.answered_at is null`
+      ),
       bounced: n(sql`select count(*) ${d} and d.status in ('bounced', 'failed')`)
     })
     .from(packet)

@@ -27,6 +27,8 @@ export interface ContactStatus {
   documentsViewed: number;
   decision: 'approve' | 'question' | null;
   decidedAt: Date | null;
+  /** Questions of this contact's in the packet still waiting for a reply. */
+  openQuestions: number;
   reminders: number;
   lastRemindedAt: Date | null;
 }
@@ -53,7 +55,8 @@ export async function listContactStatus(db: Db, p: Packet): Promise<ContactStatu
       >`(select x.kind from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} order by x.at desc limit 1)`,
       decidedAt: sql<
         string | null
-      >`(select x.at from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} order by x.at desc limit 1)`
+      >`(select x.at from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} order by x.at desc limit 1)`,
+      openQuestions: sql<number>`(select count(*)::int from comment c where c.packet_id = ${p.id} and c.author_id = ${clientContact.userId} and c.author_kind = 'contact' and c.answered_at is null)`
     })
     .from(clientContact)
     .innerJoin(user, eq(user.id, clientContact.userId))

@@ -1,4 +1,5 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import {
   clientContact,
@@ -14,14 +15,18 @@ import { nameForFirm } from './contacts';
 import { activeRecipients } from './publish';
 import { issueMagicLink } from '../auth/magic-link';
 import { enqueueEmail } from '../email/outbox';
-import { renderMagicLinkEmail } from '../email/templates/magic-link';
+import { formatWhen, renderMagicLinkEmail } from '../email/templates/magic-link';
+import type { EmailQuote } from '../email/templates/branded';
+import { zoneAbbreviation, zoneOrUtc } from '../../format/time-zone';
+import { excerptOf, findQuestions, isOpenQuestion, type QuestionRow } from './needs-reply';
 import { periodLabel } from './packets';
 import { publishedPacket } from '../review/published';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-/** The packet's questions and replies, oldest first, marking which come from staff. */
+/** The packet's questions and replies, oldest first, with who answered each question and when. */
 export async function listThread(db: Db, p: Packet) {
+  const answerer = alias(user, 'answerer');
   const rows = await db
     .select({
       id: comment.id,
@@ -32,10 +37,14 @@ export async function listThread(db: Db, p: Packet) {
       documentName: document.filename,
       authorName: nameForFirm,
       authorEmail: user.email,
-      staffRole: membership.role
+      authorKind: comment.authorKind,
+      replyTo: comment.replyTo,
+      answeredAt: comment.answeredAt,
+      answeredByName: sql<string | null>`coalesce(nullif(${answerer.name}, ''), ${answerer.email})`
     })
     .from(comment)
     .innerJoin(user, eq(user.id, comment.authorId))
+    .leftJoin(answerer, eq(answerer.id, comment.answeredBy))
     .leftJoin(document, eq(document.id, comment.documentId))
     .leftJoin(
       membership,
@@ -46,25 +55,84 @@ export async function listThread(db: Db, p: Packet) {
       and(eq(clientContact.userId, comment.authorId), eq(clientContact.clientId, p.clientId))
     )
     .where(eq(comment.packetId, p.id))
-    .orderBy(asc(comment.at));
-  return rows.map(({ staffRole, ...r }) => ({ ...r, fromStaff: staffRole !== null }));
+    .orderBy(asc(comment.at), asc(comment.id));
+  // "Answered by X" when a reply of X's answered it; "Marked answered by X" when none did.
+  return rows.map(({ authorKind, ...r }) => ({
+    ...r,
+    fromStaff: authorKind === 'staff',
+    open: authorKind === 'contact' && r.answeredAt === null,
+    answeredByReply: authorKind === 'contact' && r.answeredAt !== null && wasReplied(r, rows)
+  }));
+}
+
+/** A reply answered the question: one naming it, or (a thread-wide reply) staff's first after it. */
+function wasReplied(
+  q: { id: string; at: Date; answeredAt: Date | null },
+  rows: { replyTo: string | null; authorKind: string; at: Date }[]
+) {
+  return rows.some(
+    (r) =>
+      r.authorKind === 'staff' &&
+      (r.replyTo === q.id || (r.replyTo === null && r.at >= q.at && r.at <= q.answeredAt!))
+  );
 }
 
 export const MAX_REPLY = 4000;
 
-/** A staff reply: stored in the thread, and every active contact is mailed a link to it. */
+export type ReplyResult = { ok: true; commentId: string; answered: number } | { ok: false };
+
+/**
+ * A staff reply: stored in the thread, marking answered the question it names (`replyTo`) or,
+ * naming none, every open question of the packet; every active contact is mailed a link to it,
+ * quoting the question(s) it answers. A `replyTo` that is not a contact question of this packet
+ * is `{ ok: false }` and nothing is written.
+ */
 export async function replyToThread(
   db: Db,
   firm: Firm,
   p: Packet,
   author: { id: string; name: string },
-  body: string
-) {
+  body: string,
+  options: { replyTo?: string | null } = {}
+): Promise<ReplyResult> {
   return db.transaction(async (tx) => {
+    const replyTo = options.replyTo ?? null;
+    const named = replyTo ? await findQuestions(tx, p, [replyTo]) : [];
+    if (replyTo && named.length === 0) return { ok: false };
     const [row] = await tx
       .insert(comment)
-      .values({ firmId: firm.id, packetId: p.id, authorId: author.id, body, authorKind: 'staff' })
+      .values({
+        firmId: firm.id,
+        packetId: p.id,
+        authorId: author.id,
+        body,
+        authorKind: 'staff',
+        replyTo
+      })
       .returning();
+    const answered = await tx
+      .update(comment)
+      .set({ answeredAt: row.at, answeredBy: author.id })
+      .where(
+        and(
+          eq(comment.packetId, p.id),
+          isOpenQuestion(),
+          replyTo ? eq(comment.id, replyTo) : undefined
+        )
+      )
+      .returning({ id: comment.id });
+    const quoted = replyTo
+      ? named
+      : await findQuestions(
+          tx,
+          p,
+          answered.map((a) => a.id)
+        );
+    const askers = await namesOfContacts(
+      tx,
+      p.clientId,
+      quoted.map((q) => q.authorId)
+    );
     const recipients = await activeRecipients(tx, p.clientId);
     const shown = await publishedPacket(tx, p);
     const what = `${periodLabel(shown.period)} ${shown.title}`;
@@ -82,6 +150,7 @@ export async function replyToThread(
         brandColor: firm.brandColor,
         heading: `${author.name || firm.name} replied about your ${what}`,
         intro: body,
+        quotes: quotesFor(quoted, r.userId, askers, firm.timeZone),
         buttonLabel: 'Open the conversation',
         url: link.url,
         code: null,
@@ -104,8 +173,51 @@ export async function replyToThread(
       firmId: firm.id,
       actorId: author.id,
       subject: `packet:${p.id}`,
-      data: { commentId: row.id, recipients: recipients.length }
+      data: {
+        commentId: row.id,
+        recipients: recipients.length,
+        replyTo,
+        answered: answered.map((a) => a.id)
+      }
     });
-    return row;
+    return { ok: true, commentId: row.id, answered: answered.length };
   });
+}
+
+/** The names the firm gave these people as contacts of the client (the askers of questions). */
+async function namesOfContacts(db: Db, clientId: string, userIds: string[]) {
+  if (userIds.length === 0) return new Map<string, string>();
+  const rows = await db
+    .select({ userId: user.id, name: clientContact.name, email: user.email })
+    .from(user)
+    .leftJoin(
+      clientContact,
+      and(eq(clientContact.userId, user.id), eq(clientContact.clientId, clientId))
+    )
+    .where(inArray(user.id, [...new Set(userIds)]));
+  return new Map(rows.map((r) => [r.userId, r.name || r.email]));
+}
+
+const QUOTED = { questions: 3, chars: 600 };
+
+/** "You asked on Tue 2 Dec, 14:00 GMT:" (or "Ada asked …") and the question, for one recipient. */
+function quotesFor(
+  questions: QuestionRow[],
+  recipientId: string,
+  askers: Map<string, string>,
+  timeZone: string | null
+): EmailQuote[] {
+  const zone = zoneOrUtc(timeZone);
+  const quotes = questions.slice(0, QUOTED.questions).map((q) => ({
+    label: `${q.authorId === recipientId ? 'You' : (askers.get(q.authorId) ?? 'Your colleague')} asked on ${formatWhen(q.at, zone)} ${zoneAbbreviation(q.at, zone)}:`,
+    body: excerptOf(q.body, QUOTED.chars)
+  }));
+  const more = questions.length - quotes.length;
+  if (more > 0) {
+    quotes.push({
+      label: `…and ${more} more question${more === 1 ? '' : 's'}, answered by this reply.`,
+      body: ''
+    });
+  }
+  return quotes;
 }

@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { clientContact, comment, decision, document, membership, user } from '../db/schema';
 import type { ClientContact, Packet } from '../db/schema';
 import { nameForFirm } from '../packets/contacts';
+import { isOpenQuestion } from '../packets/needs-reply';
 import { isCurrentVersion, isUniqueViolation, staleMessage } from './decisions';
 import { inPublishedVersion } from './published';
 import { recordAudit } from '../audit';
@@ -63,7 +64,7 @@ export async function loadThread(db: Db, packet: Packet, userId: string): Promis
       authorId: comment.authorId,
       authorName: nameForFirm,
       authorEmail: user.email,
-      memberId: membership.id,
+      authorKind: comment.authorKind,
       documentId: comment.documentId,
       filename: document.filename,
       page: comment.page
@@ -86,26 +87,21 @@ export async function loadThread(db: Db, packet: Packet, userId: string): Promis
     body: r.body,
     at: r.at,
     authorName: r.authorName || r.authorEmail,
-    fromFirm: r.memberId !== null,
+    fromFirm: r.authorKind === 'staff',
     mine: r.authorId === userId,
     document: r.documentId && r.filename ? { id: r.documentId, filename: r.filename } : null,
     page: r.page
   }));
 }
 
-/** Packets whose latest comment came from the client side: a question staff have not answered. */
+/** Packets with a contact's question the firm has not answered (nor marked answered) yet. */
 export async function packetsWithOpenQuestions(db: Db, packetIds: string[]): Promise<Set<string>> {
   if (packetIds.length === 0) return new Set();
-  const latest = await db
-    .selectDistinctOn([comment.packetId], { packetId: comment.packetId, memberId: membership.id })
+  const rows = await db
+    .selectDistinct({ packetId: comment.packetId })
     .from(comment)
-    .leftJoin(
-      membership,
-      and(eq(membership.userId, comment.authorId), eq(membership.firmId, comment.firmId))
-    )
-    .where(inArray(comment.packetId, packetIds))
-    .orderBy(comment.packetId, desc(comment.at), desc(comment.id));
-  return new Set(latest.filter((r) => r.memberId === null).map((r) => r.packetId));
+    .where(and(inArray(comment.packetId, packetIds), isOpenQuestion()));
+  return new Set(rows.map((r) => r.packetId));
 }
 
 export type AskResult =

@@ -17,7 +17,7 @@ export interface ChipInput {
   approvedVersion: number | null;
   /** The contact opened the current version (delivery.first_opened_at). */
   opened: boolean;
-  /** The last word in the thread is the client's: staff have not answered yet. */
+  /** A contact's question staff have not answered (nor marked answered) yet. */
   questionOpen: boolean;
 }
 

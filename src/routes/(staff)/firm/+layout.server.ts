@@ -1,10 +1,13 @@
 import { zoneOrUtc } from '$lib/format/time-zone';
 import { requireStaff } from '$lib/server/auth/guards';
+import { getDb } from '$lib/server/db/client';
+import { countNeedsReply } from '$lib/server/packets/needs-reply';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {
   const { user, firm, membership } = await requireStaff(event);
   return {
+    needsReply: await countNeedsReply(getDb(), firm.id),
     staff: { name: user.name, email: user.email, role: membership.role },
     firm: {
       name: firm.name,

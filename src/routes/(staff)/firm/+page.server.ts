@@ -7,12 +7,15 @@ import {
   listPeriods,
   type DashboardFilters
 } from '$lib/server/packets/dashboard';
+import { listNeedsReply } from '$lib/server/packets/needs-reply';
 import type { PageServerLoad } from './$types';
 
 const STATUSES = ['draft', 'published', 'archived', 'waiting', 'approved'] as const;
 const PAGE_SIZE = 100;
 /** "Not opened yet" lists this many, or up to the larger number on "show all". */
 const NOT_OPENED = { some: 50, all: 500 };
+/** "Needs reply" lists the oldest this many; the rest are counted. */
+const NEEDS_REPLY = 50;
 
 export const load: PageServerLoad = async (event) => {
   const { firm } = await requireStaff(event);
@@ -28,14 +31,15 @@ export const load: PageServerLoad = async (event) => {
   const page = Math.min(Math.max(Math.trunc(Number(params.get('page'))) || 1, 1), 10_000);
   const allNotOpened = params.get('notOpened') === 'all';
   const db = getDb();
-  const [packets, total, periods, notOpened] = await Promise.all([
+  const [packets, total, periods, notOpened, needsReply] = await Promise.all([
     listPacketSummaries(db, firm.id, filters, {
       limit: PAGE_SIZE,
       offset: (page - 1) * PAGE_SIZE
     }),
     countPackets(db, firm.id, filters),
     listPeriods(db, firm.id),
-    listNotOpened(db, firm.id, allNotOpened ? NOT_OPENED.all : NOT_OPENED.some)
+    listNotOpened(db, firm.id, allNotOpened ? NOT_OPENED.all : NOT_OPENED.some),
+    listNeedsReply(db, firm.id, NEEDS_REPLY)
   ]);
   return {
     packets,
@@ -43,6 +47,8 @@ export const load: PageServerLoad = async (event) => {
     periods,
     notOpened: notOpened.rows,
     notOpenedTotal: notOpened.total,
+    needsReply: needsReply.rows,
+    needsReplyTotal: needsReply.total,
     filters: { q: filters.q ?? '', period: filters.period ?? '', status: filters.status ?? '' }
   };
 };

@@ -1,6 +1,13 @@
 // One branded layout for every mail a firm sends: table-based, inline styles, no remote images,
 // a colour-scheme aware dark mode for clients that support it, and a plain-text twin.
 
+/** A quoted earlier message shown above the intro: "You asked on …:" and what was asked. */
+export interface EmailQuote {
+  label: string;
+  /** May be empty: then the label stands alone (e.g. "…and 2 more questions"). */
+  body: string;
+}
+
 export interface BrandedEmail {
   firmName: string;
   /** The firm's colour, #rgb or #rrggbb; anything else falls back to Sheaf green. */
@@ -8,6 +15,8 @@ export interface BrandedEmail {
   /** Shown by mail apps next to the subject; defaults to the intro. */
   preheader?: string;
   heading: string;
+  /** Quoted messages before the intro (the question a reply answers). */
+  quotes?: EmailQuote[] | null;
   /** Paragraphs before the button; blank lines in a string also split paragraphs. */
   intro: string | string[];
   button?: { label: string; url: string } | null;
@@ -62,6 +71,7 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
   const footer = m.footer ?? didntExpect(Boolean(m.code));
   const button = m.button && isWebUrl(m.button.url) ? m.button : null;
   const preheader = m.preheader ?? paragraphs[0] ?? '';
+  const quotes = m.quotes ?? [];
 
   const p = (s: string, style = '') =>
     `<p class="ink" style="margin:0 0 16px;font-size:16px;line-height:1.5;color:#1d1d1b;${style}">${escapeHtml(s).replace(/\n/g, '<br>')}</p>`;
@@ -90,6 +100,7 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
     .codebox { background: #2a2a27 !important; border-color: #3a3a35 !important; }
     .rule { border-color: #33332f !important; }
     .linktext { color: #cfcfc8 !important; }
+    .quote { background: #2a2a27 !important; }
   }
 </style>
 </head>
@@ -104,6 +115,19 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
     <td class="ink" style="padding-left:12px;font:600 17px/1.3 ${FONT};color:#1d1d1b;">${firm}</td>
   </tr></table>
   <h1 class="ink" style="margin:0 0 16px;font:700 24px/1.25 ${FONT};color:#1d1d1b;">${escapeHtml(m.heading)}</h1>
+  ${quotes
+    .map(
+      (
+        q
+      ) => `<div class="quote" style="margin:0 0 16px;padding:10px 14px;border-left:3px solid ${brand};border-radius:4px;background:#f6f6f2;">
+    <p class="muted" style="margin:0;font-size:14px;line-height:1.4;color:#5c5c56;">${escapeHtml(q.label)}</p>${
+      q.body
+        ? `\n    <p class="ink" style="margin:4px 0 0;font-size:15px;line-height:1.5;color:#1d1d1b;">“${escapeHtml(q.body).replace(/\n/g, '<br>')}”</p>`
+        : ''
+    }
+  </div>`
+    )
+    .join('\n  ')}
   ${paragraphs.map((x) => p(x)).join('\n  ')}
   ${
     button
@@ -143,6 +167,17 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
     '',
     m.heading,
     '',
+    ...quotes.flatMap((q) => [
+      q.label,
+      ...(q.body
+        ? q.body
+            .split('\n')
+            .map(
+              (line, i, all) => `> ${i === 0 ? '“' : ''}${line}${i === all.length - 1 ? '”' : ''}`
+            )
+        : []),
+      ''
+    ]),
     ...paragraphs.flatMap((x) => [x, '']),
     ...(button ? [`${button.label}:`, button.url, ''] : []),
     ...(m.code ? [`On another device? Enter this code instead: ${m.code}`, ''] : []),

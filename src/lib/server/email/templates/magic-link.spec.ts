@@ -93,3 +93,26 @@ describe('magic-link email', () => {
     expect(text).toContain('Reply from your dashboard.');
   });
 });
+
+describe('quoted messages', () => {
+  it('quote above the intro in both parts, escaped in the HTML', () => {
+    const { html, text } = renderBrandedEmail({
+      firmName: 'Smith & Co',
+      heading: 'Sam replied',
+      intro: 'Yes, it is.',
+      quotes: [
+        { label: 'You asked on Wed 2 Dec, 14:00 UTC:', body: 'Is <b>this</b> right?\nAnd "that"?' },
+        { label: '…and 2 more questions, answered by this reply.', body: '' }
+      ]
+    });
+    expect(text).toContain(
+      'You asked on Wed 2 Dec, 14:00 UTC:\n> “Is <b>this</b> right?\n> And "that"?”\n\n…and 2 more'
+    );
+    expect(text.indexOf('You asked')).toBeLessThan(text.indexOf('Yes, it is.'));
+    expect(html).toContain('“Is &#60;b&#62;this&#60;/b&#62; right?<br>And &#34;that&#34;?”');
+    expect(html).not.toContain('<b>this</b>');
+    expect(html.indexOf('You asked')).toBeLessThan(html.lastIndexOf('Yes, it is.'));
+    // A label-only quote has no empty quotation marks.
+    expect(html).not.toContain('“”');
+  });
+});

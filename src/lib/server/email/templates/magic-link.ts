@@ -1,5 +1,5 @@
 import { DEFAULT_TIME_ZONE, dateTimeFormat, zoneAbbreviation } from '../../../format/time-zone';
-import { renderBrandedEmail } from './branded';
+import { renderBrandedEmail, type EmailQuote } from './branded';
 
 export interface MagicLinkEmail {
   firmName: string;
@@ -7,6 +7,8 @@ export interface MagicLinkEmail {
   /** "Sign in to Sheaf", "Your Q3 2026 review is ready", ... */
   heading: string;
   intro: string;
+  /** Quoted messages above the intro (the question a reply answers). */
+  quotes?: EmailQuote[] | null;
   buttonLabel: string;
   url: string;
   /** The 6-digit code, when the mail carries one. */
@@ -65,6 +67,7 @@ export function renderMagicLinkEmail(m: MagicLinkEmail): { html: string; text: s
     brandColor: m.brandColor,
     heading: m.heading,
     intro: m.intro,
+    quotes: m.quotes,
     button: { label: m.buttonLabel, url: m.url },
     code: m.code,
     expiry: describeExpiry(m.expiresAt, m.now, m.timeZone),

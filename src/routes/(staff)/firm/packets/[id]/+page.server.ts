@@ -1,4 +1,4 @@
-import { fail } from '@sveltejs/kit';
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { isUuid } from '$lib/server/auth/guards';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
@@ -28,11 +28,31 @@ import {
   listEarlierVersions,
   listPacketAudit
 } from '$lib/server/packets/status';
+import { setQuestionAnswered } from '$lib/server/packets/needs-reply';
 import { listThread, MAX_REPLY, replyToThread } from '$lib/server/packets/thread';
 import { clientMeta, requireStaffPacket } from '$lib/server/packets/staff-access';
 import type { Actions, PageServerLoad } from './$types';
 
 const DAY = 24 * 60 * 60 * 1000;
+const NO_QUESTION = 'That question is not in this packet. Reload the page and try again.';
+
+/** "Mark answered" without replying, or "Reopen": a question of this packet, by id. */
+async function setAnswered(event: RequestEvent<{ id: string }>, answered: boolean) {
+  const { user, packet } = await requireStaffPacket(event, event.params.id);
+  const { questionId = '', next = '' } = await readForm(event.request);
+  if (!isUuid(questionId)) return fail(404, { action: 'answered', message: NO_QUESTION });
+  const done = await setQuestionAnswered(getDb(), packet, questionId, user, answered, {
+    ...clientMeta(event)
+  });
+  if (!done.ok) return fail(404, { action: 'answered', message: NO_QUESTION });
+  // The dashboard's "Mark answered" comes back to its list (the only place sent back to).
+  if (next === 'dashboard') redirect(303, '/firm#needs-reply');
+  return {
+    action: 'answered',
+    questionId,
+    message: answered ? 'Marked answered.' : 'Marked as needing a reply.'
+  };
+}
 
 export const load: PageServerLoad = async (event) => {
   const { firm, packet, client } = await requireStaffPacket(event, event.params.id);
@@ -178,19 +198,32 @@ export const actions: Actions = {
 
   reply: async (event) => {
     const { firm, user, packet } = await requireStaffPacket(event, event.params.id);
-    const { body = '' } = await readForm(event.request);
+    const { body = '', replyTo = '' } = await readForm(event.request);
     const text = body.trim();
-    if (!text) return fail(400, { action: 'reply', message: 'Write a reply first.', body });
+    if (!text)
+      return fail(400, { action: 'reply', message: 'Write a reply first.', body, replyTo });
     if (text.length > MAX_REPLY) {
-      return fail(400, { action: 'reply', message: `At most ${MAX_REPLY} characters.`, body });
+      return fail(400, {
+        action: 'reply',
+        message: `At most ${MAX_REPLY} characters.`,
+        body,
+        replyTo
+      });
     }
     // Never published (a draft, or one archived as a draft): no contact has it to reply to.
     if (packet.version === 0) {
-      return fail(400, { action: 'reply', message: 'Publish the packet first.', body });
+      return fail(400, { action: 'reply', message: 'Publish the packet first.', body, replyTo });
     }
-    await replyToThread(getDb(), firm, packet, user, text);
+    if (replyTo && !isUuid(replyTo)) return fail(404, { action: 'reply', message: NO_QUESTION });
+    const sent = await replyToThread(getDb(), firm, packet, user, text, {
+      replyTo: replyTo || null
+    });
+    if (!sent.ok) return fail(404, { action: 'reply', message: NO_QUESTION });
     return { action: 'reply', message: 'Reply sent to the client.' };
   },
+
+  markAnswered: (event) => setAnswered(event, true),
+  reopen: (event) => setAnswered(event, false),
 
   archive: async (event) => {
     const { firm, user, packet } = await requireStaffPacket(event, event.params.id);
