@@ -14,7 +14,8 @@ export const LINK_TTL_MS: Record<MagicLink['purpose'], number> = {
   sign_in: 15 * MINUTE,
   invite: 7 * DAY,
   packet: 7 * DAY,
-  setup: DAY
+  setup: DAY,
+  alert: DAY
 };
 
 export interface IssueMagicLinkInput {
