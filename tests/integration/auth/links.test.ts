@@ -108,6 +108,44 @@ describe('GET /l/[token]: the confirm page', () => {
   });
 });
 
+describe('A re-tapped link', () => {
+  it("takes a browser signed in as the link's contact straight to the packet", async () => {
+    const { user, packet, path } = await contactWithPacketLink();
+    const phone = new TestBrowser();
+    expect((await phone.post(path)).location).toBe(`/p/${packet.id}`);
+    const token = phone.cookies.get(SESSION_COOKIE);
+    const sessions = (await sessionsOf(user.id)).map((r) => r.idHash);
+    const mails = (await mailsTo(user.email)).length;
+
+    const again = await phone.get(path);
+    expect(again.status).toBe(303);
+    expect(again.location).toBe(`/p/${packet.id}`);
+    // Continue on a confirm page opened before the first tap: the same, not an error.
+    const tapped = await phone.post(path);
+    expect(tapped.status).toBe(303);
+    expect(tapped.location).toBe(`/p/${packet.id}`);
+
+    expect(phone.cookies.get(SESSION_COOKIE)).toBe(token);
+    expect((await sessionsOf(user.id)).map((r) => r.idHash)).toEqual(sessions);
+    expect(await mailsTo(user.email)).toHaveLength(mails);
+  });
+
+  it('says "This link was already used" to a browser without that session', async () => {
+    const { user, path } = await contactWithPacketLink();
+    await new TestBrowser().post(path);
+    const other = new TestBrowser();
+    const page = await other.get(path);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('This link was already used');
+    expect(page.text).not.toContain('This link has expired');
+    expect(page.text).toContain('Email me a new link');
+    expect(page.text).not.toContain(user.email);
+    const post = await other.post(path);
+    expect(post.text).toContain('This link was already used');
+    expect(other.cookies.has(SESSION_COOKIE)).toBe(false);
+  });
+});
+
 describe('"Email me a new link"', () => {
   it("mails a fresh packet link to the old link's address, revealing nothing", async () => {
     const { user, path, packet } = await contactWithPacketLink();
