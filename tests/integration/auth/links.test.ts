@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
@@ -8,7 +8,8 @@ import {
   createClient,
   createContact,
   createFirmWithStaff,
-  createPacket
+  createPacket,
+  signIn
 } from '../../support/factories';
 import { latestMailTo, linkPathOf, mailsTo } from '../../support/mail';
 import { SESSION_COOKIE, TestBrowser } from '../../support/server';
@@ -58,7 +59,7 @@ describe('GET /l/[token]: the confirm page', () => {
     expect(await sessionsOf(user.id)).toHaveLength(1);
   });
 
-  it('shows the expired page and starts no session for replayed, tampered, expired and wrong-purpose tokens', async () => {
+  it('tells used, expired and unknown links apart, and starts no session for any', async () => {
     const { user, link, path } = await contactWithPacketLink();
     expect((await new TestBrowser().post(path)).status).toBe(303);
     const expired = await issueMagicLink(getDb(), {
@@ -67,6 +68,16 @@ describe('GET /l/[token]: the confirm page', () => {
       redirectTo: '/p',
       ttlMs: -1000
     });
+    // Five wrong codes kill a link: nobody used it, so it reads as expired.
+    const killed = await issueMagicLink(getDb(), {
+      userId: user.id,
+      purpose: 'packet',
+      redirectTo: '/p'
+    });
+    await getDb()
+      .update(s.magicLink)
+      .set({ attempts: 5, usedAt: new Date() })
+      .where(eq(s.magicLink.id, killed.id));
     const setupToken = generateToken();
     await getDb()
       .insert(s.magicLink)
@@ -78,14 +89,34 @@ describe('GET /l/[token]: the confirm page', () => {
       });
     const tampered = link.token.slice(0, -2) + (link.token.endsWith('aa') ? 'bb' : 'aa');
     const before = (await sessionsOf(user.id)).length;
-    for (const bad of [path, `/l/${tampered}`, `/l/${expired.token}`, `/l/${setupToken}`, '/l/x']) {
+    const used = 'This link was already used';
+    const expiredHeading = 'This link has expired';
+    const unknown = 'This link is not valid';
+    const cases = [
+      { path, status: 410, heading: used },
+      { path: `/l/${expired.token}`, status: 410, heading: expiredHeading },
+      { path: `/l/${killed.token}`, status: 410, heading: expiredHeading },
+      { path: `/l/${tampered}`, status: 404, heading: unknown },
+      { path: `/l/${setupToken}`, status: 404, heading: unknown },
+      { path: '/l/x', status: 404, heading: unknown }
+    ];
+    for (const c of cases) {
       const browser = new TestBrowser();
-      const page = await browser.get(bad);
-      expect(page.text).toContain('This link has expired');
-      expect(page.text).toContain('Email me a new link');
-      const post = await browser.post(bad);
-      expect(post.status).toBe(410);
-      expect(post.text).toContain('This link has expired');
+      const page = await browser.get(c.path);
+      expect(page.status, c.path).toBe(200);
+      const post = await browser.post(c.path);
+      expect(post.status, c.path).toBe(c.status);
+      for (const r of [page, post]) {
+        expect(r.text).toContain(`<title>${c.heading} · Sheaf</title>`);
+        expect(r.text).toContain(`<h1>${c.heading}</h1>`);
+        for (const other of [used, expiredHeading, unknown].filter((h) => h !== c.heading)) {
+          expect(r.text).not.toContain(other);
+        }
+        // Used and expired: one tap mails a fresh link. Unknown: nobody to mail; sign in.
+        expect(r.text.includes('Email me a new link'), c.path).toBe(c.heading !== unknown);
+        expect(r.text).toContain('href="/sign-in"');
+        expect(r.text).not.toContain(user.email);
+      }
       expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
     }
     expect(await sessionsOf(user.id)).toHaveLength(before);
@@ -143,6 +174,102 @@ describe('A re-tapped link', () => {
     const post = await other.post(path);
     expect(post.text).toContain('This link was already used');
     expect(other.cookies.has(SESSION_COOKIE)).toBe(false);
+  });
+
+  it("says the same to a browser signed in as someone else, even the link's firm", async () => {
+    const { firm, client, user, path } = await contactWithPacketLink();
+    await new TestBrowser().post(path);
+    const colleague = await createContact(getDb(), client, { name: 'Other Contact' });
+    const [owner] = await getDb()
+      .select({ userId: s.membership.userId })
+      .from(s.membership)
+      .where(eq(s.membership.firmId, firm.id));
+    const browsers = [new TestBrowser(), new TestBrowser()];
+    await signIn(browsers[0], colleague.user.id, 'client');
+    await signIn(browsers[1], owner.userId, 'staff');
+    const sessions = (await sessionsOf(user.id)).length;
+    for (const b of browsers) {
+      const token = b.cookies.get(SESSION_COOKIE);
+      const page = await b.get(path);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('This link was already used');
+      const post = await b.post(path);
+      expect(post.status).toBe(410);
+      expect(post.text).toContain('This link was already used');
+      expect(b.cookies.get(SESSION_COOKIE)).toBe(token);
+    }
+    expect(await sessionsOf(user.id)).toHaveLength(sessions);
+  });
+
+  it('records the re-open, and leaves the link as it was', async () => {
+    const { user, packet, link, path } = await contactWithPacketLink();
+    const phone = new TestBrowser();
+    await phone.post(path);
+    const row = () => getDb().select().from(s.magicLink).where(eq(s.magicLink.id, link.id));
+    const [used] = await row();
+    await phone.get(path);
+    expect(await row()).toEqual([used]);
+    const audit = await getDb()
+      .select()
+      .from(s.auditEvent)
+      .where(and(eq(s.auditEvent.actorId, user.id), eq(s.auditEvent.action, 'auth.link_reopened')));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      subject: `packet:${packet.id}`,
+      data: { purpose: 'packet', state: 'used' }
+    });
+  });
+
+  it('opens an unused or expired link, unconsumed, when its person is signed in here', async () => {
+    const { firm, user, packet, path } = await contactWithPacketLink();
+    const phone = new TestBrowser();
+    await signIn(phone, user.id, 'client');
+    const sessions = (await sessionsOf(user.id)).length;
+    for (const method of ['GET', 'HEAD']) {
+      const r = await phone.request(method, path);
+      expect(r.status).toBe(303);
+      expect(r.location).toBe(`/p/${packet.id}`);
+    }
+    expect(await sessionsOf(user.id)).toHaveLength(sessions);
+    // Still unused: the contact's other phone can still tap it.
+    expect((await new TestBrowser().post(path)).location).toBe(`/p/${packet.id}`);
+
+    const late = await issueMagicLink(getDb(), {
+      userId: user.id,
+      purpose: 'packet',
+      firmId: firm.id,
+      packetId: packet.id,
+      redirectTo: `/p/${packet.id}`,
+      ttlMs: -1000
+    });
+    const r = await phone.get(`/l/${late.token}`);
+    expect(r.status).toBe(303);
+    expect(r.location).toBe(`/p/${packet.id}`);
+    const elsewhere = await new TestBrowser().get(`/l/${late.token}`);
+    expect(elsewhere.text).toContain('This link has expired');
+  });
+
+  it("sends staff on with a staff session; the same person's client session is not enough", async () => {
+    const { staff } = await createFirmWithStaff();
+    const laptop = new TestBrowser();
+    await laptop.post('/sign-in', { email: staff.email });
+    const path = linkPathOf(await latestMailTo(staff.email));
+    expect((await laptop.post(path)).location).toBe('/firm');
+    const mails = (await mailsTo(staff.email)).length;
+    const sessions = (await sessionsOf(staff.id)).length;
+    for (const tap of [() => laptop.get(path), () => laptop.post(path)]) {
+      const r = await tap();
+      expect(r.status).toBe(303);
+      expect(r.location).toBe('/firm');
+    }
+    expect(await sessionsOf(staff.id)).toHaveLength(sessions);
+    expect(await mailsTo(staff.email)).toHaveLength(mails);
+
+    const phone = new TestBrowser();
+    await signIn(phone, staff.id, 'client');
+    const page = await phone.get(path);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('This link was already used');
   });
 });
 

@@ -1,5 +1,5 @@
 // A firm's staff: who they are, inviting a colleague, removing one, making one an owner.
-import { and, asc, count, eq, exists, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, exists, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import { endSessionsWithoutAccess } from '../auth/guards';
@@ -210,15 +210,17 @@ export async function removeMember(
     throw new MemberError('A firm needs an owner: make someone else owner first.');
   }
   await db.delete(membership).where(eq(membership.id, target.membership.id));
+  // Ended, not used (nobody used it): a late tap says "expired", never "already used".
   await db
     .update(magicLink)
-    .set({ usedAt: sql`now()` })
+    .set({ expiresAt: sql`now()` })
     .where(
       and(
         eq(magicLink.userId, target.user.id),
         eq(magicLink.firmId, firmId),
         eq(magicLink.purpose, 'invite'),
-        isNull(magicLink.usedAt)
+        isNull(magicLink.usedAt),
+        gt(magicLink.expiresAt, sql`now()`)
       )
     );
   const ended = await endSessionsWithoutAccess(db, target.user.id);
