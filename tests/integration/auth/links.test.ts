@@ -1,10 +1,14 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
 import { issueMagicLink } from '../../../src/lib/server/auth/magic-link';
+import { formatWeekdayDate } from '../../../src/lib/format/dates';
+import { nudgeContacts, publishPacket } from '../../../src/lib/server/packets/publish';
+import { sendDueReminders } from '../../../src/lib/server/packets/reminders';
 import { generateToken, hashToken } from '../../../src/lib/server/auth/token';
 import {
+  addDocument,
   createClient,
   createContact,
   createFirmWithStaff,
@@ -12,6 +16,8 @@ import {
   signIn
 } from '../../support/factories';
 import { latestMailTo, linkPathOf, mailsTo } from '../../support/mail';
+import { postForm, staffWorld } from '../../support/firm';
+import { openScratchDatabase, type ScratchDatabase } from '../../support/scratch-db';
 import { SESSION_COOKIE, TestBrowser } from '../../support/server';
 
 async function contactWithPacketLink() {
@@ -324,6 +330,162 @@ describe('issueMagicLink', () => {
       await expect(
         issueMagicLink(getDb(), { userId: staff.id, purpose: 'sign_in', redirectTo: evil })
       ).rejects.toThrow(/relative path/);
+    }
+  });
+});
+
+describe('How long a packet link works', () => {
+  const DAY = 86_400_000;
+  /** The end (23:59:59 UTC) of the day `days` after today: the firms here keep UTC. */
+  const endOfDayIn = (days: number, from = Date.now()) =>
+    new Date(`${new Date(from + days * DAY).toISOString().slice(0, 10)}T23:59:59.000Z`);
+
+  /** A firm (UTC, 7-day links, 7 days' grace) that publishes a packet due then to a contact. */
+  async function publishedDue(dueAt: Date | null) {
+    const world = await staffWorld();
+    const packet = await createPacket(world.db, world.client, { status: 'draft', dueAt });
+    await addDocument(world.db, packet);
+    await publishPacket(world.db, world.firm, packet.id, world.staff.id);
+    return { ...world, packet, contact: world.contacts[0] };
+  }
+
+  /** The newest link of this contact for the packet, and the newest mail to them. */
+  async function newestLink(userId: string, packetId: string) {
+    const [row] = await getDb()
+      .select()
+      .from(s.magicLink)
+      .where(and(eq(s.magicLink.userId, userId), eq(s.magicLink.packetId, packetId)))
+      .orderBy(desc(s.magicLink.createdAt))
+      .limit(1);
+    return row;
+  }
+
+  async function expectLink(
+    contact: { user: { id: string; email: string } },
+    packetId: string,
+    expiresAt: Date
+  ) {
+    const link = await newestLink(contact.user.id, packetId);
+    expect(link.expiresAt.toISOString()).toBe(expiresAt.toISOString());
+    const mail = await latestMailTo(contact.user.email);
+    expect(mail.text).toContain(`This link works until ${formatWeekdayDate(expiresAt, 'UTC')}.`);
+    expect(mail.html).toContain(`This link works until ${formatWeekdayDate(expiresAt, 'UTC')}.`);
+  }
+
+  it("with no due date: the firm's link lifetime", async () => {
+    const { contact, packet } = await publishedDue(null);
+    await expectLink(contact, packet.id, endOfDayIn(7));
+  });
+
+  it('due soon: the due date plus the grace', async () => {
+    const { contact, packet } = await publishedDue(endOfDayIn(10));
+    await expectLink(contact, packet.id, endOfDayIn(17));
+  });
+
+  it('due far off: 45 days at most', async () => {
+    const before = Date.now();
+    const { contact, packet } = await publishedDue(endOfDayIn(90));
+    await expectLink(contact, packet.id, endOfDayIn(44));
+    const link = await newestLink(contact.user.id, packet.id);
+    expect(link.expiresAt.getTime() - before).toBeLessThanOrEqual(45 * DAY);
+  });
+
+  it("past due: still the firm's link lifetime", async () => {
+    const { contact, packet } = await publishedDue(endOfDayIn(-5));
+    await expectLink(contact, packet.id, endOfDayIn(7));
+  });
+
+  it("follows the firm's grace", async () => {
+    const world = await staffWorld();
+    await world.db.update(s.firm).set({ linkGraceDays: 20 }).where(eq(s.firm.id, world.firm.id));
+    const [firm] = await world.db.select().from(s.firm).where(eq(s.firm.id, world.firm.id));
+    const packet = await createPacket(world.db, world.client, {
+      status: 'draft',
+      dueAt: endOfDayIn(3)
+    });
+    await addDocument(world.db, packet);
+    await publishPacket(world.db, firm, packet.id, world.staff.id);
+    await expectLink(world.contacts[0], packet.id, endOfDayIn(23));
+  });
+
+  it('nudges, replies and new links use the published due date', async () => {
+    const { db, firm, staff, browser, contact, packet } = await publishedDue(endOfDayIn(10));
+    // Staff move the due date without publishing: contacts' links still follow the old one.
+    await db
+      .update(s.packet)
+      .set({ dueAt: endOfDayIn(30) })
+      .where(eq(s.packet.id, packet.id));
+    const [current] = await db.select().from(s.packet).where(eq(s.packet.id, packet.id));
+    await nudgeContacts(db, firm, current, staff.id, contact.contact.id);
+    await expectLink(contact, packet.id, endOfDayIn(17));
+
+    const reply = await postForm(browser, `/firm/packets/${packet.id}?/reply`, {
+      body: 'Page 2 is the March invoice.'
+    });
+    expect(reply.status).toBe(200);
+    const replyLink = await newestLink(contact.user.id, packet.id);
+    expect(replyLink.redirectTo).toBe(`/p/${packet.id}#thread`);
+    expect(replyLink.expiresAt.toISOString()).toBe(endOfDayIn(17).toISOString());
+
+    // "Email me a new link" from a used one: a packet link by the same rule.
+    const used = linkPathOf(await latestMailTo(contact.user.email));
+    await new TestBrowser().post(used);
+    await new TestBrowser().post(`${used}/renew`);
+    const renewed = await latestMailTo(contact.user.email);
+    expect(renewed.subject).toMatch(/^New link:/);
+    await expectLink(contact, packet.id, endOfDayIn(17));
+  });
+});
+
+// On a database of its own: a reminder run claims whatever is due in the whole database, which
+// must not be other files' packets.
+describe("How long a reminder's link works", () => {
+  const DAY = 86_400_000;
+  let scratch: ScratchDatabase;
+  beforeAll(async () => {
+    scratch = await openScratchDatabase();
+  }, 60_000);
+  afterAll(async () => {
+    await scratch?.close();
+  });
+
+  it('by the same rule, counted from when the reminder goes', async () => {
+    const db = scratch.handle.db;
+    const endOfDayIn = (days: number, from: number) =>
+      new Date(`${new Date(from + days * DAY).toISOString().slice(0, 10)}T23:59:59.000Z`);
+    const { firm, staff } = await createFirmWithStaff(db);
+    const client = await createClient(db, firm.id);
+    const { user } = await createContact(db, client);
+    const now = Date.now();
+    const far = await createPacket(db, client, { status: 'draft', dueAt: endOfDayIn(20, now) });
+    const near = await createPacket(db, client, { status: 'draft', dueAt: endOfDayIn(5, now) });
+    for (const p of [far, near]) {
+      await addDocument(db, p);
+      await publishPacket(db, firm, p.id, staff.id);
+    }
+    await db.update(s.firm).set({ linkGraceDays: 1 }).where(eq(s.firm.id, firm.id));
+    const at = now + 3 * DAY + 1000;
+    expect(await sendDueReminders(db, new Date(at))).toBe(2);
+    const links = await db
+      .select()
+      .from(s.magicLink)
+      .where(eq(s.magicLink.userId, user.id))
+      .orderBy(desc(s.magicLink.createdAt));
+    const mails = await db
+      .select({ payload: s.outbox.payload })
+      .from(s.outbox)
+      .where(eq(s.outbox.kind, 'reminder'));
+    // Due in 20 days, one day's grace: day 21. Due in 5 (2 after the reminder): 7 days from it.
+    for (const [p, expires] of [
+      [far, endOfDayIn(21, now)],
+      [near, endOfDayIn(7, at)]
+    ] as const) {
+      const link = links.find((l) => l.packetId === p.id)!;
+      expect(link.expiresAt.toISOString()).toBe(expires.toISOString());
+      const mail = mails
+        .map((m) => m.payload as { text: string; metadata: { packetId: string } })
+        .find((m) => m.metadata.packetId === p.id)!;
+      expect(mail.text).toContain(`This link works until ${formatWeekdayDate(expires, 'UTC')}.`);
     }
   });
 });

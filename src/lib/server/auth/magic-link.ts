@@ -26,6 +26,8 @@ export interface IssueMagicLinkInput {
   /** A relative path ('/p/…'); anything else is refused. */
   redirectTo: string;
   ttlMs?: number;
+  /** When the link stops working, instead of a ttl (packet links: packetLinkExpiresAt). */
+  expiresAt?: Date;
   /** Hash of the binding cookie of the browser that asked (sign-in flow). */
   bindingHash?: string | null;
   ip?: string | null;
@@ -73,7 +75,8 @@ export async function issueMagicLink(db: Db, input: IssueMagicLinkInput): Promis
   const token = generateToken();
   const code = input.purpose === 'sign_in' && input.bindingHash ? generateCode() : null;
   const tokenHash = hashToken(token);
-  const expiresAt = new Date(Date.now() + (input.ttlMs ?? LINK_TTL_MS[input.purpose]));
+  const expiresAt =
+    input.expiresAt ?? new Date(Date.now() + (input.ttlMs ?? LINK_TTL_MS[input.purpose]));
   if (input.purpose === 'sign_in') {
     // Ended, not used: nobody used it, so a tap on it says "expired", never "already used".
     await db

@@ -13,12 +13,11 @@ import { recordAudit } from '../audit';
 import { nameForFirm } from './contacts';
 import { activeRecipients } from './publish';
 import { issueMagicLink } from '../auth/magic-link';
+import { packetLinkExpiresAt } from '../auth/link-lifetime';
 import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 import { periodLabel } from './packets';
 import { publishedPacket } from '../review/published';
-
-const DAY = 24 * 60 * 60 * 1000;
 
 /** The packet's questions and replies, oldest first, marking which come from staff. */
 export async function listThread(db: Db, p: Packet) {
@@ -75,7 +74,7 @@ export async function replyToThread(
         firmId: firm.id,
         packetId: p.id,
         redirectTo: `/p/${p.id}#thread`,
-        ttlMs: firm.packetLinkDays * DAY
+        expiresAt: packetLinkExpiresAt(firm, shown.dueAt)
       });
       const mail = renderMagicLinkEmail({
         firmName: firm.name,
