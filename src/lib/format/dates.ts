@@ -22,6 +22,18 @@ function formatIn(kind: 'date' | 'dateTime', timeZone: string): Intl.DateTimeFor
 export const formatDate = (d: Date | string | null | undefined, timeZone = DEFAULT_TIME_ZONE) =>
   d ? formatIn('date', timeZone).format(new Date(d)) : '';
 
+/** "Wed 2 Dec 2026": the calendar day in the zone (a due date, a packet link's last day). */
+export const formatWeekdayDate = (d: Date, timeZone = DEFAULT_TIME_ZONE) =>
+  dateTimeFormat('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone
+  })
+    .format(d)
+    .replace(',', '');
+
 /** "2 Dec, 09:00 EST": the zone's abbreviation at that instant, so DST shows. */
 export function formatDateTime(d: Date | string | null | undefined, timeZone = DEFAULT_TIME_ZONE) {
   if (!d) return '';

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
 import { MemberError, removeMember } from '../../../src/lib/server/firm/members';
-import { formatWhen } from '../../../src/lib/server/email/templates/magic-link';
-import { zoneAbbreviation } from '../../../src/lib/format/time-zone';
+import { formatWeekdayDate } from '../../../src/lib/format/dates';
+import { calendarDayIn } from '../../../src/lib/format/time-zone';
 import {
   addDocument,
   createClient,
@@ -17,6 +17,7 @@ import {
 } from '../../support/factories';
 import { postForm, staffWorld } from '../../support/firm';
 import { latestMailTo, linkPathOf, mailsTo } from '../../support/mail';
+import { textOf } from '../../support/html';
 import { TestBrowser } from '../../support/server';
 import { formatDay } from '../../../src/lib/components/review/format';
 
@@ -45,7 +46,8 @@ const valid = {
   replyTo: 'Office@BirchVale.example',
   timeZone: 'America/New_York',
   reminderEveryDays: '5',
-  packetLinkDays: '10'
+  packetLinkDays: '10',
+  linkGraceDays: '3'
 };
 
 describe('/firm/settings: the firm profile', () => {
@@ -66,14 +68,17 @@ describe('/firm/settings: the firm profile', () => {
       replyTo: 'office@birchvale.example',
       timeZone: 'America/New_York',
       reminderEveryDays: 5,
-      packetLinkDays: 10
+      packetLinkDays: 10,
+      linkGraceDays: 3
     });
     const [audit] = await settingsAudits(firm.id);
     expect(audit.actorId).toBe(owner.id);
     expect(audit.data).toMatchObject({
       name: { from: firm.name, to: 'Birch & Vale LLP' },
       timeZone: { from: 'UTC', to: 'America/New_York' },
-      reminderEveryDays: { from: 3, to: 5 }
+      reminderEveryDays: { from: 3, to: 5 },
+      packetLinkDays: { from: 7, to: 10 },
+      linkGraceDays: { from: 7, to: 3 }
     });
 
     // The app bar and the page use the new name and colour; an empty reply-to clears it.
@@ -98,8 +103,13 @@ describe('/firm/settings: the firm profile', () => {
     ['reminderEveryDays', '31', 'from 0 (off) to 30'],
     ['reminderEveryDays', '-1', 'from 0 (off) to 30'],
     ['reminderEveryDays', '2.5', 'from 0 (off) to 30'],
-    ['packetLinkDays', '0', 'from 1 to 30'],
-    ['packetLinkDays', '45', 'from 1 to 30']
+    ['packetLinkDays', '0', 'from 1 to 45'],
+    ['packetLinkDays', '46', 'from 1 to 45'],
+    ['packetLinkDays', '', 'from 1 to 45'],
+    ['linkGraceDays', '31', 'from 0 (none) to 30'],
+    ['linkGraceDays', '-1', 'from 0 (none) to 30'],
+    ['linkGraceDays', '1.5', 'from 0 (none) to 30'],
+    ['linkGraceDays', '', 'from 0 (none) to 30']
   ])('refuses %s = "%s" with a message and changes nothing', async (field, value, message) => {
     const { firm, ownerBrowser } = await ownerWorld();
     const before = await firmRow(firm.id);
@@ -110,6 +120,25 @@ describe('/firm/settings: the firm profile', () => {
     expect(r.text).toContain(`id="f-${field}-error"`);
     expect(await firmRow(firm.id)).toEqual(before);
     expect(await settingsAudits(firm.id)).toHaveLength(0);
+  });
+
+  it('takes the longest link lifetime and no grace, and shows both to other staff', async () => {
+    const { firm, ownerBrowser, staffBrowser } = await ownerWorld();
+    const form = await ownerBrowser.get('/firm/settings');
+    expect(form.text).toContain('Link grace after the due date (days)');
+    expect(form.text).toMatch(
+      /name="linkGraceDays"[^>]*value="7"|value="7"[^>]*name="linkGraceDays"/
+    );
+    const saved = await postForm(ownerBrowser, '/firm/settings?/profile', {
+      ...valid,
+      packetLinkDays: '45',
+      linkGraceDays: '0'
+    });
+    expect(saved.status).toBe(200);
+    expect(await firmRow(firm.id)).toMatchObject({ packetLinkDays: 45, linkGraceDays: 0 });
+    const page = textOf((await staffBrowser.get('/firm/settings')).text);
+    expect(page).toContain('Packet links last 45 days at least');
+    expect(page).toContain('Link grace after the due date 0 days');
   });
 
   it('shows other staff the settings read-only and answers 403 to every owner action', async () => {
@@ -366,7 +395,10 @@ describe("the firm's time zone", () => {
       .from(s.magicLink)
       .where(and(eq(s.magicLink.packetId, packetId), eq(s.magicLink.userId, contacts[0].user.id)));
     const ny = 'America/New_York';
-    const expected = `This link works until ${formatWhen(link.expiresAt, ny)} ${zoneAbbreviation(link.expiresAt, ny)}.`;
+    // A packet link ends with a day in the firm's zone, and the mail names that day.
+    const nextSecond = new Date(link.expiresAt.getTime() + 1000);
+    expect(calendarDayIn(nextSecond, ny)).not.toBe(calendarDayIn(link.expiresAt, ny));
+    const expected = `This link works until ${formatWeekdayDate(link.expiresAt, ny)}.`;
     expect(mail.text).toContain(expected);
     expect(mail.html).toContain(expected);
     expect(mail.text).toContain('Please review it by Wed 2 Dec 2026.');

@@ -26,6 +26,8 @@ export interface IssueMagicLinkInput {
   /** A relative path ('/p/…'); anything else is refused. */
   redirectTo: string;
   ttlMs?: number;
+  /** When the link stops working, instead of a ttl (packet links: packetLinkExpiresAt). */
+  expiresAt?: Date;
   /** Hash of the binding cookie of the browser that asked (sign-in flow). */
   bindingHash?: string | null;
   ip?: string | null;
@@ -74,16 +76,19 @@ export async function issueMagicLink(db: Db, input: IssueMagicLinkInput): Promis
   const token = generateToken();
   const code = input.purpose === 'sign_in' && input.bindingHash ? generateCode() : null;
   const tokenHash = hashToken(token);
-  const expiresAt = new Date(Date.now() + (input.ttlMs ?? LINK_TTL_MS[input.purpose]));
+  const expiresAt =
+    input.expiresAt ?? new Date(Date.now() + (input.ttlMs ?? LINK_TTL_MS[input.purpose]));
   if (input.purpose === 'sign_in') {
+    // Ended, not used: nobody used it, so a tap on it says "expired", never "already used".
     await db
       .update(magicLink)
-      .set({ usedAt: new Date() })
+      .set({ expiresAt: sql`now()` })
       .where(
         and(
           eq(magicLink.userId, input.userId),
           eq(magicLink.purpose, 'sign_in'),
-          isNull(magicLink.usedAt)
+          isNull(magicLink.usedAt),
+          gt(magicLink.expiresAt, sql`now()`)
         )
       );
   }
@@ -113,7 +118,7 @@ export async function issueMagicLink(db: Db, input: IssueMagicLinkInput): Promis
 export const LINK_PURPOSES = ['sign_in', 'invite', 'packet', 'alert'] as const;
 export const MAX_CODE_ATTEMPTS = 5;
 
-/** What the confirm page may show about a usable link. */
+/** What the confirm page may show about a link. */
 export interface LinkPreview {
   id: string;
   purpose: MagicLink['purpose'];
@@ -125,16 +130,39 @@ export interface LinkPreview {
   packetPeriod: string | null;
 }
 
-/** Looks at an unused, unexpired link without consuming it (GET and HEAD never change it). */
-export async function findUsableLink(db: Db, token: string): Promise<LinkPreview | null> {
+/**
+ * usable: unused and unexpired. used: consumed (a tap or its code). expired: its time ran out,
+ * a newer sign-in link replaced it, or wrong codes killed it: nobody used it.
+ */
+export type LinkState = 'usable' | 'used' | 'expired';
+
+export interface FoundLink extends LinkPreview {
+  state: LinkState;
+  userId: string;
+  firmId: string | null;
+  packetId: string | null;
+}
+
+/**
+ * A /l/<token> link in whatever state, without changing it (GET and HEAD never consume); null
+ * for a token that is unknown, or of a purpose /l/ does not take (setup).
+ */
+export async function findLink(db: Db, token: string): Promise<FoundLink | null> {
   if (!token || token.length > 200) return null;
   const [row] = await db
     .select({
       id: magicLink.id,
       purpose: magicLink.purpose,
+      userId: user.id,
       email: user.email,
+      firmId: magicLink.firmId,
+      packetId: magicLink.packetId,
       redirectTo: magicLink.redirectTo,
       bindingHash: magicLink.bindingHash,
+      usedAt: magicLink.usedAt,
+      attempts: magicLink.attempts,
+      // The database's clock, as consumeMagicLink's: the page never calls live what fails.
+      expired: sql<number>`(${magicLink.expiresAt} <= now())::int`.mapWith(Number),
       firmName: firm.name,
       // As its contacts see it: the published details, not staff's edits since.
       packetTitle: packetVersion.title,
@@ -146,15 +174,15 @@ export async function findUsableLink(db: Db, token: string): Promise<LinkPreview
     .leftJoin(packet, eq(packet.id, magicLink.packetId))
     .leftJoin(packetVersion, currentSnapshot())
     .where(
-      and(
-        eq(magicLink.tokenHash, hashToken(token)),
-        isNull(magicLink.usedAt),
-        gt(magicLink.expiresAt, sql`now()`),
-        inArray(magicLink.purpose, [...LINK_PURPOSES])
-      )
+      and(eq(magicLink.tokenHash, hashToken(token)), inArray(magicLink.purpose, [...LINK_PURPOSES]))
     )
     .limit(1);
-  return row ?? null;
+  if (!row) return null;
+  const { usedAt, attempts, expired, ...link } = row;
+  const killed = attempts >= MAX_CODE_ATTEMPTS;
+  const state: LinkState =
+    killed || (!usedAt && expired === 1) ? 'expired' : usedAt ? 'used' : 'usable';
+  return { ...link, state };
 }
 
 /**

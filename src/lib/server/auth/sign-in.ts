@@ -7,6 +7,7 @@ import type { Firm, MagicLink } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 import { contactIsActive, isStaffPath } from './guards';
+import { packetLinkExpiresAt } from './link-lifetime';
 import { isSafeRedirect, issueMagicLink, LINK_TTL_MS, maskEmail } from './magic-link';
 import {
   consumeRateLimit,
@@ -181,6 +182,7 @@ export async function requestNewLink(
         packetId: target.packetId,
         redirectTo: target.redirectTo,
         ttlMs: target.ttlMs,
+        expiresAt: target.expiresAt,
         bindingHash: input.bindingHash,
         ip: input.ip,
         userAgent: input.userAgent
@@ -231,7 +233,7 @@ export async function requestNewLink(
 async function renewalTarget(db: Db, old: MagicLink, userId: string) {
   if (old.purpose === 'packet' && old.packetId) {
     const [row] = await db
-      .select({ packet, firm, title: packetVersion.title })
+      .select({ packet, firm, title: packetVersion.title, dueAt: packetVersion.dueAt })
       .from(packet)
       .innerJoin(firm, eq(firm.id, packet.firmId))
       .innerJoin(packetVersion, currentSnapshot())
@@ -253,7 +255,8 @@ async function renewalTarget(db: Db, old: MagicLink, userId: string) {
         packetTitle: row.title,
         firm: row.firm,
         redirectTo: old.redirectTo,
-        ttlMs: row.firm.packetLinkDays * 24 * 3600_000
+        // Until the published due date plus the firm's grace, as the packet's own mails.
+        expiresAt: packetLinkExpiresAt(row.firm, row.dueAt)
       };
     }
   }

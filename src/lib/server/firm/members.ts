@@ -1,5 +1,5 @@
 // A firm's staff: who they are, inviting a colleague, removing one, making one an owner.
-import { and, asc, count, eq, exists, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, exists, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import { endSessionsWithoutAccess } from '../auth/guards';
@@ -225,15 +225,17 @@ export async function removeMember(
     .set({ responsibleUserId: actor.id })
     .where(and(eq(client.firmId, firmId), eq(client.responsibleUserId, target.user.id)))
     .returning({ id: client.id });
+  // Ended, not used (nobody used it): a late tap says "expired", never "already used".
   await db
     .update(magicLink)
-    .set({ usedAt: sql`now()` })
+    .set({ expiresAt: sql`now()` })
     .where(
       and(
         eq(magicLink.userId, target.user.id),
         eq(magicLink.firmId, firmId),
         eq(magicLink.purpose, 'invite'),
-        isNull(magicLink.usedAt)
+        isNull(magicLink.usedAt),
+        gt(magicLink.expiresAt, sql`now()`)
       )
     );
   const ended = await endSessionsWithoutAccess(db, target.user.id);

@@ -1,8 +1,9 @@
-// The firm's own settings: name, brand colour, reply-to, time zone, reminders, link lifetime.
+// The firm's own settings: name, brand colour, reply-to, time zone, reminders, link lifetimes.
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { brandColourProblem, normaliseHex } from '../../format/brand-colour';
 import { isTimeZone } from '../../format/time-zone';
+import { MAX_PACKET_LINK_DAYS } from '../auth/link-lifetime';
 import { recordAudit } from '../audit';
 import type { Db } from '../db/client';
 import { firm, type Firm } from '../db/schema';
@@ -37,7 +38,12 @@ export const firmSettingsSchema = z.object({
     .transform((v) => v || null),
   timeZone: z.string().trim().refine(isTimeZone, 'Choose a time zone from the list.'),
   reminderEveryDays: days(0, 30, 'Enter a whole number of days from 0 (off) to 30.'),
-  packetLinkDays: days(1, 30, 'Enter a whole number of days from 1 to 30.')
+  packetLinkDays: days(
+    1,
+    MAX_PACKET_LINK_DAYS,
+    `Enter a whole number of days from 1 to ${MAX_PACKET_LINK_DAYS}.`
+  ),
+  linkGraceDays: days(0, 30, 'Enter a whole number of days from 0 (none) to 30.')
 });
 
 export type FirmSettings = z.output<typeof firmSettingsSchema>;
@@ -51,7 +57,8 @@ export function firmSettingsOf(f: Firm): FirmSettings {
     replyTo: f.replyTo,
     timeZone: f.timeZone,
     reminderEveryDays: f.reminderEveryDays,
-    packetLinkDays: f.packetLinkDays
+    packetLinkDays: f.packetLinkDays,
+    linkGraceDays: f.linkGraceDays
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Firm, Packet } from '../db/schema';
-import { dateTimeFormat, zoneOrUtc } from '../../format/time-zone';
+import { formatWeekdayDate } from '../../format/dates';
+import { zoneOrUtc } from '../../format/time-zone';
 import { formatAccessUntil } from '../auth/access';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 import { periodLabel } from './packets';
@@ -11,19 +12,6 @@ export interface PacketMail {
   subject: string;
   html: string;
   text: string;
-}
-
-/** "Tue 2 Dec 2026": a due date is a calendar day in the firm's zone. */
-export function formatDueDay(due: Date, timeZone: string): string {
-  return dateTimeFormat('en-GB', {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone
-  })
-    .format(due)
-    .replace(',', '');
 }
 
 /** The notification, update, reminder and nudge mails a contact gets for a packet. */
@@ -39,7 +27,7 @@ export function renderPacketEmail(input: {
   const { firm, packet, kind } = input;
   const timeZone = zoneOrUtc(firm.timeZone);
   const dueText = (due: Date | null) =>
-    due ? ` Please review it by ${formatDueDay(due, timeZone)}.` : '';
+    due ? ` Please review it by ${formatWeekdayDate(due, timeZone)}.` : '';
   const what = `${periodLabel(packet.period)} ${packet.title}`;
   const hello = input.contactName ? `Hello ${input.contactName.split(' ')[0]}, ` : '';
   const copy: Record<PacketMailKind, { subject: string; heading: string; intro: string }> = {

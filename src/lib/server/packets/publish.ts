@@ -2,6 +2,7 @@ import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { contactIsActive } from '../auth/guards';
 import { createHash } from 'node:crypto';
+import { packetLinkExpiresAt } from '../auth/link-lifetime';
 import { issueMagicLink } from '../auth/magic-link';
 import { generateToken } from '../auth/token';
 import { getConfig } from '../config';
@@ -22,7 +23,6 @@ import {
 import { publishedPacket, recordPacketVersion } from '../review/published';
 import { renderPacketEmail, type PacketMailKind } from './packet-email';
 
-const DAY = 24 * 60 * 60 * 1000;
 const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
 
 export class PublishError extends Error {}
@@ -53,7 +53,8 @@ export async function activeRecipients(db: Db, clientId: string): Promise<Packet
 
 /**
  * Mails one contact a fresh packet link and returns the outbox id. Inside the caller's
- * transaction: the mail exists if and only if the caller commits.
+ * transaction: the mail exists if and only if the caller commits. `p` is the packet as its
+ * contacts see it (published details): its due date sets how long the link works.
  */
 export async function mailPacketLink(
   tx: Db,
@@ -61,7 +62,8 @@ export async function mailPacketLink(
   p: Packet,
   to: PacketRecipient,
   kind: PacketMailKind,
-  deliveryId: string
+  deliveryId: string,
+  now = new Date()
 ): Promise<number> {
   const link = await issueMagicLink(tx, {
     userId: to.userId,
@@ -69,7 +71,7 @@ export async function mailPacketLink(
     firmId: firm.id,
     packetId: p.id,
     redirectTo: `/p/${p.id}`,
-    ttlMs: firm.packetLinkDays * DAY
+    expiresAt: packetLinkExpiresAt(firm, p.dueAt, now)
   });
   const mail = renderPacketEmail({
     firm,
@@ -105,7 +107,7 @@ export async function mailPacketLinks(
   kind: PacketMailKind
 ): Promise<{ id: string; outboxId: number }[]> {
   const origin = getConfig().origin;
-  const expiresAt = new Date(Date.now() + firm.packetLinkDays * DAY);
+  const expiresAt = packetLinkExpiresAt(firm, p.dueAt);
   const pairs: { id: string; outboxId: number }[] = [];
   for (let i = 0; i < to.length; i += 500) {
     const chunk = to.slice(i, i + 500).map((r) => {

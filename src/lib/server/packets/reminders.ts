@@ -85,7 +85,8 @@ export async function sendDueReminders(db: Db, now = new Date(), limit = 500): P
           accessExpiresAt: c.access_expires_at ? new Date(c.access_expires_at) : null
         },
         'reminder',
-        c.delivery_id
+        c.delivery_id,
+        now
       );
     }
     // One entry per packet on its audit trail, in the same transaction as the mails.

@@ -14,6 +14,7 @@ import { recordAudit } from '../audit';
 import { nameForFirm } from './contacts';
 import { activeRecipients } from './publish';
 import { issueMagicLink } from '../auth/magic-link';
+import { packetLinkExpiresAt } from '../auth/link-lifetime';
 import { enqueueEmail } from '../email/outbox';
 import { formatWhen, renderMagicLinkEmail } from '../email/templates/magic-link';
 import type { EmailQuote } from '../email/templates/branded';
@@ -21,8 +22,6 @@ import { zoneAbbreviation, zoneOrUtc } from '../../format/time-zone';
 import { excerptOf, findQuestions, isOpenQuestion, type QuestionRow } from './needs-reply';
 import { periodLabel } from './packets';
 import { publishedPacket } from '../review/published';
-
-const DAY = 24 * 60 * 60 * 1000;
 
 /** The packet's questions and replies, oldest first, with who answered each question and when. */
 export async function listThread(db: Db, p: Packet) {
@@ -143,7 +142,7 @@ export async function replyToThread(
         firmId: firm.id,
         packetId: p.id,
         redirectTo: `/p/${p.id}#thread`,
-        ttlMs: firm.packetLinkDays * DAY
+        expiresAt: packetLinkExpiresAt(firm, shown.dueAt)
       });
       const mail = renderMagicLinkEmail({
         firmName: firm.name,

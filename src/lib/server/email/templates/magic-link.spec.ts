@@ -52,6 +52,21 @@ describe('magic-link email', () => {
     expect(text).not.toContain('UTC');
   });
 
+  it('names the last day of a link that ends with a day in the zone (packet links)', () => {
+    const now = new Date('2026-12-01T10:00:00Z');
+    expect(describeExpiry(new Date('2026-12-18T23:59:59Z'), now, 'UTC')).toBe(
+      'This link works until Fri 18 Dec 2026.'
+    );
+    // The end of 18 Dec in New York is 19 Dec in UTC: the firm's day counts.
+    const ny = 'America/New_York';
+    expect(describeExpiry(new Date('2026-12-19T04:59:59Z'), now, ny)).toBe(
+      'This link works until Fri 18 Dec 2026.'
+    );
+    expect(describeExpiry(new Date('2026-12-19T04:59:59Z'), now, 'UTC')).toBe(
+      'This link works until Sat 19 Dec, 04:59 UTC.'
+    );
+  });
+
   it('escapes firm names and text, and keeps the link intact', () => {
     const { html, text } = renderMagicLinkEmail({ ...base, heading: '<script>x</script>' });
     expect(html).not.toContain('<Co>');

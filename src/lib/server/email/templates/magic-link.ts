@@ -1,4 +1,10 @@
-import { DEFAULT_TIME_ZONE, dateTimeFormat, zoneAbbreviation } from '../../../format/time-zone';
+import { formatWeekdayDate } from '../../../format/dates';
+import {
+  calendarDayIn,
+  DEFAULT_TIME_ZONE,
+  dateTimeFormat,
+  zoneAbbreviation
+} from '../../../format/time-zone';
 import { renderBrandedEmail, type EmailQuote } from './branded';
 
 export interface MagicLinkEmail {
@@ -42,7 +48,9 @@ export function formatWhen(date: Date, timeZone?: string): string {
 
 /**
  * "This link works until Tue 2 Dec, 09:00 EST." or, for short-lived links, "...for 15 minutes,
- * until 09:00 EST." The zone's abbreviation is the one in force at that instant (DST).
+ * until 09:00 EST." The zone's abbreviation is the one in force at that instant (DST). A link
+ * that ends with a day in the zone (packet links do) names that day: "This link works until
+ * Fri 18 Dec 2026."
  */
 export function describeExpiry(
   expiresAt: Date,
@@ -56,6 +64,10 @@ export function describeExpiry(
     const time = formatWhen(expiresAt, timeZone).split(', ')[1];
     const span = minutes === 1 ? '1 minute' : `${minutes} minutes`;
     return `This link works for ${span}, until ${time} ${zone}.`;
+  }
+  const endOfDay = calendarDayIn(new Date(expiresAt.getTime() + 1000), timeZone);
+  if (endOfDay !== calendarDayIn(expiresAt, timeZone)) {
+    return `This link works until ${formatWeekdayDate(expiresAt, timeZone)}.`;
   }
   return `This link works until ${formatWhen(expiresAt, timeZone)} ${zone}.`;
 }

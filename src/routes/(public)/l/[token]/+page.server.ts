@@ -1,6 +1,7 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/client';
-import { consumeMagicLink, findUsableLink, maskEmail } from '$lib/server/auth/magic-link';
+import { recordLinkReopened, sessionOpensLink } from '$lib/server/auth/link-reopen';
+import { consumeMagicLink, findLink, maskEmail, type FoundLink } from '$lib/server/auth/magic-link';
 import {
   bindingHashOf,
   clearAuthCookies,
@@ -17,11 +18,23 @@ function formatPeriod(period: string | null): string | null {
   return m ? `Q${m[2]} ${m[1]}` : period;
 }
 
-/** Shows what the link opens; never consumes it (scanners GET and HEAD every link). */
-export const load: PageServerLoad = async ({ params, cookies }) => {
-  const link = await findUsableLink(getDb(), params.token);
-  if (!link) return { link: null };
-  const binding = bindingHashOf(cookies);
+/** A browser already signed in as the link's person goes on to its target, whatever its state. */
+async function goOnIfSignedIn(event: RequestEvent, link: FoundLink | null) {
+  if (!link || !sessionOpensLink(event.locals.session, link)) return;
+  await recordLinkReopened(getDb(), link, requestMeta(event));
+  redirect(303, link.redirectTo);
+}
+
+/**
+ * Shows what the link opens, or why it no longer does; never consumes it (scanners GET and HEAD
+ * every link, and carry no session, so they only ever see this page).
+ */
+export const load: PageServerLoad = async (event) => {
+  const link = await findLink(getDb(), event.params.token);
+  await goOnIfSignedIn(event, link);
+  if (!link) return { state: 'unknown' as const, link: null };
+  if (link.state !== 'usable') return { state: link.state, link: null };
+  const binding = bindingHashOf(event.cookies);
   let destination: string;
   if (link.packetTitle) {
     const period = formatPeriod(link.packetPeriod);
@@ -30,6 +43,7 @@ export const load: PageServerLoad = async ({ params, cookies }) => {
   else if (link.purpose === 'invite') destination = 'your document portal';
   else destination = 'your documents';
   return {
+    state: link.state,
     link: {
       email: maskEmail(link.email),
       firmName: link.firmName,
@@ -49,7 +63,15 @@ export const actions: Actions = {
       const link = await consumeMagicLink(tx, event.params.token);
       return link ? startSessionFromLink(tx, link, { ...meta, via: 'link' }) : null;
     });
-    if (!started) return fail(410, { expired: true as const });
+    if (!started) {
+      // Used since this page was shown (another tab, the other phone): on, or say so.
+      const link = await findLink(db, event.params.token);
+      await goOnIfSignedIn(event, link);
+      if (!link) return fail(404, { state: 'unknown' as const });
+      return fail(410, {
+        state: link.state === 'expired' ? ('expired' as const) : ('used' as const)
+      });
+    }
     if (event.locals.session) await invalidateSession(db, event.locals.session.idHash);
     clearAuthCookies(event.cookies, 'binding');
     setSessionCookie(event.cookies, started.token, started.session.expiresAt);

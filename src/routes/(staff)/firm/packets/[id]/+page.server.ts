@@ -1,5 +1,6 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { isUuid } from '$lib/server/auth/guards';
+import { packetLinkExpiresAt } from '$lib/server/auth/link-lifetime';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
 import { recordAudit } from '$lib/server/audit';
@@ -33,7 +34,6 @@ import { listThread, MAX_REPLY, replyToThread } from '$lib/server/packets/thread
 import { clientMeta, requireStaffPacket } from '$lib/server/packets/staff-access';
 import type { Actions, PageServerLoad } from './$types';
 
-const DAY = 24 * 60 * 60 * 1000;
 const NO_QUESTION = 'That question is not in this packet. Reload the page and try again.';
 
 /** "Mark answered" without replying, or "Reopen": a question of this packet, by id. */
@@ -72,7 +72,7 @@ export const load: PageServerLoad = async (event) => {
     kind: packet.version > 0 ? 'packet_updated' : 'packet',
     contactName: recipients[0]?.name ?? '',
     url: `${getConfig().origin}/l/…`,
-    expiresAt: new Date(Date.now() + firm.packetLinkDays * DAY)
+    expiresAt: packetLinkExpiresAt(firm, packet.dueAt)
   });
   return {
     packet: packetSummary(packet),
