@@ -164,8 +164,7 @@ async function world() {
       staged,
       members: aMembers,
       asked: pa3,
-      question: aQuestion,
-      staffUser: a.staff
+      question: aQuestion
     },
     neighbour: { client: a2, contact: ca2, packet: pa2, doc: da2 },
     other: {
