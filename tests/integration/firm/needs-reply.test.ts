@@ -299,6 +299,23 @@ describe('Needs reply', () => {
     expect((await commentById(db, q.id)).answeredAt).not.toBeNull();
   });
 
+  it('says "Marked answered" once a replied question is reopened and marked', async () => {
+    const { db, browser, client, contacts } = await staffWorld();
+    const packet = await createPacket(db, client);
+    const q = await ask(db, packet, contacts[0].user.id, 'Which account is this?', 3);
+    const entry = async () => {
+      const html = (await browser.get(`/firm/packets/${packet.id}`)).text;
+      const start = html.indexOf(`id="q-${q.id}"`);
+      return html.slice(start, html.indexOf('</li>', start));
+    };
+    await postForm(browser, `/firm/packets/${packet.id}?/reply`, { body: 'The savings one.' });
+    expect(await entry()).toContain('Answered by Sam Staff');
+    await postForm(browser, `/firm/packets/${packet.id}?/reopen`, { questionId: q.id });
+    expect(await entry()).toContain('needs reply');
+    await postForm(browser, `/firm/packets/${packet.id}?/markAnswered`, { questionId: q.id });
+    expect(await entry()).toContain('Marked answered by Sam Staff');
+  });
+
   it("the client's Question open chip follows the answered state", async () => {
     const { db, browser: staffBrowser, client, contacts } = await staffWorld();
     const packet = await createPacket(db, client, { title: 'Chip packet' });

@@ -64,16 +64,12 @@ export async function listThread(db: Db, p: Packet) {
   }));
 }
 
-/** A reply answered the question: one naming it, or (a thread-wide reply) staff's first after it. */
-function wasReplied(
-  q: { id: string; at: Date; answeredAt: Date | null },
-  rows: { replyTo: string | null; authorKind: string; at: Date }[]
-) {
-  return rows.some(
-    (r) =>
-      r.authorKind === 'staff' &&
-      (r.replyTo === q.id || (r.replyTo === null && r.at >= q.at && r.at <= q.answeredAt!))
-  );
+/**
+ * A reply answered the question: a reply marks it answered at its own time (as the backfill
+ * did), while "Mark answered" is a moment no staff comment has.
+ */
+function wasReplied(q: { answeredAt: Date | null }, rows: { authorKind: string; at: Date }[]) {
+  return rows.some((r) => r.authorKind === 'staff' && r.at.getTime() === q.answeredAt?.getTime());
 }
 
 export const MAX_REPLY = 4000;
