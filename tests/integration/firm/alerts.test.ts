@@ -439,6 +439,33 @@ describe('the responsible staff member', () => {
   });
 });
 
+describe('a member who leaves', () => {
+  it('hands alerts waiting for their digest to whoever removed them, and ends their alert links', async () => {
+    const w = await world();
+    await w.setPrefs(w.staff.id, { questionAlerts: 'now', approvalAlerts: 'digest' });
+    await w.ask('Asked before they left');
+    const [mail] = await alertMails(w.staff.email, 'alert_question');
+    await w.setPrefs(w.staff.id, { questionAlerts: 'digest' });
+    await w.ask('Waiting for the digest');
+    await w.approve(w.adaBrowser);
+    const [m] = await w.db
+      .select()
+      .from(s.membership)
+      .where(and(eq(s.membership.firmId, w.firm.id), eq(s.membership.userId, w.staff.id)));
+    await w.db.transaction((tx) =>
+      removeMember(tx, w.firm.id, m.id, { id: w.owner.id, name: w.owner.name })
+    );
+    const waiting = (await alertsOf(w.db, w.firm.id)).filter((a) => a.sentAt === null);
+    expect(waiting.map((a) => [a.kind, a.userId]).sort()).toEqual([
+      ['approval', w.owner.id],
+      ['question', w.owner.id]
+    ]);
+    // The mailed alert link no longer opens anything: it says expired, not used.
+    const page = await new TestBrowser().get(linkPathOf(mail));
+    expect(page.text).toContain('This link has expired');
+  });
+});
+
 describe('alert preferences in /account', () => {
   it('show staff their firm’s zone and save only their own membership', async () => {
     const { firm, staff, owner } = await createFirmWithStaff();
