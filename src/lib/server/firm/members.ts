@@ -1,5 +1,5 @@
 // A firm's staff: who they are, inviting a colleague, removing one, making one an owner.
-import { and, asc, count, eq, exists, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, exists, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordAudit } from '../audit';
 import { endSessionsWithoutAccess } from '../auth/guards';
@@ -12,6 +12,7 @@ import {
   magicLink,
   membership,
   session,
+  staffAlert,
   user,
   type Firm
 } from '../db/schema';
@@ -225,7 +226,27 @@ export async function removeMember(
     .set({ responsibleUserId: actor.id })
     .where(and(eq(client.firmId, firmId), eq(client.responsibleUserId, target.user.id)))
     .returning({ id: client.id });
-  // Ended, not used (nobody used it): a late tap says "expired", never "already used".
+  // Alerts waiting for their digest go to the same person, so none is lost with the member (one
+  // approval alert per person and version: the remover's own copy stands, theirs is dropped).
+  await db.execute(sql`
+    update ${staffAlert} set user_id = ${actor.id}
+     where ${staffAlert.firmId} = ${firmId} and ${staffAlert.userId} = ${target.user.id}
+       and ${staffAlert.sentAt} is null
+       and not (${staffAlert.kind} = 'approval' and exists (
+         select 1 from ${staffAlert} mine
+          where mine.user_id = ${actor.id} and mine.packet_id = ${staffAlert.packetId}
+            and mine.version = ${staffAlert.version} and mine.kind = 'approval'))`);
+  await db
+    .delete(staffAlert)
+    .where(
+      and(
+        eq(staffAlert.firmId, firmId),
+        eq(staffAlert.userId, target.user.id),
+        isNull(staffAlert.sentAt)
+      )
+    );
+  // Ended, not used (nobody used it): a late tap says "expired", never "already used". Their
+  // invite and their alert mails' sign-in links.
   await db
     .update(magicLink)
     .set({ expiresAt: sql`now()` })
@@ -233,7 +254,7 @@ export async function removeMember(
       and(
         eq(magicLink.userId, target.user.id),
         eq(magicLink.firmId, firmId),
-        eq(magicLink.purpose, 'invite'),
+        inArray(magicLink.purpose, ['invite', 'alert']),
         isNull(magicLink.usedAt),
         gt(magicLink.expiresAt, sql`now()`)
       )
