@@ -80,6 +80,15 @@ test('the main pages have no axe violations', async ({ page, browser, baseURL },
   await expectNoViolations(contact, '/l/[token]');
   await openLink(contact, linkPathOf(mail));
   await expect(contact).toHaveURL(new RegExp(`/p/${packetId}$`));
+  // The same link, used, in a browser without the contact's session.
+  const stranger = await browser.newContext();
+  const used = await stranger.newPage();
+  await used.goto(linkPathOf(mail));
+  await expect(used.getByRole('heading', { name: 'This link was already used' })).toBeVisible();
+  await expectNoViolations(used, '/l/[token] (used)');
+  await used.goto('/l/not-a-token');
+  await expectNoViolations(used, '/l/[token] (not valid)');
+  await stranger.close();
   await expectNoViolations(contact, '/p/[id]');
   await contact
     .getByRole('link', { name: /Statements\.pdf/ })

@@ -15,6 +15,7 @@ import {
   signIn,
   unique
 } from '../../support/factories';
+import { issueMagicLink } from '../../../src/lib/server/auth/magic-link';
 import { TestBrowser } from '../../support/server';
 import { ensurePreviews } from '../../../src/lib/server/pdf/preview';
 
@@ -135,6 +136,20 @@ async function world() {
     userId: a.owner.id,
     name: 'Olivia Owner'
   });
+  // Packet links their contacts already used: opened by anyone else, they go nowhere.
+  const usedLink = async (userId: string, firmId: string, packetId: string) => {
+    const link = await issueMagicLink(db, {
+      userId,
+      purpose: 'packet',
+      firmId,
+      packetId,
+      redirectTo: `/p/${packetId}`
+    });
+    await db.update(s.magicLink).set({ usedAt: new Date() }).where(eq(s.magicLink.id, link.id));
+    return link.token;
+  };
+  const otherUsedLink = await usedLink(ub1.id, b.firm.id, pb1.id);
+  const mineUsedLink = await usedLink(ua1.id, a.firm.id, pa1.id);
   const ownerAsClient = new TestBrowser();
   await signIn(ownerAsClient, a.owner.id, 'client');
   const owner = new TestBrowser();
@@ -145,6 +160,8 @@ async function world() {
     secret,
     neighbourName,
     stagedName,
+    otherUsedLink,
+    mineUsedLink,
     /** A client a contact's CSV import would create: it must not exist afterwards. */
     importName: unique('IMPORTED').toUpperCase(),
 
@@ -618,7 +635,18 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ['ownerAsClient', 'GET', `/p/${n.packet.id}`],
 
       // Responsible staff members and alert preferences (issue 18).
-      ...alertRows(w)
+      ...alertRows(w),
+      // A used link of another person (another firm's contact; my own firm's contact, opened by
+      // its staff): "already used", never a redirect to its packet, never a session.
+      ...(['staff', 'owner', 'contact', 'ownerAsClient'] as const).flatMap((who): Row[] => [
+        [who, 'GET', `/l/${w.otherUsedLink}`, [200]],
+        [who, 'HEAD', `/l/${w.otherUsedLink}`, [200]],
+        [who, 'POST', `/l/${w.otherUsedLink}`, [410], {}]
+      ]),
+      ...(['staff', 'owner', 'ownerAsClient'] as const).flatMap((who): Row[] => [
+        [who, 'GET', `/l/${w.mineUsedLink}`, [200]],
+        [who, 'POST', `/l/${w.mineUsedLink}`, [410], {}]
+      ])
     ];
 
     // Staff may see the neighbour client (their own firm's); a contact may see neither.
@@ -729,6 +757,10 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         .from(s.auditEvent)
         .where(eq(s.auditEvent.subject, `packet:${o.asked.id}`))
     ).toEqual([]);
+    // The used links started no session for their people: each has only the one made above.
+    for (const userId of [o.contact.userId, mine.contactUser.id]) {
+      expect(await db.select().from(s.session).where(eq(s.session.userId, userId))).toHaveLength(1);
+    }
     // Nobody else was nudged; a contact archived, imported and promoted nothing in my firm.
     const nudged = await db.select().from(s.outbox).where(eq(s.outbox.kind, 'nudge'));
     expect(nudged.filter((m) => m.firmId === mine.firm.id)).toEqual([]);
