@@ -638,11 +638,13 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ...alertRows(w),
       // A used link of another person (another firm's contact; my own firm's contact, opened by
       // its staff): "already used", never a redirect to its packet, never a session.
-      ...(['staff', 'owner', 'contact', 'ownerAsClient'] as const).flatMap((who): Row[] => [
-        [who, 'GET', `/l/${w.otherUsedLink}`, [200]],
-        [who, 'HEAD', `/l/${w.otherUsedLink}`, [200]],
-        [who, 'POST', `/l/${w.otherUsedLink}`, [410], {}]
-      ]),
+      ...(['staff', 'owner', 'contact', 'ownerAsClient', 'signedOut'] as const).flatMap(
+        (who): Row[] => [
+          [who, 'GET', `/l/${w.otherUsedLink}`, [200]],
+          [who, 'HEAD', `/l/${w.otherUsedLink}`, [200]],
+          [who, 'POST', `/l/${w.otherUsedLink}`, [410], {}]
+        ]
+      ),
       ...(['staff', 'owner', 'ownerAsClient'] as const).flatMap((who): Row[] => [
         [who, 'GET', `/l/${w.mineUsedLink}`, [200]],
         [who, 'POST', `/l/${w.mineUsedLink}`, [410], {}]
