@@ -1,5 +1,5 @@
 // Links of purpose 'alert': the staff sign-in link a staff alert mail carries (issue 18).
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
@@ -29,7 +29,13 @@ const liveLinks = (userId: string) =>
   getDb()
     .select()
     .from(s.magicLink)
-    .where(and(eq(s.magicLink.userId, userId), isNull(s.magicLink.usedAt)));
+    .where(
+      and(
+        eq(s.magicLink.userId, userId),
+        isNull(s.magicLink.usedAt),
+        gt(s.magicLink.expiresAt, sql`now()`)
+      )
+    );
 
 describe('alert links', () => {
   it('last 24 hours and neither revoke nor are revoked by sign-in links', async () => {
