@@ -80,6 +80,8 @@ describe('alert links', () => {
     const browser = new TestBrowser();
     const done = await browser.post(`/l/${link.token}`);
     expect(done.status).toBe(410);
+    // Nobody used it, so it says so: expired, not "already used".
+    expect(done.text).toContain('This link has expired');
     expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
     expect(await db.select().from(s.session).where(eq(s.session.userId, staff.id))).toEqual([]);
     const [refused] = await db
