@@ -2,7 +2,16 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit';
 import { currentSnapshot } from '../review/published';
 import type { Db } from '../db/client';
-import { client, clientContact, firm, membership, packet, packetVersion, user } from '../db/schema';
+import {
+  client,
+  clientContact,
+  firm,
+  magicLink,
+  membership,
+  packet,
+  packetVersion,
+  user
+} from '../db/schema';
 import type { Firm, MagicLink } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
@@ -308,6 +317,11 @@ export async function startSessionFromLink(
         ua: meta.userAgent,
         data: { purpose: link.purpose, reason: 'not_a_member' }
       });
+      // Nobody used it: it ended with the membership, and a late tap says "expired".
+      await db
+        .update(magicLink)
+        .set({ usedAt: null, expiresAt: sql`now()` })
+        .where(eq(magicLink.id, link.id));
       return null;
     }
   }
