@@ -133,7 +133,7 @@ describe('publishing a packet', () => {
     expect(first.text).toContain(
       `Note from ${firm.name}: Please check the bank lines <b>before</b> Friday.`
     );
-    expect(first.text).toContain('Please review it by Tue 1 Dec 2026.');
+    expect(first.text).toContain('Your review is due by Tue 1 Dec 2026.');
     // The HTML mail shows the note as text, never as markup.
     expect(first.srcdoc).toMatch(/bank lines (&lt;|&#60;)b(&gt;|&#62;)before/);
     expect(first.srcdoc).not.toContain('<b>before');
@@ -156,7 +156,7 @@ describe('publishing a packet', () => {
     expect(second.subject).toBe(`${firm.name} updated your Q4 2026 Quarterly review`);
     expect(second.text).toContain('has changed the documents in your Q4 2026 Quarterly review');
     expect(second.text).toContain(`Note from ${firm.name}: The October invoice is now in.`);
-    expect(second.text).not.toContain('Please review it by');
+    expect(second.text).not.toContain('Your review is due by');
     expect(second.srcdoc).toContain('The October invoice is now in.');
   });
 

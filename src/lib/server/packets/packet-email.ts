@@ -27,7 +27,7 @@ export function renderPacketEmail(input: {
   const { firm, packet, kind } = input;
   const timeZone = zoneOrUtc(firm.timeZone);
   const dueText = (due: Date | null) =>
-    due ? ` Please review it by ${formatWeekdayDate(due, timeZone)}.` : '';
+    due ? ` Your review is due by ${formatWeekdayDate(due, timeZone)}.` : '';
   const what = `${periodLabel(packet.period)} ${packet.title}`;
   const hello = input.contactName ? `Hello ${input.contactName.split(' ')[0]}, ` : '';
   const copy: Record<PacketMailKind, { subject: string; heading: string; intro: string }> = {
