@@ -15,6 +15,7 @@ import {
 } from '../db/schema';
 import { periodLabel } from '../../format/dates';
 import { inPublishedVersion } from '../review/published';
+import { withQuestionContext } from '../packets/needs-reply';
 import type { ApprovalAlertItem, QuestionAlertItem } from '../email/templates/staff-alerts';
 
 /** The staff page of a packet's thread, at the question when given one. */
@@ -27,30 +28,25 @@ const labelOf = (period: string, title: string) => `${periodLabel(period)} · ${
 export async function questionItems(db: Db, commentIds: string[]): Promise<QuestionAlertItem[]> {
   if (!commentIds.length) return [];
   const origin = getConfig().origin;
-  const rows = await db
-    .select({
-      id: comment.id,
-      packetId: comment.packetId,
-      body: comment.body,
-      at: comment.at,
-      page: comment.page,
-      documentName: document.filename,
-      contactName: clientContact.name,
-      userName: user.name,
-      email: user.email,
-      clientName: client.name,
-      title: packetVersion.title,
-      period: packetVersion.period
-    })
-    .from(comment)
-    .innerJoin(packet, eq(packet.id, comment.packetId))
-    .innerJoin(client, eq(client.id, packet.clientId))
-    .innerJoin(user, eq(user.id, comment.authorId))
-    .leftJoin(
-      clientContact,
-      and(eq(clientContact.userId, comment.authorId), eq(clientContact.clientId, packet.clientId))
-    )
-    .leftJoin(document, eq(document.id, comment.documentId))
+  const rows = await withQuestionContext(
+    db
+      .select({
+        id: comment.id,
+        packetId: comment.packetId,
+        body: comment.body,
+        at: comment.at,
+        page: comment.page,
+        documentName: document.filename,
+        contactName: clientContact.name,
+        userName: user.name,
+        email: user.email,
+        clientName: client.name,
+        title: packetVersion.title,
+        period: packetVersion.period
+      })
+      .from(comment)
+      .$dynamic()
+  )
     // As the contact saw it when asking: the latest published snapshot.
     .innerJoin(
       packetVersion,

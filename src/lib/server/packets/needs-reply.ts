@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { PgSelect } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
 import { client, clientContact, comment, document, packet, user, type Packet } from '../db/schema';
 import { recordAudit } from '../audit';
@@ -9,6 +10,23 @@ import { recordAudit } from '../audit';
  */
 export const isOpenQuestion = () =>
   sql`${comment.authorKind} = 'contact' and ${comment.answeredAt} is null`;
+
+/**
+ * What staff need around a question (a select from `comment`): its packet, client, author (the
+ * user, and the contact as this client knows them) and the document it is pinned to. Shared by
+ * the Needs reply list and the alert mails.
+ */
+export function withQuestionContext<T extends PgSelect>(query: T) {
+  return query
+    .innerJoin(packet, eq(packet.id, comment.packetId))
+    .innerJoin(client, eq(client.id, packet.clientId))
+    .innerJoin(user, eq(user.id, comment.authorId))
+    .leftJoin(
+      clientContact,
+      and(eq(clientContact.userId, comment.authorId), eq(clientContact.clientId, packet.clientId))
+    )
+    .leftJoin(document, eq(document.id, comment.documentId));
+}
 
 /** A firm's open questions: the condition of the list and the count (and of the index). */
 export const needsReplyOf = (firmId: string) => and(eq(comment.firmId, firmId), isOpenQuestion());
@@ -37,29 +55,24 @@ export async function listNeedsReply(
   limit = 50
 ): Promise<{ rows: NeedsReplyItem[]; total: number }> {
   const [rows, total] = await Promise.all([
-    db
-      .select({
-        id: comment.id,
-        packetId: comment.packetId,
-        at: comment.at,
-        excerpt: sql<string>`left(${comment.body}, ${EXCERPT + 1})`,
-        page: comment.page,
-        documentName: document.filename,
-        clientName: client.name,
-        packetTitle: packet.title,
-        period: packet.period,
-        authorName: sql<string>`coalesce(${clientContact.name}, '')`,
-        authorEmail: user.email
-      })
-      .from(comment)
-      .innerJoin(packet, eq(packet.id, comment.packetId))
-      .innerJoin(client, eq(client.id, packet.clientId))
-      .innerJoin(user, eq(user.id, comment.authorId))
-      .leftJoin(
-        clientContact,
-        and(eq(clientContact.userId, comment.authorId), eq(clientContact.clientId, packet.clientId))
-      )
-      .leftJoin(document, eq(document.id, comment.documentId))
+    withQuestionContext(
+      db
+        .select({
+          id: comment.id,
+          packetId: comment.packetId,
+          at: comment.at,
+          excerpt: sql<string>`left(${comment.body}, ${EXCERPT + 1})`,
+          page: comment.page,
+          documentName: document.filename,
+          clientName: client.name,
+          packetTitle: packet.title,
+          period: packet.period,
+          authorName: sql<string>`coalesce(${clientContact.name}, '')`,
+          authorEmail: user.email
+        })
+        .from(comment)
+        .$dynamic()
+    )
       .where(needsReplyOf(firmId))
       .orderBy(asc(comment.at), asc(comment.id))
       .limit(limit),
