@@ -26,6 +26,8 @@ export interface AlertRecipient {
   name: string;
   questionAlerts: AlertMode;
   approvalAlerts: AlertMode;
+  /** False for an owner hearing of a client nobody (still a member) is responsible for. */
+  responsible: boolean;
 }
 
 const recipientFields = {
@@ -54,13 +56,14 @@ export async function alertRecipients(
     )
     .innerJoin(user, eq(user.id, membership.userId))
     .where(and(eq(client.id, clientId), eq(client.firmId, firmId)));
-  if (responsible.length) return responsible;
-  return db
+  if (responsible.length) return responsible.map((r) => ({ ...r, responsible: true }));
+  const owners = await db
     .select(recipientFields)
     .from(membership)
     .innerJoin(user, eq(user.id, membership.userId))
     .where(and(eq(membership.firmId, firmId), eq(membership.role, 'owner')))
     .orderBy(asc(membership.createdAt));
+  return owners.map((r) => ({ ...r, responsible: false }));
 }
 
 /**
@@ -154,8 +157,8 @@ async function mailAlert(
     ttlMs: ALERT_LINK_MS
   });
   const mail = question
-    ? renderQuestionAlert(firm, question, link, accountUrl)
-    : renderApprovalAlert(firm, approval!, link, accountUrl);
+    ? renderQuestionAlert(firm, question, link, accountUrl, undefined, to.responsible)
+    : renderApprovalAlert(firm, approval!, link, accountUrl, undefined, to.responsible);
   const subject = question
     ? `Question from ${question.clientName}: ${question.packetLabel}`
     : `Approved: ${approval!.clientName}, ${approval!.packetLabel}`;

@@ -26,11 +26,33 @@ export function wallMinutesIn(date: Date, timeZone: string): number {
  * time skipped by a DST change counts as passed once the clock jumps over it; a time repeated
  * when clocks go back is still one digest (the day's key).
  */
-export function digestDue(now: Date, timeZone: string, digestMinute: number) {
-  return {
-    day: calendarDayIn(now, timeZone),
-    due: wallMinutesIn(now, timeZone) >= digestMinute
-  };
+export function digestDue(
+  now: Date,
+  timeZone: string,
+  digestMinute: number,
+  oldestWaiting?: Date | null
+) {
+  const day = calendarDayIn(now, timeZone);
+  if (wallMinutesIn(now, timeZone) >= digestMinute) return { day, due: true };
+  // Before today's time, an alert older than yesterday's time is still owed yesterday's digest:
+  // no sweep may have fallen between that time and midnight (23:58, sweeps every 5 minutes).
+  if (oldestWaiting) {
+    const yesterday = previousDay(day);
+    const asked = calendarDayIn(oldestWaiting, timeZone);
+    if (
+      asked < yesterday ||
+      (asked === yesterday && wallMinutesIn(oldestWaiting, timeZone) < digestMinute)
+    ) {
+      return { day: yesterday, due: true };
+    }
+  }
+  return { day, due: false };
+}
+
+/** 'YYYY-MM-DD' of the calendar day before. */
+function previousDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
 }
 
 export const digestKey = (firmId: string, userId: string, day: string) =>
@@ -46,11 +68,12 @@ export const minuteToTime = (minute: number) =>
  */
 export async function sendDueDigests(db: Db, now = new Date()): Promise<number> {
   const waiting = await db
-    .selectDistinct({
+    .select({
       firmId: staffAlert.firmId,
       userId: staffAlert.userId,
       digestMinute: membership.digestMinute,
-      timeZone: firmTable.timeZone
+      timeZone: firmTable.timeZone,
+      oldest: sql<string>`min(${staffAlert.createdAt})`
     })
     .from(staffAlert)
     .innerJoin(
@@ -58,10 +81,11 @@ export async function sendDueDigests(db: Db, now = new Date()): Promise<number> 
       and(eq(membership.firmId, staffAlert.firmId), eq(membership.userId, staffAlert.userId))
     )
     .innerJoin(firmTable, eq(firmTable.id, staffAlert.firmId))
-    .where(isNull(staffAlert.sentAt));
+    .where(isNull(staffAlert.sentAt))
+    .groupBy(staffAlert.firmId, staffAlert.userId, membership.digestMinute, firmTable.timeZone);
   let sent = 0;
   for (const w of waiting) {
-    const { day, due } = digestDue(now, w.timeZone, w.digestMinute);
+    const { day, due } = digestDue(now, w.timeZone, w.digestMinute, new Date(w.oldest));
     if (!due) continue;
     if (await sendDigest(db, w.firmId, w.userId, day, now)) sent++;
   }

@@ -183,7 +183,7 @@ export async function requestNewLink(
   const account = owner ? await findSignInAccount(db, owner.email) : null;
   if (old && account) {
     await db.transaction(async (tx) => {
-      const target = await renewalTarget(tx, old, account.user.id);
+      const target = await renewalTarget(tx, old, account);
       const link = await issueMagicLink(tx, {
         userId: account.user.id,
         purpose: target.purpose,
@@ -239,7 +239,12 @@ export async function requestNewLink(
  * A packet link is renewed as a packet link while the packet is still theirs; else sign-in (an
  * alert link: a sign-in link keeping its redirect; /firm still asks for membership).
  */
-async function renewalTarget(db: Db, old: MagicLink, userId: string) {
+async function renewalTarget(
+  db: Db,
+  old: MagicLink,
+  account: { user: { id: string }; isStaff: boolean; home: string }
+) {
+  const userId = account.user.id;
   if (old.purpose === 'packet' && old.packetId) {
     const [row] = await db
       .select({ packet, firm, title: packetVersion.title, dueAt: packetVersion.dueAt })
@@ -274,10 +279,16 @@ async function renewalTarget(db: Db, old: MagicLink, userId: string) {
     packetId: null,
     packetTitle: null,
     firm: null,
-    // An alert link comes back as a staff sign-in link to the same thread.
-    redirectTo: old.purpose === 'sign_in' || old.purpose === 'alert' ? old.redirectTo : '/p',
+    // An alert link comes back as a staff sign-in link to the same thread; a staff page only
+    // for staff, as a sign-in request (someone who left lands on their own documents).
+    redirectTo: renewedRedirect(old, account),
     ttlMs: LINK_TTL_MS.sign_in
   };
+}
+
+function renewedRedirect(old: MagicLink, account: { isStaff: boolean; home: string }) {
+  const kept = old.purpose === 'sign_in' || old.purpose === 'alert' ? old.redirectTo : '/p';
+  return isStaffPath(kept) && !account.isStaff ? account.home : kept;
 }
 
 /**

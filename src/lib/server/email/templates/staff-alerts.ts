@@ -45,15 +45,17 @@ export function whereAsked(item: Pick<QuestionAlertItem, 'documentName' | 'page'
 const whenIn = (at: Date, timeZone: string) =>
   `${formatWhen(at, timeZone)} ${zoneAbbreviation(at, timeZone)}`;
 
-const footerFor = (clientName: string | null, accountUrl: string) =>
-  `${clientName ? `You get this because you are responsible for ${clientName}. ` : ''}Choose at once, a daily digest or off in your account: ${accountUrl}`;
+/** `responsible` false: an owner hearing of a client nobody (still at the firm) is named for. */
+const footerFor = (clientName: string | null, accountUrl: string, responsible = true) =>
+  `${clientName ? (responsible ? `You get this because you are responsible for ${clientName}. ` : `You get this as an owner: nobody at the firm is responsible for ${clientName}. `) : ''}Choose at once, a daily digest or off in your account: ${accountUrl}`;
 
 export function renderQuestionAlert(
   firm: FirmLook,
   item: QuestionAlertItem,
   link: { url: string; expiresAt: Date },
   accountUrl: string,
-  now = new Date()
+  now = new Date(),
+  responsible = true
 ) {
   return renderBrandedEmail({
     firmName: firm.name,
@@ -66,7 +68,7 @@ export function renderQuestionAlert(
     ],
     button: { label: 'Open the question', url: link.url },
     expiry: describeExpiry(link.expiresAt, now, firm.timeZone),
-    footer: footerFor(item.clientName, accountUrl)
+    footer: footerFor(item.clientName, accountUrl, responsible)
   });
 }
 
@@ -83,7 +85,8 @@ export function renderApprovalAlert(
   item: ApprovalAlertItem,
   link: { url: string; expiresAt: Date },
   accountUrl: string,
-  now = new Date()
+  now = new Date(),
+  responsible = true
 ) {
   return renderBrandedEmail({
     firmName: firm.name,
@@ -92,7 +95,7 @@ export function renderApprovalAlert(
     intro: [`Approved by ${approvedBy(item, firm.timeZone)}.`, documentsLine(item)],
     button: { label: 'Open the packet', url: link.url },
     expiry: describeExpiry(link.expiresAt, now, firm.timeZone),
-    footer: footerFor(item.clientName, accountUrl)
+    footer: footerFor(item.clientName, accountUrl, responsible)
   });
 }
 
