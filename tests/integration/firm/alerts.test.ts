@@ -251,12 +251,15 @@ describe('the daily digest', () => {
     try {
       const second = other?.db ?? w.db;
       await Promise.all([
-        sendDueDigests(w.db),
-        sendDueDigests(second),
-        sendDueDigests(w.db),
-        sendDueDigests(second)
+        sendDueDigests(w.db, undefined, { firmId: w.firm.id }),
+        sendDueDigests(second, undefined, { firmId: w.firm.id }),
+        sendDueDigests(w.db, undefined, { firmId: w.firm.id }),
+        sendDueDigests(second, undefined, { firmId: w.firm.id })
       ]);
-      await Promise.all([sendDueDigests(w.db), sendDueDigests(second)]);
+      await Promise.all([
+        sendDueDigests(w.db, undefined, { firmId: w.firm.id }),
+        sendDueDigests(second, undefined, { firmId: w.firm.id })
+      ]);
     } finally {
       await other?.close();
     }
@@ -286,12 +289,12 @@ describe('the daily digest', () => {
 
     // Asked after today's digest: it waits for tomorrow's.
     await w.ask('A late question');
-    await sendDueDigests(w.db);
+    await sendDueDigests(w.db, undefined, { firmId: w.firm.id });
     expect(await alertMails(w.staff.email, 'alert_digest')).toHaveLength(1);
     const late = (await alertsOf(w.db, w.firm.id)).filter((a) => a.sentAt === null);
     expect(late).toHaveLength(1);
     const tomorrow = new Date(now.getTime() + 24 * 3600_000);
-    await sendDueDigests(w.db, tomorrow);
+    await sendDueDigests(w.db, tomorrow, { firmId: w.firm.id });
     const after = await alertMails(w.staff.email, 'alert_digest');
     expect(after).toHaveLength(2);
     expect(after[0].text).toContain('“A late question”');
@@ -307,9 +310,9 @@ describe('the daily digest', () => {
       digestMinute: wallMinutesIn(now, zone) + 30
     });
     await w.ask('Not yet');
-    await sendDueDigests(w.db, now);
+    await sendDueDigests(w.db, now, { firmId: w.firm.id });
     expect(await alertMails(w.staff.email, 'alert_digest')).toEqual([]);
-    await sendDueDigests(w.db, new Date(now.getTime() + 31 * 60_000));
+    await sendDueDigests(w.db, new Date(now.getTime() + 31 * 60_000), { firmId: w.firm.id });
     expect(await alertMails(w.staff.email, 'alert_digest')).toHaveLength(1);
   });
 });

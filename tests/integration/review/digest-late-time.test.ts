@@ -38,15 +38,22 @@ describe('the daily digest at 23:58', () => {
       { accept: 'text/html' }
     );
     expect(asked.status).toBeLessThan(400);
-    const [alert] = await db.select().from(s.staffAlert).where(eq(s.staffAlert.firmId, firm.id));
-    expect(alert.sentAt).toBeNull();
+    const [asked1] = await db.select().from(s.staffAlert).where(eq(s.staffAlert.firmId, firm.id));
+    expect(asked1.sentAt).toBeNull();
+    // Asked at midday (whatever the clock says now): before the 23:58 digest of that day.
+    const midday = new Date(`${calendarDayIn(new Date(asked1.createdAt), 'UTC')}T12:00:00Z`);
+    const [alert] = await db
+      .update(s.staffAlert)
+      .set({ createdAt: midday })
+      .where(eq(s.staffAlert.id, asked1.id))
+      .returning();
 
     // Sweeps every five minutes: 23:55 today (before the time), then 00:00 tomorrow.
     const today = calendarDayIn(new Date(alert.createdAt), 'UTC');
     const beforeTime = new Date(`${today}T23:55:00Z`);
-    await sendDueDigests(db, beforeTime);
+    await sendDueDigests(db, beforeTime, { firmId: firm.id });
     expect((await mailsTo(staff.email)).filter((m) => m.kind === 'alert_digest')).toEqual([]);
-    await sendDueDigests(db, new Date(beforeTime.getTime() + 5 * 60_000));
+    await sendDueDigests(db, new Date(beforeTime.getTime() + 5 * 60_000), { firmId: firm.id });
     const digests = (await mailsTo(staff.email)).filter((m) => m.kind === 'alert_digest');
     expect(digests).toHaveLength(1);
     expect(digests[0].text).toContain('Is this the right account?');

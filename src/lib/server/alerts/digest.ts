@@ -66,7 +66,12 @@ export const minuteToTime = (minute: number) =>
  * Sends every digest due at `now`: for each member with waiting alerts whose digest time has
  * passed today in the firm's zone. Returns how many digests this call queued.
  */
-export async function sendDueDigests(db: Db, now = new Date()): Promise<number> {
+export async function sendDueDigests(
+  db: Db,
+  now = new Date(),
+  /** Only this firm's members (tests, which share a database with others, sweep their own). */
+  only: { firmId?: string } = {}
+): Promise<number> {
   const waiting = await db
     .select({
       firmId: staffAlert.firmId,
@@ -81,7 +86,9 @@ export async function sendDueDigests(db: Db, now = new Date()): Promise<number> 
       and(eq(membership.firmId, staffAlert.firmId), eq(membership.userId, staffAlert.userId))
     )
     .innerJoin(firmTable, eq(firmTable.id, staffAlert.firmId))
-    .where(isNull(staffAlert.sentAt))
+    .where(
+      and(isNull(staffAlert.sentAt), only.firmId ? eq(staffAlert.firmId, only.firmId) : undefined)
+    )
     .groupBy(staffAlert.firmId, staffAlert.userId, membership.digestMinute, firmTable.timeZone);
   let sent = 0;
   for (const w of waiting) {
