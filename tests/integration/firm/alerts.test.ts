@@ -233,12 +233,13 @@ describe('the daily digest', () => {
     const zone = zoneAwayFromMidnight(now);
     const w = await world({ timeZone: zone });
     const wall = wallMinutesIn(now, zone);
-    // Due a minute ago today, in the firm's zone.
+    // The digest time is the next minute on the firm's clock; the sweeps run just after it.
     await w.setPrefs(w.staff.id, {
       questionAlerts: 'digest',
       approvalAlerts: 'digest',
-      digestMinute: wall - 1
+      digestMinute: wall + 1
     });
+    const sweep = new Date(now.getTime() + 2 * 60_000);
     await w.ask('First question for the digest');
     await w.ask('Second question', { page: '3' }, w.benBrowser);
     await w.approve(w.adaBrowser);
@@ -251,14 +252,14 @@ describe('the daily digest', () => {
     try {
       const second = other?.db ?? w.db;
       await Promise.all([
-        sendDueDigests(w.db, undefined, { firmId: w.firm.id }),
-        sendDueDigests(second, undefined, { firmId: w.firm.id }),
-        sendDueDigests(w.db, undefined, { firmId: w.firm.id }),
-        sendDueDigests(second, undefined, { firmId: w.firm.id })
+        sendDueDigests(w.db, sweep, { firmId: w.firm.id }),
+        sendDueDigests(second, sweep, { firmId: w.firm.id }),
+        sendDueDigests(w.db, sweep, { firmId: w.firm.id }),
+        sendDueDigests(second, sweep, { firmId: w.firm.id })
       ]);
       await Promise.all([
-        sendDueDigests(w.db, undefined, { firmId: w.firm.id }),
-        sendDueDigests(second, undefined, { firmId: w.firm.id })
+        sendDueDigests(w.db, sweep, { firmId: w.firm.id }),
+        sendDueDigests(second, sweep, { firmId: w.firm.id })
       ]);
     } finally {
       await other?.close();
@@ -287,18 +288,35 @@ describe('the daily digest', () => {
     }
     expect(await alertMails(w.owner.email, 'alert_digest')).toEqual([]);
 
-    // Asked after today's digest: it waits for tomorrow's.
+    // Asked after today's digest went: it waits for tomorrow's.
     await w.ask('A late question');
-    await sendDueDigests(w.db, undefined, { firmId: w.firm.id });
+    await sendDueDigests(w.db, sweep, { firmId: w.firm.id });
     expect(await alertMails(w.staff.email, 'alert_digest')).toHaveLength(1);
     const late = (await alertsOf(w.db, w.firm.id)).filter((a) => a.sentAt === null);
     expect(late).toHaveLength(1);
-    const tomorrow = new Date(now.getTime() + 24 * 3600_000);
+    const tomorrow = new Date(sweep.getTime() + 24 * 3600_000);
     await sendDueDigests(w.db, tomorrow, { firmId: w.firm.id });
     const after = await alertMails(w.staff.email, 'alert_digest');
     expect(after).toHaveLength(2);
     expect(after[0].text).toContain('“A late question”');
     expect(after[0].text).not.toContain('First question');
+  });
+
+  it('comes at the chosen time: a question after it waits for tomorrow’s, even with none sent today', async () => {
+    const now = new Date();
+    const zone = zoneAwayFromMidnight(now);
+    const w = await world({ timeZone: zone });
+    // The digest time passed a minute ago today; nothing has gone today.
+    await w.setPrefs(w.staff.id, {
+      questionAlerts: 'digest',
+      digestMinute: wallMinutesIn(now, zone) - 1
+    });
+    await w.ask('Asked after the digest time');
+    await sendDueDigests(w.db, new Date(now.getTime() + 60_000), { firmId: w.firm.id });
+    expect(await alertMails(w.staff.email, 'alert_digest')).toEqual([]);
+    await sendDueDigests(w.db, new Date(now.getTime() + 24 * 3600_000), { firmId: w.firm.id });
+    const [digest] = await alertMails(w.staff.email, 'alert_digest');
+    expect(digest.text).toContain('“Asked after the digest time”');
   });
 
   it('waits until the member’s time of day in the firm’s zone', async () => {
