@@ -22,31 +22,31 @@ export function wallMinutesIn(date: Date, timeZone: string): number {
 }
 
 /**
- * Today's calendar day in the zone and whether the digest time has passed on its wall clock. A
- * time skipped by a DST change counts as passed once the clock jumps over it; a time repeated
- * when clocks go back is still one digest (the day's key).
+ * The member's latest digest time at or before `now`, on the firm's wall clock: the day it
+ * belongs to (the digest's key) and the instant. A digest carries the alerts made before that
+ * instant, so it arrives at the chosen time of day, never earlier because an alert came in
+ * after it; an alert made later waits for the next day's. When no sweep fell between a late
+ * time (23:58) and midnight, the sweeps after midnight still owe that day's digest.
+ *
+ * The instant counts back the minutes the wall clock moved since the time of day: a DST change
+ * in between shifts it by that change (an alert made in that hour may wait a day). A time
+ * skipped by a DST change counts as passed once the clock jumps over it; a time repeated when
+ * clocks go back is still one digest (the day's key).
  */
-export function digestDue(
+export function latestDigest(
   now: Date,
   timeZone: string,
-  digestMinute: number,
-  oldestWaiting?: Date | null
-) {
-  const day = calendarDayIn(now, timeZone);
-  if (wallMinutesIn(now, timeZone) >= digestMinute) return { day, due: true };
-  // Before today's time, an alert older than yesterday's time is still owed yesterday's digest:
-  // no sweep may have fallen between that time and midnight (23:58, sweeps every 5 minutes).
-  if (oldestWaiting) {
-    const yesterday = previousDay(day);
-    const asked = calendarDayIn(oldestWaiting, timeZone);
-    if (
-      asked < yesterday ||
-      (asked === yesterday && wallMinutesIn(oldestWaiting, timeZone) < digestMinute)
-    ) {
-      return { day: yesterday, due: true };
-    }
-  }
-  return { day, due: false };
+  digestMinute: number
+): { day: string; at: Date } {
+  const wall = wallMinutesIn(now, timeZone);
+  const today = calendarDayIn(now, timeZone);
+  const passedToday = wall >= digestMinute;
+  const minutesSince = passedToday ? wall - digestMinute : wall + 24 * 60 - digestMinute;
+  const minute = Math.floor(now.getTime() / 60_000) * 60_000;
+  return {
+    day: passedToday ? today : previousDay(today),
+    at: new Date(minute - minutesSince * 60_000)
+  };
 }
 
 /** 'YYYY-MM-DD' of the calendar day before. */
@@ -63,8 +63,8 @@ export const minuteToTime = (minute: number) =>
   `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
 /**
- * Sends every digest due at `now`: for each member with waiting alerts whose digest time has
- * passed today in the firm's zone. Returns how many digests this call queued.
+ * Sends every digest due at `now`: for each member with alerts made before their latest digest
+ * time (in the firm's zone) and no digest yet for that day. Returns how many this call queued.
  */
 export async function sendDueDigests(
   db: Db,
@@ -92,19 +92,24 @@ export async function sendDueDigests(
     .groupBy(staffAlert.firmId, staffAlert.userId, membership.digestMinute, firmTable.timeZone);
   let sent = 0;
   for (const w of waiting) {
-    const { day, due } = digestDue(now, w.timeZone, w.digestMinute, new Date(w.oldest));
-    if (!due) continue;
-    if (await sendDigest(db, w.firmId, w.userId, day, now)) sent++;
+    const { day, at } = latestDigest(now, w.timeZone, w.digestMinute);
+    // Everything waiting came in after the latest digest time: it waits for the next one.
+    if (new Date(w.oldest).getTime() >= at.getTime()) continue;
+    if (await sendDigest(db, w.firmId, w.userId, day, at, now)) sent++;
   }
   return sent;
 }
 
-/** One member's digest for `day`, in one transaction; false when it was already sent. */
+/**
+ * One member's digest for `day`: the alerts made before `before`, in one transaction; false when
+ * that day's digest was already sent (or nothing was waiting).
+ */
 export async function sendDigest(
   db: Db,
   firmId: string,
   userId: string,
   day: string,
+  before: Date,
   now = new Date()
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
@@ -116,7 +121,7 @@ export async function sendDigest(
           eq(staffAlert.firmId, firmId),
           eq(staffAlert.userId, userId),
           isNull(staffAlert.sentAt),
-          sql`${staffAlert.createdAt} <= ${now.toISOString()}::timestamptz`
+          sql`${staffAlert.createdAt} < ${before.toISOString()}::timestamptz`
         )
       )
       .orderBy(asc(staffAlert.createdAt));
