@@ -487,6 +487,25 @@ describe('a member who leaves', () => {
   });
 });
 
+describe('a member who leaves, removed by someone with alerts off', () => {
+  it('drops the waiting alerts of the kinds the remover turned off', async () => {
+    const w = await world();
+    await w.setPrefs(w.staff.id, { questionAlerts: 'digest', approvalAlerts: 'digest' });
+    await w.setPrefs(w.owner.id, { questionAlerts: 'off' });
+    await w.ask('Nobody asked to hear this');
+    await w.approve(w.adaBrowser);
+    const [m] = await w.db
+      .select()
+      .from(s.membership)
+      .where(and(eq(s.membership.firmId, w.firm.id), eq(s.membership.userId, w.staff.id)));
+    await w.db.transaction((tx) =>
+      removeMember(tx, w.firm.id, m.id, { id: w.owner.id, name: w.owner.name })
+    );
+    const waiting = (await alertsOf(w.db, w.firm.id)).filter((a) => a.sentAt === null);
+    expect(waiting.map((a) => [a.kind, a.userId])).toEqual([['approval', w.owner.id]]);
+  });
+});
+
 describe('alert preferences in /account', () => {
   it('show staff their firm’s zone and save only their own membership', async () => {
     const { firm, staff, owner } = await createFirmWithStaff();
