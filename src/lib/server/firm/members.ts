@@ -226,16 +226,23 @@ export async function removeMember(
     .set({ responsibleUserId: actor.id })
     .where(and(eq(client.firmId, firmId), eq(client.responsibleUserId, target.user.id)))
     .returning({ id: client.id });
-  // Alerts waiting for their digest go to the same person, so none is lost with the member (one
-  // approval alert per person and version: the remover's own copy stands, theirs is dropped).
+  // Alerts waiting for their digest go to the same person, so none is lost with the member: not
+  // those the remover turned off, nor one the remover already has (an owner who heard of the
+  // same question or approval); the rest are dropped with the member.
   await db.execute(sql`
     update ${staffAlert} set user_id = ${actor.id}
      where ${staffAlert.firmId} = ${firmId} and ${staffAlert.userId} = ${target.user.id}
        and ${staffAlert.sentAt} is null
-       and not (${staffAlert.kind} = 'approval' and exists (
+       and not exists (
          select 1 from ${staffAlert} mine
-          where mine.user_id = ${actor.id} and mine.packet_id = ${staffAlert.packetId}
-            and mine.version = ${staffAlert.version} and mine.kind = 'approval'))`);
+          where mine.user_id = ${actor.id} and mine.kind = ${staffAlert.kind}
+            and mine.packet_id = ${staffAlert.packetId} and mine.version = ${staffAlert.version}
+            and mine.comment_id is not distinct from ${staffAlert.commentId})
+       and not exists (
+         select 1 from ${membership} m
+          where m.firm_id = ${firmId} and m.user_id = ${actor.id}
+            and ((${staffAlert.kind} = 'question' and m.question_alerts = 'off')
+              or (${staffAlert.kind} = 'approval' and m.approval_alerts = 'off')))`);
   await db
     .delete(staffAlert)
     .where(
