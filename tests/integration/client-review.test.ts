@@ -135,6 +135,25 @@ describe('/p/[packetId]', () => {
     expect(again.lastOpenedAt!.getTime()).toBeGreaterThan(first.lastOpenedAt!.getTime());
   });
 
+  it('names the due date once: with a count of days only when near', async () => {
+    const { db, client, browser } = await setup();
+    const dueLine = async (days: number) => {
+      const dueAt = new Date(Date.now() + days * 86_400_000);
+      const p = await createPacket(db, client, { title: `Due in ${days}`, dueAt });
+      const page = await browser.get(`/p/${p.id}`);
+      const m = page.text.match(/<p class="due[^"]*">([\s\S]*?)<\/p>/);
+      return (m?.[1] ?? '')
+        .replace(/<!--[\s\S]*?-->/g, '')
+        .replace(/<[^>]+>/g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+    };
+    const far = await dueLine(20);
+    expect(far).toMatch(/^Due \d{1,2} \w+ \d{4}$/);
+    const near = await dueLine(3);
+    expect(near).toMatch(/^Due in [34] days \(\d{1,2} \w+ \d{4}\)$/);
+  });
+
   it("is a 404 for another client's packet, a draft, a bad id and expired guest access", async () => {
     const { db, firm, browser, client, contact } = await setup();
     const stranger = await createClient(db, firm.id);
