@@ -6,6 +6,7 @@ import {
   formatDateTime,
   formatDay,
   formatDue,
+  formatDueDate,
   localDay
 } from './format';
 
@@ -21,6 +22,14 @@ describe("client due dates: the firm's calendar day, counted from the reader's t
     expect(formatDue('2026-12-02', at('2026-12-05'))).toBe('Was due 2 Dec 2026');
     // Across a change of the clocks (America's, on 1 Nov 2026): whole days all the same.
     expect(formatDue('2026-11-03', at('2026-10-27'))).toBe('Due in 7 days');
+  });
+  it('adds the date beside a count of days only, never twice', () => {
+    expect(formatDueDate('2026-12-02', at('2026-11-27'))).toBe('2 Dec 2026');
+    expect(formatDueDate('2026-12-02', at('2026-12-02'))).toBe('2 Dec 2026');
+    // "Due 2 Dec 2026" and "Was due 2 Dec 2026" name it already.
+    expect(formatDueDate('2026-12-02', at('2026-11-20'))).toBeNull();
+    expect(formatDueDate('2026-12-02', at('2026-12-05'))).toBeNull();
+    expect(formatDueDate(null)).toBeNull();
   });
   it("counts from the firm's today when the server gives the firm's offset", () => {
     // 23:00 on 1 Dec in Los Angeles (UTC-8) is already 2 Dec in UTC and in Tokyo.

@@ -85,6 +85,19 @@ export function formatDue(dueDay: string | null, now = new Date(), utcOffset?: n
   return `Due ${formatDay(dueDay)}`;
 }
 
+/**
+ * The date to print beside formatDue's words: only when they count days ("Due in 3 days",
+ * "Due today"), since "Due 4 Oct 2026" and "Was due 2 Dec 2026" name it already.
+ */
+export function formatDueDate(
+  dueDay: string | null,
+  now = new Date(),
+  utcOffset?: number | null
+): string | null {
+  const words = formatDue(dueDay, now, utcOffset);
+  return words && dueDay && !words.includes(formatDay(dueDay)) ? formatDay(dueDay) : null;
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
