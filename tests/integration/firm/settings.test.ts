@@ -422,7 +422,8 @@ describe("the firm's time zone", () => {
     await signIn(contact, contacts[0].user.id, 'client');
     const page = await contact.get(`/p/${p.id}`);
     expect(page.status).toBe(200);
-    expect(page.text).toContain('(2 Dec 2026)');
+    // "Was due 2 Dec 2026" now; before that day, "Due in N days (2 Dec 2026)".
+    expect(page.text).toContain('2 Dec 2026');
     expect(page.text).not.toContain('3 Dec 2026');
     // The inbox card words it the same way (a date far enough ahead to be named, not counted):
     // 02:00 UTC is the evening before in Los Angeles.
