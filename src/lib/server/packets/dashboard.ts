@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, ilike, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { contactIsActive } from '../auth/guards';
-import { client, clientContact, delivery, packet, user } from '../db/schema';
+import { client, clientContact, comment, delivery, packet, user } from '../db/schema';
+import { isOpenQuestion } from './needs-reply';
 
 export interface DashboardFilters {
   q?: string;
@@ -89,7 +90,7 @@ export async function listPacketSummaries(
       approved: decided('approve'),
       // Contacts with a question staff have not answered yet (any version: it is still open).
       questions: n(
-        sql`select count(distinct c.author_id) from comment c where c.packet_id = ${packet.id} and c.author_kind = 'contact' and c.answered_at is null`
+        sql`select count(distinct ${comment.authorId}) from ${comment} where ${comment.packetId} = ${packet.id} and ${isOpenQuestion()}`
       ),
       bounced: n(sql`select count(*) ${d} and d.status in ('bounced', 'failed')`)
     })

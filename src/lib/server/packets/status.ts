@@ -3,6 +3,7 @@ import type { Db } from '../db/client';
 import {
   auditEvent,
   clientContact,
+  comment,
   decision,
   delivery,
   document,
@@ -13,6 +14,7 @@ import {
 } from '../db/schema';
 import { inPublishedVersion } from '../review/published';
 import { nameForFirm } from './contacts';
+import { isOpenQuestion } from './needs-reply';
 
 export interface ContactStatus {
   contactId: string;
@@ -56,7 +58,7 @@ export async function listContactStatus(db: Db, p: Packet): Promise<ContactStatu
       decidedAt: sql<
         string | null
       >`(select x.at from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} order by x.at desc limit 1)`,
-      openQuestions: sql<number>`(select count(*)::int from comment c where c.packet_id = ${p.id} and c.author_id = ${clientContact.userId} and c.author_kind = 'contact' and c.answered_at is null)`
+      openQuestions: sql<number>`(select count(*)::int from ${comment} where ${comment.packetId} = ${p.id} and ${comment.authorId} = ${clientContact.userId} and ${isOpenQuestion()})`
     })
     .from(clientContact)
     .innerJoin(user, eq(user.id, clientContact.userId))
