@@ -1,8 +1,8 @@
 // Backfilling migrations on a database made before them. 0004: contacts keep seeing what they saw
 // (the current version's details, removals in force), removals are dated to the version that
 // carried them, and every contact keeps the name the firm gave. 0006: comments say who wrote
-// them and which questions staff already answered; every client gets a responsible member. On
-// the database of the running project.
+// them and which questions staff already answered; every client gets a responsible member. 0008:
+// documents get display names from their file names. On the database of the running project.
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -140,6 +140,29 @@ describe('backfilling migrations on existing data', () => {
         { name: 'Client', responsible_user_id: `${F}10` },
         { name: 'Elsewhere', responsible_user_id: `${F}14` }
       ]);
+    });
+  }, 120_000);
+
+  it('0008 gives every document a display name from its file name', async () => {
+    await withDatabase(async (query, migrate) => {
+      await migrate(migrationsBefore('0007'));
+      const F = '00000000-0000-4000-8000-0000000000';
+      await query(`
+        insert into firm (id, name, slug) values ('${F}01', 'Firm', 'f');
+        insert into client (id, firm_id, name, code) values ('${F}20', '${F}01', 'Client', 'C');
+        insert into packet (id, firm_id, client_id, title, period) values ('${F}30', '${F}01', '${F}20', 'Q3', '2026-Q3');
+        insert into document (firm_id, packet_id, filename, blob_key, bytes, sha256, pages, position) values
+          ('${F}01', '${F}30', 'Balance_sheet-Q3_2026.pdf', 'a', 1, 'x', 1, 0),
+          ('${F}01', '${F}30', 'v1.2 notes.pdf', 'b', 1, 'x', 1, 1),
+          ('${F}01', '${F}30', '__.pdf', 'c', 1, 'x', 1, 2);
+      `);
+      await migrate('drizzle');
+      expect(await query(`select display_name from document order by position`)).toEqual([
+        { display_name: 'Balance sheet Q3 2026' },
+        { display_name: 'v1.2 notes' },
+        { display_name: '__.pdf' }
+      ]);
+      expect(await query(`select approval_rule from firm`)).toEqual([{ approval_rule: 'any' }]);
     });
   }, 120_000);
 });

@@ -22,6 +22,10 @@ const createdAt = () => at('created_at').notNull().defaultNow();
 export const ALERT_MODES = ['now', 'digest', 'off'] as const;
 export type AlertMode = (typeof ALERT_MODES)[number];
 
+/** Which approvers must approve before a version counts as approved. */
+export const APPROVAL_RULES = ['any', 'all'] as const;
+export type ApprovalRule = (typeof APPROVAL_RULES)[number];
+
 export const firm = pgTable('firm', {
   id: id(),
   name: text('name').notNull(),
@@ -36,6 +40,8 @@ export const firm = pgTable('firm', {
   linkGraceDays: integer('link_grace_days').notNull().default(7),
   /** IANA time zone for the dates staff see and every mail the firm sends. */
   timeZone: text('time_zone').notNull().default('UTC'),
+  /** When a version counts as approved: any one approver, or every approver. */
+  approvalRule: text('approval_rule', { enum: APPROVAL_RULES }).notNull().default('any'),
   createdAt: createdAt()
 });
 
@@ -189,6 +195,8 @@ export const document = pgTable(
     /** The packet version this document first appeared in (0 = draft, not yet published). */
     version: integer('version').notNull().default(0),
     filename: text('filename').notNull(),
+    /** What clients and staff see; staff may edit it. Downloads keep `filename`. */
+    displayName: text('display_name').notNull().default(''),
     blobKey: text('blob_key').notNull(),
     bytes: bigint('bytes', { mode: 'number' }).notNull(),
     sha256: text('sha256').notNull(),
@@ -289,7 +297,9 @@ export const decision = pgTable(
     kind: text('kind', { enum: ['approve', 'question'] }).notNull(),
     /** Idempotency key from the browser, so a queued offline approval is recorded once. */
     clientRequestId: text('client_request_id').unique(),
-    at: at('at').notNull().defaultNow()
+    at: at('at').notNull().defaultNow(),
+    /** When the contact withdrew this approval; a withdrawn decision no longer counts. */
+    withdrawnAt: at('withdrawn_at')
   },
   (t) => [index('decision_packet').on(t.packetId, t.version)]
 );

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { displayNameOf } from '$lib/format/names';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { document, packet, type Document, type Packet } from '../db/schema';
@@ -85,6 +86,7 @@ export async function addPacketDocument(
           packetId: input.packet.id,
           version: 0,
           filename,
+          displayName: displayNameOf(filename),
           blobKey,
           bytes: input.bytes.byteLength,
           sha256,
