@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatDate, formatDateTime, toDateInput } from './dates';
 import {
   calendarDayIn,
+  currentZoneName,
   endOfDayIn,
   isTimeZone,
   timeZoneNames,
@@ -89,5 +90,34 @@ describe('staff dates', () => {
     expect(formatDate(due)).toBe('3 Dec 2026');
     expect(toDateInput(due, 'America/Los_Angeles')).toBe('2026-12-02');
     expect(toDateInput(due)).toBe('2026-12-03');
+  });
+});
+
+describe('current zone names', () => {
+  it('lists zones by their current IANA names, each once and in order', () => {
+    const names = timeZoneNames();
+    for (const current of ['Asia/Kolkata', 'Europe/Kyiv', 'Asia/Ho_Chi_Minh', 'America/Nuuk']) {
+      expect(names).toContain(current);
+    }
+    for (const legacy of ['Asia/Calcutta', 'Europe/Kiev', 'Asia/Saigon', 'America/Godthab']) {
+      expect(names).not.toContain(legacy);
+    }
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.slice(1)).toEqual([...names.slice(1)].sort());
+    // Every listed name is one the runtime accepts.
+    expect(names.filter((n) => !isTimeZone(n))).toEqual([]);
+  });
+
+  it('maps legacy zone names to their current ones and leaves the rest alone', () => {
+    expect(currentZoneName('Asia/Calcutta')).toBe('Asia/Kolkata');
+    expect(currentZoneName('Europe/Kiev')).toBe('Europe/Kyiv');
+    expect(currentZoneName('Asia/Saigon')).toBe('Asia/Ho_Chi_Minh');
+    expect(currentZoneName('America/Buenos_Aires')).toBe('America/Argentina/Buenos_Aires');
+    expect(currentZoneName('Asia/Kolkata')).toBe('Asia/Kolkata');
+    expect(currentZoneName('America/New_York')).toBe('America/New_York');
+    expect(currentZoneName('UTC')).toBe('UTC');
+    // A stored legacy name still works for dates.
+    expect(isTimeZone('Asia/Calcutta')).toBe(true);
+    expect(zoneOrUtc('Asia/Calcutta')).toBe('Asia/Calcutta');
   });
 });
