@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE, isTimeZone } from '../../src/lib/format/time-zone';
+import { currentZoneName, DEFAULT_TIME_ZONE, isTimeZone } from '../../src/lib/format/time-zone';
 import { createFirmWithOwner } from '../../src/lib/server/auth/firm-owner';
 import { maskEmail } from '../../src/lib/server/auth/magic-link';
 import { normaliseEmail } from '../../src/lib/server/auth/sign-in';
@@ -26,7 +26,12 @@ export const firmCreate: CliCommand = {
       );
     }
     const created = await database.db.transaction((tx) =>
-      createFirmWithOwner(tx, { name, ownerEmail: email, ownerName, timeZone })
+      createFirmWithOwner(tx, {
+        name,
+        ownerEmail: email,
+        ownerName,
+        timeZone: currentZoneName(timeZone)
+      })
     );
     console.log(created.firm.id);
     const where =

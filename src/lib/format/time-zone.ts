@@ -28,16 +28,48 @@ export function isTimeZone(name: unknown): name is string {
   }
 }
 
-/** Every zone a firm may choose, UTC first. */
+// ICU (Node 20, browsers) still lists and resolves some zones by names IANA has since replaced
+// (tzdata's `backward` file): the renamed ones it reports, or a firm may have stored, and their
+// current names. Intl accepts both, so only the wording changes.
+const CURRENT_ZONE_NAMES: Record<string, string> = {
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Coral_Harbour': 'America/Atikokan',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk'
+};
+
+/** A zone's current IANA name ('Asia/Calcutta' -> 'Asia/Kolkata'); other names unchanged. */
+export function currentZoneName(name: string): string {
+  return Object.hasOwn(CURRENT_ZONE_NAMES, name) ? CURRENT_ZONE_NAMES[name] : name;
+}
+
+/** Every zone a firm may choose, by current names, UTC first. */
 export function timeZoneNames(): string[] {
   const names =
     typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  return [DEFAULT_TIME_ZONE, ...names.filter((n) => n !== DEFAULT_TIME_ZONE)];
+  const current = new Set(names.map(currentZoneName));
+  current.delete(DEFAULT_TIME_ZONE);
+  return [DEFAULT_TIME_ZONE, ...[...current].sort()];
 }
 
-/** A stored zone, or UTC when it is missing or unknown to this runtime. */
+/** A stored zone by its current name, or UTC when it is missing or unknown to this runtime. */
 export const zoneOrUtc = (name: string | null | undefined): string =>
-  isTimeZone(name) ? name : DEFAULT_TIME_ZONE;
+  isTimeZone(name) ? currentZoneName(name) : DEFAULT_TIME_ZONE;
 
 // en-US names American zones (EST, PDT), en-GB European ones (CET, BST), en-AU Australian,
 // en-IN Indian; elsewhere every locale says "GMT+9", which is what we show then.

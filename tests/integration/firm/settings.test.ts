@@ -122,6 +122,19 @@ describe('/firm/settings: the firm profile', () => {
     expect(await settingsAudits(firm.id)).toHaveLength(0);
   });
 
+  it('lists zones by current names and shows a stored legacy name as its current one', async () => {
+    const { firm, ownerBrowser } = await ownerWorld();
+    await db().update(s.firm).set({ timeZone: 'Asia/Calcutta' }).where(eq(s.firm.id, firm.id));
+    const page = await ownerBrowser.get('/firm/settings');
+    expect(page.text).toMatch(/<option value="Asia\/Kolkata"[^>]*selected/);
+    expect(page.text).toMatch(/<option value="Europe\/Kyiv"[^>]*>Kyiv</);
+    expect(page.text).toMatch(/<option value="Asia\/Ho_Chi_Minh"[^>]*>Ho Chi Minh</);
+    expect(page.text).not.toMatch(/Calcutta|Kiev|Saigon/);
+    // Saved under its current name; the old one keeps working for dates meanwhile.
+    await postForm(ownerBrowser, '/firm/settings?/profile', { ...valid, timeZone: 'Asia/Saigon' });
+    expect((await firmRow(firm.id)).timeZone).toBe('Asia/Ho_Chi_Minh');
+  });
+
   it('takes the longest link lifetime and no grace, and shows both to other staff', async () => {
     const { firm, ownerBrowser, staffBrowser } = await ownerWorld();
     const form = await ownerBrowser.get('/firm/settings');

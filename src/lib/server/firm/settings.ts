@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { brandColourProblem, normaliseHex } from '../../format/brand-colour';
-import { isTimeZone } from '../../format/time-zone';
+import { currentZoneName, isTimeZone } from '../../format/time-zone';
 import { MAX_PACKET_LINK_DAYS } from '../auth/link-lifetime';
 import { recordAudit } from '../audit';
 import type { Db } from '../db/client';
@@ -36,7 +36,11 @@ export const firmSettingsSchema = z.object({
       'Enter an email address like office@example.com, or leave it empty.'
     )
     .transform((v) => v || null),
-  timeZone: z.string().trim().refine(isTimeZone, 'Choose a time zone from the list.'),
+  timeZone: z
+    .string()
+    .trim()
+    .refine(isTimeZone, 'Choose a time zone from the list.')
+    .transform(currentZoneName),
   reminderEveryDays: days(0, 30, 'Enter a whole number of days from 0 (off) to 30.'),
   packetLinkDays: days(
     1,
@@ -55,7 +59,7 @@ export function firmSettingsOf(f: Firm): FirmSettings {
     name: f.name,
     brandColor: f.brandColor,
     replyTo: f.replyTo,
-    timeZone: f.timeZone,
+    timeZone: currentZoneName(f.timeZone),
     reminderEveryDays: f.reminderEveryDays,
     packetLinkDays: f.packetLinkDays,
     linkGraceDays: f.linkGraceDays

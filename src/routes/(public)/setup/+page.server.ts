@@ -1,6 +1,11 @@
 import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { DEFAULT_TIME_ZONE, isTimeZone, timeZoneNames } from '$lib/format/time-zone';
+import {
+  currentZoneName,
+  DEFAULT_TIME_ZONE,
+  isTimeZone,
+  timeZoneNames
+} from '$lib/format/time-zone';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
 import { createFirmWithOwner, SetupTokenUsedError } from '$lib/server/auth/firm-owner';
@@ -42,7 +47,11 @@ const schema = z.object({
     if (!email) ctx.addIssue({ code: 'custom', message: 'Enter a valid email address.' });
     return email ?? '';
   }),
-  timeZone: z.string().trim().refine(isTimeZone, 'Choose a time zone from the list.')
+  timeZone: z
+    .string()
+    .trim()
+    .refine(isTimeZone, 'Choose a time zone from the list.')
+    .transform(currentZoneName)
 });
 
 export const actions: Actions = {
