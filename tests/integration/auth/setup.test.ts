@@ -14,7 +14,7 @@ import * as s from '../../../src/lib/server/db/schema';
 import { isValidSetupToken, issueSetupToken } from '../../../src/lib/server/setup';
 import { createTestDatabase } from '../../support/postgres';
 import { openScratchDatabase, type ScratchDatabase } from '../../support/scratch-db';
-import { latestMailTo, linkPathOf } from '../../support/mail';
+import { mailsTo } from '../../support/mail';
 import { TestBrowser } from '../../support/server';
 
 let shared: DatabaseHandle;
@@ -89,7 +89,7 @@ describe('/setup', () => {
     expect(await getDb().select().from(s.firm)).toHaveLength(0);
   });
 
-  it('creates the firm and its owner, mails the owner a link, then answers 404', async () => {
+  it('creates the firm and its owner, signs the owner in at /firm, then answers 404', async () => {
     const browser = new TestBrowser();
     const form = await browser.get(`/setup?token=${token}`);
     expect(form.text).toContain('Set up your firm');
@@ -103,9 +103,9 @@ describe('/setup', () => {
       email: 'Ann@Smith.example',
       timeZone: 'America/New_York'
     });
-    expect(r.status).toBe(200);
-    expect(r.text).toContain('We sent a sign-in link to <strong>a•••@smith.example</strong>');
-    expect(r.text).toContain('href="/dev/mailbox"');
+    // The setup link came from the server's console: that proves enough to sign in with.
+    expect(r.status).toBe(303);
+    expect(r.location).toBe('/firm');
     const [firm] = await getDb().select().from(s.firm);
     expect(firm).toMatchObject({
       name: 'Smith & Co',
@@ -123,10 +123,24 @@ describe('/setup', () => {
       .where(eq(s.membership.userId, owner.id));
     expect(member).toMatchObject({ firmId: firm.id, role: 'owner' });
 
-    const mail = await latestMailTo('ann@smith.example');
-    expect(mail.text).toMatch(/This link works until .+ E[SD]T\./);
-    const done = await new TestBrowser().post(linkPathOf(mail));
-    expect(done.location).toBe('/firm');
+    const sessions = await getDb().select().from(s.session).where(eq(s.session.userId, owner.id));
+    expect(sessions.map((x) => x.kind)).toEqual(['staff']);
+    const dashboard = await browser.get('/firm');
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.text).toContain('Smith &amp; Co');
+    const audits = await getDb()
+      .select()
+      .from(s.auditEvent)
+      .where(eq(s.auditEvent.actorId, owner.id));
+    expect(audits.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['firm.created', 'auth.session_started'])
+    );
+    expect(audits.find((a) => a.action === 'auth.session_started')?.data).toEqual({
+      kind: 'staff',
+      via: 'setup'
+    });
+    // Signed in already: no sign-in link sits in the owner's inbox.
+    expect(await mailsTo('ann@smith.example')).toEqual([]);
 
     expect((await new TestBrowser().get(`/setup?token=${token}`)).status).toBe(404);
     const again = await new TestBrowser().post(`/setup?token=${token}`, {
@@ -136,6 +150,11 @@ describe('/setup', () => {
     });
     expect(again.status).toBe(404);
     expect(await getDb().select().from(s.firm)).toHaveLength(1);
+    // The same browser posting the spent token again gets no second firm or session either.
+    expect((await browser.post(`/setup?token=${token}`, { firmName: 'X' })).status).toBe(404);
+    expect(
+      await getDb().select().from(s.session).where(eq(s.session.userId, owner.id))
+    ).toHaveLength(1);
   });
 });
 
