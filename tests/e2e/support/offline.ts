@@ -48,14 +48,12 @@ export async function publishPacket(staff: Page, baseURL: string, tag: string): 
   if (setupUrl) {
     await staff.goto(setupUrl);
     if (await staff.getByLabel('Firm name').isVisible()) {
-      const since = Date.now();
+      // Setup signs the owner in.
       await completeSetup(staff, setupUrl, {
         firmName: 'Smith & Co',
         ownerName: 'Ann Smith',
         email: OWNER
       });
-      // Setup mails the owner a sign-in link.
-      await openLink(staff, linkPathOf(await waitForMail(staff.request, OWNER, since)));
       signedIn = true;
     }
   }

@@ -7,6 +7,7 @@ import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 import { SETUP_LOCK_KEY } from '../setup';
 import { issueMagicLink } from './magic-link';
+import { createSession, type SessionMeta } from './session';
 import { hashToken } from './token';
 
 export interface NewFirmInput {
@@ -45,42 +46,36 @@ async function freeSlug(db: Db, name: string): Promise<string> {
   }
 }
 
-/**
- * Creates a firm, its owner (an existing user with that address is reused) and the owner
- * membership, then issues the owner a sign-in link to /firm and enqueues its mail, all in the
- * caller's transaction. With `setupToken`, the first-run token is consumed atomically first, so
- * two setups racing create one firm.
- */
-export async function createFirmWithOwner(
-  db: Db,
-  input: NewFirmInput & { setupToken?: string; ip?: string | null; userAgent?: string | null }
-): Promise<{ firm: Firm; ownerId: string; linkUrl: string }> {
-  if (input.setupToken !== undefined) {
-    // Two setups may race (one token in two tabs, or a token just replaced by another instance's
-    // start): they queue on this lock, the one issueSetupToken takes too, and the second finds the
-    // firm the first created (a new statement sees it once the first commits) and creates nothing.
-    await db.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
-    const [existing] = await db.select({ id: firm.id }).from(firm).limit(1);
-    if (existing) throw new SetupTokenUsedError('a firm already exists');
-    const used = await db
-      .update(magicLink)
-      .set({ usedAt: sql`now()` })
-      .where(
-        and(
-          eq(magicLink.tokenHash, hashToken(input.setupToken)),
-          eq(magicLink.purpose, 'setup'),
-          isNull(magicLink.usedAt),
-          gt(magicLink.expiresAt, sql`now()`)
-        )
+/** The first-run setup token, spent atomically; throws SetupTokenUsedError when it is not live. */
+async function spendSetupToken(db: Db, token: string): Promise<void> {
+  // Two setups may race (one token in two tabs, or a token just replaced by another instance's
+  // start): they queue on this lock, the one issueSetupToken takes too, and the second finds the
+  // firm the first created (a new statement sees it once the first commits) and creates nothing.
+  await db.execute(sql`select pg_advisory_xact_lock(${SETUP_LOCK_KEY})`);
+  const [existing] = await db.select({ id: firm.id }).from(firm).limit(1);
+  if (existing) throw new SetupTokenUsedError('a firm already exists');
+  const used = await db
+    .update(magicLink)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(magicLink.tokenHash, hashToken(token)),
+        eq(magicLink.purpose, 'setup'),
+        isNull(magicLink.usedAt),
+        gt(magicLink.expiresAt, sql`now()`)
       )
-      .returning({ id: magicLink.id });
-    if (used.length === 0) throw new SetupTokenUsedError('setup token already used');
-    // Any other unused setup token (there should be none) is spent with it.
-    await db
-      .update(magicLink)
-      .set({ usedAt: sql`now()` })
-      .where(and(eq(magicLink.purpose, 'setup'), isNull(magicLink.usedAt)));
-  }
+    )
+    .returning({ id: magicLink.id });
+  if (used.length === 0) throw new SetupTokenUsedError('setup token already used');
+  // Any other unused setup token (there should be none) is spent with it.
+  await db
+    .update(magicLink)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(magicLink.purpose, 'setup'), isNull(magicLink.usedAt)));
+}
+
+/** The firm, its owner (an existing user with that address is reused) and the membership. */
+async function insertFirmAndOwner(db: Db, input: NewFirmInput & SessionMeta) {
   const email = input.ownerEmail.trim().toLowerCase();
   const [created] = await db
     .insert(firm)
@@ -96,6 +91,26 @@ export async function createFirmWithOwner(
     .onConflictDoUpdate({ target: user.email, set: { email } })
     .returning();
   await db.insert(membership).values({ firmId: created.id, userId: owner.id, role: 'owner' });
+  await recordAudit(db, {
+    action: 'firm.created',
+    firmId: created.id,
+    actorId: owner.id,
+    subject: `firm:${created.id}`,
+    ip: input.ip,
+    ua: input.userAgent
+  });
+  return { firm: created, owner };
+}
+
+/**
+ * Creates a firm, its owner and the owner membership, then issues the owner a sign-in link to
+ * /firm and enqueues its mail, all in the caller's transaction (the CLI's firm:create).
+ */
+export async function createFirmWithOwner(
+  db: Db,
+  input: NewFirmInput & SessionMeta
+): Promise<{ firm: Firm; ownerId: string; linkUrl: string }> {
+  const { firm: created, owner } = await insertFirmAndOwner(db, input);
   const link = await issueMagicLink(db, {
     userId: owner.id,
     purpose: 'sign_in',
@@ -125,14 +140,6 @@ export async function createFirmWithOwner(
     firmId: created.id
   });
   await recordAudit(db, {
-    action: 'firm.created',
-    firmId: created.id,
-    actorId: owner.id,
-    subject: `firm:${created.id}`,
-    ip: input.ip,
-    ua: input.userAgent
-  });
-  await recordAudit(db, {
     action: 'auth.link_sent',
     firmId: created.id,
     actorId: owner.id,
@@ -140,4 +147,29 @@ export async function createFirmWithOwner(
     data: { purpose: 'sign_in' }
   });
   return { firm: created, ownerId: owner.id, linkUrl: link.url };
+}
+
+/**
+ * The first run (/setup): spends the setup token, creates the firm and its owner, and starts the
+ * owner's staff session, in the caller's transaction. The token was printed on the server's
+ * console, which proves enough to sign in with: no link is mailed. Two setups racing create one
+ * firm; the second gets SetupTokenUsedError.
+ */
+export async function createFirmFromSetup(
+  db: Db,
+  input: NewFirmInput & SessionMeta & { setupToken: string }
+) {
+  await spendSetupToken(db, input.setupToken);
+  const { firm: created, owner } = await insertFirmAndOwner(db, input);
+  const started = await createSession(db, owner.id, 'staff', input);
+  await recordAudit(db, {
+    action: 'auth.session_started',
+    firmId: created.id,
+    actorId: owner.id,
+    subject: `user:${owner.id}`,
+    ip: input.ip,
+    ua: input.userAgent,
+    data: { kind: 'staff', via: 'setup' }
+  });
+  return { firm: created, ownerId: owner.id, ...started };
 }

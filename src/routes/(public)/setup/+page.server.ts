@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import {
   currentZoneName,
@@ -6,11 +6,10 @@ import {
   isTimeZone,
   timeZoneNames
 } from '$lib/format/time-zone';
-import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
-import { createFirmWithOwner, SetupTokenUsedError } from '$lib/server/auth/firm-owner';
-import { maskEmail } from '$lib/server/auth/magic-link';
-import { requestMeta } from '$lib/server/auth/request-meta';
+import { createFirmFromSetup, SetupTokenUsedError } from '$lib/server/auth/firm-owner';
+import { clearAuthCookies, requestMeta, setSessionCookie } from '$lib/server/auth/request-meta';
+import { invalidateSession } from '$lib/server/auth/session';
 import { normaliseEmail } from '$lib/server/auth/sign-in';
 import { setupTokenState } from '$lib/server/setup';
 import type { Db } from '$lib/server/db/client';
@@ -28,9 +27,7 @@ async function requireLiveSetupToken(db: Db, token: string | null): Promise<void
   if (state !== 'live') error(404, 'Not found');
 }
 
-export const load: PageServerLoad = async ({ url, request }) => {
-  // After a successful POST the token is spent; the action's answer is what the page shows.
-  if (request.method === 'POST') return { timeZones: [] };
+export const load: PageServerLoad = async ({ url }) => {
   await requireLiveSetupToken(getDb(), url.searchParams.get('token'));
   return { timeZones: timeZoneNames() };
 };
@@ -72,9 +69,10 @@ export const actions: Actions = {
       for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
       return fail(400, { message: 'Please check the form.', errors, values });
     }
+    let started;
     try {
-      const created = await db.transaction((tx) =>
-        createFirmWithOwner(tx, {
+      started = await db.transaction((tx) =>
+        createFirmFromSetup(tx, {
           name: parsed.data.firmName,
           ownerName: parsed.data.ownerName,
           ownerEmail: parsed.data.email,
@@ -83,15 +81,14 @@ export const actions: Actions = {
           ...requestMeta(event)
         })
       );
-      return {
-        done: true as const,
-        firmName: created.firm.name,
-        sentTo: maskEmail(parsed.data.email),
-        mailbox: getConfig().mailTransport === 'mailbox'
-      };
     } catch (e) {
       if (e instanceof SetupTokenUsedError) error(404, 'Not found');
       throw e;
     }
+    // As after a link sign-in: whoever this browser was signed in as before is signed out.
+    if (event.locals.session) await invalidateSession(db, event.locals.session.idHash);
+    clearAuthCookies(event.cookies, 'binding');
+    setSessionCookie(event.cookies, started.token, started.session.expiresAt);
+    redirect(303, '/firm');
   }
 };
