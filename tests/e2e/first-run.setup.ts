@@ -13,6 +13,14 @@ test('setup link -> firm created -> owner signed in on the empty dashboard', asy
   await completeSetup(page, setupUrl!, OWNER);
   await expect(page).toHaveURL(/\/firm$/);
   await expect(page.getByRole('banner')).toContainText('Smith & Co');
+  // The first thing to do, once, with no "everyone has opened" about packets never sent.
+  await expect(page.getByRole('heading', { name: 'No packets yet' })).toBeVisible();
+  await expect(
+    page.getByRole('main').getByRole('link', { name: 'Add your first client' })
+  ).toHaveCount(1);
+  await expect(page.getByRole('main').getByRole('link', { name: 'New packet' })).toHaveCount(0);
+  await expect(page.getByText('Everyone has opened their latest packet')).toHaveCount(0);
+
   // The setup page is gone for good, even for the signed-in owner.
   expect((await page.goto(setupUrl!))?.status()).toBe(404);
   await page.goto('/firm');

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import * as s from '../../../src/lib/server/db/schema';
 import { importClientsCsv } from '../../../src/lib/server/packets/csv-import';
 import { postForm, staffWorld } from '../../support/firm';
-import { createFirm, unique } from '../../support/factories';
+import { createFirm, createFirmWithStaff, signIn, unique } from '../../support/factories';
+import { textOf } from '../../support/html';
+import { TestBrowser } from '../../support/server';
 import { getDb } from '../../../src/lib/server/db/client';
 
 const clientsOf = (firmId: string) =>
@@ -37,6 +39,22 @@ describe('clients and contacts', () => {
     await postForm(browser, '/firm/clients?/archive', { clientId: id, restore: '1' });
     const [row] = (await clientsOf(firm.id)).filter((c) => c.id === id);
     expect(row.archivedAt).toBeNull();
+  });
+
+  it('says once that there are no clients yet, without a count or a search of nothing', async () => {
+    const { staff } = await createFirmWithStaff(getDb());
+    const browser = new TestBrowser();
+    await signIn(browser, staff.id, 'staff');
+    const page = await browser.get('/firm/clients');
+    const text = textOf(page.text);
+    expect(text).toContain('No clients yet');
+    expect(text).not.toContain('0 clients');
+    expect(page.text).not.toContain('aria-label="Search clients"');
+
+    const { browser: other } = await staffWorld();
+    const none = textOf((await other.get('/firm/clients?q=zzz-nothing')).text);
+    expect(none).toContain('No clients match your search.');
+    expect(none).not.toContain('0 clients');
   });
 
   it('edits a client: the new name and code are saved, shown and audited', async () => {

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
 import {
   countPackets,
@@ -7,11 +8,56 @@ import {
   listPacketSummaries
 } from '../../../src/lib/server/packets/dashboard';
 import { publishPacket } from '../../../src/lib/server/packets/publish';
-import { addDocument, createClient, createContact, createPacket } from '../../support/factories';
+import {
+  addDocument,
+  createClient,
+  createContact,
+  createFirmWithStaff,
+  createPacket,
+  signIn
+} from '../../support/factories';
 import { postForm, staffWorld } from '../../support/firm';
 import { textOf } from '../../support/html';
+import { TestBrowser } from '../../support/server';
 
 describe('the staff dashboard', () => {
+  /** The page's own content, without the workspace navigation (which links to New packet). */
+  const mainOf = (html: string) => html.slice(html.indexOf('<main'), html.indexOf('</main>'));
+  const linksIn = (html: string, name: string) =>
+    [...html.matchAll(/<a\b[^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)]
+      .filter((m) => textOf(m[2]).trim() === name)
+      .map((m) => m[1]);
+
+  it('with no packets yet says so and offers one first step: a client, then a packet', async () => {
+    const db = getDb();
+    const { firm, staff } = await createFirmWithStaff(db);
+    const browser = new TestBrowser();
+    await signIn(browser, staff.id, 'staff');
+
+    const empty = mainOf((await browser.get('/firm')).text);
+    expect(textOf(empty)).toContain('No packets yet');
+    expect(linksIn(empty, 'Add your first client')).toEqual(['/firm/clients']);
+    expect(linksIn(empty, 'New packet')).toEqual([]);
+    expect(linksIn(empty, 'Bulk publish')).toEqual([]);
+    // Nothing was ever sent, so nobody can have opened it, and there is nothing to filter.
+    expect(textOf(empty)).not.toContain('Everyone has opened');
+    expect(textOf(empty)).not.toContain('Not opened yet');
+    expect(empty).not.toContain('aria-label="Filter packets"');
+
+    const client = await createClient(db, firm.id);
+    const withClient = mainOf((await browser.get('/firm')).text);
+    expect(textOf(withClient)).toContain('No packets yet');
+    expect(linksIn(withClient, 'New packet')).toEqual(['/firm/packets/new']);
+    expect(linksIn(withClient, 'Add your first client')).toEqual([]);
+
+    // A draft is a packet (the usual page), but still nothing has been sent to anyone.
+    await createPacket(db, client, { status: 'draft' });
+    const withDraft = mainOf((await browser.get('/firm')).text);
+    expect(textOf(withDraft)).not.toContain('No packets yet');
+    expect(linksIn(withDraft, 'New packet')).toHaveLength(1);
+    expect(textOf(withDraft)).not.toContain('Everyone has opened');
+  });
+
   it('counts sent, delivered, opened, approved, open questions and bounced for the current version', async () => {
     const { db, browser, firm, staff, client, contacts } = await staffWorld();
     const third = await createContact(db, client, { name: 'Bo Bounce' });
