@@ -51,6 +51,16 @@ export async function listClients(
     .orderBy(asc(client.name));
 }
 
+/** Whether the firm has any client that is not archived. */
+export async function hasActiveClients(db: Db, firmId: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: client.id })
+    .from(client)
+    .where(and(eq(client.firmId, firmId), isNull(client.archivedAt)))
+    .limit(1);
+  return rows.length > 0;
+}
+
 export async function countArchivedClients(db: Db, firmId: string): Promise<number> {
   const [row] = await db
     .select({ n: count() })

@@ -174,3 +174,13 @@ export async function listNotOpened(db: Db, firmId: string, limit = 50) {
   ]);
   return { rows, total };
 }
+
+/** Whether the firm has ever mailed a packet to anyone (else nobody can have opened one). */
+export async function hasSentPackets(db: Db, firmId: string): Promise<boolean> {
+  const rows = await db
+    .select({ one: sql`1` })
+    .from(delivery)
+    .where(eq(delivery.firmId, firmId))
+    .limit(1);
+  return rows.length > 0;
+}

@@ -1,7 +1,9 @@
 import { requireStaff } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
+import { hasActiveClients } from '$lib/server/packets/clients';
 import {
   countPackets,
+  hasSentPackets,
   listNotOpened,
   listPacketSummaries,
   listPeriods,
@@ -31,7 +33,7 @@ export const load: PageServerLoad = async (event) => {
   const page = Math.min(Math.max(Math.trunc(Number(params.get('page'))) || 1, 1), 10_000);
   const allNotOpened = params.get('notOpened') === 'all';
   const db = getDb();
-  const [packets, total, periods, notOpened, needsReply] = await Promise.all([
+  const [packets, total, periods, notOpened, needsReply, sent] = await Promise.all([
     listPacketSummaries(db, firm.id, filters, {
       limit: PAGE_SIZE,
       offset: (page - 1) * PAGE_SIZE
@@ -39,8 +41,12 @@ export const load: PageServerLoad = async (event) => {
     countPackets(db, firm.id, filters),
     listPeriods(db, firm.id),
     listNotOpened(db, firm.id, allNotOpened ? NOT_OPENED.all : NOT_OPENED.some),
-    listNeedsReply(db, firm.id, NEEDS_REPLY)
+    listNeedsReply(db, firm.id, NEEDS_REPLY),
+    hasSentPackets(db, firm.id)
   ]);
+  // A firm without a packet gets one first step instead of the list: a client, then a packet.
+  const firstStep =
+    periods.length > 0 ? null : (await hasActiveClients(db, firm.id)) ? 'packet' : 'client';
   return {
     packets,
     paging: { page, pageSize: PAGE_SIZE, total, from: (page - 1) * PAGE_SIZE + 1 },
@@ -49,6 +55,8 @@ export const load: PageServerLoad = async (event) => {
     notOpenedTotal: notOpened.total,
     needsReply: needsReply.rows,
     needsReplyTotal: needsReply.total,
+    sent,
+    firstStep,
     filters: { q: filters.q ?? '', period: filters.period ?? '', status: filters.status ?? '' }
   };
 };
