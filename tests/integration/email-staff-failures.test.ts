@@ -66,6 +66,10 @@ describe('undeliverable mail on the staff packet page', () => {
     expect(rowOf(page.text, late)).toMatch(/failed .*Gave up after 24 hours.* 503/);
     expect(rowOf(page.text, fine)).toMatch(/sent/);
     expect(rowOf(page.text, fine)).not.toMatch(/failed/);
+    // The column shows how the mail fared, so it is named for that (not "Email").
+    expect(page.text).toMatch(/role="columnheader"[^>]*>Delivery</);
+    expect(page.text).toContain('data-label="Delivery"');
+    expect(page.text).not.toContain('data-label="Email"');
     const [deadRow] = await w.db.select().from(s.outbox).where(eq(s.outbox.id, lateRow.id));
     expect(deadRow.status).toBe('dead');
   });
