@@ -2,6 +2,9 @@
 export const textOf = (html: string) =>
   html
     .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
+    // Comments (Svelte's hydration marks) and line-break hints inside a word (EmailAddress)
+    // are not spaces.
+    .replace(/<!--[\s\S]*?-->|<wbr\s*\/?>/g, '')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&amp;/g, '&')
     .replace(/&#39;/g, "'")
@@ -10,7 +13,7 @@ export const textOf = (html: string) =>
 
 /** One contact's row on the staff packet page, as text. */
 export const rowOf = (html: string, email: string) => {
-  const row = html.split('role="row"').find((chunk) => chunk.includes(email));
+  const row = html.split('role="row"').find((chunk) => textOf(chunk).includes(email));
   if (!row) throw new Error(`no row for ${email}`);
   return textOf(row);
 };

@@ -9,3 +9,4 @@ export { default as AppBar } from './AppBar.svelte';
 export { default as PageHeader } from './PageHeader.svelte';
 export { default as EmptyState } from './EmptyState.svelte';
 export { default as Logo } from './Logo.svelte';
+export { default as EmailAddress } from './EmailAddress.svelte';
