@@ -48,6 +48,8 @@ describe('the staff dashboard', () => {
     const withClient = mainOf((await browser.get('/firm')).text);
     expect(textOf(withClient)).toContain('No packets yet');
     expect(linksIn(withClient, 'New packet')).toEqual(['/firm/packets/new']);
+    // Packets for many clients at once stay a secondary way in.
+    expect(linksIn(withClient, 'Bulk publish')).toEqual(['/firm/packets/bulk']);
     expect(linksIn(withClient, 'Add your first client')).toEqual([]);
 
     // A draft is a packet (the usual page), but still nothing has been sent to anyone.
