@@ -1,18 +1,17 @@
-// Axe on the main pages of both sides, signed out, as staff and as a contact: zero violations.
-import AxeBuilder from '@axe-core/playwright';
+// Axe on the main pages of both sides, signed out, as staff and as a contact, light and dark:
+// zero violations. (The first-run pages, /setup and the empty dashboard: first-run.setup.ts.)
 import { expect, test, type Page } from '@playwright/test';
-import { linkPathOf, openLink, signInAsOwner, waitForMail } from './support/auth';
+import {
+  askForLink,
+  linkPathOf,
+  openLink,
+  signInAsOwner,
+  useOwnIp,
+  waitForMail
+} from './support/auth';
+import { expectNoViolations } from './support/axe';
 import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
 import { expectPdfPainted } from './support/viewer';
-
-async function expectNoViolations(page: Page, name: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const found = results.violations.map(
-    (v) =>
-      `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`
-  );
-  expect(found, `axe on ${name}`).toEqual([]);
-}
 
 /** Tabs through the page from the top: every listed control (id, or button:label) gets focus. */
 async function expectKeyboardReaches(page: Page, controls: string[]) {
@@ -101,4 +100,14 @@ test('the main pages have no axe violations', async ({ page, browser, baseURL },
   await contact.goto('/account');
   await expectNoViolations(contact, '/account (contact)');
   await context.close();
+
+  // The contact asks for a link on another phone: "check your email", then the code page.
+  const asking = await browser.newContext();
+  const other = await asking.newPage();
+  await useOwnIp(other);
+  await askForLink(other, email);
+  await expectNoViolations(other, '/sign-in (check your email)');
+  await other.goto('/sign-in/code');
+  await expectNoViolations(other, '/sign-in/code');
+  await asking.close();
 });
