@@ -45,8 +45,8 @@ export const load: PageServerLoad = async (event) => {
     hasSentPackets(db, firm.id)
   ]);
   // A firm without a packet gets one first step instead of the list: a client, then a packet.
-  const firstStep =
-    periods.length > 0 ? null : (await hasActiveClients(db, firm.id)) ? 'packet' : 'client';
+  let firstStep: 'client' | 'packet' | null = null;
+  if (periods.length === 0) firstStep = (await hasActiveClients(db, firm.id)) ? 'packet' : 'client';
   return {
     packets,
     paging: { page, pageSize: PAGE_SIZE, total, from: (page - 1) * PAGE_SIZE + 1 },
