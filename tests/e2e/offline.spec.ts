@@ -367,8 +367,8 @@ test('a save whose connection goes quiet gives up after a minute, leaves nothing
   const phone = await signedInWithoutWorker(browser, page);
   await phone.clock.install();
   await phone.goto(`/p/${mine.packetId}`);
-  // The PDFs and pictures come; then the packet's page never does (a connection that went
-  // quiet), so what was already put away must go again.
+  // The packet's page never comes (a connection that went quiet): whatever was already put
+  // away must go again.
   let held = 0;
   const packetPage = (url: URL) => url.pathname === `/p/${mine.packetId}`;
   await phone.route(packetPage, async (route) => {
@@ -445,7 +445,7 @@ test('a new version, saved again: a save that fails keeps the earlier copy whole
   const save = phone.locator('[data-save-offline]');
   await expect(save.getByRole('heading', { name: 'Your saved copy is out of date' })).toBeVisible();
 
-  // Saving again: the new PDF and the packet's pages come, then the connection drops.
+  // Saving again: the packet's pages come, then the connection drops.
   const list = (url: URL) => url.pathname === '/p/__data.json';
   await phone.route(list, (route) =>
     route.request().headers()['x-sheaf-save'] === '1'
@@ -568,7 +568,7 @@ test('signing out with saved packets warns first: cancel keeps them, confirm rem
   test.setTimeout(120_000);
   const mine = await savedPacketOfItsOwn(page, browser, baseURL!, 'w');
   const warning = page.getByRole('dialog', { name: 'Sign out?' });
-  const words = 'You have 1 packet saved on this phone. Signing out removes them.';
+  const words = 'You have 1 packet saved on this phone. Signing out removes it.';
 
   await page.goto('/sign-out');
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
