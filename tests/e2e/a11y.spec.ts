@@ -100,5 +100,7 @@ test('the main pages have no axe violations', async ({ page, browser, baseURL },
   await expectNoViolations(contact, '/p');
   await contact.goto('/account');
   await expectNoViolations(contact, '/account (contact)');
+  await contact.goto('/sign-out');
+  await expectNoViolations(contact, '/sign-out');
   await context.close();
 });
