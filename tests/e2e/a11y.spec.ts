@@ -99,6 +99,8 @@ test('the main pages have no axe violations', async ({ page, browser, baseURL },
   await expectNoViolations(contact, '/p');
   await contact.goto('/account');
   await expectNoViolations(contact, '/account (contact)');
+  await contact.goto('/sign-out');
+  await expectNoViolations(contact, '/sign-out');
   await context.close();
 
   // The contact asks for a link on another phone: "check your email", then the code page.

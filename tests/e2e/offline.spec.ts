@@ -1,10 +1,12 @@
 // The installable app keeps packets on the phone: save -> offline -> read page 40 of a 60-page
 // PDF; approve and ask offline -> reconnect -> recorded once; sign-out leaves nothing behind;
 // a session ended elsewhere purges at the next online start.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { signInByEmail as signInOnce, useOwnIp } from './support/auth';
 import {
   deviceTraces,
+  makeLedgerPdf,
   makeTestPdf,
   savedPaths,
   openAsContact,
@@ -57,6 +59,26 @@ async function signedInWithoutWorker(browser: Browser, page: Page): Promise<Page
     storageState: await page.context().storageState()
   });
   return context.newPage();
+}
+
+/** Axe finds nothing on the page as it is, in light and in dark. */
+async function expectAxeClean(page: Page, name: string) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(
+      violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      `axe on ${name} (${colorScheme})`
+    ).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: null });
+}
+
+/** "394 KB" -> bytes (as formatBytes rounds them). */
+function bytesOf(size: string): number {
+  const m = /^([\d.]+) (B|KB|MB|GB)$/.exec(size.trim());
+  if (!m) throw new Error(`not a size: ${size}`);
+  return Number(m[1]) * 1024 ** ['B', 'KB', 'MB', 'GB'].indexOf(m[2]);
 }
 
 async function saveForOffline(page: Page) {
@@ -121,6 +143,64 @@ test('save, go offline, reload: the packet and page 40 of its 60-page PDF open',
     page.getByRole('heading', { name: 'This packet is not on this device' })
   ).toBeVisible();
   await context.setOffline(false);
+});
+
+test('saving counts one measure: the bar reaches 100 % at "x of x", and x is the size saved', async ({
+  page,
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(120_000);
+  const staff = await browser.newPage();
+  const mine = await publishPacket(staff, baseURL!, `m${Date.now().toString(36)}`);
+  await staff.close();
+  await openAsContact(page, mine);
+  const save = page.locator('[data-save-offline]');
+  await expect(save).toContainText('Read it anywhere');
+  // Every state the bar and its figures pass through, as drawn.
+  await page.evaluate(() => {
+    const seen: Array<{ percent: number; figures: string }> = [];
+    Object.assign(window, { sheafSaveSeen: seen });
+    const section = document.querySelector('[data-save-offline]')!;
+    new MutationObserver(() => {
+      const bar = section.querySelector('[role="progressbar"]');
+      if (!bar) return;
+      seen.push({
+        percent: Number(bar.getAttribute('aria-valuenow')),
+        figures: bar.nextElementSibling?.textContent?.trim() ?? ''
+      });
+    }).observe(section, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  await save.getByRole('button', { name: 'Save for offline' }).click();
+  await expect(save.getByRole('heading', { name: 'Saved on this device' })).toBeVisible({
+    timeout: 20_000
+  });
+  const seen = (await page.evaluate(() => Reflect.get(window, 'sheafSaveSeen'))) as Array<{
+    percent: number;
+    figures: string;
+  }>;
+  expect(seen.length).toBeGreaterThan(0);
+  for (const { percent, figures } of seen) {
+    const [, done, total] = /^(.+) of (.+)$/.exec(figures) ?? [];
+    expect(total, figures).toBeTruthy();
+    // The bar says what the figures say (give or take their rounding), and is full only when
+    // they are equal.
+    expect(Math.abs(percent - (100 * bytesOf(done)) / bytesOf(total)), figures).toBeLessThan(3);
+    if (percent === 100) expect(done).toBe(total);
+  }
+  const last = seen.at(-1)!;
+  expect(last.percent).toBe(100);
+  const total = last.figures.split(' of ')[1];
+  await expect(save).toContainText(`${total} · opens offline`);
+
+  // The list of saved packets counts the same bytes, and the device's room in GB past 1 GB.
+  await page.goto('/p');
+  const list = page.locator('[data-saved-list]');
+  await expect(list.locator(`a[href="/p/${mine.packetId}"]`)).toContainText(total);
+  const quota = await page.evaluate(async () => (await navigator.storage.estimate()).quota ?? 0);
+  if (quota >= 1024 ** 3) {
+    await expect(list.locator('header p')).toHaveText(/of \d+\.\d GB used by Sheaf$/);
+  }
 });
 
 test('approve and ask offline: both wait, then are sent once on reconnect', async ({
@@ -287,8 +367,8 @@ test('a save whose connection goes quiet gives up after a minute, leaves nothing
   const phone = await signedInWithoutWorker(browser, page);
   await phone.clock.install();
   await phone.goto(`/p/${mine.packetId}`);
-  // The PDFs and pictures come; then the packet's page never does (a connection that went
-  // quiet), so what was already put away must go again.
+  // The packet's page never comes (a connection that went quiet): whatever was already put
+  // away must go again.
   let held = 0;
   const packetPage = (url: URL) => url.pathname === `/p/${mine.packetId}`;
   await phone.route(packetPage, async (route) => {
@@ -365,7 +445,7 @@ test('a new version, saved again: a save that fails keeps the earlier copy whole
   const save = phone.locator('[data-save-offline]');
   await expect(save.getByRole('heading', { name: 'Your saved copy is out of date' })).toBeVisible();
 
-  // Saving again: the new PDF and the packet's pages come, then the connection drops.
+  // Saving again: the packet's pages come, then the connection drops.
   const list = (url: URL) => url.pathname === '/p/__data.json';
   await phone.route(list, (route) =>
     route.request().headers()['x-sheaf-save'] === '1'
@@ -393,6 +473,129 @@ test('a new version, saved again: a save that fails keeps the earlier copy whole
   await phone.context().close();
 });
 
+test('a question asked offline in the viewer closes its sheet, waits, and goes on reconnect', async ({
+  page,
+  context,
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(120_000);
+  const staff = await browser.newPage();
+  const mine = await publishPacket(staff, baseURL!, `vq${Date.now().toString(36)}`);
+  await staff.close();
+  await openAsContact(page, mine);
+  await page
+    .getByRole('link', { name: /Profit and loss\.pdf/ })
+    .first()
+    .click();
+  await expectPdfPainted(page);
+
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Ask about this page' }).click();
+  const sheet = page.getByRole('dialog', { name: 'Ask about page 1' });
+  await sheet.getByLabel('Your question').fill('Is page 1 the June total?');
+  await sheet.getByRole('button', { name: 'Send question' }).click();
+  await expect(sheet).toBeHidden();
+  const pending = page.locator('[data-pending]');
+  await expect(pending).toContainText('Waiting to send');
+  await expect(pending).toContainText('Is page 1 the June total?');
+  // (This packet is not saved: the viewer says so too.)
+  await expect(page.getByRole('status').filter({ hasText: 'not saved for offline' })).toBeVisible();
+  await expectAxeClean(page, 'viewer offline: a question waiting, not saved');
+
+  await context.setOffline(false);
+  await expect(page.getByText(/Your question was sent/)).toBeVisible({ timeout: 15_000 });
+  await expect(pending).toHaveCount(0);
+  await page.goto(`/p/${mine.packetId}`);
+  await expect(page.getByText('Is page 1 the June total?')).toHaveCount(1);
+});
+
+test('a document read online but not saved keeps its pages when the connection drops', async ({
+  page,
+  context,
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(150_000);
+  const staff = await browser.newPage();
+  const mine = await publishPacket(staff, baseURL!, `kp${Date.now().toString(36)}`, [
+    { name: 'Ledger.pdf', buffer: await makeLedgerPdf('Ledger', 20) }
+  ]);
+  await staff.close();
+  await openAsContact(page, mine);
+  await page
+    .getByRole('link', { name: /Ledger\.pdf/ })
+    .first()
+    .click();
+  await expectPdfPainted(page);
+  const goTo = async (n: number) => {
+    await page.getByRole('button', { name: /^Page \d+ of 20\./ }).click();
+    await page.getByLabel('Go to page').fill(String(n));
+    await page.getByLabel('Go to page').press('Enter');
+    await expect(
+      page.getByRole('button', { name: new RegExp(`^Page ${n} of 20\\.`) })
+    ).toBeVisible();
+  };
+  await goTo(2);
+  await expect(page.locator('[data-page="2"] canvas')).toBeVisible({ timeout: 20_000 });
+
+  await context.setOffline(true);
+  await expect(page.getByRole('status').filter({ hasText: 'not saved for offline' })).toBeVisible();
+  // Page 12 lies in a part of the PDF that never came: it waits for the connection, and the
+  // pages already read stay.
+  await goTo(12);
+  await expect(page.locator('[data-page="12"]')).toContainText('back online');
+  await expect(page.getByText('The PDF didn’t load')).toHaveCount(0);
+  await expect(page.getByText("The PDF didn't load")).toHaveCount(0);
+  await goTo(2);
+  await expect(page.locator('[data-page="2"] canvas')).toBeVisible({ timeout: 20_000 });
+
+  await context.setOffline(false);
+  await goTo(12);
+  await expect(page.locator('[data-page="12"] canvas')).toBeVisible({ timeout: 20_000 });
+  await expect(page.locator('[data-page="12"] .textLayer')).toContainText('page 12 of 20', {
+    timeout: 20_000
+  });
+  await expect(page.getByRole('status').filter({ hasText: 'not saved for offline' })).toHaveCount(
+    0
+  );
+});
+
+test('signing out with saved packets warns first: cancel keeps them, confirm removes them', async ({
+  page,
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(120_000);
+  const mine = await savedPacketOfItsOwn(page, browser, baseURL!, 'w');
+  const warning = page.getByRole('dialog', { name: 'Sign out?' });
+  const words = 'You have 1 packet saved on this phone. Signing out removes it.';
+
+  await page.goto('/sign-out');
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(warning).toContainText(words);
+  await expectAxeClean(page, 'sign-out warning');
+  await warning.getByRole('button', { name: 'Cancel' }).click();
+  await expect(warning).toBeHidden();
+  await expect(page).toHaveURL(/\/sign-out$/);
+
+  await page.goto('/account');
+  await page.getByRole('button', { name: /Sign out everywhere/ }).click();
+  await expect(warning).toContainText(words);
+  await warning.getByRole('button', { name: 'Cancel' }).click();
+  await expect(warning).toBeHidden();
+  expect((await deviceTraces(page, mine.packetId)).found.length).toBeGreaterThan(4);
+  await page.goto(`/p/${mine.packetId}`);
+  await expect(page.locator('[data-save-offline]')).toContainText('Saved on this device');
+
+  await page.goto('/account');
+  await page.getByRole('button', { name: /\(this device\)$/ }).click();
+  await expect(warning).toContainText(words);
+  await warning.getByRole('button', { name: /^Sign out and remove (it|them)$/ }).click();
+  await page.waitForURL((u) => u.pathname === '/sign-in');
+  expect((await deviceTraces(page, mine.packetId)).found).toEqual([]);
+});
+
 test('sign out: nothing of the packet is left in Cache Storage or IndexedDB', async ({ page }) => {
   test.setTimeout(90_000);
   await signInByEmail(page, published.contactEmail);
@@ -403,7 +606,11 @@ test('sign out: nothing of the packet is left in Cache Storage or IndexedDB', as
   expect(before.found.length).toBeGreaterThan(4);
 
   await page.goto('/sign-out');
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page
+    .getByRole('dialog', { name: 'Sign out?' })
+    .getByRole('button', { name: /^Sign out and remove (it|them)$/ })
+    .click();
   await page.waitForURL((u) => u.pathname !== '/sign-out');
   const after = await deviceTraces(page, published.packetId);
   expect(after.found).toEqual([]);

@@ -41,12 +41,6 @@ export function formatDateTime(d: Date | string | null | undefined, timeZone = D
   return `${formatIn('dateTime', timeZone).format(date)} ${zoneAbbreviation(date, timeZone)}`;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 /** "2026-Q3" -> "Q3 2026". */
 export function periodLabel(period: string): string {
   const m = /^(\d{4})-(Q[1-4])$/.exec(period);

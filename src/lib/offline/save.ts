@@ -13,6 +13,7 @@ import {
   type PacketToSave,
   type SaveProgress
 } from './saved';
+import { SaveMeasure, saveParts } from './save-measure';
 import { checkSession } from './user';
 
 // While a save is under way, leaving the page would cut it short: the browser asks first.
@@ -28,7 +29,8 @@ export const SAVE_STALL_MS = 60_000;
 export const SAVE_STALLED_MESSAGE = 'Saving stopped: the connection stalled. Try again.';
 
 /**
- * Saves a packet for the signed-in user. Needs a connection; reports progress in bytes.
+ * Saves a packet for the signed-in user. Needs a connection; reports progress in the bytes it
+ * stores for the packet (save-measure.ts), the same figure it records as the saved size.
  * Re-saving refreshes every copy. A save that fails (the connection dropped, went quiet for
  * SAVE_STALL_MS, or the device ran out of space) takes out what it had put in, and leaves an
  * earlier copy's pages as they were: the device keeps only whole packets.
@@ -43,13 +45,7 @@ export async function savePacket(
   void navigator.storage?.persist?.().catch(() => false);
 
   const { pages, files, pictures } = packetUrls(packet);
-  const pageGuess = 40_000;
-  const pictureGuess = 30_000;
-  const total =
-    (pages.length + LIST_URLS.length) * pageGuess +
-    pictures.length * pictureGuess +
-    packet.documents.reduce((sum, d) => sum + d.bytes, 0);
-  let done = 0;
+  const measure = new SaveMeasure(saveParts(packet));
   // A connection can go quiet without failing (a train, a weak Wi-Fi): every byte and every
   // finished request puts the watchdog back; if it runs out, the save's requests are aborted.
   const stall = new AbortController();
@@ -62,12 +58,17 @@ export async function savePacket(
       else stall.abort();
     }, SAVE_STALL_MS);
   };
-  const tick = (n: number) => {
+  // Bytes of a counted part (save-measure.ts) as they come.
+  const counting = (url: string) => (n: number) => {
     alive();
-    done += n;
-    onprogress({ done: Math.min(done, total), total });
+    measure.add(url, n);
+    onprogress(measure.progress);
   };
-  onprogress({ done: 0, total });
+  const counted = (url: string, size: number) => {
+    measure.finish(url, size);
+    onprogress(measure.progress);
+  };
+  onprogress(measure.progress);
   alive();
   saving++;
 
@@ -87,14 +88,19 @@ export async function savePacket(
   let record: SavedPacket;
   try {
     earlier = (await getAll<SavedPacket>(key, 'packets')).find((p) => p.id === packet.id);
-    let bytes = 0;
-    // PDFs first (the bulk), then pictures: each under its document's own id, the same bytes
-    // an earlier copy of the packet holds.
-    for (const url of files) {
+    // pdf.js for reading it offline, meanwhile: not the packet's, so not counted.
+    const viewer = saveViewerAssets(stall.signal, alive);
+    viewer.catch(() => {});
+    // The small parts first (the packet's pages, then page 1's pictures), so the total is exact
+    // before the PDFs, the bulk, come. The pages are kept only once everything has come: until
+    // then an earlier copy's pages (which name its documents) stay as they were.
+    const fetched: Array<[string, Response, Blob]> = [];
+    for (const url of [...pages, ...LIST_URLS]) {
       const response = await fetchOk(url, stall.signal);
-      const body = await readAll(response, tick);
-      await keep(url, response, body);
-      bytes += body.size;
+      const listPage = LIST_URLS.includes(url);
+      const body = await readAll(response, listPage ? alive : counting(url));
+      fetched.push([url, response, body]);
+      if (!listPage) counted(url, body.size);
     }
     // A picture the server could not draw is left out: the viewer then waits for pdf.js.
     const keptPictures: string[] = [];
@@ -104,25 +110,21 @@ export async function savePacket(
         cache: 'no-store',
         signal: stall.signal
       }).catch(() => null);
-      const body = response?.ok ? await readAll(response, alive).catch(() => null) : null;
+      const body = response?.ok ? await readAll(response, counting(url)).catch(() => null) : null;
       if (response && body) {
         await keep(url, response, body);
         keptPictures.push(url);
-        bytes += body.size;
       }
-      tick(pictureGuess);
+      counted(url, body?.size ?? 0);
     }
-    // The pages last, and kept only once every one has come: until then an earlier copy's pages
-    // (which name its documents) stay as they were.
-    const fetched: Array<[string, Response, Blob]> = [];
-    for (const url of [...pages, ...LIST_URLS]) {
+    // The PDFs, each under its document's own id: the same bytes an earlier copy holds.
+    for (const url of files) {
       const response = await fetchOk(url, stall.signal);
-      const body = await readAll(response, alive);
-      fetched.push([url, response, body]);
-      tick(pageGuess);
-      if (!LIST_URLS.includes(url)) bytes += body.size;
+      const body = await readAll(response, counting(url));
+      await keep(url, response, body);
+      counted(url, body.size);
     }
-    await saveViewerAssets(stall.signal, alive);
+    await viewer;
     for (const [url] of fetched) {
       const before = await cache.match(url);
       if (before) overwritten.push([url, before]);
@@ -136,7 +138,7 @@ export async function savePacket(
       period: packet.period,
       documents: packet.documents,
       urls: [...files, ...keptPictures, ...pages],
-      bytes,
+      bytes: measure.progress.total,
       savedAt: Date.now()
     };
     await put(key, 'packets', record);
@@ -163,7 +165,6 @@ export async function savePacket(
       .filter((url) => !kept.has(url))
       .map((url) => cache.delete(url).catch(() => false))
   );
-  onprogress({ done: total, total });
   return record;
 }
 

@@ -136,9 +136,3 @@ export async function storageEstimate(): Promise<{ usage: number; quota: number 
   const estimate = await navigator.storage?.estimate?.().catch(() => null);
   return estimate ? { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0 } : null;
 }
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
-  return `${(n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
-}

@@ -39,6 +39,12 @@ export function isSaved(packetId: string): boolean {
   return offline.saved.some((p) => p.id === packetId);
 }
 
+/** This device holds the document for reading offline (in its packet's saved copy). */
+export function isDocumentSaved(packetId: string, documentId: string): boolean {
+  const saved = offline.saved.find((p) => p.id === packetId);
+  return !!saved?.documents.some((d) => d.id === documentId);
+}
+
 export function keepInstallEvent(event: Event): void {
   event.preventDefault();
   installEvent = event as InstallEvent;

@@ -32,6 +32,32 @@ export async function makeTestPdf(title: string, pages: number): Promise<Buffer>
   return Buffer.from(await doc.save());
 }
 
+/**
+ * A PDF of `pages` pages of dense, hardly compressible figures (about 45 KB a page): a dozen
+ * pages span three of the viewer's 256 KB ranges, so the middle pages come only when asked for.
+ */
+export async function makeLedgerPdf(title: string, pages: number): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Courier);
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 1; i <= pages; i++) {
+    const page = doc.addPage([612, 792]);
+    page.drawText(`${title} — page ${i} of ${pages}`, { x: 56, y: 740, size: 20, font });
+    for (let line = 0; line < 1400; line++) {
+      let figures = '';
+      for (let c = 0; c < 70; c++) figures += String.fromCharCode(48 + Math.floor(next() * 42));
+      page.drawText(figures, { x: 20, y: 20 + (line % 140) * 5, size: 4, font });
+    }
+  }
+  return Buffer.from(await doc.save());
+}
+
+export interface PacketFile {
+  name: string;
+  buffer: Buffer;
+}
+
 export interface Published {
   packetId: string;
   title: string;
@@ -41,7 +67,12 @@ export interface Published {
 }
 
 /** Staff (signed in on `staff`) publish a packet to a new contact; returns its ids and link. */
-export async function publishPacket(staff: Page, baseURL: string, tag: string): Promise<Published> {
+export async function publishPacket(
+  staff: Page,
+  baseURL: string,
+  tag: string,
+  files?: PacketFile[]
+): Promise<Published> {
   await useOwnIp(staff);
   const setupUrl = findSetupUrl(baseURL);
   let signedIn = false;
@@ -78,20 +109,16 @@ export async function publishPacket(staff: Page, baseURL: string, tag: string): 
   await staff.getByRole('button', { name: 'Create packet and add PDFs' }).press('Enter');
   await expect(staff).toHaveURL(/\/firm\/packets\/[0-9a-f-]{36}$/);
   const packetId = staff.url().split('/').pop()!;
-  await staff.getByLabel('Choose files').setInputFiles([
-    {
-      name: 'Bank statements.pdf',
-      mimeType: 'application/pdf',
-      buffer: await makeTestPdf('Bank statements', 60)
-    },
-    {
-      name: 'Profit and loss.pdf',
-      mimeType: 'application/pdf',
-      buffer: await makeTestPdf('Profit and loss', 3)
-    }
-  ]);
-  await expect(staff.getByRole('link', { name: 'Bank statements.pdf' })).toBeVisible();
-  await expect(staff.getByRole('link', { name: 'Profit and loss.pdf' })).toBeVisible();
+  const chosen = files ?? [
+    { name: 'Bank statements.pdf', buffer: await makeTestPdf('Bank statements', 60) },
+    { name: 'Profit and loss.pdf', buffer: await makeTestPdf('Profit and loss', 3) }
+  ];
+  await staff
+    .getByLabel('Choose files')
+    .setInputFiles(chosen.map((f) => ({ ...f, mimeType: 'application/pdf' })));
+  for (const f of chosen) {
+    await expect(staff.getByRole('link', { name: f.name })).toBeVisible();
+  }
   const since = Date.now();
   await staff.getByRole('button', { name: 'Publish', exact: true }).click();
   await expect(staff.getByText(/Published — 1 email/).first()).toBeVisible();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { formatBytes } from '../../../src/lib/format/dates';
+import { formatBytes } from '../../../src/lib/format/bytes';
 import { ensurePreviews } from '../../../src/lib/server/pdf/preview';
 import { createPacket, makePdf } from '../../support/factories';
 import { countBlobs, documentsOf, postForm, staffWorld, uploadPdf } from '../../support/firm';

@@ -10,12 +10,6 @@ export function formatPeriod(period: string): string {
   return m ? `${m[2]} ${m[1]}` : period;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
 // en-GB's short months (ICU 72 on: "Sept").
 const MONTHS = [
   'Jan',

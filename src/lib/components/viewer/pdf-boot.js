@@ -263,8 +263,8 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
     started: painted.then(() => {}),
     /** Starts pdf.js now (the viewer calls it when it needs pages: a zoom, a jump). */
     start: () => intent.start('viewer'),
-    /** Set by the viewer: hears about ranges that failed after the document opened. */
-    onerror: /** @type {((error: unknown) => void) | null} */ (null),
+    /** Set by the viewer: hears about ranges that failed (and how to ask for one again). */
+    onerror: /** @type {((error: unknown, again: () => void) => void) | null} */ (null),
     /** Set by the viewer once it has hydrated: from then on the page frames are its own. */
     claimed: false,
     /** What page 1 was painted at, once it is on screen (read by the viewer as it starts). */
@@ -285,7 +285,9 @@ if (el && build === d.build && !g.__sheafPdfBoot) {
                 : range(src, begin, stop);
             got
               .then((b) => this.onDataRange(begin, b))
-              .catch((/** @type {unknown} */ error) => boot.onerror?.(error));
+              .catch((/** @type {unknown} */ error) =>
+                boot.onerror?.(error, () => this.requestDataRange(begin, stop))
+              );
           }
         }
         const task = pdfjs.getDocument({

@@ -66,7 +66,7 @@ export interface PdfBoot {
   /** Starts pdf.js now, if it is still waiting. */
   start: () => void;
   /** Hears about byte ranges that fail later on (set by the viewer). */
-  onerror: ((error: unknown) => void) | null;
+  onerror: ((error: unknown, again: () => void) => void) | null;
   /** Set by the viewer as it hydrates: the page frames are the viewer's from then on. */
   claimed: boolean;
   /** Page 1's size at scale 1 and the scroller width it was fitted to, once it is painted. */

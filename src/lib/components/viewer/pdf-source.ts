@@ -40,11 +40,14 @@ export function prefetchPdf(url: string, length: number, boot?: PdfBoot | null):
   return { url, length, first, tail };
 }
 
+/** Hears about a range that failed; `again` asks for it again (pdf.js waits for it meanwhile). */
+export type RangeFailed = (error: unknown, again: () => void) => void;
+
 /** A pdf.js range transport over the early chunks; `onerror` hears about failed ranges. */
 export async function createRangeTransport(
   lib: PdfLib,
   early: EarlyPdf,
-  onerror: (error: unknown) => void
+  onerror: RangeFailed
 ): Promise<PDFDataRangeTransport> {
   const tail = await early.tail.catch(() => null);
   class SheafRangeTransport extends lib.PDFDataRangeTransport {
@@ -54,7 +57,9 @@ export async function createRangeTransport(
         tail && begin === tail.begin && end === early.length
           ? Promise.resolve(tail.bytes)
           : fetchRange(early.url, begin, end);
-      bytes.then((b) => this.onDataRange(begin, b)).catch(onerror);
+      bytes
+        .then((b) => this.onDataRange(begin, b))
+        .catch((error: unknown) => onerror(error, () => this.requestDataRange(begin, end)));
     }
   }
   return new SheafRangeTransport(early.length, await early.first);

@@ -1,3 +1,4 @@
+import { formatBytes } from '$lib/format/bytes';
 import {
   readPdfFacts,
   THREAD_ENDED,
@@ -23,13 +24,6 @@ const MB = 1024 * 1024;
 /** Long enough for a 2,000-page statement on a busy machine (0.1 s on a quiet one). */
 const CHECK_TIMEOUT_MS = 20_000;
 const HEADER = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
-
-/** Human size: 12 KB, 3.4 MB. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < MB) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / MB).toFixed(bytes < 10 * MB ? 1 : 0)} MB`;
-}
 
 /** The message shown when a file is over the upload limit (also used before the body is read). */
 export function tooLargeReason(filename: string, bytes: number, maxBytes: number): string {

@@ -1,0 +1,69 @@
+// A form whose action may wait for the connection (a question, an approval) calls this from its
+// own use:enhance callback: with no connection, its fields go into the queue (queue.ts) and go
+// out on reconnect; the form then acts as if sent (clears itself, closes its sheet).
+import { showToast } from '$lib/components/ui/toast.svelte';
+import { enqueue, type QueuedAction } from './queue';
+import { refreshOffline } from './state.svelte';
+
+export interface OfflineSubmit {
+  kind: QueuedAction['kind'];
+  packetId: string;
+  packetTitle: string;
+  /** The page the form is on: the action is posted there on reconnect. */
+  path: string;
+  formData: FormData;
+}
+
+export interface QueueDeps {
+  online: () => boolean;
+  enqueue: (action: Omit<QueuedAction, 'createdAt'>) => Promise<boolean>;
+  refresh: () => Promise<void>;
+  toast: typeof showToast;
+  newId: () => string;
+}
+
+const browserDeps: QueueDeps = {
+  online: () => navigator.onLine,
+  enqueue,
+  refresh: refreshOffline,
+  toast: showToast,
+  newId: () => crypto.randomUUID().replace(/-/g, '')
+};
+
+const WAITS = {
+  approve: 'You are offline. Your approval will be sent when you are back online.',
+  ask: 'You are offline. Your question will be sent when you are back online.'
+} as const;
+
+/**
+ * 'online': the form goes as usual. 'queued': it waits in the queue (the reader was told).
+ * 'not-queued': offline and the queue took nothing (no signed-in user on this device); the
+ * reader was told to try again online. Either offline answer means: cancel the submit.
+ */
+export async function queueIfOffline(
+  submit: OfflineSubmit,
+  deps: QueueDeps = browserDeps
+): Promise<'online' | 'queued' | 'not-queued'> {
+  if (deps.online()) return 'online';
+  const fields = [...submit.formData].filter(
+    (e): e is [string, string] => typeof e[1] === 'string'
+  );
+  const requestId = fields.find(([n]) => n === 'requestId')?.[1] || deps.newId();
+  const queued = await deps
+    .enqueue({
+      requestId,
+      packetId: submit.packetId,
+      packetTitle: submit.packetTitle,
+      kind: submit.kind,
+      path: submit.path,
+      fields
+    })
+    .catch(() => false);
+  if (!queued) {
+    deps.toast('You are offline. Try again once you are back online.', 'bad', 6000);
+    return 'not-queued';
+  }
+  await deps.refresh();
+  deps.toast(WAITS[submit.kind], 'info', 6000);
+  return 'queued';
+}
