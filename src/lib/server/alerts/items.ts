@@ -13,7 +13,7 @@ import {
   packetVersion,
   user
 } from '../db/schema';
-import { periodLabel } from '../../format/dates';
+import { packetHeading } from '../../format/periods';
 import { inPublishedVersion } from '../review/published';
 import { withQuestionContext } from '../packets/needs-reply';
 import type { ApprovalAlertItem, QuestionAlertItem } from '../email/templates/staff-alerts';
@@ -22,7 +22,7 @@ import type { ApprovalAlertItem, QuestionAlertItem } from '../email/templates/st
 export const threadPath = (packetId: string, commentId?: string | null) =>
   `/firm/packets/${packetId}${commentId ? `#q-${commentId}` : ''}`;
 
-const labelOf = (period: string, title: string) => `${periodLabel(period)} · ${title}`;
+const labelOf = (period: string, title: string) => packetHeading(title, period);
 
 /** Questions by comment id, in the order asked. */
 export async function questionItems(db: Db, commentIds: string[]): Promise<QuestionAlertItem[]> {

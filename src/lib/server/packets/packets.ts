@@ -11,19 +11,6 @@ export interface PacketInput {
   dueAt: Date | null;
 }
 
-export const PERIOD = /^\d{4}-(Q[1-4]|(0[1-9]|1[0-2])|FY)$/;
-
-/** The current quarter, e.g. 2026-Q4. */
-export function currentPeriod(now = new Date()): string {
-  return `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
-}
-
-/** "2026-Q3" -> "Q3 2026"; other periods are shown as they are. */
-export function periodLabel(period: string): string {
-  const m = /^(\d{4})-(Q[1-4])$/.exec(period);
-  return m ? `${m[2]} ${m[1]}` : period;
-}
-
 /** The firm's packet with its client, or null for another firm's or a missing id. */
 /** The packet fields a page shows (staff and client alike); nothing internal. */
 export function packetSummary(p: Packet) {
