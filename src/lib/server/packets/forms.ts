@@ -1,6 +1,7 @@
 // Form schemas for the staff workspace (one zod schema per form).
 import { z } from 'zod';
 import { endOfDayIn } from '../../format/time-zone';
+import { displayNameProblem } from '../../format/names';
 import { isPeriod } from '../../format/periods';
 
 export const clientSchema = z.object({
@@ -49,6 +50,17 @@ export const packetSchema = z.object({
     .refine(isPeriod, 'Choose a quarter, month or financial year from the list.'),
   note: z.string().trim().max(4000, 'At most 4,000 characters.'),
   dueAt: optionalDate
+});
+
+/** A document's new display name (trimmed; 1..120 characters, no control characters). */
+export const documentNameSchema = z.object({
+  displayName: z
+    .string()
+    .trim()
+    .superRefine((name, ctx) => {
+      const problem = displayNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
 });
 
 /**

@@ -80,7 +80,7 @@ export interface UnpublishedChanges {
   /** File names uploaded since the last publish. */
   added: string[];
   /** Documents removed since the last publish, which contacts see until the next one. */
-  removed: { id: string; filename: string }[];
+  removed: { id: string; displayName: string }[];
 }
 
 /** What staff have changed since the last publish: what contacts do not see yet. */
@@ -89,7 +89,7 @@ export async function listUnpublishedChanges(db: Db, p: Packet): Promise<Unpubli
     db
       .select({
         id: document.id,
-        filename: document.filename,
+        displayName: document.displayName,
         version: document.version,
         removedAt: document.removedAt
       })
@@ -106,8 +106,10 @@ export async function listUnpublishedChanges(db: Db, p: Packet): Promise<Unpubli
       .orderBy(asc(document.position), asc(document.createdAt)),
     p.version > 0 ? publishedPacket(db, p) : p
   ]);
-  const added = docs.filter((d) => !d.removedAt).map((d) => d.filename);
-  const removed = docs.filter((d) => d.removedAt).map(({ id, filename }) => ({ id, filename }));
+  const added = docs.filter((d) => !d.removedAt).map((d) => d.displayName);
+  const removed = docs
+    .filter((d) => d.removedAt)
+    .map(({ id, displayName }) => ({ id, displayName }));
   const details = p.version === 0 ? [] : changedDetails(shown, p);
   return {
     any: p.version === 0 || details.length + added.length + removed.length > 0,

@@ -33,7 +33,7 @@ export async function listThread(db: Db, p: Packet) {
       at: comment.at,
       page: comment.page,
       documentId: comment.documentId,
-      documentName: document.filename,
+      documentName: document.displayName,
       authorName: nameForFirm,
       authorEmail: user.email,
       authorKind: comment.authorKind,
