@@ -236,7 +236,13 @@ test('hostile text in every field is shown as text and never runs', async ({
   await page
     .getByLabel('Choose files')
     .setInputFiles([{ name: filename, mimeType: 'application/pdf', buffer: await pdf() }]);
-  await expect(page.getByRole('link', { name: /onerror=alert\(1\)>\.pdf/ })).toBeVisible();
+  await expect(page.getByRole('link', { name: /onerror=alert\(1\)>$/ })).toBeVisible();
+  // A hostile display name typed by staff: text on every page that shows it.
+  await page.getByRole('button', { name: /^Rename / }).click();
+  await page.getByLabel('Name contacts see').fill(payload('Doc'));
+  await page.getByRole('button', { name: 'Save name' }).click();
+  await expect(page.getByRole('link', { name: payload('Doc'), exact: true })).toBeVisible();
+  await expectNoLiveMarkup(page);
   await page.getByRole('button', { name: 'Preview the email' }).click();
   await expect(page.getByRole('dialog', { name: 'Email preview' })).toBeVisible();
   await page.getByRole('button', { name: 'Close' }).click();

@@ -92,8 +92,8 @@ export async function publishPacket(staff: Page, baseURL: string, tag: string): 
       buffer: await makeTestPdf('Profit and loss', 3)
     }
   ]);
-  await expect(staff.getByRole('link', { name: 'Bank statements.pdf' })).toBeVisible();
-  await expect(staff.getByRole('link', { name: 'Profit and loss.pdf' })).toBeVisible();
+  await expect(staff.getByRole('link', { name: 'Bank statements' })).toBeVisible();
+  await expect(staff.getByRole('link', { name: 'Profit and loss' })).toBeVisible();
   const since = Date.now();
   await staff.getByRole('button', { name: 'Publish', exact: true }).click();
   await expect(staff.getByText(/Published — 1 email/).first()).toBeVisible();
