@@ -1,8 +1,11 @@
 // Issue 19, "Names", on phones: staff choose the period from the list, upload a PDF with a file
 // name only a scanner would choose, rename it on the packet page; the contact sees the new name
 // at once (no publish), in the list and the viewer, while the download keeps the file's name.
+// SHEAF_SCREENSHOTS_DIR=<dir> also saves these pages at 390×844 and 1280×800, light and dark.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { linkPathOf, openLink, signInAsOwner, useOwnIp, waitForMail } from './support/auth';
 import { addClient, uniqueTag } from './support/firm';
 import { makeTestPdf } from './support/offline';
@@ -19,6 +22,27 @@ async function expectNoViolations(page: Page, name: string) {
     );
     expect(found, `axe on ${name} (${scheme})`).toEqual([]);
   }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+const shots = process.env.SHEAF_SCREENSHOTS_DIR;
+
+/** When asked for: this page at 390 and 1280 wide (same session), light and dark, full page. */
+async function shoot(page: Page, name: string) {
+  if (!shots) return;
+  mkdirSync(shots, { recursive: true });
+  const original = page.viewportSize()!;
+  for (const width of [390, 1280]) {
+    await page.setViewportSize(width === 390 ? original : { width: 1280, height: 800 });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({
+        path: path.join(shots, `${name}-${width}-${scheme}.png`),
+        fullPage: true
+      });
+    }
+  }
+  await page.setViewportSize(original);
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
@@ -39,6 +63,7 @@ test('staff pick a period and rename a document; the contact sees the name, the 
   // The period is a list: quarters, months and financial years; a month is chosen.
   await staff.getByRole('link', { name: 'New packet' }).last().click();
   await expectNoViolations(staff, '/firm/packets/new');
+  await shoot(staff, 'names-new-packet');
   const period = staff.getByLabel('Period');
   await expect(period).toHaveJSProperty('tagName', 'SELECT');
   const groups = await period
@@ -90,6 +115,7 @@ test('staff pick a period and rename a document; the contact sees the name, the 
   await expect(field).toBeFocused();
   await expect(staff.getByText('A label only: contacts see it at once.')).toBeVisible();
   await expectNoViolations(staff, 'packet page, renaming');
+  await shoot(staff, 'names-renaming');
   // Spaces pass the browser's `required`; the server trims and refuses, and the field says why.
   await field.fill('   ');
   await staff.getByRole('button', { name: 'Save name' }).click();
@@ -107,16 +133,19 @@ test('staff pick a period and rename a document; the contact sees the name, the 
   ).toBeFocused();
   // A label, not content: nothing to publish.
   await expect(staff.getByRole('button', { name: /^Publish update/ })).toBeDisabled();
+  await shoot(staff, 'names-staff-packet');
 
   // The contact sees the new name at once: the list, the viewer's title and app bar.
   await phone.reload();
   const open = phone.getByRole('link', { name: /^Bank statement, September/ });
   await expect(open).toBeVisible();
   await expect(phone.getByText(shown)).toHaveCount(0);
+  await shoot(phone, 'names-client-packet');
   await open.click();
   await expect(phone).toHaveURL(/\/d\//);
   await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Bank statement, September');
   await expect(phone).toHaveTitle(/^Bank statement, September · Payroll review/);
+  await shoot(phone, 'names-viewer');
   // The download keeps the file's own name.
   const [download] = await Promise.all([
     phone.waitForEvent('download'),
