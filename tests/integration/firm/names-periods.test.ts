@@ -112,7 +112,13 @@ describe('renaming a document', () => {
     ]) {
       const response = await postForm(browser, path, { documentId, displayName: 'Mine now' });
       expect(response.status, `${path} ${documentId}`).toBe(404);
+      expect(response.text).not.toContain('Theirs');
     }
+    const refused = await postForm(browser, `/firm/packets/${packet.id}?/renameDocument`, {
+      documentId: theirs.id,
+      displayName: 'Mine now'
+    });
+    expect(refused.text).toContain('That document is not in this packet. Reload the page');
     expect((await docRow(db, theirs.id)).displayName).toBe('Theirs');
     expect((await docRow(db, gone.id)).displayName).toBe('Gone');
   });

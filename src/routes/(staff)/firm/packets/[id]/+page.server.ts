@@ -155,7 +155,10 @@ export const actions: Actions = {
   renameDocument: async (event) => {
     const { user, packet } = await requireStaffPacket(event, event.params.id);
     const { documentId = '', displayName = '' } = await readForm(event.request);
-    const notFound = { action: 'rename', documentId, message: 'Not found.' };
+    const notFound = {
+      action: 'rename',
+      message: 'That document is not in this packet. Reload the page and try again.'
+    };
     if (!isUuid(documentId)) return fail(404, notFound);
     const parsed = documentNameSchema.safeParse({ displayName });
     if (!parsed.success) {
