@@ -105,6 +105,7 @@ async function seed(): Promise<Visit[]> {
             packetId: packet.id,
             version: 1,
             filename: `Statement ${i + 1}.pdf`,
+            displayName: `Statement ${i + 1}`,
             blobKey: f.blobKey,
             bytes: f.bytes.byteLength,
             sha256: f.sha,

@@ -145,6 +145,7 @@ export async function seedReviewFixture(
         packetId: packet.id,
         version: 1,
         filename: pages > 10 ? `Bank statement Q3 (${pages} pages).pdf` : 'VAT return summary.pdf',
+        displayName: pages > 10 ? `Bank statement Q3 (${pages} pages)` : 'VAT return summary',
         blobKey,
         bytes: bytes.byteLength,
         sha256: createHash('sha256').update(bytes).digest('hex'),

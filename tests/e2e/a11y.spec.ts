@@ -48,6 +48,10 @@ test('the main pages have no axe violations', async ({ page, browser, baseURL },
   );
   const since = await publishPacket(page, 1);
   await expectNoViolations(page, '/firm/packets/[id]');
+  await page.getByRole('button', { name: 'Rename Statements' }).click();
+  await expectNoViolations(page, '/firm/packets/[id] (renaming a document)');
+  await page.goto('/firm/packets/new');
+  await expectNoViolations(page, '/firm/packets/new');
   await page.goto('/firm');
   await expectNoViolations(page, '/firm');
   await page.goto('/firm/clients');
@@ -90,7 +94,7 @@ test('the main pages have no axe violations', async ({ page, browser, baseURL },
   await stranger.close();
   await expectNoViolations(contact, '/p/[id]');
   await contact
-    .getByRole('link', { name: /Statements\.pdf/ })
+    .getByRole('link', { name: /^Statements/ })
     .first()
     .click();
   await expectPdfPainted(contact);

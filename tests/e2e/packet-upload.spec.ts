@@ -9,6 +9,7 @@ import { signInAsOwner } from './support/auth';
 import { dropFiles } from './support/drop';
 import { addClient, uniqueTag } from './support/firm';
 import { makeTestPdf } from './support/offline';
+import { displayNameOf } from '../../src/lib/format/names';
 
 const fixtures = path.resolve('tests/fixtures');
 const pdfFile = async (name: string, pages: number) => ({
@@ -57,6 +58,8 @@ test('drop PDFs with a progress bar each, reorder, remove a draft document, refu
   });
 
   const long = 'Payroll summary for the quarter ended 30 September 2026, all employees.pdf';
+  // The staff list shows display names: the file name without its extension.
+  const longName = displayNameOf(long);
   const files = [
     await pdfFile('Bank statements.pdf', 3),
     await pdfFile('Profit and loss.pdf', 2),
@@ -78,7 +81,7 @@ test('drop PDFs with a progress bar each, reorder, remove a draft document, refu
 
   await expect
     .poll(() => documentOrder(page), { timeout: 30_000 })
-    .toEqual(files.map((f) => f.name));
+    .toEqual(files.map((f) => displayNameOf(f.name)));
   await expect(page.getByText('3 pages')).toBeVisible();
   await expectNoSideways(page);
   // Finished uploads leave the list.
@@ -86,29 +89,27 @@ test('drop PDFs with a progress bar each, reorder, remove a draft document, refu
   await page.unroute(uploads);
 
   // Reorder: the first goes down, the last goes up; the order is stored, not just shown.
-  await expect(page.getByRole('button', { name: 'Move Bank statements.pdf up' })).toBeDisabled();
-  await expect(page.getByRole('button', { name: `Move ${long} down` })).toBeDisabled();
-  await page.getByRole('button', { name: 'Move Bank statements.pdf down' }).click();
+  await expect(page.getByRole('button', { name: 'Move Bank statements up' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: `Move ${longName} down` })).toBeDisabled();
+  await page.getByRole('button', { name: 'Move Bank statements down' }).click();
   await expect
     .poll(() => documentOrder(page))
-    .toEqual(['Profit and loss.pdf', 'Bank statements.pdf', long]);
-  await page.getByRole('button', { name: `Move ${long} up` }).click();
+    .toEqual(['Profit and loss', 'Bank statements', longName]);
+  await page.getByRole('button', { name: `Move ${longName} up` }).click();
   await expect
     .poll(() => documentOrder(page))
-    .toEqual(['Profit and loss.pdf', long, 'Bank statements.pdf']);
+    .toEqual(['Profit and loss', longName, 'Bank statements']);
   await page.reload();
-  expect(await documentOrder(page)).toEqual(['Profit and loss.pdf', long, 'Bank statements.pdf']);
+  expect(await documentOrder(page)).toEqual(['Profit and loss', longName, 'Bank statements']);
 
   // Remove a document while the packet is a draft: gone from the list and from the server.
   const payrollHref = await page
-    .getByRole('link', { name: long, exact: true })
+    .getByRole('link', { name: longName, exact: true })
     .getAttribute('href');
-  await page.getByRole('button', { name: `Remove ${long}` }).click();
-  await expect
-    .poll(() => documentOrder(page))
-    .toEqual(['Profit and loss.pdf', 'Bank statements.pdf']);
+  await page.getByRole('button', { name: `Remove ${longName}` }).click();
+  await expect.poll(() => documentOrder(page)).toEqual(['Profit and loss', 'Bank statements']);
   await page.reload();
-  expect(await documentOrder(page)).toEqual(['Profit and loss.pdf', 'Bank statements.pdf']);
+  expect(await documentOrder(page)).toEqual(['Profit and loss', 'Bank statements']);
   expect((await page.request.get(payrollHref!)).status()).toBe(404);
 
   // Files the server refuses: a picture renamed .pdf, a cut-off PDF, a password-protected one.
@@ -138,11 +139,11 @@ test('drop PDFs with a progress bar each, reorder, remove a draft document, refu
   await expect(alerts.nth(2)).toHaveText(/^"Locked payroll\.pdf" is password-protected/);
   for (const f of refused) await expect(row(f.name)).toContainText('not added');
   await expectNoSideways(page);
-  expect(await documentOrder(page)).toEqual(['Profit and loss.pdf', 'Bank statements.pdf']);
+  expect(await documentOrder(page)).toEqual(['Profit and loss', 'Bank statements']);
   await page.getByRole('button', { name: 'Dismiss errors' }).click();
   await expect(list).toBeHidden();
   await page.reload();
-  expect(await documentOrder(page)).toEqual(['Profit and loss.pdf', 'Bank statements.pdf']);
+  expect(await documentOrder(page)).toEqual(['Profit and loss', 'Bank statements']);
   await expect(page.getByText(/Receipt photo|Ledger cut off|Locked payroll/)).toHaveCount(0);
 
   // A connection that goes quiet (the server never hears the end of it): the upload gives up
@@ -159,5 +160,5 @@ test('drop PDFs with a progress bar each, reorder, remove a draft document, refu
   await expect(row('Quiet connection.pdf')).toContainText('not added');
   await page.unroute(uploads);
   await page.reload();
-  expect(await documentOrder(page)).toEqual(['Profit and loss.pdf', 'Bank statements.pdf']);
+  expect(await documentOrder(page)).toEqual(['Profit and loss', 'Bank statements']);
 });

@@ -213,7 +213,7 @@ describe('staff take back a staged removal, and never mail a packet no one was s
       documentId: removed.id
     });
     expect(kept.status).toBe(200);
-    expect(kept.text).toContain('Bank statement.pdf stays in the packet.');
+    expect(kept.text).toContain('Bank statement stays in the packet.');
     expect((await browser.get(`/firm/packets/${packet.id}`)).text).not.toMatch(
       /Removes\s*<span class="file[^"]*">Bank statement/
     );

@@ -7,6 +7,7 @@ import * as s from '../../src/lib/server/db/schema';
 import { createSession } from '../../src/lib/server/auth/session';
 import { getBlobStore, newBlobKey } from '../../src/lib/server/storage';
 import { recordPacketVersion } from '../../src/lib/server/review/published';
+import { displayNameOf } from '../../src/lib/format/names';
 import { SESSION_COOKIE, type TestBrowser } from './server';
 
 let counter = 0;
@@ -95,6 +96,7 @@ export async function addDocument(
       packetId: packet.id,
       version: packet.version,
       filename: options.filename ?? 'statement.pdf',
+      displayName: displayNameOf(options.filename ?? 'statement.pdf'),
       blobKey,
       bytes: bytes.byteLength,
       sha256: createHash('sha256').update(bytes).digest('hex'),

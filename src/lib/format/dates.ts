@@ -41,12 +41,6 @@ export function formatDateTime(d: Date | string | null | undefined, timeZone = D
   return `${formatIn('dateTime', timeZone).format(date)} ${zoneAbbreviation(date, timeZone)}`;
 }
 
-/** "2026-Q3" -> "Q3 2026". */
-export function periodLabel(period: string): string {
-  const m = /^(\d{4})-(Q[1-4])$/.exec(period);
-  return m ? `${m[2]} ${m[1]}` : period;
-}
-
 /** yyyy-mm-dd for a date input. */
 export const toDateInput = (d: Date | string | null | undefined, timeZone = DEFAULT_TIME_ZONE) =>
   d ? calendarDayIn(new Date(d), timeZone) : '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayNameOf } from './names';
+import { displayNameOf, displayNameProblem } from './names';
 
 describe('displayNameOf', () => {
   it('drops the extension and reads _ and - as spaces', () => {
@@ -12,5 +12,26 @@ describe('displayNameOf', () => {
   it('falls back to the file name when nothing would be left', () => {
     expect(displayNameOf('.pdf')).toBe('.pdf');
     expect(displayNameOf('__.pdf')).toBe('__.pdf');
+  });
+});
+
+describe('displayNameProblem', () => {
+  it('accepts an ordinary name up to 120 characters', () => {
+    expect(displayNameProblem('Balance sheet · Q3 2026 (final)')).toBeNull();
+    expect(displayNameProblem('é'.repeat(120))).toBeNull();
+  });
+  it('refuses an empty name, a long one and control characters', () => {
+    expect(displayNameProblem('')).toBe('Enter a name.');
+    expect(displayNameProblem('x'.repeat(121))).toBe('At most 120 characters.');
+    for (const bad of [
+      'a\tb',
+      'a\nb',
+      'a\u0000b',
+      'a\u007fb',
+      'a\u0085b',
+      'invoice\u202efdp.exe'
+    ]) {
+      expect(displayNameProblem(bad), JSON.stringify(bad)).toMatch(/no tabs or line breaks/);
+    }
   });
 });

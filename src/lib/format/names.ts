@@ -10,3 +10,17 @@ export function displayNameOf(filename: string): string {
     .trim();
   return name || filename;
 }
+
+export const MAX_DISPLAY_NAME = 120;
+
+// C0/C1 controls, and the bidirectional overrides that could make a name read as another one.
+const CONTROL = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+
+/** Why a display name typed by staff cannot be used (after trimming), or null when it can. */
+export function displayNameProblem(name: string): string | null {
+  if (!name) return 'Enter a name.';
+  if ([...name].length > MAX_DISPLAY_NAME) return `At most ${MAX_DISPLAY_NAME} characters.`;
+  if (CONTROL.test(name))
+    return 'Use letters, digits and punctuation only: no tabs or line breaks.';
+  return null;
+}

@@ -4,6 +4,7 @@ import { expect, type Page } from '@playwright/test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { displayNameOf } from '../../../src/lib/format/names';
 import { makeStatementPdf } from '../../../src/lib/server/demo/statement-pdf';
 
 export interface NewContact {
@@ -65,7 +66,7 @@ export async function composePacket(page: Page, files: string[]): Promise<string
   const packetId = page.url().split('/').pop()!;
   await page.getByLabel('Choose files').setInputFiles(files);
   for (const file of files) {
-    await expect(page.getByRole('link', { name: path.basename(file) })).toBeVisible({
+    await expect(page.getByRole('link', { name: displayNameOf(path.basename(file)) })).toBeVisible({
       timeout: 30_000
     });
   }

@@ -42,6 +42,7 @@ const anyForm = (ids: Record<string, string> = {}) => ({
   dueAt: '',
   body: 'A question that must not land',
   direction: 'up',
+  displayName: 'Taken over',
   requestId: crypto.randomUUID(),
   version: '1',
   ...ids
@@ -350,6 +351,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
           'update',
           'removeDocument',
           'moveDocument',
+          'renameDocument',
           'publish',
           'nudge',
           'reply',
@@ -454,6 +456,14 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         NF,
         anyForm({ documentId: o.doc.id })
       ],
+      // A rename of their document, or the neighbour client's, through my own packet.
+      ...[o.doc.id, n.doc.id].map((documentId): Row => [
+        'staff',
+        'POST',
+        `/firm/packets/${mine.packet.id}?/renameDocument`,
+        NF,
+        anyForm({ documentId })
+      ]),
       // A packet for their client is refused as for an unknown client ("Choose a client").
       ['staff', 'POST', `/firm/packets/new`, [400], anyForm({ clientId: o.client.id })],
       // ... endpoints.
@@ -538,6 +548,13 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       [
         'contact',
         'POST',
+        `/firm/packets/${mine.packet.id}?/renameDocument`,
+        NF,
+        anyForm({ documentId: mine.doc.id })
+      ],
+      [
+        'contact',
+        'POST',
         `/firm/packets/${mine.asked.id}?/reply`,
         NF,
         anyForm({ replyTo: mine.question.id })
@@ -611,6 +628,13 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         anyForm({ contactId: mine.contact.id })
       ],
       ['ownerAsClient', 'PDF', `/firm/packets/${mine.packet.id}/documents`, SIGN_IN],
+      [
+        'ownerAsClient',
+        'POST',
+        `/firm/packets/${mine.packet.id}?/renameDocument`,
+        SIGN_IN,
+        anyForm({ documentId: mine.doc.id })
+      ],
       ...(['markAnswered', 'reopen'] as const).map((a): Row => [
         'ownerAsClient',
         'POST',
@@ -703,6 +727,11 @@ describe('IDOR matrix: another firm or client’s ids', () => {
     expect(draft).toMatchObject({ status: 'draft', title: `${w.secret} draft` });
     const docs = await db.select().from(s.document).where(eq(s.document.packetId, o.draft.id));
     expect(docs.map((d) => [d.id, d.removedAt])).toEqual([[o.draftDoc.id, null]]);
+    // No rename landed: theirs, the neighbour's, nor my own by a contact.
+    for (const doc of [o.doc, o.draftDoc, n.doc, mine.doc]) {
+      const [row] = await db.select().from(s.document).where(eq(s.document.id, doc.id));
+      expect(row.displayName).toBe(doc.displayName);
+    }
     const [contact] = await db
       .select()
       .from(s.clientContact)

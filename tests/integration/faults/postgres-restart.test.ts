@@ -110,6 +110,7 @@ describe.runIf(onPostgresProject)('PostgreSQL stopped and started again mid-load
           packetId: packet.id,
           version: packet.version,
           filename: `statement-${position + 1}.pdf`,
+          displayName: `statement ${position + 1}`,
           blobKey,
           bytes: bytes.byteLength,
           sha256: createHash('sha256').update(bytes).digest('hex'),

@@ -99,7 +99,7 @@ describe('question alerts', () => {
       'Harbour Bakery Ltd',
       'Ada Baker',
       'Q3 2026 · Q3 review',
-      'Bank statement.pdf, page 2',
+      'Bank statement, page 2',
       `“${body}”`
     ]) {
       expect(mail.text).toContain(part);
@@ -195,7 +195,7 @@ describe('approval alerts', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toBe('Approved: Harbour Bakery Ltd, Q3 2026 · Q3 review');
     expect(mails[0].text).toContain('Approved by Ada Baker');
-    expect(mails[0].text).toContain('Version 1: Bank statement.pdf.');
+    expect(mails[0].text).toContain('Version 1: Bank statement.');
     const alerts = await alertsOf(w.db, w.firm.id);
     expect(alerts.map((a) => [a.kind, a.userId, a.version])).toEqual([['approval', w.staff.id, 1]]);
     expect(await alertMails(w.owner.email, 'alert_approval')).toEqual([]);
@@ -280,7 +280,7 @@ describe('the daily digest', () => {
     for (const part of [
       '“First question for the digest”',
       '“Second question”',
-      'Bank statement.pdf, page 3',
+      'Bank statement, page 3',
       'Approved by Ada Baker',
       `/firm/packets/${w.packet.id}#q-`
     ]) {

@@ -46,7 +46,9 @@ describe('bulk publish endpoints', () => {
       title: 'x'
     });
     expect(bad.status).toBe(400);
-    expect(bad.json<{ error: string }>().error).toContain('2026-Q3');
+    expect(bad.json<{ error: string }>().error).toContain(
+      'Choose a quarter, month or financial year'
+    );
     const other = await postJson(mine.browser, '/firm/packets/bulk/create', {
       clientId: theirs.client.id,
       period: '2026-Q4',

@@ -341,7 +341,7 @@ describe('packet details, files and history', () => {
     const page = await browser.get(`/firm/packets/${packet.id}`);
     expect(page.text).toContain('What is the 412.50 on this page?');
     expect(page.text).toContain(`/firm/packets/${packet.id}/documents/${doc.id}#page=3`);
-    expect(page.text).toContain('Page 3 of bank.pdf');
+    expect(page.text).toContain('Page 3 of bank →');
   });
 
   it('edits a contact role and guest expiry; an ended guest leaves the recipients', async () => {

@@ -50,7 +50,7 @@ describe('PDF upload to a packet', () => {
     // Sized from page 1's recorded shape, so the list does not jump as pictures arrive.
     expect(tileOf(ledger.id)).toContain('width="400"');
     expect(tileOf(ledger.id)).toContain('height="518"');
-    expect(tileOf(ledger.id)).toContain('alt="First page of Ledger.pdf"');
+    expect(tileOf(ledger.id)).toContain('alt="First page of Ledger"');
     expect(tileOf(ledger.id)).toContain('loading="lazy"');
     expect(tileOf(till.id)).toContain('height="4000"');
     const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');

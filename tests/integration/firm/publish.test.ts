@@ -221,7 +221,7 @@ describe('publishing a packet', () => {
       dueAt: ''
     });
     expect(bad.status).toBe(400);
-    expect(bad.text).toContain('Use a period like 2026-Q3');
+    expect(bad.text).toContain('Choose a quarter, month or financial year from the list.');
     const ok = await postForm(browser, '/firm/packets/new', {
       clientId: client.id,
       title: 'Quarterly review',

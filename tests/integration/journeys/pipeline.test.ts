@@ -173,7 +173,7 @@ describe('the delivery pipeline, as staff see it', () => {
     expect(rowOf(page3, emails[1])).toMatch(/delivered.*first .*0 of 1.*question/);
     expect(rowOf(page3, emails[2])).toMatch(/bounced.*not yet.*0 of 1/);
     expect(textOf(page3)).toContain('Is the rent on page 2 right?');
-    expect(textOf(page3)).toContain('Page 2 of Ledger.pdf');
+    expect(textOf(page3)).toContain('Page 2 of Ledger →');
     // One version so far: no history yet.
     expect(page3).not.toContain('Version history');
 
@@ -253,7 +253,7 @@ describe('the delivery pipeline, as staff see it', () => {
     const again = textOf((await a.browser.get(`/p/${packetId}`)).text);
     expect(again).toContain('Updated since you reviewed');
     expect(again).toMatch(/Version 1.*You approved/);
-    expect(again).toContain('Ledger addendum.pdf');
+    expect(again).toContain('Ledger addendum');
     const decisions = await db.select().from(s.decision).where(eq(s.decision.packetId, packetId));
     expect(decisions.map((d) => [d.version, d.kind]).sort()).toEqual([
       [1, 'approve'],
@@ -266,7 +266,7 @@ describe('the delivery pipeline, as staff see it', () => {
     const history = textOf(staffPage.slice(staffPage.indexOf('Version history')));
     expect(history).toMatch(/^Version history Version 2 current published .+ Version 1 /);
     expect(history).toMatch(
-      /Version 1 1 approved · 1 question published \d.+ by Sam Staff to 3 contacts Added Ledger\.pdf /
+      /Version 1 1 approved · 1 question published \d.+ by Sam Staff to 3 contacts Added Ledger /
     );
     expect(history).toMatch(
       /approved Ada Approver \d[^]*question Vic Viewer \d.+ And the November one\?/

@@ -4,12 +4,6 @@
 // the firm's zone); instants show in the reader's own zone, worded as en-GB words them.
 import { joinWords } from '$lib/format/words';
 
-/** 2026-Q3 -> "Q3 2026"; anything else as it is. */
-export function formatPeriod(period: string): string {
-  const m = /^(\d{4})-(Q[1-4]|M\d{2}|H[12])$/.exec(period);
-  return m ? `${m[2]} ${m[1]}` : period;
-}
-
 // en-GB's short months (ICU 72 on: "Sept").
 const MONTHS = [
   'Jan',

@@ -13,7 +13,7 @@ import {
   packetVersion,
   user
 } from '../db/schema';
-import { periodLabel } from '../../format/dates';
+import { packetHeading } from '../../format/periods';
 import { inPublishedVersion } from '../review/published';
 import { withQuestionContext } from '../packets/needs-reply';
 import type { ApprovalAlertItem, QuestionAlertItem } from '../email/templates/staff-alerts';
@@ -22,7 +22,7 @@ import type { ApprovalAlertItem, QuestionAlertItem } from '../email/templates/st
 export const threadPath = (packetId: string, commentId?: string | null) =>
   `/firm/packets/${packetId}${commentId ? `#q-${commentId}` : ''}`;
 
-const labelOf = (period: string, title: string) => `${periodLabel(period)} · ${title}`;
+const labelOf = (period: string, title: string) => packetHeading(title, period);
 
 /** Questions by comment id, in the order asked. */
 export async function questionItems(db: Db, commentIds: string[]): Promise<QuestionAlertItem[]> {
@@ -36,7 +36,7 @@ export async function questionItems(db: Db, commentIds: string[]): Promise<Quest
         body: comment.body,
         at: comment.at,
         page: comment.page,
-        documentName: document.filename,
+        documentName: document.displayName,
         contactName: clientContact.name,
         userName: user.name,
         email: user.email,
@@ -98,17 +98,17 @@ export async function approvalItem(
       )
       .orderBy(asc(decision.at)),
     db
-      .select({ filename: document.filename })
+      .select({ displayName: document.displayName })
       .from(document)
       .where(and(eq(document.packetId, packetId), inPublishedVersion(version)))
-      .orderBy(asc(document.position), asc(document.filename))
+      .orderBy(asc(document.position), asc(document.displayName))
   ]);
   return {
     clientName: head.clientName,
     packetLabel: labelOf(head.period, head.title),
     version,
     approvers: approvers.map((a) => ({ name: a.name || a.userName, at: a.at })),
-    documents: documents.map((d) => d.filename),
+    documents: documents.map((d) => d.displayName),
     url: `${getConfig().origin}${threadPath(packetId)}`
   };
 }

@@ -1,5 +1,6 @@
 // The numbers behind a demo statement: deterministic for a seed, and consistent (assets equal
 // liabilities plus equity, the bank reconciliation balances, the ledger runs to the book balance).
+import { parsePeriod } from '../../format/periods';
 
 export interface Line {
   label: string;
@@ -104,7 +105,7 @@ const PAYEES = [
 export function buildLedger(seed: string, period: string, pages = 5): Ledger {
   const rnd = seededRandom(seed);
   const between = (lo: number, hi: number) => Math.round((lo + rnd() * (hi - lo)) * 100);
-  const { year, quarter } = parsePeriod(period);
+  const { year, quarter } = quarterOf(period);
   const endMonth = quarter * 3 - 1;
   const periodEnd = new Date(Date.UTC(year, endMonth + 1, 0));
   const periodEndLabel = `${LONG_MONTHS[endMonth]} ${periodEnd.getUTCDate()}, ${year}`;
@@ -253,9 +254,9 @@ function ledgerRows(
   });
 }
 
-/** "2026-Q3" -> {year: 2026, quarter: 3}; anything else is an error. */
-export function parsePeriod(period: string): { year: number; quarter: number } {
-  const match = /^(\d{4})-Q([1-4])$/.exec(period);
-  if (!match) throw new Error(`Invalid period "${period}": expected e.g. 2026-Q3`);
-  return { year: Number(match[1]), quarter: Number(match[2]) };
+/** "2026-Q3" -> {year: 2026, quarter: 3}; the demo's books are quarterly, so anything else throws. */
+function quarterOf(period: string): { year: number; quarter: number } {
+  const p = parsePeriod(period);
+  if (p?.kind !== 'quarter') throw new Error(`Invalid period "${period}": expected e.g. 2026-Q3`);
+  return { year: p.year, quarter: p.n };
 }

@@ -7,6 +7,7 @@ import * as s from '../db/schema';
 import { recordPacketVersion } from '../review/published';
 import { recordAudit } from '../audit';
 import { getBlobStore, newBlobKey } from '../storage';
+import { displayNameOf } from '../../format/names';
 import { seededRandom } from './ledger';
 import { makeStatementPdf, STATEMENT_PAGE } from './statement-pdf';
 
@@ -242,6 +243,7 @@ export async function seedDemo(db: Db, options: { now?: Date } = {}): Promise<De
 
 interface StoredPdf {
   filename: string;
+  displayName: string;
   blobKey: string;
   bytes: number;
   sha256: string;
@@ -274,6 +276,7 @@ async function storePacketPdfs(
     await getBlobStore().put(blobKey, bytes);
     out.push({
       filename: file.filename,
+      displayName: displayNameOf(file.filename),
       blobKey,
       bytes: bytes.byteLength,
       sha256: createHash('sha256').update(bytes).digest('hex'),

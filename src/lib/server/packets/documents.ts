@@ -173,7 +173,7 @@ export async function removePacketDocument(
 }
 
 export type KeepDocumentResult =
-  { ok: true; filename: string } | { ok: false; status: 404 | 409; message: string };
+  { ok: true; displayName: string } | { ok: false; status: 404 | 409; message: string };
 
 /**
  * Takes back a removal not yet published: the document stays in the packet, at the end. Under
@@ -227,7 +227,7 @@ export async function keepPacketDocument(
       subject: `packet:${p.id}`,
       data: { documentId: row.id, filename: row.filename }
     });
-    return { ok: true, filename: row.filename };
+    return { ok: true, displayName: row.displayName };
   });
 }
 
@@ -263,6 +263,41 @@ export async function moveDocument(
       data: { documentId, filename: docs[j].filename, direction, position: j + 1 }
     });
     return 'moved';
+  });
+}
+
+/**
+ * Gives a current document of the packet a new display name. A label, not content: contacts see
+ * it at once, without a publish, and the file and its SHA-256 stay as they were.
+ */
+export async function renameDocument(
+  db: Db,
+  p: Packet,
+  documentId: string,
+  displayName: string,
+  actorId: string
+): Promise<{ from: string; to: string } | null> {
+  return db.transaction(async (tx) => {
+    const [found] = await tx
+      .select({ id: document.id, filename: document.filename, displayName: document.displayName })
+      .from(document)
+      .where(
+        and(eq(document.id, documentId), eq(document.packetId, p.id), isNull(document.removedAt))
+      )
+      .for('update');
+    if (!found) return null;
+    const renamed = { from: found.displayName, to: displayName };
+    if (found.displayName === displayName) return renamed;
+    await tx.update(document).set({ displayName }).where(eq(document.id, found.id));
+    await tx.update(packet).set({ updatedAt: new Date() }).where(eq(packet.id, p.id));
+    await recordAudit(tx, {
+      action: 'document.renamed',
+      firmId: p.firmId,
+      actorId,
+      subject: `packet:${p.id}`,
+      data: { documentId, filename: found.filename, ...renamed }
+    });
+    return renamed;
   });
 }
 

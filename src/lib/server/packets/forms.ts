@@ -1,7 +1,8 @@
 // Form schemas for the staff workspace (one zod schema per form).
 import { z } from 'zod';
 import { endOfDayIn } from '../../format/time-zone';
-import { PERIOD } from './packets';
+import { displayNameProblem } from '../../format/names';
+import { isPeriod } from '../../format/periods';
 
 export const clientSchema = z.object({
   name: z.string().trim().min(1, 'Enter the client name.').max(200, 'At most 200 characters.'),
@@ -46,9 +47,20 @@ export const packetSchema = z.object({
     .string()
     .trim()
     .toUpperCase()
-    .regex(PERIOD, 'Use a period like 2026-Q3, 2026-09 or 2026-FY.'),
+    .refine(isPeriod, 'Choose a quarter, month or financial year from the list.'),
   note: z.string().trim().max(4000, 'At most 4,000 characters.'),
   dueAt: optionalDate
+});
+
+/** A document's new display name (trimmed; 1..120 characters, no control characters). */
+export const documentNameSchema = z.object({
+  displayName: z
+    .string()
+    .trim()
+    .superRefine((name, ctx) => {
+      const problem = displayNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
 });
 
 /**

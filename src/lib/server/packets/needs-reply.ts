@@ -63,7 +63,7 @@ export async function listNeedsReply(
           at: comment.at,
           excerpt: sql<string>`left(${comment.body}, ${EXCERPT + 1})`,
           page: comment.page,
-          documentName: document.filename,
+          documentName: document.displayName,
           clientName: client.name,
           packetTitle: packet.title,
           period: packet.period,

@@ -3,7 +3,7 @@ import { formatWeekdayDate } from '../../format/dates';
 import { zoneOrUtc } from '../../format/time-zone';
 import { formatAccessUntil } from '../auth/access';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
-import { periodLabel } from './packets';
+import { packetHeading } from '../../format/periods';
 
 export type PacketMailKind = 'packet' | 'packet_updated' | 'reminder' | 'nudge';
 
@@ -28,7 +28,7 @@ export function renderPacketEmail(input: {
   const timeZone = zoneOrUtc(firm.timeZone);
   const dueText = (due: Date | null) =>
     due ? ` Your review is due by ${formatWeekdayDate(due, timeZone)}.` : '';
-  const what = `${periodLabel(packet.period)} ${packet.title}`;
+  const what = packetHeading(packet.title, packet.period, ' ');
   const hello = input.contactName ? `Hello ${input.contactName.split(' ')[0]}, ` : '';
   const copy: Record<PacketMailKind, { subject: string; heading: string; intro: string }> = {
     packet: {

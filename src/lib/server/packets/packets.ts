@@ -11,19 +11,6 @@ export interface PacketInput {
   dueAt: Date | null;
 }
 
-export const PERIOD = /^\d{4}-(Q[1-4]|(0[1-9]|1[0-2])|FY)$/;
-
-/** The current quarter, e.g. 2026-Q4. */
-export function currentPeriod(now = new Date()): string {
-  return `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
-}
-
-/** "2026-Q3" -> "Q3 2026"; other periods are shown as they are. */
-export function periodLabel(period: string): string {
-  const m = /^(\d{4})-(Q[1-4])$/.exec(period);
-  return m ? `${m[2]} ${m[1]}` : period;
-}
-
 /** The firm's packet with its client, or null for another firm's or a missing id. */
 /** The packet fields a page shows (staff and client alike); nothing internal. */
 export function packetSummary(p: Packet) {
@@ -93,7 +80,7 @@ export interface UnpublishedChanges {
   /** File names uploaded since the last publish. */
   added: string[];
   /** Documents removed since the last publish, which contacts see until the next one. */
-  removed: { id: string; filename: string }[];
+  removed: { id: string; displayName: string }[];
 }
 
 /** What staff have changed since the last publish: what contacts do not see yet. */
@@ -102,7 +89,7 @@ export async function listUnpublishedChanges(db: Db, p: Packet): Promise<Unpubli
     db
       .select({
         id: document.id,
-        filename: document.filename,
+        displayName: document.displayName,
         version: document.version,
         removedAt: document.removedAt
       })
@@ -119,8 +106,10 @@ export async function listUnpublishedChanges(db: Db, p: Packet): Promise<Unpubli
       .orderBy(asc(document.position), asc(document.createdAt)),
     p.version > 0 ? publishedPacket(db, p) : p
   ]);
-  const added = docs.filter((d) => !d.removedAt).map((d) => d.filename);
-  const removed = docs.filter((d) => d.removedAt).map(({ id, filename }) => ({ id, filename }));
+  const added = docs.filter((d) => !d.removedAt).map((d) => d.displayName);
+  const removed = docs
+    .filter((d) => d.removedAt)
+    .map(({ id, displayName }) => ({ id, displayName }));
   const details = p.version === 0 ? [] : changedDetails(shown, p);
   return {
     any: p.version === 0 || details.length + added.length + removed.length > 0,

@@ -125,7 +125,7 @@ export async function listEarlierVersions(db: Db, p: Packet): Promise<EarlierVer
         )
       ),
     db
-      .select({ version: document.version, filename: document.filename })
+      .select({ version: document.version, displayName: document.displayName })
       .from(document)
       .where(
         and(
@@ -171,7 +171,7 @@ export async function listEarlierVersions(db: Db, p: Packet): Promise<EarlierVer
       publishedAt: delivered ? new Date(delivered.at) : null,
       publishedBy: published.find((r) => Number(r.version) === v)?.name ?? null,
       recipients: delivered?.recipients ?? 0,
-      added: docs.filter((d) => d.version === v).map((d) => d.filename),
+      added: docs.filter((d) => d.version === v).map((d) => d.displayName),
       decisions: decisions
         .filter((d) => d.version === v)
         .reverse()

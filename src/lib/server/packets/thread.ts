@@ -20,7 +20,7 @@ import { formatWhen, renderMagicLinkEmail } from '../email/templates/magic-link'
 import type { EmailQuote } from '../email/templates/branded';
 import { zoneAbbreviation, zoneOrUtc } from '../../format/time-zone';
 import { excerptOf, findQuestions, isOpenQuestion, type QuestionRow } from './needs-reply';
-import { periodLabel } from './packets';
+import { packetHeading } from '../../format/periods';
 import { publishedPacket } from '../review/published';
 
 /** The packet's questions and replies, oldest first, with who answered each question and when. */
@@ -33,7 +33,7 @@ export async function listThread(db: Db, p: Packet) {
       at: comment.at,
       page: comment.page,
       documentId: comment.documentId,
-      documentName: document.filename,
+      documentName: document.displayName,
       authorName: nameForFirm,
       authorEmail: user.email,
       authorKind: comment.authorKind,
@@ -130,7 +130,7 @@ export async function replyToThread(
     );
     const recipients = await activeRecipients(tx, p.clientId);
     const shown = await publishedPacket(tx, p);
-    const what = `${periodLabel(shown.period)} ${shown.title}`;
+    const what = packetHeading(shown.title, shown.period, ' ');
     for (const r of recipients) {
       const link = await issueMagicLink(tx, {
         userId: r.userId,

@@ -75,6 +75,7 @@ export async function publishedPacket(db: Db, p: Packet): Promise<Packet> {
 const documentFields = {
   id: document.id,
   filename: document.filename,
+  displayName: document.displayName,
   pages: document.pages,
   bytes: document.bytes,
   pageWidth: document.pageWidth,
@@ -93,7 +94,7 @@ export function listPublishedDocuments(db: Db, packetId: string, version: number
 
 /**
  * In one query: the documents of published version `version` (as listPublishedDocuments), and
- * per version up to it, the file names it added and removed.
+ * per version up to it, the names of the documents it added and removed.
  */
 export async function loadVersionDocuments(db: Db, packetId: string, version: number) {
   const rows = await db
@@ -110,9 +111,9 @@ export async function loadVersionDocuments(db: Db, packetId: string, version: nu
   };
   const documents = [];
   for (const { removedVersion, ...d } of rows) {
-    at(d.version).added.push(d.filename);
+    at(d.version).added.push(d.displayName);
     if (removedVersion === null || removedVersion > version) documents.push(d);
-    else at(removedVersion).removed.push(d.filename);
+    else at(removedVersion).removed.push(d.displayName);
   }
   return { documents, changes };
 }

@@ -50,7 +50,8 @@ export interface ThreadEntry {
   authorName: string;
   fromFirm: boolean;
   mine: boolean;
-  document: { id: string; filename: string } | null;
+  /** The document asked about, by the name contacts see. */
+  document: { id: string; displayName: string } | null;
   page: number | null;
 }
 
@@ -66,7 +67,7 @@ export async function loadThread(db: Db, packet: Packet, userId: string): Promis
       authorEmail: user.email,
       authorKind: comment.authorKind,
       documentId: comment.documentId,
-      filename: document.filename,
+      displayName: document.displayName,
       page: comment.page
     })
     .from(comment)
@@ -89,7 +90,8 @@ export async function loadThread(db: Db, packet: Packet, userId: string): Promis
     authorName: r.authorName || r.authorEmail,
     fromFirm: r.authorKind === 'staff',
     mine: r.authorId === userId,
-    document: r.documentId && r.filename ? { id: r.documentId, filename: r.filename } : null,
+    document:
+      r.documentId && r.displayName ? { id: r.documentId, displayName: r.displayName } : null,
     page: r.page
   }));
 }

@@ -11,12 +11,8 @@ import {
 import { invalidateSession } from '$lib/server/auth/session';
 import { startSessionFromLink } from '$lib/server/auth/sign-in';
 import { safeEqual } from '$lib/server/auth/token';
+import { packetHeading } from '$lib/format/periods';
 import type { Actions, PageServerLoad } from './$types';
-
-function formatPeriod(period: string | null): string | null {
-  const m = period?.match(/^(\d{4})-Q([1-4])$/);
-  return m ? `Q${m[2]} ${m[1]}` : period;
-}
 
 /** A browser already signed in as the link's person goes on to its target, whatever its state. */
 async function goOnIfSignedIn(event: RequestEvent, link: FoundLink | null) {
@@ -37,8 +33,7 @@ export const load: PageServerLoad = async (event) => {
   const binding = bindingHashOf(event.cookies);
   let destination: string;
   if (link.packetTitle) {
-    const period = formatPeriod(link.packetPeriod);
-    destination = period ? `${period} · ${link.packetTitle}` : link.packetTitle;
+    destination = packetHeading(link.packetTitle, link.packetPeriod ?? '');
   } else if (link.redirectTo.startsWith('/firm')) destination = 'your firm workspace';
   else if (link.purpose === 'invite') destination = 'your document portal';
   else destination = 'your documents';

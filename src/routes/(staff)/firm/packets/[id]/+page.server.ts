@@ -7,9 +7,16 @@ import { recordAudit } from '$lib/server/audit';
 import {
   keepPacketDocument,
   moveDocument,
-  removePacketDocument
+  removePacketDocument,
+  renameDocument
 } from '$lib/server/packets/documents';
-import { dayEndIn, fieldErrors, packetSchema, readForm } from '$lib/server/packets/forms';
+import {
+  dayEndIn,
+  documentNameSchema,
+  fieldErrors,
+  packetSchema,
+  readForm
+} from '$lib/server/packets/forms';
 import { renderPacketEmail } from '$lib/server/packets/packet-email';
 import {
   listDocuments,
@@ -80,6 +87,7 @@ export const load: PageServerLoad = async (event) => {
     documents: documents.map((d) => ({
       id: d.id,
       filename: d.filename,
+      displayName: d.displayName,
       bytes: d.bytes,
       pages: d.pages,
       version: d.version,
@@ -141,7 +149,36 @@ export const actions: Actions = {
     if (!isUuid(documentId)) return fail(404, { action: 'document', message: 'Not found.' });
     const kept = await keepPacketDocument(getDb(), packet, documentId, user.id);
     if (!kept.ok) return fail(kept.status, { action: 'document', message: kept.message });
-    return { action: 'document', message: `${kept.filename} stays in the packet.` };
+    return { action: 'document', message: `${kept.displayName} stays in the packet.` };
+  },
+
+  renameDocument: async (event) => {
+    const { user, packet } = await requireStaffPacket(event, event.params.id);
+    const { documentId = '', displayName = '' } = await readForm(event.request);
+    const notFound = {
+      action: 'rename',
+      message: 'That document is not in this packet. Reload the page and try again.'
+    };
+    if (!isUuid(documentId)) return fail(404, notFound);
+    const parsed = documentNameSchema.safeParse({ displayName });
+    if (!parsed.success) {
+      return fail(400, {
+        action: 'rename',
+        documentId,
+        message: parsed.error.issues[0].message,
+        displayName
+      });
+    }
+    const renamed = await renameDocument(
+      getDb(),
+      packet,
+      documentId,
+      parsed.data.displayName,
+      user.id
+    );
+    // Another packet's (or firm's) document is as unknown here as a made-up id.
+    if (!renamed) return fail(404, notFound);
+    return { action: 'rename', documentId, message: `Renamed to “${renamed.to}”.` };
   },
 
   moveDocument: async (event) => {

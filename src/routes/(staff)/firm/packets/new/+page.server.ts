@@ -4,7 +4,8 @@ import { getDb } from '$lib/server/db/client';
 import { recordAudit } from '$lib/server/audit';
 import { getClient, listClients } from '$lib/server/packets/clients';
 import { dayEndIn, fieldErrors, packetSchema, readForm } from '$lib/server/packets/forms';
-import { createPacket, currentPeriod } from '$lib/server/packets/packets';
+import { defaultPeriod } from '$lib/format/periods';
+import { createPacket } from '$lib/server/packets/packets';
 import { clientMeta } from '$lib/server/packets/staff-access';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
   return {
     clients: clients.map((c) => ({ id: c.id, name: c.name, code: c.code, contacts: c.contacts })),
     selected: clients.some((c) => c.id === wanted) ? wanted : '',
-    period: currentPeriod()
+    period: defaultPeriod(new Date(), firm.timeZone)
   };
 };
 

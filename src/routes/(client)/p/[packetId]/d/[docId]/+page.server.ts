@@ -32,7 +32,7 @@ export const load: PageServerLoad = async (event) => {
     packet: { id: packet.id, title: packet.title, period: packet.period, version: packet.version },
     firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
     document: doc,
-    documents: documents.map((d) => ({ id: d.id, filename: d.filename })),
+    documents: documents.map((d) => ({ id: d.id, displayName: d.displayName })),
     pdfBuildHint: hint
   };
 };
