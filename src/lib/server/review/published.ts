@@ -75,6 +75,7 @@ export async function publishedPacket(db: Db, p: Packet): Promise<Packet> {
 const documentFields = {
   id: document.id,
   filename: document.filename,
+  displayName: document.displayName,
   pages: document.pages,
   bytes: document.bytes,
   pageWidth: document.pageWidth,

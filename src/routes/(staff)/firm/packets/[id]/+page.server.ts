@@ -27,7 +27,8 @@ import {
 import {
   listContactStatus,
   listEarlierVersions,
-  listPacketAudit
+  listPacketAudit,
+  loadPacketState
 } from '$lib/server/packets/status';
 import { setQuestionAnswered } from '$lib/server/packets/needs-reply';
 import { listThread, MAX_REPLY, replyToThread } from '$lib/server/packets/thread';
@@ -57,15 +58,17 @@ async function setAnswered(event: RequestEvent<{ id: string }>, answered: boolea
 export const load: PageServerLoad = async (event) => {
   const { firm, packet, client } = await requireStaffPacket(event, event.params.id);
   const db = getDb();
-  const [documents, contacts, thread, audit, unpublished, recipients, history] = await Promise.all([
-    listDocuments(db, packet.id),
-    listContactStatus(db, packet),
-    listThread(db, packet),
-    listPacketAudit(db, packet),
-    listUnpublishedChanges(db, packet),
-    activeRecipients(db, client.id),
-    listEarlierVersions(db, packet)
-  ]);
+  const [documents, contacts, thread, audit, unpublished, recipients, history, status] =
+    await Promise.all([
+      listDocuments(db, packet.id),
+      listContactStatus(db, packet),
+      listThread(db, packet),
+      listPacketAudit(db, packet),
+      listUnpublishedChanges(db, packet),
+      activeRecipients(db, client.id),
+      listEarlierVersions(db, packet),
+      loadPacketState(db, packet)
+    ]);
   const preview = renderPacketEmail({
     firm,
     packet,
@@ -87,6 +90,7 @@ export const load: PageServerLoad = async (event) => {
       pageHeight: d.pageHeight
     })),
     contacts,
+    status,
     thread,
     history,
     audit: audit.map((a) => ({ ...a, data: (a.data ?? null) as Record<string, unknown> | null })),
