@@ -191,7 +191,7 @@ export const actions: Actions = {
         action: 'nudge',
         message: sent
           ? `Sent a fresh link to ${sent} contact${sent === 1 ? '' : 's'}.`
-          : 'Everyone has already reviewed.'
+          : 'Every approver has already decided.'
       };
     } catch (error) {
       if (error instanceof PublishError)
