@@ -153,6 +153,28 @@ describe('the firm approval rule', () => {
   });
 });
 
+describe('the chip after a question', () => {
+  it('says Approved once the question is answered and the packet approved, not Question open', async () => {
+    const { packet, ada, browser } = await twoApprovers('any');
+    const asked = await post(ada, `/p/${packet.id}?/ask`, {
+      version: '1',
+      body: 'Is the van in here?',
+      requestId: crypto.randomUUID()
+    });
+    expect(asked.status).toBe(200);
+    const chipOf = async () => {
+      const html = (await ada.get(`/p/${packet.id}`)).text;
+      return textOf(html.slice(html.indexOf('class="period'), html.indexOf('<h1')));
+    };
+    expect(await chipOf()).toContain('Question open');
+    await postForm(browser, `/firm/packets/${packet.id}?/reply`, { body: 'Yes, page 2.' });
+    await approve(ada, packet.id);
+    expect(await chipOf()).toContain('Approved');
+    expect(await chipOf()).not.toContain('Question open');
+    expect(textOf((await ada.get('/p')).text)).not.toContain('Question open');
+  });
+});
+
 describe('withdrawing an approval', () => {
   it('keeps the decision, marks it withdrawn, audits it and returns the packet to waiting', async () => {
     const { db, packet, ada, browser } = await twoApprovers('any');
