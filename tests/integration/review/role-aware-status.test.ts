@@ -37,6 +37,8 @@ describe('role-aware status', () => {
     expect(summary).toMatchObject({ contacts: 2, approved: 1, approvers: 1 });
     const dashboard = textOf((await browser.get('/firm?period=2034-Q1')).text);
     expect(dashboard).toMatch(/approved 1 ?\/1\b/);
+    // "Not opened yet" keeps the viewer, marked as one.
+    expect(dashboard.slice(dashboard.indexOf('Not opened yet'))).toContain('Vic Viewer viewer');
     const detail = textOf((await browser.get(`/firm/packets/${packet.id}`)).text);
     expect(detail).toMatch(/1 of 1 approvers? approved/);
   });
