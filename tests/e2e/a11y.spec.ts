@@ -6,6 +6,7 @@ import {
   linkPathOf,
   openLink,
   signInAsOwner,
+  signInByEmail,
   useOwnIp,
   waitForMail
 } from './support/auth';
@@ -116,4 +117,61 @@ test('the main pages have no axe violations', async ({ page, browser, baseURL },
   await other.goto('/sign-in/code');
   await expectNoViolations(other, '/sign-in/code');
   await asking.close();
+});
+
+test('approval states have no axe violations, light and dark', async ({
+  page,
+  browser,
+  baseURL
+}, testInfo) => {
+  test.setTimeout(180_000);
+  await signInAsOwner(page, baseURL!);
+  const tag = uniqueTag(`a11y-ok-${testInfo.project.name}`);
+  const approverEmail = `ada-${tag}@example.test`;
+  const viewerEmail = `vic-${tag}@example.test`;
+  const clientName = `Axe Mill ${tag}`;
+  await addClient(page, { name: clientName, code: `AM${tag}`.slice(0, 20) }, [
+    { name: 'Ada Approver', email: approverEmail },
+    { name: 'Vic Viewer', email: viewerEmail }
+  ]);
+  await page.getByRole('button', { name: `Edit ${viewerEmail}` }).click();
+  await page.getByLabel('Role').selectOption('viewer');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('viewer', { exact: true })).toBeVisible();
+  const packetId = await composePacket(
+    page,
+    await statementFiles(clientName, [{ name: 'Statements.pdf', pages: 1 }])
+  );
+  await publishPacket(page, 2);
+  const contexts = await Promise.all([browser.newContext(), browser.newContext()]);
+  const [approver, viewer] = await Promise.all(contexts.map((c) => c.newPage()));
+  await signInByEmail(approver, approverEmail);
+  await signInByEmail(viewer, viewerEmail);
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    for (const p of [page, approver, viewer]) await p.emulateMedia({ colorScheme });
+    await approver.goto(`/p/${packetId}`);
+    await approver.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect(approver.getByRole('dialog')).toBeVisible();
+    await expectNoViolations(approver, `/p/[id] approve sheet (${colorScheme})`);
+    await approver
+      .getByRole('dialog')
+      .getByRole('button', { name: 'Approve', exact: true })
+      .click();
+    await expect(approver.getByRole('button', { name: 'Withdraw approval' })).toBeVisible();
+    await expectNoViolations(approver, `/p/[id] approved (${colorScheme})`);
+    await viewer.goto(`/p/${packetId}`);
+    await expectNoViolations(viewer, `/p/[id] as a viewer (${colorScheme})`);
+    await viewer.goto('/p');
+    await expectNoViolations(viewer, `/p as a viewer (${colorScheme})`);
+    await page.goto(`/firm/packets/${packetId}`);
+    await expectNoViolations(page, `/firm/packets/[id] approved (${colorScheme})`);
+    await page.goto('/firm');
+    await expectNoViolations(page, `/firm (${colorScheme})`);
+    await page.goto('/firm/settings');
+    await expectNoViolations(page, `/firm/settings (${colorScheme})`);
+    await approver.getByRole('button', { name: 'Withdraw approval' }).click();
+    await expect(approver.getByRole('button', { name: 'Approve', exact: true })).toBeVisible();
+  }
+  await Promise.all(contexts.map((c) => c.close()));
 });

@@ -140,7 +140,8 @@ test('drop PDFs for several clients, check the matches, publish them all at once
   for (const href of hrefs) {
     await page.goto(href);
     await expect(page.getByRole('heading', { level: 1 })).toContainText(title);
-    await expect(page.getByText('Published', { exact: true })).toBeVisible();
+    // Published, so waiting for the client's approval (staff read the client's words).
+    await expect(page.getByText(/^(Waiting for approval|Due soon|Overdue)$/)).toBeVisible();
     const clientId = (await page
       .getByRole('navigation', { name: 'Breadcrumb' })
       .getByRole('link')

@@ -5,6 +5,7 @@ import { devices, expect, test, type Browser, type Page } from '@playwright/test
 import { linkPathOf, openLink, signInAsOwner, waitForMail } from './support/auth';
 import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
 import { expectPagePicture, expectPdfPainted, pdfjsStartReason } from './support/viewer';
+import { approveAndConfirm } from './support/approve';
 
 test('a contact reviews a packet: read, zoom, ask about page 3, approve; staff see it', async ({
   page,
@@ -79,7 +80,7 @@ test('a contact reviews a packet: read, zoom, ask about page 3, approve; staff s
   await page.getByRole('link', { name: /^Back to / }).click();
   await expect(page.getByText('What is the card payment on 14/08?')).toBeVisible();
   await expect(page.getByRole('link', { name: /page 3/i })).toBeVisible();
-  await page.getByRole('button', { name: 'Approve' }).click();
+  await approveAndConfirm(page);
   await expect(page.getByText(/You approved this packet/)).toBeVisible();
 
   // Staff see the pin, can open that page from it, and see the decision.

@@ -75,12 +75,14 @@ test('staff publish a packet to two contacts and see it delivered, opened and ap
   await expect(phone).toHaveURL(new RegExp(`/p/${packetId}`));
   await expectPhoneLayout(phone);
   await expect(phone.getByRole('link', { name: /^Bank statements/ })).toBeVisible();
-  const approve = phone.getByRole('button', { name: 'Approve' });
+  const approve = phone.getByRole('button', { name: 'Approve', exact: true });
   await approve.scrollIntoViewIfNeeded();
   const box = await approve.boundingBox();
   expect(box!.height, 'a touch target of at least 44 px').toBeGreaterThanOrEqual(44);
   await approve.tap();
-  await expect(phone.getByText(/approved/i).first()).toBeVisible();
+  const sheet = phone.getByRole('dialog');
+  await sheet.getByRole('button', { name: 'Approve', exact: true }).tap();
+  await expect(phone.getByText(/You approved this packet/)).toBeVisible();
   await contact.close();
 
   // Staff see delivered, opened and approved for that contact.

@@ -15,6 +15,7 @@ import {
   type Published
 } from './support/offline';
 import { expectPagePicture, expectPdfPainted } from './support/viewer';
+import { approveAndConfirm } from './support/approve';
 
 test.describe.configure({ mode: 'serial' });
 test.skip(({ isMobile }) => !isMobile, 'the offline journey is on a phone (390x844)');
@@ -222,7 +223,7 @@ test('approve and ask offline: both wait, then are sent once on reconnect', asyn
   const pending = page.locator('[data-pending]');
   await expect(pending).toContainText('Is the March card payment the van repair?');
   await expect(pending).toContainText('Sends when you are back online.');
-  await page.getByRole('button', { name: 'Approve' }).click();
+  await approveAndConfirm(page);
   await expect(pending).toContainText('Your approval');
   // Still pending after a reload while offline (kept in IndexedDB).
   await page.reload();
@@ -289,7 +290,7 @@ test('approve offline, back on a connection that carries nothing: it waits, then
   await savedPacketOfItsOwn(page, browser, baseURL!, 'q');
   await context.setOffline(true);
   await page.reload();
-  await page.getByRole('button', { name: 'Approve' }).click();
+  await approveAndConfirm(page);
   const pending = page.locator('[data-pending]');
   await expect(pending).toContainText('Your approval');
 
@@ -342,7 +343,7 @@ test('approve online after saving: the saved copy follows, so offline it shows t
   await page.getByLabel('Ask your accountant').fill('Is the van repair in March?');
   await page.getByRole('button', { name: /Send/ }).click();
   await expect(page.getByText('Is the van repair in March?')).toBeVisible();
-  await page.getByRole('button', { name: 'Approve' }).click();
+  await approveAndConfirm(page);
   await expect(page.getByText(/You approved this packet/)).toBeVisible();
   await expect.poll(savedPage, { timeout: 10_000 }).toContain('You approved this packet');
 
@@ -438,7 +439,7 @@ test('a new version, saved again: a save that fails keeps the earlier copy whole
   ]);
   await expect(staff.getByRole('link', { name: 'Payroll summary' })).toBeVisible();
   await staff.getByRole('button', { name: /^Publish update/ }).click();
-  await expect(staff.getByText(/Published/).first()).toBeVisible();
+  await expect(staff.getByText(/Updated — 1 email/).first()).toBeVisible();
   await staff.close();
 
   await phone.reload();

@@ -5,6 +5,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { uniqueTag } from './support/firm';
 import { makeTestPdf, openAsContact, publishPacket } from './support/offline';
+import { approveAndConfirm } from './support/approve';
 
 /** Staff (on their own page) publish a packet to a new contact, whose phone opens it. */
 async function publishedToPhone(browser: Browser, page: Page, baseURL: string, project: string) {
@@ -48,13 +49,13 @@ test('staged edits stay staff-only; approving an older version says what changed
   await expect(staff.getByText(/Updated — 1 email/).first()).toBeVisible();
 
   // The contact's page still shows version 1: Approve is refused, and the page catches up.
-  await page.getByRole('button', { name: 'Approve' }).click();
+  await approveAndConfirm(page);
   const changed = page.getByRole('alert').filter({ hasText: 'updated since you opened it' });
   await expect(changed).toContainText('Added Payroll draft.pdf');
   await expect(changed).toContainText('Changed the title');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Q3 2026 review, revised');
   await expect(page.getByRole('link', { name: /^Payroll draft\.pdf/ })).toBeVisible();
-  await page.getByRole('button', { name: 'Approve' }).click();
+  await approveAndConfirm(page);
   await expect(page.getByText(/You approved this packet/)).toBeVisible();
   await staff.reload();
   await expect(staff.getByText('approved', { exact: true }).first()).toBeVisible();
@@ -70,7 +71,7 @@ test('an approval queued offline for an older version is refused on reconnect', 
   const { staff } = await publishedToPhone(browser, page, baseURL!, testInfo.project.name);
 
   await context.setOffline(true);
-  await page.getByRole('button', { name: 'Approve' }).click();
+  await approveAndConfirm(page);
   await expect(page.locator('[data-pending]')).toContainText('Your approval');
 
   await stageChanges(staff, 'Late invoice.pdf', 'Q3 2026 review, with the late invoice');

@@ -7,6 +7,7 @@ import { linkPathOf, openLink, signInAsOwner, waitForMail } from './support/auth
 import { dropFiles } from './support/drop';
 import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
 import { expectPdfPainted } from './support/viewer';
+import { approveAndConfirm } from './support/approve';
 
 const out = process.env.SHEAF_SCREENSHOTS_DIR ?? 'test-results/screenshots';
 
@@ -71,7 +72,7 @@ test('journey screenshots', async ({ page, browser, baseURL }, testInfo) => {
   await expectPdfPainted(contact);
   await shoot(contact, 'client-viewer', project);
   await contact.goto(`/p/${packetId}`);
-  await contact.getByRole('button', { name: 'Approve' }).click();
+  await approveAndConfirm(contact);
   await expect(contact.getByText(/You approved this packet/)).toBeVisible();
   await contact.goto('/p');
   await shoot(contact, 'client-inbox', project);

@@ -80,7 +80,7 @@ describe('/p', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(page.text).toContain(firm.name);
     expect(page.text).toContain('Choose a business');
-    expect(page.text).toContain('>New<');
+    expect(page.text).toContain('>Not opened yet<');
     expect(page.text).toContain('Archived');
 
     const filtered = await browser.get(`/p?client=${other.id}`);
@@ -89,7 +89,7 @@ describe('/p', () => {
     expect(packet.id).toBeTruthy();
   });
 
-  it('shows reviewed, question open and due soon', async () => {
+  it('shows approved, question open and due soon', async () => {
     const { db, client, browser, packet } = await setup();
     await post(browser, `/p/${packet.id}?/approve`, { version: '1' });
     const due = await createPacket(db, client, {
@@ -99,7 +99,7 @@ describe('/p', () => {
     const asked = await createPacket(db, client, { title: 'Asked one' });
     await post(browser, `/p/${asked.id}?/ask`, { version: '1', body: 'What is this charge?' });
     const page = await browser.get('/p');
-    expect(card(page.text, 'Q3 review')).toContain('Reviewed');
+    expect(card(page.text, 'Q3 review')).toContain('Approved');
     expect(card(page.text, 'Due next')).toContain('Due soon');
     expect(card(page.text, 'Asked one')).toContain('Question open');
     expect(due.id).toBeTruthy();

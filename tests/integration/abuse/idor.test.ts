@@ -477,6 +477,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         { clientId: o.client.id, period: '2026-Q3', title: 'x', note: '', dueAt: '' }
       ],
       ['staff', 'POST', `/p/${o.packet.id}?/approve`, NF, anyForm()],
+      ['staff', 'POST', `/p/${o.packet.id}?/withdraw`, NF, anyForm()],
       ['staff', 'POST', `/p/${o.packet.id}?/ask`, NF, anyForm()],
       ['staff', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }],
       // ... their staff in my settings: every member action is a 404, whoever's role.
@@ -495,6 +496,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         ['contact', 'HEAD', `/api/files/${doc.id}`],
         ['contact', 'GET', `/api/files/${doc.id}/page-1/1200`],
         ['contact', 'POST', `/p/${packet.id}?/approve`, NF, anyForm()],
+        ['contact', 'POST', `/p/${packet.id}?/withdraw`, NF, anyForm()],
         ['contact', 'POST', `/p/${packet.id}?/ask`, NF, anyForm()],
         ['contact', 'POST', `/p/${packet.id}/d/${doc.id}?/ask`, NF, anyForm()],
         ['contact', 'POST', `/p/${mine.packet.id}/d/${doc.id}?/ask`, NF, anyForm()]
@@ -522,6 +524,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ['contact', 'GET', `/firm/settings`],
       ['contact', 'POST', `/firm/settings?/profile`, NF, anyForm({ brandColor: '#000000' })],
       ['contact', 'POST', `/firm/settings?/invite`, NF, anyForm()],
+      ['contact', 'POST', `/firm/settings?/approvalRule`, NF, anyForm({ approvalRule: 'all' })],
       ['contact', 'POST', `/firm/settings?/remove`, NF, anyForm({ memberId: o.members[0].id })],
       ['contact', 'GET', `/firm/packets/${mine.packet.id}`],
       ['contact', 'GET', `/firm/packets/${mine.packet.id}/documents/${mine.doc.id}`],
@@ -605,6 +608,14 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         anyForm({ brandColor: '#000000' })
       ],
       ['ownerAsClient', 'POST', `/firm/settings?/invite`, SIGN_IN, anyForm()],
+      [
+        'ownerAsClient',
+        'POST',
+        `/firm/settings?/approvalRule`,
+        SIGN_IN,
+        anyForm({ approvalRule: 'all' })
+      ],
+      ['ownerAsClient', 'POST', `/p/${n.packet.id}?/withdraw`, NF, anyForm()],
       ...mine.members.map((m): Row => [
         'ownerAsClient',
         'POST',
@@ -645,6 +656,14 @@ describe('IDOR matrix: another firm or client’s ids', () => {
 
       // Signed out: the dashboard and every Needs reply action send them to sign in.
       ['signedOut', 'GET', `/firm`, SIGN_IN],
+      [
+        'signedOut',
+        'POST',
+        `/firm/settings?/approvalRule`,
+        SIGN_IN,
+        anyForm({ approvalRule: 'all' })
+      ],
+      ['signedOut', 'POST', `/p/${mine.packet.id}?/withdraw`, SIGN_IN, anyForm()],
       ...(['reply', 'markAnswered', 'reopen'] as const).map((a): Row => [
         'signedOut',
         'POST',
@@ -723,6 +742,8 @@ describe('IDOR matrix: another firm or client’s ids', () => {
     const db = getDb();
     const [client] = await db.select().from(s.client).where(eq(s.client.id, o.client.id));
     expect(client).toMatchObject({ name: `${w.secret} Other Client`, archivedAt: null });
+    const firms = await db.select().from(s.firm).where(eq(s.firm.id, mine.firm.id));
+    expect(firms.map((f) => f.approvalRule)).toEqual(['any']);
     const [draft] = await db.select().from(s.packet).where(eq(s.packet.id, o.draft.id));
     expect(draft).toMatchObject({ status: 'draft', title: `${w.secret} draft` });
     const docs = await db.select().from(s.document).where(eq(s.document.packetId, o.draft.id));

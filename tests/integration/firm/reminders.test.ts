@@ -25,15 +25,17 @@ async function reminderMails(db: ReturnType<typeof getDatabase>['db'], packetId:
 }
 
 describe('automatic reminders', () => {
-  it('reminds unreviewed contacts every N days, once, until they review or the due date passes', async () => {
+  it('reminds approvers who have not reviewed every N days, once, until they review or the due date passes', async () => {
     const { db, client, firm, staff, contacts } = await staffWorld();
+    // Contacts 0 and 2 approve; contact 1 is a viewer, never asked to review by a date.
+    const second = await createContact(db, client, { name: 'Bo Second' });
     const packet = await createPacket(db, client, {
       status: 'draft',
       dueAt: new Date(Date.now() + 30 * DAY)
     });
     await addDocument(db, packet);
     await publishPacket(db, firm, packet.id, staff.id);
-    // Contact 0 approved; contact 1 did not.
+    // Contact 0 approved; the second approver did not.
     await db.insert(s.decision).values({
       firmId: firm.id,
       packetId: packet.id,
@@ -48,7 +50,7 @@ describe('automatic reminders', () => {
     const at = new Date(Date.now() + 3 * DAY + 1000);
     await Promise.all([sendDueReminders(db, at), sendDueReminders(db, at)]);
     const mails = await reminderMails(db, packet.id);
-    expect(mails.map((m) => (m.payload as { to: string }).to)).toEqual([contacts[1].user.email]);
+    expect(mails.map((m) => (m.payload as { to: string }).to)).toEqual([second.user.email]);
     await sendDueReminders(db, new Date(at.getTime() + DAY));
     expect(await reminderMails(db, packet.id)).toHaveLength(1);
     await sendDueReminders(db, new Date(at.getTime() + 3 * DAY + 1000));
@@ -60,9 +62,7 @@ describe('automatic reminders', () => {
     const [d] = await db
       .select()
       .from(s.delivery)
-      .where(
-        and(eq(s.delivery.packetId, packet.id), eq(s.delivery.contactId, contacts[1].contact.id))
-      );
+      .where(and(eq(s.delivery.packetId, packet.id), eq(s.delivery.contactId, second.contact.id)));
     expect(d.reminders).toBe(2);
   });
 

@@ -168,6 +168,7 @@ describe('/firm/settings: the firm profile', () => {
     const ownerMembership = members.find((m) => m.userId === owner.id)!;
     const posts: [string, Record<string, string>][] = [
       ['/firm/settings?/profile', valid],
+      ['/firm/settings?/approvalRule', { approvalRule: 'all' }],
       ['/firm/settings?/invite', { name: 'Eve', email: `${unique('eve')}@example.test` }],
       ['/firm/settings?/remove', { memberId: ownerMembership.id }],
       ['/firm/settings?/makeOwner', { memberId: ownerMembership.id }]

@@ -9,6 +9,7 @@ describe('what the packet page says after a decision', () => {
     expect(decisionState(null, url(), 2)).toEqual({
       changed: null,
       approveError: null,
+      withdrawError: null,
       askError: null,
       askText: ''
     });
@@ -19,6 +20,7 @@ describe('what the packet page says after a decision', () => {
     expect(decisionState(form, url(), 2)).toMatchObject({
       changed: { since: 1, kind: 'approve' },
       approveError: null,
+      withdrawError: null,
       askError: null
     });
   });
@@ -28,6 +30,7 @@ describe('what the packet page says after a decision', () => {
     expect(decisionState(form, url(), 2, 'ignored draft')).toEqual({
       changed: { since: 1, kind: 'ask' },
       approveError: null,
+      withdrawError: null,
       askError: STALE_HINT,
       askText: 'Why?'
     });
@@ -37,6 +40,7 @@ describe('what the packet page says after a decision', () => {
     expect(decisionState(null, url('?since=1'), 2, 'From the viewer')).toEqual({
       changed: { since: 1, kind: 'ask' },
       approveError: null,
+      withdrawError: null,
       askError: STALE_HINT,
       askText: 'From the viewer'
     });
@@ -58,7 +62,16 @@ describe('what the packet page says after a decision', () => {
     expect(decisionState(form, url(), 1)).toMatchObject({
       askError: 'Write your question first.',
       approveError: null,
+      withdrawError: null,
       askText: ''
     });
+  });
+
+  it('says why withdrawing an approval was refused', () => {
+    const form = { action: 'withdraw', message: 'Your accountant has already acted on this.' };
+    expect(decisionState(form, url(), 2).withdrawError).toBe(
+      'Your accountant has already acted on this.'
+    );
+    expect(decisionState(form, url(), 2).approveError).toBeNull();
   });
 });

@@ -16,6 +16,8 @@ export interface DecisionState {
   /** "This packet was updated since you opened it": for which version and which action. */
   changed: { since: number; kind: 'approve' | 'ask' } | null;
   approveError: string | null;
+  /** Why withdrawing an approval was refused (staff acted on it meanwhile). */
+  withdrawError: string | null;
   askError: string | null;
   /** Text for the question box: what was sent back, else a kept draft. */
   askText: string;
@@ -41,6 +43,7 @@ export function decisionState(
   return {
     changed,
     approveError: action === 'approve' && !changed ? message : null,
+    withdrawError: form?.action === 'withdraw' ? message : null,
     askError: changed?.kind === 'ask' ? STALE_HINT : action === 'ask' ? message : null,
     askText: action === 'ask' && typeof form?.values?.body === 'string' ? form.values.body : draft
   };

@@ -2,11 +2,11 @@
 // has a responsible staff member"). alertStaff runs inside the transaction that records the
 // event, so an alert exists if and only if its question or approval commits.
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { isVersionApproved } from '../review/approval';
 import { getConfig } from '../config';
 import type { Db } from '../db/client';
 import {
   client,
-  decision,
   firm as firmTable,
   membership,
   staffAlert,
@@ -66,24 +66,8 @@ export async function alertRecipients(
   return owners.map((r) => ({ ...r, responsible: false }));
 }
 
-/**
- * Whether the packet's version counts as approved. The one place the rule lives: today, any one
- * approver approving it (a firm setting "every approver" will come here).
- */
-export async function isVersionApproved(db: Db, packetId: string, version: number) {
-  const [row] = await db
-    .select({ one: sql`1` })
-    .from(decision)
-    .where(
-      and(
-        eq(decision.packetId, packetId),
-        eq(decision.version, version),
-        eq(decision.kind, 'approve')
-      )
-    )
-    .limit(1);
-  return !!row;
-}
+// The rule lives with the other approval queries; alerts ask it before an approval alert.
+export { isVersionApproved };
 
 export type StaffAlertEvent =
   /** A contact's question (a comment) on the packet's current version. */

@@ -7,7 +7,6 @@ import {
   client,
   clientContact,
   comment,
-  decision,
   document,
   packet,
   packetVersion,
@@ -15,6 +14,7 @@ import {
 } from '../db/schema';
 import { packetHeading } from '../../format/periods';
 import { inPublishedVersion } from '../review/published';
+import { listApprovals } from '../review/approval';
 import { withQuestionContext } from '../packets/needs-reply';
 import type { ApprovalAlertItem, QuestionAlertItem } from '../email/templates/staff-alerts';
 
@@ -84,19 +84,7 @@ export async function approvalItem(
     .limit(1);
   if (!head) return null;
   const [approvers, documents] = await Promise.all([
-    db
-      .select({ name: clientContact.name, userName: user.name, at: decision.at })
-      .from(decision)
-      .innerJoin(clientContact, eq(clientContact.id, decision.contactId))
-      .innerJoin(user, eq(user.id, clientContact.userId))
-      .where(
-        and(
-          eq(decision.packetId, packetId),
-          eq(decision.version, version),
-          eq(decision.kind, 'approve')
-        )
-      )
-      .orderBy(asc(decision.at)),
+    listApprovals(db, packetId, version),
     db
       .select({ displayName: document.displayName })
       .from(document)
@@ -107,7 +95,7 @@ export async function approvalItem(
     clientName: head.clientName,
     packetLabel: labelOf(head.period, head.title),
     version,
-    approvers: approvers.map((a) => ({ name: a.name || a.userName, at: a.at })),
+    approvers,
     documents: documents.map((d) => d.displayName),
     url: `${getConfig().origin}${threadPath(packetId)}`
   };

@@ -1,4 +1,5 @@
-// The firm's own settings: name, brand colour, reply-to, time zone, reminders, link lifetimes.
+// The firm's own settings: name, brand colour, reply-to, time zone, reminders, link lifetimes,
+// and when a packet counts as approved.
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { brandColourProblem, normaliseHex } from '../../format/brand-colour';
@@ -6,7 +7,7 @@ import { currentZoneName, isTimeZone } from '../../format/time-zone';
 import { MAX_PACKET_LINK_DAYS } from '../auth/link-lifetime';
 import { recordAudit } from '../audit';
 import type { Db } from '../db/client';
-import { firm, type Firm } from '../db/schema';
+import { APPROVAL_RULES, firm, type ApprovalRule, type Firm } from '../db/schema';
 
 const days = (min: number, max: number, message: string) =>
   z
@@ -90,4 +91,32 @@ export async function updateFirmSettings(
     data: Object.fromEntries(changed.map((k) => [k, { from: before[k], to: next[k] }]))
   });
   return changed;
+}
+
+export const approvalRuleSchema = z.object({
+  approvalRule: z.enum(APPROVAL_RULES, 'Choose when a packet counts as approved.')
+});
+
+/**
+ * Sets when a version counts as approved (any one approver, or every approver), audited like
+ * the other settings. Returns false when it was already so (nothing written).
+ */
+export async function updateApprovalRule(
+  db: Db,
+  current: Firm,
+  rule: ApprovalRule,
+  actor: { id: string; ip?: string | null; ua?: string | null }
+): Promise<boolean> {
+  if (current.approvalRule === rule) return false;
+  await db.update(firm).set({ approvalRule: rule }).where(eq(firm.id, current.id));
+  await recordAudit(db, {
+    action: 'firm.settings_updated',
+    firmId: current.id,
+    actorId: actor.id,
+    subject: `firm:${current.id}`,
+    ip: actor.ip,
+    ua: actor.ua,
+    data: { approvalRule: { from: current.approvalRule, to: rule } }
+  });
+  return true;
 }

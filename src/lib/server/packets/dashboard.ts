@@ -2,6 +2,8 @@ import { and, asc, desc, eq, ilike, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { contactIsActive } from '../auth/guards';
 import { client, clientContact, comment, delivery, packet, user } from '../db/schema';
+import { packetState, type PacketState } from '../../format/packet-status';
+import { approvalCounts, currentVersionOf, versionApproved } from '../review/approval';
 import { isOpenQuestion } from './needs-reply';
 
 export interface DashboardFilters {
@@ -25,22 +27,34 @@ export interface PacketSummary {
   sent: number;
   delivered: number;
   opened: number;
+  /** Approvers who approved the current version, of `approvers` who can. */
   approved: number;
+  approvers: number;
+  /** Approved under the firm's rule. */
+  isApproved: boolean;
   questions: number;
   bounced: number;
+  /** The word staff and the client both read for it. */
+  state: PacketState;
 }
 
 const n = (expr: ReturnType<typeof sql>) => sql<number>`coalesce((${expr}), 0)::int`;
 
-/** Distinct contacts with a decision of this kind on the packet's current version. */
-const decided = (kind: 'approve') =>
-  n(
-    sql`select count(distinct x.contact_id) from decision x where x.packet_id = ${packet.id} and x.version = ${packet.version} and x.kind = ${kind}`
-  );
+/** The current version's approvals, over approvers only, and the firm's rule applied to them. */
+const tally = approvalCounts(currentVersionOf);
+const approvedByRule = versionApproved(
+  currentVersionOf,
+  sql`(select f.approval_rule from firm f where f.id = ${packet.firmId})`
+);
+
+/** Contacts with a question staff have not answered yet (any version: it is still open). */
+const openQuestionAuthors = n(
+  sql`select count(distinct ${comment.authorId}) from ${comment} where ${comment.packetId} = ${packet.id} and ${isOpenQuestion()}`
+);
 
 /**
- * The filters as one condition. "Approved": someone approved the current version; "waiting":
- * published and nobody has yet (viewers cannot approve, so they are not waited for).
+ * The filters as one condition. "Approved": the current version is approved by the firm's
+ * rule; "waiting": published and not approved yet (viewers are never waited for).
  */
 function packetFilter(firmId: string, filters: DashboardFilters) {
   const q = filters.q?.trim();
@@ -52,15 +66,52 @@ function packetFilter(firmId: string, filters: DashboardFilters) {
       ? eq(packet.status, filters.status)
       : undefined,
     filters.status === 'waiting'
-      ? and(eq(packet.status, 'published'), sql`${decided('approve')} = 0`)
+      ? and(eq(packet.status, 'published'), sql`not ${approvedByRule}`)
       : undefined,
-    filters.status === 'approved'
-      ? and(eq(packet.status, 'published'), sql`${decided('approve')} > 0`)
-      : undefined,
+    filters.status === 'approved' ? and(eq(packet.status, 'published'), approvedByRule) : undefined,
     pattern
       ? or(ilike(client.name, pattern), ilike(client.code, pattern), ilike(packet.title, pattern))
       : undefined
   );
+}
+
+/** A packet's state as staff see it: the client's words, packet-wide (no "Not opened yet"). */
+export function staffStateOf(
+  p: {
+    status: PacketSummary['status'];
+    isApproved: boolean;
+    questions: number;
+    dueAt: Date | null;
+  },
+  now = new Date()
+): PacketState {
+  return packetState(
+    { status: p.status, approved: p.isApproved, questionOpen: p.questions > 0, dueAt: p.dueAt },
+    now
+  );
+}
+
+/** The packets of one client, newest period first, each with its state. */
+export async function listClientPackets(db: Db, firmId: string, clientId: string) {
+  const rows = await db
+    .select({
+      id: packet.id,
+      title: packet.title,
+      period: packet.period,
+      status: packet.status,
+      version: packet.version,
+      dueAt: packet.dueAt,
+      isApproved: approvedByRule,
+      questions: openQuestionAuthors
+    })
+    .from(packet)
+    .where(and(eq(packet.clientId, clientId), eq(packet.firmId, firmId)))
+    .orderBy(desc(packet.period), desc(packet.createdAt));
+  const now = new Date();
+  return rows.map(({ isApproved, questions, ...r }) => ({
+    ...r,
+    state: staffStateOf({ ...r, isApproved, questions }, now)
+  }));
 }
 
 /** A page of packets with per-version delivery counts, newest period first. */
@@ -87,11 +138,10 @@ export async function listPacketSummaries(
       sent: n(sql`select count(*) ${d} and d.status in ('sent', 'delivered')`),
       delivered: n(sql`select count(*) ${d} and d.status = 'delivered'`),
       opened: n(sql`select count(*) ${d} and d.first_opened_at is not null`),
-      approved: decided('approve'),
-      // Contacts with a question staff have not answered yet (any version: it is still open).
-      questions: n(
-        sql`select count(distinct ${comment.authorId}) from ${comment} where ${comment.packetId} = ${packet.id} and ${isOpenQuestion()}`
-      ),
+      approved: tally.approved,
+      approvers: tally.approvers,
+      isApproved: approvedByRule,
+      questions: openQuestionAuthors,
       bounced: n(sql`select count(*) ${d} and d.status in ('bounced', 'failed')`)
     })
     .from(packet)
@@ -100,7 +150,8 @@ export async function listPacketSummaries(
     .orderBy(desc(packet.period), asc(client.name), desc(packet.createdAt), asc(packet.id))
     .limit(page.limit ?? 100)
     .offset(page.offset ?? 0);
-  return rows as PacketSummary[];
+  const now = new Date();
+  return rows.map((r) => ({ ...r, state: staffStateOf(r, now) })) as PacketSummary[];
 }
 
 /** How many packets the filters match (the pages of listPacketSummaries together). */
@@ -127,8 +178,8 @@ export async function listPeriods(db: Db, firmId: string): Promise<string[]> {
 }
 
 /**
- * Contacts who still have access and have not opened the current version of a published packet:
- * the oldest mail first, at most `limit` of them, and how many there are in all.
+ * Contacts who still have access and have not opened the current version of a published packet
+ * (viewers too, marked by their role): the oldest mail first, at most `limit` of them, and how many there are in all.
  */
 export async function listNotOpened(db: Db, firmId: string, limit = 50) {
   const where = and(
@@ -147,6 +198,7 @@ export async function listNotOpened(db: Db, firmId: string, limit = 50) {
         clientName: client.name,
         email: user.email,
         name: clientContact.name,
+        role: clientContact.role,
         status: delivery.status,
         sentAt: delivery.createdAt,
         dueAt: packet.dueAt

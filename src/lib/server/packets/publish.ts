@@ -297,9 +297,11 @@ export async function nudgeContacts(
           eq(delivery.version, p.version),
           contactIsActive(),
           contactId ? eq(delivery.contactId, contactId) : isNull(delivery.reviewedAt),
+          // "Nudge all" asks the approvers who have not decided; a viewer only when named.
+          contactId ? undefined : eq(clientContact.role, 'approver'),
           contactId
             ? undefined
-            : sql`not exists (select 1 from ${decision} where ${decision.packetId} = ${p.id} and ${decision.version} = ${p.version} and ${decision.contactId} = ${delivery.contactId})`
+            : sql`not exists (select 1 from ${decision} where ${decision.packetId} = ${p.id} and ${decision.version} = ${p.version} and ${decision.contactId} = ${delivery.contactId} and ${decision.withdrawnAt} is null)`
         )
       );
     for (const t of targets) {

@@ -20,10 +20,11 @@ const rowsOf = <T>(result: unknown): T[] =>
 
 /**
  * Sends the automatic reminders that are due at `now`: every firm.reminder_every_days days after
- * the mail (or the last reminder), to contacts on the current version who have not reviewed,
- * while the packet is published and not past due. The claim is one UPDATE ... RETURNING in the
- * same transaction as the mails: a second instance running at the same moment waits on the row
- * locks, re-checks the condition and finds nothing to send, so no reminder goes out twice.
+ * the mail (or the last reminder), to approvers on the current version who have not reviewed
+ * (a viewer is never asked to review by a date), while the packet is published and not past
+ * due. The claim is one UPDATE ... RETURNING in the same transaction as the mails: a second
+ * instance running at the same moment waits on the row locks, re-checks the condition and
+ * finds nothing to send, so no reminder goes out twice.
  */
 export async function sendDueReminders(db: Db, now = new Date(), limit = 500): Promise<number> {
   const iso = now.toISOString();
@@ -38,6 +39,7 @@ export async function sendDueReminders(db: Db, now = new Date(), limit = 500): P
                    join packet p2 on p2.id = d2.packet_id and p2.version = d2.version
                    join packet_version pv2 on pv2.packet_id = p2.id and pv2.version = p2.version
                    join firm f2 on f2.id = p2.firm_id
+                   join client_contact cc2 on cc2.id = d2.contact_id and cc2.role = 'approver'
                   where p2.status = 'published'
                     and f2.reminder_every_days > 0
                     and d2.reviewed_at is null
@@ -54,9 +56,10 @@ export async function sendDueReminders(db: Db, now = new Date(), limit = 500): P
            and coalesce(d.last_reminded_at, d.created_at)
                <= ${iso}::timestamptz - make_interval(days => f.reminder_every_days)
            and (cc.access_expires_at is null or cc.access_expires_at > ${iso}::timestamptz)
+           and cc.role = 'approver'
            and not exists (select 1 from decision x
                             where x.packet_id = d.packet_id and x.version = d.version
-                              and x.contact_id = d.contact_id)
+                              and x.contact_id = d.contact_id and x.withdrawn_at is null)
         returning d.id as delivery_id, d.packet_id, d.contact_id, u.id as user_id, u.email,
                   cc.name, cc.access_expires_at`)
     );

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
   auditEvent,
@@ -12,7 +12,10 @@ import {
   user,
   type Packet
 } from '../db/schema';
+import { packetState } from '../../format/packet-status';
+import { packetApproval } from '../review/approval';
 import { inPublishedVersion } from '../review/published';
+import { packetsWithOpenQuestions } from '../review/questions';
 import { nameForFirm } from './contacts';
 import { isOpenQuestion } from './needs-reply';
 
@@ -35,6 +38,23 @@ export interface ContactStatus {
   lastRemindedAt: Date | null;
 }
 
+/**
+ * The packet's state in the words its contacts read too, and its approvals over approvers.
+ */
+export async function loadPacketState(db: Db, p: Packet) {
+  const [approval, open] = await Promise.all([
+    packetApproval(db, p.id),
+    packetsWithOpenQuestions(db, [p.id])
+  ]);
+  const state = packetState({
+    status: p.status,
+    approved: approval.isApproved,
+    questionOpen: open.has(p.id),
+    dueAt: p.dueAt
+  });
+  return { state, approved: approval.approved, approvers: approval.approvers };
+}
+
 /** A row per contact of the client for the packet's current version. */
 export async function listContactStatus(db: Db, p: Packet): Promise<ContactStatus[]> {
   const rows = await db
@@ -54,10 +74,10 @@ export async function listContactStatus(db: Db, p: Packet): Promise<ContactStatu
       documentsViewed: sql<number>`(select count(*)::int from ${documentView} join ${document} on ${document.id} = ${documentView.documentId} where ${documentView.contactId} = ${clientContact.id} and ${document.packetId} = ${p.id} and ${inPublishedVersion(p.version)})`,
       decision: sql<
         'approve' | 'question' | null
-      >`(select x.kind from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} order by x.at desc limit 1)`,
+      >`(select x.kind from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} and x.withdrawn_at is null order by x.at desc limit 1)`,
       decidedAt: sql<
         string | null
-      >`(select x.at from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} order by x.at desc limit 1)`,
+      >`(select x.at from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} and x.withdrawn_at is null order by x.at desc limit 1)`,
       openQuestions: sql<number>`(select count(*)::int from ${comment} where ${comment.packetId} = ${p.id} and ${comment.authorId} = ${clientContact.userId} and ${isOpenQuestion()})`
     })
     .from(clientContact)
@@ -156,7 +176,9 @@ export async function listEarlierVersions(db: Db, p: Packet): Promise<EarlierVer
         and(
           eq(decision.firmId, p.firmId),
           eq(decision.packetId, p.id),
-          lt(decision.version, p.version)
+          lt(decision.version, p.version),
+          // A withdrawn approval is not one: the activity list says when it was withdrawn.
+          isNull(decision.withdrawnAt)
         )
       )
       // The newest 500 when there are more (shown oldest first below).

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { decision, delivery, packet as packetTable } from '../db/schema';
 import { recordAudit } from '../audit';
@@ -118,7 +118,9 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
       )
       .orderBy(desc(decision.at))
       .limit(1);
-    if (latest?.kind === 'approve') return { ok: true, decision: latest, replayed: true };
+    if (latest?.kind === 'approve' && !latest.withdrawnAt) {
+      return { ok: true, decision: latest, replayed: true };
+    }
 
     const [row] = await tx
       .insert(decision)
@@ -153,10 +155,80 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
   });
 }
 
-/** The contact's decisions on the packet, newest first. */
+export type WithdrawResult =
+  { ok: true } | { ok: false; reason: 'viewer' | 'acted' | 'stale' | 'none'; message: string };
+
+/** Said when staff acted on the approval: they published a new version or archived the packet. */
+export const WITHDRAW_TOO_LATE =
+  'Your accountant has already acted on this approval (a new version, or the packet archived), so it can no longer be withdrawn.';
+
+/**
+ * Withdraws the contact's approval of the packet's current version: the decision is kept, with
+ * withdrawnAt set, and no longer counts; their delivery is not reviewed any more (reminders and
+ * nudges find them again). Possible until staff act on it: publish a new version (the approval
+ * names an older one, refused as stale) or archive the packet.
+ */
+export async function withdrawApproval(
+  db: Db,
+  input: { packet: Packet; contact: ClientContact; seenVersion: number | null }
+): Promise<WithdrawResult> {
+  const { packet, contact } = input;
+  if (contact.role === 'viewer') {
+    return { ok: false, reason: 'viewer', message: 'Only an approver can withdraw an approval.' };
+  }
+  if (packet.status !== 'published') {
+    return { ok: false, reason: 'acted', message: WITHDRAW_TOO_LATE };
+  }
+  return db.transaction(async (tx) => {
+    if (!(await isCurrentVersion(tx, packet, input.seenVersion))) {
+      return { ok: false, reason: 'stale', message: WITHDRAW_TOO_LATE };
+    }
+    const withdrawn = await tx
+      .update(decision)
+      .set({ withdrawnAt: sql`now()` })
+      .where(
+        and(
+          eq(decision.packetId, packet.id),
+          eq(decision.version, packet.version),
+          eq(decision.contactId, contact.id),
+          eq(decision.kind, 'approve'),
+          isNull(decision.withdrawnAt)
+        )
+      )
+      .returning({ id: decision.id });
+    if (withdrawn.length === 0) {
+      return { ok: false, reason: 'none', message: 'There is no approval of yours to withdraw.' };
+    }
+    await tx
+      .update(delivery)
+      .set({ reviewedAt: null })
+      .where(
+        and(
+          eq(delivery.packetId, packet.id),
+          eq(delivery.version, packet.version),
+          eq(delivery.contactId, contact.id)
+        )
+      );
+    await recordAudit(tx, {
+      action: 'decision.withdrawn',
+      firmId: packet.firmId,
+      actorId: contact.userId,
+      subject: `packet:${packet.id}`,
+      data: { version: packet.version, contactId: contact.id }
+    });
+    return { ok: true };
+  });
+}
+
+/** The contact's decisions on the packet, newest first (withdrawn approvals say when). */
 export function listDecisions(db: Db, packetId: string, contactId: string) {
   return db
-    .select({ kind: decision.kind, version: decision.version, at: decision.at })
+    .select({
+      kind: decision.kind,
+      version: decision.version,
+      at: decision.at,
+      withdrawnAt: decision.withdrawnAt
+    })
     .from(decision)
     .where(and(eq(decision.packetId, packetId), eq(decision.contactId, contactId)))
     .orderBy(desc(decision.at));

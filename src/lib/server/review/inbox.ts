@@ -1,10 +1,9 @@
-import { and, desc, eq, inArray, isNotNull, max, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { calendarDayIn, zoneOffsetMinutes, zoneOrUtc } from '../../format/time-zone';
 import type { Db } from '../db/client';
 import {
   client,
   clientContact,
-  decision,
   delivery,
   document,
   firm,
@@ -14,7 +13,9 @@ import {
 import { asPublished, inPublishedVersion, currentSnapshot } from './published';
 import { contactIsActive } from '../auth/guards';
 import { packetsWithOpenQuestions } from './questions';
-import { packetChip, safeBrandColor, type PacketChip } from './status';
+import { packetState, type PacketState } from '../../format/packet-status';
+import { currentVersionOf, versionApproved } from './approval';
+import { safeBrandColor } from './status';
 
 export interface InboxClient {
   id: string;
@@ -39,7 +40,9 @@ export interface InboxPacket {
   firmName: string;
   brandColor: string;
   documents: number;
-  chip: PacketChip;
+  chip: PacketState;
+  /** The reader's role: a viewer is shown no due date (nothing is due from them). */
+  role: 'approver' | 'viewer';
 }
 
 /**
@@ -54,6 +57,7 @@ export async function listInboxPackets(
   const memberships = await db
     .select({
       contactId: clientContact.id,
+      role: clientContact.role,
       clientId: client.id,
       clientName: client.name,
       firmName: firm.name,
@@ -78,9 +82,14 @@ export async function listInboxPackets(
   // Each packet as its contacts see it: the published version's details.
   const packets = (
     await db
-      .select({ packet, snapshot: packetVersion })
+      .select({
+        packet,
+        snapshot: packetVersion,
+        approved: versionApproved(currentVersionOf, firm.approvalRule)
+      })
       .from(packet)
       .innerJoin(packetVersion, currentSnapshot())
+      .innerJoin(firm, eq(firm.id, packet.firmId))
       .where(
         and(
           inArray(packet.clientId, [...byClient.keys()]),
@@ -88,24 +97,13 @@ export async function listInboxPackets(
         )
       )
       .orderBy(desc(packetVersion.period), desc(packet.publishedAt), desc(packet.createdAt))
-  ).map((r) => asPublished(r.packet, r.snapshot));
+  ).map((r) => ({ ...asPublished(r.packet, r.snapshot), approved: r.approved }));
   const ids = packets.map((p) => p.id);
   if (ids.length === 0) {
     return { clients: memberships.map(toClient), packets: [] };
   }
 
-  const [approvals, opens, docCounts, openQuestions] = await Promise.all([
-    db
-      .select({ packetId: decision.packetId, version: max(decision.version) })
-      .from(decision)
-      .where(
-        and(
-          inArray(decision.packetId, ids),
-          inArray(decision.contactId, contactIds),
-          eq(decision.kind, 'approve')
-        )
-      )
-      .groupBy(decision.packetId),
+  const [opens, docCounts, openQuestions] = await Promise.all([
     db
       .select({ packetId: delivery.packetId, version: delivery.version })
       .from(delivery)
@@ -124,7 +122,6 @@ export async function listInboxPackets(
       .groupBy(document.packetId),
     packetsWithOpenQuestions(db, ids)
   ]);
-  const approvedVersion = new Map(approvals.map((a) => [a.packetId, a.version]));
   const opened = new Set(opens.map((o) => `${o.packetId}:${o.version}`));
   const documents = new Map(docCounts.map((d) => [d.packetId, d.n]));
 
@@ -146,14 +143,15 @@ export async function listInboxPackets(
         firmName: m.firmName,
         brandColor: safeBrandColor(m.brandColor),
         documents: documents.get(p.id) ?? 0,
-        chip: packetChip(
+        role: m.role,
+        chip: packetState(
           {
             status: p.status,
-            version: p.version,
-            dueAt: p.dueAt,
-            approvedVersion: approvedVersion.get(p.id) ?? null,
-            opened: opened.has(`${p.id}:${p.version}`),
-            questionOpen: openQuestions.has(p.id)
+            approved: p.approved,
+            questionOpen: openQuestions.has(p.id),
+            // A viewer has nothing due: no "Due soon" nor "Overdue" for them.
+            dueAt: m.role === 'viewer' ? null : p.dueAt,
+            opened: opened.has(`${p.id}:${p.version}`)
           },
           now
         )

@@ -6,7 +6,9 @@ import type { ContactAccess } from '../auth/guards';
 import { packetSummary } from '../packets/packets';
 import { approveBlocker, listDecisions } from './decisions';
 import { loadThread, packetsWithOpenQuestions } from './questions';
-import { packetChip, safeBrandColor } from './status';
+import { packetState } from '../../format/packet-status';
+import { listApprovals, packetApproval } from './approval';
+import { safeBrandColor } from './status';
 import { changedDetails, listPacketVersions, loadVersionDocuments } from './published';
 
 export interface VersionEntry {
@@ -16,35 +18,48 @@ export interface VersionEntry {
   removed: string[];
   /** Details changed since the version before: 'title', 'period', 'note', 'due date'. */
   details: string[];
-  decisions: { kind: 'approve' | 'question'; at: Date }[];
+  decisions: { kind: 'approve' | 'question'; at: Date; withdrawnAt: Date | null }[];
 }
 
 /** Everything the packet page shows a contact, in one call. */
 export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>, userId: string) {
   const { packet, contact, firm } = access;
-  const [{ documents, changes }, versions, thread, decisions, openQuestions, [myDelivery]] =
-    await Promise.all([
-      loadVersionDocuments(db, packet.id, packet.version),
-      listPacketVersions(db, packet.id),
-      loadThread(db, packet, userId),
-      listDecisions(db, packet.id, contact.id),
-      packetsWithOpenQuestions(db, [packet.id]),
-      db
-        .select({ firstOpenedAt: delivery.firstOpenedAt, reviewedAt: delivery.reviewedAt })
-        .from(delivery)
-        .where(
-          and(
-            eq(delivery.packetId, packet.id),
-            eq(delivery.version, packet.version),
-            eq(delivery.contactId, contact.id)
-          )
+  const [
+    { documents, changes },
+    versions,
+    thread,
+    decisions,
+    openQuestions,
+    [myDelivery],
+    approval,
+    approvals
+  ] = await Promise.all([
+    loadVersionDocuments(db, packet.id, packet.version),
+    listPacketVersions(db, packet.id),
+    loadThread(db, packet, userId),
+    listDecisions(db, packet.id, contact.id),
+    packetsWithOpenQuestions(db, [packet.id]),
+    db
+      .select({ firstOpenedAt: delivery.firstOpenedAt, reviewedAt: delivery.reviewedAt })
+      .from(delivery)
+      .where(
+        and(
+          eq(delivery.packetId, packet.id),
+          eq(delivery.version, packet.version),
+          eq(delivery.contactId, contact.id)
         )
-        .limit(1)
-    ]);
+      )
+      .limit(1),
+    packetApproval(db, packet.id, packet.version),
+    listApprovals(db, packet.id, packet.version)
+  ]);
   const lastDecision = decisions[0] ?? null;
-  const approval = decisions.find((d) => d.kind === 'approve') ?? null;
+  // My standing approval of this version (a later question, or withdrawing, undoes it).
   const approvedCurrent =
-    lastDecision?.kind === 'approve' && lastDecision.version === packet.version;
+    lastDecision?.kind === 'approve' &&
+    lastDecision.version === packet.version &&
+    !lastDecision.withdrawnAt;
+  const viewer = contact.role === 'viewer';
 
   const details = new Map(versions.map((v) => [v.version, v]));
   const history: VersionEntry[] = [];
@@ -59,7 +74,7 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
       details: now && before ? changedDetails(before, now) : [],
       decisions: decisions
         .filter((d) => d.version === v)
-        .map((d) => ({ kind: d.kind, at: d.at }))
+        .map((d) => ({ kind: d.kind, at: d.at, withdrawnAt: d.withdrawnAt }))
         .reverse()
     });
   }
@@ -84,13 +99,22 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
     approvedAt: approvedCurrent ? lastDecision.at : null,
     updatedSinceReview: lastDecision !== null && packet.version > lastDecision.version,
     approveBlocker: approveBlocker(packet, contact),
-    chip: packetChip({
+    /** Until staff act on it (a new version or archiving), an approval can be withdrawn. */
+    canWithdraw: approvedCurrent && !viewer && packet.status === 'published',
+    /** The packet's approval as the firm's rule reads it, and who approved (for everyone). */
+    approval: {
+      approved: approval.approved,
+      approvers: approval.approvers,
+      isApproved: approval.isApproved,
+      rule: firm.approvalRule,
+      by: approvals
+    },
+    chip: packetState({
       status: packet.status,
-      version: packet.version,
-      dueAt: packet.dueAt,
-      approvedVersion: approval?.version ?? null,
-      opened: true,
-      questionOpen: openQuestions.has(packet.id)
+      approved: approval.isApproved,
+      questionOpen: openQuestions.has(packet.id),
+      // A viewer has nothing due: no "Due soon" nor "Overdue" for them.
+      dueAt: viewer ? null : packet.dueAt
     }),
     opened: myDelivery?.firstOpenedAt ?? null
   };

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { requireContact } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
-import { approvePacket, readSeenVersion } from '$lib/server/review/decisions';
+import { approvePacket, readSeenVersion, withdrawApproval } from '$lib/server/review/decisions';
 import { loadPacketView } from '$lib/server/review/packet-view';
 import { readQuestion, submitQuestion } from '$lib/server/review/question-form';
 import { requestIdSchema } from '$lib/server/review/questions';
@@ -40,6 +40,17 @@ export const actions: Actions = {
       });
     }
     return { action: 'approve', approved: true, replayed: result.replayed };
+  },
+
+  withdraw: async (event) => {
+    const { packet, contact } = await requireContact(event, event.params.packetId);
+    const seenVersion = readSeenVersion(await event.request.formData());
+    const result = await withdrawApproval(getDb(), { packet, contact, seenVersion });
+    if (!result.ok) {
+      const status = { viewer: 403, acted: 409, stale: 409, none: 400 }[result.reason];
+      return fail(status, { action: 'withdraw', message: result.message });
+    }
+    return { action: 'withdraw', withdrawn: true };
   },
 
   ask: async (event) => {

@@ -11,7 +11,13 @@ import {
   MemberError,
   removeMember
 } from '$lib/server/firm/members';
-import { firmSettingsOf, firmSettingsSchema, updateFirmSettings } from '$lib/server/firm/settings';
+import {
+  approvalRuleSchema,
+  firmSettingsOf,
+  firmSettingsSchema,
+  updateApprovalRule,
+  updateFirmSettings
+} from '$lib/server/firm/settings';
 import { fieldErrors, readForm } from '$lib/server/packets/forms';
 import { clientMeta } from '$lib/server/packets/staff-access';
 import type { Actions, PageServerLoad } from './$types';
@@ -21,6 +27,7 @@ export const load: PageServerLoad = async (event) => {
   const members = await listMembers(getDb(), firm.id);
   return {
     settings: firmSettingsOf(firm),
+    approvalRule: firm.approvalRule,
     isOwner: membership.role === 'owner',
     me: user.id,
     members,
@@ -63,6 +70,18 @@ export const actions: Actions = {
       updateFirmSettings(tx, firm, parsed.data, actorOf(event, user))
     );
     return { action: 'profile', message: changed.length ? 'Settings saved.' : 'Nothing changed.' };
+  },
+
+  approvalRule: async (event) => {
+    const { firm, user } = await requireOwner(event);
+    const parsed = approvalRuleSchema.safeParse(await readForm(event.request));
+    if (!parsed.success) {
+      return fail(400, { action: 'approvalRule', message: parsed.error.issues[0].message });
+    }
+    const changed = await getDb().transaction((tx) =>
+      updateApprovalRule(tx, firm, parsed.data.approvalRule, actorOf(event, user))
+    );
+    return { action: 'approvalRule', message: changed ? 'Settings saved.' : 'Nothing changed.' };
   },
 
   invite: async (event) => {

@@ -1,10 +1,9 @@
 import { fail } from '@sveltejs/kit';
-import { and, desc, eq } from 'drizzle-orm';
 import { isUuid } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
-import { packet } from '$lib/server/db/schema';
 import { recordAudit } from '$lib/server/audit';
 import { ClientCodeTakenError, updateClient } from '$lib/server/packets/clients';
+import { listClientPackets } from '$lib/server/packets/dashboard';
 import {
   addContact,
   listContacts,
@@ -30,18 +29,7 @@ export const load: PageServerLoad = async (event) => {
   const [contacts, members, packets] = await Promise.all([
     listContacts(db, firm.id, client.id),
     listMembers(db, firm.id),
-    db
-      .select({
-        id: packet.id,
-        title: packet.title,
-        period: packet.period,
-        status: packet.status,
-        version: packet.version,
-        dueAt: packet.dueAt
-      })
-      .from(packet)
-      .where(and(eq(packet.clientId, client.id), eq(packet.firmId, firm.id)))
-      .orderBy(desc(packet.period), desc(packet.createdAt))
+    listClientPackets(db, firm.id, client.id)
   ]);
   return {
     client: { id: client.id, name: client.name, code: client.code, archivedAt: client.archivedAt },

@@ -34,7 +34,8 @@ import {
 import {
   listContactStatus,
   listEarlierVersions,
-  listPacketAudit
+  listPacketAudit,
+  loadPacketState
 } from '$lib/server/packets/status';
 import { setQuestionAnswered } from '$lib/server/packets/needs-reply';
 import { listThread, MAX_REPLY, replyToThread } from '$lib/server/packets/thread';
@@ -64,15 +65,17 @@ async function setAnswered(event: RequestEvent<{ id: string }>, answered: boolea
 export const load: PageServerLoad = async (event) => {
   const { firm, packet, client } = await requireStaffPacket(event, event.params.id);
   const db = getDb();
-  const [documents, contacts, thread, audit, unpublished, recipients, history] = await Promise.all([
-    listDocuments(db, packet.id),
-    listContactStatus(db, packet),
-    listThread(db, packet),
-    listPacketAudit(db, packet),
-    listUnpublishedChanges(db, packet),
-    activeRecipients(db, client.id),
-    listEarlierVersions(db, packet)
-  ]);
+  const [documents, contacts, thread, audit, unpublished, recipients, history, status] =
+    await Promise.all([
+      listDocuments(db, packet.id),
+      listContactStatus(db, packet),
+      listThread(db, packet),
+      listPacketAudit(db, packet),
+      listUnpublishedChanges(db, packet),
+      activeRecipients(db, client.id),
+      listEarlierVersions(db, packet),
+      loadPacketState(db, packet)
+    ]);
   const preview = renderPacketEmail({
     firm,
     packet,
@@ -95,6 +98,7 @@ export const load: PageServerLoad = async (event) => {
       pageHeight: d.pageHeight
     })),
     contacts,
+    status,
     thread,
     history,
     audit: audit.map((a) => ({ ...a, data: (a.data ?? null) as Record<string, unknown> | null })),
@@ -224,7 +228,7 @@ export const actions: Actions = {
         action: 'nudge',
         message: sent
           ? `Sent a fresh link to ${sent} contact${sent === 1 ? '' : 's'}.`
-          : 'Everyone has already reviewed.'
+          : 'Every approver has already decided.'
       };
     } catch (error) {
       if (error instanceof PublishError)

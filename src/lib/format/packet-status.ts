@@ -1,0 +1,60 @@
+// The one vocabulary for a packet's state: staff (PacketStatusBadge) and clients (StatusChip)
+// read the same word for the same state. Pure, so both sides and the server share it.
+
+export type PacketState =
+  | 'draft'
+  | 'not_opened'
+  | 'waiting'
+  | 'due_soon'
+  | 'overdue'
+  | 'question_open'
+  | 'approved'
+  | 'archived';
+
+export type StateTone = 'neutral' | 'ok' | 'warn' | 'bad' | 'info';
+
+export const PACKET_STATE_WORDS: Record<PacketState, { label: string; tone: StateTone }> = {
+  draft: { label: 'Draft', tone: 'neutral' },
+  not_opened: { label: 'Not opened yet', tone: 'info' },
+  waiting: { label: 'Waiting for approval', tone: 'neutral' },
+  due_soon: { label: 'Due soon', tone: 'warn' },
+  overdue: { label: 'Overdue', tone: 'bad' },
+  question_open: { label: 'Question open', tone: 'warn' },
+  approved: { label: 'Approved', tone: 'ok' },
+  archived: { label: 'Archived', tone: 'neutral' }
+};
+
+export interface PacketStateInput {
+  status: 'draft' | 'published' | 'archived';
+  /** The current version is approved by the firm's rule (any one approver, or every one). */
+  approved: boolean;
+  /** A contact's question staff have not answered (nor marked answered) yet. */
+  questionOpen: boolean;
+  /** Null for a reader with nothing due (a viewer): no "Due soon" nor "Overdue". */
+  dueAt: Date | null;
+  /** Whether this reader opened the current version; left out for a packet-wide state. */
+  opened?: boolean;
+}
+
+const DUE_SOON_MS = 3 * 24 * 60 * 60 * 1000;
+
+/**
+ * A packet's state, most important first. Every word is true of the packet as a whole: an open
+ * question stays named until it is answered, even on an approved or archived packet.
+ */
+export function packetState(p: PacketStateInput, now = new Date()): PacketState {
+  if (p.status === 'draft') return 'draft';
+  if (p.questionOpen) return 'question_open';
+  if (p.status === 'archived') return 'archived';
+  if (p.approved) return 'approved';
+  if (p.dueAt && p.dueAt.getTime() < now.getTime()) return 'overdue';
+  if (p.dueAt && p.dueAt.getTime() - now.getTime() <= DUE_SOON_MS) return 'due_soon';
+  if (p.opened === false) return 'not_opened';
+  return 'waiting';
+}
+
+/** "1 of 2 approvers approved"; "No approvers" when the client names none. */
+export function approvalTally(approved: number, approvers: number): string {
+  if (approvers === 0) return 'No approvers';
+  return `${approved} of ${approvers} approver${approvers === 1 ? '' : 's'} approved`;
+}

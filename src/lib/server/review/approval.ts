@@ -1,0 +1,98 @@
+// When a packet's version counts as approved: the one rule, as SQL every status query embeds
+// (dashboard, staff packet page, client pages, staff alerts), so no two screens disagree.
+//
+// Only approvers count: a viewer cannot approve, and an approver later made a viewer no longer
+// counts. A withdrawn approval does not count. The firm's `approval_rule` says how many:
+// 'any' = one approver; 'all' = every approver with access (an approver whose access ended
+// still counts when they approved before it did).
+import { and, asc, eq, isNull, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { clientContact, decision, firm, packet, user } from '../db/schema';
+
+type Expr = AnyColumn | SQL;
+
+export interface PacketRef {
+  id: Expr;
+  version: Expr;
+  clientId: Expr;
+}
+
+/** A standing (not withdrawn) approval of the packet's version by the contact `contactId`. */
+const standingApproval = (p: PacketRef, contactId: SQL) =>
+  sql`exists (select 1 from decision ad where ad.packet_id = ${p.id} and ad.version = ${p.version}
+    and ad.contact_id = ${contactId} and ad.kind = 'approve' and ad.withdrawn_at is null)`;
+
+/** How many approvers approved the version, and how many approvers there are to approve it. */
+export function approvalCounts(p: PacketRef) {
+  const approvers = sql`from client_contact ac where ac.client_id = ${p.clientId} and ac.role = 'approver'`;
+  const approvedIt = standingApproval(p, sql`ac.id`);
+  return {
+    approved: sql<number>`(select count(*)::int ${approvers} and ${approvedIt})`,
+    approvers: sql<number>`(select count(*)::int ${approvers}
+      and (ac.access_expires_at is null or ac.access_expires_at > now() or ${approvedIt}))`
+  };
+}
+
+/** True when the version is approved under the firm's rule (`rule`: firm.approval_rule). */
+export function versionApproved(p: PacketRef, rule: Expr): SQL<boolean> {
+  const { approved, approvers } = approvalCounts(p);
+  return sql<boolean>`(${approved} > 0 and (${rule} <> 'all' or ${approved} >= ${approvers}))`;
+}
+
+/** The current version of a packet row, its client and its firm's rule, for the helpers above. */
+export const currentVersionOf = {
+  id: packet.id,
+  version: packet.version,
+  clientId: packet.clientId
+};
+
+export interface PacketApproval {
+  approved: number;
+  approvers: number;
+  /** Approved under the firm's rule. */
+  isApproved: boolean;
+}
+
+/** The approval state of one version of a packet (the packet's current one by default). */
+export async function packetApproval(
+  db: Db,
+  packetId: string,
+  version?: number
+): Promise<PacketApproval> {
+  const ref = {
+    ...currentVersionOf,
+    version: version === undefined ? packet.version : sql`${version}::int`
+  };
+  const { approved, approvers } = approvalCounts(ref);
+  const [row] = await db
+    .select({ approved, approvers, isApproved: versionApproved(ref, firm.approvalRule) })
+    .from(packet)
+    .innerJoin(firm, eq(firm.id, packet.firmId))
+    .where(eq(packet.id, packetId));
+  return row ?? { approved: 0, approvers: 0, isApproved: false };
+}
+
+/** Whether the packet's version counts as approved (the firm's rule, approvers only). */
+export async function isVersionApproved(db: Db, packetId: string, version: number) {
+  return (await packetApproval(db, packetId, version)).isApproved;
+}
+
+/** Who approved the version (approvers' standing approvals), first first, as the firm names them. */
+export async function listApprovals(db: Db, packetId: string, version: number) {
+  const rows = await db
+    .select({ name: clientContact.name, userName: user.name, at: decision.at })
+    .from(decision)
+    .innerJoin(clientContact, eq(clientContact.id, decision.contactId))
+    .innerJoin(user, eq(user.id, clientContact.userId))
+    .where(
+      and(
+        eq(decision.packetId, packetId),
+        eq(decision.version, version),
+        eq(decision.kind, 'approve'),
+        isNull(decision.withdrawnAt),
+        eq(clientContact.role, 'approver')
+      )
+    )
+    .orderBy(asc(decision.at));
+  return rows.map((r) => ({ name: r.name || r.userName, at: r.at }));
+}
