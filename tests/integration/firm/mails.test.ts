@@ -129,7 +129,8 @@ describe('nudge cooldown', () => {
     expect(textOf(again.text)).toContain(
       'Last reminded just now (Ada Approver). Send another now?'
     );
-    expect(textOf(again.text)).toContain('Send another now');
+    // The page answers with the confirm in place (works without JavaScript).
+    expect(textOf(again.text)).toContain('Yes, send now');
     expect(await nudges()).toHaveLength(1);
     const [delivery] = await db
       .select()
@@ -215,7 +216,7 @@ describe('adding a contact', () => {
     await postForm(browser, `/firm/packets/${packet.id}?/publish`);
     const page = `/firm/clients/${client.id}`;
     const shown = textOf((await browser.get(page)).text);
-    expect(shown).toContain('Email them the published packet now: Q3 2026 · Quarterly review');
+    expect(shown).toContain('Send them the published packet now: Q3 2026 · Quarterly review');
 
     const late = `${unique('late')}@example.test`;
     const added = await postForm(browser, `${page}?/addContact`, {
