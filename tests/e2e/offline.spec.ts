@@ -3,6 +3,7 @@
 // a session ended elsewhere purges at the next online start.
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { signInByEmail as signInOnce, useOwnIp } from './support/auth';
+import { confirmPublish } from './support/firm';
 import {
   deviceTraces,
   makeTestPdf,
@@ -358,6 +359,7 @@ test('a new version, saved again: a save that fails keeps the earlier copy whole
   ]);
   await expect(staff.getByRole('link', { name: 'Payroll summary.pdf' })).toBeVisible();
   await staff.getByRole('button', { name: /^Publish update/ }).click();
+  await confirmPublish(staff);
   await expect(staff.getByText(/Published/).first()).toBeVisible();
   await staff.close();
 
