@@ -6,7 +6,7 @@ import { parseOptions, UsageError, type CliCommand } from './types';
 
 export const clientsImport: CliCommand = {
   summary:
-    'clients:import FILE.csv --firm SLUG [--dry-run] [--no-invite]: add clients and contacts from CSV',
+    'clients:import FILE.csv --firm SLUG [--dry-run] [--invite]: add clients and contacts from CSV (--invite mails each new contact an invitation; without it nobody is mailed)',
   async run({ args, database }) {
     const { options, rest } = parseOptions(args);
     const file = rest[0];
@@ -26,7 +26,8 @@ export const clientsImport: CliCommand = {
     const dryRun = options['dry-run'] === 'true';
     const result = await importClientsCsv(database.db, target, text, {
       dryRun,
-      invite: options['no-invite'] !== 'true'
+      // Adding contacts mails nobody by itself; --no-invite (the old opt-out) is still accepted.
+      invite: options.invite === 'true' && options['no-invite'] !== 'true'
     });
     if (result.fileError) {
       console.error(result.fileError);

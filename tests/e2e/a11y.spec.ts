@@ -175,3 +175,46 @@ test('approval states have no axe violations, light and dark', async ({
   }
   await Promise.all(contexts.map((c) => c.close()));
 });
+
+test('publish confirm, nudge cooldown and the add-contact choice, light and dark', async ({
+  page,
+  baseURL
+}, testInfo) => {
+  test.setTimeout(180_000);
+  await signInAsOwner(page, baseURL!);
+  const tag = uniqueTag(`a11y-safe-${testInfo.project.name}`);
+  const clientName = `Axe Coffee Co. ${tag}`;
+  const email = `axe-safe-${tag}@example.test`;
+  const clientId = await addClient(page, { name: clientName, code: `AS${tag}`.slice(0, 20) }, [
+    { name: 'Alex Axe', email }
+  ]);
+  const packetId = await composePacket(
+    page,
+    await statementFiles(clientName, [{ name: 'Statements.pdf', pages: 1 }])
+  );
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.goto(`/firm/packets/${packetId}`);
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expect(page.getByRole('dialog')).toBeVisible();
+    await expectNoViolations(page, `publish confirm sheet (${colorScheme})`);
+    await page.goto(`/firm/packets/${packetId}?publish=confirm`);
+    await expectNoViolations(page, `publish confirm step (${colorScheme})`);
+    await page.goto('/firm/packets/bulk');
+    await expectNoViolations(page, `/firm/packets/bulk (${colorScheme})`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(`/firm/packets/${packetId}`);
+  await publishPacket(page, 1);
+  await page.getByRole('button', { name: `Nudge ${email}`, exact: true }).click();
+  await page.getByText('Nudge again…').click();
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expectNoViolations(page, `nudge cooldown (${colorScheme})`);
+    await page.goto(`/firm/clients/${clientId}`);
+    await expect(page.getByText('Send them the published packet now')).toBeVisible();
+    await expectNoViolations(page, `/firm/clients/[id] add contact (${colorScheme})`);
+    await page.goto(`/firm/packets/${packetId}`);
+    await page.getByText('Nudge again…').click();
+  }
+});

@@ -120,7 +120,7 @@ test('drop PDFs for several clients, check the matches, publish them all at once
   await page.unroute('**/firm/packets/*/documents');
 
   // Every contact of each client has the packet mail in the dev mailbox.
-  const subject = new RegExp(`your .*${title} is ready to review`);
+  const subject = new RegExp(`${title} for .* is ready to review`);
   for (const c of [...alder.contacts, ...alder2.contacts, ...birch.contacts]) {
     const mail = await waitForMail(page.request, c.email, since, 20_000, subject);
     expect(mail.links.some((l) => /\/l\/[a-z0-9]+/.test(l)) || /\/l\//.test(mail.text)).toBe(true);

@@ -4,6 +4,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { signInByEmail as signInOnce, useOwnIp } from './support/auth';
+import { confirmPublish } from './support/firm';
 import {
   deviceTraces,
   makeLedgerPdf,
@@ -439,7 +440,8 @@ test('a new version, saved again: a save that fails keeps the earlier copy whole
   ]);
   await expect(staff.getByRole('link', { name: 'Payroll summary' })).toBeVisible();
   await staff.getByRole('button', { name: /^Publish update/ }).click();
-  await expect(staff.getByText(/Updated — 1 email/).first()).toBeVisible();
+  await confirmPublish(staff);
+  await expect(staff.getByText(/Published/).first()).toBeVisible();
   await staff.close();
 
   await phone.reload();

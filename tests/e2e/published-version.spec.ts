@@ -3,7 +3,7 @@
 // is open (their tap on Approve is refused and the page says what changed), and an approval
 // queued offline for an older version is refused on reconnect, not recorded on the new one.
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { uniqueTag } from './support/firm';
+import { confirmPublish, uniqueTag } from './support/firm';
 import { makeTestPdf, openAsContact, publishPacket } from './support/offline';
 import { approveAndConfirm } from './support/approve';
 
@@ -46,6 +46,7 @@ test('staged edits stay staff-only; approving an older version says what changed
   await expect(page.getByText('Payroll draft')).toHaveCount(0);
 
   await staff.getByRole('button', { name: 'Publish update (v2)' }).click();
+  await confirmPublish(staff, 1);
   await expect(staff.getByText(/Updated — 1 email/).first()).toBeVisible();
 
   // The contact's page still shows version 1: Approve is refused, and the page catches up.
@@ -76,6 +77,7 @@ test('an approval queued offline for an older version is refused on reconnect', 
 
   await stageChanges(staff, 'Late invoice.pdf', 'Q3 2026 review, with the late invoice');
   await staff.getByRole('button', { name: 'Publish update (v2)' }).click();
+  await confirmPublish(staff, 1);
   await expect(staff.getByText(/Updated — 1 email/).first()).toBeVisible();
 
   await context.setOffline(false);
@@ -106,6 +108,7 @@ test('a question from the viewer on an older version comes back to the packet wi
 
   await stageChanges(staff, 'Year end adjustments.pdf', 'Q3 2026 review, adjusted');
   await staff.getByRole('button', { name: 'Publish update (v2)' }).click();
+  await confirmPublish(staff, 1);
   await expect(staff.getByText(/Updated — 1 email/).first()).toBeVisible();
 
   await page.getByRole('button', { name: 'Ask about this page' }).click();

@@ -6,6 +6,7 @@
 // blocked by the Content-Security-Policy.
 import { expect, test, type Page } from '@playwright/test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { confirmPublish } from './support/firm';
 import {
   completeSetup,
   findSetupUrl,
@@ -220,7 +221,7 @@ test('hostile text in every field is shown as text and never runs', async ({
   const email = `xss-${tag}@harbour.example`;
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Name', { exact: true }).first().fill(payload('Contact'));
-  await page.getByRole('button', { name: 'Add and invite' }).click();
+  await page.getByRole('button', { name: 'Add contact' }).click();
   await expect(page.getByText(email).first()).toBeVisible();
   await expectNoLiveMarkup(page);
 
@@ -248,6 +249,7 @@ test('hostile text in every field is shown as text and never runs', async ({
   await page.getByRole('button', { name: 'Close' }).click();
   const since = Date.now();
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await confirmPublish(page, 1);
   await expect(page.getByText(/Published — 1 email/).first()).toBeVisible();
   await expectNoLiveMarkup(page);
   await expectInlineScriptBlocked(page);

@@ -31,7 +31,7 @@ export async function addClient(
   for (const contact of contacts) {
     await page.getByLabel('Email').fill(contact.email);
     await page.getByLabel('Name', { exact: true }).first().fill(contact.name);
-    await page.getByRole('button', { name: 'Add and invite' }).click();
+    await page.getByRole('button', { name: 'Add contact' }).click();
     await expect(page.getByText(contact.email, { exact: true })).toBeVisible();
   }
   return clientId;
@@ -73,10 +73,24 @@ export async function composePacket(page: Page, files: string[]): Promise<string
   return packetId;
 }
 
+/**
+ * In the publish confirm sheet Publish opened: sends. `emails` is the count the sheet must
+ * offer; without it, any.
+ */
+export async function confirmPublish(page: Page, emails?: number) {
+  const sheet = page.getByRole('dialog', { name: /check before sending/ });
+  const name =
+    emails === undefined
+      ? /^Publish and send \d+ emails?$/
+      : `Publish and send ${emails} email${emails === 1 ? '' : 's'}`;
+  await sheet.getByRole('button', { name }).click();
+}
+
 /** Publishes the packet open on the page and waits for the confirmation. */
 export async function publishPacket(page: Page, emails: number): Promise<number> {
   const since = Date.now();
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await confirmPublish(page, emails);
   await expect(
     page.getByRole('main').getByText(new RegExp(`Published — ${emails} emails? on the way`))
   ).toBeVisible();

@@ -45,6 +45,10 @@ const anyForm = (ids: Record<string, string> = {}) => ({
   displayName: 'Taken over',
   requestId: crypto.randomUUID(),
   version: '1',
+  // A nudge's "send another now", and the add-contact mail choices.
+  confirm: '1',
+  invite: '1',
+  sendPackets: '1',
   ...ids
 });
 
@@ -336,6 +340,8 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       ['staff', 'GET', `/api/files/${o.draftDoc.id}`],
       ['staff', 'GET', `/api/files/${o.doc.id}/page-1/800`],
       ['staff', 'GET', `/api/files/${o.draftDoc.id}/page-1/400`],
+      // ... their packet's publish confirm step (who would be mailed).
+      ['staff', 'GET', `/firm/packets/${o.draft.id}?publish=confirm`],
       // ... their ids in a query string: the page renders, without them.
       ['staff', 'GET', `/firm/packets/new?client=${o.client.id}`, [200]],
       // ... actions on their client and packet.

@@ -4,7 +4,8 @@ import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
 import { issueMagicLink } from '../../../src/lib/server/auth/magic-link';
 import { formatWeekdayDate } from '../../../src/lib/format/dates';
-import { nudgeContacts, publishPacket } from '../../../src/lib/server/packets/publish';
+import { publishPacket } from '../../../src/lib/server/packets/publish';
+import { nudgeContacts } from '../../../src/lib/server/packets/nudge';
 import { sendDueReminders } from '../../../src/lib/server/packets/reminders';
 import { generateToken, hashToken } from '../../../src/lib/server/auth/token';
 import {

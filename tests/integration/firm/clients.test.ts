@@ -100,7 +100,7 @@ describe('clients and contacts', () => {
     expect(unchanged).toMatchObject({ name: 'Acme Bakery & Café', code: code.toUpperCase() });
   });
 
-  it('adds a contact with an invite, a guest expiry, and removes them', async () => {
+  it('adds a contact with an explicit invite, a guest expiry, and removes them', async () => {
     const { browser, client, db } = await staffWorld();
     const email = `${unique('guest')}@example.test`;
     const bad = await postForm(browser, `/firm/clients/${client.id}?/addContact`, {
@@ -115,9 +115,11 @@ describe('clients and contacts', () => {
       email: email.toUpperCase(),
       name: 'Gus Guest',
       role: 'viewer',
-      accessExpiresAt: '2099-01-31'
+      accessExpiresAt: '2099-01-31',
+      invite: '1'
     });
     expect(added.status).toBe(200);
+    expect(added.text).toContain('and sent an invitation.');
     const [person] = await db.select().from(s.user).where(eq(s.user.email, email));
     const [contact] = await db
       .select()

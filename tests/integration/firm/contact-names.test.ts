@@ -59,7 +59,8 @@ describe('contacts are named per firm', () => {
         email,
         name,
         role: 'approver',
-        accessExpiresAt: ''
+        accessExpiresAt: '',
+        invite: '1'
       });
       expect(added.status).toBe(200);
       expect(shows(added.text, `Added ${email} and sent an invitation.`)).toBe(true);
@@ -156,8 +157,10 @@ describe('contacts are named per firm', () => {
 
     await sendDueReminders(db, new Date(Date.now() + 2 * DAY + 60_000));
     await expectGreeting('reminder');
+    // Reminded moments ago (by the sweep above): a nudge now needs staff to confirm it.
     const nudged = await postForm(a.browser, `/firm/packets/${packet.id}?/nudge`, {
-      contactId: contact.id
+      contactId: contact.id,
+      confirm: '1'
     });
     expect(nudged.status).toBe(200);
     await expectGreeting('nudge');

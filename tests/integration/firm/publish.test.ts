@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as s from '../../../src/lib/server/db/schema';
-import { addDocument, createPacket, makePdf } from '../../support/factories';
+import { addDocument, createContact, createPacket, makePdf } from '../../support/factories';
 import { postForm, staffWorld, uploadPdf } from '../../support/firm';
 
 const outboxFor = async (db: ReturnType<typeof Object>, packetId: string) =>
@@ -128,12 +128,17 @@ describe('publishing a packet', () => {
     };
 
     const first = await preview();
-    expect(first.subject).toBe(`${firm.name}: your Q3 2026 Quarterly review is ready to review`);
-    expect(first.text).toContain(`Your Q3 2026 Quarterly review is ready`);
+    expect(first.subject).toBe(
+      `${firm.name}: Q3 2026 Quarterly review for Acme Bakery is ready to review`
+    );
+    expect(first.text).toContain(`Q3 2026 Quarterly review is ready`);
+    // The business, the firm and the documents by display name with their page counts.
+    expect(first.text).toContain(`${firm.name} has sent you the documents for Acme Bakery.`);
+    expect(first.text).toMatch(/Document:\n• .+ \(\d+ pages?\)/);
     expect(first.text).toContain(
       `Note from ${firm.name}: Please check the bank lines <b>before</b> Friday.`
     );
-    expect(first.text).toContain('Your review is due by Tue 1 Dec 2026.');
+    expect(first.text).toContain('Please review and approve them by Tue 1 Dec 2026.');
     // The HTML mail shows the note as text, never as markup.
     expect(first.srcdoc).toMatch(/bank lines (&lt;|&#60;)b(&gt;|&#62;)before/);
     expect(first.srcdoc).not.toContain('<b>before');
@@ -153,10 +158,10 @@ describe('publishing a packet', () => {
       dueAt: ''
     });
     const second = await preview();
-    expect(second.subject).toBe(`${firm.name} updated your Q4 2026 Quarterly review`);
-    expect(second.text).toContain('has changed the documents in your Q4 2026 Quarterly review');
+    expect(second.subject).toBe(`${firm.name} updated Q4 2026 Quarterly review for Acme Bakery`);
+    expect(second.text).toContain('has changed the documents for Acme Bakery. Please take another');
     expect(second.text).toContain(`Note from ${firm.name}: The October invoice is now in.`);
-    expect(second.text).not.toContain('Your review is due by');
+    expect(second.text).not.toContain('approve them by');
     expect(second.srcdoc).toContain('The October invoice is now in.');
   });
 
@@ -177,6 +182,7 @@ describe('publishing a packet', () => {
 
   it('nudges one contact or every approver who has not decided, and replies reach the client', async () => {
     const { db, browser, client, contacts } = await staffWorld();
+    const bea = await createContact(db, client, { name: 'Bea Approver' });
     const packet = await createPacket(db, client, { status: 'draft' });
     await uploadPdf(browser, packet.id, 'a.pdf', await makePdf(1));
     await postForm(browser, `/firm/packets/${packet.id}?/publish`);
@@ -191,14 +197,12 @@ describe('publishing a packet', () => {
     const all = await postForm(browser, `/firm/packets/${packet.id}?/nudge`);
     expect(all.status).toBe(200);
     let nudges = (await outboxFor(db, packet.id)).filter((m) => m.kind === 'nudge');
-    expect(nudges).toEqual([]);
-    // Named one by one, each gets a fresh link, the viewer too.
-    for (const { contact } of [contacts[1], contacts[0]]) {
-      const one = await postForm(browser, `/firm/packets/${packet.id}?/nudge`, {
-        contactId: contact.id
-      });
-      expect(one.status).toBe(200);
-    }
+    // Not Ada, who approved, nor Vic, a viewer with nothing to approve.
+    expect(nudges.map((m) => (m.payload as { to: string }).to)).toEqual([bea.user.email]);
+    const one = await postForm(browser, `/firm/packets/${packet.id}?/nudge`, {
+      contactId: contacts[0].contact.id
+    });
+    expect(one.status).toBe(200);
     nudges = (await outboxFor(db, packet.id)).filter((m) => m.kind === 'nudge');
     expect(nudges).toHaveLength(2);
 
@@ -207,7 +211,7 @@ describe('publishing a packet', () => {
     });
     expect(reply.status).toBe(200);
     const replies = (await outboxFor(db, packet.id)).filter((m) => m.kind === 'reply');
-    expect(replies).toHaveLength(2);
+    expect(replies).toHaveLength(3);
     const page = await browser.get(`/firm/packets/${packet.id}`);
     expect(page.text).toContain('The invoice on page 2 is from March.');
     expect(page.text).toContain('replied to the client');

@@ -415,7 +415,7 @@ describe("the firm's time zone", () => {
     const expected = `This link works until ${formatWeekdayDate(link.expiresAt, ny)}.`;
     expect(mail.text).toContain(expected);
     expect(mail.html).toContain(expected);
-    expect(mail.text).toContain('Your review is due by Wed 2 Dec 2026.');
+    expect(mail.text).toContain('Please review and approve them by Wed 2 Dec 2026.');
     expect(mail.text).not.toContain('UTC');
 
     const page = await ownerBrowser.get(`/firm/packets/${packetId}`);

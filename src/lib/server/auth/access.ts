@@ -4,7 +4,9 @@ import type { Db } from '../db/client';
 import { client, clientContact, membership, user, type Firm } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
 import { DEFAULT_TIME_ZONE, zoneAbbreviation } from '../../format/time-zone';
+import { contactFooter } from '../email/templates/contact-footer';
 import { formatWhen, renderMagicLinkEmail } from '../email/templates/magic-link';
+import { endSentence } from '../../format/words';
 import { contactIsActive } from './guards';
 import { issueMagicLink } from './magic-link';
 import { invalidateUserSessions } from './session';
@@ -47,13 +49,16 @@ export async function inviteContact(
     firmName: input.firm.name,
     brandColor: input.firm.brandColor,
     heading: `${input.firm.name} invited you to Sheaf`,
-    intro: `${hello}${who} added you as a contact for ${row.clientName}. Sheaf is where you will receive, read and approve the documents they send you. No password needed.`,
+    intro: `${hello}${who} added you as a contact for ${endSentence(row.clientName)} Sheaf is where you will receive, read${row.contact.role === 'viewer' ? '' : ' and approve'} the documents they send you. No password needed.`,
     buttonLabel: 'Open your documents',
     url: link.url,
     code: link.code,
     expiresAt: link.expiresAt,
     timeZone: input.firm.timeZone,
-    note: until ? `Your access lasts until ${formatAccessUntil(until, input.firm.timeZone)}.` : null
+    note: until
+      ? `Your access lasts until ${formatAccessUntil(until, input.firm.timeZone)}.`
+      : null,
+    footer: contactFooter(input.firm.name, row.clientName, Boolean(link.code))
   });
   const outboxId = await enqueueEmail(db, {
     kind: 'invite',

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import { outbox } from '../db/schema';
+import { singleLine } from '../../format/words';
 
 export interface EmailMessage {
   /** sign_in | invite | packet | packet_updated | reminder | reply | ...: also the Postmark Tag. */
@@ -15,14 +16,20 @@ export interface EmailMessage {
 }
 
 /**
+ * The outbox row for a message. The subject becomes a header: a title or name with a newline
+ * in it must not start another header line, so it is folded to one line here, for every mail.
+ */
+export function outboxRow(message: EmailMessage) {
+  const payload = { ...message, subject: singleLine(message.subject) };
+  return { kind: message.kind, firmId: message.firmId ?? null, payload };
+}
+
+/**
  * Writes one outbox row inside the caller's transaction: the mail is sent if and only if the
  * transaction commits. Returns the outbox id.
  */
 export async function enqueueEmail(tx: Db, message: EmailMessage): Promise<number> {
-  const [row] = await tx
-    .insert(outbox)
-    .values({ kind: message.kind, firmId: message.firmId ?? null, payload: message })
-    .returning({ id: outbox.id });
+  const [row] = await tx.insert(outbox).values(outboxRow(message)).returning({ id: outbox.id });
   notifyEnqueued();
   return row.id;
 }
@@ -39,12 +46,7 @@ export async function enqueueEmailOnce(
 ): Promise<number | null> {
   const [row] = await tx
     .insert(outbox)
-    .values({
-      kind: message.kind,
-      firmId: message.firmId ?? null,
-      payload: message,
-      idempotencyKey
-    })
+    .values({ ...outboxRow(message), idempotencyKey })
     .onConflictDoNothing({ target: outbox.idempotencyKey })
     .returning({ id: outbox.id });
   if (row) notifyEnqueued();
@@ -59,11 +61,7 @@ export async function enqueueEmails(tx: Db, messages: EmailMessage[]): Promise<n
   for (let i = 0; i < messages.length; i += 1000) {
     const rows = await tx
       .insert(outbox)
-      .values(
-        messages
-          .slice(i, i + 1000)
-          .map((m) => ({ kind: m.kind, firmId: m.firmId ?? null, payload: m }))
-      )
+      .values(messages.slice(i, i + 1000).map(outboxRow))
       .returning({ id: outbox.id });
     ids.push(...rows.map((r) => r.id));
   }

@@ -66,8 +66,9 @@ export interface AddContactResult {
 }
 
 /**
- * Adds a person to a client (or leaves an existing contact as it is) and, when new, mails them
- * an invitation. Call inside a transaction so the invite is sent only if the contact commits.
+ * Adds a person to a client (or leaves an existing contact as it is). Nothing is mailed unless
+ * `invite` asks for an invitation: adding a contact before any packet exists must not write to
+ * them by itself. Call inside a transaction so the invite is sent only if the contact commits.
  */
 export async function addContact(
   db: Db,
@@ -96,7 +97,7 @@ export async function addContact(
       .where(and(eq(clientContact.clientId, clientId), eq(clientContact.userId, person.id)));
     return { contact: existing, created: false };
   }
-  if (options.invite !== false) {
+  if (options.invite) {
     await inviteContact(db, { contactId: contact.id, firm, invitedBy: options.invitedBy ?? null });
   }
   return { contact, created: true };

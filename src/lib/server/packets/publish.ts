@@ -6,11 +6,10 @@ import { packetLinkExpiresAt } from '../auth/link-lifetime';
 import { issueMagicLink } from '../auth/magic-link';
 import { generateToken } from '../auth/token';
 import { getConfig } from '../config';
-import { enqueueEmail, type EmailMessage } from '../email/outbox';
+import { enqueueEmail, outboxRow, type EmailMessage } from '../email/outbox';
 import { recordAudit } from '../audit';
 import {
   clientContact,
-  decision,
   delivery,
   document,
   magicLink,
@@ -20,8 +19,14 @@ import {
   type Firm,
   type Packet
 } from '../db/schema';
-import { publishedPacket, recordPacketVersion } from '../review/published';
-import { renderPacketEmail, type PacketMailKind } from './packet-email';
+import { recordPacketVersion } from '../review/published';
+import { publishAudience } from './audience';
+import {
+  loadPacketMailContext,
+  renderPacketEmail,
+  type PacketMailContext,
+  type PacketMailKind
+} from './packet-email';
 
 const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
 
@@ -33,6 +38,7 @@ export interface PacketRecipient {
   email: string;
   /** The name the firm gave the contact (client_contact.name), for the greeting. */
   name: string;
+  role: 'approver' | 'viewer';
   accessExpiresAt: Date | null;
 }
 
@@ -44,6 +50,7 @@ export async function activeRecipients(db: Db, clientId: string): Promise<Packet
       userId: user.id,
       email: user.email,
       name: clientContact.name,
+      role: clientContact.role,
       accessExpiresAt: clientContact.accessExpiresAt
     })
     .from(clientContact)
@@ -60,6 +67,7 @@ export async function mailPacketLink(
   tx: Db,
   firm: Firm,
   p: Packet,
+  context: PacketMailContext,
   to: PacketRecipient,
   kind: PacketMailKind,
   deliveryId: string,
@@ -74,9 +82,11 @@ export async function mailPacketLink(
     expiresAt: packetLinkExpiresAt(firm, p.dueAt, now)
   });
   const mail = renderPacketEmail({
+    ...context,
     firm,
     packet: p,
     kind,
+    role: to.role,
     contactName: to.name,
     url: link.url,
     expiresAt: link.expiresAt,
@@ -103,6 +113,7 @@ export async function mailPacketLinks(
   tx: Db,
   firm: Firm,
   p: Packet,
+  context: PacketMailContext,
   to: (PacketRecipient & { deliveryId: string })[],
   kind: PacketMailKind
 ): Promise<{ id: string; outboxId: number }[]> {
@@ -131,9 +142,11 @@ export async function mailPacketLinks(
     );
     const messages: EmailMessage[] = chunk.map((c) => {
       const mail = renderPacketEmail({
+        ...context,
         firm,
         packet: p,
         kind,
+        role: c.r.role,
         contactName: c.r.name,
         url: `${origin}/l/${c.token}`,
         expiresAt,
@@ -152,7 +165,7 @@ export async function mailPacketLinks(
     });
     const ids = await tx
       .insert(outbox)
-      .values(messages.map((m) => ({ kind: m.kind, firmId: firm.id, payload: m })))
+      .values(messages.map(outboxRow))
       .returning({ id: outbox.id });
     // INSERT ... RETURNING gives rows in VALUES order on PostgreSQL and PGlite.
     ids.forEach((row, j) => pairs.push({ id: chunk[j].r.deliveryId, outboxId: row.id }));
@@ -163,6 +176,8 @@ export async function mailPacketLinks(
 export interface PublishResult {
   version: number;
   deliveries: number;
+  /** Contacts the publish did not mail (access ended, bounced address): see publishAudience. */
+  skipped: number;
   updated: boolean;
 }
 
@@ -192,9 +207,13 @@ export async function publishPacket(
     if (docs.length === 0) {
       throw new PublishError('Add at least one PDF before publishing.');
     }
-    const recipients = await activeRecipients(tx, p.clientId);
+    const { mailed: recipients, skipped } = await publishAudience(tx, p.clientId, firm.timeZone);
     if (recipients.length === 0) {
-      throw new PublishError('This client has no contacts with access. Add a contact first.');
+      throw new PublishError(
+        skipped.length
+          ? "None of this client's contacts can get the email. Add a contact with access and a working address first."
+          : 'This client has no contacts with access. Add a contact first.'
+      );
     }
     const version = p.version + 1;
     const updated = p.version > 0;
@@ -231,10 +250,12 @@ export async function publishPacket(
       )
       .returning({ id: delivery.id, contactId: delivery.contactId });
     const byContact = new Map(rows.map((r) => [r.contactId, r.id]));
+    const context = await loadPacketMailContext(tx, published, version);
     const outboxIds = await mailPacketLinks(
       tx,
       firm,
       published,
+      context,
       recipients.map((r) => ({ ...r, deliveryId: byContact.get(r.contactId)! })),
       updated ? 'packet_updated' : 'packet'
     );
@@ -244,9 +265,14 @@ export async function publishPacket(
       firmId: firm.id,
       actorId,
       subject: `packet:${p.id}`,
-      data: { version, recipients: recipients.length, documents: docs.length }
+      data: {
+        version,
+        recipients: recipients.length,
+        documents: docs.length,
+        ...(skipped.length ? { skipped: skipped.map((c) => c.email) } : {})
+      }
     });
-    return { version, deliveries: recipients.length, updated };
+    return { version, deliveries: recipients.length, skipped: skipped.length, updated };
   });
 }
 
@@ -262,67 +288,4 @@ export async function setOutboxIds(tx: Db, pairs: { id: string; outboxId: number
       sql`update delivery set outbox_id = v.outbox_id from (values ${values}) as v(id, outbox_id) where delivery.id = v.id`
     );
   }
-}
-
-/**
- * Sends a fresh packet link to one contact, or to everyone on the current version who has not
- * decided yet. Returns how many were mailed.
- */
-export async function nudgeContacts(
-  db: Db,
-  firm: Firm,
-  p: Packet,
-  actorId: string,
-  contactId: string | null
-): Promise<number> {
-  if (p.status !== 'published') throw new PublishError('Publish the packet first.');
-  // The mail names the packet as its contacts see it, not as staff are editing it.
-  const shown = await publishedPacket(db, p);
-  return db.transaction(async (tx) => {
-    const targets = await tx
-      .select({
-        deliveryId: delivery.id,
-        contactId: clientContact.id,
-        userId: user.id,
-        email: user.email,
-        name: clientContact.name,
-        accessExpiresAt: clientContact.accessExpiresAt
-      })
-      .from(delivery)
-      .innerJoin(clientContact, eq(clientContact.id, delivery.contactId))
-      .innerJoin(user, eq(user.id, clientContact.userId))
-      .where(
-        and(
-          eq(delivery.packetId, p.id),
-          eq(delivery.version, p.version),
-          contactIsActive(),
-          contactId ? eq(delivery.contactId, contactId) : isNull(delivery.reviewedAt),
-          // "Nudge all" asks the approvers who have not decided; a viewer only when named.
-          contactId ? undefined : eq(clientContact.role, 'approver'),
-          contactId
-            ? undefined
-            : sql`not exists (select 1 from ${decision} where ${decision.packetId} = ${p.id} and ${decision.version} = ${p.version} and ${decision.contactId} = ${delivery.contactId} and ${decision.withdrawnAt} is null)`
-        )
-      );
-    for (const t of targets) {
-      await mailPacketLink(tx, firm, shown, t, 'nudge', t.deliveryId);
-      await tx
-        .update(delivery)
-        .set({
-          lastRemindedAt: new Date(),
-          reminders: sql`${delivery.reminders} + 1`
-        })
-        .where(eq(delivery.id, t.deliveryId));
-    }
-    if (targets.length) {
-      await recordAudit(tx, {
-        action: 'packet.nudged',
-        firmId: firm.id,
-        actorId,
-        subject: `packet:${p.id}`,
-        data: { contacts: targets.map((t) => t.email) }
-      });
-    }
-    return targets.length;
-  });
 }

@@ -3,6 +3,7 @@ import type { Db } from '../db/client';
 import { firm as firmTable, packet as packetTable, type Firm, type Packet } from '../db/schema';
 import { recordAudit } from '../audit';
 import { publishedPacket } from '../review/published';
+import { loadPacketMailContext, type PacketMailContext } from './packet-email';
 import { mailPacketLink } from './publish';
 
 interface ClaimedReminder extends Record<string, unknown> {
@@ -12,6 +13,7 @@ interface ClaimedReminder extends Record<string, unknown> {
   user_id: string;
   email: string;
   name: string;
+  role: 'approver' | 'viewer';
   access_expires_at: Date | string | null;
 }
 
@@ -61,10 +63,10 @@ export async function sendDueReminders(db: Db, now = new Date(), limit = 500): P
                             where x.packet_id = d.packet_id and x.version = d.version
                               and x.contact_id = d.contact_id and x.withdrawn_at is null)
         returning d.id as delivery_id, d.packet_id, d.contact_id, u.id as user_id, u.email,
-                  cc.name, cc.access_expires_at`)
+                  cc.name, cc.role, cc.access_expires_at`)
     );
     if (claimed.length === 0) return 0;
-    const packets = new Map<string, { packet: Packet; firm: Firm }>();
+    const packets = new Map<string, { packet: Packet; firm: Firm; context: PacketMailContext }>();
     for (const c of claimed) {
       if (!packets.has(c.packet_id)) {
         const [row] = await tx
@@ -73,18 +75,22 @@ export async function sendDueReminders(db: Db, now = new Date(), limit = 500): P
           .innerJoin(firmTable, eq(firmTable.id, packetTable.firmId))
           .where(eq(packetTable.id, c.packet_id));
         // Reminders name the packet, and its due date, as its contacts were sent it.
-        packets.set(c.packet_id, { ...row, packet: await publishedPacket(tx, row.packet) });
+        const shown = await publishedPacket(tx, row.packet);
+        const context = await loadPacketMailContext(tx, shown, shown.version);
+        packets.set(c.packet_id, { ...row, packet: shown, context });
       }
-      const { packet, firm } = packets.get(c.packet_id)!;
+      const { packet, firm, context } = packets.get(c.packet_id)!;
       await mailPacketLink(
         tx,
         firm,
         packet,
+        context,
         {
           contactId: c.contact_id,
           userId: c.user_id,
           email: c.email,
           name: c.name,
+          role: c.role,
           accessExpiresAt: c.access_expires_at ? new Date(c.access_expires_at) : null
         },
         'reminder',

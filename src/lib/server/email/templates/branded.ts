@@ -25,8 +25,8 @@ export interface BrandedEmail {
   /** e.g. "This link works until Tue 2 Dec, 14:00." */
   expiry?: string | null;
   note?: string | null;
-  /** The closing line; defaults to the "didn't expect this?" line. */
-  footer?: string | null;
+  /** The closing lines; defaults to the "didn't expect this?" line. */
+  footer?: string | string[] | null;
 }
 
 export const DEFAULT_BRAND = '#1f6f5c';
@@ -68,7 +68,7 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
   const firm = escapeHtml(m.firmName);
   const initial = escapeHtml(([...m.firmName.trim()][0] ?? 'S').toUpperCase());
   const paragraphs = paragraphsOf(m.intro);
-  const footer = m.footer ?? didntExpect(Boolean(m.code));
+  const footer = [m.footer ?? didntExpect(Boolean(m.code))].flat();
   const button = m.button && isWebUrl(m.button.url) ? m.button : null;
   const preheader = m.preheader ?? paragraphs[0] ?? '';
   const quotes = m.quotes ?? [];
@@ -153,7 +153,7 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
       : ''
   }
   <hr class="rule" style="border:0;border-top:1px solid #e4e4de;margin:24px 0 16px;">
-  <p class="muted" style="margin:0 0 8px;font-size:13px;line-height:1.5;color:#5c5c56;">${escapeHtml(footer)}</p>
+  ${footer.map((line) => `<p class="muted" style="margin:0 0 8px;font-size:13px;line-height:1.5;color:#5c5c56;">${escapeHtml(line)}</p>`).join('\n  ')}
   <p class="muted" style="margin:0;font-size:13px;line-height:1.5;color:#5c5c56;">Sent by ${firm} through Sheaf.</p>
 </td></tr>
 </table>
@@ -184,7 +184,7 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
     ...(m.expiry ? [m.expiry, ''] : []),
     ...(m.note ? [m.note, ''] : []),
     '--',
-    footer,
+    ...footer,
     `Sent by ${m.firmName} through Sheaf.`
   ].join('\n');
   return { html, text };

@@ -22,6 +22,8 @@ export interface MagicLinkEmail {
   expiresAt: Date;
   /** e.g. "Your access lasts until Fri 28 Nov." for guest contacts. */
   note?: string | null;
+  /** The closing lines; the branded default ("didn't expect this?") when absent. */
+  footer?: string | string[] | null;
   /** The firm's IANA zone for the expiry wording; UTC when none is known. */
   timeZone?: string;
   /** For tests: the time the mail is written. */
@@ -83,6 +85,7 @@ export function renderMagicLinkEmail(m: MagicLinkEmail): { html: string; text: s
     button: { label: m.buttonLabel, url: m.url },
     code: m.code,
     expiry: describeExpiry(m.expiresAt, m.now, m.timeZone),
-    note: m.note
+    note: m.note,
+    footer: m.footer
   });
 }

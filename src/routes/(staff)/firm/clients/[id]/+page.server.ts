@@ -18,6 +18,7 @@ import {
   fieldErrors,
   readForm
 } from '$lib/server/packets/forms';
+import { sendPublishedPackets } from '$lib/server/packets/send-to-contact';
 import { clientMeta, requireStaffClient } from '$lib/server/packets/staff-access';
 import { listMembers } from '$lib/server/firm/members';
 import { assignResponsible, NOT_A_MEMBER, ResponsibleError } from '$lib/server/packets/responsible';
@@ -120,21 +121,27 @@ export const actions: Actions = {
         values
       });
     }
+    // Nothing is mailed unless staff tick a box: an invite, or the packets already published.
+    const sendPackets = values.sendPackets === '1';
+    const invite = values.invite === '1' && !sendPackets;
     const result = await getDb().transaction(async (tx) => {
       const added = await addContact(tx, firm, client.id, parsed.data, {
+        invite,
         invitedBy: { id: user.id, name: user.name }
       });
-      if (added.created) {
-        await recordAudit(tx, {
-          action: 'contact.added',
-          firmId: firm.id,
-          actorId: user.id,
-          subject: `client:${client.id}`,
-          ...clientMeta(event),
-          data: { email: parsed.data.email, role: parsed.data.role }
-        });
-      }
-      return added;
+      if (!added.created) return { ...added, packets: 0 };
+      await recordAudit(tx, {
+        action: 'contact.added',
+        firmId: firm.id,
+        actorId: user.id,
+        subject: `client:${client.id}`,
+        ...clientMeta(event),
+        data: { email: parsed.data.email, role: parsed.data.role }
+      });
+      const packets = sendPackets
+        ? await sendPublishedPackets(tx, firm, client.id, added.contact.id, user.id)
+        : 0;
+      return { ...added, packets };
     });
     if (!result.created) {
       return fail(400, {
@@ -144,7 +151,15 @@ export const actions: Actions = {
         values
       });
     }
-    return { action: 'addContact', message: `Added ${parsed.data.email} and sent an invitation.` };
+    const sent = result.packets
+      ? ` and sent ${result.packets === 1 ? 'the published packet' : `${result.packets} published packets`}`
+      : invite
+        ? ' and sent an invitation'
+        : '';
+    return {
+      action: 'addContact',
+      message: `Added ${parsed.data.email}${sent}.${sent ? '' : ' No email was sent.'}`
+    };
   },
 
   updateContact: async (event) => {

@@ -17,7 +17,9 @@ import {
   packetSchema,
   readForm
 } from '$lib/server/packets/forms';
-import { renderPacketEmail } from '$lib/server/packets/packet-email';
+import { publishAudience } from '$lib/server/packets/audience';
+import { NudgeCooldownError, nudgeContacts } from '$lib/server/packets/nudge';
+import { loadPacketMailContext, renderPacketEmail } from '$lib/server/packets/packet-email';
 import {
   listDocuments,
   listUnpublishedChanges,
@@ -25,12 +27,7 @@ import {
   setPacketArchived,
   updatePacket
 } from '$lib/server/packets/packets';
-import {
-  activeRecipients,
-  nudgeContacts,
-  publishPacket,
-  PublishError
-} from '$lib/server/packets/publish';
+import { publishPacket, PublishError } from '$lib/server/packets/publish';
 import {
   listContactStatus,
   listEarlierVersions,
@@ -65,24 +62,38 @@ async function setAnswered(event: RequestEvent<{ id: string }>, answered: boolea
 export const load: PageServerLoad = async (event) => {
   const { firm, packet, client } = await requireStaffPacket(event, event.params.id);
   const db = getDb();
-  const [documents, contacts, thread, audit, unpublished, recipients, history, status] =
+  const [documents, contacts, thread, audit, unpublished, audience, history, context, status] =
     await Promise.all([
       listDocuments(db, packet.id),
       listContactStatus(db, packet),
       listThread(db, packet),
       listPacketAudit(db, packet),
       listUnpublishedChanges(db, packet),
-      activeRecipients(db, client.id),
+      publishAudience(db, client.id, firm.timeZone),
       listEarlierVersions(db, packet),
+      loadPacketMailContext(db, packet, 'next'),
       loadPacketState(db, packet)
     ]);
-  const preview = renderPacketEmail({
-    firm,
-    packet,
-    kind: packet.version > 0 ? 'packet_updated' : 'packet',
-    contactName: recipients[0]?.name ?? '',
-    url: `${getConfig().origin}/l/…`,
-    expiresAt: packetLinkExpiresAt(firm, packet.dueAt)
+  // What the next publish sends: an approver's mail, and a viewer's subject when there are any.
+  const previewFor = (role: 'approver' | 'viewer') =>
+    renderPacketEmail({
+      ...context,
+      firm,
+      packet,
+      kind: packet.version > 0 ? 'packet_updated' : 'packet',
+      role,
+      contactName: audience.mailed.find((r) => r.role === role)?.name ?? '',
+      url: `${getConfig().origin}/l/…`,
+      expiresAt: packetLinkExpiresAt(firm, packet.dueAt)
+    });
+  const preview = previewFor(
+    audience.mailed.some((r) => r.role === 'approver') ? 'approver' : 'viewer'
+  );
+  const contactOf = (c: (typeof audience.mailed)[number]) => ({
+    contactId: c.contactId,
+    name: c.name,
+    email: c.email,
+    role: c.role
   });
   return {
     packet: packetSummary(packet),
@@ -103,7 +114,17 @@ export const load: PageServerLoad = async (event) => {
     history,
     audit: audit.map((a) => ({ ...a, data: (a.data ?? null) as Record<string, unknown> | null })),
     unpublished,
-    recipients: recipients.map((r) => r.email),
+    recipients: audience.mailed.map((r) => r.email),
+    audience: {
+      mailed: audience.mailed.map(contactOf),
+      skipped: audience.skipped.map((c) => ({ ...contactOf(c), why: c.why })),
+      subjects: {
+        approver: previewFor('approver').subject,
+        viewer: previewFor('viewer').subject
+      }
+    },
+    /** The publish confirm step as a page of its own, for a browser without JavaScript. */
+    confirmPublish: event.url.searchParams.get('publish') === 'confirm',
     preview: { subject: preview.subject, html: preview.html, text: preview.text },
     maxUploadMb: getConfig().MAX_UPLOAD_MB,
     reminderEveryDays: firm.reminderEveryDays
@@ -204,9 +225,12 @@ export const actions: Actions = {
     const { firm, user, packet } = await requireStaffPacket(event, event.params.id);
     try {
       const result = await publishPacket(getDb(), firm, packet.id, user.id);
+      const skipped = result.skipped
+        ? ` ${result.skipped} contact${result.skipped === 1 ? '' : 's'} not emailed.`
+        : '';
       return {
         action: 'publish',
-        message: `${result.updated ? 'Updated' : 'Published'} — ${result.deliveries} email${result.deliveries === 1 ? '' : 's'} on the way.`
+        message: `${result.updated ? 'Updated' : 'Published'} — ${result.deliveries} email${result.deliveries === 1 ? '' : 's'} on the way.${skipped}`
       };
     } catch (error) {
       if (error instanceof PublishError) {
@@ -218,19 +242,37 @@ export const actions: Actions = {
 
   nudge: async (event) => {
     const { firm, user, packet } = await requireStaffPacket(event, event.params.id);
-    const { contactId = '' } = await readForm(event.request);
+    const { contactId = '', confirm = '' } = await readForm(event.request);
     if (contactId && !isUuid(contactId))
       return fail(404, { action: 'nudge', message: 'Not found.' });
     try {
-      const sent = await nudgeContacts(getDb(), firm, packet, user.id, contactId || null);
+      const { sent, skipped } = await nudgeContacts(
+        getDb(),
+        firm,
+        packet,
+        user.id,
+        contactId || null,
+        { confirm: confirm === '1' }
+      );
       if (contactId && sent === 0) return fail(404, { action: 'nudge', message: 'Not found.' });
+      const left = skipped ? ` Skipped ${skipped} reminded in the last 24 hours.` : '';
       return {
         action: 'nudge',
         message: sent
-          ? `Sent a fresh link to ${sent} contact${sent === 1 ? '' : 's'}.`
-          : 'Every approver has already decided.'
+          ? `Sent a fresh link to ${sent} contact${sent === 1 ? '' : 's'}.${left}`
+          : skipped
+            ? `Nobody emailed: all ${skipped} still to review were reminded in the last 24 hours.`
+            : 'Every approver has already decided.'
       };
     } catch (error) {
+      if (error instanceof NudgeCooldownError) {
+        // Nothing was sent: the contact's control asks "Send another now?" (confirm=1).
+        return fail(409, {
+          action: 'nudge',
+          cooldown: error.contactId,
+          message: error.message
+        });
+      }
       if (error instanceof PublishError)
         return fail(400, { action: 'nudge', message: error.message });
       throw error;
