@@ -5,11 +5,13 @@ import { isDatabaseUnavailable } from './unavailable';
 import { startPgliteThread } from './pglite-thread';
 
 let handle: DatabaseHandle;
+// Starting PGlite on a thread compiles its WebAssembly: seconds on a busy machine, so the hooks
+// get a generous bound rather than vitest's 10 s.
 beforeAll(async () => {
   handle = await openPgliteHandle('memory://');
   await handle.db.execute(sql`create table t (id int primary key, at timestamptz, note text)`);
-});
-afterAll(() => handle.close());
+}, 120_000);
+afterAll(() => handle?.close(), 60_000);
 const db = () => handle.db;
 const rowsOf = async <T>(query: ReturnType<typeof sql>) =>
   ((await db().execute(query)) as unknown as { rows: T[] }).rows;
@@ -79,5 +81,5 @@ describe('PGlite on a worker thread', () => {
     await thread.close();
     const error = await thread.query('select 1').catch((e: unknown) => e);
     expect(isDatabaseUnavailable(error)).toBe(true);
-  });
+  }, 120_000);
 });
