@@ -70,9 +70,7 @@ test('publish confirms who is mailed; nudges cool down; toasts keep off fields',
 
   // Within 24 hours a nudge asks first.
   await page.getByText('Nudge again…').click();
-  await expect(
-    page.getByText('The last reminder went under 24 hours ago. Send another now?')
-  ).toBeVisible();
+  await expect(page.getByText('Send another now?', { exact: true })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('nudge-again.png') });
   await page.getByRole('button', { name: `Send another nudge to ${ada.email} now` }).click();
   await expect(page.locator('.toaster .toast')).toHaveCount(1);
