@@ -183,7 +183,7 @@ describe('a title that names its period', () => {
     for (const mail of mails) {
       const subject = (mail.payload as { subject: string }).subject;
       expect(subject).toContain(`${firm.name}`);
-      expect(subject).toContain('your Q3 2026 quarterly review');
+      expect(subject).toContain(': Q3 2026 quarterly review for ');
       expect(subject).not.toMatch(/Q3 2026 Q3 2026/i);
     }
   });
