@@ -36,7 +36,7 @@ test('a contact reviews a packet: read, zoom, ask about page 3, approve; staff s
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 
   // The 2-page document paints and says so.
-  await page.getByRole('link', { name: /Summary\.pdf.*2 pages ·/ }).click();
+  await page.getByRole('link', { name: /Summary.*2 pages ·/ }).click();
   await expectPdfPainted(page);
   // Reached from the packet (a client-side navigation), pdf.js starts at once: the tap that
   // opened the document is the reader asking for it.
@@ -47,13 +47,13 @@ test('a contact reviews a packet: read, zoom, ask about page 3, approve; staff s
   await expectPictureBeforePdfjs(browser, page);
   await page.getByRole('link', { name: /^Back to / }).click();
   // Opened again: a fresh start, not the loading task that ended with the first visit.
-  await page.getByRole('link', { name: /Summary\.pdf.*2 pages ·/ }).click();
+  await page.getByRole('link', { name: /Summary.*2 pages ·/ }).click();
   await expectPdfPainted(page);
   await expect(page.locator('[data-page="1"] .textLayer')).toContainText(/page 1 of 2/i);
   await page.getByRole('link', { name: /^Back to / }).click();
 
   // The 60-page document: indicator, jump, zoom.
-  await page.getByRole('link', { name: /Ledger detail\.pdf.*60 pages ·/ }).click();
+  await page.getByRole('link', { name: /Ledger detail.*60 pages ·/ }).click();
   await expectPdfPainted(page);
   await expect(page.getByRole('button', { name: /^Page 1 of 60\./ })).toBeVisible();
   await page.getByRole('button', { name: /Page 1 of 60\./ }).click();
@@ -85,7 +85,7 @@ test('a contact reviews a packet: read, zoom, ask about page 3, approve; staff s
 
   // Staff see the pin, can open that page from it, and see the decision.
   await staff.goto(`/firm/packets/${packetId}`);
-  const pin = staff.getByRole('link', { name: /Page 3 of Ledger detail\.pdf/ });
+  const pin = staff.getByRole('link', { name: /Page 3 of Ledger detail/ });
   await expect(pin).toBeVisible();
   const href = (await pin.getAttribute('href'))!;
   expect(href).toMatch(new RegExp(`^/firm/packets/${packetId}/documents/[0-9a-f-]{36}#page=3$`));
