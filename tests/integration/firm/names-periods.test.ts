@@ -12,6 +12,7 @@ import {
 } from '../../support/factories';
 import { postForm, staffWorld, uploadPdf } from '../../support/firm';
 import { makePdf } from '../../support/factories';
+import { textOf } from '../../support/html';
 import { TestBrowser } from '../../support/server';
 
 const docRow = async (db: Awaited<ReturnType<typeof staffWorld>>['db'], id: string) =>
@@ -164,8 +165,8 @@ describe('periods', () => {
 });
 
 describe('a title that names its period', () => {
-  it('is not prefixed again on the staff page or in the mail subject', async () => {
-    const { db, browser, client, firm } = await staffWorld();
+  it('is not prefixed again on the staff page, in the mail subject or on the client pages', async () => {
+    const { db, browser, client, contacts, firm } = await staffWorld();
     const packet = await createPacket(db, client, {
       status: 'draft',
       period: '2026-Q3',
@@ -185,6 +186,15 @@ describe('a title that names its period', () => {
       expect(subject).toContain(`${firm.name}`);
       expect(subject).toContain(': Q3 2026 quarterly review for ');
       expect(subject).not.toMatch(/Q3 2026 Q3 2026/i);
+    }
+    // Nor on the contact's pages: no period line above a title that already names it.
+    const contact = new TestBrowser();
+    await signIn(contact, contacts[0].user.id, 'client');
+    for (const path of [`/p/${packet.id}`, '/p']) {
+      const html = (await contact.get(path)).text;
+      const text = textOf(html.replace(/<title>[\s\S]*?<\/title>/, ''));
+      expect(text).toContain('Q3 2026 quarterly review');
+      expect(text.match(/Q3 2026/g)).toHaveLength(1);
     }
   });
 });
