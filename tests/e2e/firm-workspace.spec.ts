@@ -28,7 +28,7 @@ test('staff publish a packet to two contacts and see it delivered, opened and ap
   const tag = `${testInfo.project.name}-${Date.now().toString(36)}`;
   const code = `HRB${Date.now().toString(36).toUpperCase()}`;
   await page.goto('/firm/clients');
-  await page.getByLabel('Name').fill(`Harbour Café ${tag}`);
+  await page.getByLabel('Name', { exact: true }).fill(`Harbour Café ${tag}`);
   await page.getByLabel('Code', { exact: true }).fill(code);
   await page.getByRole('button', { name: 'Add client' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Harbour Café');

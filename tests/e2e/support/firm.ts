@@ -23,7 +23,7 @@ export async function addClient(
   contacts: NewContact[]
 ): Promise<string> {
   await page.goto('/firm/clients');
-  await page.getByLabel('Name').fill(client.name);
+  await page.getByLabel('Name', { exact: true }).fill(client.name);
   await page.getByLabel('Code', { exact: true }).fill(client.code);
   await page.getByRole('button', { name: 'Add client' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(client.name);

@@ -93,7 +93,7 @@ export async function publishPacket(
 
   const contactEmail = `casey-${tag}@harbour.example`;
   await staff.goto('/firm/clients');
-  await staff.getByLabel('Name').fill(`Harbour Bakery ${tag}`);
+  await staff.getByLabel('Name', { exact: true }).fill(`Harbour Bakery ${tag}`);
   await staff.getByLabel('Code', { exact: true }).fill(`HB${tag.toUpperCase()}`.slice(0, 20));
   await staff.getByRole('button', { name: 'Add client' }).click();
   await expect(staff.getByRole('heading', { level: 1 })).toContainText('Harbour Bakery');
