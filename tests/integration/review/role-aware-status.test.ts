@@ -11,7 +11,7 @@ import { approvePacket } from '../../../src/lib/server/review/decisions';
 import { publishPacket } from '../../../src/lib/server/packets/publish';
 import { addDocument, createContact, createPacket, signIn } from '../../support/factories';
 import { postForm, staffWorld } from '../../support/firm';
-import { textOf } from '../../support/html';
+import { rowOf, textOf } from '../../support/html';
 import { TestBrowser } from '../../support/server';
 
 async function approvedByTheApprover() {
@@ -174,6 +174,30 @@ describe('the chip after a question', () => {
     expect(await chipOf()).toContain('Approved');
     expect(await chipOf()).not.toContain('Question open');
     expect(textOf((await ada.get('/p')).text)).not.toContain('Question open');
+  });
+});
+
+describe('a question after approving', () => {
+  it('leaves the approval standing, shown and withdrawable, on both sides', async () => {
+    const { db, packet, ada, browser } = await twoApprovers('any');
+    expect((await approve(ada, packet.id)).status).toBe(200);
+    const asked = await post(ada, `/p/${packet.id}?/ask`, {
+      version: '1',
+      body: 'One more thing: is the van in here?',
+      requestId: crypto.randomUUID()
+    });
+    expect(asked.status).toBe(200);
+    // The approval counts, and the contact sees it and can take it back.
+    expect(await isVersionApproved(db, packet.id, 1)).toBe(true);
+    const page = textOf((await ada.get(`/p/${packet.id}`)).text);
+    expect(page).toContain('You approved this packet');
+    expect(page).toContain('Withdraw approval');
+    // Staff see the approval and the open question on the contact's row.
+    const row = rowOf((await browser.get(`/firm/packets/${packet.id}`)).text, 'Ada');
+    expect(row).toContain('approved');
+    expect(row).toContain('question open');
+    expect((await withdraw(ada, packet.id)).status).toBe(200);
+    expect(await isVersionApproved(db, packet.id, 1)).toBe(false);
   });
 });
 
