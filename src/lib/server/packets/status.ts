@@ -52,7 +52,12 @@ export async function loadPacketState(db: Db, p: Packet) {
     questionOpen: open.has(p.id),
     dueAt: p.dueAt
   });
-  return { state, approved: approval.approved, approvers: approval.approvers };
+  return {
+    state,
+    approved: approval.approved,
+    approvers: approval.approvers,
+    isApproved: approval.isApproved
+  };
 }
 
 /** A row per contact of the client for the packet's current version. */
@@ -74,10 +79,10 @@ export async function listContactStatus(db: Db, p: Packet): Promise<ContactStatu
       documentsViewed: sql<number>`(select count(*)::int from ${documentView} join ${document} on ${document.id} = ${documentView.documentId} where ${documentView.contactId} = ${clientContact.id} and ${document.packetId} = ${p.id} and ${inPublishedVersion(p.version)})`,
       decision: sql<
         'approve' | 'question' | null
-      >`(select x.kind from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} and x.withdrawn_at is null order by x.at desc limit 1)`,
+      >`(select x.kind from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} and x.withdrawn_at is null order by (x.kind = 'approve') desc, x.at desc limit 1)`,
       decidedAt: sql<
         string | null
-      >`(select x.at from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} and x.withdrawn_at is null order by x.at desc limit 1)`,
+      >`(select x.at from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} and x.withdrawn_at is null order by (x.kind = 'approve') desc, x.at desc limit 1)`,
       openQuestions: sql<number>`(select count(*)::int from ${comment} where ${comment.packetId} = ${p.id} and ${comment.authorId} = ${clientContact.userId} and ${isOpenQuestion()})`
     })
     .from(clientContact)

@@ -54,11 +54,12 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
     listApprovals(db, packet.id, packet.version)
   ]);
   const lastDecision = decisions[0] ?? null;
-  // My standing approval of this version (a later question, or withdrawing, undoes it).
-  const approvedCurrent =
-    lastDecision?.kind === 'approve' &&
-    lastDecision.version === packet.version &&
-    !lastDecision.withdrawnAt;
+  // My standing approval of this version: only withdrawing it undoes it. A question asked after
+  // approving is a question, not a change of mind (and the approval rule counts it the same way).
+  const myApproval =
+    decisions.find((d) => d.kind === 'approve' && d.version === packet.version && !d.withdrawnAt) ??
+    null;
+  const approvedCurrent = myApproval !== null;
   const viewer = contact.role === 'viewer';
 
   const details = new Map(versions.map((v) => [v.version, v]));
@@ -96,7 +97,7 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
     thread,
     history,
     approvedCurrent,
-    approvedAt: approvedCurrent ? lastDecision.at : null,
+    approvedAt: myApproval?.at ?? null,
     updatedSinceReview: lastDecision !== null && packet.version > lastDecision.version,
     approveBlocker: approveBlocker(packet, contact),
     /** Until staff act on it (a new version or archiving), an approval can be withdrawn. */
