@@ -277,7 +277,7 @@ describe('withdrawing an approval', () => {
 
 describe('reminders and viewers', () => {
   it('reminds approvers who have not decided, never viewers, and again after a withdrawal', async () => {
-    const { db, packet, ada, contacts, second } = await twoApprovers('any');
+    const { db, packet, ada, contacts, second } = await twoApprovers('all');
     const mailsTo = async () =>
       (await db.select().from(s.outbox).where(eq(s.outbox.kind, 'reminder')))
         .filter(
@@ -292,5 +292,22 @@ describe('reminders and viewers', () => {
     await withdraw(ada, packet.id);
     await sendDueReminders(db, new Date(Date.now() + 3 * DAY + 2000));
     expect(await mailsTo()).toEqual([contacts[0].user.email, second.user.email].sort());
+  });
+
+  it("asks nobody once one approver settled it under 'any': no reminder, no nudge for all", async () => {
+    const { db, packet, ada, browser } = await twoApprovers('any');
+    await approve(ada, packet.id);
+    await sendDueReminders(db, new Date(Date.now() + 3 * DAY + 1000));
+    const nudged = await postForm(browser, `/firm/packets/${packet.id}?/nudge`);
+    expect(nudged.status).toBe(200);
+    const mails = (await db.select().from(s.outbox)).filter(
+      (o) =>
+        (o.kind === 'reminder' || o.kind === 'nudge') &&
+        (o.payload as { metadata: { packetId: string } }).metadata.packetId === packet.id
+    );
+    expect(mails).toEqual([]);
+    expect(textOf((await browser.get(`/firm/packets/${packet.id}`)).text)).not.toContain(
+      'Nudge all'
+    );
   });
 });
