@@ -6,6 +6,7 @@ import { getConfig } from '../config';
 import type { Db } from '../db/client';
 import { firm as firmTable, membership, outbox, staffAlert, user } from '../db/schema';
 import { calendarDayIn, dateTimeFormat } from '../../format/time-zone';
+import { singleLine } from '../../format/words';
 import { issueMagicLink } from '../auth/magic-link';
 import { enqueueEmailOnce } from '../email/outbox';
 import { digestSummary, renderDigest } from '../email/templates/staff-alerts';
@@ -137,6 +138,23 @@ export async function sendDigest(
       const item = await approvalItem(tx, a.packetId, a.version);
       if (item) approvals.push(item);
     }
+    if (!questions.length && !approvals.length) {
+      // Everything waiting went stale (an approval withdrawn since): nothing to mail, and these
+      // alerts are done.
+      await tx
+        .update(staffAlert)
+        .set({ sentAt: sql`now()` })
+        .where(
+          and(
+            inArray(
+              staffAlert.id,
+              pending.map((a) => a.id)
+            ),
+            isNull(staffAlert.sentAt)
+          )
+        );
+      return false;
+    }
     // The key first: a second instance (or a second sweep today) gets no row and claims nothing.
     const outboxId = await enqueueEmailOnce(
       tx,
@@ -178,7 +196,7 @@ export async function sendDigest(
     const payload = {
       kind: 'alert_digest',
       to: person.email,
-      subject: `${firm.name}: ${digestSummary(questions.length, approvals.length)}`,
+      subject: singleLine(`${firm.name}: ${digestSummary(questions.length, approvals.length)}`),
       ...mail,
       firmId
     };

@@ -14,7 +14,7 @@ import {
 } from '../db/schema';
 import { packetHeading } from '../../format/periods';
 import { inPublishedVersion } from '../review/published';
-import { listApprovals } from '../review/approval';
+import { isVersionApproved, listApprovals } from '../review/approval';
 import { withQuestionContext } from '../packets/needs-reply';
 import type { ApprovalAlertItem, QuestionAlertItem } from '../email/templates/staff-alerts';
 
@@ -72,6 +72,8 @@ export async function approvalItem(
   packetId: string,
   version: number
 ): Promise<ApprovalAlertItem | null> {
+  // A digest written after the approval was withdrawn names nothing untrue.
+  if (!(await isVersionApproved(db, packetId, version))) return null;
   const [head] = await db
     .select({ clientName: client.name, title: packetVersion.title, period: packetVersion.period })
     .from(packet)

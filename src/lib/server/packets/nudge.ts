@@ -1,5 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { isVersionApproved } from '../review/approval';
 import { contactIsActive } from '../auth/guards';
 import { recordAudit } from '../audit';
 import { clientContact, decision, delivery, user, type Firm, type Packet } from '../db/schema';
@@ -43,6 +44,9 @@ export async function nudgeContacts(
   // The mail names the packet as its contacts see it, not as staff are editing it.
   const shown = await publishedPacket(db, p);
   return db.transaction(async (tx) => {
+    // "Everyone" once the version is approved under the firm's rule: nobody is waited for.
+    if (!contactId && (await isVersionApproved(tx, p.id, p.version)))
+      return { sent: 0, skipped: 0 };
     const candidates = await tx
       .select({
         deliveryId: delivery.id,

@@ -3,6 +3,7 @@ import type { Db } from '../db/client';
 import { firm as firmTable, packet as packetTable, type Firm, type Packet } from '../db/schema';
 import { recordAudit } from '../audit';
 import { publishedPacket } from '../review/published';
+import { versionApproved } from '../review/approval';
 import { loadPacketMailContext, type PacketMailContext } from './packet-email';
 import { mailPacketLink } from './publish';
 
@@ -19,6 +20,12 @@ interface ClaimedReminder extends Record<string, unknown> {
 
 const rowsOf = <T>(result: unknown): T[] =>
   Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+
+// A version already approved under the firm's rule ("any one approver") asks nobody else.
+const approvedAlready = versionApproved(
+  { id: sql`p2.id`, version: sql`p2.version`, clientId: sql`p2.client_id` },
+  sql`f2.approval_rule`
+);
 
 /**
  * Sends the automatic reminders that are due at `now`: every firm.reminder_every_days days after
@@ -44,6 +51,7 @@ export async function sendDueReminders(db: Db, now = new Date(), limit = 500): P
                    join client_contact cc2 on cc2.id = d2.contact_id and cc2.role = 'approver'
                   where p2.status = 'published'
                     and f2.reminder_every_days > 0
+                    and not ${approvedAlready}
                     and d2.reviewed_at is null
                     and d2.status not in ('bounced', 'failed')
                     and (pv2.due_at is null or pv2.due_at > ${iso}::timestamptz)

@@ -32,13 +32,19 @@ export function readSeenVersion(form: FormData): number | null {
  * decision on) and the one in the database now, read under a share lock so that a publish
  * (which locks the packet row for update) cannot slip in before the caller's transaction commits.
  */
-export async function isCurrentVersion(tx: Db, packet: Packet, seen: number | null) {
+export async function isCurrentVersion(
+  tx: Db,
+  packet: Packet,
+  seen: number | null,
+  options: { lock?: 'share' | 'update'; published?: boolean } = {}
+) {
   if (seen === null || seen !== packet.version) return false;
   const [row] = await tx
-    .select({ version: packetTable.version })
+    .select({ version: packetTable.version, status: packetTable.status })
     .from(packetTable)
     .where(eq(packetTable.id, packet.id))
-    .for('share');
+    .for(options.lock ?? 'share');
+  if (options.published && row?.status !== 'published') return false;
   return row?.version === seen;
 }
 
@@ -103,7 +109,9 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
         return { ok: true, decision: existing, replayed: true };
       }
     }
-    if (!(await isCurrentVersion(tx, packet, input.seenVersion))) {
+    // Approvals of one packet take turns (an update lock): under "every approver", the last two
+    // approving at once would each count the other's row as missing and neither alert staff.
+    if (!(await isCurrentVersion(tx, packet, input.seenVersion, { lock: 'update' }))) {
       return { ok: false, reason: 'stale', message: staleMessage(input.seenVersion) };
     }
     const [latest] = await tx
@@ -180,7 +188,8 @@ export async function withdrawApproval(
     return { ok: false, reason: 'acted', message: WITHDRAW_TOO_LATE };
   }
   return db.transaction(async (tx) => {
-    if (!(await isCurrentVersion(tx, packet, input.seenVersion))) {
+    // Read again under the lock: an archive committed since the page loaded ends it too.
+    if (!(await isCurrentVersion(tx, packet, input.seenVersion, { published: true }))) {
       return { ok: false, reason: 'stale', message: WITHDRAW_TOO_LATE };
     }
     const withdrawn = await tx

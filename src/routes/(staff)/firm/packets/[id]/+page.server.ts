@@ -262,7 +262,7 @@ export const actions: Actions = {
           ? `Sent a fresh link to ${sent} contact${sent === 1 ? '' : 's'}.${left}`
           : skipped
             ? `Nobody emailed: all ${skipped} still to review were reminded in the last 24 hours.`
-            : 'Every approver has already decided.'
+            : 'Nobody is waiting to be asked: the packet is approved, or every approver has decided.'
       };
     } catch (error) {
       if (error instanceof NudgeCooldownError) {
