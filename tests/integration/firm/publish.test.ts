@@ -181,7 +181,9 @@ describe('publishing a packet', () => {
   });
 
   it('nudges one contact or every approver who has not decided, and replies reach the client', async () => {
-    const { db, browser, client, contacts } = await staffWorld();
+    const { db, browser, client, contacts, firm } = await staffWorld();
+    // Every approver must approve, so one approval leaves the others waited for (and nudged).
+    await db.update(s.firm).set({ approvalRule: 'all' }).where(eq(s.firm.id, firm.id));
     const bea = await createContact(db, client, { name: 'Bea Approver' });
     const packet = await createPacket(db, client, { status: 'draft' });
     await uploadPdf(browser, packet.id, 'a.pdf', await makePdf(1));

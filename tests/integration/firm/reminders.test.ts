@@ -27,6 +27,8 @@ async function reminderMails(db: ReturnType<typeof getDatabase>['db'], packetId:
 describe('automatic reminders', () => {
   it('reminds approvers who have not reviewed every N days, once, until they review or the due date passes', async () => {
     const { db, client, firm, staff, contacts } = await staffWorld();
+    // Every approver must approve: one approval leaves the other still reminded.
+    await db.update(s.firm).set({ approvalRule: 'all' }).where(eq(s.firm.id, firm.id));
     // Contacts 0 and 2 approve; contact 1 is a viewer, never asked to review by a date.
     const second = await createContact(db, client, { name: 'Bo Second' });
     const packet = await createPacket(db, client, {

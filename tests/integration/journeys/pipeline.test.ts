@@ -200,6 +200,8 @@ describe('the delivery pipeline, as staff see it', () => {
   it('version 2: an "updated" mail, "updated since you reviewed", the old approval kept; nudge and reply', async () => {
     const w = await world();
     const { db, browser: staff, packetId, approver, viewer } = w;
+    // Every approver must approve, so the one who has not is still nudged after another approved.
+    await db.update(s.firm).set({ approvalRule: 'all' }).where(eq(s.firm.id, w.firm.id));
     await postForm(staff, `/firm/packets/${packetId}?/publish`);
     await sendQueued(w.firm.id);
     const a = await tapLink(acceptedTo(approver.user.email).link!);
