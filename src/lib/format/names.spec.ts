@@ -9,9 +9,17 @@ describe('displayNameOf', () => {
   it('keeps dots inside the name and only drops the last extension', () => {
     expect(displayNameOf('v1.2 notes.pdf')).toBe('v1.2 notes');
   });
-  it('falls back to the file name when nothing would be left', () => {
-    expect(displayNameOf('.pdf')).toBe('.pdf');
-    expect(displayNameOf('__.pdf')).toBe('__.pdf');
+  it('falls back to "Document" when nothing would be left', () => {
+    expect(displayNameOf('.pdf')).toBe('Document');
+    expect(displayNameOf('__.pdf')).toBe('Document');
+  });
+  it('drops control and bidirectional-override characters, as a rename must', () => {
+    expect(displayNameOf('Invoice\u202Efdp.exe.pdf')).toBe('Invoicefdp.exe');
+    expect(displayNameOf('Bank\u0007 statement.pdf')).toBe('Bank statement');
+    expect(displayNameProblem(displayNameOf('x\u2066y.pdf'))).toBeNull();
+  });
+  it('keeps at most 120 characters', () => {
+    expect([...displayNameOf(`${'a'.repeat(300)}.pdf`)]).toHaveLength(120);
   });
 });
 

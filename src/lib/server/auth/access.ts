@@ -49,7 +49,7 @@ export async function inviteContact(
     firmName: input.firm.name,
     brandColor: input.firm.brandColor,
     heading: `${input.firm.name} invited you to Sheaf`,
-    intro: `${hello}${who} added you as a contact for ${endSentence(row.clientName)} Sheaf is where you will receive, read${row.contact.role === 'viewer' ? '' : ' and approve'} the documents they send you. No password needed.`,
+    intro: `${hello}${who} added you as a contact for ${endSentence(row.clientName)} Sheaf is where you will ${row.contact.role === 'viewer' ? 'receive and read' : 'receive, read and approve'} the documents they send you. No password needed.`,
     buttonLabel: 'Open your documents',
     url: link.url,
     code: link.code,
