@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { linkPathOf, openLink, signInAsOwner, useOwnIp, waitForMail } from './support/auth';
-import { addClient, uniqueTag } from './support/firm';
+import { addClient, confirmPublish, uniqueTag } from './support/firm';
 import { makeTestPdf } from './support/offline';
 import { newPhoneContext } from './support/phone';
 import { displayNameOf } from '../../src/lib/format/names';
@@ -98,6 +98,7 @@ test('staff pick a period and rename a document; the contact sees the name, the 
   await expect(rowOf(shown).getByText(filename, { exact: true })).toBeVisible();
   const since = Date.now();
   await staff.getByRole('button', { name: 'Publish', exact: true }).click();
+  await confirmPublish(staff, 1);
   await expect(staff.getByText(/Published — 1 email/).first()).toBeVisible();
 
   // The contact opens the packet on a phone.

@@ -54,7 +54,8 @@ test('staff publish a packet to two contacts and see it delivered, opened and ap
   ]);
   await expect(page.getByRole('link', { name: 'Bank statements' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Profit and loss' })).toBeVisible();
-  await expect(page.getByText(/^3 pages/)).toBeVisible();
+  // Beside the file name: "Bank statements.pdf · 3 pages · 1 KB".
+  await expect(page.getByText(/ · 3 pages · /).first()).toBeVisible();
 
   // Preview, then publish: two mails in the dev mailbox.
   await page.getByRole('button', { name: 'Preview the email' }).click();

@@ -441,7 +441,7 @@ test('a new version, saved again: a save that fails keeps the earlier copy whole
   await expect(staff.getByRole('link', { name: 'Payroll summary' })).toBeVisible();
   await staff.getByRole('button', { name: /^Publish update/ }).click();
   await confirmPublish(staff);
-  await expect(staff.getByText(/Published/).first()).toBeVisible();
+  await expect(staff.getByText(/Updated — 1 email/).first()).toBeVisible();
   await staff.close();
 
   await phone.reload();

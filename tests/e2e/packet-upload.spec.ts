@@ -82,7 +82,7 @@ test('drop PDFs with a progress bar each, reorder, remove a draft document, refu
   await expect
     .poll(() => documentOrder(page), { timeout: 30_000 })
     .toEqual(files.map((f) => displayNameOf(f.name)));
-  await expect(page.getByText(/^3 pages/)).toBeVisible();
+  await expect(page.getByText(/ · 3 pages · /).first()).toBeVisible();
   await expectNoSideways(page);
   // Finished uploads leave the list.
   await expect(list).toBeHidden({ timeout: 10_000 });

@@ -12,8 +12,9 @@ import { mailsTo } from '../../support/mail';
 
 type Db = Awaited<ReturnType<typeof staffWorld>>['db'];
 
+// In the order they were written (PostgreSQL returns rows in no promised order).
 const outboxOfFirm = async (db: Db, firmId: string) =>
-  db.select().from(s.outbox).where(eq(s.outbox.firmId, firmId));
+  db.select().from(s.outbox).where(eq(s.outbox.firmId, firmId)).orderBy(s.outbox.id);
 const toOf = (rows: { payload: unknown }[]) =>
   rows.map((r) => (r.payload as { to: string }).to).sort();
 const textOf = (html: string) =>
