@@ -27,7 +27,7 @@ async function stageChanges(staff: Page, upload: string, title: string) {
   await staff.getByLabel('Title').fill(title);
   await staff.getByRole('button', { name: 'Save details' }).click();
   await expect(staff.getByRole('heading', { name: 'Unpublished changes' })).toBeVisible();
-  await expect(staff.getByText(`Adds ${upload}`)).toBeVisible();
+  await expect(staff.getByText(`Adds ${upload.replace(/\.pdf$/, '')}`)).toBeVisible();
   await expect(staff.getByText('Edited title')).toBeVisible();
 }
 
