@@ -34,8 +34,10 @@ export async function waitForMail(
   // a page that called useOwnIp sends one, so read it through a context of its own.
   const clean = await mailboxContext(request);
   while (Date.now() < deadline) {
-    const response = await clean.get('/dev/mailbox.json');
-    if (response.ok()) {
+    // A keep-alive socket the server closed while this shared context sat idle between tests
+    // answers ECONNRESET once: poll again rather than fail.
+    const response = await clean.get('/dev/mailbox.json').catch(() => null);
+    if (response?.ok()) {
       const items = (await response.json()) as MailboxItem[];
       const mail = items.find(
         (m) =>
