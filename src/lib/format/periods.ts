@@ -14,7 +14,8 @@ export interface Period {
 
 const PERIOD = /^(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2])|(FY))$/;
 
-const MONTHS = [
+/** January..December, for labels that spell the month out. */
+export const MONTH_NAMES = [
   'January',
   'February',
   'March',
@@ -53,7 +54,7 @@ export function periodLabel(value: string): string {
   const p = parsePeriod(value);
   if (!p) return value;
   if (p.kind === 'quarter') return `Q${p.n} ${p.year}`;
-  if (p.kind === 'month') return `${MONTHS[p.n - 1]} ${p.year}`;
+  if (p.kind === 'month') return `${MONTH_NAMES[p.n - 1]} ${p.year}`;
   return `FY ${p.year}`;
 }
 
@@ -132,7 +133,7 @@ function periodPattern(p: Period): RegExp {
   let forms: string[];
   if (p.kind === 'quarter') forms = [`Q${p.n}${WORD_GAP}${y}`, `${y}${WORD_GAP}Q${p.n}`];
   else if (p.kind === 'month') {
-    const name = MONTHS[p.n - 1];
+    const name = MONTH_NAMES[p.n - 1];
     const mm = String(p.n).padStart(2, '0');
     forms = [`(?:${name}|${name.slice(0, 3)})${WORD_GAP}${y}`, `${y}-${mm}`, `${mm}/${y}`];
   } else forms = [`FY${WORD_GAP}${y}`, `${y}${WORD_GAP}FY`];

@@ -1,6 +1,6 @@
 // The numbers behind a demo statement: deterministic for a seed, and consistent (assets equal
 // liabilities plus equity, the bank reconciliation balances, the ledger runs to the book balance).
-import { parsePeriod } from '../../format/periods';
+import { MONTH_NAMES, parsePeriod } from '../../format/periods';
 
 export interface Line {
   label: string;
@@ -60,20 +60,6 @@ export function seededRandom(seed: string): () => number {
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const LONG_MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December'
-];
 const PAYEES = [
   'Deposit — customer payments',
   'Stripe payout',
@@ -108,7 +94,7 @@ export function buildLedger(seed: string, period: string, pages = 5): Ledger {
   const { year, quarter } = quarterOf(period);
   const endMonth = quarter * 3 - 1;
   const periodEnd = new Date(Date.UTC(year, endMonth + 1, 0));
-  const periodEndLabel = `${LONG_MONTHS[endMonth]} ${periodEnd.getUTCDate()}, ${year}`;
+  const periodEndLabel = `${MONTH_NAMES[endMonth]} ${periodEnd.getUTCDate()}, ${year}`;
   const scale = 0.5 + rnd() * 2.5;
   const cents = (lo: number, hi: number) => Math.round(between(lo * scale, hi * scale));
   const ytdOf = (c: number) => c + Math.round(c * (quarter - 1) * (0.85 + rnd() * 0.3));
@@ -200,7 +186,7 @@ export function buildLedger(seed: string, period: string, pages = 5): Ledger {
     quarterLabel: `Q${quarter} ${year}`,
     periodEnd,
     periodEndLabel,
-    reconciledLabel: `${LONG_MONTHS[reconciled.getUTCMonth()]} ${reconciled.getUTCDate()}, ${reconciled.getUTCFullYear()}`,
+    reconciledLabel: `${MONTH_NAMES[reconciled.getUTCMonth()]} ${reconciled.getUTCDate()}, ${reconciled.getUTCFullYear()}`,
     preparer: ['J. Okafor', 'M. Lindqvist', 'R. Castillo'][Math.floor(rnd() * 3)],
     income: toLines(income),
     incomeYtd,

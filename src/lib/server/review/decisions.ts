@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { decision, delivery, packet as packetTable } from '../db/schema';
 import { recordAudit } from '../audit';
@@ -46,6 +46,20 @@ export async function isCurrentVersion(
     .for(options.lock ?? 'share');
   if (options.published && row?.status !== 'published') return false;
   return row?.version === seen;
+}
+
+/** The contact's delivery of the packet's current version: reviewed (approved) or not again. */
+async function setReviewed(tx: Db, packet: Packet, contact: ClientContact, reviewedAt: SQL | null) {
+  await tx
+    .update(delivery)
+    .set({ reviewedAt })
+    .where(
+      and(
+        eq(delivery.packetId, packet.id),
+        eq(delivery.version, packet.version),
+        eq(delivery.contactId, contact.id)
+      )
+    );
 }
 
 /** Why this contact cannot approve this packet, or null when they can. */
@@ -141,16 +155,7 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
         clientRequestId: requestId ?? null
       })
       .returning();
-    await tx
-      .update(delivery)
-      .set({ reviewedAt: sql`coalesce(${delivery.reviewedAt}, now())` })
-      .where(
-        and(
-          eq(delivery.packetId, packet.id),
-          eq(delivery.version, packet.version),
-          eq(delivery.contactId, contact.id)
-        )
-      );
+    await setReviewed(tx, packet, contact, sql`coalesce(${delivery.reviewedAt}, now())`);
     await recordAudit(tx, {
       action: 'packet.approved',
       firmId: packet.firmId,
@@ -208,16 +213,7 @@ export async function withdrawApproval(
     if (withdrawn.length === 0) {
       return { ok: false, reason: 'none', message: 'There is no approval of yours to withdraw.' };
     }
-    await tx
-      .update(delivery)
-      .set({ reviewedAt: null })
-      .where(
-        and(
-          eq(delivery.packetId, packet.id),
-          eq(delivery.version, packet.version),
-          eq(delivery.contactId, contact.id)
-        )
-      );
+    await setReviewed(tx, packet, contact, null);
     await recordAudit(tx, {
       action: 'decision.withdrawn',
       firmId: packet.firmId,
