@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/client';
 import { publishPacket, PublishError } from '$lib/server/packets/publish';
-import { requireSameOrigin } from '$lib/server/packets/same-origin';
+import { requireSameOrigin } from '$lib/server/http/same-origin';
 import { requireStaffPacket } from '$lib/server/packets/staff-access';
 import type { RequestHandler } from './$types';
 
