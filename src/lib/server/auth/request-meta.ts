@@ -23,6 +23,12 @@ export function requestMeta(event: RequestEvent) {
   };
 }
 
+/** The request's address and user agent, as an audit entry names them. */
+export const clientMeta = (event: RequestEvent) => ({
+  ip: clientIp(event),
+  ua: event.request.headers.get('user-agent')
+});
+
 /**
  * A fresh binding cookie for a browser asking for a link; returns the hash to store with the
  * link. `codeTag` (rate-limit.ts codeAddressTag) names the bucket its code tries count against.

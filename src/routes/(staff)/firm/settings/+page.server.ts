@@ -19,7 +19,7 @@ import {
   updateFirmSettings
 } from '$lib/server/firm/settings';
 import { fieldErrors, readForm } from '$lib/server/packets/forms';
-import { clientMeta } from '$lib/server/packets/staff-access';
+import { clientMeta } from '$lib/server/auth/request-meta';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -4,7 +4,7 @@ import { getDb } from '$lib/server/db/client';
 import { addPacketDocument } from '$lib/server/packets/documents';
 import { readBodyLimited } from '$lib/server/http/read-body';
 import { requireSameOrigin } from '$lib/server/http/same-origin';
-import { requireStaffPacket } from '$lib/server/packets/staff-access';
+import { requireStaffPacket } from '$lib/server/auth/guards';
 import { mbToBytes, tooLargeReason } from '$lib/server/pdf/validate';
 import type { RequestHandler } from './$types';
 
