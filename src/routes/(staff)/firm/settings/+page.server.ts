@@ -18,7 +18,7 @@ import {
   updateApprovalRule,
   updateFirmSettings
 } from '$lib/server/firm/settings';
-import { fieldErrors, readForm } from '$lib/server/packets/forms';
+import { fieldErrors, readForm } from '$lib/server/http/form';
 import { clientMeta } from '$lib/server/auth/request-meta';
 import type { Actions, PageServerLoad } from './$types';
 

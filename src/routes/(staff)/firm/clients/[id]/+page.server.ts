@@ -10,13 +10,12 @@ import {
   removeContact,
   updateContact
 } from '$lib/server/packets/contacts';
+import { fieldErrors, readForm } from '$lib/server/http/form';
 import {
   clientSchema,
   contactSchema,
   contactUpdateSchema,
-  dayEndIn,
-  fieldErrors,
-  readForm
+  dayEndIn
 } from '$lib/server/packets/forms';
 import { sendPublishedPackets } from '$lib/server/packets/send-to-contact';
 import { clientMeta } from '$lib/server/auth/request-meta';

@@ -10,13 +10,8 @@ import {
   removePacketDocument,
   renameDocument
 } from '$lib/server/packets/documents';
-import {
-  dayEndIn,
-  documentNameSchema,
-  fieldErrors,
-  packetSchema,
-  readForm
-} from '$lib/server/packets/forms';
+import { fieldErrors, readForm } from '$lib/server/http/form';
+import { dayEndIn, documentNameSchema, packetSchema } from '$lib/server/packets/forms';
 import { publishAudience } from '$lib/server/packets/audience';
 import { NudgeCooldownError, nudgeContacts } from '$lib/server/packets/nudge';
 import { loadPacketMailContext, renderPacketEmail } from '$lib/server/packets/packet-email';
