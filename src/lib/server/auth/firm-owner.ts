@@ -5,7 +5,7 @@ import type { Db } from '../db/client';
 import { firm, magicLink, membership, user, type Firm } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
-import { SETUP_LOCK_KEY } from '../setup';
+import { SETUP_LOCK_KEY } from '../firm/setup-token';
 import { issueMagicLink } from './magic-link';
 import { createSession, type SessionMeta } from './session';
 import { hashToken } from './token';
