@@ -7,7 +7,7 @@ import {
   timeZoneNames
 } from '$lib/format/time-zone';
 import { getDb } from '$lib/server/db/client';
-import { createFirmFromSetup, SetupTokenUsedError } from '$lib/server/auth/firm-owner';
+import { createFirmFromSetup, SetupTokenUsedError } from '$lib/server/firm/create-firm';
 import { clearAuthCookies, requestMeta, setSessionCookie } from '$lib/server/auth/request-meta';
 import { invalidateSession } from '$lib/server/auth/session';
 import { normaliseEmail } from '$lib/server/auth/sign-in';
