@@ -12,7 +12,7 @@ import {
 import { bodyLimitFor, limitRequestBody } from '$lib/server/http/body-limit';
 import { offlineKey } from '$lib/server/offline-key';
 import { CLIENT_DATA_PATH, USER_HEADER } from '$lib/offline/names';
-import { clearAuthCookies, sessionTokenOf, setSessionCookie } from '$lib/server/auth/request-meta';
+import { clearAuthCookies, sessionTokenOf, setSessionCookie } from '$lib/server/auth/cookies';
 import { validateSessionToken } from '$lib/server/auth/session';
 
 export const init: ServerInit = async () => {

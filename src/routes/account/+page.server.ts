@@ -5,7 +5,8 @@ import { getDb } from '$lib/server/db/client';
 import { user } from '$lib/server/db/schema';
 import { toDevices } from '$lib/server/auth/devices';
 import { requireUser } from '$lib/server/auth/guards';
-import { clearAuthCookies, requestMeta } from '$lib/server/auth/request-meta';
+import { clearAuthCookies } from '$lib/server/auth/cookies';
+import { requestMeta } from '$lib/server/auth/request-meta';
 import {
   invalidateUserSession,
   invalidateUserSessions,

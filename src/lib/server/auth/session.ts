@@ -5,32 +5,6 @@ import type { PgliteThread } from '../db/pglite-thread';
 import { generateToken, hashToken } from './token';
 
 const DAY = 24 * 60 * 60 * 1000;
-// The session cookie's name comes from the configuration (config.sessionCookie): __Host-
-// prefixed under https.
-/** Marks the browser that asked for a sign-in link (its hash is stored with the link). */
-export const BINDING_COOKIE = 'sheaf_bind';
-
-export interface CookieOptions {
-  path: string;
-  httpOnly: boolean;
-  sameSite: 'lax';
-  secure: boolean;
-  expires?: Date;
-  maxAge?: number;
-}
-
-/**
- * HttpOnly, SameSite=Lax, Path=/, no Domain; Secure when the app is served over https (which the
- * __Host- prefix of the name then requires).
- */
-export function sessionCookieOptions(expiresAt: Date, secure: boolean): CookieOptions {
-  return { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: expiresAt };
-}
-
-/** The binding cookie lives as long as a sign-in link. */
-export function bindingCookieOptions(secure: boolean): CookieOptions {
-  return { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 15 * 60 };
-}
 export const SESSION_DAYS = { client: 30, staff: 7 } as const;
 /**
  * A client session ends this many days after it began (session.created_at), however often it

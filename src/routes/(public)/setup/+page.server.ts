@@ -8,7 +8,8 @@ import {
 } from '$lib/format/time-zone';
 import { getDb } from '$lib/server/db/client';
 import { createFirmFromSetup, SetupTokenUsedError } from '$lib/server/firm/create-firm';
-import { clearAuthCookies, requestMeta, setSessionCookie } from '$lib/server/auth/request-meta';
+import { clearAuthCookies, setSessionCookie } from '$lib/server/auth/cookies';
+import { requestMeta } from '$lib/server/auth/request-meta';
 import { invalidateSession } from '$lib/server/auth/session';
 import { normaliseEmail } from '$lib/server/auth/sign-in';
 import { setupTokenState } from '$lib/server/firm/setup-token';

@@ -3,7 +3,8 @@ import { getDb } from '$lib/server/db/client';
 import { isStaffPath } from '$lib/server/auth/guards';
 import { isSafeRedirect } from '$lib/server/auth/magic-link';
 import { codeAddressTag } from '$lib/server/auth/rate-limit';
-import { requestMeta, setBindingCookie, tooManyRequests } from '$lib/server/auth/request-meta';
+import { setBindingCookie } from '$lib/server/auth/cookies';
+import { requestMeta, tooManyRequests } from '$lib/server/auth/request-meta';
 import { normaliseEmail, requestSignIn } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 

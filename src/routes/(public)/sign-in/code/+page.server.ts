@@ -14,10 +14,9 @@ import {
   bindingHashOf,
   bindingOf,
   clearAuthCookies,
-  requestMeta,
-  setSessionCookie,
-  tooManyRequests
-} from '$lib/server/auth/request-meta';
+  setSessionCookie
+} from '$lib/server/auth/cookies';
+import { requestMeta, tooManyRequests } from '$lib/server/auth/request-meta';
 import { invalidateSession } from '$lib/server/auth/session';
 import { startSessionFromLink } from '$lib/server/auth/sign-in';
 import { recordAudit } from '$lib/server/audit';

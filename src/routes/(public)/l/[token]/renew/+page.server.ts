@@ -2,7 +2,8 @@ import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/client';
 import { findLinkForRenewal } from '$lib/server/auth/magic-link';
 import { codeAddressTag } from '$lib/server/auth/rate-limit';
-import { requestMeta, setBindingCookie, tooManyRequests } from '$lib/server/auth/request-meta';
+import { setBindingCookie } from '$lib/server/auth/cookies';
+import { requestMeta, tooManyRequests } from '$lib/server/auth/request-meta';
 import { requestNewLink } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
