@@ -1,5 +1,4 @@
-import { error, type RequestEvent } from '@sveltejs/kit';
-import { describeWait } from './rate-limit';
+import type { RequestEvent } from '@sveltejs/kit';
 
 /**
  * The client's IP as adapter-node sees it: the socket address, or the ADDRESS_HEADER
@@ -25,9 +24,3 @@ export const clientMeta = (event: RequestEvent) => ({
   ip: clientIp(event),
   ua: event.request.headers.get('user-agent')
 });
-
-/** The 429 page: says when to try again (and Retry-After says it to machines). */
-export function tooManyRequests(event: RequestEvent, retryAfterSeconds: number): never {
-  event.setHeaders({ 'retry-after': String(retryAfterSeconds) });
-  error(429, `Too many attempts. Please try again ${describeWait(retryAfterSeconds)}.`);
-}

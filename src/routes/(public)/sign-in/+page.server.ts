@@ -4,7 +4,8 @@ import { isStaffPath } from '$lib/server/auth/guards';
 import { isSafeRedirect } from '$lib/server/auth/magic-link';
 import { codeAddressTag } from '$lib/server/auth/rate-limit';
 import { setBindingCookie } from '$lib/server/auth/cookies';
-import { requestMeta, tooManyRequests } from '$lib/server/auth/request-meta';
+import { requestMeta } from '$lib/server/auth/request-meta';
+import { tooManyRequests } from '$lib/server/http/too-many-requests';
 import { normaliseEmail, requestSignIn } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 

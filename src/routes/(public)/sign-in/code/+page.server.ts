@@ -16,7 +16,8 @@ import {
   clearAuthCookies,
   setSessionCookie
 } from '$lib/server/auth/cookies';
-import { requestMeta, tooManyRequests } from '$lib/server/auth/request-meta';
+import { requestMeta } from '$lib/server/auth/request-meta';
+import { tooManyRequests } from '$lib/server/http/too-many-requests';
 import { invalidateSession } from '$lib/server/auth/session';
 import { startSessionFromLink } from '$lib/server/auth/sign-in';
 import { recordAudit } from '$lib/server/audit';
