@@ -134,5 +134,5 @@ export const handleError: HandleServerError = ({ error, event, status, message }
     return { message: UNAVAILABLE_MESSAGE, id, unavailable: true };
   }
   console.error(`[error ${id}] ${event.request.method} ${event.url.pathname}`, error);
-  return { message: status >= 500 ? 'Something went wrong on our side.' : message, id };
+  return { message: 'Something went wrong on our side.', id };
 };
