@@ -1,8 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
 import { recordAudit } from '$lib/server/audit';
 import { getDb } from '$lib/server/db/client';
-import { user } from '$lib/server/db/schema';
+import { renameUser } from '$lib/server/auth/account';
 import { toDevices } from '$lib/server/auth/devices';
 import { requireUser } from '$lib/server/auth/guards';
 import { clearAuthCookies } from '$lib/server/auth/cookies';
@@ -44,7 +43,7 @@ export const actions: Actions = {
     const name = String((await event.request.formData()).get('name') ?? '').trim();
     if (!name) return fail(400, { nameError: 'Enter your name.', name });
     if (name.length > 120) return fail(400, { nameError: 'Keep it under 120 characters.', name });
-    await getDb().update(user).set({ name }).where(eq(user.id, me.id));
+    await renameUser(getDb(), me.id, name);
     return { saved: true as const };
   },
 
