@@ -1,4 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
 import { recordAudit } from '$lib/server/audit';
 import { getDb } from '$lib/server/db/client';
 import { renameUser } from '$lib/server/auth/account';
@@ -34,16 +35,22 @@ export const load: PageServerLoad = async (event) => {
   };
 };
 
+const nameSchema = z.object({
+  name: z.string().trim().min(1, 'Enter your name.').max(120, 'Keep it under 120 characters.')
+});
+
 /** Sign-out responses also wipe this browser's saved packets and caches. */
 const CLEAR_SITE_DATA = { 'clear-site-data': '"cache", "storage"' };
 
 export const actions: Actions = {
   name: async (event) => {
     const me = requireUser(event);
-    const name = String((await event.request.formData()).get('name') ?? '').trim();
-    if (!name) return fail(400, { nameError: 'Enter your name.', name });
-    if (name.length > 120) return fail(400, { nameError: 'Keep it under 120 characters.', name });
-    await renameUser(getDb(), me.id, name);
+    const name = String((await event.request.formData()).get('name') ?? '');
+    const parsed = nameSchema.safeParse({ name });
+    if (!parsed.success) {
+      return fail(400, { nameError: parsed.error.issues[0].message, name: name.trim() });
+    }
+    await renameUser(getDb(), me.id, parsed.data.name);
     return { saved: true as const };
   },
 
