@@ -6,7 +6,7 @@ import { renameUser } from '$lib/server/auth/account';
 import { toDevices } from '$lib/server/auth/devices';
 import { requireUser } from '$lib/server/auth/guards';
 import { clearAuthCookies } from '$lib/server/auth/cookies';
-import { requestMeta } from '$lib/server/auth/request-meta';
+import { clientMeta } from '$lib/server/auth/request-meta';
 import {
   invalidateUserSession,
   invalidateUserSessions,
@@ -80,7 +80,7 @@ export const actions: Actions = {
         action: 'member.alerts_changed',
         actorId: me.id,
         subject: `user:${me.id}`,
-        ...auditMeta(event),
+        ...clientMeta(event),
         data: {
           membershipId: parsed.data.membershipId,
           questionAlerts: parsed.data.questionAlerts,
@@ -103,7 +103,7 @@ export const actions: Actions = {
       action: 'auth.session_ended',
       actorId: me.id,
       subject: `user:${me.id}`,
-      ...auditMeta(event),
+      ...clientMeta(event),
       data: { reason: 'signed_out_device' }
     });
     if (id === event.locals.session?.idHash) {
@@ -122,7 +122,7 @@ export const actions: Actions = {
       action: 'auth.session_ended',
       actorId: me.id,
       subject: `user:${me.id}`,
-      ...auditMeta(event),
+      ...clientMeta(event),
       data: { reason: 'signed_out_everywhere', count }
     });
     clearAuthCookies(event.cookies, 'session');
@@ -130,8 +130,3 @@ export const actions: Actions = {
     redirect(303, '/sign-in');
   }
 };
-
-function auditMeta(event: Parameters<typeof requestMeta>[0]) {
-  const meta = requestMeta(event);
-  return { ip: meta.ip, ua: meta.userAgent };
-}
