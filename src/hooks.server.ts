@@ -12,7 +12,7 @@ import {
 import { bodyLimitFor, limitRequestBody } from '$lib/server/http/body-limit';
 import { offlineKey } from '$lib/server/offline-key';
 import { CLIENT_DATA_PATH, USER_HEADER } from '$lib/offline/names';
-import { clearAuthCookies, sessionTokenOf, setSessionCookie } from '$lib/server/auth/request-meta';
+import { clearAuthCookies, sessionTokenOf, setSessionCookie } from '$lib/server/auth/cookies';
 import { validateSessionToken } from '$lib/server/auth/session';
 
 export const init: ServerInit = async () => {
@@ -134,5 +134,5 @@ export const handleError: HandleServerError = ({ error, event, status, message }
     return { message: UNAVAILABLE_MESSAGE, id, unavailable: true };
   }
   console.error(`[error ${id}] ${event.request.method} ${event.url.pathname}`, error);
-  return { message: status >= 500 ? 'Something went wrong on our side.' : message, id };
+  return { message: 'Something went wrong on our side.', id };
 };

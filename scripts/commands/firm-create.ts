@@ -1,5 +1,5 @@
 import { currentZoneName, DEFAULT_TIME_ZONE, isTimeZone } from '../../src/lib/format/time-zone';
-import { createFirmWithOwner } from '../../src/lib/server/auth/firm-owner';
+import { createFirmWithOwner } from '../../src/lib/server/firm/create-firm';
 import { maskEmail } from '../../src/lib/server/auth/magic-link';
 import { normaliseEmail } from '../../src/lib/server/auth/sign-in';
 import { parseOptions, UsageError, type CliCommand } from './types';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { getDb } from '../../src/lib/server/db/client';
 import * as s from '../../src/lib/server/db/schema';
-import { createFirmWithOwner } from '../../src/lib/server/auth/firm-owner';
+import { createFirmWithOwner } from '../../src/lib/server/firm/create-firm';
 import { requestNewLink, requestSignIn } from '../../src/lib/server/auth/sign-in';
 import type { EmailMessage } from '../../src/lib/server/email/outbox';
 import {

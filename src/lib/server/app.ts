@@ -8,7 +8,7 @@ import { stopPdfThread } from './pdf/pdf-thread';
 import { migrateDatabase } from './db/migrate';
 import { startEmailWorker } from './email/worker';
 import { defaultBodySizeLimit } from './http/limits';
-import { issueSetupToken } from './setup';
+import { issueSetupToken } from './firm/setup-token';
 import { closeBlobStore } from './storage';
 
 export interface AppState {

@@ -1,11 +1,12 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { recordAudit } from '$lib/server/audit';
 import { getDb } from '$lib/server/db/client';
-import { user } from '$lib/server/db/schema';
+import { renameUser } from '$lib/server/auth/account';
 import { toDevices } from '$lib/server/auth/devices';
 import { requireUser } from '$lib/server/auth/guards';
-import { clearAuthCookies, requestMeta } from '$lib/server/auth/request-meta';
+import { clearAuthCookies } from '$lib/server/auth/cookies';
+import { clientMeta } from '$lib/server/auth/request-meta';
 import {
   invalidateUserSession,
   invalidateUserSessions,
@@ -34,16 +35,22 @@ export const load: PageServerLoad = async (event) => {
   };
 };
 
+const nameSchema = z.object({
+  name: z.string().trim().min(1, 'Enter your name.').max(120, 'Keep it under 120 characters.')
+});
+
 /** Sign-out responses also wipe this browser's saved packets and caches. */
 const CLEAR_SITE_DATA = { 'clear-site-data': '"cache", "storage"' };
 
 export const actions: Actions = {
   name: async (event) => {
     const me = requireUser(event);
-    const name = String((await event.request.formData()).get('name') ?? '').trim();
-    if (!name) return fail(400, { nameError: 'Enter your name.', name });
-    if (name.length > 120) return fail(400, { nameError: 'Keep it under 120 characters.', name });
-    await getDb().update(user).set({ name }).where(eq(user.id, me.id));
+    const name = String((await event.request.formData()).get('name') ?? '');
+    const parsed = nameSchema.safeParse({ name });
+    if (!parsed.success) {
+      return fail(400, { nameError: parsed.error.issues[0].message, name: name.trim() });
+    }
+    await renameUser(getDb(), me.id, parsed.data.name);
     return { saved: true as const };
   },
 
@@ -73,7 +80,7 @@ export const actions: Actions = {
         action: 'member.alerts_changed',
         actorId: me.id,
         subject: `user:${me.id}`,
-        ...auditMeta(event),
+        ...clientMeta(event),
         data: {
           membershipId: parsed.data.membershipId,
           questionAlerts: parsed.data.questionAlerts,
@@ -96,7 +103,7 @@ export const actions: Actions = {
       action: 'auth.session_ended',
       actorId: me.id,
       subject: `user:${me.id}`,
-      ...auditMeta(event),
+      ...clientMeta(event),
       data: { reason: 'signed_out_device' }
     });
     if (id === event.locals.session?.idHash) {
@@ -115,7 +122,7 @@ export const actions: Actions = {
       action: 'auth.session_ended',
       actorId: me.id,
       subject: `user:${me.id}`,
-      ...auditMeta(event),
+      ...clientMeta(event),
       data: { reason: 'signed_out_everywhere', count }
     });
     clearAuthCookies(event.cookies, 'session');
@@ -123,8 +130,3 @@ export const actions: Actions = {
     redirect(303, '/sign-in');
   }
 };
-
-function auditMeta(event: Parameters<typeof requestMeta>[0]) {
-  const meta = requestMeta(event);
-  return { ip: meta.ip, ua: meta.userAgent };
-}

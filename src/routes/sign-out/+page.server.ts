@@ -1,7 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { recordAudit } from '$lib/server/audit';
 import { getDb } from '$lib/server/db/client';
-import { clearAuthCookies, requestMeta } from '$lib/server/auth/request-meta';
+import { clearAuthCookies } from '$lib/server/auth/cookies';
+import { requestMeta } from '$lib/server/auth/request-meta';
 import { invalidateSession } from '$lib/server/auth/session';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
-import { inviteContact, revokeContactAccess } from '../../../src/lib/server/auth/access';
+import { inviteContact, revokeContactAccess } from '../../../src/lib/server/packets/contact-access';
 import { inviteMember } from '../../../src/lib/server/firm/members';
 import {
   createClient,

@@ -1,6 +1,6 @@
-// validateSessionToken reads the session and its user in one statement. On PGlite that
-// statement is a hand-built prepared statement returning JSON (src/lib/server/db/pglite-
-// prepared.ts): these tests hold it to what drizzle itself reads, on both databases.
+// validateSessionToken reads the session and its user in one statement, a hand-built prepared
+// statement returning JSON (src/lib/server/db/session-row.ts): these tests hold it to what
+// drizzle itself reads, on both databases.
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, validateSessionToken } from '../../../src/lib/server/auth/session';

@@ -11,7 +11,7 @@ import {
 } from '../../../src/lib/server/db/client';
 import { migrateDatabase } from '../../../src/lib/server/db/migrate';
 import * as s from '../../../src/lib/server/db/schema';
-import { isValidSetupToken, issueSetupToken } from '../../../src/lib/server/setup';
+import { isValidSetupToken, issueSetupToken } from '../../../src/lib/server/firm/setup-token';
 import { createTestDatabase } from '../../support/postgres';
 import { openScratchDatabase, type ScratchDatabase } from '../../support/scratch-db';
 import { mailsTo } from '../../support/mail';

@@ -3,6 +3,8 @@ import { and, asc, eq, gt, isNull, ne, or } from 'drizzle-orm';
 import { getDb, type Db } from '../db/client';
 import { clientContact, firm, membership, packet, packetVersion } from '../db/schema';
 import type { ClientContact, Firm, Membership, Packet } from '../db/schema';
+import { getClient } from '../packets/clients';
+import { getPacket } from '../packets/packets';
 import { asPublished, currentSnapshot } from '../review/published';
 import { invalidateUserSessions, type SessionUser } from './session';
 
@@ -127,4 +129,25 @@ export async function requireOwner(event: RequestEvent): Promise<StaffAccess> {
   const access = await requireStaff(event);
   if (access.membership.role !== 'owner') error(403, 'Only an owner of the firm can do this.');
   return access;
+}
+
+/** Staff access plus the firm's packet; another firm's or a malformed id is a 404. */
+export async function requireStaffPacket(event: RequestEvent, packetId: string) {
+  const access = await requireStaff(event);
+  if (!isUuid(packetId)) error(404, 'Not found');
+  const row = await getPacket(getDb(), access.firm.id, packetId);
+  if (!row) error(404, 'Not found');
+  return { ...access, ...row };
+}
+
+/** Staff access plus the firm's client; another firm's or a malformed id is a 404. */
+export async function requireStaffClient(
+  event: RequestEvent,
+  clientId: string
+): Promise<StaffAccess & { client: NonNullable<Awaited<ReturnType<typeof getClient>>> }> {
+  const access = await requireStaff(event);
+  if (!isUuid(clientId)) error(404, 'Not found');
+  const row = await getClient(getDb(), access.firm.id, clientId);
+  if (!row) error(404, 'Not found');
+  return { ...access, client: row };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSafeRedirect, maskEmail } from './magic-link';
-import { slugify } from './firm-owner';
+import { slugify } from '../firm/create-firm';
 import { describeWait } from './rate-limit';
 
 describe('isSafeRedirect', () => {

@@ -1,36 +1,10 @@
-import { and, desc, eq, getTableColumns, lt, or } from 'drizzle-orm';
+import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { session, type Session, type User } from '../db/schema';
-import type { PgliteThread } from '../db/pglite-thread';
+import { selectSessionRow } from '../db/session-row';
 import { generateToken, hashToken } from './token';
 
 const DAY = 24 * 60 * 60 * 1000;
-// The session cookie's name comes from the configuration (config.sessionCookie): __Host-
-// prefixed under https.
-/** Marks the browser that asked for a sign-in link (its hash is stored with the link). */
-export const BINDING_COOKIE = 'sheaf_bind';
-
-export interface CookieOptions {
-  path: string;
-  httpOnly: boolean;
-  sameSite: 'lax';
-  secure: boolean;
-  expires?: Date;
-  maxAge?: number;
-}
-
-/**
- * HttpOnly, SameSite=Lax, Path=/, no Domain; Secure when the app is served over https (which the
- * __Host- prefix of the name then requires).
- */
-export function sessionCookieOptions(expiresAt: Date, secure: boolean): CookieOptions {
-  return { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: expiresAt };
-}
-
-/** The binding cookie lives as long as a sign-in link. */
-export function bindingCookieOptions(secure: boolean): CookieOptions {
-  return { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 15 * 60 };
-}
 export const SESSION_DAYS = { client: 30, staff: 7 } as const;
 /**
  * A client session ends this many days after it began (session.created_at), however often it
@@ -53,13 +27,18 @@ export interface SessionMeta {
   userAgent?: string | null;
 }
 
+/** A new session token: 24 random bytes, base32; only its hash is stored. */
+export function generateSessionToken(): string {
+  return generateToken(24);
+}
+
 export async function createSession(
   db: Db,
   userId: string,
   kind: SessionKind,
   meta: SessionMeta = {}
 ): Promise<{ token: string; session: Session }> {
-  const token = generateToken(24);
+  const token = generateSessionToken();
   const now = new Date();
   const [row] = await db
     .insert(session)
@@ -77,66 +56,6 @@ export async function createSession(
   return { token, session: row };
 }
 
-type ValidationRow = { session: Session; user: SessionUser };
-type ValidationQuery = (idHash: string) => Promise<ValidationRow | undefined>;
-
-// Built once per database handle: the hot path of every request skips drizzle's query building
-// and row mapping. The statement returns the session and its user as one JSON array, timestamps
-// as epoch milliseconds, in the session table's column order: one column to decode instead of
-// eleven. extract() is numeric, so the milliseconds arrive exact (date_part's float could land a
-// hair under a whole millisecond, and Date truncates).
-const prepared = new WeakMap<Db, ValidationQuery>();
-const sessionColumns = Object.entries(getTableColumns(session));
-const isTimestamp = (c: (typeof sessionColumns)[number][1]) => c.columnType === 'PgTimestamp';
-const VALIDATION_SQL = `select json_build_array(${sessionColumns
-  .map(([, c]) => (isTimestamp(c) ? `extract(epoch from s."${c.name}") * 1000` : `s."${c.name}"`))
-  .join(', ')}, u."id", u."email", u."name")::text as row
-  from "session" s join "user" u on u."id" = s."user_id" where s."id_hash" = $1`;
-
-function validationRow(json: string | undefined): ValidationRow | undefined {
-  if (json === undefined) return undefined;
-  const row = JSON.parse(json) as unknown[];
-  const s = {} as Record<string, unknown>;
-  sessionColumns.forEach(([key, c], i) => {
-    const value = row[i];
-    s[key] = isTimestamp(c) && value !== null ? new Date(value as number) : value;
-  });
-  const n = sessionColumns.length;
-  return {
-    session: s as Session,
-    user: { id: row[n] as string, email: row[n + 1] as string, name: row[n + 2] as string }
-  };
-}
-
-function buildValidationQuery(db: Db): ValidationQuery {
-  const client = (db as unknown as { $client: unknown }).$client;
-  if (isPgliteThread(client)) {
-    // A prepared statement the worker thread runs as one protocol message (pglite-thread.ts).
-    return async (idHash) =>
-      validationRow(await client.textStatement('sheaf_validate_session', VALIDATION_SQL, [idHash]));
-  }
-  if (isPostgresJs(client)) {
-    // postgres.js names and prepares the statement on each connection the first time it runs.
-    return async (idHash) => {
-      const [first] = await client.unsafe(VALIDATION_SQL, [idHash], { prepare: true });
-      return validationRow(first?.row);
-    };
-  }
-  throw new Error('validateSessionToken: unknown database client');
-}
-type PostgresJs = {
-  unsafe(text: string, params: string[], options: { prepare: boolean }): Promise<{ row: string }[]>;
-};
-const isPostgresJs = (c: unknown): c is PostgresJs =>
-  typeof (c as PostgresJs | null)?.unsafe === 'function';
-const isPgliteThread = (c: unknown): c is PgliteThread =>
-  typeof (c as PgliteThread | null)?.textStatement === 'function';
-function validationQuery(db: Db) {
-  let query = prepared.get(db);
-  if (!query) prepared.set(db, (query = buildValidationQuery(db)));
-  return query;
-}
-
 /** The latest a session can last: a client's 90 days after it began; a staff one's expiry. */
 function finalEnd(s: Session): number {
   if (s.kind !== 'client') return s.expiresAt.getTime();
@@ -150,7 +69,7 @@ function finalEnd(s: Session): number {
  */
 export async function validateSessionToken(db: Db, token: string): Promise<SessionValidation> {
   const idHash = hashToken(token);
-  const row = await validationQuery(db)(idHash);
+  const row = await selectSessionRow(db, idHash);
   if (!row) return { session: null, user: null, fresh: false };
   const now = Date.now();
   const s = row.session;

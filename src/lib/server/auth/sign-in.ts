@@ -17,7 +17,7 @@ import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 import { contactIsActive, isStaffPath } from './guards';
 import { packetLinkExpiresAt } from './link-lifetime';
-import { isSafeRedirect, issueMagicLink, LINK_TTL_MS, maskEmail } from './magic-link';
+import { isSafeRedirect, issueMagicLink, LINK_TTL_MS } from './magic-link';
 import {
   consumeRateLimit,
   consumeRateLimits,
@@ -356,5 +356,3 @@ export async function startSessionFromLink(
   });
   return { ...created, redirectTo: link.redirectTo, kind };
 }
-
-export { maskEmail };

@@ -503,5 +503,3 @@ export type StaffAlert = typeof staffAlert.$inferSelect;
 export type Session = typeof session.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type AuditEvent = typeof auditEvent.$inferSelect;
-
-export const nowSql = sql`now()`;

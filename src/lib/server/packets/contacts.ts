@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { clientContact, membership, user, type ClientContact, type Firm } from '../db/schema';
-import { inviteContact, revokeContactAccess } from '../auth/access';
+import { inviteContact, revokeContactAccess } from './contact-access';
 
 export type ContactRole = 'approver' | 'viewer';
 

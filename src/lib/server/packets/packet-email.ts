@@ -5,7 +5,7 @@ import { formatWeekdayDate } from '../../format/dates';
 import { displayNameOf } from '../../format/names';
 import { zoneOrUtc } from '../../format/time-zone';
 import { endSentence } from '../../format/words';
-import { formatAccessUntil } from '../auth/access';
+import { formatAccessUntil } from './contact-access';
 import { contactFooter } from '../email/templates/contact-footer';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 import { packetHeading } from '../../format/periods';

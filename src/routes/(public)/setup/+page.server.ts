@@ -7,11 +7,12 @@ import {
   timeZoneNames
 } from '$lib/format/time-zone';
 import { getDb } from '$lib/server/db/client';
-import { createFirmFromSetup, SetupTokenUsedError } from '$lib/server/auth/firm-owner';
-import { clearAuthCookies, requestMeta, setSessionCookie } from '$lib/server/auth/request-meta';
+import { createFirmFromSetup, SetupTokenUsedError } from '$lib/server/firm/create-firm';
+import { clearAuthCookies, setSessionCookie } from '$lib/server/auth/cookies';
+import { requestMeta } from '$lib/server/auth/request-meta';
 import { invalidateSession } from '$lib/server/auth/session';
 import { normaliseEmail } from '$lib/server/auth/sign-in';
-import { setupTokenState } from '$lib/server/setup';
+import { setupTokenState } from '$lib/server/firm/setup-token';
 import type { Db } from '$lib/server/db/client';
 import type { Actions, PageServerLoad } from './$types';
 

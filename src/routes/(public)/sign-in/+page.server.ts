@@ -1,9 +1,12 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
 import { getDb } from '$lib/server/db/client';
 import { isStaffPath } from '$lib/server/auth/guards';
 import { isSafeRedirect } from '$lib/server/auth/magic-link';
 import { codeAddressTag } from '$lib/server/auth/rate-limit';
-import { requestMeta, setBindingCookie, tooManyRequests } from '$lib/server/auth/request-meta';
+import { setBindingCookie } from '$lib/server/auth/cookies';
+import { requestMeta } from '$lib/server/auth/request-meta';
+import { tooManyRequests } from '$lib/server/http/too-many-requests';
 import { normaliseEmail, requestSignIn } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -11,6 +14,20 @@ function safeNext(url: URL): string | null {
   const next = url.searchParams.get('next');
   return next && isSafeRedirect(next) ? next : null;
 }
+
+const schema = z.object({
+  email: z.string().transform((raw, ctx) => {
+    const email = normaliseEmail(raw);
+    if (email) return email;
+    ctx.addIssue({
+      code: 'custom',
+      message: raw.trim()
+        ? 'That does not look like an email address.'
+        : 'Enter your email address.'
+    });
+    return z.NEVER;
+  })
+});
 
 export const load: PageServerLoad = ({ locals, url }) => {
   const next = safeNext(url);
@@ -27,15 +44,11 @@ export const actions: Actions = {
   default: async (event) => {
     const form = await event.request.formData();
     const raw = String(form.get('email') ?? '').slice(0, 300);
-    const email = normaliseEmail(raw);
-    if (!email) {
-      return fail(400, {
-        message: raw.trim()
-          ? 'That does not look like an email address.'
-          : 'Enter your email address.',
-        values: { email: raw }
-      });
+    const parsed = schema.safeParse({ email: raw });
+    if (!parsed.success) {
+      return fail(400, { message: parsed.error.issues[0].message, values: { email: raw } });
     }
+    const { email } = parsed.data;
     const bindingHash = setBindingCookie(event.cookies, codeAddressTag(email));
     const result = await requestSignIn(getDb(), {
       email,

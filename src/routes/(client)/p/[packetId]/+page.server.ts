@@ -3,7 +3,7 @@ import { requireContact } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { approvePacket, readSeenVersion, withdrawApproval } from '$lib/server/review/decisions';
 import { loadPacketView } from '$lib/server/review/packet-view';
-import { readQuestion, submitQuestion } from '$lib/server/review/question-form';
+import { readQuestion, submitQuestion } from './question-form.server';
 import { requestIdSchema } from '$lib/server/review/questions';
 import { recordPacketOpen } from '$lib/server/review/views';
 import type { Actions, PageServerLoad } from './$types';

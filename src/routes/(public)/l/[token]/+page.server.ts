@@ -2,12 +2,8 @@ import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/client';
 import { recordLinkReopened, sessionOpensLink } from '$lib/server/auth/link-reopen';
 import { consumeMagicLink, findLink, maskEmail, type FoundLink } from '$lib/server/auth/magic-link';
-import {
-  bindingHashOf,
-  clearAuthCookies,
-  requestMeta,
-  setSessionCookie
-} from '$lib/server/auth/request-meta';
+import { bindingHashOf, clearAuthCookies, setSessionCookie } from '$lib/server/auth/cookies';
+import { requestMeta } from '$lib/server/auth/request-meta';
 import { invalidateSession } from '$lib/server/auth/session';
 import { startSessionFromLink } from '$lib/server/auth/sign-in';
 import { safeEqual } from '$lib/server/auth/token';

@@ -14,10 +14,10 @@ import {
   bindingHashOf,
   bindingOf,
   clearAuthCookies,
-  requestMeta,
-  setSessionCookie,
-  tooManyRequests
-} from '$lib/server/auth/request-meta';
+  setSessionCookie
+} from '$lib/server/auth/cookies';
+import { requestMeta } from '$lib/server/auth/request-meta';
+import { tooManyRequests } from '$lib/server/http/too-many-requests';
 import { invalidateSession } from '$lib/server/auth/session';
 import { startSessionFromLink } from '$lib/server/auth/sign-in';
 import { recordAudit } from '$lib/server/audit';

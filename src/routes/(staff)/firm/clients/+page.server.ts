@@ -10,8 +10,9 @@ import {
   setClientArchived
 } from '$lib/server/packets/clients';
 import { importClientsCsv } from '$lib/server/packets/csv-import';
-import { clientMeta } from '$lib/server/packets/staff-access';
-import { clientSchema, fieldErrors } from '$lib/server/packets/forms';
+import { clientMeta } from '$lib/server/auth/request-meta';
+import { fieldErrors } from '$lib/server/http/form';
+import { clientSchema } from '$lib/server/packets/forms';
 import { listMembers } from '$lib/server/firm/members';
 import { assignResponsible, NOT_A_MEMBER, ResponsibleError } from '$lib/server/packets/responsible';
 import type { Actions, PageServerLoad } from './$types';

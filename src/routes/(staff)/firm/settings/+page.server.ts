@@ -18,8 +18,8 @@ import {
   updateApprovalRule,
   updateFirmSettings
 } from '$lib/server/firm/settings';
-import { fieldErrors, readForm } from '$lib/server/packets/forms';
-import { clientMeta } from '$lib/server/packets/staff-access';
+import { fieldErrors, readForm } from '$lib/server/http/form';
+import { clientMeta } from '$lib/server/auth/request-meta';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -2,7 +2,9 @@ import { redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/client';
 import { findLinkForRenewal } from '$lib/server/auth/magic-link';
 import { codeAddressTag } from '$lib/server/auth/rate-limit';
-import { requestMeta, setBindingCookie, tooManyRequests } from '$lib/server/auth/request-meta';
+import { setBindingCookie } from '$lib/server/auth/cookies';
+import { requestMeta } from '$lib/server/auth/request-meta';
+import { tooManyRequests } from '$lib/server/http/too-many-requests';
 import { requestNewLink } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { isUuid } from '$lib/server/auth/guards';
+import { isUuid, requireStaffClient } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { recordAudit } from '$lib/server/audit';
 import { ClientCodeTakenError, updateClient } from '$lib/server/packets/clients';
@@ -10,16 +10,15 @@ import {
   removeContact,
   updateContact
 } from '$lib/server/packets/contacts';
+import { fieldErrors, readForm } from '$lib/server/http/form';
 import {
   clientSchema,
   contactSchema,
   contactUpdateSchema,
-  dayEndIn,
-  fieldErrors,
-  readForm
+  dayEndIn
 } from '$lib/server/packets/forms';
 import { sendPublishedPackets } from '$lib/server/packets/send-to-contact';
-import { clientMeta, requireStaffClient } from '$lib/server/packets/staff-access';
+import { clientMeta } from '$lib/server/auth/request-meta';
 import { listMembers } from '$lib/server/firm/members';
 import { assignResponsible, NOT_A_MEMBER, ResponsibleError } from '$lib/server/packets/responsible';
 import type { Actions, PageServerLoad } from './$types';

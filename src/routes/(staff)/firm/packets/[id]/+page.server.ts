@@ -1,5 +1,5 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { isUuid } from '$lib/server/auth/guards';
+import { isUuid, requireStaffPacket } from '$lib/server/auth/guards';
 import { packetLinkExpiresAt } from '$lib/server/auth/link-lifetime';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
@@ -10,13 +10,8 @@ import {
   removePacketDocument,
   renameDocument
 } from '$lib/server/packets/documents';
-import {
-  dayEndIn,
-  documentNameSchema,
-  fieldErrors,
-  packetSchema,
-  readForm
-} from '$lib/server/packets/forms';
+import { fieldErrors, readForm } from '$lib/server/http/form';
+import { dayEndIn, documentNameSchema, packetSchema } from '$lib/server/packets/forms';
 import { publishAudience } from '$lib/server/packets/audience';
 import { NudgeCooldownError, nudgeContacts } from '$lib/server/packets/nudge';
 import { loadPacketMailContext, renderPacketEmail } from '$lib/server/packets/packet-email';
@@ -36,7 +31,7 @@ import {
 } from '$lib/server/packets/status';
 import { setQuestionAnswered } from '$lib/server/packets/needs-reply';
 import { listThread, MAX_REPLY, replyToThread } from '$lib/server/packets/thread';
-import { clientMeta, requireStaffPacket } from '$lib/server/packets/staff-access';
+import { clientMeta } from '$lib/server/auth/request-meta';
 import type { Actions, PageServerLoad } from './$types';
 
 const NO_QUESTION = 'That question is not in this packet. Reload the page and try again.';

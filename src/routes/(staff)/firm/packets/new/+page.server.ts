@@ -3,10 +3,11 @@ import { isUuid, requireStaff } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { recordAudit } from '$lib/server/audit';
 import { getClient, listClients } from '$lib/server/packets/clients';
-import { dayEndIn, fieldErrors, packetSchema, readForm } from '$lib/server/packets/forms';
+import { fieldErrors, readForm } from '$lib/server/http/form';
+import { dayEndIn, packetSchema } from '$lib/server/packets/forms';
 import { defaultPeriod } from '$lib/format/periods';
 import { createPacket } from '$lib/server/packets/packets';
-import { clientMeta } from '$lib/server/packets/staff-access';
+import { clientMeta } from '$lib/server/auth/request-meta';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

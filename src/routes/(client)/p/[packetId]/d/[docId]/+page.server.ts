@@ -1,7 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { isUuid, requireContact } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
-import { readQuestion, submitQuestion } from '$lib/server/review/question-form';
+import { readQuestion, submitQuestion } from '../../question-form.server';
 import { safeBrandColor } from '$lib/server/review/status';
 import { listPublishedDocuments } from '$lib/server/review/published';
 import { recordDocumentView } from '$lib/server/review/views';

@@ -2,9 +2,9 @@ import { json } from '@sveltejs/kit';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
 import { addPacketDocument } from '$lib/server/packets/documents';
-import { readBodyLimited } from '$lib/server/packets/read-body';
-import { requireSameOrigin } from '$lib/server/packets/same-origin';
-import { requireStaffPacket } from '$lib/server/packets/staff-access';
+import { readBodyLimited } from '$lib/server/http/read-body';
+import { requireSameOrigin } from '$lib/server/http/same-origin';
+import { requireStaffPacket } from '$lib/server/auth/guards';
 import { mbToBytes, tooLargeReason } from '$lib/server/pdf/validate';
 import type { RequestHandler } from './$types';
 

@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/client';
 import { publishPacket, PublishError } from '$lib/server/packets/publish';
-import { requireSameOrigin } from '$lib/server/packets/same-origin';
-import { requireStaffPacket } from '$lib/server/packets/staff-access';
+import { requireSameOrigin } from '$lib/server/http/same-origin';
+import { requireStaffPacket } from '$lib/server/auth/guards';
 import type { RequestHandler } from './$types';
 
 /** Publish as JSON (bulk publish); the packet page uses its ?/publish form action. */

@@ -3,9 +3,10 @@ import { isUuid, requireStaff } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { recordAudit } from '$lib/server/audit';
 import { getClient } from '$lib/server/packets/clients';
-import { dayEndIn, fieldErrors, packetSchema } from '$lib/server/packets/forms';
+import { fieldErrors } from '$lib/server/http/form';
+import { dayEndIn, packetSchema } from '$lib/server/packets/forms';
 import { createPacket } from '$lib/server/packets/packets';
-import { requireSameOrigin } from '$lib/server/packets/same-origin';
+import { requireSameOrigin } from '$lib/server/http/same-origin';
 import type { RequestHandler } from './$types';
 
 /** Bulk publish, step 1 per client: a draft packet. JSON in {clientId, period, title, note, dueAt}. */

@@ -1,8 +1,7 @@
 import { error } from '@sveltejs/kit';
-import { isUuid } from '$lib/server/auth/guards';
+import { isUuid, requireStaffPacket } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { getPacketDocument } from '$lib/server/packets/documents';
-import { requireStaffPacket } from '$lib/server/packets/staff-access';
 import { contentDisposition, etagMatches } from '$lib/server/review/byte-range';
 import { privateFileHeaders } from '$lib/server/review/files';
 import { getBlobStore } from '$lib/server/storage';

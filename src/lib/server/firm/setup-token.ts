@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
-import type { Db } from './db/client';
-import { firm, magicLink } from './db/schema';
-import { generateToken, hashToken } from './auth/token';
+import type { Db } from '../db/client';
+import { firm, magicLink } from '../db/schema';
+import { generateToken, hashToken } from '../auth/token';
 
 const SETUP_HOURS = 24;
 

@@ -1,8 +1,10 @@
+// The ask-a-question form of the packet page and of a document's page (d/[docId]), read and
+// answered with fail() here beside its routes; askQuestion (review/questions.ts) records it.
 import { fail } from '@sveltejs/kit';
-import { getDb } from '../db/client';
-import type { ContactAccess } from '../auth/guards';
-import { readSeenVersion } from './decisions';
-import { askQuestion, questionSchema, type QuestionInput } from './questions';
+import { getDb } from '$lib/server/db/client';
+import type { ContactAccess } from '$lib/server/auth/guards';
+import { readSeenVersion } from '$lib/server/review/decisions';
+import { askQuestion, questionSchema, type QuestionInput } from '$lib/server/review/questions';
 
 export interface QuestionFailure {
   action: 'ask';

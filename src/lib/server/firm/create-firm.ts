@@ -5,10 +5,10 @@ import type { Db } from '../db/client';
 import { firm, magicLink, membership, user, type Firm } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
-import { SETUP_LOCK_KEY } from '../setup';
-import { issueMagicLink } from './magic-link';
-import { createSession, type SessionMeta } from './session';
-import { hashToken } from './token';
+import { SETUP_LOCK_KEY } from './setup-token';
+import { issueMagicLink } from '../auth/magic-link';
+import { createSession, type SessionMeta } from '../auth/session';
+import { hashToken } from '../auth/token';
 
 export interface NewFirmInput {
   name: string;

@@ -7,9 +7,9 @@ import { DEFAULT_TIME_ZONE, zoneAbbreviation } from '../../format/time-zone';
 import { contactFooter } from '../email/templates/contact-footer';
 import { formatWhen, renderMagicLinkEmail } from '../email/templates/magic-link';
 import { endSentence } from '../../format/words';
-import { contactIsActive } from './guards';
-import { issueMagicLink } from './magic-link';
-import { invalidateUserSessions } from './session';
+import { contactIsActive } from '../auth/guards';
+import { issueMagicLink } from '../auth/magic-link';
+import { invalidateUserSessions } from '../auth/session';
 
 /** "Fri 28 Nov, 09:00 EST" in the firm's zone. */
 export function formatAccessUntil(at: Date, timeZone = DEFAULT_TIME_ZONE): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindingCookieOptions, sessionCookieOptions } from './session';
+import { bindingCookieOptions, sessionCookieOptions } from './cookies';
 
 describe('session cookie options', () => {
   const expires = new Date('2026-12-01T00:00:00Z');
