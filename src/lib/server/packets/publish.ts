@@ -16,6 +16,7 @@ import {
 } from '../db/schema';
 import { recordPacketVersion } from '../review/published';
 import { publishAudience } from './audience';
+import { listUnpublishedChanges } from './packets';
 import {
   loadPacketMailContext,
   renderPacketEmail,
@@ -182,6 +183,11 @@ export async function publishPacket(
           : 'This client has no contacts with access. Add a contact first.'
       );
     }
+    // A second press of Publish (another tab, a double submit) waited for the lock above and
+    // finds the first one's version: nothing is left for it to send.
+    if (p.version > 0 && !(await hasSomethingToPublish(tx, p, recipients))) {
+      throw new PublishError(`Nothing to publish: no changes since version ${p.version}.`);
+    }
     const version = p.version + 1;
     const updated = p.version > 0;
     const now = new Date();
@@ -241,6 +247,24 @@ export async function publishPacket(
     });
     return { version, deliveries: recipients.length, skipped: skipped.length, updated };
   });
+}
+
+/**
+ * Whether publishing a published packet would change anything, as the packet page's Publish
+ * button asks: unpublished changes, or a contact who has not had the current version.
+ */
+async function hasSomethingToPublish(
+  tx: Db,
+  p: Packet,
+  recipients: PacketRecipient[]
+): Promise<boolean> {
+  if ((await listUnpublishedChanges(tx, p)).any) return true;
+  const had = await tx
+    .select({ contactId: delivery.contactId })
+    .from(delivery)
+    .where(and(eq(delivery.packetId, p.id), eq(delivery.version, p.version)));
+  const sent = new Set(had.map((d) => d.contactId));
+  return recipients.some((r) => !sent.has(r.contactId));
 }
 
 /** One UPDATE ... FROM (VALUES ...) per 500 deliveries instead of one statement each. */
