@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { startReminderSchedule } from '../packets/reminder-schedule';
 import type { Config } from '../config';
 import type { DatabaseHandle, Db } from '../db/client';
 import { createMailboxTransport } from './mailbox';
@@ -237,12 +236,5 @@ export function startEmailWorker(handle: DatabaseHandle, config: Config): () => 
     }
   });
   worker.start();
-  // Automatic packet reminders are queued by the same background process that sends mail.
-  const stopReminders = startReminderSchedule(handle.db, (message) => {
-    if (config.LOG_LEVEL !== 'silent') console.info(message);
-  });
-  return async () => {
-    await stopReminders();
-    await worker.stop();
-  };
+  return () => worker.stop();
 }
