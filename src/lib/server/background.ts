@@ -7,7 +7,7 @@ import { startReminderSchedule } from './packets/reminder-schedule';
 
 /**
  * Starts the outbox worker and, beside it, the schedule that queues automatic reminders and
- * alert digests for it to send. Returns a function that stops both.
+ * alert digests for it to send and deletes expired sessions. Returns a function that stops both.
  */
 export function startBackgroundWork(handle: DatabaseHandle, config: Config): () => Promise<void> {
   const stopWorker = startEmailWorker(handle, config);
