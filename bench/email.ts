@@ -1,7 +1,8 @@
-// `npx tsx bench/email.ts`: enqueue 1,000 messages and deliver them through the outbox worker to
-// a local Postmark stub. Baseline, measured in the same run: the bare Postmark client posting the
-// same messages (no database). In-memory PGlite by default; BENCH_POSTGRES=1 uses a fresh
-// database on the test PostgreSQL server (dropped afterwards).
+// `npx tsx bench/email.ts`: enqueue 1,000 messages (with enqueueEmails, the writer a publish
+// uses) and deliver them through the outbox worker to a local Postmark stub. Baseline, measured
+// in the same run: the bare Postmark client posting the same messages (no database). In-memory
+// PGlite by default; BENCH_POSTGRES=1 uses a fresh database on the test PostgreSQL server
+// (dropped afterwards).
 import { performance } from 'node:perf_hooks';
 import { closeDatabase, openDatabase } from '../src/lib/server/db/client';
 import { migrateDatabase } from '../src/lib/server/db/migrate';

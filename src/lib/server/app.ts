@@ -4,9 +4,9 @@ import path from 'node:path';
 import { checkMailTransport, getConfig, type Config } from './config';
 import { makePrivateDir, PRIVATE_FILE_MODE, protectDataDir } from './data-dir';
 import { openDatabase, closeDatabase, type DatabaseHandle } from './db/client';
+import { startBackgroundWork } from './background';
 import { stopPdfThread } from './pdf/pdf-thread';
 import { migrateDatabase } from './db/migrate';
-import { startEmailWorker } from './email/worker';
 import { defaultBodySizeLimit } from './http/limits';
 import { issueSetupToken } from './firm/setup-token';
 import { closeBlobStore } from './storage';
@@ -46,7 +46,7 @@ async function boot(quiet: boolean): Promise<AppState> {
   await migrateDatabase(database);
   const setupToken = await issueSetupToken(database.db, readSetupToken(config));
   if (setupToken) writeSetupUrl(config, `${config.origin}/setup?token=${setupToken}`);
-  const startedWorker = config.emailWorker ? startEmailWorker(database, config) : null;
+  const startedWorker = config.emailWorker ? startBackgroundWork(database, config) : null;
   // Once: at the stop signal (no new batches claimed while requests finish) and again in stopApp.
   let workerStopped: Promise<void> | undefined;
   const stopWorker = () => (workerStopped ??= startedWorker?.() ?? Promise.resolve());

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as s from '../../../src/lib/server/db/schema';
 import { getConfig } from '../../../src/lib/server/config';
-import { startEmailWorker } from '../../../src/lib/server/email/worker';
+import { startBackgroundWork } from '../../../src/lib/server/background';
 import { publishPacket } from '../../../src/lib/server/packets/publish';
 import { sendDueReminders } from '../../../src/lib/server/packets/reminders';
 import { getDatabase, type Db } from '../../../src/lib/server/db/client';
@@ -164,7 +164,7 @@ describe('reminders across workers', () => {
     }
   });
 
-  it('the email worker starts the reminder schedule', async () => {
+  it('the background work beside the email worker starts the reminder schedule', async () => {
     const { db } = scratch.handle;
     const { packetIds } = await publishedWorld(db, 1, 1);
     // The mail went out four days ago and nobody has reviewed it.
@@ -178,7 +178,7 @@ describe('reminders across workers', () => {
       );
     expect(await reminders()).toEqual([]);
 
-    const stop = startEmailWorker(scratch.handle, getConfig());
+    const stop = startBackgroundWork(scratch.handle, getConfig());
     try {
       // The schedule's first check comes a few seconds after start; the worker then sends it.
       const deadline = Date.now() + 20_000;

@@ -1,15 +1,13 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import { startReminderSchedule } from '../packets/reminder-schedule';
 import type { Config } from '../config';
 import type { DatabaseHandle, Db } from '../db/client';
-import { emailEvent, outbox } from '../db/schema';
 import { createMailboxTransport } from './mailbox';
-import { onEnqueued, type EmailMessage } from './outbox';
+import { onEnqueued } from './outbox';
+import { claimDueEmails, holdClaim, releaseClaims, type ClaimedEmail } from './outbox-claims';
+import { recordOutcome, type BatchOutcome } from './outbox-results';
 import { createPostmarkTransport, postmarkOptionsFromConfig } from './postmark';
-import type { EmailTransport, OutgoingEmail, SendResult } from './transport';
-import { applyPostmarkEvent, type PostmarkEvent } from './webhook';
+import type { EmailTransport, SendResult } from './transport';
 
 export interface EmailWorkerOptions {
   transport: EmailTransport;
@@ -77,182 +75,40 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
   // Aborted when stop() runs out of patience; a new one for each start().
   let abandon = new AbortController();
 
-  type Claimed = OutgoingEmail & { attempts: number; ageMs: number };
-
-  async function claim(): Promise<Claimed[]> {
-    const due = db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(
-        and(
-          eq(outbox.status, 'pending'),
-          lte(outbox.runAfter, sql`now()`),
-          or(
-            isNull(outbox.lockedAt),
-            lt(outbox.lockedAt, sql`now() - make_interval(secs => ${staleLockMs / 1000})`)
-          ),
-          options.only?.firmId ? eq(outbox.firmId, options.only.firmId) : undefined,
-          options.only?.to
-            ? sql`lower(${outbox.payload}->>'to') = ${options.only.to.toLowerCase()}`
-            : undefined
-        )
-      )
-      .orderBy(asc(outbox.runAfter), asc(outbox.id))
-      .limit(batchSize)
-      .for('update', { skipLocked: true });
-    const rows = await db
-      .update(outbox)
-      .set({ lockedAt: sql`now()`, lockedBy: id })
-      .where(inArray(outbox.id, due))
-      .returning({
-        id: outbox.id,
-        kind: outbox.kind,
-        payload: outbox.payload,
-        attempts: outbox.attempts,
-        ageMs: sql<number>`(extract(epoch from now() - ${outbox.createdAt}) * 1000)::float8`
-      });
-    return rows
-      .sort((a, b) => a.id - b.id)
-      .map((r) => ({
-        id: r.id,
-        kind: r.kind,
-        message: r.payload as EmailMessage,
-        attempts: r.attempts,
-        ageMs: Number(r.ageMs)
-      }));
-  }
-
-  /**
-   * Keeps this worker's claim on rows fresh while their send is in flight, so a slow batch (a
-   * 422 answer sends up to 500 messages one by one) is never mistaken for an abandoned one.
-   */
-  function holdClaim(ids: number[]): () => Promise<void> {
-    let refreshing: Promise<unknown> = Promise.resolve();
-    let inFlight = false;
-    const timer = setInterval(
-      () => {
-        if (inFlight) return;
-        inFlight = true;
-        // Rows another transaction has locked are skipped, never waited for: while the batch is
-        // being recorded its own rows are locked by record() (and claim() skips them too).
-        const mine = db
-          .select({ id: outbox.id })
-          .from(outbox)
-          .where(
-            and(inArray(outbox.id, ids), eq(outbox.lockedBy, id), eq(outbox.status, 'pending'))
-          )
-          .for('update', { skipLocked: true });
-        refreshing = db
-          .update(outbox)
-          .set({ lockedAt: sql`now()` })
-          .where(inArray(outbox.id, mine))
-          .catch((error) => log('warn', `Email worker: could not refresh its claim: ${error}`))
-          .finally(() => (inFlight = false));
-      },
-      Math.max(10, staleLockMs / 3)
-    );
-    return async () => {
-      clearInterval(timer);
-      await refreshing;
-    };
+  /** Sorts a batch by what the transport said, and by the rules for retrying and giving up. */
+  function sortResults(
+    claimed: ClaimedEmail[],
+    results: SendResult[],
+    stopped: boolean
+  ): BatchOutcome {
+    const outcome: BatchOutcome = { sent: [], failed: [], retry: [], dead: [], released: [] };
+    claimed.forEach((row, i) => {
+      const result = results[i] ?? { status: 'retry', error: 'no result from transport' };
+      if (result.status === 'sent') outcome.sent.push({ id: row.id, mid: result.messageId });
+      else if (result.status === 'failed') outcome.failed.push({ id: row.id, error: result.error });
+      // Abandoned because the worker is stopping: not the message's fault, so no attempt counted.
+      else if (stopped) outcome.released.push(row.id);
+      else if (row.ageMs >= giveUpAfterMs) {
+        outcome.dead.push({
+          id: row.id,
+          error: `Gave up after 24 hours. Last error: ${result.error}`
+        });
+      } else {
+        const delay = Math.min(retryDelayMs(row.attempts + 1, random), giveUpAfterMs - row.ageMs);
+        outcome.retry.push({ id: row.id, error: result.error, delay: Math.max(1000, delay) });
+      }
+    });
+    return outcome;
   }
 
   async function record(
-    claimed: Claimed[],
+    claimed: ClaimedEmail[],
     results: SendResult[],
     stopped: boolean
   ): Promise<BatchResult> {
-    const sent: { id: number; mid: string }[] = [];
-    const failed: { id: number; error: string }[] = [];
-    const retry: { id: number; error: string; delay: number }[] = [];
-    const dead: { id: number; error: string }[] = [];
-    const released: number[] = [];
-    claimed.forEach((row, i) => {
-      const result = results[i] ?? { status: 'retry', error: 'no result from transport' };
-      if (result.status === 'sent') sent.push({ id: row.id, mid: result.messageId });
-      else if (result.status === 'failed') failed.push({ id: row.id, error: result.error });
-      // Abandoned because the worker is stopping: not the message's fault, so no attempt counted.
-      else if (stopped) released.push(row.id);
-      else if (row.ageMs >= giveUpAfterMs) {
-        dead.push({ id: row.id, error: `Gave up after 24 hours. Last error: ${result.error}` });
-      } else {
-        const delay = Math.min(retryDelayMs(row.attempts + 1, random), giveUpAfterMs - row.ageMs);
-        retry.push({ id: row.id, error: result.error, delay: Math.max(1000, delay) });
-      }
-    });
-    const events = sent.length > 0 && !transport.deliversOnSend;
-    await db.transaction(async (tx) => {
-      // Mail already sent must be recorded, however long a lock (a migration, a VACUUM FULL) holds
-      // it up: given up at the pool's lock or statement timeout (which counts the wait too), the
-      // batch would be claimed again and sent twice. Its statements are quick once they have
-      // their locks.
-      await tx.execute(sql`set local lock_timeout = 0`);
-      await tx.execute(sql`set local statement_timeout = 0`);
-      // Webhook events are stored (inserted) before their delivery is looked up by MessageID.
-      // This lock waits for webhook transactions under way and holds off new ones until this
-      // commits, so each event either finds the MessageID or is found below. Taken first, while
-      // this transaction holds no row locks a webhook could be waiting for.
-      if (events) await tx.execute(sql`lock table email_event in share mode`);
-      const mine = sql`o.locked_by = ${id} and o.status = 'pending'`;
-      if (sent.length) {
-        await tx.execute(sql`
-          update outbox o set status = 'sent', sent_at = now(), transport = ${transport.name},
-            provider_message_id = v.mid, attempts = o.attempts + 1, last_error = null,
-            locked_at = null, locked_by = null
-          from jsonb_to_recordset(${JSON.stringify(sent)}::jsonb) as v(id bigint, mid text)
-          where o.id = v.id and ${mine}`);
-        await tx.execute(sql`
-          update delivery set status = ${transport.deliversOnSend ? 'delivered' : 'sent'},
-            status_detail = null
-          where status = 'queued' and outbox_id in
-            (select (x->>'id')::bigint from jsonb_array_elements(${JSON.stringify(sent)}::jsonb) x)`);
-      }
-      if (events) {
-        // Delivery or bounce reports that came in before Postmark's answer to the send did.
-        const early = await tx
-          .select({ raw: emailEvent.raw })
-          .from(emailEvent)
-          .where(
-            inArray(
-              emailEvent.providerMessageId,
-              sent.map((s) => s.mid)
-            )
-          )
-          .orderBy(asc(emailEvent.at), asc(emailEvent.id));
-        for (const event of early) await applyPostmarkEvent(tx, event.raw as PostmarkEvent);
-      }
-      for (const [status, list] of [
-        ['failed', failed],
-        ['dead', dead]
-      ] as const) {
-        if (!list.length) continue;
-        await tx.execute(sql`
-          update outbox o set status = ${status}, last_error = v.error, attempts = o.attempts + 1,
-            locked_at = null, locked_by = null
-          from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(id bigint, error text)
-          where o.id = v.id and ${mine}`);
-        await tx.execute(sql`
-          update delivery d set status = 'failed', status_detail = v.error
-          from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(id bigint, error text)
-          where d.outbox_id = v.id and d.status in ('queued', 'sent')`);
-      }
-      if (retry.length) {
-        await tx.execute(sql`
-          update outbox o set last_error = v.error, attempts = o.attempts + 1,
-            run_after = now() + v.delay * interval '1 millisecond',
-            locked_at = null, locked_by = null
-          from jsonb_to_recordset(${JSON.stringify(retry)}::jsonb) as v(id bigint, error text, delay bigint)
-          where o.id = v.id and ${mine}`);
-      }
-      if (released.length) {
-        await tx
-          .update(outbox)
-          .set({ lockedAt: null, lockedBy: null, runAfter: sql`now()` })
-          .where(
-            and(inArray(outbox.id, released), eq(outbox.lockedBy, id), eq(outbox.status, 'pending'))
-          );
-      }
-    });
+    const outcome = sortResults(claimed, results, stopped);
+    await recordOutcome(db, id, transport, outcome);
+    const { sent, failed, retry, dead, released } = outcome;
     if (failed.length) log('warn', `${failed.length} message(s) refused: ${failed[0].error}`);
     if (dead.length) log('error', `${dead.length} message(s) dead: ${dead[0].error}`);
     if (retry.length) log('warn', `${retry.length} message(s) will be retried: ${retry[0].error}`);
@@ -267,10 +123,16 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
   }
 
   async function runOnce(): Promise<BatchResult> {
-    const claimed = await claim();
+    const claimed = await claimDueEmails(db, id, { batchSize, staleLockMs, only: options.only });
     if (!claimed.length) return { claimed: 0, sent: 0, failed: 0, retried: 0, dead: 0 };
     const signal = abandon.signal;
-    const stopHolding = holdClaim(claimed.map((row) => row.id));
+    const stopHolding = holdClaim(
+      db,
+      id,
+      claimed.map((row) => row.id),
+      staleLockMs,
+      log
+    );
     let results: SendResult[];
     try {
       try {
@@ -285,13 +147,6 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
     } finally {
       await stopHolding();
     }
-  }
-
-  async function release() {
-    await db
-      .update(outbox)
-      .set({ lockedAt: null, lockedBy: null })
-      .where(and(eq(outbox.lockedBy, id), eq(outbox.status, 'pending')));
   }
 
   let running: Promise<void> | undefined;
@@ -359,7 +214,7 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
       await running;
       clearTimeout(impatient);
       running = undefined;
-      await release().catch(() => {});
+      await releaseClaims(db, id).catch(() => {});
     }
   };
 }
@@ -381,12 +236,5 @@ export function startEmailWorker(handle: DatabaseHandle, config: Config): () => 
     }
   });
   worker.start();
-  // Automatic packet reminders are queued by the same background process that sends mail.
-  const stopReminders = startReminderSchedule(handle.db, (message) => {
-    if (config.LOG_LEVEL !== 'silent') console.info(message);
-  });
-  return async () => {
-    await stopReminders();
-    await worker.stop();
-  };
+  return () => worker.stop();
 }

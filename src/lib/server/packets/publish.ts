@@ -1,19 +1,14 @@
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { contactIsActive } from '../auth/guards';
-import { createHash } from 'node:crypto';
 import { packetLinkExpiresAt } from '../auth/link-lifetime';
-import { issueMagicLink } from '../auth/magic-link';
-import { generateToken } from '../auth/token';
-import { getConfig } from '../config';
-import { enqueueEmail, outboxRow, type EmailMessage } from '../email/outbox';
+import { issueMagicLink, issueMagicLinks, type IssuedMagicLink } from '../auth/magic-link';
+import { enqueueEmail, enqueueEmails, type EmailMessage } from '../email/outbox';
 import { recordAudit } from '../audit';
 import {
   clientContact,
   delivery,
   document,
-  magicLink,
-  outbox,
   packet,
   user,
   type Firm,
@@ -21,14 +16,13 @@ import {
 } from '../db/schema';
 import { recordPacketVersion } from '../review/published';
 import { publishAudience } from './audience';
+import { listUnpublishedChanges } from './packets';
 import {
   loadPacketMailContext,
   renderPacketEmail,
   type PacketMailContext,
   type PacketMailKind
 } from './packet-email';
-
-const sha256Hex = (value: string) => createHash('sha256').update(value).digest('hex');
 
 export class PublishError extends Error {}
 
@@ -58,6 +52,51 @@ export async function activeRecipients(db: Db, clientId: string): Promise<Packet
     .where(and(eq(clientContact.clientId, clientId), contactIsActive()));
 }
 
+/** The mail carrying a contact's packet link. */
+function packetMail(
+  firm: Firm,
+  p: Packet,
+  context: PacketMailContext,
+  to: PacketRecipient,
+  kind: PacketMailKind,
+  link: IssuedMagicLink,
+  deliveryId: string
+): EmailMessage {
+  const mail = renderPacketEmail({
+    ...context,
+    firm,
+    packet: p,
+    kind,
+    role: to.role,
+    contactName: to.name,
+    url: link.url,
+    expiresAt: link.expiresAt,
+    accessExpiresAt: to.accessExpiresAt
+  });
+  return {
+    kind,
+    to: to.email,
+    subject: mail.subject,
+    html: mail.html,
+    text: mail.text,
+    replyTo: firm.replyTo,
+    firmId: firm.id,
+    metadata: { packetId: p.id, deliveryId }
+  };
+}
+
+/** What issueMagicLink(s) gets for a contact's link to the packet. */
+function packetLinkInput(firm: Firm, p: Packet, to: PacketRecipient, expiresAt: Date) {
+  return {
+    userId: to.userId,
+    purpose: 'packet' as const,
+    firmId: firm.id,
+    packetId: p.id,
+    redirectTo: `/p/${p.id}`,
+    expiresAt
+  };
+}
+
 /**
  * Mails one contact a fresh packet link and returns the outbox id. Inside the caller's
  * transaction: the mail exists if and only if the caller commits. `p` is the packet as its
@@ -73,41 +112,14 @@ export async function mailPacketLink(
   deliveryId: string,
   now = new Date()
 ): Promise<number> {
-  const link = await issueMagicLink(tx, {
-    userId: to.userId,
-    purpose: 'packet',
-    firmId: firm.id,
-    packetId: p.id,
-    redirectTo: `/p/${p.id}`,
-    expiresAt: packetLinkExpiresAt(firm, p.dueAt, now)
-  });
-  const mail = renderPacketEmail({
-    ...context,
-    firm,
-    packet: p,
-    kind,
-    role: to.role,
-    contactName: to.name,
-    url: link.url,
-    expiresAt: link.expiresAt,
-    accessExpiresAt: to.accessExpiresAt
-  });
-  return enqueueEmail(tx, {
-    kind,
-    to: to.email,
-    subject: mail.subject,
-    html: mail.html,
-    text: mail.text,
-    replyTo: firm.replyTo,
-    firmId: firm.id,
-    metadata: { packetId: p.id, deliveryId }
-  });
+  const expiresAt = packetLinkExpiresAt(firm, p.dueAt, now);
+  const link = await issueMagicLink(tx, packetLinkInput(firm, p, to, expiresAt));
+  return enqueueEmail(tx, packetMail(firm, p, context, to, kind, link, deliveryId));
 }
 
 /**
- * The batched form of mailPacketLink for publishing to many contacts: the same magic-link rows
- * issueMagicLink writes and the same outbox rows enqueueEmail writes, 500 to a statement, so a
- * 1,000-contact publish commits in well under a second. Returns delivery id -> outbox id pairs.
+ * mailPacketLink for many contacts (a publish): the same links and mails, written by the
+ * batched writers. Returns delivery id -> outbox id pairs.
  */
 export async function mailPacketLinks(
   tx: Db,
@@ -117,60 +129,16 @@ export async function mailPacketLinks(
   to: (PacketRecipient & { deliveryId: string })[],
   kind: PacketMailKind
 ): Promise<{ id: string; outboxId: number }[]> {
-  const origin = getConfig().origin;
   const expiresAt = packetLinkExpiresAt(firm, p.dueAt);
-  const pairs: { id: string; outboxId: number }[] = [];
-  for (let i = 0; i < to.length; i += 500) {
-    const chunk = to.slice(i, i + 500).map((r) => {
-      const token = generateToken();
-      // node:crypto gives the same digest as hashToken/hashCode (SHA-256 hex), ten times faster.
-      const tokenHash = sha256Hex(token);
-      return { r, token, tokenHash };
-    });
-    await tx.insert(magicLink).values(
-      chunk.map((c) => ({
-        tokenHash: c.tokenHash,
-        userId: c.r.userId,
-        firmId: firm.id,
-        purpose: 'packet' as const,
-        packetId: p.id,
-        redirectTo: `/p/${p.id}`,
-        expiresAt,
-        // No code: like issueMagicLink, a code only for a sign-in link a browser asked for.
-        codeHash: null
-      }))
-    );
-    const messages: EmailMessage[] = chunk.map((c) => {
-      const mail = renderPacketEmail({
-        ...context,
-        firm,
-        packet: p,
-        kind,
-        role: c.r.role,
-        contactName: c.r.name,
-        url: `${origin}/l/${c.token}`,
-        expiresAt,
-        accessExpiresAt: c.r.accessExpiresAt
-      });
-      return {
-        kind,
-        to: c.r.email,
-        subject: mail.subject,
-        html: mail.html,
-        text: mail.text,
-        replyTo: firm.replyTo,
-        firmId: firm.id,
-        metadata: { packetId: p.id, deliveryId: c.r.deliveryId }
-      };
-    });
-    const ids = await tx
-      .insert(outbox)
-      .values(messages.map(outboxRow))
-      .returning({ id: outbox.id });
-    // INSERT ... RETURNING gives rows in VALUES order on PostgreSQL and PGlite.
-    ids.forEach((row, j) => pairs.push({ id: chunk[j].r.deliveryId, outboxId: row.id }));
-  }
-  return pairs;
+  const links = await issueMagicLinks(
+    tx,
+    to.map((r) => packetLinkInput(firm, p, r, expiresAt))
+  );
+  const outboxIds = await enqueueEmails(
+    tx,
+    to.map((r, i) => packetMail(firm, p, context, r, kind, links[i], r.deliveryId))
+  );
+  return to.map((r, i) => ({ id: r.deliveryId, outboxId: outboxIds[i] }));
 }
 
 export interface PublishResult {
@@ -214,6 +182,11 @@ export async function publishPacket(
           ? "None of this client's contacts can get the email. Add a contact with access and a working address first."
           : 'This client has no contacts with access. Add a contact first.'
       );
+    }
+    // A second press of Publish (another tab, a double submit) waited for the lock above and
+    // finds the first one's version: nothing is left for it to send.
+    if (p.version > 0 && !(await hasSomethingToPublish(tx, p, recipients))) {
+      throw new PublishError(`Nothing to publish: no changes since version ${p.version}.`);
     }
     const version = p.version + 1;
     const updated = p.version > 0;
@@ -274,6 +247,24 @@ export async function publishPacket(
     });
     return { version, deliveries: recipients.length, skipped: skipped.length, updated };
   });
+}
+
+/**
+ * Whether publishing a published packet would change anything, as the packet page's Publish
+ * button asks: unpublished changes, or a contact who has not had the current version.
+ */
+async function hasSomethingToPublish(
+  tx: Db,
+  p: Packet,
+  recipients: PacketRecipient[]
+): Promise<boolean> {
+  if ((await listUnpublishedChanges(tx, p)).any) return true;
+  const had = await tx
+    .select({ contactId: delivery.contactId })
+    .from(delivery)
+    .where(and(eq(delivery.packetId, p.id), eq(delivery.version, p.version)));
+  const sent = new Set(had.map((d) => d.contactId));
+  return recipients.some((r) => !sent.has(r.contactId));
 }
 
 /** One UPDATE ... FROM (VALUES ...) per 500 deliveries instead of one statement each. */

@@ -1,0 +1,109 @@
+// What became of a claimed batch, written to the outbox and the deliveries the mails carry.
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { emailEvent, outbox } from '../db/schema';
+import type { EmailTransport } from './transport';
+import { applyPostmarkEvent, type PostmarkEvent } from './webhook';
+
+/** A batch sorted by what happened to each message. */
+export interface BatchOutcome {
+  sent: { id: number; mid: string }[];
+  /** Refused for good by the provider. */
+  failed: { id: number; error: string }[];
+  /** To be tried again after `delay` ms. */
+  retry: { id: number; error: string; delay: number }[];
+  /** Failing for too long: given up. */
+  dead: { id: number; error: string }[];
+  /** Abandoned because the worker is stopping: due again at once, no attempt counted. */
+  released: number[];
+}
+
+/**
+ * Records a batch's outcome in one transaction: outbox rows sent, failed, dead, due again or
+ * released, and their deliveries. Only rows this worker still holds unsent are touched.
+ */
+export async function recordOutcome(
+  db: Db,
+  workerId: string,
+  transport: Pick<EmailTransport, 'name' | 'deliversOnSend'>,
+  outcome: BatchOutcome
+): Promise<void> {
+  const { sent, failed, retry, dead, released } = outcome;
+  const events = sent.length > 0 && !transport.deliversOnSend;
+  await db.transaction(async (tx) => {
+    // Mail already sent must be recorded, however long a lock (a migration, a VACUUM FULL) holds
+    // it up: given up at the pool's lock or statement timeout (which counts the wait too), the
+    // batch would be claimed again and sent twice. Its statements are quick once they have
+    // their locks.
+    await tx.execute(sql`set local lock_timeout = 0`);
+    await tx.execute(sql`set local statement_timeout = 0`);
+    // Webhook events are stored (inserted) before their delivery is looked up by MessageID.
+    // This lock waits for webhook transactions under way and holds off new ones until this
+    // commits, so each event either finds the MessageID or is found below. Taken first, while
+    // this transaction holds no row locks a webhook could be waiting for.
+    if (events) await tx.execute(sql`lock table email_event in share mode`);
+    const mine = sql`o.locked_by = ${workerId} and o.status = 'pending'`;
+    if (sent.length) {
+      await tx.execute(sql`
+        update outbox o set status = 'sent', sent_at = now(), transport = ${transport.name},
+          provider_message_id = v.mid, attempts = o.attempts + 1, last_error = null,
+          locked_at = null, locked_by = null
+        from jsonb_to_recordset(${JSON.stringify(sent)}::jsonb) as v(id bigint, mid text)
+        where o.id = v.id and ${mine}`);
+      await tx.execute(sql`
+        update delivery set status = ${transport.deliversOnSend ? 'delivered' : 'sent'},
+          status_detail = null
+        where status = 'queued' and outbox_id in
+          (select (x->>'id')::bigint from jsonb_array_elements(${JSON.stringify(sent)}::jsonb) x)`);
+    }
+    if (events) {
+      // Delivery or bounce reports that came in before Postmark's answer to the send did.
+      const early = await tx
+        .select({ raw: emailEvent.raw })
+        .from(emailEvent)
+        .where(
+          inArray(
+            emailEvent.providerMessageId,
+            sent.map((s) => s.mid)
+          )
+        )
+        .orderBy(asc(emailEvent.at), asc(emailEvent.id));
+      for (const event of early) await applyPostmarkEvent(tx, event.raw as PostmarkEvent);
+    }
+    for (const [status, list] of [
+      ['failed', failed],
+      ['dead', dead]
+    ] as const) {
+      if (!list.length) continue;
+      await tx.execute(sql`
+        update outbox o set status = ${status}, last_error = v.error, attempts = o.attempts + 1,
+          locked_at = null, locked_by = null
+        from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(id bigint, error text)
+        where o.id = v.id and ${mine}`);
+      await tx.execute(sql`
+        update delivery d set status = 'failed', status_detail = v.error
+        from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(id bigint, error text)
+        where d.outbox_id = v.id and d.status in ('queued', 'sent')`);
+    }
+    if (retry.length) {
+      await tx.execute(sql`
+        update outbox o set last_error = v.error, attempts = o.attempts + 1,
+          run_after = now() + v.delay * interval '1 millisecond',
+          locked_at = null, locked_by = null
+        from jsonb_to_recordset(${JSON.stringify(retry)}::jsonb) as v(id bigint, error text, delay bigint)
+        where o.id = v.id and ${mine}`);
+    }
+    if (released.length) {
+      await tx
+        .update(outbox)
+        .set({ lockedAt: null, lockedBy: null, runAfter: sql`now()` })
+        .where(
+          and(
+            inArray(outbox.id, released),
+            eq(outbox.lockedBy, workerId),
+            eq(outbox.status, 'pending')
+          )
+        );
+    }
+  });
+}
