@@ -47,17 +47,25 @@ interface Answer {
   /** Body bytes the client managed to hand to its socket before the answer (or the cut). */
   sent: number;
   ms: number;
+  /**
+   * With `mayClose`: the error code when the server closed the connection before its answer
+   * reached us (it answered and closed while we were still writing: EPIPE or ECONNRESET).
+   */
+  closed?: string;
 }
+
+const CLOSED_EARLY = new Set(['EPIPE', 'ECONNRESET']);
 
 /**
  * A POST on its own connection. `send` writes the body at its own pace and should stop once
  * `answered()` is true; the promise settles with the server's answer, or rejects when the
- * connection was cut without one.
+ * connection was cut without one (with `mayClose`, settles with `closed` set instead).
  */
 function post(
   pathname: string,
   headers: Record<string, string>,
-  send: (req: http.ClientRequest, answered: () => boolean, count: (n: number) => void) => void
+  send: (req: http.ClientRequest, answered: () => boolean, count: (n: number) => void) => void,
+  { mayClose = false } = {}
 ): Promise<Answer> {
   const started = Date.now();
   let sent = 0;
@@ -83,9 +91,22 @@ function post(
       );
       res.on('error', reject);
     });
-    // Writing on after the server answered and closed: EPIPE/ECONNRESET, expected then.
-    req.on('error', (error) => {
-      if (!answered) reject(error);
+    // Writing on after the server answered and closed: EPIPE/ECONNRESET, expected then. A server
+    // that closes with our bytes unread resets the connection, which can also drop its answer
+    // before we read it: a caller that allows that gets `closed`.
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (answered) return;
+      if (mayClose && error.code && CLOSED_EARLY.has(error.code)) {
+        answered = true;
+        resolve({
+          status: 0,
+          headers: {},
+          body: '',
+          sent,
+          ms: Date.now() - started,
+          closed: error.code
+        });
+      } else reject(error);
     });
     send(
       req,
@@ -198,10 +219,15 @@ describe(`huge bodies (${driver})`, () => {
           `--${boundary}\r\nContent-Disposition: form-data; name="padding"\r\n\r\n`,
         50 * MB,
         `\r\n--${boundary}--\r\n`
-      )
+      ),
+      { mayClose: true }
     );
-    expect(answer.status).toBe(413);
-    expect(answer.body).toContain('The CSV is larger than 2 MB.');
+    // The server answers 413 and closes while we are still writing; on a busy machine the
+    // reset can reach us before the answer does. Either way it stopped reading early.
+    if (!answer.closed) {
+      expect(answer.status).toBe(413);
+      expect(answer.body).toContain('The CSV is larger than 2 MB.');
+    }
     expect(answer.ms).toBeLessThan(10_000);
     expect(answer.sent).toBeLessThan(25 * MB);
 
