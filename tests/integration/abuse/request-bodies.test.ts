@@ -46,7 +46,6 @@ interface Answer {
   body: string;
   /** Body bytes the client managed to hand to its socket before the answer (or the cut). */
   sent: number;
-  ms: number;
   /**
    * With `mayClose`: the error code when the server closed the connection before its answer
    * reached us (it answered and closed while we were still writing: EPIPE or ECONNRESET).
@@ -67,7 +66,6 @@ function post(
   send: (req: http.ClientRequest, answered: () => boolean, count: (n: number) => void) => void,
   { mayClose = false } = {}
 ): Promise<Answer> {
-  const started = Date.now();
   let sent = 0;
   let answered = false;
   return new Promise((resolve, reject) => {
@@ -85,8 +83,7 @@ function post(
           status: res.statusCode ?? 0,
           headers: res.headers,
           body,
-          sent,
-          ms: Date.now() - started
+          sent
         })
       );
       res.on('error', reject);
@@ -98,14 +95,7 @@ function post(
       if (answered) return;
       if (mayClose && error.code && CLOSED_EARLY.has(error.code)) {
         answered = true;
-        resolve({
-          status: 0,
-          headers: {},
-          body: '',
-          sent,
-          ms: Date.now() - started,
-          closed: error.code
-        });
+        resolve({ status: 0, headers: {}, body: '', sent, closed: error.code });
       } else reject(error);
     });
     send(
@@ -174,7 +164,6 @@ describe(`huge bodies (${driver})`, () => {
     expect(answer.status).toBe(413);
     expect(answer.body).toContain('This request is larger than Sheaf accepts (64 KB).');
     expect(answer.headers.connection).toBe('close');
-    expect(answer.ms).toBeLessThan(10_000);
     // The server stopped reading: what got out is the socket buffers' worth, not the 50 MB.
     expect(answer.sent).toBeLessThan(20 * MB);
 
@@ -204,7 +193,6 @@ describe(`huge bodies (${driver})`, () => {
       }
     );
     expect(answer.status).toBe(413);
-    expect(answer.ms).toBeLessThan(10_000);
   });
 
   it('a chunked 50 MB CSV import: 413 after about 2 MB, and no client made', async () => {
@@ -228,7 +216,6 @@ describe(`huge bodies (${driver})`, () => {
       expect(answer.status).toBe(413);
       expect(answer.body).toContain('The CSV is larger than 2 MB.');
     }
-    expect(answer.ms).toBeLessThan(10_000);
     expect(answer.sent).toBeLessThan(25 * MB);
 
     const clients = await fetch(`${instance.url}/firm/clients?q=Flood`, {
@@ -324,7 +311,6 @@ describe(`slow bodies (${driver}, BODY_IDLE_TIMEOUT=1)`, () => {
     expect(JSON.parse(answer.body)).toEqual({
       error: '"stalled.pdf" arrived too slowly; please try again.'
     });
-    expect(answer.ms).toBeLessThan(8_000);
     const page = await fetch(`${instance.url}/firm/packets/${seeded.packet.id}`, {
       headers: { cookie: seeded.cookie }
     });
@@ -344,7 +330,6 @@ describe(`slow bodies (${driver}, BODY_IDLE_TIMEOUT=1)`, () => {
     expect(answer.status).toBe(408);
     expect(answer.body).toContain('The request arrived too slowly. Please try again.');
     expect(answer.headers.connection).toBe('close');
-    expect(answer.ms).toBeLessThan(8_000);
     expect((await fetch(`${instance.url}/api/healthz`)).status).toBe(200);
   });
 });
