@@ -355,6 +355,7 @@ function matrixRows(w: World): Row[] {
         'removeDocument',
         'moveDocument',
         'renameDocument',
+        'keepDocument',
         'publish',
         'nudge',
         'reply',
@@ -467,6 +468,14 @@ function matrixRows(w: World): Row[] {
       NF,
       anyForm({ documentId })
     ]),
+    // ... or keeps their document in my packet.
+    [
+      'staff',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/keepDocument`,
+      NF,
+      anyForm({ documentId: o.doc.id })
+    ],
     // A packet for their client is refused as for an unknown client ("Choose a client").
     ['staff', 'POST', `/firm/packets/new`, [400], anyForm({ clientId: o.client.id })],
     // ... endpoints.
@@ -519,6 +528,8 @@ function matrixRows(w: World): Row[] {
     ['contact', 'GET', `/api/files/${o.draftDoc.id}`],
     ['contact', 'GET', `/api/files/${o.draftDoc.id}/page-1/800`],
     // ... and every staff route, even of its own firm.
+    // ... their own list shows neither the neighbour's packets nor the other firm's.
+    ['contact', 'GET', `/p`, [200]],
     ['contact', 'GET', `/firm`],
     ['contact', 'GET', `/firm/clients`],
     ['contact', 'GET', `/firm/clients/${mine.client.id}`],
@@ -551,6 +562,13 @@ function matrixRows(w: World): Row[] {
     ]),
     ['contact', 'POST', `/firm/clients/${mine.client.id}?/update`, NF, anyForm()],
     ['contact', 'POST', `/firm/packets/${mine.packet.id}?/reply`, NF, anyForm()],
+    [
+      'contact',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/keepDocument`,
+      NF,
+      anyForm({ documentId: mine.staged.id })
+    ],
     [
       'contact',
       'POST',
@@ -659,6 +677,11 @@ function matrixRows(w: World): Row[] {
 
     // Signed out: the dashboard and every Needs reply action send them to sign in.
     ['signedOut', 'GET', `/firm`, SIGN_IN],
+    ['signedOut', 'GET', `/p`, SIGN_IN],
+    ['signedOut', 'POST', `/account?/signOutEverywhere`, SIGN_IN, {}],
+    // Another person's used link, renewed by a stranger: the one answer anyone gets, naming
+    // nobody; the new link goes only to the link's own address (auth/links.test.ts).
+    ['signedOut', 'POST', `/l/${w.otherUsedLink}/renew`, [200], {}],
     [
       'signedOut',
       'POST',
@@ -679,6 +702,14 @@ function matrixRows(w: World): Row[] {
     ['ownerAsClient', 'GET', `/api/files/${n.doc.id}`],
     ['ownerAsClient', 'GET', `/api/files/${n.doc.id}/page-1/800`],
     ['ownerAsClient', 'GET', `/p/${n.packet.id}`],
+    ['ownerAsClient', 'GET', `/p`, [200]],
+    [
+      'ownerAsClient',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/keepDocument`,
+      SIGN_IN,
+      anyForm({ documentId: mine.staged.id })
+    ],
 
     // Responsible staff members and alert preferences (issue 18).
     ...alertRows(w),
