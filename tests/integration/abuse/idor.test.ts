@@ -1,7 +1,8 @@
 // The IDOR matrix: every page, action and endpoint of the route map (DESIGN.md) that takes an id,
 // requested by someone signed in with another firm's or another client's ids. Each answers 404
 // (or, for an id inside a form, the same refusal as an unknown id), shows none of the other
-// side's names, and changes nothing. One table, so a new route without a row stands out.
+// side's names, and changes nothing. One table, compared with the route files (src/routes, read
+// by tests/support/route-map.ts): a new load, action or endpoint without a row fails the suite.
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
@@ -18,6 +19,7 @@ import {
 import { issueMagicLink } from '../../../src/lib/server/auth/magic-link';
 import { TestBrowser } from '../../support/server';
 import { ensurePreviews } from '../../../src/lib/server/pdf/preview';
+import { entryFor, readRouteMap } from '../../support/route-map';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'JSON' | 'PDF';
 type Who = 'staff' | 'owner' | 'contact' | 'ownerAsClient' | 'signedOut';
@@ -28,6 +30,33 @@ type Row = [
   expect?: number[],
   form?: Record<string, string>
 ];
+
+/**
+ * Loads, actions and endpoints that need no row: they take no id of anyone's, or only a token
+ * that is itself the permission (`pattern name`, as readRouteMap lists them).
+ */
+const NO_ROW_NEEDED: Record<string, string> = {
+  // Public: the health check, sign-in by email or code, first-run setup.
+  '/api/healthz GET': 'public health check, no data',
+  '/sign-in load': 'the sign-in form',
+  '/sign-in default': 'asks for a link by email address; same answer for every address',
+  '/sign-in/code load': "the code form, for this browser's own request",
+  '/sign-in/code default': 'a code signs in only the browser that asked (its binding cookie)',
+  '/setup load': 'first run only; the setup token is the permission',
+  '/setup default': 'first run only; the setup token is the permission',
+  // The caller's own session and user: no id in the request.
+  '/api/session GET': "says who the caller's own session belongs to",
+  '/sign-out load': "the caller's own session",
+  '/sign-out default': "ends the caller's own session",
+  '/account name': "renames the caller's own user",
+  // Tokens are the permission (a used or unknown one has rows under /l/[token]).
+  '/l/[token]/renew load': 'only redirects to /l/[token]',
+  // Postmark's, with its own Basic auth (tests/integration/email-webhook.test.ts).
+  '/api/webhooks/postmark POST': "Postmark's delivery events, Basic auth, no session",
+  // The dev mailbox: loopback only, and off unless MAIL_TRANSPORT=mailbox (email-mailbox.test).
+  '/dev/mailbox load': 'dev mailbox, loopback only',
+  '/dev/mailbox.json GET': 'dev mailbox, loopback only'
+};
 
 /** Every form field any action reads, so each action reaches its own access check. */
 const anyForm = (ids: Record<string, string> = {}) => ({
@@ -904,5 +933,31 @@ describe('IDOR matrix: another firm or client’s ids', () => {
     expect((await w.contact.get(`/p/${mine.packet.id}`)).status).toBe(200);
     expect((await w.contact.get(`/api/files/${mine.doc.id}`)).status).toBe(200);
     expect((await w.contact.get(`/api/files/${mine.doc.id}/page-1/800`)).status).toBe(200);
+  });
+
+  it('has a row for every load, action and endpoint in src/routes', () => {
+    const entries = readRouteMap();
+    const key = (e: { pattern: string; name: string }) => `${e.pattern} ${e.name}`;
+    const covered = new Set<string>();
+    const unrouted: string[] = [];
+    for (const [, method, path] of rows) {
+      const entry = entryFor(
+        entries,
+        method === 'GET' || method === 'HEAD' ? method : 'POST',
+        path
+      );
+      if (entry) covered.add(key(entry));
+      else unrouted.push(`${method} ${path}`);
+    }
+    expect(unrouted, 'rows that reach no route file').toEqual([]);
+    const missing = entries
+      .map(key)
+      .filter((k) => !covered.has(k) && !(k in NO_ROW_NEEDED))
+      .map((k) => `${k} (${entries.find((e) => key(e) === k)!.file})`);
+    expect(missing, 'routes without a row in the IDOR matrix (or in NO_ROW_NEEDED)').toEqual([]);
+    // The allow-list names only routes that exist, and none that has a row anyway.
+    const known = new Set(entries.map(key));
+    expect(Object.keys(NO_ROW_NEEDED).filter((k) => !known.has(k) || covered.has(k))).toEqual([]);
+    expect(entries.length).toBeGreaterThan(50);
   });
 });
