@@ -33,9 +33,12 @@ const tempDir = () => {
   return dir;
 };
 
+// The S3 store loads the AWS SDK on first use: seconds on a busy machine. It is loaded here,
+// with a generous bound, not inside the first test's 5 s.
 beforeAll(async () => {
   s3 = await startLocalS3();
-});
+  await import('@aws-sdk/client-s3');
+}, 60_000);
 afterAll(async () => {
   await s3?.stop();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
