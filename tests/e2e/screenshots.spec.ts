@@ -3,7 +3,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { linkPathOf, openLink, signInAsOwner, waitForMail } from './support/auth';
+import { linkPathOf, openLinkAndContinue, signInAsOwner, waitForMail } from './support/auth';
 import { dropFiles } from './support/drop';
 import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
 import { expectPdfPainted } from './support/viewer';
@@ -61,7 +61,7 @@ test('journey screenshots', async ({ page, browser, baseURL }, testInfo) => {
   const mail = await waitForMail(page.request, email, since);
   await contact.goto(linkPathOf(mail));
   await shoot(contact, 'sign-in-confirm', project);
-  await openLink(contact, linkPathOf(mail));
+  await openLinkAndContinue(contact, linkPathOf(mail));
   await expect(contact).toHaveURL(new RegExp(`/p/${packetId}$`));
   await shoot(contact, 'client-packet', project);
   await shoot(contact, 'client-packet', project, 'dark');

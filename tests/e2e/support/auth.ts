@@ -83,16 +83,25 @@ export async function useOwnIp(page: Page): Promise<void> {
   await page.context().setExtraHTTPHeaders({ 'x-forwarded-for': ip });
 }
 
-/** Continues on a confirm page: the asking browser goes on by itself; otherwise tap Continue. */
+const leftConfirmPage = (u: URL) => !u.pathname.startsWith('/l/');
+
+/**
+ * Opens a link from a mail this browser asked for (sign-in, a new link): the confirm page goes
+ * on by itself. A broken auto-continue fails here, after the usual timeout.
+ */
 export async function openLink(page: Page, linkPath: string): Promise<void> {
   await page.goto(linkPath);
-  const left = () => page.waitForURL((u) => !u.pathname.startsWith('/l/'), { timeout: 4000 });
-  try {
-    await left();
-  } catch {
-    await page.getByRole('button', { name: /^Continue/ }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/l/'));
-  }
+  await page.waitForURL(leftConfirmPage);
+}
+
+/**
+ * Opens a link this browser did not ask for (a packet or invitation mail the firm sent): the
+ * confirm page waits for a tap on Continue.
+ */
+export async function openLinkAndContinue(page: Page, linkPath: string): Promise<void> {
+  await page.goto(linkPath);
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.waitForURL(leftConfirmPage);
 }
 
 // Each address gets one sign-in mail a minute, so a second sign-in of the same address in a
