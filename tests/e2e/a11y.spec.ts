@@ -4,7 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import {
   askForLink,
   linkPathOf,
-  openLink,
+  openLinkAndContinue,
   signInAsOwner,
   signInByEmail,
   useOwnIp,
@@ -82,7 +82,7 @@ test('the main pages have no axe violations', async ({ page, browser, baseURL },
   const mail = await waitForMail(page.request, email, since);
   await contact.goto(linkPathOf(mail));
   await expectNoViolations(contact, '/l/[token]');
-  await openLink(contact, linkPathOf(mail));
+  await openLinkAndContinue(contact, linkPathOf(mail));
   await expect(contact).toHaveURL(new RegExp(`/p/${packetId}$`));
   // The same link, used, in a browser without the contact's session.
   const stranger = await browser.newContext();

@@ -2,7 +2,7 @@
 // indicator, zoom, ask about page 3 -> approve; staff see the pin (and open that page from it)
 // and the decision. Staff build the packet through the real UI with statements generated here.
 import { devices, expect, test, type Browser, type Page } from '@playwright/test';
-import { linkPathOf, openLink, signInAsOwner, waitForMail } from './support/auth';
+import { linkPathOf, openLinkAndContinue, signInAsOwner, waitForMail } from './support/auth';
 import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
 import { expectPagePicture, expectPdfPainted, pdfjsStartReason } from './support/viewer';
 import { approveAndConfirm } from './support/approve';
@@ -31,7 +31,7 @@ test('a contact reviews a packet: read, zoom, ask about page 3, approve; staff s
   // The contact taps the link in the mail.
   const mail = await waitForMail(staff.request, email, since, 15_000, /ready to review/);
   expect(mail.subject).toContain('Smith & Co');
-  await openLink(page, linkPathOf(mail));
+  await openLinkAndContinue(page, linkPathOf(mail));
   await expect(page).toHaveURL(new RegExp(`/p/${packetId}$`));
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 

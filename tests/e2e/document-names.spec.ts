@@ -6,7 +6,13 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { linkPathOf, openLink, signInAsOwner, useOwnIp, waitForMail } from './support/auth';
+import {
+  linkPathOf,
+  openLinkAndContinue,
+  signInAsOwner,
+  useOwnIp,
+  waitForMail
+} from './support/auth';
 import { addClient, confirmPublish, uniqueTag } from './support/firm';
 import { makeTestPdf } from './support/offline';
 import { newPhoneContext } from './support/phone';
@@ -106,7 +112,7 @@ test('staff pick a period and rename a document; the contact sees the name, the 
   const contactContext = await newPhoneContext(browser);
   const phone = await contactContext.newPage();
   await useOwnIp(phone);
-  await openLink(phone, linkPathOf(mail));
+  await openLinkAndContinue(phone, linkPathOf(mail));
   await expect(phone).toHaveURL(new RegExp(`/p/${packetId}`));
   await expect(phone.getByRole('link', { name: new RegExp(`^${shown}`) })).toBeVisible();
 

@@ -1,7 +1,14 @@
 // The owner sets the firm up in /firm/settings on a phone (brand colour, time zone) and invites a
 // colleague; the colleague signs in from the invitation mail and lands on the firm dashboard.
 import { expect, test } from '@playwright/test';
-import { linkPathOf, OWNER, openLink, signInAsOwner, useOwnIp, waitForMail } from './support/auth';
+import {
+  linkPathOf,
+  OWNER,
+  openLinkAndContinue,
+  signInAsOwner,
+  useOwnIp,
+  waitForMail
+} from './support/auth';
 import { uniqueTag } from './support/firm';
 
 test('owner changes brand colour and time zone, invites a colleague who signs in to /firm', async ({
@@ -65,7 +72,7 @@ test('owner changes brand colour and time zone, invites a colleague who signs in
   });
   const colleague = await context.newPage();
   await useOwnIp(colleague);
-  await openLink(colleague, linkPathOf(mail));
+  await openLinkAndContinue(colleague, linkPathOf(mail));
   await expect(colleague).toHaveURL(/\/firm$/);
   await expect(colleague.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
   await expect(colleague.getByRole('banner')).toContainText('Smith & Co');

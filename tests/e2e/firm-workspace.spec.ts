@@ -74,7 +74,7 @@ test('staff publish a packet to two contacts and see it delivered, opened and ap
   const contact = await newPhoneContext(browser);
   const phone = await contact.newPage();
   await auth.useOwnIp(phone);
-  await auth.openLink(phone, auth.linkPathOf(mails[0]));
+  await auth.openLinkAndContinue(phone, auth.linkPathOf(mails[0]));
   await expect(phone).toHaveURL(new RegExp(`/p/${packetId}`));
   await expectPhoneLayout(phone);
   await expect(phone.getByRole('link', { name: /^Bank statements/ })).toBeVisible();

@@ -11,6 +11,7 @@ import { waitForMail } from './support/auth';
 import { uniqueTag } from './support/firm';
 import { openAsContact, publishPacket } from './support/offline';
 import { newPhoneContext } from './support/phone';
+import { useColourScheme } from './support/scheme';
 
 const shots = process.env.SHEAF_SCREENSHOTS_DIR;
 
@@ -31,8 +32,7 @@ async function shoot(page: Page, name: string, desktopPath?: string) {
   mkdirSync(shots, { recursive: true });
   const both = async (p: Page, size: string) => {
     for (const scheme of ['light', 'dark'] as const) {
-      await p.emulateMedia({ colorScheme: scheme });
-      await p.waitForTimeout(600);
+      await useColourScheme(p, scheme);
       // From the top, nothing focused: the sticky app bar stays at the top of a full-page shot.
       await p.evaluate(() => {
         (document.activeElement as HTMLElement | null)?.blur();

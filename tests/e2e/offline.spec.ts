@@ -694,7 +694,8 @@ for (const { name, cutCheck } of [
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     if (cutCheck) {
       await expect.poll(() => asks, { timeout: 15_000 }).toBeGreaterThan(before);
-      await page.waitForTimeout(1000); // the saved list is read right after the check
+      // The saved list is read right after the check: wait until it has been.
+      await expect(page.locator('[data-saved-read]')).toHaveCount(1);
     }
     await expect(page.locator('[data-saved-list]')).toHaveCount(0);
     await expect(aSaved).toHaveCount(0);

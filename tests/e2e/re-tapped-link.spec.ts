@@ -2,7 +2,7 @@
 // the same link opened in a browser without their session says it was already used, and its one
 // tap mails a fresh link that works (issue 18, re-tapped links).
 import { expect, test } from '@playwright/test';
-import { linkPathOf, openLink, useOwnIp, waitForMail } from './support/auth';
+import { linkPathOf, openLink, openLinkAndContinue, useOwnIp, waitForMail } from './support/auth';
 import { uniqueTag } from './support/firm';
 import { publishPacket } from './support/offline';
 import { expectPhoneLayout, PHONE } from './support/phone';
@@ -20,7 +20,7 @@ test('the same mailed link, tapped twice, lands on the packet both times', async
   const onPacket = new RegExp(`/p/${published.packetId}$`);
 
   await useOwnIp(page);
-  await openLink(page, published.linkPath);
+  await openLinkAndContinue(page, published.linkPath);
   await expect(page).toHaveURL(onPacket);
   const heading = page.getByRole('heading', { level: 1 });
   await expect(heading).toBeVisible();

@@ -3,8 +3,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { linkPathOf, openLink, signInAsOwner, waitForMail } from './support/auth';
+import { linkPathOf, openLinkAndContinue, signInAsOwner, waitForMail } from './support/auth';
 import { dropFiles } from './support/drop';
+import { useColourScheme } from './support/scheme';
 import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
 import { expectPdfPainted } from './support/viewer';
 import { approveAndConfirm } from './support/approve';
@@ -20,9 +21,8 @@ async function shoot(
   scheme: 'light' | 'dark' = 'light',
   fullPage = false
 ) {
-  await page.emulateMedia({ colorScheme: scheme });
   await page.waitForLoadState('networkidle');
-  await page.waitForTimeout(400); // let colour transitions finish after a scheme switch
+  await useColourScheme(page, scheme);
   mkdirSync(out, { recursive: true });
   const suffix = scheme === 'dark' ? '-dark' : '';
   await page.screenshot({ path: path.join(out, `${name}-${project}${suffix}.png`), fullPage });
@@ -61,7 +61,7 @@ test('journey screenshots', async ({ page, browser, baseURL }, testInfo) => {
   const mail = await waitForMail(page.request, email, since);
   await contact.goto(linkPathOf(mail));
   await shoot(contact, 'sign-in-confirm', project);
-  await openLink(contact, linkPathOf(mail));
+  await openLinkAndContinue(contact, linkPathOf(mail));
   await expect(contact).toHaveURL(new RegExp(`/p/${packetId}$`));
   await shoot(contact, 'client-packet', project);
   await shoot(contact, 'client-packet', project, 'dark');

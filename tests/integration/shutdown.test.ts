@@ -15,6 +15,7 @@ import {
   seedStaffWithDraft
 } from '../support/instance-data';
 import { createTestDatabase } from '../support/postgres';
+import { waitUntil } from '../support/wait';
 
 type Outcome =
   | { kind: 'complete'; status: number; path: string; body: string; at: number }
@@ -54,6 +55,21 @@ function request(base: string, pathname: string): Promise<Outcome> {
       resolve({ kind: 'refused', code: e.code ?? e.message })
     );
   });
+}
+
+/** Until some statement waits for a lock on `table` (PostgreSQL). */
+async function waitForLockWait(url: string, table: string) {
+  const sql = postgresJs(url, { max: 1, onnotice: () => {} });
+  try {
+    await waitUntil(`a statement waiting for a lock on ${table}`, async () => {
+      const [{ n }] = await sql<{ n: number }[]>`
+        select count(*)::int as n from pg_locks
+        where not granted and relation = ${table}::regclass`;
+      return n > 0;
+    });
+  } finally {
+    await sql.end();
+  }
 }
 
 const postgres = process.env.SHEAF_TEST_DB === 'postgres';
@@ -153,6 +169,11 @@ describe(`graceful shutdown (${postgres ? 'PostgreSQL' : 'PGlite'})`, () => {
     const { hostname, port } = new URL(instance.url);
     const at = { signal: 0 };
 
+    // Resolve once each request's connection is open (client side).
+    const opened: Promise<void>[] = [];
+    const onceOpen = (req: http.ClientRequest) =>
+      opened.push(new Promise((r) => req.once('socket', (socket) => socket.once('connect', r))));
+
     // A form trickling a byte every 250 ms: never idle, never done.
     const trickle = new Promise<{ answered: boolean; ms: number }>((resolve) => {
       const req = http.request({
@@ -167,6 +188,7 @@ describe(`graceful shutdown (${postgres ? 'PostgreSQL' : 'PGlite'})`, () => {
           'content-length': '10000'
         }
       });
+      onceOpen(req);
       const timer = setInterval(() => req.write('a'), 250);
       const end = (answered: boolean) => {
         clearInterval(timer);
@@ -205,6 +227,7 @@ describe(`graceful shutdown (${postgres ? 'PostgreSQL' : 'PGlite'})`, () => {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       });
       req.on('error', reject);
+      onceOpen(req);
       req.write(parts[0]);
       sendRest = () => {
         let i = 1;
@@ -241,7 +264,12 @@ describe(`graceful shutdown (${postgres ? 'PostgreSQL' : 'PGlite'})`, () => {
       );
     }
 
-    await new Promise((r) => setTimeout(r, 1000));
+    // Both requests are in the server's hands before the signal: a connection opened after
+    // theirs is answered only once theirs were accepted (the listen queue is first in, first
+    // out). On PostgreSQL the sign-in's outbox insert is waiting on the lock.
+    await Promise.all(opened);
+    expect(await request(instance.url, '/api/healthz')).toMatchObject({ status: 200 });
+    if (postgres) await waitForLockWait(database.env.DATABASE_URL, 'outbox');
     at.signal = Date.now();
     const stopping = instance.stop('SIGTERM');
     sendRest();

@@ -8,7 +8,6 @@ import {
   type Page
 } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { sessionCookieName } from '../../../src/lib/server/config';
 
@@ -84,45 +83,55 @@ export async function useOwnIp(page: Page): Promise<void> {
   await page.context().setExtraHTTPHeaders({ 'x-forwarded-for': ip });
 }
 
-/** Continues on a confirm page: the asking browser goes on by itself; otherwise tap Continue. */
+const leftConfirmPage = (u: URL) => !u.pathname.startsWith('/l/');
+
+/**
+ * Opens a link from a mail this browser asked for (sign-in, a new link): the confirm page goes
+ * on by itself. A broken auto-continue fails here, after the usual timeout.
+ */
 export async function openLink(page: Page, linkPath: string): Promise<void> {
   await page.goto(linkPath);
-  const left = () => page.waitForURL((u) => !u.pathname.startsWith('/l/'), { timeout: 4000 });
-  try {
-    await left();
-  } catch {
-    await page.getByRole('button', { name: /^Continue/ }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/l/'));
-  }
+  await page.waitForURL(leftConfirmPage);
+}
+
+/**
+ * Opens a link this browser did not ask for (a packet or invitation mail the firm sent): the
+ * confirm page waits for a tap on Continue.
+ */
+export async function openLinkAndContinue(page: Page, linkPath: string): Promise<void> {
+  await page.goto(linkPath);
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.waitForURL(leftConfirmPage);
 }
 
 // Each address gets one sign-in mail a minute, so a second sign-in of the same address in a
 // run reuses the first one's session cookie while it is still valid. Projects run in separate
-// workers, so the cookies are also kept in a file per server port.
+// workers, so the cookies are also kept in a file in this run's own data directory (made by
+// playwright.config.ts, inherited by the workers, removed after the run): never shared with
+// another run, whose server would not know them.
 const sessions = new Map<string, Cookie[]>();
-const sessionFile = path.join(
-  os.tmpdir(),
-  `sheaf-e2e-sessions-${process.env.E2E_PORT ?? 4173}.json`
-);
+const sessionFile = process.env.E2E_DATA_DIR
+  ? path.join(process.env.E2E_DATA_DIR, 'e2e-sessions.json')
+  : null;
+
+function readSessionFile(): Record<string, Cookie[]> {
+  if (!sessionFile) return {};
+  try {
+    return JSON.parse(readFileSync(sessionFile, 'utf8')) as Record<string, Cookie[]>;
+  } catch {
+    return {}; // no session kept yet in this run
+  }
+}
 
 function loadSession(email: string): Cookie[] | undefined {
   const key = email.toLowerCase();
-  if (sessions.has(key)) return sessions.get(key);
-  try {
-    return (JSON.parse(readFileSync(sessionFile, 'utf8')) as Record<string, Cookie[]>)[key];
-  } catch {
-    return undefined;
-  }
+  return sessions.get(key) ?? readSessionFile()[key];
 }
 
 function saveSession(email: string, cookies: Cookie[]) {
   sessions.set(email.toLowerCase(), cookies);
-  let all: Record<string, Cookie[]> = {};
-  try {
-    all = JSON.parse(readFileSync(sessionFile, 'utf8')) as Record<string, Cookie[]>;
-  } catch {
-    // first session of this run
-  }
+  if (!sessionFile) return;
+  const all = readSessionFile();
   all[email.toLowerCase()] = cookies;
   writeFileSync(sessionFile, JSON.stringify(all));
 }

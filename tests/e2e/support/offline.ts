@@ -7,7 +7,7 @@ import {
   completeSetup,
   findSetupUrl,
   linkPathOf,
-  openLink,
+  openLinkAndContinue,
   signInByEmail,
   useOwnIp,
   waitForMail
@@ -132,7 +132,7 @@ export async function publishPacket(
 /** Opens the contact's link and waits until the service worker controls the packet page. */
 export async function openAsContact(page: Page, published: Published): Promise<void> {
   await useOwnIp(page);
-  await openLink(page, published.linkPath);
+  await openLinkAndContinue(page, published.linkPath);
   await expect(page).toHaveURL(new RegExp(`/p/${published.packetId}`));
   await waitForServiceWorker(page);
 }

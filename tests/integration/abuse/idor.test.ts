@@ -1,9 +1,10 @@
 // The IDOR matrix: every page, action and endpoint of the route map (DESIGN.md) that takes an id,
 // requested by someone signed in with another firm's or another client's ids. Each answers 404
 // (or, for an id inside a form, the same refusal as an unknown id), shows none of the other
-// side's names, and changes nothing. One table, so a new route without a row stands out.
+// side's names, and changes nothing. One table, compared with the route files (src/routes, read
+// by tests/support/route-map.ts): a new load, action or endpoint without a row fails the suite.
 import { and, eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
 import {
@@ -18,6 +19,7 @@ import {
 import { issueMagicLink } from '../../../src/lib/server/auth/magic-link';
 import { TestBrowser } from '../../support/server';
 import { ensurePreviews } from '../../../src/lib/server/pdf/preview';
+import { entryFor, readRouteMap } from '../../support/route-map';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'JSON' | 'PDF';
 type Who = 'staff' | 'owner' | 'contact' | 'ownerAsClient' | 'signedOut';
@@ -28,6 +30,33 @@ type Row = [
   expect?: number[],
   form?: Record<string, string>
 ];
+
+/**
+ * Loads, actions and endpoints that need no row: they take no id of anyone's, or only a token
+ * that is itself the permission (`pattern name`, as readRouteMap lists them).
+ */
+const NO_ROW_NEEDED: Record<string, string> = {
+  // Public: the health check, sign-in by email or code, first-run setup.
+  '/api/healthz GET': 'public health check, no data',
+  '/sign-in load': 'the sign-in form',
+  '/sign-in default': 'asks for a link by email address; same answer for every address',
+  '/sign-in/code load': "the code form, for this browser's own request",
+  '/sign-in/code default': 'a code signs in only the browser that asked (its binding cookie)',
+  '/setup load': 'first run only; the setup token is the permission',
+  '/setup default': 'first run only; the setup token is the permission',
+  // The caller's own session and user: no id in the request.
+  '/api/session GET': "says who the caller's own session belongs to",
+  '/sign-out load': "the caller's own session",
+  '/sign-out default': "ends the caller's own session",
+  '/account name': "renames the caller's own user",
+  // Tokens are the permission (a used or unknown one has rows under /l/[token]).
+  '/l/[token]/renew load': 'only redirects to /l/[token]',
+  // Postmark's, with its own Basic auth (tests/integration/email-webhook.test.ts).
+  '/api/webhooks/postmark POST': "Postmark's delivery events, Basic auth, no session",
+  // The dev mailbox: loopback only, and off unless MAIL_TRANSPORT=mailbox (email-mailbox.test).
+  '/dev/mailbox load': 'dev mailbox, loopback only',
+  '/dev/mailbox.json GET': 'dev mailbox, loopback only'
+};
 
 /** Every form field any action reads, so each action reaches its own access check. */
 const anyForm = (ids: Record<string, string> = {}) => ({
@@ -315,390 +344,434 @@ function alertRows(w: Awaited<ReturnType<typeof world>>): Row[] {
   ];
 }
 
+type World = Awaited<ReturnType<typeof world>>;
+const NF = [404];
+/** A 303 to /sign-in?next=<the path>: checked below. */
+const SIGN_IN = [303];
+
+/** The matrix: one row per request, each a page, action or endpoint with someone else's ids. */
+function matrixRows(w: World): Row[] {
+  const { mine, neighbour: n, other: o } = w;
+  return [
+    // Staff of firm A, ids of firm B: pages.
+    ['staff', 'GET', `/firm/clients/${o.client.id}`],
+    ['staff', 'GET', `/firm/packets/${o.packet.id}`],
+    ['staff', 'GET', `/firm/packets/${o.draft.id}`],
+    ['staff', 'GET', `/firm/packets/${o.packet.id}/documents/${o.doc.id}`],
+    ['staff', 'GET', `/firm/packets/${mine.packet.id}/documents/${o.doc.id}`],
+    ['staff', 'GET', `/p/${o.packet.id}`],
+    ['staff', 'GET', `/p/${o.packet.id}/d/${o.doc.id}`],
+    ['staff', 'GET', `/api/files/${o.doc.id}`],
+    ['staff', 'HEAD', `/api/files/${o.doc.id}`],
+    ['staff', 'GET', `/api/files/${o.draftDoc.id}`],
+    ['staff', 'GET', `/api/files/${o.doc.id}/page-1/800`],
+    ['staff', 'GET', `/api/files/${o.draftDoc.id}/page-1/400`],
+    // ... their packet's publish confirm step (who would be mailed).
+    ['staff', 'GET', `/firm/packets/${o.draft.id}?publish=confirm`],
+    // ... their ids in a query string: the page renders, without them.
+    ['staff', 'GET', `/firm/packets/new?client=${o.client.id}`, [200]],
+    // ... actions on their client and packet.
+    ...(['update', 'addContact', 'updateContact', 'removeContact'] as const).map((a): Row => [
+      'staff',
+      'POST',
+      `/firm/clients/${o.client.id}?/${a}`,
+      NF,
+      anyForm({ contactId: o.contact.id })
+    ]),
+    ...(
+      [
+        'update',
+        'removeDocument',
+        'moveDocument',
+        'renameDocument',
+        'keepDocument',
+        'publish',
+        'nudge',
+        'reply',
+        'archive'
+      ] as const
+    ).map((a): Row => [
+      'staff',
+      'POST',
+      `/firm/packets/${o.draft.id}?/${a}`,
+      NF,
+      anyForm({ documentId: o.draftDoc.id })
+    ]),
+    ['staff', 'POST', `/firm/packets/${o.packet.id}?/reply`, NF, anyForm()],
+    ['staff', 'POST', `/firm/packets/${o.packet.id}?/nudge`, NF, anyForm()],
+    // ... their questions, on their packet (Needs reply: reply, mark answered, reopen).
+    [
+      'staff',
+      'POST',
+      `/firm/packets/${o.asked.id}?/reply`,
+      NF,
+      anyForm({ replyTo: o.openQuestion.id })
+    ],
+    [
+      'staff',
+      'POST',
+      `/firm/packets/${o.asked.id}?/markAnswered`,
+      NF,
+      anyForm({ questionId: o.openQuestion.id })
+    ],
+    [
+      'staff',
+      'POST',
+      `/firm/packets/${o.asked.id}?/reopen`,
+      NF,
+      anyForm({ questionId: o.answeredQuestion.id })
+    ],
+    // ... and through my own packet.
+    [
+      'staff',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/reply`,
+      NF,
+      anyForm({ replyTo: o.openQuestion.id })
+    ],
+    [
+      'staff',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/markAnswered`,
+      NF,
+      anyForm({ questionId: o.openQuestion.id, next: 'dashboard' })
+    ],
+    [
+      'staff',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/reopen`,
+      NF,
+      anyForm({ questionId: o.answeredQuestion.id })
+    ],
+    // ... and my own question through another of my packets: not that packet's.
+    [
+      'staff',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/markAnswered`,
+      NF,
+      anyForm({ questionId: mine.question.id })
+    ],
+    // ... their ids inside my own forms.
+    ['staff', 'POST', `/firm/clients?/archive`, NF, anyForm({ clientId: o.client.id })],
+    [
+      'staff',
+      'POST',
+      `/firm/clients/${mine.client.id}?/removeContact`,
+      NF,
+      anyForm({ contactId: o.contact.id })
+    ],
+    [
+      'staff',
+      'POST',
+      `/firm/clients/${mine.client.id}?/updateContact`,
+      NF,
+      anyForm({ contactId: o.contact.id })
+    ],
+    [
+      'staff',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/removeDocument`,
+      NF,
+      anyForm({ documentId: o.doc.id })
+    ],
+    // A nudge on my own packet to another firm's or another client's contact.
+    ...[o.contact.id, n.contact.id].map((contactId): Row => [
+      'staff',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/nudge`,
+      NF,
+      anyForm({ contactId })
+    ]),
+    [
+      'staff',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/moveDocument`,
+      NF,
+      anyForm({ documentId: o.doc.id })
+    ],
+    // A rename of their document, or the neighbour client's, through my own packet.
+    ...[o.doc.id, n.doc.id].map((documentId): Row => [
+      'staff',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/renameDocument`,
+      NF,
+      anyForm({ documentId })
+    ]),
+    // ... or keeps their document in my packet.
+    [
+      'staff',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/keepDocument`,
+      NF,
+      anyForm({ documentId: o.doc.id })
+    ],
+    // A packet for their client is refused as for an unknown client ("Choose a client").
+    ['staff', 'POST', `/firm/packets/new`, [400], anyForm({ clientId: o.client.id })],
+    // ... endpoints.
+    ['staff', 'PDF', `/firm/packets/${o.draft.id}/documents`],
+    ['staff', 'JSON', `/firm/packets/${o.draft.id}/publish`, NF, {}],
+    [
+      'staff',
+      'JSON',
+      `/firm/packets/bulk/create`,
+      NF,
+      { clientId: o.client.id, period: '2026-Q3', title: 'x', note: '', dueAt: '' }
+    ],
+    ['staff', 'POST', `/p/${o.packet.id}?/approve`, NF, anyForm()],
+    ['staff', 'POST', `/p/${o.packet.id}?/withdraw`, NF, anyForm()],
+    ['staff', 'POST', `/p/${o.packet.id}?/ask`, NF, anyForm()],
+    ['staff', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }],
+    // ... their staff in my settings: every member action is a 404, whoever's role.
+    ['staff', 'GET', `/firm/settings`, [200]],
+    ...o.members.flatMap((m): Row[] => [
+      ['staff', 'POST', `/firm/settings?/remove`, NF, anyForm({ memberId: m.id })],
+      ['staff', 'POST', `/firm/settings?/makeOwner`, NF, anyForm({ memberId: m.id })]
+    ]),
+
+    // A contact of client A1: the neighbour client's and the other firm's packets.
+    ...[n, o].flatMap(({ packet, doc }): Row[] => [
+      ['contact', 'GET', `/p/${packet.id}`],
+      ['contact', 'GET', `/p/${packet.id}/d/${doc.id}`],
+      ['contact', 'GET', `/p/${mine.packet.id}/d/${doc.id}`],
+      ['contact', 'GET', `/api/files/${doc.id}`],
+      ['contact', 'HEAD', `/api/files/${doc.id}`],
+      ['contact', 'GET', `/api/files/${doc.id}/page-1/1200`],
+      ['contact', 'POST', `/p/${packet.id}?/approve`, NF, anyForm()],
+      ['contact', 'POST', `/p/${packet.id}?/withdraw`, NF, anyForm()],
+      ['contact', 'POST', `/p/${packet.id}?/ask`, NF, anyForm()],
+      ['contact', 'POST', `/p/${packet.id}/d/${doc.id}?/ask`, NF, anyForm()],
+      ['contact', 'POST', `/p/${mine.packet.id}/d/${doc.id}?/ask`, NF, anyForm()]
+    ]),
+    // ... a document of my own packet staged since publishing (issue 17 item 1).
+    ['contact', 'GET', `/api/files/${mine.staged.id}`],
+    ['contact', 'HEAD', `/api/files/${mine.staged.id}`],
+    ['contact', 'GET', `/api/files/${mine.staged.id}/page-1/800`],
+    ['contact', 'GET', `/p/${mine.packet.id}/d/${mine.staged.id}`],
+    ['contact', 'POST', `/p/${mine.packet.id}/d/${mine.staged.id}?/ask`, NF, anyForm()],
+    // ... a decision on my own packet naming a version that is not the current one (item 2).
+    ...['0', '2', ''].flatMap((version): Row[] => [
+      ['contact', 'POST', `/p/${mine.packet.id}?/approve`, [409], anyForm({ version })],
+      ['contact', 'POST', `/p/${mine.packet.id}?/ask`, [409], anyForm({ version })]
+    ]),
+    ['contact', 'GET', `/p/${o.draft.id}`],
+    ['contact', 'GET', `/api/files/${o.draftDoc.id}`],
+    ['contact', 'GET', `/api/files/${o.draftDoc.id}/page-1/800`],
+    // ... and every staff route, even of its own firm.
+    // ... their own list shows neither the neighbour's packets nor the other firm's.
+    ['contact', 'GET', `/p`, [200]],
+    ['contact', 'GET', `/firm`],
+    ['contact', 'GET', `/firm/clients`],
+    ['contact', 'GET', `/firm/clients/${mine.client.id}`],
+    ['contact', 'GET', `/firm/packets/new`],
+    ['contact', 'GET', `/firm/packets/bulk`],
+    ['contact', 'GET', `/firm/settings`],
+    ['contact', 'POST', `/firm/settings?/profile`, NF, anyForm({ brandColor: '#000000' })],
+    ['contact', 'POST', `/firm/settings?/invite`, NF, anyForm()],
+    ['contact', 'POST', `/firm/settings?/approvalRule`, NF, anyForm({ approvalRule: 'all' })],
+    ['contact', 'POST', `/firm/settings?/remove`, NF, anyForm({ memberId: o.members[0].id })],
+    ['contact', 'GET', `/firm/packets/${mine.packet.id}`],
+    ['contact', 'GET', `/firm/packets/${mine.packet.id}/documents/${mine.doc.id}`],
+    ['contact', 'POST', `/firm/clients?/create`, NF, anyForm()],
+    ['contact', 'POST', `/firm/clients?/archive`, NF, anyForm({ clientId: mine.client.id })],
+    [
+      'contact',
+      'POST',
+      `/firm/clients?/import`,
+      NF,
+      anyForm({
+        csv: `client name,code,contact name,email,role\n${w.importName},${w.importName},X,x@example.test,approver\n`
+      })
+    ],
+    ...mine.members.map((m): Row => [
+      'contact',
+      'POST',
+      `/firm/settings?/makeOwner`,
+      NF,
+      anyForm({ memberId: m.id })
+    ]),
+    ['contact', 'POST', `/firm/clients/${mine.client.id}?/update`, NF, anyForm()],
+    ['contact', 'POST', `/firm/packets/${mine.packet.id}?/reply`, NF, anyForm()],
+    [
+      'contact',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/keepDocument`,
+      NF,
+      anyForm({ documentId: mine.staged.id })
+    ],
+    [
+      'contact',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/renameDocument`,
+      NF,
+      anyForm({ documentId: mine.doc.id })
+    ],
+    [
+      'contact',
+      'POST',
+      `/firm/packets/${mine.asked.id}?/reply`,
+      NF,
+      anyForm({ replyTo: mine.question.id })
+    ],
+    ...(['markAnswered', 'reopen'] as const).map((a): Row => [
+      'contact',
+      'POST',
+      `/firm/packets/${mine.asked.id}?/${a}`,
+      NF,
+      anyForm({ questionId: mine.question.id })
+    ]),
+    ['contact', 'POST', `/firm/packets/new`, NF, anyForm({ clientId: mine.client.id })],
+    ['contact', 'PDF', `/firm/packets/${mine.packet.id}/documents`],
+    ['contact', 'JSON', `/firm/packets/${mine.packet.id}/publish`, NF, {}],
+    ['contact', 'JSON', `/firm/packets/bulk/create`, NF, { clientId: mine.client.id }],
+    ['contact', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }],
+
+    // Firm B's people added by firm A: the same answer as for anyone, and none of B's names.
+    ...[o.quiet.email, o.staff.email].map((email): Row => [
+      'staff',
+      'POST',
+      `/firm/clients/${mine.client.id}?/addContact`,
+      [200],
+      anyForm({ email, name: '' })
+    ]),
+    ['staff', 'GET', `/firm/clients/${mine.client.id}`, [200]],
+    // ... and B's staff invited to A: refused without saying they are staff elsewhere.
+    ['owner', 'POST', `/firm/settings?/invite`, [400], anyForm({ email: o.staff.email })],
+    ['owner', 'GET', `/firm/settings`, [200]],
+
+    // An owner of firm A holding a client session (a contact's link): every staff page,
+    // action and endpoint sends them to sign in as staff; membership opens no file.
+    ...[
+      `/firm`,
+      `/firm/clients`,
+      `/firm/clients/${mine.client.id}`,
+      `/firm/packets/new`,
+      `/firm/packets/bulk`,
+      `/firm/settings`,
+      `/firm/packets/${mine.packet.id}`,
+      `/firm/packets/${mine.packet.id}/documents/${mine.doc.id}`
+    ].map((path): Row => ['ownerAsClient', 'GET', path, SIGN_IN]),
+    [
+      'ownerAsClient',
+      'POST',
+      `/firm/settings?/profile`,
+      SIGN_IN,
+      anyForm({ brandColor: '#000000' })
+    ],
+    ['ownerAsClient', 'POST', `/firm/settings?/invite`, SIGN_IN, anyForm()],
+    [
+      'ownerAsClient',
+      'POST',
+      `/firm/settings?/approvalRule`,
+      SIGN_IN,
+      anyForm({ approvalRule: 'all' })
+    ],
+    ['ownerAsClient', 'POST', `/p/${n.packet.id}?/withdraw`, NF, anyForm()],
+    ...mine.members.map((m): Row => [
+      'ownerAsClient',
+      'POST',
+      `/firm/settings?/remove`,
+      SIGN_IN,
+      anyForm({ memberId: m.id })
+    ]),
+    [
+      'ownerAsClient',
+      'POST',
+      `/firm/clients?/archive`,
+      SIGN_IN,
+      anyForm({ clientId: mine.client.id })
+    ],
+    ['ownerAsClient', 'POST', `/firm/clients/${mine.client.id}?/update`, SIGN_IN, anyForm()],
+    [
+      'ownerAsClient',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/nudge`,
+      SIGN_IN,
+      anyForm({ contactId: mine.contact.id })
+    ],
+    ['ownerAsClient', 'PDF', `/firm/packets/${mine.packet.id}/documents`, SIGN_IN],
+    [
+      'ownerAsClient',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/renameDocument`,
+      SIGN_IN,
+      anyForm({ documentId: mine.doc.id })
+    ],
+    ...(['markAnswered', 'reopen'] as const).map((a): Row => [
+      'ownerAsClient',
+      'POST',
+      `/firm/packets/${mine.asked.id}?/${a}`,
+      SIGN_IN,
+      anyForm({ questionId: mine.question.id })
+    ]),
+
+    // Signed out: the dashboard and every Needs reply action send them to sign in.
+    ['signedOut', 'GET', `/firm`, SIGN_IN],
+    ['signedOut', 'GET', `/p`, SIGN_IN],
+    ['signedOut', 'POST', `/account?/signOutEverywhere`, SIGN_IN, {}],
+    // Another person's used link, renewed by a stranger: the one answer anyone gets, naming
+    // nobody; the new link goes only to the link's own address (auth/links.test.ts).
+    ['signedOut', 'POST', `/l/${w.otherUsedLink}/renew`, [200], {}],
+    [
+      'signedOut',
+      'POST',
+      `/firm/settings?/approvalRule`,
+      SIGN_IN,
+      anyForm({ approvalRule: 'all' })
+    ],
+    ['signedOut', 'POST', `/p/${mine.packet.id}?/withdraw`, SIGN_IN, anyForm()],
+    ...(['reply', 'markAnswered', 'reopen'] as const).map((a): Row => [
+      'signedOut',
+      'POST',
+      `/firm/packets/${mine.asked.id}?/${a}`,
+      SIGN_IN,
+      anyForm({ questionId: mine.question.id, replyTo: mine.question.id })
+    ]),
+    ['ownerAsClient', 'JSON', `/firm/packets/${mine.packet.id}/publish`, SIGN_IN, {}],
+    ['ownerAsClient', 'JSON', `/firm/packets/bulk/create`, SIGN_IN, { clientId: mine.client.id }],
+    ['ownerAsClient', 'GET', `/api/files/${n.doc.id}`],
+    ['ownerAsClient', 'GET', `/api/files/${n.doc.id}/page-1/800`],
+    ['ownerAsClient', 'GET', `/p/${n.packet.id}`],
+    ['ownerAsClient', 'GET', `/p`, [200]],
+    [
+      'ownerAsClient',
+      'POST',
+      `/firm/packets/${mine.packet.id}?/keepDocument`,
+      SIGN_IN,
+      anyForm({ documentId: mine.staged.id })
+    ],
+
+    // Responsible staff members and alert preferences (issue 18).
+    ...alertRows(w),
+    // A used link of another person (another firm's contact; my own firm's contact, opened by
+    // its staff): "already used", never a redirect to its packet, never a session.
+    ...(['staff', 'owner', 'contact', 'ownerAsClient', 'signedOut'] as const).flatMap(
+      (who): Row[] => [
+        [who, 'GET', `/l/${w.otherUsedLink}`, [200]],
+        [who, 'HEAD', `/l/${w.otherUsedLink}`, [200]],
+        [who, 'POST', `/l/${w.otherUsedLink}`, [410], {}]
+      ]
+    ),
+    ...(['staff', 'owner', 'ownerAsClient'] as const).flatMap((who): Row[] => [
+      [who, 'GET', `/l/${w.mineUsedLink}`, [200]],
+      [who, 'POST', `/l/${w.mineUsedLink}`, [410], {}]
+    ])
+  ];
+}
+
 describe('IDOR matrix: another firm or client’s ids', () => {
+  let w: World;
+  let rows: Row[];
+  beforeAll(async () => {
+    w = await world();
+    rows = matrixRows(w);
+  });
+
   it('answers 404 on every page, action and endpoint, leaks no name and changes nothing', async () => {
-    const w = await world();
     const { mine, neighbour: n, other: o } = w;
     // Their page-1 pictures exist: a 404 below is the access check, not a missing file.
     for (const doc of [n.doc, o.doc, o.draftDoc, mine.staged]) {
       expect(await ensurePreviews(doc.blobKey)).toBe(true);
     }
-    const NF = [404];
-    /** A 303 to /sign-in?next=<the path>: checked below. */
-    const SIGN_IN = [303];
-    const rows: Row[] = [
-      // Staff of firm A, ids of firm B: pages.
-      ['staff', 'GET', `/firm/clients/${o.client.id}`],
-      ['staff', 'GET', `/firm/packets/${o.packet.id}`],
-      ['staff', 'GET', `/firm/packets/${o.draft.id}`],
-      ['staff', 'GET', `/firm/packets/${o.packet.id}/documents/${o.doc.id}`],
-      ['staff', 'GET', `/firm/packets/${mine.packet.id}/documents/${o.doc.id}`],
-      ['staff', 'GET', `/p/${o.packet.id}`],
-      ['staff', 'GET', `/p/${o.packet.id}/d/${o.doc.id}`],
-      ['staff', 'GET', `/api/files/${o.doc.id}`],
-      ['staff', 'HEAD', `/api/files/${o.doc.id}`],
-      ['staff', 'GET', `/api/files/${o.draftDoc.id}`],
-      ['staff', 'GET', `/api/files/${o.doc.id}/page-1/800`],
-      ['staff', 'GET', `/api/files/${o.draftDoc.id}/page-1/400`],
-      // ... their packet's publish confirm step (who would be mailed).
-      ['staff', 'GET', `/firm/packets/${o.draft.id}?publish=confirm`],
-      // ... their ids in a query string: the page renders, without them.
-      ['staff', 'GET', `/firm/packets/new?client=${o.client.id}`, [200]],
-      // ... actions on their client and packet.
-      ...(['update', 'addContact', 'updateContact', 'removeContact'] as const).map((a): Row => [
-        'staff',
-        'POST',
-        `/firm/clients/${o.client.id}?/${a}`,
-        NF,
-        anyForm({ contactId: o.contact.id })
-      ]),
-      ...(
-        [
-          'update',
-          'removeDocument',
-          'moveDocument',
-          'renameDocument',
-          'publish',
-          'nudge',
-          'reply',
-          'archive'
-        ] as const
-      ).map((a): Row => [
-        'staff',
-        'POST',
-        `/firm/packets/${o.draft.id}?/${a}`,
-        NF,
-        anyForm({ documentId: o.draftDoc.id })
-      ]),
-      ['staff', 'POST', `/firm/packets/${o.packet.id}?/reply`, NF, anyForm()],
-      ['staff', 'POST', `/firm/packets/${o.packet.id}?/nudge`, NF, anyForm()],
-      // ... their questions, on their packet (Needs reply: reply, mark answered, reopen).
-      [
-        'staff',
-        'POST',
-        `/firm/packets/${o.asked.id}?/reply`,
-        NF,
-        anyForm({ replyTo: o.openQuestion.id })
-      ],
-      [
-        'staff',
-        'POST',
-        `/firm/packets/${o.asked.id}?/markAnswered`,
-        NF,
-        anyForm({ questionId: o.openQuestion.id })
-      ],
-      [
-        'staff',
-        'POST',
-        `/firm/packets/${o.asked.id}?/reopen`,
-        NF,
-        anyForm({ questionId: o.answeredQuestion.id })
-      ],
-      // ... and through my own packet.
-      [
-        'staff',
-        'POST',
-        `/firm/packets/${mine.packet.id}?/reply`,
-        NF,
-        anyForm({ replyTo: o.openQuestion.id })
-      ],
-      [
-        'staff',
-        'POST',
-        `/firm/packets/${mine.packet.id}?/markAnswered`,
-        NF,
-        anyForm({ questionId: o.openQuestion.id, next: 'dashboard' })
-      ],
-      [
-        'staff',
-        'POST',
-        `/firm/packets/${mine.packet.id}?/reopen`,
-        NF,
-        anyForm({ questionId: o.answeredQuestion.id })
-      ],
-      // ... and my own question through another of my packets: not that packet's.
-      [
-        'staff',
-        'POST',
-        `/firm/packets/${mine.packet.id}?/markAnswered`,
-        NF,
-        anyForm({ questionId: mine.question.id })
-      ],
-      // ... their ids inside my own forms.
-      ['staff', 'POST', `/firm/clients?/archive`, NF, anyForm({ clientId: o.client.id })],
-      [
-        'staff',
-        'POST',
-        `/firm/clients/${mine.client.id}?/removeContact`,
-        NF,
-        anyForm({ contactId: o.contact.id })
-      ],
-      [
-        'staff',
-        'POST',
-        `/firm/clients/${mine.client.id}?/updateContact`,
-        NF,
-        anyForm({ contactId: o.contact.id })
-      ],
-      [
-        'staff',
-        'POST',
-        `/firm/packets/${mine.packet.id}?/removeDocument`,
-        NF,
-        anyForm({ documentId: o.doc.id })
-      ],
-      // A nudge on my own packet to another firm's or another client's contact.
-      ...[o.contact.id, n.contact.id].map((contactId): Row => [
-        'staff',
-        'POST',
-        `/firm/packets/${mine.packet.id}?/nudge`,
-        NF,
-        anyForm({ contactId })
-      ]),
-      [
-        'staff',
-        'POST',
-        `/firm/packets/${mine.packet.id}?/moveDocument`,
-        NF,
-        anyForm({ documentId: o.doc.id })
-      ],
-      // A rename of their document, or the neighbour client's, through my own packet.
-      ...[o.doc.id, n.doc.id].map((documentId): Row => [
-        'staff',
-        'POST',
-        `/firm/packets/${mine.packet.id}?/renameDocument`,
-        NF,
-        anyForm({ documentId })
-      ]),
-      // A packet for their client is refused as for an unknown client ("Choose a client").
-      ['staff', 'POST', `/firm/packets/new`, [400], anyForm({ clientId: o.client.id })],
-      // ... endpoints.
-      ['staff', 'PDF', `/firm/packets/${o.draft.id}/documents`],
-      ['staff', 'JSON', `/firm/packets/${o.draft.id}/publish`, NF, {}],
-      [
-        'staff',
-        'JSON',
-        `/firm/packets/bulk/create`,
-        NF,
-        { clientId: o.client.id, period: '2026-Q3', title: 'x', note: '', dueAt: '' }
-      ],
-      ['staff', 'POST', `/p/${o.packet.id}?/approve`, NF, anyForm()],
-      ['staff', 'POST', `/p/${o.packet.id}?/withdraw`, NF, anyForm()],
-      ['staff', 'POST', `/p/${o.packet.id}?/ask`, NF, anyForm()],
-      ['staff', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }],
-      // ... their staff in my settings: every member action is a 404, whoever's role.
-      ['staff', 'GET', `/firm/settings`, [200]],
-      ...o.members.flatMap((m): Row[] => [
-        ['staff', 'POST', `/firm/settings?/remove`, NF, anyForm({ memberId: m.id })],
-        ['staff', 'POST', `/firm/settings?/makeOwner`, NF, anyForm({ memberId: m.id })]
-      ]),
-
-      // A contact of client A1: the neighbour client's and the other firm's packets.
-      ...[n, o].flatMap(({ packet, doc }): Row[] => [
-        ['contact', 'GET', `/p/${packet.id}`],
-        ['contact', 'GET', `/p/${packet.id}/d/${doc.id}`],
-        ['contact', 'GET', `/p/${mine.packet.id}/d/${doc.id}`],
-        ['contact', 'GET', `/api/files/${doc.id}`],
-        ['contact', 'HEAD', `/api/files/${doc.id}`],
-        ['contact', 'GET', `/api/files/${doc.id}/page-1/1200`],
-        ['contact', 'POST', `/p/${packet.id}?/approve`, NF, anyForm()],
-        ['contact', 'POST', `/p/${packet.id}?/withdraw`, NF, anyForm()],
-        ['contact', 'POST', `/p/${packet.id}?/ask`, NF, anyForm()],
-        ['contact', 'POST', `/p/${packet.id}/d/${doc.id}?/ask`, NF, anyForm()],
-        ['contact', 'POST', `/p/${mine.packet.id}/d/${doc.id}?/ask`, NF, anyForm()]
-      ]),
-      // ... a document of my own packet staged since publishing (issue 17 item 1).
-      ['contact', 'GET', `/api/files/${mine.staged.id}`],
-      ['contact', 'HEAD', `/api/files/${mine.staged.id}`],
-      ['contact', 'GET', `/api/files/${mine.staged.id}/page-1/800`],
-      ['contact', 'GET', `/p/${mine.packet.id}/d/${mine.staged.id}`],
-      ['contact', 'POST', `/p/${mine.packet.id}/d/${mine.staged.id}?/ask`, NF, anyForm()],
-      // ... a decision on my own packet naming a version that is not the current one (item 2).
-      ...['0', '2', ''].flatMap((version): Row[] => [
-        ['contact', 'POST', `/p/${mine.packet.id}?/approve`, [409], anyForm({ version })],
-        ['contact', 'POST', `/p/${mine.packet.id}?/ask`, [409], anyForm({ version })]
-      ]),
-      ['contact', 'GET', `/p/${o.draft.id}`],
-      ['contact', 'GET', `/api/files/${o.draftDoc.id}`],
-      ['contact', 'GET', `/api/files/${o.draftDoc.id}/page-1/800`],
-      // ... and every staff route, even of its own firm.
-      ['contact', 'GET', `/firm`],
-      ['contact', 'GET', `/firm/clients`],
-      ['contact', 'GET', `/firm/clients/${mine.client.id}`],
-      ['contact', 'GET', `/firm/packets/new`],
-      ['contact', 'GET', `/firm/packets/bulk`],
-      ['contact', 'GET', `/firm/settings`],
-      ['contact', 'POST', `/firm/settings?/profile`, NF, anyForm({ brandColor: '#000000' })],
-      ['contact', 'POST', `/firm/settings?/invite`, NF, anyForm()],
-      ['contact', 'POST', `/firm/settings?/approvalRule`, NF, anyForm({ approvalRule: 'all' })],
-      ['contact', 'POST', `/firm/settings?/remove`, NF, anyForm({ memberId: o.members[0].id })],
-      ['contact', 'GET', `/firm/packets/${mine.packet.id}`],
-      ['contact', 'GET', `/firm/packets/${mine.packet.id}/documents/${mine.doc.id}`],
-      ['contact', 'POST', `/firm/clients?/create`, NF, anyForm()],
-      ['contact', 'POST', `/firm/clients?/archive`, NF, anyForm({ clientId: mine.client.id })],
-      [
-        'contact',
-        'POST',
-        `/firm/clients?/import`,
-        NF,
-        anyForm({
-          csv: `client name,code,contact name,email,role\n${w.importName},${w.importName},X,x@example.test,approver\n`
-        })
-      ],
-      ...mine.members.map((m): Row => [
-        'contact',
-        'POST',
-        `/firm/settings?/makeOwner`,
-        NF,
-        anyForm({ memberId: m.id })
-      ]),
-      ['contact', 'POST', `/firm/clients/${mine.client.id}?/update`, NF, anyForm()],
-      ['contact', 'POST', `/firm/packets/${mine.packet.id}?/reply`, NF, anyForm()],
-      [
-        'contact',
-        'POST',
-        `/firm/packets/${mine.packet.id}?/renameDocument`,
-        NF,
-        anyForm({ documentId: mine.doc.id })
-      ],
-      [
-        'contact',
-        'POST',
-        `/firm/packets/${mine.asked.id}?/reply`,
-        NF,
-        anyForm({ replyTo: mine.question.id })
-      ],
-      ...(['markAnswered', 'reopen'] as const).map((a): Row => [
-        'contact',
-        'POST',
-        `/firm/packets/${mine.asked.id}?/${a}`,
-        NF,
-        anyForm({ questionId: mine.question.id })
-      ]),
-      ['contact', 'POST', `/firm/packets/new`, NF, anyForm({ clientId: mine.client.id })],
-      ['contact', 'PDF', `/firm/packets/${mine.packet.id}/documents`],
-      ['contact', 'JSON', `/firm/packets/${mine.packet.id}/publish`, NF, {}],
-      ['contact', 'JSON', `/firm/packets/bulk/create`, NF, { clientId: mine.client.id }],
-      ['contact', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }],
-
-      // Firm B's people added by firm A: the same answer as for anyone, and none of B's names.
-      ...[o.quiet.email, o.staff.email].map((email): Row => [
-        'staff',
-        'POST',
-        `/firm/clients/${mine.client.id}?/addContact`,
-        [200],
-        anyForm({ email, name: '' })
-      ]),
-      ['staff', 'GET', `/firm/clients/${mine.client.id}`, [200]],
-      // ... and B's staff invited to A: refused without saying they are staff elsewhere.
-      ['owner', 'POST', `/firm/settings?/invite`, [400], anyForm({ email: o.staff.email })],
-      ['owner', 'GET', `/firm/settings`, [200]],
-
-      // An owner of firm A holding a client session (a contact's link): every staff page,
-      // action and endpoint sends them to sign in as staff; membership opens no file.
-      ...[
-        `/firm`,
-        `/firm/clients`,
-        `/firm/clients/${mine.client.id}`,
-        `/firm/packets/new`,
-        `/firm/packets/bulk`,
-        `/firm/settings`,
-        `/firm/packets/${mine.packet.id}`,
-        `/firm/packets/${mine.packet.id}/documents/${mine.doc.id}`
-      ].map((path): Row => ['ownerAsClient', 'GET', path, SIGN_IN]),
-      [
-        'ownerAsClient',
-        'POST',
-        `/firm/settings?/profile`,
-        SIGN_IN,
-        anyForm({ brandColor: '#000000' })
-      ],
-      ['ownerAsClient', 'POST', `/firm/settings?/invite`, SIGN_IN, anyForm()],
-      [
-        'ownerAsClient',
-        'POST',
-        `/firm/settings?/approvalRule`,
-        SIGN_IN,
-        anyForm({ approvalRule: 'all' })
-      ],
-      ['ownerAsClient', 'POST', `/p/${n.packet.id}?/withdraw`, NF, anyForm()],
-      ...mine.members.map((m): Row => [
-        'ownerAsClient',
-        'POST',
-        `/firm/settings?/remove`,
-        SIGN_IN,
-        anyForm({ memberId: m.id })
-      ]),
-      [
-        'ownerAsClient',
-        'POST',
-        `/firm/clients?/archive`,
-        SIGN_IN,
-        anyForm({ clientId: mine.client.id })
-      ],
-      ['ownerAsClient', 'POST', `/firm/clients/${mine.client.id}?/update`, SIGN_IN, anyForm()],
-      [
-        'ownerAsClient',
-        'POST',
-        `/firm/packets/${mine.packet.id}?/nudge`,
-        SIGN_IN,
-        anyForm({ contactId: mine.contact.id })
-      ],
-      ['ownerAsClient', 'PDF', `/firm/packets/${mine.packet.id}/documents`, SIGN_IN],
-      [
-        'ownerAsClient',
-        'POST',
-        `/firm/packets/${mine.packet.id}?/renameDocument`,
-        SIGN_IN,
-        anyForm({ documentId: mine.doc.id })
-      ],
-      ...(['markAnswered', 'reopen'] as const).map((a): Row => [
-        'ownerAsClient',
-        'POST',
-        `/firm/packets/${mine.asked.id}?/${a}`,
-        SIGN_IN,
-        anyForm({ questionId: mine.question.id })
-      ]),
-
-      // Signed out: the dashboard and every Needs reply action send them to sign in.
-      ['signedOut', 'GET', `/firm`, SIGN_IN],
-      [
-        'signedOut',
-        'POST',
-        `/firm/settings?/approvalRule`,
-        SIGN_IN,
-        anyForm({ approvalRule: 'all' })
-      ],
-      ['signedOut', 'POST', `/p/${mine.packet.id}?/withdraw`, SIGN_IN, anyForm()],
-      ...(['reply', 'markAnswered', 'reopen'] as const).map((a): Row => [
-        'signedOut',
-        'POST',
-        `/firm/packets/${mine.asked.id}?/${a}`,
-        SIGN_IN,
-        anyForm({ questionId: mine.question.id, replyTo: mine.question.id })
-      ]),
-      ['ownerAsClient', 'JSON', `/firm/packets/${mine.packet.id}/publish`, SIGN_IN, {}],
-      ['ownerAsClient', 'JSON', `/firm/packets/bulk/create`, SIGN_IN, { clientId: mine.client.id }],
-      ['ownerAsClient', 'GET', `/api/files/${n.doc.id}`],
-      ['ownerAsClient', 'GET', `/api/files/${n.doc.id}/page-1/800`],
-      ['ownerAsClient', 'GET', `/p/${n.packet.id}`],
-
-      // Responsible staff members and alert preferences (issue 18).
-      ...alertRows(w),
-      // A used link of another person (another firm's contact; my own firm's contact, opened by
-      // its staff): "already used", never a redirect to its packet, never a session.
-      ...(['staff', 'owner', 'contact', 'ownerAsClient', 'signedOut'] as const).flatMap(
-        (who): Row[] => [
-          [who, 'GET', `/l/${w.otherUsedLink}`, [200]],
-          [who, 'HEAD', `/l/${w.otherUsedLink}`, [200]],
-          [who, 'POST', `/l/${w.otherUsedLink}`, [410], {}]
-        ]
-      ),
-      ...(['staff', 'owner', 'ownerAsClient'] as const).flatMap((who): Row[] => [
-        [who, 'GET', `/l/${w.mineUsedLink}`, [200]],
-        [who, 'POST', `/l/${w.mineUsedLink}`, [410], {}]
-      ])
-    ];
 
     // Staff may see the neighbour client (their own firm's); a contact may see neither.
     const leaksFor: Record<Who, string[]> = {
@@ -860,5 +933,31 @@ describe('IDOR matrix: another firm or client’s ids', () => {
     expect((await w.contact.get(`/p/${mine.packet.id}`)).status).toBe(200);
     expect((await w.contact.get(`/api/files/${mine.doc.id}`)).status).toBe(200);
     expect((await w.contact.get(`/api/files/${mine.doc.id}/page-1/800`)).status).toBe(200);
+  });
+
+  it('has a row for every load, action and endpoint in src/routes', () => {
+    const entries = readRouteMap();
+    const key = (e: { pattern: string; name: string }) => `${e.pattern} ${e.name}`;
+    const covered = new Set<string>();
+    const unrouted: string[] = [];
+    for (const [, method, path] of rows) {
+      const entry = entryFor(
+        entries,
+        method === 'GET' || method === 'HEAD' ? method : 'POST',
+        path
+      );
+      if (entry) covered.add(key(entry));
+      else unrouted.push(`${method} ${path}`);
+    }
+    expect(unrouted, 'rows that reach no route file').toEqual([]);
+    const missing = entries
+      .map(key)
+      .filter((k) => !covered.has(k) && !(k in NO_ROW_NEEDED))
+      .map((k) => `${k} (${entries.find((e) => key(e) === k)!.file})`);
+    expect(missing, 'routes without a row in the IDOR matrix (or in NO_ROW_NEEDED)').toEqual([]);
+    // The allow-list names only routes that exist, and none that has a row anyway.
+    const known = new Set(entries.map(key));
+    expect(Object.keys(NO_ROW_NEEDED).filter((k) => !known.has(k) || covered.has(k))).toEqual([]);
+    expect(entries.length).toBeGreaterThan(50);
   });
 });

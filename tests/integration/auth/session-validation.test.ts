@@ -91,7 +91,14 @@ describe('validateSessionToken', () => {
       // Started while the delete is not yet committed: on PGlite it must wait for the
       // transaction (one connection), on PostgreSQL it reads the committed state.
       validated = validateSessionToken(db(), token);
-      await new Promise((r) => setTimeout(r, 20));
+      if (scratch.handle.driver === 'pglite') {
+        // Its statement reaches the database thread before this round trip does (the event
+        // loop's next turn, then one message after it): by now it ran, or it is waiting.
+        await new Promise((r) => setImmediate(r));
+        await tx.execute(sql`select 1`);
+      } else {
+        await validated;
+      }
     });
     const result = (await validated) as Awaited<ReturnType<typeof validateSessionToken>>;
     if (scratch.handle.driver === 'pglite') expect(result.session).toBeNull();

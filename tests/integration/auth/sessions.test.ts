@@ -37,6 +37,70 @@ describe('sessions', () => {
     expect(again.expiresAt.getTime()).toBe(renewed.expiresAt.getTime());
   });
 
+  it('slide a client session only when fewer than 15 days are left: no write before', async () => {
+    const user = await contact();
+    const browser = new TestBrowser();
+    const session = await signIn(browser, user.id, 'client');
+    const sessionCookies = (r: { headers: Headers }) =>
+      r.headers.getSetCookie().filter((c) => c.startsWith(`${SESSION_COOKIE}=`));
+    // Seen a minute ago, so the daily last_seen_at write is not due either.
+    const seen = new Date(Date.now() - 60_000);
+    const leave = async (daysLeft: number) =>
+      getDb()
+        .update(s.session)
+        .set({
+          createdAt: new Date(Date.now() - 20 * DAY),
+          lastSeenAt: seen,
+          expiresAt: new Date(Date.now() + daysLeft * DAY)
+        })
+        .where(eq(s.session.idHash, session.idHash));
+
+    await leave(16);
+    const [before] = await sessionsOf(user.id);
+    const kept = await browser.get('/account');
+    expect(kept.status).toBe(200);
+    expect(sessionCookies(kept)).toEqual([]);
+    expect(await sessionsOf(user.id)).toEqual([before]);
+
+    await leave(14);
+    const renewed = await browser.get('/account');
+    expect(renewed.status).toBe(200);
+    expect(sessionCookies(renewed)).toHaveLength(1);
+    const [after] = await sessionsOf(user.id);
+    expect(after.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29.9 * DAY);
+  });
+
+  it('last 7 days for staff, never renewed however little is left', async () => {
+    const { staff } = await createFirmWithStaff();
+    const browser = new TestBrowser();
+    const session = await signIn(browser, staff.id, 'staff');
+    expect(session.expiresAt.getTime() - session.createdAt.getTime()).toBe(7 * DAY);
+    // Two days left and last seen two days ago: a client session would slide here.
+    const lastSeenAt = new Date(Date.now() - 2 * DAY);
+    const expiresAt = new Date(Date.now() + 2 * DAY);
+    await getDb()
+      .update(s.session)
+      .set({ createdAt: new Date(Date.now() - 5 * DAY), lastSeenAt, expiresAt })
+      .where(eq(s.session.idHash, session.idHash));
+    const r = await browser.get('/account');
+    expect(r.status).toBe(200);
+    expect(r.headers.getSetCookie().filter((c) => c.startsWith(`${SESSION_COOKIE}=`))).toEqual([]);
+    const [row] = await sessionsOf(staff.id);
+    expect(row.expiresAt.getTime()).toBe(expiresAt.getTime());
+    // Only the daily "last seen" moved.
+    expect(row.lastSeenAt.getTime()).toBeGreaterThan(lastSeenAt.getTime());
+
+    // At its end it ends.
+    await getDb()
+      .update(s.session)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(s.session.idHash, session.idHash));
+    const ended = await browser.get('/account');
+    expect(ended.status).toBe(303);
+    expect(ended.location).toBe('/sign-in?next=%2Faccount');
+    expect(await sessionsOf(staff.id)).toHaveLength(0);
+  });
+
   it('end a client session 90 days after it began, however often it slid', async () => {
     const user = await contact();
     const browser = new TestBrowser();

@@ -66,7 +66,16 @@ describe('two outbox workers on one database', () => {
     while (ours().length < 1000 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
     }
-    // A moment more: a message sent twice would show up now.
+    // The workers record a send after Postmark answers it: wait until every row is recorded.
+    const recorded = async () =>
+      (await db.select().from(s.outbox).where(inArray(s.outbox.id, ids))).every(
+        (r) => r.status === 'sent' && r.lockedAt === null
+      );
+    while (!(await recorded()) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // Then an observation window of a poll or two (not a stand-in for a condition: nothing is
+    // left to claim, so a message sent twice would already be on its way now).
     await new Promise((r) => setTimeout(r, 1500));
 
     const accepted = ours();

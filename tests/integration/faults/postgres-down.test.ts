@@ -18,6 +18,7 @@ import {
 } from '../../support/factories';
 import { createTestDatabase } from '../../support/postgres';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
+import { waitUntil } from '../../support/wait';
 
 interface Sample {
   at: number;
@@ -106,10 +107,13 @@ describe('PostgreSQL down mid-load', () => {
         }
       })
     );
-    await new Promise((r) => setTimeout(r, 1000));
+    // Each phase lasts until the samples the assertions below need are in (not fixed times).
+    const answered = (from: number, status?: number) =>
+      samples.filter((x) => x.at > from && (status === undefined || x.status === status)).length;
+    await waitUntil('the load to be under way', () => answered(0, 200) >= 10);
     const cutAt = Date.now();
     await proxy.cut();
-    await new Promise((r) => setTimeout(r, 3000));
+    await waitUntil('requests answered while it is gone', () => answered(cutAt + 200) > 10);
 
     // While it is gone: health check, the page and a signed-out action all say 503 at once.
     let started = Date.now();
@@ -148,7 +152,9 @@ describe('PostgreSQL down mid-load', () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((r) => setTimeout(r, 1000));
+    if (recoveredAt) {
+      await waitUntil('requests after the recovery', () => answered(recoveredAt + 200) > 10);
+    }
     running = false;
     await load;
 

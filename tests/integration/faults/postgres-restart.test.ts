@@ -30,6 +30,7 @@ import {
   makePdf
 } from '../../support/factories';
 import { createPgCluster, findPostgresBin, type PgCluster } from '../../support/pg-cluster';
+import { waitUntil } from '../../support/wait';
 
 const onPostgresProject = process.env.SHEAF_TEST_DB === 'postgres';
 const tools = findPostgresBin();
@@ -244,6 +245,7 @@ describe.runIf(onPostgresProject)('PostgreSQL stopped and started again mid-load
 
     let reading = true;
     let writing = true;
+    const loadFrom = samples.length;
     const readers = Array.from({ length: 8 }, async (_, i) => {
       for (let n = i; reading; n++) {
         const read = reads[n % reads.length];
@@ -272,7 +274,22 @@ describe.runIf(onPostgresProject)('PostgreSQL stopped and started again mid-load
       }
     });
 
-    await sleep(1500);
+    // Each phase lasts until the samples the assertions below need are in (conditions, not fixed
+    // times: a busy machine answers more slowly, a quiet one should not wait for nothing).
+    const phaseSamples = (from: number) =>
+      samples.filter((x) => x.at > from + 100 && x.end <= Date.now()).length;
+    // Looks at pg_locks on a connection of its own, ended before the stop.
+    const watcher = postgres(pg.url, { max: 1, onnotice: () => {} });
+    const locks = async (granted: boolean, table: string) => {
+      const [{ n }] = await watcher<{ n: number }[]>`
+        select count(*)::int as n from pg_locks
+        where granted = ${granted} and relation = ${table}::regclass`;
+      return n > 0;
+    };
+    await waitUntil('the load to be under way', () => {
+      const done = samples.slice(loadFrom);
+      return writes.length >= 4 && done.filter((x) => x.status < 300).length >= 20;
+    });
     const writesBeforeStop = writes.length;
     try {
       // In flight at the stop, for sure: a session locking the tables questions and approvals write
@@ -285,26 +302,34 @@ describe.runIf(onPostgresProject)('PostgreSQL stopped and started again mid-load
           'begin; lock table comment, decision in share row exclusive mode; select pg_sleep(60)'
         )
         .catch(() => {});
-      await sleep(150);
+      await waitUntil('the lock on decision to be held', () => locks(true, 'decision'));
       const approveAtStop = writeUntilDone({
         kind: 'approve',
         contact: 4,
         requestId: 'approve-at-stop-0001',
         body: ''
       });
-      await sleep(350);
+      await waitUntil('a write to wait for the lock', () => locks(false, 'decision'));
+      await watcher.end({ timeout: 1 });
 
       marks.stopAt = Date.now();
       await pg.stop('fast');
       marks.stoppedAt = Date.now();
       await held;
       await locker.end({ timeout: 1 }).catch(() => {});
-      await sleep(2500);
+      await waitUntil(
+        'requests sent while it is stopped',
+        () => phaseSamples(marks.stoppedAt) > 10
+      );
 
       marks.startAt = Date.now();
       await pg.start({ notAccepting: true });
       marks.notAcceptingAt = Date.now();
-      await sleep(2000);
+      await waitUntil(
+        'requests sent while it refuses connections, and a probe told 57P03',
+        () =>
+          phaseSamples(marks.notAcceptingAt) > 10 && /still out of reach: 57P03/.test(app.output())
+      );
 
       marks.promoteAt = Date.now();
       await pg.promote();
@@ -319,12 +344,18 @@ describe.runIf(onPostgresProject)('PostgreSQL stopped and started again mid-load
         }
         await sleep(20);
       }
-      await sleep(1500);
+      if (marks.recoveredAt) {
+        await waitUntil(
+          'requests after the recovery',
+          () => phaseSamples(marks.recoveredAt + 200) > 10
+        );
+      }
       writing = false;
       await Promise.all([...writers, approveAtStop]);
       reading = false;
       await Promise.all(readers);
     } catch (error) {
+      await watcher.end({ timeout: 1 }).catch(() => {});
       abandon = true;
       writing = reading = false;
       throw error;

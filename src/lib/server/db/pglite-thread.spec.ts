@@ -55,7 +55,10 @@ describe('PGlite on a worker thread', () => {
     await db().transaction(async (tx) => {
       await tx.execute(sql`insert into t (id) values (5)`);
       outside = ids();
-      await new Promise((r) => setTimeout(r, 30));
+      // By the event loop's next turn the outside query is posted to the worker, ahead of the
+      // next statement here: had it not waited, it would have run (and seen 5) by then.
+      await new Promise((r) => setImmediate(r));
+      await tx.execute(sql`select 1`);
       await tx.execute(sql`delete from t where id = 5`);
     });
     expect(await outside).toEqual([1, 2]);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readBodyLimited } from './read-body';
 
 function stream(chunks: number, size: number, stallAfter = Infinity) {
@@ -15,6 +15,8 @@ function stream(chunks: number, size: number, stallAfter = Infinity) {
   return { body, pulled };
 }
 
+afterEach(() => void vi.useRealTimers());
+
 describe('readBodyLimited', () => {
   it('returns the whole body when it fits', async () => {
     const { body } = stream(4, 10);
@@ -30,10 +32,15 @@ describe('readBodyLimited', () => {
     expect(pulled.chunks).toBeLessThanOrEqual(7);
   });
 
-  it('gives up on a body that stalls', async () => {
+  it('gives up on a body that stalls for the idle window', async () => {
+    // Fake timers: what happens before and after the window, however busy the machine is.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { body } = stream(10, 10, 2);
-    const started = Date.now();
-    expect(await readBodyLimited(body, 1000, 100)).toEqual({ ok: false, reason: 'stalled' });
-    expect(Date.now() - started).toBeLessThan(1000);
+    let result: Awaited<ReturnType<typeof readBodyLimited>> | undefined;
+    void readBodyLimited(body, 1000, 100).then((r) => (result = r));
+    await vi.advanceTimersByTimeAsync(99);
+    expect(result).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(result).toEqual({ ok: false, reason: 'stalled' });
   });
 });

@@ -102,10 +102,18 @@ describe('validatePdf', () => {
   });
 
   it('fails, without blaming the file, when the app stops the thread during a check', async () => {
-    const checking = validatePdf(await pdf(3000), 'big.pdf', LIMIT);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    await stopPdfThread();
-    await expect(checking).rejects.toMatchObject({ name: THREAD_STOPPED });
+    const post = vi.spyOn(Worker.prototype, 'postMessage');
+    try {
+      const big = await pdf(3000);
+      const checking = validatePdf(big, 'big.pdf', LIMIT);
+      // Stopped once the check is in the thread's hands (opening 3,000 pages takes a while).
+      const posted = () => post.mock.calls.some(([m]) => (m as { op: string }).op === 'check');
+      await vi.waitFor(() => expect(posted()).toBe(true));
+      await stopPdfThread();
+      await expect(checking).rejects.toMatchObject({ name: THREAD_STOPPED });
+    } finally {
+      post.mockRestore();
+    }
     // A later upload starts the thread again.
     expect(await validatePdf(await pdf(1), 'after.pdf', LIMIT)).toMatchObject({ ok: true });
   });
