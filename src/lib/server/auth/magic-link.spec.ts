@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { isSafeRedirect, maskEmail } from './magic-link';
-import { slugify } from '../firm/create-firm';
 import { describeWait } from './rate-limit';
 
 describe('isSafeRedirect', () => {
@@ -34,14 +33,6 @@ describe('maskEmail', () => {
   it('keeps the first letter and the domain', () => {
     expect(maskEmail('jane@acme.com')).toBe('j•••@acme.com');
     expect(maskEmail('x')).toBe('•••');
-  });
-});
-
-describe('slugify', () => {
-  it('makes a URL-safe slug from a firm name', () => {
-    expect(slugify('Smith & Co.')).toBe('smith-co');
-    expect(slugify('Müller Treuhand AG')).toBe('muller-treuhand-ag');
-    expect(slugify('!!!')).toBe('firm');
   });
 });
 
