@@ -1,7 +1,7 @@
 import { currentZoneName, DEFAULT_TIME_ZONE, isTimeZone } from '../../src/lib/format/time-zone';
 import { createFirmWithOwner } from '../../src/lib/server/firm/create-firm';
 import { maskEmail } from '../../src/lib/server/auth/magic-link';
-import { normaliseEmail } from '../../src/lib/server/auth/sign-in';
+import { normaliseEmail } from '../../src/lib/format/email-address';
 import { parseOptions, UsageError, type CliCommand } from './types';
 
 const USAGE =

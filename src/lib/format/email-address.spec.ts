@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emailBreakPieces } from './email-address';
+import { emailBreakPieces, normaliseEmail } from './email-address';
 
 describe('emailBreakPieces', () => {
   it('breaks after the @ and before each dot, and nowhere else', () => {
@@ -23,5 +23,33 @@ describe('emailBreakPieces', () => {
       expect(emailBreakPieces(email).join('')).toBe(email);
     }
     expect(emailBreakPieces('plain')).toEqual(['plain']);
+  });
+});
+
+describe('normaliseEmail', () => {
+  it('trims and lower-cases an address', () => {
+    expect(normaliseEmail('  Ann.Lee@Mail.Example ')).toBe('ann.lee@mail.example');
+    expect(normaliseEmail('a+tag@sub.domain.co')).toBe('a+tag@sub.domain.co');
+  });
+
+  it('refuses what is not an address a person types', () => {
+    for (const bad of [
+      '',
+      null,
+      undefined,
+      'ann',
+      'ann@',
+      '@mail.example',
+      'ann@mail',
+      'ann@mail.x',
+      'ann lee@mail.example',
+      'a@b@mail.example',
+      '"Ann" <ann@mail.example>',
+      'ann@mail.example, bob@mail.example',
+      'ann;bob@mail.example',
+      `${'a'.repeat(250)}@mail.example`
+    ]) {
+      expect(normaliseEmail(bad), String(bad)).toBeNull();
+    }
   });
 });

@@ -39,15 +39,6 @@ export interface RequestMeta {
   userAgent: string | null;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export function normaliseEmail(raw: unknown): string | null {
-  const email = String(raw ?? '')
-    .trim()
-    .toLowerCase();
-  return email.length <= 254 && EMAIL.test(email) ? email : null;
-}
-
 /** Who may sign in, the firm whose name the mail carries, and where they land by default. */
 export async function findSignInAccount(db: Db, email: string) {
   const [account] = await db

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { recordAudit } from '../audit';
 import { endSessionsWithoutAccess } from '../auth/guards';
 import { issueMagicLink } from '../auth/magic-link';
-import { normaliseEmail } from '../auth/sign-in';
+import { normaliseEmail } from '$lib/format/email-address';
 import type { Db } from '../db/client';
 import {
   client,

@@ -12,14 +12,6 @@ export interface ContactInput {
   accessExpiresAt: Date | null;
 }
 
-const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]{2,}$/;
-
-/** Lower-cased, trimmed; null when it is not a usable address. */
-export function normalizeEmail(value: string): string | null {
-  const email = value.trim().toLowerCase();
-  return email.length <= 254 && EMAIL.test(email) ? email : null;
-}
-
 export async function listContacts(db: Db, firmId: string, clientId: string) {
   return db
     .select({

@@ -3,7 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { client, clientContact, user, type Firm } from '../db/schema';
 import { normalizeCode } from './clients';
-import { addContact, normalizeEmail, type ContactRole } from './contacts';
+import { normaliseEmail } from '$lib/format/email-address';
+import { addContact, type ContactRole } from './contacts';
 
 export interface CsvRow {
   /** 1-based line number in the file (the header is line 1). */
@@ -90,7 +91,7 @@ export function parseClientCsv(text: string): {
     const clientName = cell('clientName');
     const code = normalizeCode(cell('code'));
     const rawEmail = cell('email');
-    const email = normalizeEmail(rawEmail);
+    const email = normaliseEmail(rawEmail);
     const role = (cell('role').toLowerCase() || 'approver') as ContactRole;
     const problems: string[] = [];
     if (!clientName) problems.push('client name is missing');

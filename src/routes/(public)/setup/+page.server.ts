@@ -11,7 +11,7 @@ import { createFirmFromSetup, SetupTokenUsedError } from '$lib/server/firm/creat
 import { clearAuthCookies, setSessionCookie } from '$lib/server/auth/cookies';
 import { requestMeta } from '$lib/server/auth/request-meta';
 import { invalidateSession } from '$lib/server/auth/session';
-import { normaliseEmail } from '$lib/server/auth/sign-in';
+import { normaliseEmail } from '$lib/format/email-address';
 import { setupTokenState } from '$lib/server/firm/setup-token';
 import type { Db } from '$lib/server/db/client';
 import type { Actions, PageServerLoad } from './$types';

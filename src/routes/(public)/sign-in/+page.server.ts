@@ -7,7 +7,8 @@ import { codeAddressTag } from '$lib/server/auth/rate-limit';
 import { setBindingCookie } from '$lib/server/auth/cookies';
 import { requestMeta } from '$lib/server/auth/request-meta';
 import { tooManyRequests } from '$lib/server/http/too-many-requests';
-import { normaliseEmail, requestSignIn } from '$lib/server/auth/sign-in';
+import { normaliseEmail } from '$lib/format/email-address';
+import { requestSignIn } from '$lib/server/auth/sign-in';
 import type { Actions, PageServerLoad } from './$types';
 
 function safeNext(url: URL): string | null {
