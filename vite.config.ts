@@ -56,7 +56,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['src/**/*.spec.ts', 'tests/unit/**/*.spec.ts']
+          include: ['src/**/*.spec.ts', 'tests/unit/**/*.spec.ts'],
+          // Some specs do real work (pdf.js on its thread, a 3,000-page PDF, the AWS SDK): on a
+          // busy two-core machine vitest's 5 s default cut them off. This only catches hangs.
+          testTimeout: 30_000
         }
       },
       {
