@@ -1,6 +1,6 @@
 // `npm run cli -- seed:demo`: a demo firm with staff, clients, contacts and two quarters of
 // packets whose PDFs look like the real thing, so a newcomer can explore a lived-in portal.
-import { createHash } from 'node:crypto';
+import { fileSha256 } from '../storage/sha256';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import * as s from '../db/schema';
@@ -279,7 +279,7 @@ async function storePacketPdfs(
       displayName: displayNameOf(file.filename),
       blobKey,
       bytes: bytes.byteLength,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256: fileSha256(bytes),
       pages: file.pages,
       // Page 1's pictures are left to the picture route: the first view draws them.
       pageWidth: STATEMENT_PAGE.width,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { fileSha256 } from '../storage/sha256';
 import { displayNameOf } from '$lib/format/names';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
@@ -46,7 +46,7 @@ export async function addPacketDocument(
   if (!check.ok) return { ok: false, status: 400, reason: check.reason };
 
   const blobKey = newBlobKey();
-  const sha256 = createHash('sha256').update(input.bytes).digest('hex');
+  const sha256 = fileSha256(input.bytes);
   try {
     await getBlobStore().put(blobKey, input.bytes);
   } catch (error) {

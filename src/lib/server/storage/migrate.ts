@@ -4,7 +4,7 @@
 // Page 1's pictures (`<key>.page-1.<w>.webp`) go along when the source has them, each verified
 // by SHA-256 against the source's bytes; one the source lacks is drawn on first view or by
 // `pictures:draw`.
-import { createHash } from 'node:crypto';
+import { fileSha256 } from './sha256';
 import type { Db } from '../db/client';
 import type { document } from '../db/schema';
 import { documentPages } from '../packets/documents';
@@ -30,8 +30,6 @@ export interface BlobMigrationSummary {
   pictures: number;
   problems: BlobMigrationProblem[];
 }
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 async function readIfPresent(store: BlobStore, key: string): Promise<Uint8Array | null> {
   try {
@@ -74,7 +72,7 @@ export async function migrateBlobs(options: {
       });
     try {
       const existing = await readIfPresent(to, row.blobKey);
-      if (existing && sha256(existing) === row.sha256) {
+      if (existing && fileSha256(existing) === row.sha256) {
         summary.alreadyThere++;
         await pictures(row, problem);
         return;
@@ -84,13 +82,13 @@ export async function migrateBlobs(options: {
         problem(`missing from the ${from.kind} store`);
         return;
       }
-      if (sha256(bytes) !== row.sha256) {
+      if (fileSha256(bytes) !== row.sha256) {
         problem(`the ${from.kind} copy does not match its SHA-256 (damaged); not copied`);
         return;
       }
       await to.put(row.blobKey, bytes);
       const copy = await readIfPresent(to, row.blobKey);
-      if (!copy || sha256(copy) !== row.sha256) {
+      if (!copy || fileSha256(copy) !== row.sha256) {
         problem(`the ${to.kind} copy did not verify after writing; run again`);
         return;
       }
@@ -108,12 +106,12 @@ export async function migrateBlobs(options: {
       const key = previewKey(row.blobKey, width);
       const bytes = await readIfPresent(from, key);
       if (!bytes) continue;
-      const hash = sha256(bytes);
+      const hash = fileSha256(bytes);
       const existing = await readIfPresent(to, key);
-      if (existing && sha256(existing) === hash) continue;
+      if (existing && fileSha256(existing) === hash) continue;
       await to.put(key, bytes);
       const copy = await readIfPresent(to, key);
-      if (!copy || sha256(copy) !== hash) {
+      if (!copy || fileSha256(copy) !== hash) {
         problem(`page 1's ${width} px picture did not verify in the ${to.kind} store; run again`);
         return;
       }
