@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decisionState } from './decision-state';
-import { STALE_HINT } from './format';
+import { STALE_HINT } from '$lib/format/due-dates';
 
 const url = (q = '') => new URL(`https://sheaf.test/p/1${q}`);
 

@@ -8,7 +8,7 @@ import {
   formatDue,
   formatDueDate,
   localDay
-} from './format';
+} from './due-dates';
 
 describe("client due dates: the firm's calendar day, counted from the reader's today", () => {
   const at = (day: string) => new Date(`${day}T12:00:00`); // noon in the reader's own zone

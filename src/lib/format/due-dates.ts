@@ -2,7 +2,7 @@
 // page builds costs 35-75 ms of its main thread (ICU's locale data), which a phone paid during
 // hydration. Due dates come from the server as the firm's calendar day (dueDay, YYYY-MM-DD, in
 // the firm's zone); instants show in the reader's own zone, worded as en-GB words them.
-import { joinWords } from '$lib/format/words';
+import { joinWords } from './words';
 
 // en-GB's short months (ICU 72 on: "Sept").
 const MONTHS = [
