@@ -1,38 +1,8 @@
-// Display helpers for the client's review pages, without Intl: the first Intl.DateTimeFormat a
-// page builds costs 35-75 ms of its main thread (ICU's locale data), which a phone paid during
-// hydration. Due dates come from the server as the firm's calendar day (dueDay, YYYY-MM-DD, in
-// the firm's zone); instants show in the reader's own zone, worded as en-GB words them.
+// Due dates on the client's review pages. They come from the server as the firm's calendar day
+// (dueDay, YYYY-MM-DD, in the firm's zone) and are counted from today where the firm is; no Intl
+// here (see dates.ts).
+import { formatDay, isCalendarDay, localDay } from './dates';
 import { joinWords } from './words';
-
-// en-GB's short months (ICU 72 on: "Sept").
-const MONTHS = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sept',
-  'Oct',
-  'Nov',
-  'Dec'
-];
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** "2026-12-02" -> "2 Dec 2026" (anything else as it is). */
-export function formatDay(day: string | null): string {
-  const m = day ? DAY.exec(day) : null;
-  if (!m) return day ?? '';
-  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
-}
-
-/** The reader's calendar day (their own zone) as YYYY-MM-DD. */
-export function localDay(d: Date): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 /** The calendar day at a zone `utcOffset` minutes ahead of UTC; the reader's own without one. */
 export function dayAt(d: Date, utcOffset?: number | null): string {
@@ -52,19 +22,13 @@ export function dueDayOf(
   return p.dueAt ? dayAt(new Date(p.dueAt), utcOffset) : null;
 }
 
-/** "2 Dec, 09:00" in the reader's zone. */
-export function formatDateTime(value: Date | string): string {
-  const d = new Date(value);
-  return `${d.getDate()} ${MONTHS[d.getMonth()]}, ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
 /**
  * "Due today", "Due in 3 days", "Due 4 Oct 2026", "Was due 2 Dec 2026": the firm's due day
  * counted from today where the firm is (`utcOffset`, minutes ahead of UTC, as the server sent
  * it), or from the reader's today without one.
  */
 export function formatDue(dueDay: string | null, now = new Date(), utcOffset?: number | null) {
-  if (!dueDay || !DAY.test(dueDay)) return '';
+  if (!dueDay || !isCalendarDay(dueDay)) return '';
   const days = Math.round((Date.parse(dueDay) - Date.parse(dayAt(now, utcOffset))) / 86_400_000);
   if (days === 0) return 'Due today';
   if (days === 1) return 'Due tomorrow';
