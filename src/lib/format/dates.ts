@@ -4,6 +4,7 @@
 // The reader's zone is worded without Intl: the first Intl.DateTimeFormat a page builds costs
 // 35-75 ms of its main thread (ICU's locale data), which a phone paid during hydration.
 import { calendarDayIn, dateTimeFormat, DEFAULT_TIME_ZONE, zoneAbbreviation } from './time-zone';
+import { plural } from './words';
 
 /** The zone argument for the reader's own zone: the device's clock, no zone name shown. */
 export const READER_ZONE = 'reader';
@@ -125,10 +126,9 @@ export const toDateInput = (d: When, timeZone = DEFAULT_TIME_ZONE) =>
 /** How long ago, in the largest whole unit: "just now", "5 minutes", "1 hour", "2 days". */
 export function formatAge(d: Date | string, now: Date = new Date()): string {
   const minutes = Math.floor((now.getTime() - new Date(d).getTime()) / 60_000);
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   if (minutes < 1) return 'just now';
-  if (minutes < 60) return unit(minutes, 'minute');
+  if (minutes < 60) return plural(minutes, 'minute');
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return unit(hours, 'hour');
-  return unit(Math.floor(hours / 24), 'day');
+  if (hours < 48) return plural(hours, 'hour');
+  return plural(Math.floor(hours / 24), 'day');
 }

@@ -50,10 +50,6 @@ export function formatDueDate(
   return words && dueDay && !words.includes(formatDay(dueDay)) ? formatDay(dueDay) : null;
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 /** An id for a form post, so a replayed submission is recorded once. */
 export function newRequestId(): string {
   return crypto.randomUUID();
