@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDay } from './dates';
-import { dayAt, describeVersionChanges, dueDayOf, formatDue, formatDueDate } from './due-dates';
+import { dayAt, dueDayOf, formatDue, formatDueDate } from './due-dates';
 
 describe("client due dates: the firm's calendar day, counted from the reader's today", () => {
   const at = (day: string) => new Date(`${day}T12:00:00`); // noon in the reader's own zone
@@ -41,14 +41,5 @@ describe("client due dates: the firm's calendar day, counted from the reader's t
     expect(formatDue(null)).toBe('');
     expect(formatDue('soon')).toBe('');
     expect(formatDay(null)).toBe('');
-  });
-});
-
-describe('what a new version changed', () => {
-  it("describes a version's changes", () => {
-    expect(
-      describeVersionChanges({ added: ['Payroll'], removed: ['Bank', 'Loan'], details: ['title'] })
-    ).toEqual(['Added Payroll', 'Removed Bank and Loan', 'Changed the title']);
-    expect(describeVersionChanges({ added: [], removed: [], details: [] })).toEqual([]);
   });
 });

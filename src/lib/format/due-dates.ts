@@ -2,7 +2,6 @@
 // (dueDay, YYYY-MM-DD, in the firm's zone) and are counted from today where the firm is; no Intl
 // here (see dates.ts).
 import { formatDay, isCalendarDay, localDay } from './dates';
-import { joinWords } from './words';
 
 /** The calendar day at a zone `utcOffset` minutes ahead of UTC; the reader's own without one. */
 export function dayAt(d: Date, utcOffset?: number | null): string {
@@ -49,28 +48,3 @@ export function formatDueDate(
   const words = formatDue(dueDay, now, utcOffset);
   return words && dueDay && !words.includes(formatDay(dueDay)) ? formatDay(dueDay) : null;
 }
-
-/** An id for a form post, so a replayed submission is recorded once. */
-export function newRequestId(): string {
-  return crypto.randomUUID();
-}
-
-/** One published version's changes in words: "Added X", "Removed Y", "Changed the title". */
-export function describeVersionChanges(v: {
-  added: string[];
-  removed: string[];
-  details: string[];
-}): string[] {
-  const lines: string[] = [];
-  if (v.added.length) lines.push(`Added ${joinWords(v.added)}`);
-  if (v.removed.length) lines.push(`Removed ${joinWords(v.removed)}`);
-  if (v.details.length) lines.push(`Changed the ${joinWords(v.details)}`);
-  return lines;
-}
-
-/**
- * Beside a question the server refused because the packet was updated (its text is kept), under
- * the box that says so and lists what changed.
- */
-export const STALE_HINT =
-  'Your question is still here. Send it again once you have looked at what changed above.';

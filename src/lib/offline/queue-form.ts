@@ -22,12 +22,17 @@ export interface QueueDeps {
   newId: () => string;
 }
 
+/** An id for a form post, so a replayed submission is recorded once (see queue.ts). */
+export function newRequestId(): string {
+  return crypto.randomUUID();
+}
+
 const browserDeps: QueueDeps = {
   online: () => navigator.onLine,
   enqueue,
   refresh: refreshOffline,
   toast: showToast,
-  newId: () => crypto.randomUUID().replace(/-/g, '')
+  newId: newRequestId
 };
 
 const WAITS = {
