@@ -1,9 +1,11 @@
 // A form whose action may wait for the connection (a question, an approval) calls this from its
 // own use:enhance callback: with no connection, its fields go into the queue (queue.ts) and go
-// out on reconnect; the form then acts as if sent (clears itself, closes its sheet).
+// out on reconnect; the form then acts as if sent (clears itself, closes its sheet). Once one
+// went through online, the form calls refreshSavedCopy.
 import { showToast } from '$lib/components/ui/toast.svelte';
 import { enqueue, type QueuedAction } from './queue';
-import { refreshOffline } from './state.svelte';
+import { refreshSavedPages } from './saved';
+import { isSaved, offline, refreshOffline } from './state.svelte';
 
 export interface OfflineSubmit {
   kind: QueuedAction['kind'];
@@ -71,4 +73,27 @@ export async function queueIfOffline(
   await deps.refresh();
   deps.toast(WAITS[submit.kind], 'info', 6000);
   return 'queued';
+}
+
+export interface SavedCopyDeps {
+  online: () => boolean;
+  isSaved: (packetId: string) => boolean;
+  refresh: (packetId: string) => Promise<void>;
+}
+
+const savedCopyDeps: SavedCopyDeps = {
+  online: () => offline.online,
+  isSaved,
+  refresh: refreshSavedPages
+};
+
+/**
+ * After an approval or a question went through online: a copy of the packet saved on this device
+ * is refreshed to match, or offline it would still ask for the approval.
+ */
+export async function refreshSavedCopy(
+  packetId: string,
+  deps: SavedCopyDeps = savedCopyDeps
+): Promise<void> {
+  if (packetId && deps.online() && deps.isSaved(packetId)) await deps.refresh(packetId);
 }
