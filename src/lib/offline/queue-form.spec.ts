@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { queueIfOffline, refreshSavedCopy, type QueueDeps } from './queue-form';
+import { packetSubmit, queueIfOffline, refreshSavedCopy, type QueueDeps } from './queue-form';
 
 function deps(over: Partial<QueueDeps> = {}) {
   return {
@@ -106,5 +106,28 @@ describe('refreshSavedCopy', () => {
     const noPacket = deps(true, ['']);
     await refreshSavedCopy('', noPacket);
     expect(noPacket.refresh).not.toHaveBeenCalled();
+  });
+});
+
+describe('packetSubmit', () => {
+  it('takes the packet, its title and the page from where the form is', () => {
+    const formData = new FormData();
+    const page = {
+      params: { packetId: 'p1', docId: 'd1' },
+      data: { packet: { title: 'Q3 review' } },
+      url: new URL('https://sheaf.test/p/p1/d/d1?x=1#page=3')
+    };
+    expect(packetSubmit('ask', page, formData)).toEqual({
+      kind: 'ask',
+      packetId: 'p1',
+      packetTitle: 'Q3 review',
+      path: '/p/p1/d/d1',
+      formData
+    });
+    const bare = { params: {}, data: {}, url: new URL('https://sheaf.test/p') };
+    expect(packetSubmit('approve', bare, formData)).toMatchObject({
+      packetId: '',
+      packetTitle: ''
+    });
   });
 });

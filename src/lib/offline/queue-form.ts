@@ -16,6 +16,28 @@ export interface OfflineSubmit {
   formData: FormData;
 }
 
+/** The packet page a form is on, as SvelteKit's `page` (from $app/state) describes it. */
+export interface PacketPage {
+  params: { packetId?: string };
+  data: { packet?: { title?: unknown } | null };
+  url: URL;
+}
+
+/** A form's submit on a packet page (or its viewer), as queueIfOffline takes it. */
+export function packetSubmit(
+  kind: QueuedAction['kind'],
+  page: PacketPage,
+  formData: FormData
+): OfflineSubmit {
+  return {
+    kind,
+    packetId: page.params.packetId ?? '',
+    packetTitle: String(page.data.packet?.title ?? ''),
+    path: page.url.pathname,
+    formData
+  };
+}
+
 export interface QueueDeps {
   online: () => boolean;
   enqueue: (action: Omit<QueuedAction, 'createdAt'>) => Promise<boolean>;
