@@ -11,7 +11,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildIfStale } from '../scripts/build-if-stale.js';
 import { sessionCookieName } from '../src/lib/server/config';
-import { parseRange } from '../src/lib/server/review/byte-range';
+import { parseRange } from '../src/lib/format/byte-range';
 import { seedReviewFixture, startServer } from './support/review-fixture';
 
 const arg = (name: string, fallback: number) => {

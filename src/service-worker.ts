@@ -10,10 +10,10 @@ import {
   SERVED_USER_URL,
   USER_HEADER,
   VIEWER_ASSETS_CACHE,
-  parseRange,
   readNote,
   savedCacheName
 } from './lib/offline/names';
+import { parseRange } from './lib/format/byte-range';
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: Array<{ url: string; revision: string | null }>;
@@ -70,7 +70,10 @@ async function writeServedUser(served: string): Promise<void> {
   }
 }
 
-/** A saved copy of the request, for the current user only. PDFs answer Range requests (206). */
+/**
+ * A saved copy of the request, for the current user only. PDFs answer Range requests as the
+ * file route does (parseRange): 206, 416 past the end, the whole file for a range it ignores.
+ */
 async function fromSaved(request: Request, url: URL): Promise<Response | null> {
   const cache = await currentSavedCache();
   if (!cache) return null;
@@ -81,7 +84,9 @@ async function fromSaved(request: Request, url: URL): Promise<Response | null> {
   if (!range || !url.pathname.startsWith('/api/files/')) return saved;
   const body = await saved.blob();
   const r = parseRange(range, body.size);
-  if (!r) {
+  // The body is read already: the whole file goes back in a response of its own.
+  if (r.kind === 'full') return new Response(body, { headers: saved.headers });
+  if (r.kind === 'unsatisfiable') {
     return new Response(null, {
       status: 416,
       headers: { 'Content-Range': `bytes */${body.size}` }

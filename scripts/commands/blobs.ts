@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { formatBytes } from '../../src/lib/format/bytes';
 import { getDb } from '../../src/lib/server/db/client';
 import { firm } from '../../src/lib/server/db/schema';
 import {
@@ -18,18 +19,6 @@ function describe(store: BlobStore): string {
     return `S3 bucket "${bucket}"${endpoint ? ` at ${endpoint}` : ''}`;
   }
   return `the filesystem (${(store as FilesystemBlobStore).root})`;
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = n / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 export const blobsMigrate: CliCommand = {

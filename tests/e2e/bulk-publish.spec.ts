@@ -155,3 +155,45 @@ test('drop PDFs for several clients, check the matches, publish them all at once
   }
   expect(seen.size).toBe(3);
 });
+
+test('a connection lost mid-run says so, and the button works again', async ({
+  page,
+  baseURL,
+  isMobile
+}, testInfo) => {
+  test.skip(!isMobile, 'a dropped connection is a phone’s journey (390x844)');
+  test.setTimeout(120_000);
+  await signInAsOwner(page, baseURL!);
+  const tag = uniqueTag(testInfo.project.name);
+  const short = tag.split('-').pop()!.toUpperCase();
+  const cedar = { name: `Cedar Farm ${tag}`, code: `CF${short}` };
+  await addClient(page, cedar, [{ name: 'Cy Cedar', email: `cy-${tag}@cedar.example` }]);
+
+  await page.goto('/firm/packets/bulk');
+  await page.getByLabel('Title').fill(`Bulk cut off ${tag}`);
+  const file = `${cedar.code} statements.pdf`;
+  await dropFiles(page.getByRole('group', { name: 'Add PDFs' }), [
+    { name: file, mimeType: 'application/pdf', buffer: await makeTestPdf(file, 1) }
+  ]);
+  const publish = page.getByRole('button', { name: 'Create and publish 1' });
+  const notPublished = page
+    .getByRole('listitem')
+    .filter({ has: page.getByText(/^not published$/) });
+
+  // The connection drops as the packet is created: nothing is made, the file stays to try again.
+  await page.route('**/firm/packets/bulk/create', (route) => route.abort('internetdisconnected'));
+  await publish.click();
+  await expect(notPublished).toContainText(cedar.name);
+  await expect(notPublished).toContainText('The connection failed. Try again.');
+  await expect(publish).toBeEnabled();
+  await expect(page.getByLabel(`Client for ${file}`)).toBeEnabled();
+  await page.unroute('**/firm/packets/bulk/create');
+
+  // It drops as the packet is published: the packet is left as a draft, and the page says so.
+  await page.route('**/firm/packets/*/publish', (route) => route.abort('internetdisconnected'));
+  await publish.click();
+  await expect(notPublished).toContainText('The connection failed. Left as a draft.');
+  await expect(notPublished.getByRole('link', { name: cedar.name })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Publishing…' })).toHaveCount(0);
+  await page.unroute('**/firm/packets/*/publish');
+});

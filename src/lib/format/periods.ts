@@ -1,6 +1,6 @@
 // Packet periods, the one place they are parsed, worded and offered (server and browser alike).
 // Stored as "2026-Q3", "2026-03" or "2026-FY"; shown as "Q3 2026", "March 2026", "FY 2026".
-// No Intl here: the client's pages word periods during hydration (see review/format.ts).
+// No Intl here: the client's pages word periods during hydration (see due-dates.ts).
 import { calendarDayIn, zoneOrUtc } from './time-zone';
 
 export type PeriodKind = 'quarter' | 'month' | 'year';

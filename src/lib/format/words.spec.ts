@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { endSentence, joinWords, singleLine } from './words';
+import { endSentence, joinWords, plural, singleLine } from './words';
+
+describe('counts in words', () => {
+  it('says one or many', () => {
+    expect(plural(1, 'page')).toBe('1 page');
+    expect(plural(0, 'page')).toBe('0 pages');
+    expect(plural(3, 'reply', 'replies')).toBe('3 replies');
+  });
+});
 
 describe('lists in words', () => {
   it('joins with commas and a final "and"', () => {

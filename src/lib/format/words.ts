@@ -1,3 +1,8 @@
+/** "1 page", "3 pages"; `many` for the irregular ("2 replies"). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** "a", "a and b", "a, b and c". */
 export function joinWords(items: string[]): string {
   return items.length <= 1

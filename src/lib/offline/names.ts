@@ -36,20 +36,3 @@ export async function readNote(url: string): Promise<string | null> {
 
 export const savedCacheName = (key: string) => `${SAVED_CACHE_PREFIX}${key}`;
 export const dbName = (key: string) => `${DB_PREFIX}${key}`;
-
-/** Parses `bytes=a-b` / `bytes=a-` / `bytes=-n` against a body of `size` bytes. */
-export function parseRange(header: string, size: number): { start: number; end: number } | null {
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === '' && m[2] === '')) return null;
-  let start: number;
-  let end: number;
-  if (m[1] === '') {
-    start = Math.max(0, size - Number(m[2]));
-    end = size - 1;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  }
-  if (start > end || start >= size) return null;
-  return { start, end };
-}

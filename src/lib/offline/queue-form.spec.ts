@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { queueIfOffline, type QueueDeps } from './queue-form';
+import { packetSubmit, queueIfOffline, refreshSavedCopy, type QueueDeps } from './queue-form';
 
 function deps(over: Partial<QueueDeps> = {}) {
   return {
@@ -79,5 +79,55 @@ describe('queueIfOffline', () => {
   it('a queue that fails to write counts as not queued', async () => {
     const d = deps({ enqueue: vi.fn(async () => Promise.reject(new Error('quota'))) });
     expect(await queueIfOffline(question(), d)).toBe('not-queued');
+  });
+});
+
+describe('refreshSavedCopy', () => {
+  const deps = (online: boolean, saved: string[]) => ({
+    online: () => online,
+    isSaved: (id: string) => saved.includes(id),
+    refresh: vi.fn(async () => {})
+  });
+
+  it('refreshes the saved copy of the packet the form went through for', async () => {
+    const d = deps(true, ['p1', 'p2']);
+    await refreshSavedCopy('p1', d);
+    expect(d.refresh).toHaveBeenCalledWith('p1');
+    expect(d.refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves alone a packet not saved here, and does nothing offline', async () => {
+    const notSaved = deps(true, ['p2']);
+    await refreshSavedCopy('p1', notSaved);
+    expect(notSaved.refresh).not.toHaveBeenCalled();
+    const offline = deps(false, ['p1']);
+    await refreshSavedCopy('p1', offline);
+    expect(offline.refresh).not.toHaveBeenCalled();
+    const noPacket = deps(true, ['']);
+    await refreshSavedCopy('', noPacket);
+    expect(noPacket.refresh).not.toHaveBeenCalled();
+  });
+});
+
+describe('packetSubmit', () => {
+  it('takes the packet, its title and the page from where the form is', () => {
+    const formData = new FormData();
+    const page = {
+      params: { packetId: 'p1', docId: 'd1' },
+      data: { packet: { title: 'Q3 review' } },
+      url: new URL('https://sheaf.test/p/p1/d/d1?x=1#page=3')
+    };
+    expect(packetSubmit('ask', page, formData)).toEqual({
+      kind: 'ask',
+      packetId: 'p1',
+      packetTitle: 'Q3 review',
+      path: '/p/p1/d/d1',
+      formData
+    });
+    const bare = { params: {}, data: {}, url: new URL('https://sheaf.test/p') };
+    expect(packetSubmit('approve', bare, formData)).toMatchObject({
+      packetId: '',
+      packetTitle: ''
+    });
   });
 });

@@ -1,9 +1,11 @@
 // A form whose action may wait for the connection (a question, an approval) calls this from its
 // own use:enhance callback: with no connection, its fields go into the queue (queue.ts) and go
-// out on reconnect; the form then acts as if sent (clears itself, closes its sheet).
+// out on reconnect; the form then acts as if sent (clears itself, closes its sheet). Once one
+// went through online, the form calls refreshSavedCopy.
 import { showToast } from '$lib/components/ui/toast.svelte';
 import { enqueue, type QueuedAction } from './queue';
-import { refreshOffline } from './state.svelte';
+import { refreshSavedPages } from './saved';
+import { isSaved, offline, refreshOffline } from './state.svelte';
 
 export interface OfflineSubmit {
   kind: QueuedAction['kind'];
@@ -14,6 +16,28 @@ export interface OfflineSubmit {
   formData: FormData;
 }
 
+/** The packet page a form is on, as SvelteKit's `page` (from $app/state) describes it. */
+export interface PacketPage {
+  params: { packetId?: string };
+  data: { packet?: { title?: unknown } | null };
+  url: URL;
+}
+
+/** A form's submit on a packet page (or its viewer), as queueIfOffline takes it. */
+export function packetSubmit(
+  kind: QueuedAction['kind'],
+  page: PacketPage,
+  formData: FormData
+): OfflineSubmit {
+  return {
+    kind,
+    packetId: page.params.packetId ?? '',
+    packetTitle: String(page.data.packet?.title ?? ''),
+    path: page.url.pathname,
+    formData
+  };
+}
+
 export interface QueueDeps {
   online: () => boolean;
   enqueue: (action: Omit<QueuedAction, 'createdAt'>) => Promise<boolean>;
@@ -22,12 +46,17 @@ export interface QueueDeps {
   newId: () => string;
 }
 
+/** An id for a form post, so a replayed submission is recorded once (see queue.ts). */
+export function newRequestId(): string {
+  return crypto.randomUUID();
+}
+
 const browserDeps: QueueDeps = {
   online: () => navigator.onLine,
   enqueue,
   refresh: refreshOffline,
   toast: showToast,
-  newId: () => crypto.randomUUID().replace(/-/g, '')
+  newId: newRequestId
 };
 
 const WAITS = {
@@ -66,4 +95,27 @@ export async function queueIfOffline(
   await deps.refresh();
   deps.toast(WAITS[submit.kind], 'info', 6000);
   return 'queued';
+}
+
+export interface SavedCopyDeps {
+  online: () => boolean;
+  isSaved: (packetId: string) => boolean;
+  refresh: (packetId: string) => Promise<void>;
+}
+
+const savedCopyDeps: SavedCopyDeps = {
+  online: () => offline.online,
+  isSaved,
+  refresh: refreshSavedPages
+};
+
+/**
+ * After an approval or a question went through online: a copy of the packet saved on this device
+ * is refreshed to match, or offline it would still ask for the approval.
+ */
+export async function refreshSavedCopy(
+  packetId: string,
+  deps: SavedCopyDeps = savedCopyDeps
+): Promise<void> {
+  if (packetId && deps.online() && deps.isSaved(packetId)) await deps.refresh(packetId);
 }

@@ -19,7 +19,7 @@ import { postForm, staffWorld } from '../../support/firm';
 import { latestMailTo, linkPathOf, mailsTo } from '../../support/mail';
 import { textOf } from '../../support/html';
 import { TestBrowser } from '../../support/server';
-import { formatDay } from '../../../src/lib/components/review/format';
+import { formatDay } from '../../../src/lib/format/dates';
 
 const db = () => getDb();
 const firmRow = async (id: string) =>

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionState } from './decision-state';
-import { STALE_HINT } from './format';
+import { decisionState, STALE_HINT } from './decision-state';
 
 const url = (q = '') => new URL(`https://sheaf.test/p/1${q}`);
 

@@ -1,7 +1,13 @@
 // What the packet page says about the last approval or question the reader sent: a refusal
 // because the packet was updated since (a 409, or a question handed over from the viewer with
 // `?since=N`), another error, or nothing. Pure, so it is unit-tested rather than read in markup.
-import { STALE_HINT } from './format';
+
+/**
+ * Beside a question the server refused because the packet was updated (its text is kept), under
+ * the box that says so and lists what changed.
+ */
+export const STALE_HINT =
+  'Your question is still here. Send it again once you have looked at what changed above.';
 
 /** An action's result as the page receives it (`form`), loosely typed as the server sends it. */
 export interface DecisionResult {

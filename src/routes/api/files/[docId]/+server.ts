@@ -1,6 +1,7 @@
 import type { RequestHandler } from '@sveltejs/kit';
 import { getBlobStore } from '$lib/server/storage';
-import { contentDisposition, etagMatches, parseRange } from '$lib/server/review/byte-range';
+import { parseRange } from '$lib/format/byte-range';
+import { contentDisposition, etagMatches } from '$lib/server/review/byte-range';
 import { privateFileHeaders, readableDocumentOr404 } from '$lib/server/review/files';
 
 // The PDF bytes after an access check. Range support lets pdf.js paint page 1 before the whole

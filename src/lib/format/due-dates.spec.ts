@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  dayAt,
-  describeVersionChanges,
-  dueDayOf,
-  formatDateTime,
-  formatDay,
-  formatDue,
-  formatDueDate,
-  localDay
-} from './format';
+import { formatDay } from './dates';
+import { dayAt, dueDayOf, formatDue, formatDueDate } from './due-dates';
 
 describe("client due dates: the firm's calendar day, counted from the reader's today", () => {
   const at = (day: string) => new Date(`${day}T12:00:00`); // noon in the reader's own zone
@@ -49,27 +41,5 @@ describe("client due dates: the firm's calendar day, counted from the reader's t
     expect(formatDue(null)).toBe('');
     expect(formatDue('soon')).toBe('');
     expect(formatDay(null)).toBe('');
-  });
-  it('words instants in the reader’s zone as en-GB does, without Intl', () => {
-    const d = new Date(2026, 8, 5, 9, 3); // 5 Sept 2026, 09:03 local
-    expect(formatDateTime(d)).toBe('5 Sept, 09:03');
-    expect(formatDateTime(d)).toBe(
-      d.toLocaleString('en-GB', {
-        day: 'numeric',
-        month: 'short',
-        hour: '2-digit',
-        minute: '2-digit'
-      })
-    );
-    expect(localDay(d)).toBe('2026-09-05');
-  });
-});
-
-describe('what a new version changed', () => {
-  it("describes a version's changes", () => {
-    expect(
-      describeVersionChanges({ added: ['Payroll'], removed: ['Bank', 'Loan'], details: ['title'] })
-    ).toEqual(['Added Payroll', 'Removed Bank and Loan', 'Changed the title']);
-    expect(describeVersionChanges({ added: [], removed: [], details: [] })).toEqual([]);
   });
 });

@@ -1,0 +1,50 @@
+// Due dates on the client's review pages. They come from the server as the firm's calendar day
+// (dueDay, YYYY-MM-DD, in the firm's zone) and are counted from today where the firm is; no Intl
+// here (see dates.ts).
+import { formatDay, isCalendarDay, localDay } from './dates';
+
+/** The calendar day at a zone `utcOffset` minutes ahead of UTC; the reader's own without one. */
+export function dayAt(d: Date, utcOffset?: number | null): string {
+  if (utcOffset === undefined || utcOffset === null) return localDay(d);
+  return new Date(d.getTime() + utcOffset * 60_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A packet's due day: as the server sent it (the firm's calendar day), or, for a copy saved on
+ * the device before the server sent one, its due instant's day at the firm's offset.
+ */
+export function dueDayOf(
+  p: { dueDay?: string | null; dueAt?: Date | string | null },
+  utcOffset?: number | null
+): string | null {
+  if (p.dueDay) return p.dueDay;
+  return p.dueAt ? dayAt(new Date(p.dueAt), utcOffset) : null;
+}
+
+/**
+ * "Due today", "Due in 3 days", "Due 4 Oct 2026", "Was due 2 Dec 2026": the firm's due day
+ * counted from today where the firm is (`utcOffset`, minutes ahead of UTC, as the server sent
+ * it), or from the reader's today without one.
+ */
+export function formatDue(dueDay: string | null, now = new Date(), utcOffset?: number | null) {
+  if (!dueDay || !isCalendarDay(dueDay)) return '';
+  const days = Math.round((Date.parse(dueDay) - Date.parse(dayAt(now, utcOffset))) / 86_400_000);
+  if (days === 0) return 'Due today';
+  if (days === 1) return 'Due tomorrow';
+  if (days > 1 && days <= 7) return `Due in ${days} days`;
+  if (days < 0) return `Was due ${formatDay(dueDay)}`;
+  return `Due ${formatDay(dueDay)}`;
+}
+
+/**
+ * The date to print beside formatDue's words: only when they count days ("Due in 3 days",
+ * "Due today"), since "Due 4 Oct 2026" and "Was due 2 Dec 2026" name it already.
+ */
+export function formatDueDate(
+  dueDay: string | null,
+  now = new Date(),
+  utcOffset?: number | null
+): string | null {
+  const words = formatDue(dueDay, now, utcOffset);
+  return words && dueDay && !words.includes(formatDay(dueDay)) ? formatDay(dueDay) : null;
+}
