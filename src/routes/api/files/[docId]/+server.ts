@@ -1,7 +1,7 @@
 import type { RequestHandler } from '@sveltejs/kit';
 import { getBlobStore } from '$lib/server/storage';
 import { parseRange } from '$lib/format/byte-range';
-import { contentDisposition, etagMatches } from '$lib/server/review/byte-range';
+import { contentDisposition, etagMatches } from '$lib/server/http/file-headers';
 import { privateFileHeaders, readableDocumentOr404 } from '$lib/server/review/files';
 
 // The PDF bytes after an access check. Range support lets pdf.js paint page 1 before the whole

@@ -1,5 +1,5 @@
 import { error, type RequestHandler } from '@sveltejs/kit';
-import { etagMatches } from '$lib/server/review/byte-range';
+import { etagMatches } from '$lib/server/http/file-headers';
 import { privateFileHeaders, readableDocumentOr404 } from '$lib/server/review/files';
 import { ensurePreviews, isPreviewWidth, previewKey } from '$lib/server/pdf/preview';
 import { getBlobStore } from '$lib/server/storage';

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { isUuid, requireStaffPacket } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { getPacketDocument } from '$lib/server/packets/documents';
-import { contentDisposition, etagMatches } from '$lib/server/review/byte-range';
+import { contentDisposition, etagMatches } from '$lib/server/http/file-headers';
 import { privateFileHeaders } from '$lib/server/review/files';
 import { getBlobStore } from '$lib/server/storage';
 import type { RequestHandler } from './$types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentDisposition, etagMatches } from './byte-range';
+import { contentDisposition, etagMatches } from './file-headers';
 
 describe('etagMatches', () => {
   it('matches lists, weak forms and *', () => {
