@@ -4,16 +4,10 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { clientContact, user } from '../db/schema';
 import { formatDate } from '../../format/dates';
+import type { PacketRecipient } from './publish';
 
-export interface AudienceContact {
-  contactId: string;
-  userId: string;
-  email: string;
-  /** The name the firm gave the contact (client_contact.name), for the greeting. */
-  name: string;
-  role: 'approver' | 'viewer';
-  accessExpiresAt: Date | null;
-}
+/** A contact publish would mail (the same shape publish sends to). */
+export type AudienceContact = PacketRecipient;
 
 export interface SkippedContact extends AudienceContact {
   /** "Access ended 3 Dec 2026." / "The last email to this address bounced: …" */
