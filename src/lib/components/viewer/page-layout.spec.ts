@@ -127,11 +127,11 @@ describe('zoom', () => {
 describe('pageAt', () => {
   it('finds the last page starting at or above the probe', () => {
     const tops = [12, 700, 1388, 2076];
-    expect(pageAt(tops, 0)).toBe(1);
-    expect(pageAt(tops, 699)).toBe(1);
-    expect(pageAt(tops, 700)).toBe(2);
-    expect(pageAt(tops, 1500)).toBe(3);
-    expect(pageAt(tops, 1e9)).toBe(4);
-    expect(pageAt([], 500)).toBe(1);
+    expect(pageAt(tops.length, (i) => tops[i], 0)).toBe(1);
+    expect(pageAt(tops.length, (i) => tops[i], 699)).toBe(1);
+    expect(pageAt(tops.length, (i) => tops[i], 700)).toBe(2);
+    expect(pageAt(tops.length, (i) => tops[i], 1500)).toBe(3);
+    expect(pageAt(tops.length, (i) => tops[i], 1e9)).toBe(4);
+    expect(pageAt(0, () => 0, 500)).toBe(1);
   });
 });

@@ -48,15 +48,15 @@ export function anchoredScroll(
 }
 
 /**
- * The page shown at `probe` pixels down the scroller: the last frame whose top (`tops`, in page
- * order) is at or above it; 1-based, and 1 with no frames.
+ * The page shown at `probe` pixels down the scroller: the last of `count` frames whose top
+ * (`topOf`, in page order) is at or above it; 1-based, and 1 with no frames.
  */
-export function pageAt(tops: number[], probe: number): number {
+export function pageAt(count: number, topOf: (index: number) => number, probe: number): number {
   let lo = 0;
-  let hi = tops.length - 1;
+  let hi = count - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (tops[mid] <= probe) lo = mid;
+    if (topOf(mid) <= probe) lo = mid;
     else hi = mid - 1;
   }
   return lo + 1;
