@@ -2,6 +2,7 @@
 // and when a packet counts as approved.
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { normaliseEmail } from '../../format/email-address';
 import { brandColourProblem, normaliseHex } from '../../format/brand-colour';
 import { currentZoneName, isTimeZone } from '../../format/time-zone';
 import { MAX_PACKET_LINK_DAYS } from '../auth/link-lifetime';
@@ -33,7 +34,7 @@ export const firmSettingsSchema = z.object({
     .toLowerCase()
     .max(254, 'At most 254 characters.')
     .refine(
-      (v) => v === '' || z.email().safeParse(v).success,
+      (v) => v === '' || normaliseEmail(v) !== null,
       'Enter an email address like office@example.com, or leave it empty.'
     )
     .transform((v) => v || null),

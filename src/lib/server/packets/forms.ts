@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { endOfDayIn } from '../../format/time-zone';
 import { displayNameProblem } from '../../format/names';
 import { isPeriod } from '../../format/periods';
+import { normaliseEmail } from '../../format/email-address';
 
 export const clientSchema = z.object({
   name: z.string().trim().min(1, 'Enter the client name.').max(200, 'At most 200 characters.'),
@@ -33,7 +34,7 @@ export const contactSchema = z.object({
     .trim()
     .toLowerCase()
     .max(254, 'At most 254 characters.')
-    .email('Enter an email address like name@example.com.'),
+    .refine((v) => normaliseEmail(v) !== null, 'Enter an email address like name@example.com.'),
   name: z.string().trim().max(200, 'At most 200 characters.'),
   role: z.enum(['approver', 'viewer'], 'Choose approver or viewer.'),
   accessExpiresAt: optionalDate
