@@ -24,7 +24,8 @@ async function approvedByTheApprover() {
   const approved = await approvePacket(db, {
     packet: published,
     contact: contacts[0].contact,
-    seenVersion: 1
+    seenVersion: 1,
+    evidence: { ip: '203.0.113.9', userAgent: 'test', signInMethod: 'link' }
   });
   expect(approved.ok).toBe(true);
   return { ...world, packet: published };

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { session, type Session, type User } from '../db/schema';
+import { session, type Session, type SignInMethod, type User } from '../db/schema';
 import { selectSessionRow } from '../db/session-row';
 import { generateToken, hashToken } from './token';
 
@@ -25,6 +25,8 @@ export type SessionValidation =
 export interface SessionMeta {
   ip?: string | null;
   userAgent?: string | null;
+  /** How the user proved who they are; decisions made in the session record it. */
+  signInMethod?: SignInMethod | null;
 }
 
 /** A new session token: 24 random bytes, base32; only its hash is stored. */
@@ -50,7 +52,8 @@ export async function createSession(
       lastSeenAt: now,
       expiresAt: new Date(now.getTime() + SESSION_DAYS[kind] * DAY),
       ip: meta.ip ?? null,
-      userAgent: meta.userAgent?.slice(0, 512) ?? null
+      userAgent: meta.userAgent?.slice(0, 512) ?? null,
+      signInMethod: meta.signInMethod ?? null
     })
     .returning();
   return { token, session: row };

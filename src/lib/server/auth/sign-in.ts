@@ -331,7 +331,7 @@ export async function startSessionFromLink(
   const staffLink =
     link.purpose === 'sign_in' || link.purpose === 'invite' || link.purpose === 'alert';
   const kind: SessionKind = member && staffLink && !portalTarget ? 'staff' : 'client';
-  const created = await createSession(db, userId, kind, meta);
+  const created = await createSession(db, userId, kind, { ...meta, signInMethod: meta.via });
   const base = { firmId: link.firmId, actorId: userId, ip: meta.ip, ua: meta.userAgent };
   await recordAudit(db, {
     ...base,

@@ -22,6 +22,23 @@ const createdAt = () => at('created_at').notNull().defaultNow();
 export const ALERT_MODES = ['now', 'digest', 'off'] as const;
 export type AlertMode = (typeof ALERT_MODES)[number];
 
+/** How a session's user proved who they are: a magic link, the 6-digit code, a passkey. */
+export const SIGN_IN_METHODS = ['link', 'code', 'passkey'] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+
+/** What a contact decided on a version: approve it, or decline it with a reason. */
+export const DECISION_KINDS = ['approve', 'question', 'decline'] as const;
+
+/** One document as a decision covered it: its name then and its fingerprint from upload. */
+export interface DecidedDocument {
+  id: string;
+  name: string;
+  filename: string;
+  pages: number;
+  bytes: number;
+  sha256: string;
+}
+
 /** Which approvers must approve before a version counts as approved. */
 export const APPROVAL_RULES = ['any', 'all'] as const;
 export type ApprovalRule = (typeof APPROVAL_RULES)[number];
@@ -294,12 +311,22 @@ export const decision = pgTable(
     contactId: uuid('contact_id')
       .notNull()
       .references(() => clientContact.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['approve', 'question'] }).notNull(),
+    kind: text('kind', { enum: DECISION_KINDS }).notNull(),
     /** Idempotency key from the browser, so a queued offline approval is recorded once. */
     clientRequestId: text('client_request_id').unique(),
     at: at('at').notNull().defaultNow(),
     /** When the contact withdrew this approval; a withdrawn decision no longer counts. */
-    withdrawnAt: at('withdrawn_at')
+    withdrawnAt: at('withdrawn_at'),
+    /** A decline's reason, as the contact wrote it. */
+    reason: text('reason'),
+    // The evidence (null on decisions recorded before it was kept): where from, how the contact
+    // signed in, what they were shown and agreed to, and every document's fingerprint.
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    signInMethod: text('sign_in_method', { enum: SIGN_IN_METHODS }),
+    /** The exact words the contact confirmed, e.g. "I have reviewed these 3 documents and approve them." */
+    consent: text('consent'),
+    documents: jsonb('documents').$type<DecidedDocument[]>()
   },
   (t) => [index('decision_packet').on(t.packetId, t.version)]
 );
@@ -361,6 +388,53 @@ export const documentView = pgTable(
 );
 
 /**
+ * A contact's first open of a document in one packet version: the audit log records each one
+ * once (a document carried into a new version is opened afresh there).
+ */
+export const documentOpen = pgTable(
+  'document_open',
+  {
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => document.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => clientContact.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    at: at('at').notNull().defaultNow()
+  },
+  (t) => [uniqueIndex('document_open_once').on(t.documentId, t.contactId, t.version)]
+);
+
+/**
+ * The sign-off certificate of an approved version: its SHA-256 as first generated. It is
+ * generated afresh from the same rows on each download and comes out byte for byte the same.
+ */
+export const certificate = pgTable(
+  'certificate',
+  {
+    id: id(),
+    firmId: uuid('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    packetId: uuid('packet_id')
+      .notNull()
+      .references(() => packet.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    sha256: text('sha256').notNull(),
+    bytes: integer('bytes').notNull(),
+    createdAt: createdAt()
+  },
+  (t) => [
+    uniqueIndex('certificate_packet_version').on(t.packetId, t.version),
+    index('certificate_sha256').on(t.sha256)
+  ]
+);
+
+/**
  * Something a staff member is told about: a contact's question, or a packet approved. Sent at
  * once (outbox_id set when written) or collected for the member's daily digest (outbox_id set
  * when the digest takes it).
@@ -375,12 +449,14 @@ export const staffAlert = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => user.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['question', 'approval'] }).notNull(),
+    kind: text('kind', { enum: ['question', 'approval', 'decline'] }).notNull(),
     packetId: uuid('packet_id')
       .notNull()
       .references(() => packet.id, { onDelete: 'cascade' }),
     version: integer('version').notNull(),
     commentId: uuid('comment_id').references(() => comment.id, { onDelete: 'cascade' }),
+    /** The decline this alert is about. */
+    decisionId: uuid('decision_id').references(() => decision.id, { onDelete: 'cascade' }),
     outboxId: bigint('outbox_id', { mode: 'number' }).references(() => outbox.id, {
       onDelete: 'set null'
     }),
@@ -443,7 +519,9 @@ export const session = pgTable(
     createdAt: createdAt(),
     lastSeenAt: at('last_seen_at').notNull().defaultNow(),
     ip: text('ip'),
-    userAgent: text('user_agent')
+    userAgent: text('user_agent'),
+    /** How the user signed in (null for sessions from before it was recorded). */
+    signInMethod: text('sign_in_method', { enum: SIGN_IN_METHODS })
   },
   (t) => [index('session_user').on(t.userId), index('session_expires').on(t.expiresAt)]
 );
@@ -503,3 +581,4 @@ export type StaffAlert = typeof staffAlert.$inferSelect;
 export type Session = typeof session.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type AuditEvent = typeof auditEvent.$inferSelect;
+export type Certificate = typeof certificate.$inferSelect;

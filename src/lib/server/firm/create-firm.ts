@@ -161,7 +161,7 @@ export async function createFirmFromSetup(
 ) {
   await spendSetupToken(db, input.setupToken);
   const { firm: created, owner } = await insertFirmAndOwner(db, input);
-  const started = await createSession(db, owner.id, 'staff', input);
+  const started = await createSession(db, owner.id, 'staff', { ...input, signInMethod: 'link' });
   await recordAudit(db, {
     action: 'auth.session_started',
     firmId: created.id,

@@ -4,6 +4,8 @@ import { decision, delivery, packet as packetTable } from '../db/schema';
 import { recordAudit } from '../audit';
 import { alertStaff } from '../alerts/alerts';
 import type { ClientContact, Decision, Packet } from '../db/schema';
+import { consentSentence } from '../../components/review/approval-words';
+import { decisionEvidence, type RequestEvidence } from './evidence';
 
 export type ApproveResult =
   | { ok: true; decision: Decision; replayed: boolean }
@@ -77,6 +79,8 @@ interface ApproveInput {
   /** The version the contact was looking at: anything but the current one is refused. */
   seenVersion: number | null;
   requestId?: string;
+  /** Where the request came from and how its contact signed in. */
+  evidence: RequestEvidence;
 }
 
 /**
@@ -144,6 +148,7 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
       return { ok: true, decision: latest, replayed: true };
     }
 
+    const evidence = await decisionEvidence(tx, packet, input.evidence, consentSentence);
     const [row] = await tx
       .insert(decision)
       .values({
@@ -152,7 +157,8 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
         version: packet.version,
         contactId: contact.id,
         kind: 'approve',
-        clientRequestId: requestId ?? null
+        clientRequestId: requestId ?? null,
+        ...evidence
       })
       .returning();
     await setReviewed(tx, packet, contact, sql`coalesce(${delivery.reviewedAt}, now())`);
@@ -161,7 +167,14 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
       firmId: packet.firmId,
       actorId: contact.userId,
       subject: `packet:${packet.id}`,
-      data: { version: packet.version, contactId: contact.id }
+      ip: evidence.ip,
+      ua: evidence.userAgent,
+      data: {
+        version: packet.version,
+        contactId: contact.id,
+        decisionId: row.id,
+        signInMethod: evidence.signInMethod
+      }
     });
     await alertStaff(tx, { kind: 'approval', packet });
     return { ok: true, decision: row, replayed: false };

@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { requireContact } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { approvePacket, readSeenVersion, withdrawApproval } from '$lib/server/review/decisions';
+import { requestEvidence } from '$lib/server/review/evidence';
 import { loadPacketView } from '$lib/server/review/packet-view';
 import { readQuestion, submitQuestion } from './question-form.server';
 import { requestIdSchema } from '$lib/server/review/questions';
@@ -28,7 +29,8 @@ export const actions: Actions = {
       packet,
       contact,
       seenVersion,
-      requestId: requestId.data
+      requestId: requestId.data,
+      evidence: requestEvidence(event)
     });
     if (!result.ok) {
       const status = { viewer: 403, stale: 409, archived: 400, request_used: 400 }[result.reason];

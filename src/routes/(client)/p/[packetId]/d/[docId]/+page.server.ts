@@ -4,6 +4,7 @@ import { getDb } from '$lib/server/db/client';
 import { readQuestion, submitQuestion } from '../../question-form.server';
 import { safeBrandColor } from '$lib/server/review/status';
 import { listPublishedDocuments } from '$lib/server/review/published';
+import { requestMeta } from '$lib/server/auth/request-meta';
 import { recordDocumentView } from '$lib/server/review/views';
 import pdfBoot from '$lib/components/viewer/pdf-boot.js?url&no-inline';
 import { PREVIEW_SIZES, previewSrcset } from '$lib/components/viewer/page-fit';
@@ -18,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
   if (!doc) error(404, 'Not found');
   // "Save for offline" fetches every viewer page; that is not the contact reading it.
   if (event.request.headers.get('x-sheaf-save') !== '1') {
-    await recordDocumentView(db, doc.id, contact);
+    await recordDocumentView(db, doc, packet, contact, requestMeta(event));
   }
   const hint = pdfBuildHint(event.request.headers.get('user-agent') ?? '');
   // Page 1's picture is what the reader sees first, then the boot script starts pdf.js: the
