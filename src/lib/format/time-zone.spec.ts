@@ -4,7 +4,9 @@ import {
   calendarDayIn,
   currentZoneName,
   endOfDayIn,
+  isoInZone,
   isTimeZone,
+  startOfDayIn,
   timeZoneNames,
   zoneAbbreviation,
   zoneOffsetMinutes,
@@ -72,6 +74,32 @@ describe('time zones', () => {
     for (const zone of ['America/New_York', 'Asia/Tokyo', 'Pacific/Kiritimati', 'UTC']) {
       expect(calendarDayIn(endOfDayIn('2026-12-02', zone), zone)).toBe('2026-12-02');
     }
+  });
+
+  it('puts the start of a calendar day where the firm is, DST days included', () => {
+    expect(startOfDayIn('2026-12-02', 'UTC').toISOString()).toBe('2026-12-02T00:00:00.000Z');
+    expect(startOfDayIn('2026-12-02', 'America/New_York').toISOString()).toBe(
+      '2026-12-02T05:00:00.000Z'
+    );
+    // The day the clocks change starts on the earlier offset.
+    expect(startOfDayIn('2026-03-08', 'America/New_York').toISOString()).toBe(
+      '2026-03-08T05:00:00.000Z'
+    );
+    expect(startOfDayIn('2026-12-02', 'Asia/Tokyo').toISOString()).toBe('2026-12-01T15:00:00.000Z');
+    for (const zone of ['America/New_York', 'Asia/Tokyo', 'Europe/Berlin', 'UTC']) {
+      const start = startOfDayIn('2026-03-29', zone);
+      expect(calendarDayIn(start, zone)).toBe('2026-03-29');
+      expect(calendarDayIn(new Date(start.getTime() - 1), zone)).toBe('2026-03-28');
+    }
+  });
+
+  it('writes an instant as ISO 8601 with the zone offset', () => {
+    expect(isoInZone(winter, 'UTC')).toBe('2026-12-02T14:00:00+00:00');
+    expect(isoInZone(winter, 'America/New_York')).toBe('2026-12-02T09:00:00-05:00');
+    expect(isoInZone(summer, 'America/New_York')).toBe('2026-07-02T10:00:00-04:00');
+    expect(isoInZone(new Date('2026-12-02T14:00:00.999Z'), 'Asia/Kolkata')).toBe(
+      '2026-12-02T19:30:00+05:30'
+    );
   });
 });
 

@@ -121,14 +121,24 @@ export function zoneOffsetMinutes(date: Date, timeZone: string): number {
   return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
 }
 
-/** The last second (23:59:59) of a calendar day 'YYYY-MM-DD' in the zone. */
-export function endOfDayIn(day: string, timeZone: string): Date {
+/** The instant a wall clock in the zone shows this time of the calendar day 'YYYY-MM-DD'. */
+function wallTimeIn(day: string, timeZone: string, hour: number, minute: number, second: number) {
   const [y, m, d] = day.split('-').map(Number);
-  const wall = Date.UTC(y, m - 1, d, 23, 59, 59);
+  const wall = Date.UTC(y, m - 1, d, hour, minute, second);
   // Twice: the offset at the wall time may differ from the offset at the answer (DST day).
   let at = wall - zoneOffsetMinutes(new Date(wall), timeZone) * 60_000;
   at = wall - zoneOffsetMinutes(new Date(at), timeZone) * 60_000;
   return new Date(at);
+}
+
+/** The last second (23:59:59) of a calendar day 'YYYY-MM-DD' in the zone. */
+export function endOfDayIn(day: string, timeZone: string): Date {
+  return wallTimeIn(day, timeZone, 23, 59, 59);
+}
+
+/** The first instant (00:00:00) of a calendar day 'YYYY-MM-DD' in the zone. */
+export function startOfDayIn(day: string, timeZone: string): Date {
+  return wallTimeIn(day, timeZone, 0, 0, 0);
 }
 
 /** 'YYYY-MM-DD' of the instant's calendar day in the zone (for a date input). */
@@ -139,4 +149,13 @@ export function calendarDayIn(date: Date, timeZone: string): string {
     month: '2-digit',
     day: '2-digit'
   }).format(date);
+}
+
+/** ISO 8601 with the zone's offset at that instant: '2026-12-02T09:00:00-05:00' (whole seconds). */
+export function isoInZone(date: Date, timeZone: string): string {
+  const offset = zoneOffsetMinutes(date, timeZone);
+  const wall = new Date(Math.floor(date.getTime() / 1000) * 1000 + offset * 60_000);
+  const abs = Math.abs(offset);
+  const hhmm = `${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${wall.toISOString().slice(0, 19)}${offset < 0 ? '-' : '+'}${hhmm}`;
 }
