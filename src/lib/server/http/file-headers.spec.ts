@@ -20,5 +20,9 @@ describe('contentDisposition', () => {
       /^attachment; filename="Relev_ _t_.pdf"; filename\*=UTF-8''Relev%C3%A9%20%C3%A9t%C3%A9.pdf$/
     );
     expect(contentDisposition('a\r\nb/../c.pdf', false)).toContain('filename="a__b_.._c.pdf"');
+    expect(contentDisposition('sheaf-audit-smith-2026-11-01-2026-11-30', true, 'csv')).toBe(
+      `attachment; filename="sheaf-audit-smith-2026-11-01-2026-11-30.csv"; filename*=UTF-8''sheaf-audit-smith-2026-11-01-2026-11-30.csv`
+    );
+    expect(contentDisposition('Audit.CSV', true, 'csv')).toContain('filename="Audit.CSV"');
   });
 });

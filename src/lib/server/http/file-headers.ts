@@ -7,10 +7,15 @@ export function etagMatches(header: string | null, etag: string): boolean {
     .some((t) => t === '*' || t === etag);
 }
 
-/** A Content-Disposition value with an ASCII fallback name and the UTF-8 original. */
-export function contentDisposition(filename: string, download: boolean): string {
-  const cleaned = filename.replace(/[\\/\r\n\t\0]/g, '_').trim() || 'document.pdf';
-  const withExt = /\.pdf$/i.test(cleaned) ? cleaned : `${cleaned}.pdf`;
+/**
+ * A Content-Disposition value with an ASCII fallback name and the UTF-8 original; the name
+ * always ends in `.extension` (a PDF unless told).
+ */
+export function contentDisposition(filename: string, download: boolean, extension = 'pdf'): string {
+  const cleaned = filename.replace(/[\\/\r\n\t\0]/g, '_').trim() || `document.${extension}`;
+  const withExt = cleaned.toLowerCase().endsWith(`.${extension}`)
+    ? cleaned
+    : `${cleaned}.${extension}`;
   const ascii = withExt.replace(/[^\x20-\x7e]/g, '_').replace(/["%;]/g, '_');
   const encoded = encodeURIComponent(withExt).replace(
     /['()*]/g,
