@@ -23,3 +23,15 @@ export function contentDisposition(filename: string, download: boolean, extensio
   );
   return `${download ? 'attachment' : 'inline'}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
+
+/** A CSV download: the stream as an attachment, never cached (it may hold personal data). */
+export function csvDownload(body: ReadableStream<Uint8Array>, filename: string): Response {
+  return new Response(body, {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8; header=present',
+      'Content-Disposition': contentDisposition(filename, true, 'csv'),
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff'
+    }
+  });
+}
