@@ -2,6 +2,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { emailEvent, outbox } from '../db/schema';
+import { updateOutboxAudited } from './mail-audit';
 import type { EmailTransport } from './transport';
 import { applyPostmarkEvent, type PostmarkEvent } from './webhook';
 
@@ -20,7 +21,8 @@ export interface BatchOutcome {
 
 /**
  * Records a batch's outcome in one transaction: outbox rows sent, failed, dead, due again or
- * released, and their deliveries. Only rows this worker still holds unsent are touched.
+ * released, their deliveries, and an audit event for each message sent, refused or given up.
+ * Only rows this worker still holds unsent are touched.
  */
 export async function recordOutcome(
   db: Db,
@@ -44,12 +46,16 @@ export async function recordOutcome(
     if (events) await tx.execute(sql`lock table email_event in share mode`);
     const mine = sql`o.locked_by = ${workerId} and o.status = 'pending'`;
     if (sent.length) {
-      await tx.execute(sql`
+      await updateOutboxAudited(
+        tx,
+        sql`
         update outbox o set status = 'sent', sent_at = now(), transport = ${transport.name},
           provider_message_id = v.mid, attempts = o.attempts + 1, last_error = null,
           locked_at = null, locked_by = null
         from jsonb_to_recordset(${JSON.stringify(sent)}::jsonb) as v(id bigint, mid text)
-        where o.id = v.id and ${mine}`);
+        where o.id = v.id and ${mine}`,
+        'email.sent'
+      );
       await tx.execute(sql`
         update delivery set status = ${transport.deliversOnSend ? 'delivered' : 'sent'},
           status_detail = null
@@ -70,16 +76,20 @@ export async function recordOutcome(
         .orderBy(asc(emailEvent.at), asc(emailEvent.id));
       for (const event of early) await applyPostmarkEvent(tx, event.raw as PostmarkEvent);
     }
-    for (const [status, list] of [
-      ['failed', failed],
-      ['dead', dead]
+    for (const [status, list, action] of [
+      ['failed', failed, 'email.failed'],
+      ['dead', dead, 'email.given_up']
     ] as const) {
       if (!list.length) continue;
-      await tx.execute(sql`
+      await updateOutboxAudited(
+        tx,
+        sql`
         update outbox o set status = ${status}, last_error = v.error, attempts = o.attempts + 1,
           locked_at = null, locked_by = null
         from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(id bigint, error text)
-        where o.id = v.id and ${mine}`);
+        where o.id = v.id and ${mine}`,
+        action
+      );
       await tx.execute(sql`
         update delivery d set status = 'failed', status_detail = v.error
         from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(id bigint, error text)

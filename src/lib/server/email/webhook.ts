@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { safeEqual } from '../auth/token';
 import type { Db } from '../db/client';
 import { delivery, emailEvent, outbox } from '../db/schema';
+import { auditMailReport } from './mail-audit';
 
 /**
  * Basic auth for Postmark's webhook calls. Without configured credentials the endpoint does not
@@ -58,8 +59,10 @@ export async function recordPostmarkEvent(db: Db, event: PostmarkEvent): Promise
 }
 
 /**
- * Moves the deliveries of the message an event is about. Called by the webhook, and by the
- * worker for events that arrived before it had stored the message's MessageID.
+ * Moves the deliveries of the message an event is about, and audits the event for each outbox
+ * row holding its MessageID. Called by the webhook for a new event (a replay never gets here),
+ * and by the worker for events that arrived before it had stored the MessageID: then the
+ * webhook's call found no row and audited nothing, so each report is audited once.
  */
 export async function applyPostmarkEvent(tx: Db, event: PostmarkEvent): Promise<void> {
   const type = typeof event.RecordType === 'string' ? event.RecordType : '';
@@ -70,15 +73,18 @@ export async function applyPostmarkEvent(tx: Db, event: PostmarkEvent): Promise<
     .from(outbox)
     .where(eq(outbox.providerMessageId, messageId));
   const ofMessage = inArray(delivery.outboxId, outboxIds);
+  const reportedAt = str(event.DeliveredAt) || str(event.BouncedAt) || null;
   if (type === 'Delivery') {
     await tx
       .update(delivery)
       .set({ status: 'delivered', statusDetail: null })
       .where(and(ofMessage, inArray(delivery.status, ['queued', 'sent'])));
+    await auditMailReport(tx, messageId, 'email.delivered', { reportedAt });
   } else if (type === 'Bounce') {
     const bounceType = str(event.Type);
     const description = str(event.Description) || bounceType || 'Bounced';
-    if (HARD_BOUNCES.has(bounceType) || event.Inactive === true) {
+    const hard = HARD_BOUNCES.has(bounceType) || event.Inactive === true;
+    if (hard) {
       await tx
         .update(delivery)
         .set({ status: 'bounced', statusDetail: description })
@@ -89,6 +95,11 @@ export async function applyPostmarkEvent(tx: Db, event: PostmarkEvent): Promise<
         .set({ statusDetail: `Temporary problem (${bounceType || 'soft bounce'}): ${description}` })
         .where(and(ofMessage, inArray(delivery.status, ['queued', 'sent'])));
     }
+    await auditMailReport(tx, messageId, hard ? 'email.bounced' : 'email.delayed', {
+      reportedAt,
+      bounceType: bounceType || null,
+      description
+    });
   } else if (type === 'SpamComplaint') {
     await tx
       .update(delivery)
@@ -97,5 +108,6 @@ export async function applyPostmarkEvent(tx: Db, event: PostmarkEvent): Promise<
         statusDetail: 'Marked as spam by the recipient; Postmark will not mail this address again'
       })
       .where(ofMessage);
+    await auditMailReport(tx, messageId, 'email.complained', { reportedAt });
   }
 }

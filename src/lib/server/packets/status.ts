@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, notLike, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
   auditEvent,
@@ -235,7 +235,15 @@ export async function listPacketAudit(db: Db, p: Packet) {
       clientContact,
       and(eq(clientContact.userId, auditEvent.actorId), eq(clientContact.clientId, p.clientId))
     )
-    .where(and(eq(auditEvent.firmId, p.firmId), eq(auditEvent.subject, `packet:${p.id}`)))
+    .where(
+      and(
+        eq(auditEvent.firmId, p.firmId),
+        eq(auditEvent.subject, `packet:${p.id}`),
+        // Each mail's sending and delivery is on the audit export; here each contact's
+        // delivery status says it once.
+        notLike(auditEvent.action, 'email.%')
+      )
+    )
     .orderBy(desc(auditEvent.at), desc(auditEvent.id))
     .limit(200);
 }
