@@ -38,6 +38,8 @@ describe('audit export', () => {
     const { db, browser, firm, staff, client, contacts } = await staffWorld();
     await db.update(s.firm).set({ timeZone: 'America/New_York' }).where(eq(s.firm.id, firm.id));
     const [ada] = contacts;
+    // The firm calls Ada by the name it gave her, whatever her own account says.
+    await db.update(s.user).set({ name: 'ada (own account)' }).where(eq(s.user.id, ada.user.id));
     const packet = await createPacket(db, client, { title: 'Q3 review', period: '2026-Q3' });
     const other = await createFirmWithStaff(db);
     const otherClient = await createClient(db, other.firm.id, { name: 'Their Client' });

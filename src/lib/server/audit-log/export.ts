@@ -47,6 +47,11 @@ const actorRole = sql<string>`case
     and cc.firm_id = ${auditEvent.firmId}) then 'contact'
   else '' end`;
 
+// The name the firm gave the acting contact: the contact the event names, else any of theirs.
+const contactName = sql<string | null>`(select cc.name from ${clientContact} cc
+  where cc.user_id = ${auditEvent.actorId} and cc.firm_id = ${auditEvent.firmId}
+  order by (cc.id = ${contactIdOfData}) desc nulls last, cc.id limit 1)`;
+
 /** One page of events after the cursor, oldest first, with the names a reader needs. */
 export async function readAuditPage(
   db: Db,
@@ -70,7 +75,8 @@ export async function readAuditPage(
       ip: auditEvent.ip,
       ua: auditEvent.ua,
       data: auditEvent.data,
-      actorName: user.name,
+      userName: user.name,
+      contactName,
       actorEmail: user.email,
       actorRole,
       packetTitle: packet.title,
@@ -117,6 +123,13 @@ export function auditCsvHeader(timeZone: string): CsvValue[] {
   ];
 }
 
+/** A contact by the name the firm gave them, staff by their own, Sheaf for itself. */
+function whoActed(row: AuditRow): string {
+  if (row.actorRole === 'system') return 'Sheaf';
+  if (row.actorRole === 'contact') return row.contactName || row.userName || '';
+  return row.userName || '';
+}
+
 /** One event as the export's record (every text cell neutralised by csvRow). */
 export function auditCsvRecord(row: AuditRow, timeZone: string): string {
   const data = (row.data ?? null) as Record<string, unknown> | null;
@@ -126,7 +139,7 @@ export function auditCsvRecord(row: AuditRow, timeZone: string): string {
     isoInZone(row.at, timeZone),
     row.action,
     auditDescription(row.action, data),
-    row.actorName || (row.actorRole === 'system' ? 'Sheaf' : ''),
+    whoActed(row),
     row.actorEmail,
     row.actorRole,
     row.clientName,
