@@ -7,6 +7,7 @@ import {
   isoInZone,
   isTimeZone,
   startOfDayIn,
+  zoneOffsetsIn,
   timeZoneNames,
   zoneAbbreviation,
   zoneOffsetMinutes,
@@ -90,6 +91,17 @@ describe('time zones', () => {
       const start = startOfDayIn('2026-03-29', zone);
       expect(calendarDayIn(start, zone)).toBe('2026-03-29');
       expect(calendarDayIn(new Date(start.getTime() - 1), zone)).toBe('2026-03-28');
+    }
+  });
+
+  it('gives the same offsets with a few Intl calls, across DST changes', () => {
+    for (const zone of ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'UTC']) {
+      const offsetOf = zoneOffsetsIn(zone);
+      // Every 7 minutes through March and April 2026: both changes of each hemisphere.
+      for (let t = Date.UTC(2026, 2, 1); t < Date.UTC(2026, 4, 1); t += 7 * 60_000) {
+        const d = new Date(t);
+        expect(offsetOf(d), `${zone} ${d.toISOString()}`).toBe(zoneOffsetMinutes(d, zone));
+      }
     }
   });
 

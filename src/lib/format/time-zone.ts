@@ -152,10 +152,35 @@ export function calendarDayIn(date: Date, timeZone: string): string {
 }
 
 /** ISO 8601 with the zone's offset at that instant: '2026-12-02T09:00:00-05:00' (whole seconds). */
-export function isoInZone(date: Date, timeZone: string): string {
-  const offset = zoneOffsetMinutes(date, timeZone);
+export function isoInZone(
+  date: Date,
+  timeZone: string,
+  offset: number = zoneOffsetMinutes(date, timeZone)
+): string {
   const wall = new Date(Math.floor(date.getTime() / 1000) * 1000 + offset * 60_000);
   const abs = Math.abs(offset);
   const hhmm = `${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
   return `${wall.toISOString().slice(0, 19)}${offset < 0 ? '-' : '+'}${hhmm}`;
+}
+
+const WINDOW_MS = 6 * 3_600_000;
+
+/**
+ * zoneOffsetMinutes for many instants (an export's rows) at a few Intl calls per six hours:
+ * when the offsets at both ends of a six-hour window agree, no change lies between (zones
+ * change at most once in six hours), so every instant inside takes that offset.
+ */
+export function zoneOffsetsIn(timeZone: string): (date: Date) => number {
+  let start = Number.NaN;
+  let offset = 0;
+  return (date) => {
+    const t = date.getTime();
+    if (t >= start && t <= start + WINDOW_MS) return offset;
+    const here = zoneOffsetMinutes(date, timeZone);
+    if (zoneOffsetMinutes(new Date(t + WINDOW_MS), timeZone) === here) {
+      start = t;
+      offset = here;
+    } else start = Number.NaN;
+    return here;
+  };
 }
