@@ -1,10 +1,11 @@
 // The audit log as CSV, streamed: keyset pages of (at, id) feed a ReadableStream that asks for
 // the next page only when the last has been taken, so memory stays at about one page however
-// many events a firm has, on PGlite and PostgreSQL alike.
-import { and, asc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+// many events a firm has, on PGlite and PostgreSQL alike. Names (people, clients, packets) are
+// looked up once per export for the ids a page brings, not joined into every row.
+import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { auditDescription } from '../../format/audit-words';
 import { CSV_BOM, csvRow, type CsvValue } from '../../format/csv';
-import { isoInZone } from '../../format/time-zone';
+import { isoInZone, zoneOffsetsIn } from '../../format/time-zone';
 import type { Db } from '../db/client';
 import { auditEvent, client, clientContact, membership, packet, user } from '../db/schema';
 
@@ -27,32 +28,7 @@ interface Cursor {
   id: number;
 }
 
-// A subject names its object by kind and uuid; anything else joins nothing.
-const subjectId = (kind: string) =>
-  sql`case when ${auditEvent.subject} ~ ${`^${kind}:[0-9a-f-]{36}$`}
-    then substr(${auditEvent.subject}, ${kind.length + 2})::uuid end`;
-
-const contactIdOfData = sql`case when ${auditEvent.data}->>'contactId' ~ '^[0-9a-f-]{36}$'
-  then (${auditEvent.data}->>'contactId')::uuid end`;
-
-// Staff or contact: a contact acting as themselves names their contact id in the event; a
-// member of the firm is staff; anyone else holding a contact of the firm is a contact.
-const actorRole = sql<string>`case
-  when ${auditEvent.actorId} is null then 'system'
-  when exists (select 1 from ${clientContact} cc where cc.id = ${contactIdOfData}
-    and cc.user_id = ${auditEvent.actorId}) then 'contact'
-  when exists (select 1 from ${membership} m where m.user_id = ${auditEvent.actorId}
-    and m.firm_id = ${auditEvent.firmId}) then 'staff'
-  when exists (select 1 from ${clientContact} cc where cc.user_id = ${auditEvent.actorId}
-    and cc.firm_id = ${auditEvent.firmId}) then 'contact'
-  else '' end`;
-
-// The name the firm gave the acting contact: the contact the event names, else any of theirs.
-const contactName = sql<string | null>`(select cc.name from ${clientContact} cc
-  where cc.user_id = ${auditEvent.actorId} and cc.firm_id = ${auditEvent.firmId}
-  order by (cc.id = ${contactIdOfData}) desc nulls last, cc.id limit 1)`;
-
-/** One page of events after the cursor, oldest first, with the names a reader needs. */
+/** One page of events after the cursor, oldest first. */
 export async function readAuditPage(
   db: Db,
   scope: AuditScope,
@@ -71,37 +47,161 @@ export async function readAuditPage(
       at: auditEvent.at,
       cursorAt: sql<string>`${auditEvent.at}::text`,
       action: auditEvent.action,
+      actorId: auditEvent.actorId,
       subject: auditEvent.subject,
       ip: auditEvent.ip,
       ua: auditEvent.ua,
-      data: auditEvent.data,
-      userName: user.name,
-      contactName,
-      actorEmail: user.email,
-      actorRole,
-      packetTitle: packet.title,
-      clientName: client.name
+      data: auditEvent.data
     })
     .from(auditEvent)
-    .leftJoin(user, eq(user.id, auditEvent.actorId))
-    .leftJoin(packet, and(eq(packet.firmId, auditEvent.firmId), eq(packet.id, subjectId('packet'))))
-    .leftJoin(
-      client,
-      and(
-        eq(client.firmId, auditEvent.firmId),
-        eq(
-          client.id,
-          sql`coalesce(${packet.clientId}, ${subjectId('client')}, (select cc.client_id
-            from ${clientContact} cc where cc.id = ${subjectId('contact')}))`
-        )
-      )
-    )
     .where(and(...where))
     .orderBy(asc(auditEvent.at), asc(auditEvent.id))
     .limit(limit);
 }
 
 type AuditRow = Awaited<ReturnType<typeof readAuditPage>>[number];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The uuid a subject names ('packet:<uuid>'), or null. */
+function subjectId(subject: string | null, kind: string): string | null {
+  if (!subject?.startsWith(`${kind}:`)) return null;
+  const id = subject.slice(kind.length + 1);
+  return UUID.test(id) ? id : null;
+}
+
+interface Person {
+  name: string;
+  email: string;
+  staff: boolean;
+  /** Their contacts in this firm: id -> the name the firm gave them and the client. */
+  contacts: Map<string, { name: string | null; clientId: string }>;
+}
+
+/**
+ * The firm's people, packets and clients an export names, fetched for the ids each page brings
+ * and kept for the rest of the export (bounded by the firm's size, not its number of events).
+ */
+function firmDirectory(db: Db, firmId: string) {
+  const people = new Map<string, Person | null>();
+  const packets = new Map<string, { title: string; clientId: string } | null>();
+  const clients = new Map<string, string | null>();
+  const contactClients = new Map<string, string | null>();
+  const missing = <T>(map: Map<string, T>, ids: Iterable<string>) => [
+    ...new Set([...ids].filter((id) => !map.has(id)))
+  ];
+
+  async function load(rows: AuditRow[]) {
+    const userIds = missing(
+      people,
+      rows.flatMap((r) => (r.actorId ? [r.actorId] : []))
+    );
+    const packetIds = missing(
+      packets,
+      rows.flatMap((r) => subjectId(r.subject, 'packet') ?? [])
+    );
+    const contactIds = missing(
+      contactClients,
+      rows.flatMap((r) => subjectId(r.subject, 'contact') ?? [])
+    );
+    const [users, staff, theirContacts, packetRows, subjectContacts] = await Promise.all([
+      userIds.length
+        ? db
+            .select({ id: user.id, name: user.name, email: user.email })
+            .from(user)
+            .where(inArray(user.id, userIds))
+        : [],
+      userIds.length
+        ? db
+            .select({ userId: membership.userId })
+            .from(membership)
+            .where(and(eq(membership.firmId, firmId), inArray(membership.userId, userIds)))
+        : [],
+      userIds.length
+        ? db
+            .select({
+              id: clientContact.id,
+              userId: clientContact.userId,
+              name: clientContact.name,
+              clientId: clientContact.clientId
+            })
+            .from(clientContact)
+            .where(and(eq(clientContact.firmId, firmId), inArray(clientContact.userId, userIds)))
+            .orderBy(asc(clientContact.id))
+        : [],
+      packetIds.length
+        ? db
+            .select({ id: packet.id, title: packet.title, clientId: packet.clientId })
+            .from(packet)
+            .where(and(eq(packet.firmId, firmId), inArray(packet.id, packetIds)))
+        : [],
+      contactIds.length
+        ? db
+            .select({ id: clientContact.id, clientId: clientContact.clientId })
+            .from(clientContact)
+            .where(and(eq(clientContact.firmId, firmId), inArray(clientContact.id, contactIds)))
+        : []
+    ]);
+    for (const id of userIds) people.set(id, null);
+    const staffIds = new Set(staff.map((m) => m.userId));
+    for (const u of users) {
+      people.set(u.id, {
+        name: u.name ?? '',
+        email: u.email,
+        staff: staffIds.has(u.id),
+        contacts: new Map()
+      });
+    }
+    for (const c of theirContacts) {
+      people.get(c.userId)?.contacts.set(c.id, { name: c.name, clientId: c.clientId });
+    }
+    for (const id of packetIds) packets.set(id, null);
+    for (const p of packetRows) packets.set(p.id, { title: p.title, clientId: p.clientId });
+    for (const id of contactIds) contactClients.set(id, null);
+    for (const c of subjectContacts) contactClients.set(c.id, c.clientId);
+
+    const clientIds = missing(clients, [
+      ...packetRows.map((p) => p.clientId),
+      ...theirContacts.map((c) => c.clientId),
+      ...subjectContacts.map((c) => c.clientId),
+      ...rows.flatMap((r) => subjectId(r.subject, 'client') ?? [])
+    ]);
+    if (clientIds.length) {
+      const found = await db
+        .select({ id: client.id, name: client.name })
+        .from(client)
+        .where(and(eq(client.firmId, firmId), inArray(client.id, clientIds)));
+      for (const id of clientIds) clients.set(id, null);
+      for (const c of found) clients.set(c.id, c.name);
+    }
+  }
+
+  /** Who acted and in which role: a contact by the name the firm gave them, staff by theirs. */
+  function actor(row: AuditRow, data: Record<string, unknown> | null) {
+    if (!row.actorId) return { who: 'Sheaf', email: '', role: 'system' };
+    const person = people.get(row.actorId);
+    if (!person) return { who: '', email: '', role: '' };
+    const named = typeof data?.contactId === 'string' ? person.contacts.get(data.contactId) : null;
+    if (named) return { who: named.name || person.name, email: person.email, role: 'contact' };
+    if (person.staff) return { who: person.name, email: person.email, role: 'staff' };
+    const [first] = person.contacts.values();
+    if (first) return { who: first.name || person.name, email: person.email, role: 'contact' };
+    return { who: person.name, email: person.email, role: '' };
+  }
+
+  /** The packet and client an event concerns, by its subject (or the acting contact's client). */
+  function about(row: AuditRow) {
+    const packetId = subjectId(row.subject, 'packet');
+    const p = packetId ? packets.get(packetId) : null;
+    const contactId = subjectId(row.subject, 'contact');
+    const clientId =
+      p?.clientId ??
+      subjectId(row.subject, 'client') ??
+      (contactId ? contactClients.get(contactId) : null);
+    return { packet: p?.title ?? '', client: (clientId && clients.get(clientId)) || '' };
+  }
+
+  return { load, actor, about };
+}
 
 /** The header row; the second time column names the firm's zone. */
 export function auditCsvHeader(timeZone: string): CsvValue[] {
@@ -123,35 +223,6 @@ export function auditCsvHeader(timeZone: string): CsvValue[] {
   ];
 }
 
-/** A contact by the name the firm gave them, staff by their own, Sheaf for itself. */
-function whoActed(row: AuditRow): string {
-  if (row.actorRole === 'system') return 'Sheaf';
-  if (row.actorRole === 'contact') return row.contactName || row.userName || '';
-  return row.userName || '';
-}
-
-/** One event as the export's record (every text cell neutralised by csvRow). */
-export function auditCsvRecord(row: AuditRow, timeZone: string): string {
-  const data = (row.data ?? null) as Record<string, unknown> | null;
-  const version = typeof data?.version === 'number' ? data.version : null;
-  return csvRow([
-    row.at.toISOString(),
-    isoInZone(row.at, timeZone),
-    row.action,
-    auditDescription(row.action, data),
-    whoActed(row),
-    row.actorEmail,
-    row.actorRole,
-    row.clientName,
-    row.packetTitle,
-    version,
-    row.ip,
-    row.ua,
-    data ? JSON.stringify(data) : '',
-    row.id
-  ]);
-}
-
 /**
  * The scope's events as a CSV byte stream: a BOM and the header, then one chunk per page of
  * `batchSize` events. The next page is read only when the consumer has taken the last one
@@ -162,21 +233,48 @@ export function auditCsvStream(
   scope: AuditScope,
   options: AuditCsvOptions
 ): ReadableStream<Uint8Array> {
+  const { timeZone } = options;
   const batchSize = options.batchSize ?? AUDIT_BATCH_SIZE;
   const encoder = new TextEncoder();
+  const directory = firmDirectory(db, scope.firmId);
+  const offsetOf = zoneOffsetsIn(timeZone);
   let cursor: Cursor | null = null;
   let cancelled = false;
+
+  function record(row: AuditRow): string {
+    const data = (row.data ?? null) as Record<string, unknown> | null;
+    const { who, email, role } = directory.actor(row, data);
+    const { packet: title, client: clientName } = directory.about(row);
+    return csvRow([
+      row.at.toISOString(),
+      isoInZone(row.at, timeZone, offsetOf(row.at)),
+      row.action,
+      auditDescription(row.action, data),
+      who,
+      email,
+      role,
+      clientName,
+      title,
+      typeof data?.version === 'number' ? data.version : null,
+      row.ip,
+      row.ua,
+      data ? JSON.stringify(data) : '',
+      row.id
+    ]);
+  }
+
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        controller.enqueue(encoder.encode(CSV_BOM + csvRow(auditCsvHeader(options.timeZone))));
+        controller.enqueue(encoder.encode(CSV_BOM + csvRow(auditCsvHeader(timeZone))));
       },
       async pull(controller) {
         const rows = await readAuditPage(db, scope, cursor, batchSize);
+        if (!cancelled && rows.length) await directory.load(rows);
         if (cancelled) return;
         if (rows.length) {
           let chunk = '';
-          for (const row of rows) chunk += auditCsvRecord(row, options.timeZone);
+          for (const row of rows) chunk += record(row);
           controller.enqueue(encoder.encode(chunk));
           const last = rows[rows.length - 1];
           cursor = { at: last.cursorAt, id: last.id };
