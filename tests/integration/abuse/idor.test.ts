@@ -238,6 +238,39 @@ async function world() {
   };
 }
 
+/**
+ * The audit export (issue 21): another firm's packet trail is a 404; my firm's whole log opens
+ * for my staff only (and shows none of the other firm's names: the leak check below).
+ */
+function auditExportRows(w: Awaited<ReturnType<typeof world>>): Row[] {
+  const { mine, other: o } = w;
+  const NF = [404];
+  const SIGN_IN = [303];
+  const today = new Date().toISOString().slice(0, 10);
+  const everything = `/firm/audit/export?from=2022-01-01&to=${today}`;
+  const range = { from: '2026-01-01', to: '2026-01-31' };
+  return [
+    ['staff', 'GET', `/firm/packets/${o.packet.id}/audit.csv`],
+    ['staff', 'GET', `/firm/packets/${o.draft.id}/audit.csv`],
+    ['owner', 'GET', `/firm/packets/${o.packet.id}/audit.csv`],
+    ['staff', 'GET', everything, [200]],
+    ['staff', 'GET', `/firm/packets/${mine.packet.id}/audit.csv`, [200]],
+    ['staff', 'GET', `/firm/audit`, [200]],
+    // Its own staff's good range is a 303 to the download (audit-export.test.ts); a 303 here
+    // must go to sign-in, so the row sends a range the form refuses.
+    ['staff', 'POST', `/firm/audit`, [400], { from: range.to, to: range.from }],
+    ...(['contact', 'ownerAsClient', 'signedOut'] as const).flatMap((who): Row[] => {
+      const refused = who === 'contact' ? NF : SIGN_IN;
+      return [
+        [who, 'GET', `/firm/packets/${mine.packet.id}/audit.csv`, refused],
+        [who, 'GET', everything, refused],
+        [who, 'GET', `/firm/audit`, refused],
+        [who, 'POST', `/firm/audit`, refused, anyForm(range)]
+      ];
+    })
+  ];
+}
+
 /** Every new action of issue 18, for each kind of outsider. */
 function alertRows(w: Awaited<ReturnType<typeof world>>): Row[] {
   const { mine, other: o } = w;
@@ -742,6 +775,7 @@ function matrixRows(w: World): Row[] {
 
     // Responsible staff members and alert preferences (issue 18).
     ...alertRows(w),
+    ...auditExportRows(w),
     // A used link of another person (another firm's contact; my own firm's contact, opened by
     // its staff): "already used", never a redirect to its packet, never a session.
     ...(['staff', 'owner', 'contact', 'ownerAsClient', 'signedOut'] as const).flatMap(
