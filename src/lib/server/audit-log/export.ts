@@ -225,8 +225,9 @@ export function auditCsvHeader(timeZone: string): CsvValue[] {
 
 /**
  * The scope's events as a CSV byte stream: a BOM and the header, then one chunk per page of
- * `batchSize` events. The next page is read only when the consumer has taken the last one
- * (pull, one chunk queued), and never after the consumer cancels (a closed download).
+ * `batchSize` events. Pages are written only as the consumer takes them (pull, one chunk
+ * queued, one page read ahead), and none is asked for after the consumer cancels (a closed
+ * download).
  */
 export function auditCsvStream(
   db: Db,
@@ -238,8 +239,16 @@ export function auditCsvStream(
   const encoder = new TextEncoder();
   const directory = firmDirectory(db, scope.firmId);
   const offsetOf = zoneOffsetsIn(timeZone);
-  let cursor: Cursor | null = null;
   let cancelled = false;
+  // The next page is asked for as soon as the last one arrives, so the database works while
+  // this page is written out: at most one page in flight and one being written.
+  const ahead = (after: Cursor | null) => {
+    const page = readAuditPage(db, scope, after, batchSize);
+    // Awaited by the next pull; a cancel leaves it unread, which must not be an unhandled error.
+    page.catch(() => {});
+    return page;
+  };
+  let next: ReturnType<typeof readAuditPage> | null = ahead(null);
 
   function record(row: AuditRow): string {
     const data = (row.data ?? null) as Record<string, unknown> | null;
@@ -269,15 +278,19 @@ export function auditCsvStream(
         controller.enqueue(encoder.encode(CSV_BOM + csvRow(auditCsvHeader(timeZone))));
       },
       async pull(controller) {
-        const rows = await readAuditPage(db, scope, cursor, batchSize);
-        if (!cancelled && rows.length) await directory.load(rows);
+        const rows = next ? await next : [];
+        next = null;
         if (cancelled) return;
+        if (rows.length === batchSize) {
+          const last = rows[rows.length - 1];
+          next = ahead({ at: last.cursorAt, id: last.id });
+        }
         if (rows.length) {
+          await directory.load(rows);
+          if (cancelled) return;
           let chunk = '';
           for (const row of rows) chunk += record(row);
           controller.enqueue(encoder.encode(chunk));
-          const last = rows[rows.length - 1];
-          cursor = { at: last.cursorAt, id: last.id };
         }
         if (rows.length < batchSize) controller.close();
       },
