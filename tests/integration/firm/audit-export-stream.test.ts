@@ -2,7 +2,8 @@
 // and a reader that stops taking (or cancels) stops the queries.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
+import * as s from '../../../src/lib/server/db/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditCsvStream } from '../../../src/lib/server/audit-log/export';
 import type { Db } from '../../../src/lib/server/db/client';
@@ -74,6 +75,38 @@ describe('streaming the audit export', () => {
     );
     expect(peak).toBeLessThan(bytes / 4);
   }, 180_000);
+
+  it('keeps every event once, in (at, id) order, when pages cut through one instant', async () => {
+    const { db, firm } = await staffWorld();
+    const at = '2026-03-01T12:00:00.123456Z';
+    // 7 events in one microsecond between others, and a page of 3: the instant spans pages.
+    await db.execute(sql`
+      insert into audit_event (firm_id, action, at)
+      select ${firm.id}::uuid, 'packet.updated',
+        case when g between 3 and 9 then ${at}::timestamptz
+          else ${at}::timestamptz + (g - 6) * interval '1 microsecond' end
+      from generate_series(1, 12) g`);
+    const expected = (
+      await db
+        .select({ id: s.auditEvent.id })
+        .from(s.auditEvent)
+        .where(eq(s.auditEvent.firmId, firm.id))
+        .orderBy(asc(s.auditEvent.at), asc(s.auditEvent.id))
+    ).map((r) => r.id);
+    expect(expected).toHaveLength(12);
+    for (const batchSize of [1, 2, 3, 5, 1000]) {
+      const scope = { firmId: firm.id, from: new Date('2026-01-01'), to: new Date('2027-01-01') };
+      const text = await new Response(
+        auditCsvStream(db, scope, { timeZone: 'UTC', batchSize })
+      ).text();
+      const written = text
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((line) => Number(line.split(',').at(-1)));
+      expect(written, `batch ${batchSize}`).toEqual(expected);
+    }
+  });
 
   it('reads the next page only when the last was taken, and none after cancel', async () => {
     let selects = 0;

@@ -2,7 +2,7 @@
 // the next page only when the last has been taken, so memory stays at about one page however
 // many events a firm has, on PGlite and PostgreSQL alike. Names (people, clients, packets) are
 // looked up once per export for the ids a page brings, not joined into every row.
-import { and, asc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { auditDescription } from '../../format/audit-words';
 import { CSV_BOM, csvRow, type CsvValue } from '../../format/csv';
 import { isoInZone, zoneOffsetsIn } from '../../format/time-zone';
@@ -28,38 +28,76 @@ interface Cursor {
   id: number;
 }
 
-/** One page of events after the cursor, oldest first. */
-export async function readAuditPage(
-  db: Db,
-  scope: AuditScope,
-  after: Cursor | null,
-  limit: number
-) {
+const pageFields = {
+  id: auditEvent.id,
+  at: auditEvent.at,
+  cursorAt: sql<string>`${auditEvent.at}::text`.as('cursor_at'),
+  action: auditEvent.action,
+  actorId: auditEvent.actorId,
+  subject: auditEvent.subject,
+  ip: auditEvent.ip,
+  ua: auditEvent.ua,
+  data: auditEvent.data
+};
+
+/**
+ * Up to `limit` events after the cursor, in (at, id) order. Ordered by `at` alone inside, so
+ * the (firm, at) index hands rows over in order and the page stops after `limit` of them:
+ * ordering by (at, id) there makes PostgreSQL sort every later event of the range for each
+ * page whenever its statistics are missing (always, on PGlite) or stale.
+ */
+function queryAuditPage(db: Db, scope: AuditScope, after: Cursor | null, limit: number) {
   const where: SQL[] = [eq(auditEvent.firmId, scope.firmId), lt(auditEvent.at, scope.to)];
   if ('subject' in scope) where.push(eq(auditEvent.subject, scope.subject));
   else where.push(gte(auditEvent.at, scope.from));
   if (after) {
     where.push(sql`(${auditEvent.at}, ${auditEvent.id}) > (${after.at}::timestamptz, ${after.id})`);
   }
-  return db
-    .select({
-      id: auditEvent.id,
-      at: auditEvent.at,
-      cursorAt: sql<string>`${auditEvent.at}::text`,
-      action: auditEvent.action,
-      actorId: auditEvent.actorId,
-      subject: auditEvent.subject,
-      ip: auditEvent.ip,
-      ua: auditEvent.ua,
-      data: auditEvent.data
-    })
+  const page = db
+    .select(pageFields)
     .from(auditEvent)
     .where(and(...where))
-    .orderBy(asc(auditEvent.at), asc(auditEvent.id))
-    .limit(limit);
+    .orderBy(asc(auditEvent.at))
+    .limit(limit)
+    .as('page');
+  return db.select().from(page).orderBy(asc(page.at), asc(page.id));
 }
 
-type AuditRow = Awaited<ReturnType<typeof readAuditPage>>[number];
+/**
+ * One page of events after the cursor, oldest first, and whether more may follow. A full
+ * page's `limit` may cut through the events of its last instant, so those are left for the
+ * next page (which starts at that instant); a page that is all one instant is read by id.
+ */
+export async function readAuditPage(
+  db: Db,
+  scope: AuditScope,
+  after: Cursor | null,
+  limit: number
+) {
+  const rows = await queryAuditPage(db, scope, after, limit);
+  if (rows.length < limit) return { rows, more: false };
+  const lastAt = rows[rows.length - 1].cursorAt;
+  const whole = rows.filter((r) => r.cursorAt !== lastAt);
+  if (whole.length) return { rows: whole, more: true };
+  // More than `limit` events in one microsecond: page through that instant by id.
+  const fromId = after && after.at === lastAt ? after.id : 0;
+  const instant = await db
+    .select(pageFields)
+    .from(auditEvent)
+    .where(
+      and(
+        eq(auditEvent.firmId, scope.firmId),
+        sql`${auditEvent.at} = ${lastAt}::timestamptz`,
+        gt(auditEvent.id, fromId),
+        'subject' in scope ? eq(auditEvent.subject, scope.subject) : undefined
+      )
+    )
+    .orderBy(asc(auditEvent.id))
+    .limit(limit);
+  return { rows: instant, more: true };
+}
+
+type AuditRow = Awaited<ReturnType<typeof readAuditPage>>['rows'][number];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The uuid a subject names ('packet:<uuid>'), or null. */
@@ -278,10 +316,10 @@ export function auditCsvStream(
         controller.enqueue(encoder.encode(CSV_BOM + csvRow(auditCsvHeader(timeZone))));
       },
       async pull(controller) {
-        const rows = next ? await next : [];
+        const { rows, more } = next ? await next : { rows: [], more: false };
         next = null;
         if (cancelled) return;
-        if (rows.length === batchSize) {
+        if (more && rows.length) {
           const last = rows[rows.length - 1];
           next = ahead({ at: last.cursorAt, id: last.id });
         }
@@ -292,7 +330,7 @@ export function auditCsvStream(
           for (const row of rows) chunk += record(row);
           controller.enqueue(encoder.encode(chunk));
         }
-        if (rows.length < batchSize) controller.close();
+        if (!next) controller.close();
       },
       cancel() {
         cancelled = true;
