@@ -42,9 +42,8 @@ const pageFields = {
 
 /**
  * Up to `limit` events after the cursor, in (at, id) order. Ordered by `at` alone inside, so
- * the (firm, at) index hands rows over in order and the page stops after `limit` of them:
- * ordering by (at, id) there makes PostgreSQL sort every later event of the range for each
- * page whenever its statistics are missing (always, on PGlite) or stale.
+ * the (firm, at) index hands rows over in order and the page stops after `limit` of them;
+ * ordering by (at, id) there would sort every later event of the range for each page.
  */
 function queryAuditPage(db: Db, scope: AuditScope, after: Cursor | null, limit: number) {
   const where: SQL[] = [eq(auditEvent.firmId, scope.firmId), lt(auditEvent.at, scope.to)];
@@ -53,14 +52,22 @@ function queryAuditPage(db: Db, scope: AuditScope, after: Cursor | null, limit: 
   if (after) {
     where.push(sql`(${auditEvent.at}, ${auditEvent.id}) > (${after.at}::timestamptz, ${after.id})`);
   }
-  const page = db
-    .select(pageFields)
-    .from(auditEvent)
-    .where(and(...where))
-    .orderBy(asc(auditEvent.at))
-    .limit(limit)
-    .as('page');
-  return db.select().from(page).orderBy(asc(page.at), asc(page.id));
+  return db.transaction(async (tx) => {
+    // Without statistics (PGlite never gathers them; PostgreSQL not until autovacuum's ANALYZE)
+    // the planner guesses one matching row and may pick a bitmap scan that reads and sorts the
+    // whole rest of the range for each page. An index in order is the plan that reads a page.
+    await tx.execute(
+      sql`select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)`
+    );
+    const page = tx
+      .select(pageFields)
+      .from(auditEvent)
+      .where(and(...where))
+      .orderBy(asc(auditEvent.at))
+      .limit(limit)
+      .as('page');
+    return tx.select().from(page).orderBy(asc(page.at), asc(page.id));
+  });
 }
 
 /**
