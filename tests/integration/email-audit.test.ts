@@ -9,7 +9,7 @@ import { recordOutcome } from '../../src/lib/server/email/outbox-results';
 import { recordPostmarkEvent } from '../../src/lib/server/email/webhook';
 import { createClient, createContact, createFirm, createPacket } from '../support/factories';
 
-const POSTMARK = { name: 'postmark', deliversOnSend: false };
+const POSTMARK = { name: 'postmark', deliversOnSend: false } as const;
 const none = { sent: [], failed: [], retry: [], dead: [], released: [] };
 
 /** A packet mail claimed by `worker`, with its delivery, and a sign-in mail to the same user. */
