@@ -131,6 +131,27 @@ describe('an approval', () => {
   });
 });
 
+describe('a question', () => {
+  it('carries the same evidence, with no consent (it agrees to nothing)', async () => {
+    const { packet, user, docs } = await packetWithTwoDocuments();
+    const phone = await signInByMail(user.email, 'code');
+    const r = await phone.post(`/p/${packet.id}/d/${docs[1].id}?/ask`, {
+      version: '1',
+      body: 'Which account is the loan in?'
+    });
+    expect(r.status).toBe(200);
+    const [row] = await decisionsOf(packet.id);
+    expect(row).toMatchObject({
+      kind: 'question',
+      ip: '203.0.113.44',
+      userAgent: PHONE_UA,
+      signInMethod: 'code',
+      consent: null
+    });
+    expect(row.documents?.map((d) => d.sha256)).toEqual(docs.map((d) => d.sha256));
+  });
+});
+
 describe('document views', () => {
   const viewsOf = (packetId: string) =>
     getDb()

@@ -59,6 +59,6 @@ export const actions: Actions = {
     const access = await requireContact(event, event.params.packetId);
     const parsed = readQuestion(await event.request.formData());
     if (!parsed.ok) return fail(400, parsed.failure);
-    return submitQuestion(access, parsed.question);
+    return submitQuestion(access, parsed.question, requestEvidence(event));
   }
 };
