@@ -38,7 +38,7 @@ export async function isCurrentVersion(
   tx: Db,
   packet: Packet,
   seen: number | null,
-  options: { lock?: 'share' | 'update'; published?: boolean } = {}
+  options: { lock?: 'share' | 'no key update'; published?: boolean } = {}
 ) {
   if (seen === null || seen !== packet.version) return false;
   const [row] = await tx
@@ -129,7 +129,10 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
     }
     // Approvals of one packet take turns (an update lock): under "every approver", the last two
     // approving at once would each count the other's row as missing and neither alert staff.
-    if (!(await isCurrentVersion(tx, packet, input.seenVersion, { lock: 'update' }))) {
+    // NO KEY UPDATE, not UPDATE: rows that name the packet (a reminder's new link, a nudge's)
+    // take a key-share lock on it, and a reminder holding this contact's delivery would then
+    // wait for us while we wait for the delivery: a deadlock. It still waits for a publish.
+    if (!(await isCurrentVersion(tx, packet, input.seenVersion, { lock: 'no key update' }))) {
       return { ok: false, reason: 'stale', message: staleMessage(input.seenVersion) };
     }
     const [latest] = await tx
