@@ -38,7 +38,12 @@ describe.runIf(onPostgres)('an approval while a reminder holds the delivery', ()
         .update(s.delivery)
         .set({ reminders: sql`${s.delivery.reminders} + 1` })
         .where(eq(s.delivery.id, delivery.id));
-      approval = approvePacket(db, { packet, contact, seenVersion: 1 });
+      approval = approvePacket(db, {
+        packet,
+        contact,
+        seenVersion: 1,
+        evidence: { ip: null, userAgent: null, signInMethod: 'link' }
+      });
       approval.catch(() => {});
       // Wait until the approval holds the packet and waits for the delivery row.
       const deadline = Date.now() + 30_000;
