@@ -71,7 +71,6 @@ export function wrapText(
       continue;
     }
     if (line) lines.push(line);
-    line = '';
     let rest = word;
     while (measure(rest) > maxWidth) {
       let cut = 1;
