@@ -1,10 +1,12 @@
 // Issue 21 on a phone: an approver approves through the confirm sheet, then downloads the
-// sign-off certificate from their packet page; staff find it on the packet page too.
+// sign-off certificate from their packet page; staff find it on the packet page too and verify
+// the file the approver got.
 import { expect, test } from '@playwright/test';
 import * as auth from './support/auth';
 import { approveAndConfirm } from './support/approve';
 import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
 import { newPhoneContext } from './support/phone';
+import { expectNoViolations } from './support/axe';
 
 test('an approver downloads the sign-off certificate after approving', async ({
   page: staff,
@@ -44,5 +46,21 @@ test('an approver downloads the sign-off certificate after approving', async ({
   await expect(
     staff.getByRole('link', { name: 'Sign-off certificate, version 1 (PDF)' })
   ).toBeVisible();
+
+  // ... and verify the approver's file: issued by the firm, its document unchanged.
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await staff.emulateMedia({ colorScheme });
+    await staff.goto('/firm/certificates/verify');
+    await expectNoViolations(staff, `/firm/certificates/verify (${colorScheme})`);
+    await staff.getByLabel(/Certificate \(PDF/).setInputFiles({
+      name: 'certificate.pdf',
+      mimeType: 'application/pdf',
+      buffer: bytes
+    });
+    await staff.getByRole('button', { name: 'Verify' }).click();
+    await expect(staff.getByText(/^This is the certificate issued for/)).toBeVisible();
+    await expect(staff.getByText('matches the file the firm holds', { exact: true })).toBeVisible();
+    await expectNoViolations(staff, `/firm/certificates/verify result (${colorScheme})`);
+  }
   await context.close();
 });
