@@ -149,6 +149,9 @@ async function world() {
     .returning();
   const pbDraft = await createPacket(db, b1, { status: 'draft', title: `${secret} draft` });
   const dbDraft = await addDocument(db, pbDraft, { filename: `${secret}-draft.pdf` });
+  // Versions with a sign-off certificate: firm B's, and the neighbour client's.
+  const certifiedB = await approvedPacket(b1, cb1, `${secret} certified`);
+  const certifiedN = await approvedPacket(a2, ca2, `${neighbourName} certified`);
   const bSession = await signIn(new TestBrowser(), ub1.id, 'client');
   const bMembers = await db.select().from(s.membership).where(eq(s.membership.firmId, b.firm.id));
   // Firm B's people as firm B names them, at addresses that say nothing: firm A adds them.
@@ -217,7 +220,7 @@ async function world() {
       asked: pa3,
       question: aQuestion
     },
-    neighbour: { client: a2, contact: ca2, packet: pa2, doc: da2 },
+    neighbour: { client: a2, contact: ca2, packet: pa2, doc: da2, certified: certifiedN },
     other: {
       firm: b.firm,
       client: b1,
@@ -226,6 +229,7 @@ async function world() {
       doc: db1,
       draft: pbDraft,
       draftDoc: dbDraft,
+      certified: certifiedB,
       asked: pbAsked,
       openQuestion: bOpen,
       answeredQuestion: bAnswered,
@@ -236,6 +240,52 @@ async function world() {
       quiet: ub2
     }
   };
+}
+
+/** A published packet whose version 1 the contact approved: it has a sign-off certificate. */
+async function approvedPacket(client: s.Client, contact: s.ClientContact, title: string) {
+  const db = getDb();
+  const packet = await createPacket(db, client, { title });
+  await addDocument(db, packet, { filename: `${title}.pdf` });
+  await db.insert(s.decision).values({
+    firmId: client.firmId,
+    packetId: packet.id,
+    version: 1,
+    contactId: contact.id,
+    kind: 'approve'
+  });
+  return packet;
+}
+
+/** Sign-off certificates and their verify page (issue 21), for each kind of outsider. */
+function certificateRows(w: Awaited<ReturnType<typeof world>>): Row[] {
+  const { mine, neighbour: n, other: o } = w;
+  const SIGN_IN = [303];
+  const staffCert = (id: string) => `/firm/packets/${id}/certificate/1`;
+  const clientCert = (id: string) => `/p/${id}/certificate/1`;
+  return [
+    ['staff', 'GET', staffCert(o.certified.id)],
+    ['staff', 'GET', clientCert(o.certified.id)],
+    ['staff', 'GET', clientCert(n.certified.id)],
+    ['staff', 'GET', `/firm/certificates/verify`, [200]],
+    // A form without a file: refused, and only ever checked against firm A's certificates.
+    ['staff', 'POST', `/firm/certificates/verify`, [400], anyForm()],
+    ['contact', 'GET', clientCert(o.certified.id)],
+    ['contact', 'GET', clientCert(n.certified.id)],
+    // ... my own packet, not approved: no certificate; and no staff route, even of my firm.
+    ['contact', 'GET', clientCert(mine.packet.id)],
+    ['contact', 'GET', staffCert(n.certified.id)],
+    ['contact', 'GET', `/firm/certificates/verify`],
+    ['contact', 'POST', `/firm/certificates/verify`, NF, anyForm()],
+    ['ownerAsClient', 'GET', staffCert(n.certified.id), SIGN_IN],
+    ['ownerAsClient', 'GET', clientCert(n.certified.id)],
+    ['ownerAsClient', 'GET', `/firm/certificates/verify`, SIGN_IN],
+    ['ownerAsClient', 'POST', `/firm/certificates/verify`, SIGN_IN, anyForm()],
+    ['signedOut', 'GET', staffCert(n.certified.id), SIGN_IN],
+    ['signedOut', 'GET', clientCert(n.certified.id), SIGN_IN],
+    ['signedOut', 'GET', `/firm/certificates/verify`, SIGN_IN],
+    ['signedOut', 'POST', `/firm/certificates/verify`, SIGN_IN, anyForm()]
+  ];
 }
 
 /** Every new action of issue 18, for each kind of outsider. */
@@ -742,6 +792,8 @@ function matrixRows(w: World): Row[] {
 
     // Responsible staff members and alert preferences (issue 18).
     ...alertRows(w),
+    // Sign-off certificates and their verification (issue 21).
+    ...certificateRows(w),
     // A used link of another person (another firm's contact; my own firm's contact, opened by
     // its staff): "already used", never a redirect to its packet, never a session.
     ...(['staff', 'owner', 'contact', 'ownerAsClient', 'signedOut'] as const).flatMap(
@@ -860,7 +912,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         .select()
         .from(s.packet)
         .where(and(eq(s.packet.clientId, o.client.id)))
-    ).toHaveLength(3);
+    ).toHaveLength(4);
     expect(
       await db.select().from(s.clientContact).where(eq(s.clientContact.clientId, o.client.id))
     ).toHaveLength(1);

@@ -7,13 +7,15 @@ import { loadPacketView } from '$lib/server/review/packet-view';
 import { readQuestion, submitQuestion } from './question-form.server';
 import { requestIdSchema } from '$lib/server/review/questions';
 import { recordPacketOpen } from '$lib/server/review/views';
+import { listCertifiedVersions } from '$lib/server/certificates/certificates';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const access = await requireContact(event, event.params.packetId);
   const db = getDb();
   await recordPacketOpen(db, access.packet, access.contact);
-  return loadPacketView(db, access, access.user.id);
+  const certificates = await listCertifiedVersions(db, access.packet.id, access.contact.id);
+  return { ...(await loadPacketView(db, access, access.user.id)), certificates };
 };
 
 export const actions: Actions = {
