@@ -13,6 +13,10 @@ describe('audit action wording', () => {
       ' — version 2 to 1 contact'
     );
     expect(auditActionDetail('packet.approved', { version: 3 })).toBe(' — version 3');
+    expect(auditActionLabel('packet.declined')).toBe('said something is wrong');
+    expect(auditActionDetail('packet.declined', { version: 1, reason: 'VAT is off' })).toBe(
+      ' — version 1: “VAT is off”'
+    );
     expect(auditActionDetail('document.viewed', { document: 'Ledger' })).toBe(' — Ledger');
     expect(auditActionDetail('packet.nudged', { contacts: ['a@x.test', 'b@x.test'] })).toBe(
       ' — a@x.test, b@x.test'

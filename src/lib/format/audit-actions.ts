@@ -11,6 +11,7 @@ const LABELS: Record<string, string> = {
   'packet.reminded': 'sent an automatic reminder',
   'packet.approved': 'approved',
   'decision.withdrawn': 'withdrew their approval',
+  'packet.declined': 'said something is wrong',
   'packet.question_asked': 'asked a question',
   'packet.archived': 'archived the packet',
   'packet.restored': 'restored the packet',
@@ -45,6 +46,10 @@ export function auditActionDetail(action: string, data: Record<string, unknown> 
     case 'packet.approved':
     case 'decision.withdrawn':
       return ` — version ${d.version}`;
+    case 'packet.declined':
+      return typeof d.reason === 'string'
+        ? ` — version ${d.version}: “${d.reason}”`
+        : ` — version ${d.version}`;
     case 'question.marked_answered':
     case 'question.reopened':
     case 'packet.question_asked':
