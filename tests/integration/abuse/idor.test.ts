@@ -569,6 +569,7 @@ function matrixRows(w: World): Row[] {
     ],
     ['staff', 'POST', `/p/${o.packet.id}?/approve`, NF, anyForm()],
     ['staff', 'POST', `/p/${o.packet.id}?/withdraw`, NF, anyForm()],
+    ['staff', 'POST', `/p/${o.packet.id}?/decline`, NF, anyForm({ reason: 'Not mine' })],
     ['staff', 'POST', `/p/${o.packet.id}?/ask`, NF, anyForm()],
     ['staff', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }],
     // ... their staff in my settings: every member action is a 404, whoever's role.
@@ -588,6 +589,7 @@ function matrixRows(w: World): Row[] {
       ['contact', 'GET', `/api/files/${doc.id}/page-1/1200`],
       ['contact', 'POST', `/p/${packet.id}?/approve`, NF, anyForm()],
       ['contact', 'POST', `/p/${packet.id}?/withdraw`, NF, anyForm()],
+      ['contact', 'POST', `/p/${packet.id}?/decline`, NF, anyForm({ reason: 'Not mine' })],
       ['contact', 'POST', `/p/${packet.id}?/ask`, NF, anyForm()],
       ['contact', 'POST', `/p/${packet.id}/d/${doc.id}?/ask`, NF, anyForm()],
       ['contact', 'POST', `/p/${mine.packet.id}/d/${doc.id}?/ask`, NF, anyForm()]
@@ -601,7 +603,14 @@ function matrixRows(w: World): Row[] {
     // ... a decision on my own packet naming a version that is not the current one (item 2).
     ...['0', '2', ''].flatMap((version): Row[] => [
       ['contact', 'POST', `/p/${mine.packet.id}?/approve`, [409], anyForm({ version })],
-      ['contact', 'POST', `/p/${mine.packet.id}?/ask`, [409], anyForm({ version })]
+      ['contact', 'POST', `/p/${mine.packet.id}?/ask`, [409], anyForm({ version })],
+      [
+        'contact',
+        'POST',
+        `/p/${mine.packet.id}?/decline`,
+        [409],
+        anyForm({ version, reason: 'Seen on an old page' })
+      ]
     ]),
     ['contact', 'GET', `/p/${o.draft.id}`],
     ['contact', 'GET', `/api/files/${o.draftDoc.id}`],
@@ -716,6 +725,7 @@ function matrixRows(w: World): Row[] {
       anyForm({ approvalRule: 'all' })
     ],
     ['ownerAsClient', 'POST', `/p/${n.packet.id}?/withdraw`, NF, anyForm()],
+    ['ownerAsClient', 'POST', `/p/${n.packet.id}?/decline`, NF, anyForm({ reason: 'x' })],
     ...mine.members.map((m): Row => [
       'ownerAsClient',
       'POST',
@@ -769,6 +779,7 @@ function matrixRows(w: World): Row[] {
       anyForm({ approvalRule: 'all' })
     ],
     ['signedOut', 'POST', `/p/${mine.packet.id}?/withdraw`, SIGN_IN, anyForm()],
+    ['signedOut', 'POST', `/p/${mine.packet.id}?/decline`, SIGN_IN, anyForm({ reason: 'x' })],
     ...(['reply', 'markAnswered', 'reopen'] as const).map((a): Row => [
       'signedOut',
       'POST',
