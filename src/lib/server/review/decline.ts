@@ -100,8 +100,9 @@ async function recordDecline(db: Db, input: DeclineInput): Promise<DeclineResult
         return { ok: true, decision: existing, replayed: true };
       }
     }
-    // Under the same update lock as approvals: a decline and an approval of one packet take turns.
-    if (!(await isCurrentVersion(tx, packet, input.seenVersion, { lock: 'update' }))) {
+    // The approvals' lock (decisions.ts says why NO KEY UPDATE): a decline and an approval of
+    // one packet take turns, and a publish waits for both.
+    if (!(await isCurrentVersion(tx, packet, input.seenVersion, { lock: 'no key update' }))) {
       return { ok: false, reason: 'stale', message: staleMessage(input.seenVersion) };
     }
     const withdrewApproval = (await withdrawStanding(tx, packet, contact, 'approve')) > 0;
