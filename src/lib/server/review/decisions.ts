@@ -126,7 +126,11 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
         .where(eq(decision.clientRequestId, requestId))
         .limit(1);
       if (existing) {
-        if (existing.contactId !== contact.id || existing.packetId !== packet.id) {
+        if (
+          existing.contactId !== contact.id ||
+          existing.packetId !== packet.id ||
+          existing.kind !== 'approve'
+        ) {
           return { ok: false, reason: 'request_used', message: 'That request was already used.' };
         }
         return { ok: true, decision: existing, replayed: true };
