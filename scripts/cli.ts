@@ -6,7 +6,7 @@ import type { CliCommand } from './commands/types';
 import { commands } from './commands/index';
 
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)} ${c.summary}`);
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(20)} ${c.summary}`);
   return `Usage: npm run cli -- <command> [options]\n\nCommands:\n${lines.join('\n')}`;
 }
 

@@ -1,4 +1,5 @@
 import { blobsMigrate } from './blobs';
+import { certificateVerify } from './certificate-verify';
 import { clientsImport } from './clients-import';
 import { firmCreate } from './firm-create';
 import { picturesDraw } from './pictures';
@@ -20,5 +21,6 @@ export const commands: Record<string, CliCommand> = {
   'blobs:migrate': blobsMigrate,
   'pictures:draw': picturesDraw,
   'clients:import': clientsImport,
+  'certificate:verify': certificateVerify,
   reminders
 };

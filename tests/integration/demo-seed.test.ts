@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../src/lib/server/db/client';
 import * as s from '../../src/lib/server/db/schema';
 import { DEMO_FIRM, seedDemo } from '../../src/lib/server/demo/seed';
+import { issueCertificate } from '../../src/lib/server/certificates/certificates';
 import { getBlobStore } from '../../src/lib/server/storage';
 
 async function readBlob(key: string): Promise<Buffer> {
@@ -74,6 +75,22 @@ describe('seed:demo', () => {
     const decisions = await db.select().from(s.decision).where(eq(s.decision.firmId, firmId));
     expect(decisions.some((d) => d.kind === 'approve')).toBe(true);
     expect(decisions.some((d) => d.kind === 'question')).toBe(true);
+    // Approvals carry evidence as real ones do, so demo certificates look real.
+    const approval = decisions.find((d) => d.kind === 'approve')!;
+    expect(approval).toMatchObject({
+      signInMethod: 'link',
+      consent: expect.stringMatching(/^I have reviewed/)
+    });
+    expect(approval.ip).toMatch(/^198\.51\.100\.\d+$/);
+    const approved = await db
+      .select()
+      .from(s.document)
+      .where(eq(s.document.packetId, approval.packetId));
+    expect(approval.documents?.map((d) => d.sha256).sort()).toEqual(
+      approved.map((d) => d.sha256).sort()
+    );
+    const certificate = await issueCertificate(db, approval.packetId, approval.version);
+    expect(certificate?.data.approvals[0].ip).toMatch(/^198\.51\.100\./);
     const pinned = await db
       .select()
       .from(s.comment)

@@ -55,8 +55,15 @@ export async function latestMailTo(email: string, db: Db = getDb()): Promise<Rec
 export async function waitForMail(
   baseURL: string,
   email: string,
-  options: { after?: Date; timeoutMs?: number; subject?: RegExp } = {}
+  options: {
+    after?: Date;
+    timeoutMs?: number;
+    subject?: RegExp;
+    /** Mails already read (an earlier sign-in's, sent moments before `after`): never these. */
+    except?: ReceivedMail[];
+  } = {}
 ): Promise<ReceivedMail> {
+  const seen = new Set(options.except?.map((m) => m.link));
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   for (;;) {
     const response = await fetch(`${baseURL}/dev/mailbox.json?to=${encodeURIComponent(email)}`);
@@ -66,7 +73,8 @@ export async function waitForMail(
         (m) =>
           m.to.toLowerCase() === email.toLowerCase() &&
           (!options.after || new Date(m.createdAt) >= options.after) &&
-          (!options.subject || options.subject.test(m.subject))
+          (!options.subject || options.subject.test(m.subject)) &&
+          !seen.has(readMail(m).link)
       );
       if (mail) return readMail(mail);
     }

@@ -10,6 +10,7 @@ const now = new Date('2026-10-10T12:00:00Z');
 const base: PacketStateInput = {
   status: 'published',
   approved: false,
+  declined: false,
   questionOpen: false,
   dueAt: null
 };
@@ -38,6 +39,16 @@ describe('packetState', () => {
       'question_open'
     );
     expect(packetState({ ...base, status: 'draft', questionOpen: true }, now)).toBe('draft');
+  });
+
+  it('says declined while an approver says something is wrong, unless the version is approved', () => {
+    expect(packetState({ ...base, declined: true, dueAt: days(-1), opened: false }, now)).toBe(
+      'declined'
+    );
+    expect(packetState({ ...base, declined: true, approved: true }, now)).toBe('approved');
+    expect(packetState({ ...base, declined: true, questionOpen: true }, now)).toBe('question_open');
+    expect(packetState({ ...base, declined: true, status: 'archived' }, now)).toBe('archived');
+    expect(PACKET_STATE_WORDS.declined).toEqual({ label: 'Declined', tone: 'bad' });
   });
 
   it('marks archived packets, approved or not', () => {

@@ -9,6 +9,7 @@ export type PacketState =
   | 'overdue'
   | 'question_open'
   | 'approved'
+  | 'declined'
   | 'archived';
 
 export type StateTone = 'neutral' | 'ok' | 'warn' | 'bad' | 'info';
@@ -21,6 +22,7 @@ export const PACKET_STATE_WORDS: Record<PacketState, { label: string; tone: Stat
   overdue: { label: 'Overdue', tone: 'bad' },
   question_open: { label: 'Question open', tone: 'warn' },
   approved: { label: 'Approved', tone: 'ok' },
+  declined: { label: 'Declined', tone: 'bad' },
   archived: { label: 'Archived', tone: 'neutral' }
 };
 
@@ -28,6 +30,8 @@ export interface PacketStateInput {
   status: 'draft' | 'published' | 'archived';
   /** The current version is approved by the firm's rule (any one approver, or every one). */
   approved: boolean;
+  /** An approver's standing decline of the current version ("something is wrong"). */
+  declined: boolean;
   /** A contact's question staff have not answered (nor marked answered) yet. */
   questionOpen: boolean;
   /** Null for a reader with nothing due (a viewer): no "Due soon" nor "Overdue". */
@@ -47,6 +51,7 @@ export function packetState(p: PacketStateInput, now = new Date()): PacketState 
   if (p.questionOpen) return 'question_open';
   if (p.status === 'archived') return 'archived';
   if (p.approved) return 'approved';
+  if (p.declined) return 'declined';
   if (p.dueAt && p.dueAt.getTime() < now.getTime()) return 'overdue';
   if (p.dueAt && p.dueAt.getTime() - now.getTime() <= DUE_SOON_MS) return 'due_soon';
   if (p.opened === false) return 'not_opened';

@@ -149,6 +149,9 @@ async function world() {
     .returning();
   const pbDraft = await createPacket(db, b1, { status: 'draft', title: `${secret} draft` });
   const dbDraft = await addDocument(db, pbDraft, { filename: `${secret}-draft.pdf` });
+  // Versions with a sign-off certificate: firm B's, and the neighbour client's.
+  const certifiedB = await approvedPacket(b1, cb1, `${secret} certified`);
+  const certifiedN = await approvedPacket(a2, ca2, `${neighbourName} certified`);
   const bSession = await signIn(new TestBrowser(), ub1.id, 'client');
   const bMembers = await db.select().from(s.membership).where(eq(s.membership.firmId, b.firm.id));
   // Firm B's people as firm B names them, at addresses that say nothing: firm A adds them.
@@ -217,7 +220,7 @@ async function world() {
       asked: pa3,
       question: aQuestion
     },
-    neighbour: { client: a2, contact: ca2, packet: pa2, doc: da2 },
+    neighbour: { client: a2, contact: ca2, packet: pa2, doc: da2, certified: certifiedN },
     other: {
       firm: b.firm,
       client: b1,
@@ -226,6 +229,7 @@ async function world() {
       doc: db1,
       draft: pbDraft,
       draftDoc: dbDraft,
+      certified: certifiedB,
       asked: pbAsked,
       openQuestion: bOpen,
       answeredQuestion: bAnswered,
@@ -268,6 +272,52 @@ function auditExportRows(w: Awaited<ReturnType<typeof world>>): Row[] {
         [who, 'POST', `/firm/audit`, refused, anyForm(range)]
       ];
     })
+  ];
+}
+
+/** A published packet whose version 1 the contact approved: it has a sign-off certificate. */
+async function approvedPacket(client: s.Client, contact: s.ClientContact, title: string) {
+  const db = getDb();
+  const packet = await createPacket(db, client, { title });
+  await addDocument(db, packet, { filename: `${title}.pdf` });
+  await db.insert(s.decision).values({
+    firmId: client.firmId,
+    packetId: packet.id,
+    version: 1,
+    contactId: contact.id,
+    kind: 'approve'
+  });
+  return packet;
+}
+
+/** Sign-off certificates and their verify page (issue 21), for each kind of outsider. */
+function certificateRows(w: Awaited<ReturnType<typeof world>>): Row[] {
+  const { mine, neighbour: n, other: o } = w;
+  const SIGN_IN = [303];
+  const staffCert = (id: string) => `/firm/packets/${id}/certificate/1`;
+  const clientCert = (id: string) => `/p/${id}/certificate/1`;
+  return [
+    ['staff', 'GET', staffCert(o.certified.id)],
+    ['staff', 'GET', clientCert(o.certified.id)],
+    ['staff', 'GET', clientCert(n.certified.id)],
+    ['staff', 'GET', `/firm/certificates/verify`, [200]],
+    // A form without a file: refused, and only ever checked against firm A's certificates.
+    ['staff', 'POST', `/firm/certificates/verify`, [400], anyForm()],
+    ['contact', 'GET', clientCert(o.certified.id)],
+    ['contact', 'GET', clientCert(n.certified.id)],
+    // ... my own packet, not approved: no certificate; and no staff route, even of my firm.
+    ['contact', 'GET', clientCert(mine.packet.id)],
+    ['contact', 'GET', staffCert(n.certified.id)],
+    ['contact', 'GET', `/firm/certificates/verify`],
+    ['contact', 'POST', `/firm/certificates/verify`, NF, anyForm()],
+    ['ownerAsClient', 'GET', staffCert(n.certified.id), SIGN_IN],
+    ['ownerAsClient', 'GET', clientCert(n.certified.id)],
+    ['ownerAsClient', 'GET', `/firm/certificates/verify`, SIGN_IN],
+    ['ownerAsClient', 'POST', `/firm/certificates/verify`, SIGN_IN, anyForm()],
+    ['signedOut', 'GET', staffCert(n.certified.id), SIGN_IN],
+    ['signedOut', 'GET', clientCert(n.certified.id), SIGN_IN],
+    ['signedOut', 'GET', `/firm/certificates/verify`, SIGN_IN],
+    ['signedOut', 'POST', `/firm/certificates/verify`, SIGN_IN, anyForm()]
   ];
 }
 
@@ -552,6 +602,7 @@ function matrixRows(w: World): Row[] {
     ],
     ['staff', 'POST', `/p/${o.packet.id}?/approve`, NF, anyForm()],
     ['staff', 'POST', `/p/${o.packet.id}?/withdraw`, NF, anyForm()],
+    ['staff', 'POST', `/p/${o.packet.id}?/decline`, NF, anyForm({ reason: 'Not mine' })],
     ['staff', 'POST', `/p/${o.packet.id}?/ask`, NF, anyForm()],
     ['staff', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }],
     // ... their staff in my settings: every member action is a 404, whoever's role.
@@ -571,6 +622,7 @@ function matrixRows(w: World): Row[] {
       ['contact', 'GET', `/api/files/${doc.id}/page-1/1200`],
       ['contact', 'POST', `/p/${packet.id}?/approve`, NF, anyForm()],
       ['contact', 'POST', `/p/${packet.id}?/withdraw`, NF, anyForm()],
+      ['contact', 'POST', `/p/${packet.id}?/decline`, NF, anyForm({ reason: 'Not mine' })],
       ['contact', 'POST', `/p/${packet.id}?/ask`, NF, anyForm()],
       ['contact', 'POST', `/p/${packet.id}/d/${doc.id}?/ask`, NF, anyForm()],
       ['contact', 'POST', `/p/${mine.packet.id}/d/${doc.id}?/ask`, NF, anyForm()]
@@ -584,7 +636,14 @@ function matrixRows(w: World): Row[] {
     // ... a decision on my own packet naming a version that is not the current one (item 2).
     ...['0', '2', ''].flatMap((version): Row[] => [
       ['contact', 'POST', `/p/${mine.packet.id}?/approve`, [409], anyForm({ version })],
-      ['contact', 'POST', `/p/${mine.packet.id}?/ask`, [409], anyForm({ version })]
+      ['contact', 'POST', `/p/${mine.packet.id}?/ask`, [409], anyForm({ version })],
+      [
+        'contact',
+        'POST',
+        `/p/${mine.packet.id}?/decline`,
+        [409],
+        anyForm({ version, reason: 'Seen on an old page' })
+      ]
     ]),
     ['contact', 'GET', `/p/${o.draft.id}`],
     ['contact', 'GET', `/api/files/${o.draftDoc.id}`],
@@ -699,6 +758,7 @@ function matrixRows(w: World): Row[] {
       anyForm({ approvalRule: 'all' })
     ],
     ['ownerAsClient', 'POST', `/p/${n.packet.id}?/withdraw`, NF, anyForm()],
+    ['ownerAsClient', 'POST', `/p/${n.packet.id}?/decline`, NF, anyForm({ reason: 'x' })],
     ...mine.members.map((m): Row => [
       'ownerAsClient',
       'POST',
@@ -752,6 +812,7 @@ function matrixRows(w: World): Row[] {
       anyForm({ approvalRule: 'all' })
     ],
     ['signedOut', 'POST', `/p/${mine.packet.id}?/withdraw`, SIGN_IN, anyForm()],
+    ['signedOut', 'POST', `/p/${mine.packet.id}?/decline`, SIGN_IN, anyForm({ reason: 'x' })],
     ...(['reply', 'markAnswered', 'reopen'] as const).map((a): Row => [
       'signedOut',
       'POST',
@@ -776,6 +837,8 @@ function matrixRows(w: World): Row[] {
     // Responsible staff members and alert preferences (issue 18).
     ...alertRows(w),
     ...auditExportRows(w),
+    // Sign-off certificates and their verification (issue 21).
+    ...certificateRows(w),
     // A used link of another person (another firm's contact; my own firm's contact, opened by
     // its staff): "already used", never a redirect to its packet, never a session.
     ...(['staff', 'owner', 'contact', 'ownerAsClient', 'signedOut'] as const).flatMap(
@@ -894,7 +957,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         .select()
         .from(s.packet)
         .where(and(eq(s.packet.clientId, o.client.id)))
-    ).toHaveLength(3);
+    ).toHaveLength(4);
     expect(
       await db.select().from(s.clientContact).where(eq(s.clientContact.clientId, o.client.id))
     ).toHaveLength(1);

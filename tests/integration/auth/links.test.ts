@@ -467,7 +467,7 @@ describe("How long a reminder's link works", () => {
     }
     await db.update(s.firm).set({ linkGraceDays: 1 }).where(eq(s.firm.id, firm.id));
     const at = now + 3 * DAY + 1000;
-    expect(await sendDueReminders(db, new Date(at))).toBe(2);
+    expect(await sendDueReminders(db, new Date(at), { firmId: firm.id })).toBe(2);
     const links = await db
       .select()
       .from(s.magicLink)

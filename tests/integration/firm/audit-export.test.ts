@@ -103,7 +103,7 @@ describe('audit export', () => {
       'Time (UTC)': '2026-11-01T04:00:00.000Z',
       'Time (America/New_York)': '2026-11-01T00:00:00-04:00',
       Action: 'packet.approved',
-      Description: 'Approved version 2',
+      Description: 'Approved — version 2',
       Who: 'Ada Approver',
       Email: ada.user.email,
       Role: 'contact',

@@ -56,7 +56,7 @@ describe('the packet audit trail', () => {
     // The worker's automatic reminder, three days on (other tests' packets may be due too): one
     // entry for the packet, naming the approver (a viewer is never chased), no actor.
     expect(
-      await sendDueReminders(db, new Date(Date.now() + 3 * DAY + 1000))
+      await sendDueReminders(db, new Date(Date.now() + 3 * DAY + 1000), { firmId: firm.id })
     ).toBeGreaterThanOrEqual(1);
     const [reminded] = await db
       .select()

@@ -155,7 +155,7 @@ describe('contacts are named per firm', () => {
     expect(shows(dashboard.text, 'Xavier Ash'), 'dashboard').toBe(true);
     expect(shows(dashboard.text, b.secret), 'dashboard').toBe(false);
 
-    await sendDueReminders(db, new Date(Date.now() + 2 * DAY + 60_000));
+    await sendDueReminders(db, new Date(Date.now() + 2 * DAY + 60_000), { firmId: a.firm.id });
     await expectGreeting('reminder');
     // Reminded moments ago (by the sweep above): a nudge now needs staff to confirm it.
     const nudged = await postForm(a.browser, `/firm/packets/${packet.id}?/nudge`, {

@@ -45,21 +45,24 @@ describe('automatic reminders', () => {
       contactId: contacts[0].contact.id,
       kind: 'approve'
     });
-    await sendDueReminders(db, new Date(Date.now() + 1 * DAY));
+    await sendDueReminders(db, new Date(Date.now() + 1 * DAY), { firmId: firm.id });
     expect(await reminderMails(db, packet.id)).toHaveLength(0);
 
     // Two instances at the same moment: each due reminder goes out exactly once.
     const at = new Date(Date.now() + 3 * DAY + 1000);
-    await Promise.all([sendDueReminders(db, at), sendDueReminders(db, at)]);
+    await Promise.all([
+      sendDueReminders(db, at, { firmId: firm.id }),
+      sendDueReminders(db, at, { firmId: firm.id })
+    ]);
     const mails = await reminderMails(db, packet.id);
     expect(mails.map((m) => (m.payload as { to: string }).to)).toEqual([second.user.email]);
-    await sendDueReminders(db, new Date(at.getTime() + DAY));
+    await sendDueReminders(db, new Date(at.getTime() + DAY), { firmId: firm.id });
     expect(await reminderMails(db, packet.id)).toHaveLength(1);
-    await sendDueReminders(db, new Date(at.getTime() + 3 * DAY + 1000));
+    await sendDueReminders(db, new Date(at.getTime() + 3 * DAY + 1000), { firmId: firm.id });
     expect(await reminderMails(db, packet.id)).toHaveLength(2);
 
     // Past the due date: no more.
-    await sendDueReminders(db, new Date(Date.now() + 40 * DAY));
+    await sendDueReminders(db, new Date(Date.now() + 40 * DAY), { firmId: firm.id });
     expect(await reminderMails(db, packet.id)).toHaveLength(2);
     const [d] = await db
       .select()
@@ -74,11 +77,11 @@ describe('automatic reminders', () => {
     await addDocument(db, packet);
     await publishPacket(db, firm, packet.id, staff.id);
     await db.update(s.firm).set({ reminderEveryDays: 0 }).where(eq(s.firm.id, firm.id));
-    await sendDueReminders(db, new Date(Date.now() + 10 * DAY));
+    await sendDueReminders(db, new Date(Date.now() + 10 * DAY), { firmId: firm.id });
     expect(await reminderMails(db, packet.id)).toHaveLength(0);
     await db.update(s.firm).set({ reminderEveryDays: 3 }).where(eq(s.firm.id, firm.id));
     await db.update(s.packet).set({ status: 'archived' }).where(eq(s.packet.id, packet.id));
-    await sendDueReminders(db, new Date(Date.now() + 10 * DAY));
+    await sendDueReminders(db, new Date(Date.now() + 10 * DAY), { firmId: firm.id });
     expect(await reminderMails(db, packet.id)).toHaveLength(0);
   });
 });
@@ -126,7 +129,7 @@ describe('reminders across workers', () => {
     let sent = 0;
     for (let round = 0; round < 40; round++) {
       const counts = await Promise.all(
-        [one, two, one, two].map((h) => sendDueReminders(h.db, at, 5))
+        [one, two, one, two].map((h) => sendDueReminders(h.db, at, { limit: 5 }))
       );
       const n = counts.reduce((a, b) => a + b, 0);
       if (n === 0) break;

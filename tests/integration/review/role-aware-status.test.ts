@@ -287,18 +287,18 @@ describe('reminders and viewers', () => {
         .map((o) => (o.payload as { to: string }).to)
         .sort();
     await approve(ada, packet.id);
-    await sendDueReminders(db, new Date(Date.now() + 3 * DAY + 1000));
+    await sendDueReminders(db, new Date(Date.now() + 3 * DAY + 1000), { firmId: packet.firmId });
     expect(await mailsTo()).toEqual([second.user.email]);
     // Ada withdrew: she has something to do again; the viewer still has not.
     await withdraw(ada, packet.id);
-    await sendDueReminders(db, new Date(Date.now() + 3 * DAY + 2000));
+    await sendDueReminders(db, new Date(Date.now() + 3 * DAY + 2000), { firmId: packet.firmId });
     expect(await mailsTo()).toEqual([contacts[0].user.email, second.user.email].sort());
   });
 
   it("asks nobody once one approver settled it under 'any': no reminder, no nudge for all", async () => {
     const { db, packet, ada, browser } = await twoApprovers('any');
     await approve(ada, packet.id);
-    await sendDueReminders(db, new Date(Date.now() + 3 * DAY + 1000));
+    await sendDueReminders(db, new Date(Date.now() + 3 * DAY + 1000), { firmId: packet.firmId });
     const nudged = await postForm(browser, `/firm/packets/${packet.id}?/nudge`);
     expect(nudged.status).toBe(200);
     const mails = (await db.select().from(s.outbox)).filter(

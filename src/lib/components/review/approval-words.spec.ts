@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { approveHeading, consentSentence, waitingLine } from './approval-words';
+import {
+  approveHeading,
+  consentSentence,
+  declineConsentSentence,
+  declinedLine,
+  waitingLine
+} from './approval-words';
 
 describe('the approve sheet', () => {
   it('names the documents and the version being approved', () => {
@@ -7,6 +13,27 @@ describe('the approve sheet', () => {
     expect(consentSentence(3)).toBe('I have reviewed these 3 documents and approve them.');
     expect(approveHeading(1)).toBe('Approve this packet?');
     expect(approveHeading(2)).toBe('Approve version 2?');
+  });
+});
+
+describe('the decline sheet', () => {
+  it('says the contact reviewed the documents and cannot approve them', () => {
+    expect(declineConsentSentence(1)).toBe('I have reviewed this document and cannot approve it.');
+    expect(declineConsentSentence(3)).toBe(
+      'I have reviewed these 3 documents and cannot approve them.'
+    );
+    expect(declineConsentSentence(0)).toBe(
+      'I have reviewed these 0 documents and cannot approve them.'
+    );
+  });
+
+  it('tells the contact what they said and that the firm knows, ending in one full stop', () => {
+    expect(declinedLine('2 Dec 2026, 14:00', 'The VAT return is missing', 'Smith & Co')).toBe(
+      'You said something is wrong on 2 Dec 2026, 14:00: The VAT return is missing. Smith & Co has been told.'
+    );
+    expect(declinedLine('2 Dec', '  Page 3 is blank.  ', 'Smith & Co')).toBe(
+      'You said something is wrong on 2 Dec: Page 3 is blank. Smith & Co has been told.'
+    );
   });
 });
 

@@ -1,12 +1,27 @@
-// What the client packet page says about approving: the confirm sheet's consent sentence, and
-// the line a viewer or an approver reads about who approved. Pure, so it is unit-tested.
-import { joinWords } from '$lib/format/words';
+// What the client packet page says about approving and declining: the confirm sheets' consent
+// sentences, and the lines a viewer or an approver reads about who approved or declined. Pure, so it is unit-tested.
+import { endSentence, joinWords } from '$lib/format/words';
 
 /** "I have reviewed this document and approve it." / "... these 3 documents and approve them." */
 export function consentSentence(documents: number): string {
   return documents === 1
     ? 'I have reviewed this document and approve it.'
     : `I have reviewed these ${documents} documents and approve them.`;
+}
+
+/**
+ * What a contact confirms when saying something is wrong (a decline): "I have reviewed this
+ * document and cannot approve it." / "... these 3 documents and cannot approve them."
+ */
+export function declineConsentSentence(documents: number): string {
+  return documents === 1
+    ? 'I have reviewed this document and cannot approve it.'
+    : `I have reviewed these ${documents} documents and cannot approve them.`;
+}
+
+/** "You said something is wrong on 2 Dec 2026, 14:00: the VAT is missing. Smith & Co has been told." */
+export function declinedLine(when: string, reason: string, firmName: string): string {
+  return `You said something is wrong on ${when}: ${endSentence(reason.trim())} ${firmName} has been told.`;
 }
 
 /** The sheet's heading: "Approve version 2?" from version 2 on, else "Approve this packet?". */

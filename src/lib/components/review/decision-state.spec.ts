@@ -10,7 +10,26 @@ describe('what the packet page says after a decision', () => {
       approveError: null,
       withdrawError: null,
       askError: null,
-      askText: ''
+      askText: '',
+      decline: { error: null, value: '' }
+    });
+  });
+
+  it('keeps a refused decline’s reason and message; a stale one shows what changed', () => {
+    const refused = {
+      action: 'decline',
+      message: 'Keep it under 2,000 characters.',
+      values: { reason: 'x'.repeat(2001) }
+    };
+    expect(decisionState(refused, url(), 2)).toMatchObject({
+      changed: null,
+      approveError: null,
+      decline: { error: 'Keep it under 2,000 characters.', value: 'x'.repeat(2001) }
+    });
+    const stale = { ...refused, stale: true, seenVersion: 1, message: 'updated' };
+    expect(decisionState(stale, url(), 2)).toMatchObject({
+      changed: { since: 1, kind: 'decline' },
+      decline: { error: null }
     });
   });
 
@@ -31,7 +50,8 @@ describe('what the packet page says after a decision', () => {
       approveError: null,
       withdrawError: null,
       askError: STALE_HINT,
-      askText: 'Why?'
+      askText: 'Why?',
+      decline: { error: null, value: '' }
     });
   });
 
@@ -41,7 +61,8 @@ describe('what the packet page says after a decision', () => {
       approveError: null,
       withdrawError: null,
       askError: STALE_HINT,
-      askText: 'From the viewer'
+      askText: 'From the viewer',
+      decline: { error: null, value: '' }
     });
     // Not older than what is shown (a stale bookmark, a made-up number): nothing to say.
     expect(decisionState(null, url('?since=2'), 2).changed).toBeNull();

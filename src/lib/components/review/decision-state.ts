@@ -15,18 +15,20 @@ export interface DecisionResult {
   message?: unknown;
   stale?: unknown;
   seenVersion?: unknown;
-  values?: { body?: unknown } | null;
+  values?: { body?: unknown; reason?: unknown } | null;
 }
 
 export interface DecisionState {
   /** "This packet was updated since you opened it": for which version and which action. */
-  changed: { since: number; kind: 'approve' | 'ask' } | null;
+  changed: { since: number; kind: 'approve' | 'ask' | 'decline' } | null;
   approveError: string | null;
   /** Why withdrawing an approval was refused (staff acted on it meanwhile). */
   withdrawError: string | null;
   askError: string | null;
   /** Text for the question box: what was sent back, else a kept draft. */
   askText: string;
+  /** A refused "something is wrong": why (not when stale: `changed` says so), and its text. */
+  decline: { error: string | null; value: string };
 }
 
 export function decisionState(
@@ -35,8 +37,10 @@ export function decisionState(
   version: number,
   draft = ''
 ): DecisionState {
-  const action: 'approve' | 'ask' | null =
-    form?.action === 'approve' || form?.action === 'ask' ? form.action : null;
+  const action: 'approve' | 'ask' | 'decline' | null =
+    form?.action === 'approve' || form?.action === 'ask' || form?.action === 'decline'
+      ? form.action
+      : null;
   // A result naming no version at all is a page from before versions: its message says reload.
   const seen = typeof form?.seenVersion === 'number' ? form.seenVersion : null;
   const refused =
@@ -51,6 +55,11 @@ export function decisionState(
     approveError: action === 'approve' && !changed ? message : null,
     withdrawError: form?.action === 'withdraw' ? message : null,
     askError: changed?.kind === 'ask' ? STALE_HINT : action === 'ask' ? message : null,
-    askText: action === 'ask' && typeof form?.values?.body === 'string' ? form.values.body : draft
+    askText: action === 'ask' && typeof form?.values?.body === 'string' ? form.values.body : draft,
+    decline: {
+      error: action === 'decline' && !changed ? message : null,
+      value:
+        action === 'decline' && typeof form?.values?.reason === 'string' ? form.values.reason : ''
+    }
   };
 }

@@ -1,6 +1,6 @@
-// Staff alerts: who hears of a client's question or approval, and how (DESIGN.md, "Every client
+// Staff alerts: who hears of a client's question, decline or approval, and how (DESIGN.md, "Every client
 // has a responsible staff member"). alertStaff runs inside the transaction that records the
-// event, so an alert exists if and only if its question or approval commits.
+// event, so an alert exists if and only if its question, decline or approval commits.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { isVersionApproved } from '../review/approval';
 import { getConfig } from '../config';
@@ -17,8 +17,12 @@ import {
 } from '../db/schema';
 import { issueMagicLink } from '../auth/magic-link';
 import { enqueueEmail } from '../email/outbox';
-import { renderApprovalAlert, renderQuestionAlert } from '../email/templates/staff-alerts';
-import { approvalItem, questionItems, threadPath } from './items';
+import {
+  renderApprovalAlert,
+  renderDeclineAlert,
+  renderQuestionAlert
+} from '../email/templates/staff-alerts';
+import { approvalItem, declineItems, declinePath, questionItems, threadPath } from './items';
 
 export interface AlertRecipient {
   userId: string;
@@ -73,15 +77,24 @@ export type StaffAlertEvent =
   /** A contact's question (a comment) on the packet's current version. */
   | { kind: 'question'; packet: Packet; commentId: string }
   /** A contact approved the packet's current version. */
-  | { kind: 'approval'; packet: Packet };
+  | { kind: 'approval'; packet: Packet }
+  /** A contact declined the packet's current version (the decision row, with its reason). */
+  | { kind: 'decline'; packet: Packet; decisionId: string };
+
+/** The preference that rules an alert: a decline is heard of like a question. */
+export const alertModeOf = (
+  r: Pick<AlertRecipient, 'questionAlerts' | 'approvalAlerts'>,
+  kind: StaffAlertEvent['kind']
+) => (kind === 'approval' ? r.approvalAlerts : r.questionAlerts);
 
 const ALERT_LINK_MS = 24 * 3600_000;
 
 /**
- * Tells the client's responsible staff member (or the owners) of a question or approval, by
- * their preference: a mail now, a row waiting for their daily digest, or nothing. An approval
- * alerts once per person and version, when the version becomes approved. Call inside the
- * transaction that records the event; never for a replayed request.
+ * Tells the client's responsible staff member (or the owners) of a question, decline or
+ * approval, by their preference (a decline by the one for questions): a mail now, a row waiting
+ * for their daily digest, or nothing. An approval alerts once per person and version, when the
+ * version becomes approved. Call inside the transaction that records the event; never for a
+ * replayed request.
  */
 export async function alertStaff(tx: Db, event: StaffAlertEvent): Promise<void> {
   const { packet } = event;
@@ -89,13 +102,11 @@ export async function alertStaff(tx: Db, event: StaffAlertEvent): Promise<void> 
     return;
   }
   const recipients = await alertRecipients(tx, packet.firmId, packet.clientId);
-  const wanted = recipients.filter(
-    (r) => (event.kind === 'question' ? r.questionAlerts : r.approvalAlerts) !== 'off'
-  );
+  const wanted = recipients.filter((r) => alertModeOf(r, event.kind) !== 'off');
   if (!wanted.length) return;
   const [firm] = await tx.select().from(firmTable).where(eq(firmTable.id, packet.firmId));
   for (const r of wanted) {
-    const mode = event.kind === 'question' ? r.questionAlerts : r.approvalAlerts;
+    const mode = alertModeOf(r, event.kind);
     const [row] = await tx
       .insert(staffAlert)
       .values({
@@ -104,7 +115,8 @@ export async function alertStaff(tx: Db, event: StaffAlertEvent): Promise<void> 
         kind: event.kind,
         packetId: packet.id,
         version: packet.version,
-        commentId: event.kind === 'question' ? event.commentId : null
+        commentId: event.kind === 'question' ? event.commentId : null,
+        decisionId: event.kind === 'decline' ? event.decisionId : null
       })
       // One approval alert per person and version: a later approver's adds nothing.
       .onConflictDoNothing()
@@ -119,38 +131,64 @@ export async function alertStaff(tx: Db, event: StaffAlertEvent): Promise<void> 
   }
 }
 
+/** The alert's mail: its words, where its link goes, and the outbox kind. Null: nothing to say. */
+async function alertMail(tx: Db, firm: Firm, to: AlertRecipient, event: StaffAlertEvent) {
+  const { packet } = event;
+  const accountUrl = `${getConfig().origin}/account`;
+  if (event.kind === 'question') {
+    const [question] = await questionItems(tx, [event.commentId]);
+    if (!question) return null;
+    return {
+      kind: 'alert_question',
+      path: threadPath(packet.id, event.commentId),
+      subject: `Question from ${question.clientName}: ${question.packetLabel}`,
+      render: (link: { url: string; expiresAt: Date }) =>
+        renderQuestionAlert(firm, question, link, accountUrl, undefined, to.responsible)
+    };
+  }
+  if (event.kind === 'decline') {
+    const [decline] = await declineItems(tx, [event.decisionId]);
+    if (!decline) return null;
+    return {
+      kind: 'alert_decline',
+      path: declinePath(packet.id),
+      subject: `Declined by ${decline.clientName}: ${decline.packetLabel}`,
+      render: (link: { url: string; expiresAt: Date }) =>
+        renderDeclineAlert(firm, decline, link, accountUrl, undefined, to.responsible)
+    };
+  }
+  const approval = await approvalItem(tx, packet.id, packet.version);
+  if (!approval) return null;
+  return {
+    kind: 'alert_approval',
+    path: threadPath(packet.id),
+    subject: `Approved: ${approval.clientName}, ${approval.packetLabel}`,
+    render: (link: { url: string; expiresAt: Date }) =>
+      renderApprovalAlert(firm, approval, link, accountUrl, undefined, to.responsible)
+  };
+}
+
 async function mailAlert(
   tx: Db,
   firm: Firm,
   to: AlertRecipient,
   event: StaffAlertEvent
 ): Promise<number | null> {
-  const { packet } = event;
-  const commentId = event.kind === 'question' ? event.commentId : null;
-  const accountUrl = `${getConfig().origin}/account`;
-  const [question] = commentId ? await questionItems(tx, [commentId]) : [];
-  const approval =
-    event.kind === 'approval' ? await approvalItem(tx, packet.id, packet.version) : null;
-  if (!question && !approval) return null;
+  const mail = await alertMail(tx, firm, to, event);
+  if (!mail) return null;
   const link = await issueMagicLink(tx, {
     userId: to.userId,
     purpose: 'alert',
     firmId: firm.id,
-    packetId: packet.id,
-    redirectTo: threadPath(packet.id, commentId),
+    packetId: event.packet.id,
+    redirectTo: mail.path,
     ttlMs: ALERT_LINK_MS
   });
-  const mail = question
-    ? renderQuestionAlert(firm, question, link, accountUrl, undefined, to.responsible)
-    : renderApprovalAlert(firm, approval!, link, accountUrl, undefined, to.responsible);
-  const subject = question
-    ? `Question from ${question.clientName}: ${question.packetLabel}`
-    : `Approved: ${approval!.clientName}, ${approval!.packetLabel}`;
   return enqueueEmail(tx, {
-    kind: question ? 'alert_question' : 'alert_approval',
+    kind: mail.kind,
     to: to.email,
-    subject,
-    ...mail,
+    subject: mail.subject,
+    ...mail.render(link),
     firmId: firm.id
   });
 }

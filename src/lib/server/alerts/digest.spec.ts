@@ -59,6 +59,8 @@ describe('digest helpers', () => {
     expect([0, 480, 1439].map(minuteToTime)).toEqual(['00:00', '08:00', '23:59']);
     expect(digestSummary(2, 1)).toBe('2 questions and 1 approval');
     expect(digestSummary(0, 3)).toBe('3 approvals');
+    expect(digestSummary(1, 2, 1)).toBe('1 question, 1 decline and 2 approvals');
+    expect(digestSummary(0, 0, 2)).toBe('2 declines');
     expect(whereAsked({ documentName: 'a.pdf', page: 2 })).toBe('a.pdf, page 2');
     expect(whereAsked({ documentName: null, page: null })).toBeNull();
   });

@@ -10,7 +10,7 @@ import { singleLine } from '../../format/words';
 import { issueMagicLink } from '../auth/magic-link';
 import { enqueueEmailOnce } from '../email/outbox';
 import { digestSummary, renderDigest } from '../email/templates/staff-alerts';
-import { approvalItem, questionItems } from './items';
+import { approvalItem, declineItems, questionItems } from './items';
 
 /** Minutes since midnight on the wall clock of the zone at that instant. */
 export function wallMinutesIn(date: Date, timeZone: string): number {
@@ -133,14 +133,18 @@ export async function sendDigest(
       tx,
       pending.filter((a) => a.kind === 'question' && a.commentId).map((a) => a.commentId!)
     );
+    const declines = await declineItems(
+      tx,
+      pending.filter((a) => a.kind === 'decline' && a.decisionId).map((a) => a.decisionId!)
+    );
     const approvals = [];
     for (const a of pending.filter((x) => x.kind === 'approval')) {
       const item = await approvalItem(tx, a.packetId, a.version);
       if (item) approvals.push(item);
     }
-    if (!questions.length && !approvals.length) {
-      // Everything waiting went stale (an approval withdrawn since): nothing to mail, and these
-      // alerts are done.
+    if (!questions.length && !approvals.length && !declines.length) {
+      // Everything waiting went stale (an approval withdrawn, a decline superseded since):
+      // nothing to mail, and these alerts are done.
       await tx
         .update(staffAlert)
         .set({ sentAt: sql`now()` })
@@ -188,7 +192,7 @@ export async function sendDigest(
     });
     const mail = renderDigest(
       firm,
-      { questions, approvals },
+      { questions, approvals, declines },
       link,
       `${getConfig().origin}/account`,
       now
@@ -196,7 +200,9 @@ export async function sendDigest(
     const payload = {
       kind: 'alert_digest',
       to: person.email,
-      subject: singleLine(`${firm.name}: ${digestSummary(questions.length, approvals.length)}`),
+      subject: singleLine(
+        `${firm.name}: ${digestSummary(questions.length, approvals.length, declines.length)}`
+      ),
       ...mail,
       firmId
     };

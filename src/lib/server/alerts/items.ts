@@ -1,12 +1,14 @@
-// What an alert mail says about its question or approval, read from the database: the client,
-// the packet as its contacts see it, the document and page, who asked or approved.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+// What an alert mail says about its question, decline or approval, read from the database: the
+// client, the packet as its contacts see it, the document and page, who asked, declined or
+// approved, and why.
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { getConfig } from '../config';
 import type { Db } from '../db/client';
 import {
   client,
   clientContact,
   comment,
+  decision,
   document,
   packet,
   packetVersion,
@@ -16,11 +18,18 @@ import { packetHeading } from '../../format/periods';
 import { inPublishedVersion } from '../review/published';
 import { isVersionApproved, listApprovals } from '../review/approval';
 import { withQuestionContext } from '../packets/needs-reply';
-import type { ApprovalAlertItem, QuestionAlertItem } from '../email/templates/staff-alerts';
+import type {
+  ApprovalAlertItem,
+  DeclineAlertItem,
+  QuestionAlertItem
+} from '../email/templates/staff-alerts';
 
 /** The staff page of a packet's thread, at the question when given one. */
 export const threadPath = (packetId: string, commentId?: string | null) =>
   `/firm/packets/${packetId}${commentId ? `#q-${commentId}` : ''}`;
+
+/** The staff packet page at its declines. */
+export const declinePath = (packetId: string) => `/firm/packets/${packetId}#declines`;
 
 const labelOf = (period: string, title: string) => packetHeading(title, period);
 
@@ -101,4 +110,54 @@ export async function approvalItem(
     documents: documents.map((d) => d.displayName),
     url: `${getConfig().origin}${threadPath(packetId)}`
   };
+}
+
+/**
+ * Declines by decision id, in the order made: only those still standing (a digest written after
+ * the contact approved since names nothing untrue).
+ */
+export async function declineItems(db: Db, decisionIds: string[]): Promise<DeclineAlertItem[]> {
+  if (!decisionIds.length) return [];
+  const origin = getConfig().origin;
+  const rows = await db
+    .select({
+      packetId: decision.packetId,
+      version: decision.version,
+      reason: decision.reason,
+      at: decision.at,
+      contactName: clientContact.name,
+      userName: user.name,
+      email: user.email,
+      clientName: client.name,
+      title: packetVersion.title,
+      period: packetVersion.period
+    })
+    .from(decision)
+    .innerJoin(clientContact, eq(clientContact.id, decision.contactId))
+    .innerJoin(user, eq(user.id, clientContact.userId))
+    .innerJoin(client, eq(client.id, clientContact.clientId))
+    .innerJoin(
+      packetVersion,
+      and(
+        eq(packetVersion.packetId, decision.packetId),
+        eq(packetVersion.version, decision.version)
+      )
+    )
+    .where(
+      and(
+        inArray(decision.id, decisionIds),
+        eq(decision.kind, 'decline'),
+        isNull(decision.withdrawnAt)
+      )
+    )
+    .orderBy(asc(decision.at), asc(decision.id));
+  return rows.map((r) => ({
+    clientName: r.clientName,
+    packetLabel: labelOf(r.period, r.title),
+    version: r.version,
+    declinedBy: r.contactName || r.userName || r.email,
+    reason: r.reason ?? '',
+    at: r.at,
+    url: `${origin}${declinePath(r.packetId)}`
+  }));
 }

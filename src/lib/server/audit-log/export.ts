@@ -3,7 +3,7 @@
 // many events a firm has, on PGlite and PostgreSQL alike. Names (people, clients, packets) are
 // looked up once per export for the ids a page brings, not joined into every row.
 import { and, asc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { auditDescription } from '../../format/audit-words';
+import { auditDescription } from '../../format/audit-actions';
 import { CSV_BOM, csvRow, type CsvValue } from '../../format/csv';
 import { isoInZone, zoneOffsetsIn } from '../../format/time-zone';
 import type { Db } from '../db/client';

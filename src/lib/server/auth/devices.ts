@@ -35,3 +35,31 @@ export function toDevices(sessions: Session[], currentIdHash: string | null): De
     }))
     .sort((a, b) => Number(b.current) - Number(a.current));
 }
+
+const major = (version: string | undefined) => (version ? ` ${version.split('.')[0]}` : '');
+
+/**
+ * One line for evidence (the sign-off certificate): "Safari on iPhone (iOS 18)", "Chrome on
+ * Pixel 8 (Android 14)", "Edge on Windows". A computer's system version is left out: browsers
+ * freeze it in the user agent (macOS 10.15.7, Windows 10), so it would often be wrong.
+ */
+export function deviceSummary(userAgent: string | null): string {
+  if (!userAgent?.trim()) return 'not recorded';
+  const ua = UAParser(userAgent);
+  const browser = ua.browser.name?.replace(/^Mobile /, '');
+  const os = ua.os.name;
+  if (!browser && !os) return 'unknown device';
+  const what = browser ?? 'Unknown browser';
+  const { type, model, vendor } = ua.device;
+  if (type !== 'mobile' && type !== 'tablet') return os ? `${what} on ${os}` : what;
+  const system = os ? `${os}${major(ua.os.version)}` : '';
+  // Reduced Android user agents name the model "K": no model is better than a wrong one.
+  const device =
+    model && model.length > 1
+      ? vendor && vendor !== 'Apple' && !model.startsWith(vendor)
+        ? `${vendor} ${model}`
+        : model
+      : '';
+  if (!device) return system ? `${what} on ${system}` : what;
+  return system ? `${what} on ${device} (${system})` : `${what} on ${device}`;
+}

@@ -8,6 +8,7 @@ import { recordPacketVersion } from '../review/published';
 import { recordAudit } from '../audit';
 import { getBlobStore, newBlobKey } from '../storage';
 import { displayNameOf } from '../../format/names';
+import { consentSentence } from '../../components/review/approval-words';
 import { seededRandom } from './ledger';
 import { makeStatementPdf, STATEMENT_PAGE } from './statement-pdf';
 
@@ -343,7 +344,8 @@ async function seedActivity(tx: Db, a: ActivityInput) {
       version: a.packet.version,
       contactId: contact.id,
       kind: asks ? 'question' : 'approve',
-      at: reviewedAt
+      at: reviewedAt,
+      ...(asks ? {} : approvalEvidence(a.docs, a.index + j))
     });
     if (!asks) continue;
     const repliedAt = new Date(reviewedAt.getTime() + 5 * 3600_000);
@@ -374,6 +376,33 @@ async function seedActivity(tx: Db, a: ActivityInput) {
       });
     }
   }
+}
+
+const PHONES = [
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36'
+];
+
+/**
+ * What a real approval carries, so demo certificates look real: an address from the range kept
+ * for documentation (198.51.100.0/24), a phone, the emailed link, the confirm sheet's words and
+ * every document with the SHA-256 stored at upload.
+ */
+function approvalEvidence(docs: s.Document[], n: number) {
+  return {
+    ip: `198.51.100.${10 + (n % 200)}`,
+    userAgent: PHONES[n % PHONES.length],
+    signInMethod: 'link' as const,
+    consent: consentSentence(docs.length),
+    documents: docs.map((d) => ({
+      id: d.id,
+      name: d.displayName || d.filename,
+      filename: d.filename,
+      pages: d.pages,
+      bytes: d.bytes,
+      sha256: d.sha256
+    }))
+  };
 }
 
 async function countDemo(db: Db, firmId: string) {

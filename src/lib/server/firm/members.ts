@@ -228,7 +228,7 @@ export async function removeMember(
     .returning({ id: client.id });
   // Alerts waiting for their digest go to the same person, so none is lost with the member: not
   // those the remover turned off, nor one the remover already has (an owner who heard of the
-  // same question or approval); the rest are dropped with the member.
+  // same question, decline or approval); the rest are dropped with the member.
   await db.execute(sql`
     update ${staffAlert} set user_id = ${actor.id}
      where ${staffAlert.firmId} = ${firmId} and ${staffAlert.userId} = ${target.user.id}
@@ -237,11 +237,12 @@ export async function removeMember(
          select 1 from ${staffAlert} mine
           where mine.user_id = ${actor.id} and mine.kind = ${staffAlert.kind}
             and mine.packet_id = ${staffAlert.packetId} and mine.version = ${staffAlert.version}
-            and mine.comment_id is not distinct from ${staffAlert.commentId})
+            and mine.comment_id is not distinct from ${staffAlert.commentId}
+            and mine.decision_id is not distinct from ${staffAlert.decisionId})
        and not exists (
          select 1 from ${membership} m
           where m.firm_id = ${firmId} and m.user_id = ${actor.id}
-            and ((${staffAlert.kind} = 'question' and m.question_alerts = 'off')
+            and ((${staffAlert.kind} in ('question', 'decline') and m.question_alerts = 'off')
               or (${staffAlert.kind} = 'approval' and m.approval_alerts = 'off')))`);
   await db
     .delete(staffAlert)

@@ -1,7 +1,7 @@
 import { isHttpError } from '@sveltejs/kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bodyLimitFor, limitRequestBody } from './body-limit';
-import { CSV_BODY_LIMIT, FORM_BODY_LIMIT } from './limits';
+import { CERTIFICATE_BODY_LIMIT, CSV_BODY_LIMIT, FORM_BODY_LIMIT } from './limits';
 
 const form = { maxBytes: 1000, message: 'Too big.' };
 
@@ -141,5 +141,9 @@ describe('bodyLimitFor', () => {
       FORM_BODY_LIMIT
     );
     expect(bodyLimitFor(at(null, `${base}/nowhere`))?.maxBytes).toBe(FORM_BODY_LIMIT);
+    expect(
+      bodyLimitFor(at('/(staff)/firm/certificates/verify', `${base}/firm/certificates/verify`))
+        ?.maxBytes
+    ).toBe(CERTIFICATE_BODY_LIMIT);
   });
 });

@@ -3,7 +3,15 @@
 // more than the cap has arrived (or at once when Content-Length says so), or with 408 when the
 // client stops sending for BODY_IDLE_TIMEOUT.
 import { error } from '@sveltejs/kit';
-import { CSV_BODY_LIMIT, FORM_BODY_LIMIT, KB, MB, WEBHOOK_BODY_LIMIT } from './limits';
+import {
+  CERTIFICATE_BODY_LIMIT,
+  CSV_BODY_LIMIT,
+  FORM_BODY_LIMIT,
+  KB,
+  MAX_CERTIFICATE_BYTES,
+  MB,
+  WEBHOOK_BODY_LIMIT
+} from './limits';
 
 export interface BodyLimit {
   maxBytes: number;
@@ -22,6 +30,7 @@ interface RoutedRequest {
 const UPLOAD_ROUTE = '/(staff)/firm/packets/[id]/documents';
 const CLIENTS_ROUTE = '/(staff)/firm/clients';
 const WEBHOOK_ROUTE = '/api/webhooks/postmark';
+const VERIFY_ROUTE = '/(staff)/firm/certificates/verify';
 
 // The upload endpoint reads its raw body with MAX_UPLOAD_MB and BODY_IDLE_TIMEOUT (read-body.ts).
 const UPLOAD: BodyLimit = { maxBytes: Infinity, message: '', routeLimits: true };
@@ -33,6 +42,10 @@ const CSV: BodyLimit = {
   maxBytes: CSV_BODY_LIMIT,
   message: 'The CSV is larger than 2 MB. Split it into smaller files and import each.'
 };
+const CERTIFICATE: BodyLimit = {
+  maxBytes: CERTIFICATE_BODY_LIMIT,
+  message: `That file is larger than a certificate can be (${MAX_CERTIFICATE_BYTES / MB} MB).`
+};
 const WEBHOOK: BodyLimit = {
   maxBytes: WEBHOOK_BODY_LIMIT,
   message: `The event is larger than Sheaf accepts (${WEBHOOK_BODY_LIMIT / MB} MB).`
@@ -42,6 +55,7 @@ const WEBHOOK: BodyLimit = {
 export function bodyLimitFor({ route, url }: RoutedRequest): BodyLimit {
   if (route.id === UPLOAD_ROUTE) return UPLOAD;
   if (route.id === WEBHOOK_ROUTE) return WEBHOOK;
+  if (route.id === VERIFY_ROUTE) return CERTIFICATE;
   // SvelteKit runs the first `?/name` in the query as the action.
   const action = [...url.searchParams.keys()].find((k) => k.startsWith('/'));
   if (route.id === CLIENTS_ROUTE && action === '/import') return CSV;

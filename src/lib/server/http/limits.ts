@@ -11,6 +11,12 @@ export const FORM_BODY_LIMIT = 64 * KB;
 /** The clients page's CSV import: the action accepts 2 MB of CSV, plus the multipart wrapping. */
 export const CSV_BODY_LIMIT = 2 * MB + 64 * KB;
 
+/** The largest sign-off certificate the verify page reads (they are tens of kilobytes). */
+export const MAX_CERTIFICATE_BYTES = 2 * MB;
+
+/** The verify page's upload: one certificate, plus the multipart wrapping. */
+export const CERTIFICATE_BODY_LIMIT = MAX_CERTIFICATE_BYTES + 64 * KB;
+
 /** Postmark's webhook: a bounce event carries the bounced message's content when asked to. */
 export const WEBHOOK_BODY_LIMIT = 1 * MB;
 
@@ -19,7 +25,14 @@ export const BODY_SLACK = 1 * MB;
 
 /** The smallest BODY_SIZE_LIMIT that lets every route above (and a PDF of maxUploadMb) through. */
 export function requiredBodySizeLimit(maxUploadMb: number): number {
-  return Math.max(Math.floor(maxUploadMb * MB), CSV_BODY_LIMIT, WEBHOOK_BODY_LIMIT) + BODY_SLACK;
+  return (
+    Math.max(
+      Math.floor(maxUploadMb * MB),
+      CSV_BODY_LIMIT,
+      CERTIFICATE_BODY_LIMIT,
+      WEBHOOK_BODY_LIMIT
+    ) + BODY_SLACK
+  );
 }
 
 /** BODY_SIZE_LIMIT as `npm start` sets it when unset: the required size, in whole megabytes. */

@@ -3,13 +3,18 @@ import type { Db } from '../db/client';
 import { contactIsActive } from '../auth/guards';
 import { client, clientContact, comment, delivery, packet, user } from '../db/schema';
 import { packetState, type PacketState } from '../../format/packet-status';
-import { approvalCounts, currentVersionOf, versionApproved } from '../review/approval';
+import {
+  approvalCounts,
+  currentVersionOf,
+  versionApproved,
+  versionDeclined
+} from '../review/approval';
 import { isOpenQuestion } from './needs-reply';
 
 export interface DashboardFilters {
   q?: string;
   period?: string;
-  status?: 'draft' | 'published' | 'archived' | 'waiting' | 'approved';
+  status?: 'draft' | 'published' | 'archived' | 'waiting' | 'approved' | 'declined';
 }
 
 export interface PacketSummary {
@@ -32,6 +37,8 @@ export interface PacketSummary {
   approvers: number;
   /** Approved under the firm's rule. */
   isApproved: boolean;
+  /** An approver's decline of the current version stands. */
+  isDeclined: boolean;
   questions: number;
   bounced: number;
   /** The word staff and the client both read for it. */
@@ -46,6 +53,7 @@ const approvedByRule = versionApproved(
   currentVersionOf,
   sql`(select f.approval_rule from firm f where f.id = ${packet.firmId})`
 );
+const declinedNow = versionDeclined(currentVersionOf);
 
 /** Contacts with a question staff have not answered yet (any version: it is still open). */
 const openQuestionAuthors = n(
@@ -54,7 +62,8 @@ const openQuestionAuthors = n(
 
 /**
  * The filters as one condition. "Approved": the current version is approved by the firm's
- * rule; "waiting": published and not approved yet (viewers are never waited for).
+ * rule; "waiting": published and not approved yet (viewers are never waited for), declined or
+ * not; "declined": published, an approver's decline of the current version stands, not approved.
  */
 function packetFilter(firmId: string, filters: DashboardFilters) {
   const q = filters.q?.trim();
@@ -69,6 +78,9 @@ function packetFilter(firmId: string, filters: DashboardFilters) {
       ? and(eq(packet.status, 'published'), sql`not ${approvedByRule}`)
       : undefined,
     filters.status === 'approved' ? and(eq(packet.status, 'published'), approvedByRule) : undefined,
+    filters.status === 'declined'
+      ? and(eq(packet.status, 'published'), declinedNow, sql`not ${approvedByRule}`)
+      : undefined,
     pattern
       ? or(ilike(client.name, pattern), ilike(client.code, pattern), ilike(packet.title, pattern))
       : undefined
@@ -80,13 +92,20 @@ export function staffStateOf(
   p: {
     status: PacketSummary['status'];
     isApproved: boolean;
+    isDeclined: boolean;
     questions: number;
     dueAt: Date | null;
   },
   now = new Date()
 ): PacketState {
   return packetState(
-    { status: p.status, approved: p.isApproved, questionOpen: p.questions > 0, dueAt: p.dueAt },
+    {
+      status: p.status,
+      approved: p.isApproved,
+      declined: p.isDeclined,
+      questionOpen: p.questions > 0,
+      dueAt: p.dueAt
+    },
     now
   );
 }
@@ -102,15 +121,16 @@ export async function listClientPackets(db: Db, firmId: string, clientId: string
       version: packet.version,
       dueAt: packet.dueAt,
       isApproved: approvedByRule,
+      isDeclined: declinedNow,
       questions: openQuestionAuthors
     })
     .from(packet)
     .where(and(eq(packet.clientId, clientId), eq(packet.firmId, firmId)))
     .orderBy(desc(packet.period), desc(packet.createdAt));
   const now = new Date();
-  return rows.map(({ isApproved, questions, ...r }) => ({
+  return rows.map(({ isApproved, isDeclined, questions, ...r }) => ({
     ...r,
-    state: staffStateOf({ ...r, isApproved, questions }, now)
+    state: staffStateOf({ ...r, isApproved, isDeclined, questions }, now)
   }));
 }
 
@@ -141,6 +161,7 @@ export async function listPacketSummaries(
       approved: tally.approved,
       approvers: tally.approvers,
       isApproved: approvedByRule,
+      isDeclined: declinedNow,
       questions: openQuestionAuthors,
       bounced: n(sql`select count(*) ${d} and d.status in ('bounced', 'failed')`)
     })

@@ -35,8 +35,16 @@ const approvedAlready = versionApproved(
  * instance running at the same moment waits on the row locks, re-checks the condition and
  * finds nothing to send, so no reminder goes out twice.
  */
-export async function sendDueReminders(db: Db, now = new Date(), limit = 500): Promise<number> {
+export async function sendDueReminders(
+  db: Db,
+  now = new Date(),
+  options: { limit?: number; firmId?: string } = {}
+): Promise<number> {
   const iso = now.toISOString();
+  const limit = options.limit ?? 500;
+  // One firm's only: tests move the clock days ahead for their own firm, and must not remind
+  // the contacts of firms other tests are using at the same moment in the same database.
+  const ofFirm = options.firmId ? sql`and p2.firm_id = ${options.firmId}` : sql``;
   return db.transaction(async (tx) => {
     const claimed = rowsOf<ClaimedReminder>(
       await tx.execute(sql`
@@ -55,6 +63,7 @@ export async function sendDueReminders(db: Db, now = new Date(), limit = 500): P
                     and d2.reviewed_at is null
                     and d2.status not in ('bounced', 'failed')
                     and (pv2.due_at is null or pv2.due_at > ${iso}::timestamptz)
+                    ${ofFirm}
                     and coalesce(d2.last_reminded_at, d2.created_at)
                         <= ${iso}::timestamptz - make_interval(days => f2.reminder_every_days)
                   order by d2.created_at

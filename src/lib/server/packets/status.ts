@@ -14,6 +14,7 @@ import {
 } from '../db/schema';
 import { packetState } from '../../format/packet-status';
 import { packetApproval } from '../review/approval';
+import { listDeclines } from '../review/decline';
 import { inPublishedVersion } from '../review/published';
 import { packetsWithOpenQuestions } from '../review/questions';
 import { nameForFirm } from './contacts';
@@ -30,7 +31,8 @@ export interface ContactStatus {
   firstOpenedAt: Date | null;
   lastOpenedAt: Date | null;
   documentsViewed: number;
-  decision: 'approve' | 'question' | null;
+  /** Their standing decision on the current version: an approval, else a decline, else a question. */
+  decision: 'approve' | 'decline' | 'question' | null;
   decidedAt: Date | null;
   /** Questions of this contact's in the packet still waiting for a reply. */
   openQuestions: number;
@@ -39,16 +41,19 @@ export interface ContactStatus {
 }
 
 /**
- * The packet's state in the words its contacts read too, and its approvals over approvers.
+ * The packet's state in the words its contacts read too, its approvals over approvers, and the
+ * declines of its current version (who, when, why).
  */
 export async function loadPacketState(db: Db, p: Packet) {
-  const [approval, open] = await Promise.all([
+  const [approval, open, declines] = await Promise.all([
     packetApproval(db, p.id),
-    packetsWithOpenQuestions(db, [p.id])
+    packetsWithOpenQuestions(db, [p.id]),
+    p.version > 0 ? listDeclines(db, p.id, p.version) : []
   ]);
   const state = packetState({
     status: p.status,
     approved: approval.isApproved,
+    declined: approval.isDeclined,
     questionOpen: open.has(p.id),
     dueAt: p.dueAt
   });
@@ -56,7 +61,9 @@ export async function loadPacketState(db: Db, p: Packet) {
     state,
     approved: approval.approved,
     approvers: approval.approvers,
-    isApproved: approval.isApproved
+    isApproved: approval.isApproved,
+    isDeclined: approval.isDeclined,
+    declines
   };
 }
 
@@ -78,11 +85,11 @@ export async function listContactStatus(db: Db, p: Packet): Promise<ContactStatu
       // Of the documents contacts have in front of them: the published version's.
       documentsViewed: sql<number>`(select count(*)::int from ${documentView} join ${document} on ${document.id} = ${documentView.documentId} where ${documentView.contactId} = ${clientContact.id} and ${document.packetId} = ${p.id} and ${inPublishedVersion(p.version)})`,
       decision: sql<
-        'approve' | 'question' | null
-      >`(select x.kind from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} and x.withdrawn_at is null order by (x.kind = 'approve') desc, x.at desc limit 1)`,
+        'approve' | 'decline' | 'question' | null
+      >`(select x.kind from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} and x.withdrawn_at is null order by (x.kind = 'approve') desc, (x.kind = 'decline') desc, x.at desc limit 1)`,
       decidedAt: sql<
         string | null
-      >`(select x.at from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} and x.withdrawn_at is null order by (x.kind = 'approve') desc, x.at desc limit 1)`,
+      >`(select x.at from decision x where x.packet_id = ${p.id} and x.version = ${p.version} and x.contact_id = ${clientContact.id} and x.withdrawn_at is null order by (x.kind = 'approve') desc, (x.kind = 'decline') desc, x.at desc limit 1)`,
       openQuestions: sql<number>`(select count(*)::int from ${comment} where ${comment.packetId} = ${p.id} and ${comment.authorId} = ${clientContact.userId} and ${isOpenQuestion()})`
     })
     .from(clientContact)
@@ -110,10 +117,12 @@ export interface EarlierVersion {
   decisions: {
     name: string;
     email: string;
-    kind: 'approve' | 'question';
+    kind: 'approve' | 'question' | 'decline';
     at: Date;
     /** The question asked with it (the comment written in the same transaction). */
     question: string | null;
+    /** A decline's reason. */
+    reason: string | null;
   }[];
 }
 
@@ -168,6 +177,7 @@ export async function listEarlierVersions(db: Db, p: Packet): Promise<EarlierVer
         at: decision.at,
         name: clientContact.name,
         email: user.email,
+        reason: decision.reason,
         // askQuestion writes the comment and its decision in one transaction: the same now().
         question: sql<string | null>`(select c.body from comment c
           where c.firm_id = ${decision.firmId} and c.packet_id = ${decision.packetId}
@@ -207,7 +217,8 @@ export async function listEarlierVersions(db: Db, p: Packet): Promise<EarlierVer
           email: d.email,
           kind: d.kind,
           at: d.at,
-          question: d.question
+          question: d.question,
+          reason: d.reason
         }))
     });
   }

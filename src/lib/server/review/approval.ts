@@ -39,6 +39,20 @@ export function versionApproved(p: PacketRef, rule: Expr): SQL<boolean> {
   return sql<boolean>`(${approved} > 0 and (${rule} <> 'all' or ${approved} >= ${approvers}))`;
 }
 
+/**
+ * True when an approver's decline of the version stands: not superseded by their later approval
+ * or decline (each of those withdraws it), and they are still an approver. Whether the packet
+ * reads "Declined" is packetState's call: an approved version stays approved.
+ */
+export function versionDeclined(p: PacketRef): SQL<boolean> {
+  // Nested, so that drizzle keeps the columns qualified in a select from `packet` alone (it
+  // unqualifies a selected field's own column chunks, and `id` is ambiguous in here).
+  const ofVersion = sql`dd.packet_id = ${p.id} and dd.version = ${p.version}`;
+  return sql<boolean>`exists (select 1 from decision dd
+    join client_contact dc on dc.id = dd.contact_id and dc.role = 'approver'
+    where ${ofVersion} and dd.kind = 'decline' and dd.withdrawn_at is null)`;
+}
+
 /** The current version of a packet row, its client and its firm's rule, for the helpers above. */
 export const currentVersionOf = {
   id: packet.id,
@@ -51,6 +65,8 @@ export interface PacketApproval {
   approvers: number;
   /** Approved under the firm's rule. */
   isApproved: boolean;
+  /** An approver's decline of the version stands (see versionDeclined). */
+  isDeclined: boolean;
 }
 
 /** The approval state of one version of a packet (the packet's current one by default). */
@@ -65,11 +81,16 @@ export async function packetApproval(
   };
   const { approved, approvers } = approvalCounts(ref);
   const [row] = await db
-    .select({ approved, approvers, isApproved: versionApproved(ref, firm.approvalRule) })
+    .select({
+      approved,
+      approvers,
+      isApproved: versionApproved(ref, firm.approvalRule),
+      isDeclined: versionDeclined(ref)
+    })
     .from(packet)
     .innerJoin(firm, eq(firm.id, packet.firmId))
     .where(eq(packet.id, packetId));
-  return row ?? { approved: 0, approvers: 0, isApproved: false };
+  return row ?? { approved: 0, approvers: 0, isApproved: false, isDeclined: false };
 }
 
 /** Whether the packet's version counts as approved (the firm's rule, approvers only). */

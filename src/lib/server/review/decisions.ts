@@ -38,7 +38,7 @@ export async function isCurrentVersion(
   tx: Db,
   packet: Packet,
   seen: number | null,
-  options: { lock?: 'share' | 'update'; published?: boolean } = {}
+  options: { lock?: 'share' | 'no key update'; published?: boolean } = {}
 ) {
   if (seen === null || seen !== packet.version) return false;
   const [row] = await tx
@@ -50,8 +50,13 @@ export async function isCurrentVersion(
   return row?.version === seen;
 }
 
-/** The contact's delivery of the packet's current version: reviewed (approved) or not again. */
-async function setReviewed(tx: Db, packet: Packet, contact: ClientContact, reviewedAt: SQL | null) {
+/** The contact's delivery of the packet's current version: reviewed (decided) or not again. */
+export async function setReviewed(
+  tx: Db,
+  packet: Packet,
+  contact: ClientContact,
+  reviewedAt: SQL | null
+) {
   await tx
     .update(delivery)
     .set({ reviewedAt })
@@ -121,7 +126,11 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
         .where(eq(decision.clientRequestId, requestId))
         .limit(1);
       if (existing) {
-        if (existing.contactId !== contact.id || existing.packetId !== packet.id) {
+        if (
+          existing.contactId !== contact.id ||
+          existing.packetId !== packet.id ||
+          existing.kind !== 'approve'
+        ) {
           return { ok: false, reason: 'request_used', message: 'That request was already used.' };
         }
         return { ok: true, decision: existing, replayed: true };
@@ -129,24 +138,28 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
     }
     // Approvals of one packet take turns (an update lock): under "every approver", the last two
     // approving at once would each count the other's row as missing and neither alert staff.
-    if (!(await isCurrentVersion(tx, packet, input.seenVersion, { lock: 'update' }))) {
+    // NO KEY UPDATE, not UPDATE: rows that name the packet (a reminder's new link, a nudge's)
+    // take a key-share lock on it, and a reminder holding this contact's delivery would then
+    // wait for us while we wait for the delivery: a deadlock. It still waits for a publish.
+    if (!(await isCurrentVersion(tx, packet, input.seenVersion, { lock: 'no key update' }))) {
       return { ok: false, reason: 'stale', message: staleMessage(input.seenVersion) };
     }
-    const [latest] = await tx
+    // Already approved (and not declined since, which withdraws the approval): nothing new.
+    const [standing] = await tx
       .select()
       .from(decision)
       .where(
         and(
           eq(decision.packetId, packet.id),
           eq(decision.contactId, contact.id),
-          eq(decision.version, packet.version)
+          eq(decision.version, packet.version),
+          eq(decision.kind, 'approve'),
+          isNull(decision.withdrawnAt)
         )
       )
       .orderBy(desc(decision.at))
       .limit(1);
-    if (latest?.kind === 'approve' && !latest.withdrawnAt) {
-      return { ok: true, decision: latest, replayed: true };
-    }
+    if (standing) return { ok: true, decision: standing, replayed: true };
 
     const evidence = await decisionEvidence(tx, packet, input.evidence, consentSentence);
     const [row] = await tx
@@ -161,6 +174,9 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
         ...evidence
       })
       .returning();
+    // The latest decision of a contact on a version is what counts: this approval supersedes
+    // their standing decline.
+    await withdrawStanding(tx, packet, contact, 'decline');
     await setReviewed(tx, packet, contact, sql`coalesce(${delivery.reviewedAt}, now())`);
     await recordAudit(tx, {
       action: 'packet.approved',
@@ -179,6 +195,32 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
     await alertStaff(tx, { kind: 'approval', packet });
     return { ok: true, decision: row, replayed: false };
   });
+}
+
+/**
+ * Withdraws the contact's standing decisions of `kind` on the packet's current version (kept as
+ * history, no longer counted); returns how many.
+ */
+export async function withdrawStanding(
+  tx: Db,
+  packet: Packet,
+  contact: ClientContact,
+  kind: 'approve' | 'decline'
+): Promise<number> {
+  const rows = await tx
+    .update(decision)
+    .set({ withdrawnAt: sql`now()` })
+    .where(
+      and(
+        eq(decision.packetId, packet.id),
+        eq(decision.version, packet.version),
+        eq(decision.contactId, contact.id),
+        eq(decision.kind, kind),
+        isNull(decision.withdrawnAt)
+      )
+    )
+    .returning({ id: decision.id });
+  return rows.length;
 }
 
 export type WithdrawResult =
@@ -210,20 +252,7 @@ export async function withdrawApproval(
     if (!(await isCurrentVersion(tx, packet, input.seenVersion, { published: true }))) {
       return { ok: false, reason: 'stale', message: WITHDRAW_TOO_LATE };
     }
-    const withdrawn = await tx
-      .update(decision)
-      .set({ withdrawnAt: sql`now()` })
-      .where(
-        and(
-          eq(decision.packetId, packet.id),
-          eq(decision.version, packet.version),
-          eq(decision.contactId, contact.id),
-          eq(decision.kind, 'approve'),
-          isNull(decision.withdrawnAt)
-        )
-      )
-      .returning({ id: decision.id });
-    if (withdrawn.length === 0) {
+    if ((await withdrawStanding(tx, packet, contact, 'approve')) === 0) {
       return { ok: false, reason: 'none', message: 'There is no approval of yours to withdraw.' };
     }
     await setReviewed(tx, packet, contact, null);
@@ -238,14 +267,18 @@ export async function withdrawApproval(
   });
 }
 
-/** The contact's decisions on the packet, newest first (withdrawn approvals say when). */
+/**
+ * The contact's decisions on the packet, newest first (withdrawn approvals say when; a decline
+ * superseded by a later decision is withdrawn too).
+ */
 export function listDecisions(db: Db, packetId: string, contactId: string) {
   return db
     .select({
       kind: decision.kind,
       version: decision.version,
       at: decision.at,
-      withdrawnAt: decision.withdrawnAt
+      withdrawnAt: decision.withdrawnAt,
+      reason: decision.reason
     })
     .from(decision)
     .where(and(eq(decision.packetId, packetId), eq(decision.contactId, contactId)))

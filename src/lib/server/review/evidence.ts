@@ -41,19 +41,22 @@ export async function versionDocuments(
   return rows.map(({ displayName, ...d }) => ({ ...d, name: displayName || d.filename }));
 }
 
-/** The columns a decision row stores as its evidence. */
+/**
+ * The columns a decision row stores as its evidence. `consent` words what the contact confirmed
+ * for the version's number of documents; a question confirms nothing and passes none.
+ */
 export async function decisionEvidence(
   db: Db,
   packet: { id: string; version: number },
   request: RequestEvidence,
-  consent: (documents: number) => string
+  consent?: (documents: number) => string
 ) {
   const documents = await versionDocuments(db, packet.id, packet.version);
   return {
     ip: request.ip,
     userAgent: request.userAgent,
     signInMethod: request.signInMethod,
-    consent: consent(documents.length),
+    consent: consent ? consent(documents.length) : null,
     documents
   };
 }

@@ -14,7 +14,7 @@ import { asPublished, inPublishedVersion, currentSnapshot } from './published';
 import { contactIsActive } from '../auth/guards';
 import { packetsWithOpenQuestions } from './questions';
 import { packetState, type PacketState } from '../../format/packet-status';
-import { currentVersionOf, versionApproved } from './approval';
+import { currentVersionOf, versionApproved, versionDeclined } from './approval';
 import { safeBrandColor } from './status';
 
 export interface InboxClient {
@@ -85,7 +85,8 @@ export async function listInboxPackets(
       .select({
         packet,
         snapshot: packetVersion,
-        approved: versionApproved(currentVersionOf, firm.approvalRule)
+        approved: versionApproved(currentVersionOf, firm.approvalRule),
+        declined: versionDeclined(currentVersionOf)
       })
       .from(packet)
       .innerJoin(packetVersion, currentSnapshot())
@@ -97,7 +98,11 @@ export async function listInboxPackets(
         )
       )
       .orderBy(desc(packetVersion.period), desc(packet.publishedAt), desc(packet.createdAt))
-  ).map((r) => ({ ...asPublished(r.packet, r.snapshot), approved: r.approved }));
+  ).map((r) => ({
+    ...asPublished(r.packet, r.snapshot),
+    approved: r.approved,
+    declined: r.declined
+  }));
   const ids = packets.map((p) => p.id);
   if (ids.length === 0) {
     return { clients: memberships.map(toClient), packets: [] };
@@ -148,6 +153,7 @@ export async function listInboxPackets(
           {
             status: p.status,
             approved: p.approved,
+            declined: p.declined,
             questionOpen: openQuestions.has(p.id),
             // A viewer has nothing due: no "Due soon" nor "Overdue" for them.
             dueAt: m.role === 'viewer' ? null : p.dueAt,

@@ -5,6 +5,7 @@ import { delivery } from '../db/schema';
 import type { ContactAccess } from '../auth/guards';
 import { packetSummary } from '../packets/packets';
 import { approveBlocker, listDecisions } from './decisions';
+import { declineBlocker } from './decline';
 import { loadThread, packetsWithOpenQuestions } from './questions';
 import { packetState } from '../../format/packet-status';
 import { listApprovals, packetApproval } from './approval';
@@ -18,7 +19,7 @@ export interface VersionEntry {
   removed: string[];
   /** Details changed since the version before: 'title', 'period', 'note', 'due date'. */
   details: string[];
-  decisions: { kind: 'approve' | 'question'; at: Date; withdrawnAt: Date | null }[];
+  decisions: { kind: 'approve' | 'question' | 'decline'; at: Date; withdrawnAt: Date | null }[];
 }
 
 /** Everything the packet page shows a contact, in one call. */
@@ -60,6 +61,10 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
     decisions.find((d) => d.kind === 'approve' && d.version === packet.version && !d.withdrawnAt) ??
     null;
   const approvedCurrent = myApproval !== null;
+  // My standing decline of this version: my latest say, until I approve (or decline anew).
+  const myDecline =
+    decisions.find((d) => d.kind === 'decline' && d.version === packet.version && !d.withdrawnAt) ??
+    null;
   const viewer = contact.role === 'viewer';
 
   const details = new Map(versions.map((v) => [v.version, v]));
@@ -98,6 +103,9 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
     history,
     approvedCurrent,
     approvedAt: myApproval?.at ?? null,
+    /** "Something is wrong": when I said so of this version and why (null once I approved). */
+    declined: myDecline ? { at: myDecline.at, reason: myDecline.reason ?? '' } : null,
+    declineBlocker: declineBlocker(packet, contact),
     updatedSinceReview: lastDecision !== null && packet.version > lastDecision.version,
     approveBlocker: approveBlocker(packet, contact),
     /** Until staff act on it (a new version or archiving), an approval can be withdrawn. */
@@ -113,6 +121,7 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
     chip: packetState({
       status: packet.status,
       approved: approval.isApproved,
+      declined: approval.isDeclined,
       questionOpen: openQuestions.has(packet.id),
       // A viewer has nothing due: no "Due soon" nor "Overdue" for them.
       dueAt: viewer ? null : packet.dueAt

@@ -7,6 +7,7 @@ import { nameForFirm } from '../packets/contacts';
 import { isOpenQuestion } from '../packets/needs-reply';
 import { isCurrentVersion, isUniqueViolation, staleMessage } from './decisions';
 import { inPublishedVersion } from './published';
+import { decisionEvidence, type RequestEvidence } from './evidence';
 import { recordAudit } from '../audit';
 import { alertStaff } from '../alerts/alerts';
 
@@ -115,10 +116,7 @@ export type AskResult =
  * Records a contact's question (a comment, pinned to a document page when given, plus a
  * 'question' decision for the current version). A repeated requestId returns the first record.
  */
-export async function askQuestion(
-  db: Db,
-  input: { packet: Packet; contact: ClientContact; question: QuestionInput }
-): Promise<AskResult> {
+export async function askQuestion(db: Db, input: AskInput): Promise<AskResult> {
   try {
     return await recordQuestion(db, input);
   } catch (error) {
@@ -127,10 +125,15 @@ export async function askQuestion(
   }
 }
 
-async function recordQuestion(
-  db: Db,
-  input: { packet: Packet; contact: ClientContact; question: QuestionInput }
-): Promise<AskResult> {
+interface AskInput {
+  packet: Packet;
+  contact: ClientContact;
+  question: QuestionInput;
+  /** Where the request came from and how its contact signed in. */
+  evidence: RequestEvidence;
+}
+
+async function recordQuestion(db: Db, input: AskInput): Promise<AskResult> {
   const { packet, contact, question } = input;
   return db.transaction(async (tx) => {
     if (question.requestId) {
@@ -191,18 +194,23 @@ async function recordQuestion(
         clientRequestId: question.requestId ?? null
       })
       .returning({ id: comment.id });
+    // A question agrees to nothing: its evidence has no consent wording.
+    const evidence = await decisionEvidence(tx, packet, input.evidence);
     await tx.insert(decision).values({
       firmId: packet.firmId,
       packetId: packet.id,
       version: packet.version,
       contactId: contact.id,
-      kind: 'question'
+      kind: 'question',
+      ...evidence
     });
     await recordAudit(tx, {
       action: 'packet.question_asked',
       firmId: packet.firmId,
       actorId: contact.userId,
       subject: `packet:${packet.id}`,
+      ip: evidence.ip,
+      ua: evidence.userAgent,
       data: {
         version: packet.version,
         contactId: contact.id,

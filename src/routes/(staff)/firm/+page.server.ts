@@ -12,7 +12,7 @@ import {
 import { listNeedsReply } from '$lib/server/packets/needs-reply';
 import type { PageServerLoad } from './$types';
 
-const STATUSES = ['draft', 'published', 'archived', 'waiting', 'approved'] as const;
+const STATUSES = ['draft', 'published', 'archived', 'waiting', 'approved', 'declined'] as const;
 const PAGE_SIZE = 100;
 /** "Not opened yet" lists this many, or up to the larger number on "show all". */
 const NOT_OPENED = { some: 50, all: 500 };

@@ -1,6 +1,7 @@
-// The mails staff get about their clients: a question asked, a packet approved, and the daily
-// digest of both. All text goes through renderBrandedEmail, which escapes it.
+// The mails staff get about their clients: a question asked, a packet declined or approved, and
+// the daily digest of them. All text goes through renderBrandedEmail, which escapes it.
 import { zoneAbbreviation } from '../../../format/time-zone';
+import { joinWords } from '../../../format/words';
 import { describeExpiry, formatWhen } from './magic-link';
 import { renderBrandedEmail } from './branded';
 
@@ -30,6 +31,18 @@ export interface ApprovalAlertItem {
   version: number;
   approvers: { name: string; at: Date }[];
   documents: string[];
+  url: string;
+}
+
+/** A contact said something is wrong with a packet version, and why. */
+export interface DeclineAlertItem {
+  clientName: string;
+  packetLabel: string;
+  version: number;
+  declinedBy: string;
+  reason: string;
+  at: Date;
+  /** The staff packet page, at its declines. */
   url: string;
 }
 
@@ -99,32 +112,68 @@ export function renderApprovalAlert(
   });
 }
 
+export function renderDeclineAlert(
+  firm: FirmLook,
+  item: DeclineAlertItem,
+  link: { url: string; expiresAt: Date },
+  accountUrl: string,
+  now = new Date(),
+  responsible = true
+) {
+  return renderBrandedEmail({
+    firmName: firm.name,
+    brandColor: firm.brandColor,
+    preheader: `${item.declinedBy}: ${item.reason.slice(0, 90)}`,
+    heading: `${item.clientName} declined ${item.packetLabel}`,
+    intro: [
+      `${item.declinedBy} said something is wrong with version ${item.version} and did not approve it (${whenIn(item.at, firm.timeZone)}):`,
+      quoted(item.reason)
+    ],
+    button: { label: 'Open the packet', url: link.url },
+    expiry: describeExpiry(link.expiresAt, now, firm.timeZone),
+    footer: footerFor(item.clientName, accountUrl, responsible)
+  });
+}
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** "2 questions and 1 approval" */
-export function digestSummary(questions: number, approvals: number): string {
-  return [
-    questions ? plural(questions, 'question') : null,
-    approvals ? plural(approvals, 'approval') : null
-  ]
-    .filter(Boolean)
-    .join(' and ');
+/** "2 questions and 1 approval"; "1 question, 1 decline and 2 approvals" */
+export function digestSummary(questions: number, approvals: number, declines = 0): string {
+  return joinWords(
+    [
+      questions ? plural(questions, 'question') : null,
+      declines ? plural(declines, 'decline') : null,
+      approvals ? plural(approvals, 'approval') : null
+    ].filter((p): p is string => p !== null)
+  );
 }
 
 export function renderDigest(
   firm: FirmLook,
-  items: { questions: QuestionAlertItem[]; approvals: ApprovalAlertItem[] },
+  items: {
+    questions: QuestionAlertItem[];
+    approvals: ApprovalAlertItem[];
+    declines?: DeclineAlertItem[];
+  },
   link: { url: string; expiresAt: Date },
   accountUrl: string,
   now = new Date()
 ) {
-  const { questions, approvals } = items;
+  const { questions, approvals, declines = [] } = items;
   const paragraphs: string[] = [];
   if (questions.length) {
     paragraphs.push(`Questions (${questions.length})`);
     for (const q of questions) {
       paragraphs.push(
         `${[q.clientName, q.packetLabel, whereAsked(q)].filter(Boolean).join(' · ')}\n${q.askedBy}, ${whenIn(q.at, firm.timeZone)}: ${quoted(q.body)}\n${q.url}`
+      );
+    }
+  }
+  if (declines.length) {
+    paragraphs.push(`Declined (${declines.length})`);
+    for (const d of declines) {
+      paragraphs.push(
+        `${d.clientName} · ${d.packetLabel}\n${d.declinedBy}, ${whenIn(d.at, firm.timeZone)}, said something is wrong with version ${d.version}: ${quoted(d.reason)}\n${d.url}`
       );
     }
   }
@@ -139,8 +188,8 @@ export function renderDigest(
   return renderBrandedEmail({
     firmName: firm.name,
     brandColor: firm.brandColor,
-    preheader: `${digestSummary(questions.length, approvals.length)} since your last digest`,
-    heading: `Your daily digest: ${digestSummary(questions.length, approvals.length)}`,
+    preheader: `${digestSummary(questions.length, approvals.length, declines.length)} since your last digest`,
+    heading: `Your daily digest: ${digestSummary(questions.length, approvals.length, declines.length)}`,
     intro: paragraphs,
     button: { label: 'Open Sheaf', url: link.url },
     expiry: describeExpiry(link.expiresAt, now, firm.timeZone),

@@ -3,17 +3,20 @@ import { requireContact } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { approvePacket, readSeenVersion, withdrawApproval } from '$lib/server/review/decisions';
 import { requestEvidence } from '$lib/server/review/evidence';
+import { declineBlocker, declinePacket, declineSchema } from '$lib/server/review/decline';
 import { loadPacketView } from '$lib/server/review/packet-view';
 import { readQuestion, submitQuestion } from './question-form.server';
 import { requestIdSchema } from '$lib/server/review/questions';
 import { recordPacketOpen } from '$lib/server/review/views';
+import { listCertifiedVersions } from '$lib/server/certificates/certificates';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const access = await requireContact(event, event.params.packetId);
   const db = getDb();
   await recordPacketOpen(db, access.packet, access.contact);
-  return loadPacketView(db, access, access.user.id);
+  const certificates = await listCertifiedVersions(db, access.packet.id, access.contact.id);
+  return { ...(await loadPacketView(db, access, access.user.id)), certificates };
 };
 
 export const actions: Actions = {
@@ -44,6 +47,44 @@ export const actions: Actions = {
     return { action: 'approve', approved: true, replayed: result.replayed };
   },
 
+  decline: async (event) => {
+    const { packet, contact } = await requireContact(event, event.params.packetId);
+    const blocker = declineBlocker(packet, contact);
+    if (blocker) {
+      return fail(contact.role === 'viewer' ? 403 : 400, { action: 'decline', message: blocker });
+    }
+    const form = await event.request.formData();
+    const reason = form.get('reason');
+    const values = { reason: typeof reason === 'string' ? reason : '' };
+    const parsed = declineSchema.safeParse({
+      reason: reason ?? '',
+      requestId: form.get('requestId') ?? undefined
+    });
+    if (!parsed.success) {
+      return fail(400, { action: 'decline', message: parsed.error.issues[0].message, values });
+    }
+    const seenVersion = readSeenVersion(form);
+    const result = await declinePacket(getDb(), {
+      packet,
+      contact,
+      seenVersion,
+      reason: parsed.data.reason,
+      requestId: parsed.data.requestId,
+      evidence: requestEvidence(event)
+    });
+    if (!result.ok) {
+      const status = { viewer: 403, stale: 409, archived: 400, request_used: 400 }[result.reason];
+      return fail(status, {
+        action: 'decline',
+        message: result.message,
+        stale: result.reason === 'stale',
+        seenVersion,
+        values
+      });
+    }
+    return { action: 'decline', declined: true, replayed: result.replayed };
+  },
+
   withdraw: async (event) => {
     const { packet, contact } = await requireContact(event, event.params.packetId);
     const seenVersion = readSeenVersion(await event.request.formData());
@@ -59,6 +100,6 @@ export const actions: Actions = {
     const access = await requireContact(event, event.params.packetId);
     const parsed = readQuestion(await event.request.formData());
     if (!parsed.ok) return fail(400, parsed.failure);
-    return submitQuestion(access, parsed.question);
+    return submitQuestion(access, parsed.question, requestEvidence(event));
   }
 };

@@ -4,6 +4,7 @@ import { fail } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db/client';
 import type { ContactAccess } from '$lib/server/auth/guards';
 import { readSeenVersion } from '$lib/server/review/decisions';
+import type { RequestEvidence } from '$lib/server/review/evidence';
 import { askQuestion, questionSchema, type QuestionInput } from '$lib/server/review/questions';
 
 export interface QuestionFailure {
@@ -45,11 +46,16 @@ export function readQuestion(
  * Records the question; an invalid document or page is a 400 with the reason, a question on a
  * version that is no longer current a 409 (its text comes back to the form).
  */
-export async function submitQuestion(access: ContactAccess, question: QuestionInput) {
+export async function submitQuestion(
+  access: ContactAccess,
+  question: QuestionInput,
+  evidence: RequestEvidence
+) {
   const result = await askQuestion(getDb(), {
     packet: access.packet,
     contact: access.contact,
-    question
+    question,
+    evidence
   });
   if (!result.ok) {
     return fail('stale' in result ? 409 : 400, {

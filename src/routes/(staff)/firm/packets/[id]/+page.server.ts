@@ -32,6 +32,7 @@ import {
 import { setQuestionAnswered } from '$lib/server/packets/needs-reply';
 import { listThread, MAX_REPLY, replyToThread } from '$lib/server/packets/thread';
 import { clientMeta } from '$lib/server/auth/request-meta';
+import { listCertifiedVersions } from '$lib/server/certificates/certificates';
 import type { Actions, PageServerLoad } from './$types';
 
 const NO_QUESTION = 'That question is not in this packet. Reload the page and try again.';
@@ -90,8 +91,10 @@ export const load: PageServerLoad = async (event) => {
     email: c.email,
     role: c.role
   });
+  const certificates = await listCertifiedVersions(db, packet.id);
   return {
     packet: packetSummary(packet),
+    certificates,
     client: { id: client.id, name: client.name, code: client.code },
     documents: documents.map((d) => ({
       id: d.id,

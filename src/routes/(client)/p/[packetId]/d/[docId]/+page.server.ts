@@ -5,6 +5,7 @@ import { readQuestion, submitQuestion } from '../../question-form.server';
 import { safeBrandColor } from '$lib/server/review/status';
 import { listPublishedDocuments } from '$lib/server/review/published';
 import { requestMeta } from '$lib/server/auth/request-meta';
+import { requestEvidence } from '$lib/server/review/evidence';
 import { recordDocumentView } from '$lib/server/review/views';
 import pdfBoot from '$lib/components/viewer/pdf-boot.js?url&no-inline';
 import { PREVIEW_SIZES, previewSrcset } from '$lib/components/viewer/page-fit';
@@ -46,7 +47,7 @@ export const actions: Actions = {
     form.set('documentId', event.params.docId);
     const parsed = readQuestion(form);
     if (!parsed.ok) return fail(400, parsed.failure);
-    return submitQuestion(access, parsed.question);
+    return submitQuestion(access, parsed.question, requestEvidence(event));
   }
 };
 

@@ -1,11 +1,7 @@
-// Audit events in words: what someone did ("approved"), then what it concerned (" version 2").
-// The audit export's description column; written so the staff packet page's Activity can use it.
-import { plural } from './words';
+// What an audit event says, worded for staff: "<who> published — version 2 to 3 contacts". One
+// wording for the packet page's Activity, the sign-off certificate's audit trail and the audit
+// export's description column ("Published — version 2 to 3 contacts").
 
-type AuditData = Record<string, unknown> | null | undefined;
-
-// A verb phrase that follows the person's name ("Casey Baker approved"), or that stands alone
-// for Sheaf's own events ("sent an automatic reminder").
 const LABELS: Record<string, string> = {
   'packet.created': 'created the packet',
   'packet.updated': 'edited the details',
@@ -15,8 +11,8 @@ const LABELS: Record<string, string> = {
   'packet.sent_to_contact': 'emailed the packet to a contact added later',
   'packet.reminded': 'sent an automatic reminder',
   'packet.approved': 'approved',
-  'packet.declined': 'declined',
   'decision.withdrawn': 'withdrew their approval',
+  'packet.declined': 'said something is wrong',
   'packet.question_asked': 'asked a question',
   'packet.archived': 'archived the packet',
   'packet.restored': 'restored the packet',
@@ -32,8 +28,8 @@ const LABELS: Record<string, string> = {
   'auth.link_used': 'opened the emailed link',
   'auth.link_reopened': 'opened an emailed link again, already signed in',
   'auth.link_sent': 'was sent a new link',
-  'auth.link_refused': 'was refused a link',
   'auth.session_started': 'signed in',
+  'auth.link_refused': 'was refused a link',
   'auth.session_ended': 'signed out',
   'auth.code_failed': 'entered a wrong sign-in code',
   'firm.created': 'created the firm',
@@ -51,72 +47,73 @@ const LABELS: Record<string, string> = {
   'contact.updated': 'edited a contact',
   'contact.removed': 'removed a contact',
   'contact.access_ended': "ended a contact's access",
-  'email.sent': 'mail sent',
-  'email.delivered': 'mail delivered',
-  'email.bounced': 'mail bounced',
-  'email.delayed': 'mail delayed (temporary bounce)',
-  'email.complained': 'mail marked as spam by the recipient',
-  'email.failed': 'mail refused by the mail service',
-  'email.given_up': 'mail given up after retrying'
+  // Sheaf's own mail (no actor): sent, refused, and what Postmark reported.
+  'email.sent': 'sent a mail',
+  'email.failed': 'could not send a mail: refused by the mail service',
+  'email.given_up': 'gave up sending a mail after retrying',
+  'email.delivered': 'had a mail delivered',
+  'email.delayed': 'had a mail delayed (temporary bounce)',
+  'email.bounced': 'had a mail bounce',
+  'email.complained': 'had a mail marked as spam by the recipient'
 };
 
-/** The verb phrase for an action; an action without one is shown as its code. */
-export function auditLabel(action: string): string {
+/** "published an update" for 'packet.republished'; an unknown action as it is. */
+export function auditActionLabel(action: string): string {
   return Object.hasOwn(LABELS, action) ? LABELS[action] : action;
 }
 
 const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
-/** What the event concerned, with its own leading separator (' version 2', ' — a.pdf'), or ''. */
-export function auditDetail(action: string, data: AuditData): string {
+/** What follows the label: " — version 2 to 3 contacts", " — “the question”", or ''. */
+export function auditActionDetail(action: string, data: Record<string, unknown> | null): string {
   const d = data ?? {};
-  const version = text(d.version);
-  const contacts = Array.isArray(d.contacts) ? d.contacts.map(text).join(', ') : '';
+  const contacts = Array.isArray(d.contacts) ? d.contacts.join(', ') : '';
   switch (action) {
     case 'packet.published':
     case 'packet.republished':
-      return ` version ${version} to ${plural(Number(d.recipients) || 0, 'contact')}`;
+      return ` — version ${d.version} to ${d.recipients} contact${d.recipients === 1 ? '' : 's'}`;
     case 'packet.approved':
+    case 'decision.withdrawn':
+      return ` — version ${d.version}`;
     case 'packet.declined':
-    case 'decision.withdrawn': {
-      const reason = text(d.reason);
-      return `${version ? ` version ${version}` : ''}${reason ? ` — “${reason}”` : ''}`;
-    }
+      return typeof d.reason === 'string'
+        ? ` — version ${d.version}: “${d.reason}”`
+        : ` — version ${d.version}`;
     case 'question.marked_answered':
     case 'question.reopened':
     case 'packet.question_asked':
-      return typeof d.excerpt === 'string' ? ` — “${d.excerpt}”` : ` — version ${version}`;
+      return typeof d.excerpt === 'string' ? ` — “${d.excerpt}”` : ` — version ${d.version}`;
     case 'document.renamed':
-      return ` — “${text(d.from)}” to “${text(d.to)}”`;
+      return ` — “${d.from}” to “${d.to}”`;
     case 'document.moved':
-      return ` — ${text(d.filename)} to position ${text(d.position)}`;
+      return ` — ${d.filename} to position ${d.position}`;
     case 'document.viewed':
-      return ` — ${text(d.document)}, version ${version}`;
+      return typeof d.document === 'string' ? ` — ${d.document}` : '';
     case 'packet.nudged':
     case 'packet.reminded':
     case 'packet.sent_to_contact':
       return contacts ? ` — ${contacts}` : '';
     case 'email.sent':
-    case 'email.delivered':
-    case 'email.bounced':
-    case 'email.delayed':
-    case 'email.complained':
     case 'email.failed':
-    case 'email.given_up': {
-      const about = [text(d.type), version ? `version ${version}` : ''].filter(Boolean);
+    case 'email.given_up':
+    case 'email.delivered':
+    case 'email.delayed':
+    case 'email.bounced':
+    case 'email.complained': {
+      const about = [text(d.type), d.version === undefined ? '' : `version ${text(d.version)}`];
       const why = text(d.description) || text(d.error);
-      return `${d.to ? ` to ${text(d.to)}` : ''}${about.length ? ` (${about.join(', ')})` : ''}${why ? ` — ${why}` : ''}`;
+      return ` — ${[text(d.to), about.filter(Boolean).join(', ')].filter(Boolean).join(', ')}${why ? `: ${why}` : ''}`;
     }
   }
-  if (typeof d.filename === 'string') return ` — ${d.filename}`;
   if (typeof d.email === 'string') return ` — ${d.email}`;
+  if (typeof d.filename === 'string') return ` — ${d.filename}`;
   if (contacts) return ` — ${contacts}`;
   return '';
 }
 
-/** A sentence for a reader of the export: "Approved version 2", "Mail delivered to a@b.test". */
-export function auditDescription(action: string, data: AuditData): string {
-  const label = auditLabel(action);
-  const sentence = `${label}${auditDetail(action, data)}`;
+/** A sentence for a reader of the export: "Approved — version 2", "Signed in". */
+export function auditDescription(action: string, data: Record<string, unknown> | null): string {
+  const label = auditActionLabel(action);
+  const sentence = `${label}${auditActionDetail(action, data)}`;
   return label === action ? sentence : sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { fileSha256 } from '../storage/sha256';
+import type { CertificateData } from './certificate-data';
+import { CERTIFICATE_KEYWORD, renderCertificate } from './render';
+
+const hash = (n: number) => n.toString(16).padStart(2, '0').repeat(32);
+
+function sample(events = 3): CertificateData {
+  const at = new Date('2026-10-14T15:04:05.123Z');
+  return {
+    packetId: '7d1f3b2e-0c4a-4e8e-9a55-0123456789ab',
+    version: 2,
+    firm: {
+      id: 'f',
+      name: 'Harbor & Pine Bookkeeping',
+      timeZone: 'America/New_York',
+      approvalRule: 'any'
+    },
+    client: { name: 'Łódź Bakery 山田', code: 'LODZ' },
+    title: 'Quarterly review',
+    period: '2026-Q3',
+    publishedAt: new Date('2026-10-12T09:00:00Z'),
+    signedOffAt: at,
+    approvals: [
+      {
+        decisionId: 'd',
+        name: 'Zoë Ōtani',
+        email: 'zoe@example.test',
+        at,
+        ip: '198.51.100.23',
+        userAgent:
+          'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+        signInMethod: null,
+        consent: 'I have reviewed these 2 documents and approve them.'
+      }
+    ],
+    documents: [1, 2].map((n) => ({
+      id: `doc-${n}`,
+      name: `Statement ${n} with a rather long name that goes on and on past the width of the page ${'x'.repeat(40)}`,
+      filename: `statement-${n}.pdf`,
+      pages: n + 1,
+      bytes: 120_000 * n,
+      sha256: hash(n)
+    })),
+    events: Array.from({ length: events }, (_, i) => ({
+      at: new Date(at.getTime() - (events - i) * 60_000),
+      actor: 'Sam Staff',
+      action: 'document.viewed',
+      data: { version: 2, document: `Statement ${i}` }
+    }))
+  };
+}
+
+async function textOf(bytes: Uint8Array) {
+  const doc = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
+  const items: string[] = [];
+  for (let n = 1; n <= doc.numPages; n++) {
+    const content = await (await doc.getPage(n)).getTextContent();
+    items.push(...content.items.map((i) => ('str' in i ? i.str : '')));
+  }
+  const info = (await doc.getMetadata()).info as Record<string, unknown>;
+  return { items, text: items.join(' '), pages: doc.numPages, info };
+}
+
+describe('renderCertificate', () => {
+  it('names each document with its hash as one string, the approver and their evidence', async () => {
+    const { items, text, info } = await textOf(await renderCertificate(sample()));
+    expect(items).toContain(hash(1));
+    expect(items).toContain(hash(2));
+    expect(text).toContain('Lódz Bakery ?? (LODZ)');
+    expect(text).toContain('Zoë Otani <zoe@example.test>');
+    expect(text).toContain('198.51.100.23');
+    expect(text).toContain('Safari on iPhone (iOS 18)');
+    expect(text).toContain('not recorded');
+    expect(text).toContain('“I have reviewed these 2 documents and approve them.”');
+    expect(text).toContain('14 Oct 2026, 11:04 EDT (14 Oct 2026, 15:04 UTC)');
+    expect(info.Keywords).toBe(`${CERTIFICATE_KEYWORD} packet:${sample().packetId} version:2`);
+    expect(info.Producer).toBe('Sheaf');
+  });
+
+  it('gives the same bytes for the same data', async () => {
+    const a = await renderCertificate(sample());
+    await new Promise((r) => setTimeout(r, 1100));
+    const b = await renderCertificate(sample());
+    expect(fileSha256(b)).toBe(fileSha256(a));
+  });
+
+  it('runs onto more pages when there is more to say, each with its page number', async () => {
+    const { pages, text } = await textOf(await renderCertificate(sample(200)));
+    expect(pages).toBeGreaterThan(2);
+    expect(text).toContain(`page ${pages} of ${pages}`);
+    expect(text).toContain('Statement 199');
+  });
+});

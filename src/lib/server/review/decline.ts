@@ -1,0 +1,195 @@
+// A contact's decline ("something is wrong"), with the reason they wrote and the same evidence
+// as an approval. The latest decision of a contact on a version is what counts: a decline
+// withdraws their standing approval (and an earlier decline), an approval later withdraws the
+// decline (decisions.ts). A new version clears it: every status reads the current version only.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import { clientContact, decision, delivery, user } from '../db/schema';
+import type { ClientContact, Decision, Packet } from '../db/schema';
+import { recordAudit } from '../audit';
+import { alertStaff } from '../alerts/alerts';
+import { declineConsentSentence } from '../../components/review/approval-words';
+import { decisionEvidence, type RequestEvidence } from './evidence';
+import {
+  isCurrentVersion,
+  isUniqueViolation,
+  setReviewed,
+  staleMessage,
+  withdrawStanding
+} from './decisions';
+import { requestIdSchema } from './questions';
+
+export const DECLINE_REASON_MAX = 2000;
+
+export const declineSchema = z.object({
+  reason: z
+    .string({ message: 'Say what is wrong before sending.' })
+    .trim()
+    .min(1, 'Say what is wrong before sending.')
+    .max(
+      DECLINE_REASON_MAX,
+      `Keep it under ${DECLINE_REASON_MAX.toLocaleString('en')} characters.`
+    ),
+  requestId: requestIdSchema
+});
+
+export type DeclineResult =
+  | { ok: true; decision: Decision; replayed: boolean }
+  | { ok: false; reason: 'viewer' | 'archived' | 'request_used' | 'stale'; message: string };
+
+/** Why this contact cannot decline this packet, or null when they can. */
+export function declineBlocker(packet: Packet, contact: ClientContact): string | null {
+  if (contact.role === 'viewer') {
+    return 'You can read this packet, but approving or declining it is left to the approvers your accountant named.';
+  }
+  if (packet.status === 'archived') return 'This packet is archived and can no longer be declined.';
+  return null;
+}
+
+interface DeclineInput {
+  packet: Packet;
+  contact: ClientContact;
+  /** The version the contact was looking at: anything but the current one is refused. */
+  seenVersion: number | null;
+  /** What is wrong, already trimmed and checked by declineSchema. */
+  reason: string;
+  requestId?: string;
+  evidence: RequestEvidence;
+}
+
+/**
+ * Records the contact's decline of the packet's current version, withdrawing their standing
+ * approval, and alerts the client's responsible staff member. A repeated requestId records
+ * nothing new.
+ */
+export async function declinePacket(db: Db, input: DeclineInput): Promise<DeclineResult> {
+  try {
+    return await recordDecline(db, input);
+  } catch (error) {
+    if (input.requestId && isUniqueViolation(error)) return recordDecline(db, input);
+    throw error;
+  }
+}
+
+async function recordDecline(db: Db, input: DeclineInput): Promise<DeclineResult> {
+  const { packet, contact, requestId } = input;
+  const blocker = declineBlocker(packet, contact);
+  if (blocker) {
+    return {
+      ok: false,
+      reason: contact.role === 'viewer' ? 'viewer' : 'archived',
+      message: blocker
+    };
+  }
+  return db.transaction(async (tx) => {
+    if (requestId) {
+      const [existing] = await tx
+        .select()
+        .from(decision)
+        .where(eq(decision.clientRequestId, requestId))
+        .limit(1);
+      if (existing) {
+        if (
+          existing.contactId !== contact.id ||
+          existing.packetId !== packet.id ||
+          existing.kind !== 'decline'
+        ) {
+          return { ok: false, reason: 'request_used', message: 'That request was already used.' };
+        }
+        return { ok: true, decision: existing, replayed: true };
+      }
+    }
+    // The approvals' lock (decisions.ts says why NO KEY UPDATE): a decline and an approval of
+    // one packet take turns, and a publish waits for both.
+    if (!(await isCurrentVersion(tx, packet, input.seenVersion, { lock: 'no key update' }))) {
+      return { ok: false, reason: 'stale', message: staleMessage(input.seenVersion) };
+    }
+    const withdrewApproval = (await withdrawStanding(tx, packet, contact, 'approve')) > 0;
+    await withdrawStanding(tx, packet, contact, 'decline');
+    const evidence = await decisionEvidence(tx, packet, input.evidence, declineConsentSentence);
+    const [row] = await tx
+      .insert(decision)
+      .values({
+        firmId: packet.firmId,
+        packetId: packet.id,
+        version: packet.version,
+        contactId: contact.id,
+        kind: 'decline',
+        reason: input.reason,
+        clientRequestId: requestId ?? null,
+        ...evidence
+      })
+      .returning();
+    // Decided: reminders and "nudge all" stop asking them; staff have the next move.
+    await setReviewed(tx, packet, contact, sql`coalesce(${delivery.reviewedAt}, now())`);
+    await recordAudit(tx, {
+      action: 'packet.declined',
+      firmId: packet.firmId,
+      actorId: contact.userId,
+      subject: `packet:${packet.id}`,
+      ip: evidence.ip,
+      ua: evidence.userAgent,
+      data: {
+        version: packet.version,
+        contactId: contact.id,
+        decisionId: row.id,
+        reason: input.reason,
+        signInMethod: evidence.signInMethod,
+        ...(withdrewApproval ? { withdrewApproval: true } : {})
+      }
+    });
+    await alertStaff(tx, { kind: 'decline', packet, decisionId: row.id });
+    return { ok: true, decision: row, replayed: false };
+  });
+}
+
+export interface VersionDecline {
+  decisionId: string;
+  contactId: string;
+  name: string;
+  email: string;
+  at: Date;
+  reason: string;
+  /** False once the contact decided again (approved, or declined anew). */
+  standing: boolean;
+}
+
+/** Every decline of a packet version, oldest first, with who (as the firm names them) and why. */
+export async function listDeclines(
+  db: Db,
+  packetId: string,
+  version: number
+): Promise<VersionDecline[]> {
+  const rows = await db
+    .select({
+      decisionId: decision.id,
+      contactId: decision.contactId,
+      name: clientContact.name,
+      userName: user.name,
+      email: user.email,
+      at: decision.at,
+      reason: decision.reason,
+      withdrawnAt: decision.withdrawnAt
+    })
+    .from(decision)
+    .innerJoin(clientContact, eq(clientContact.id, decision.contactId))
+    .innerJoin(user, eq(user.id, clientContact.userId))
+    .where(
+      and(
+        eq(decision.packetId, packetId),
+        eq(decision.version, version),
+        eq(decision.kind, 'decline')
+      )
+    )
+    .orderBy(asc(decision.at), asc(decision.id));
+  return rows.map((r) => ({
+    decisionId: r.decisionId,
+    contactId: r.contactId,
+    name: r.name || r.userName || r.email,
+    email: r.email,
+    at: r.at,
+    reason: r.reason ?? '',
+    standing: r.withdrawnAt === null
+  }));
+}
