@@ -48,6 +48,6 @@ export const certificateVerify: CliCommand = {
         `  ${d.state === 'matches' ? '✔' : '✖'} ${d.name} (${d.sha256}): ${DOCUMENT_STATE_WORDS[d.state]}`
       );
     }
-    return verdict.documents.every((d) => d.state === 'matches') ? 0 : 2;
+    return verdict.stillApproved && verdict.documents.every((d) => d.state === 'matches') ? 0 : 2;
   }
 };

@@ -274,4 +274,17 @@ describe('sign-off certificate', () => {
       .where(and(eq(s.certificate.packetId, w.packetId), eq(s.certificate.version, 1)));
     expect(row.sha256).toBe(fileSha256(first));
   });
+
+  it('says so when the approval it records was withdrawn since', async () => {
+    const withdrawn = await w.ada.post(`/p/${w.packetId}?/withdraw`, { version: '1' });
+    expect(withdrawn.status).toBe(200);
+    const cli = await runVerify(fileWith(first));
+    expect(cli.code).toBe(2);
+    expect(cli.said).toContain('This is the certificate issued for Acme Bakery');
+    expect(cli.said).toContain('an approval it records was withdrawn');
+    const page = textOf((await verifyPage(w.browser, first)).text);
+    expect(page).toContain('the version no longer counts as approved');
+    // Nor is it offered any more.
+    expect((await download(w.ada, `/p/${w.packetId}/certificate/1`)).status).toBe(404);
+  });
 });

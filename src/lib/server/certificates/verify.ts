@@ -19,6 +19,7 @@ import { fileSha256 } from '../storage/sha256';
 import { BlobNotFoundError, readBlob, type BlobStore } from '../storage';
 import { packetHeading } from '../../format/periods';
 import { CERTIFICATE_KEYWORD } from './render';
+import { isVersionApproved } from '../review/approval';
 
 export interface IssuedPacket {
   packetId: string;
@@ -46,6 +47,8 @@ export type CertificateVerdict =
       issuedAt: Date;
       sha256: string;
       documents: DocumentCheck[];
+      /** False once an approval it records was withdrawn and the version no longer counts. */
+      stillApproved: boolean;
     } & IssuedPacket);
 
 /**
@@ -76,7 +79,8 @@ export async function verifyCertificate(
       ...named,
       issuedAt: issued.createdAt,
       sha256,
-      documents: await checkDocuments(db, store, issued.packetId, issued.version)
+      documents: await checkDocuments(db, store, issued.packetId, issued.version),
+      stillApproved: await isVersionApproved(db, issued.packetId, issued.version)
     };
   }
   const claim = readCertificateClaim(bytes);
@@ -212,7 +216,10 @@ export function verdictHeadline(verdict: CertificateVerdict, issuer = 'this firm
         changed === 0
           ? 'every document it names still matches the file the firm holds.'
           : `${changed} of the ${verdict.documents.length} documents it names no longer match the files the firm holds.`;
-      return `This is the certificate issued for ${issuedName(verdict)}, and ${documents}`;
+      const since = verdict.stillApproved
+        ? ''
+        : ' Since it was issued, an approval it records was withdrawn: the version no longer counts as approved.';
+      return `This is the certificate issued for ${issuedName(verdict)}, and ${documents}${since}`;
     }
   }
 }
