@@ -101,7 +101,7 @@ describe('audit export', () => {
 
     expect(rows[0]).toMatchObject({
       'Time (UTC)': '2026-11-01T04:00:00.000Z',
-      'Time (America/New_York)': '2026-11-01T00:00:00-04:00',
+      "Time in the firm's zone (America/New_York)": '2026-11-01T00:00:00-04:00',
       Action: 'packet.approved',
       Description: 'Approved — version 2',
       Who: 'Ada Approver',
@@ -117,7 +117,7 @@ describe('audit export', () => {
     expect(rows[1]).toMatchObject({ Who: 'Sam Staff', Role: 'staff', Client: 'Acme Bakery' });
     expect(JSON.parse(rows[1].Details)).toEqual({ name: 'Acme, "the" bakery' });
     expect(rows[2]).toMatchObject({
-      'Time (America/New_York)': '2026-11-30T23:59:59-05:00',
+      "Time in the firm's zone (America/New_York)": '2026-11-30T23:59:59-05:00',
       Who: 'Sheaf',
       Role: 'system',
       Description: `Sent an automatic reminder — ${ada.user.email}`
@@ -151,6 +151,9 @@ describe('audit export', () => {
     const res = await browser.get(`/firm/audit/export?from=2026-01-01&to=${today}`);
     expect(res.status).toBe(200);
     const rows = readCsv(res.text).filter((r) => r.Action === 'document.viewed');
+    // A firm in UTC: the two time columns still read differently.
+    const header = (parse(res.text, { bom: true }) as string[][])[0];
+    expect(header.slice(0, 2)).toEqual(['Time (UTC)', "Time in the firm's zone (UTC)"]);
     expect(rows.map((r) => r.Who)).toEqual(payloads.map((p) => `'${p}`));
     for (const row of rows) {
       for (const column of ['Who', 'IP address', 'User agent', 'Packet']) {

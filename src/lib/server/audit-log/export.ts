@@ -252,7 +252,9 @@ function firmDirectory(db: Db, firmId: string) {
 export function auditCsvHeader(timeZone: string): CsvValue[] {
   return [
     'Time (UTC)',
-    `Time (${timeZone})`,
+    // Named as the firm's zone even when that is UTC too: two columns both called "Time (UTC)"
+    // read as a mistake.
+    `Time in the firm's zone (${timeZone})`,
     'Action',
     'Description',
     'Who',
