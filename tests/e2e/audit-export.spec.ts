@@ -38,7 +38,9 @@ test('owner downloads the audit log as CSV from Settings', async ({ page, baseUR
   const bytes = readFileSync((await file.path())!);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const text = bytes.subarray(3).toString('utf8');
-  expect(text.split('\r\n')[0]).toMatch(/^Time \(UTC\),Time \([^)]+\),Action,Description,Who/);
+  expect(text.split('\r\n')[0]).toMatch(
+    /^Time \(UTC\),Time in the firm's zone \([^)]+\),Action,Description,Who/
+  );
   expect(text).toContain(',auth.session_started,Signed in,');
   // The page stays where it was.
   await expect(page).toHaveURL(/\/firm\/audit$/);
