@@ -78,8 +78,10 @@ export default defineConfig({
           setupFiles: ['tests/support/setup-db.ts'],
           env: { SHEAF_TEST_DB: 'pglite' },
           server: { deps: { external: [/\/build\//] } },
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          // A backstop for hangs, not a speed bound: on a busy two-core machine (CI runs beside
+          // other work) the IDOR matrix, hundreds of requests, took 30.4 s once on PostgreSQL.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           pool: 'forks',
           isolate: false,
           fileParallelism: true
@@ -100,8 +102,8 @@ export default defineConfig({
           setupFiles: ['tests/support/setup-db.ts'],
           env: { SHEAF_TEST_DB: 'postgres' },
           server: { deps: { external: [/\/build\//] } },
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           pool: 'forks',
           isolate: false,
           fileParallelism: true

@@ -102,7 +102,7 @@ describe('backfilling migrations on existing data', () => {
         }
       ]);
     });
-  }, 120_000);
+  }, 180_000);
 
   it('0006 names who wrote each comment, what staff answered, and who looks after each client', async () => {
     await withDatabase(async (query, migrate) => {
@@ -141,7 +141,7 @@ describe('backfilling migrations on existing data', () => {
         { name: 'Elsewhere', responsible_user_id: `${F}14` }
       ]);
     });
-  }, 120_000);
+  }, 180_000);
 
   it('0008 gives every document a display name from its file name', async () => {
     await withDatabase(async (query, migrate) => {
@@ -164,5 +164,5 @@ describe('backfilling migrations on existing data', () => {
       ]);
       expect(await query(`select approval_rule from firm`)).toEqual([{ approval_rule: 'any' }]);
     });
-  }, 120_000);
+  }, 180_000);
 });

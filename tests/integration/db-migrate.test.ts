@@ -49,7 +49,7 @@ describe.runIf(!onPostgres)('npm run db:migrate (PGlite)', () => {
     } finally {
       await db.close();
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 describe.runIf(onPostgres)('npm run db:migrate and restarts (PostgreSQL)', () => {

@@ -101,5 +101,5 @@ describe('seed:demo', () => {
     expect(again).toMatchObject({ created: false, firmId, clients: 25, packets: 50 });
     expect(await db.$count(s.packet, eq(s.packet.firmId, firmId))).toBe(50);
     expect(await db.$count(s.firm, eq(s.firm.slug, DEMO_FIRM.slug))).toBe(1);
-  }, 120_000);
+  }, 180_000);
 });

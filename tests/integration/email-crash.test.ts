@@ -61,7 +61,7 @@ beforeAll(async () => {
   stub = await startPostmarkStub();
   if (usePostgres) scratch = await openScratchDatabase();
   else dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-crash-'));
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await stub?.close();
@@ -138,5 +138,5 @@ describe('worker killed with SIGKILL mid-drain', () => {
       const rows = await db.select({ status: schema.outbox.status }).from(schema.outbox);
       expect(rows.every((r) => r.status === 'sent')).toBe(true);
     });
-  }, 120_000);
+  }, 180_000);
 });

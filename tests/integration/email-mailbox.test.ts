@@ -182,7 +182,7 @@ describe('dev mailbox', () => {
     } finally {
       await instance.stop('SIGTERM');
     }
-  }, 120_000);
+  }, 180_000);
 
   it('does not exist at all on a server with a Postmark token', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-pm-'));

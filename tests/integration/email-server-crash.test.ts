@@ -52,7 +52,7 @@ beforeAll(async () => {
   stub = await startPostmarkStub();
   if (usePostgres) scratch = await openScratchDatabase();
   else dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-server-crash-'));
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const instance of instances) await instance.stop('SIGKILL');

@@ -24,7 +24,7 @@ let stub: PostmarkStub;
 beforeAll(async () => {
   scratch = await openScratchDatabase();
   db = scratch.handle.db;
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await scratch?.close();
 });

@@ -88,7 +88,7 @@ describe('npm start', () => {
     expect(await healthz(second.base)).toEqual({ status: 200, body: { ok: true, db: 'pglite' } });
     expect(second.app.stdout()).toContain('Sheaf is running at');
     expect(second.app.stdout()).not.toContain('/setup?token=');
-  }, 120_000);
+  }, 180_000);
 
   it('keeps DATA_DIR owner-only, tightening what an older version left readable', async () => {
     // As an older Sheaf left it under umask 022: 0755 directories, a 0644 document.
@@ -115,7 +115,7 @@ describe('npm start', () => {
       'setup-url.txt': '600'
     });
     expect(await app.stop()).toBe(0);
-  }, 120_000);
+  }, 180_000);
 
   it('refuses to start in production without a Postmark token, saying what to set', async () => {
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'sheaf-prod-')), 'data');
@@ -142,7 +142,7 @@ describe('npm start', () => {
       expect(lines, script).toHaveLength(1);
       expect(lines[0], script).toMatch(refusal);
     }
-  }, 120_000);
+  }, 180_000);
 
   it('prints the same setup link after a restart before setup, and that link works', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-relink-'));
@@ -160,7 +160,7 @@ describe('npm start', () => {
     expect(setup.status).toBe(200);
     expect(await setup.text()).toContain('Set up your firm');
     expect(readFileSync(path.join(dataDir, 'setup-url.txt'), 'utf8').trim()).toBe(printed);
-  }, 120_000);
+  }, 180_000);
 
   it('refuses a malformed DATABASE_URL with one line, exit code 1, and writes nothing', async () => {
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'sheaf-bad-')), 'data');
@@ -217,7 +217,7 @@ describe('npm start', () => {
     } finally {
       await database.drop();
     }
-  }, 120_000);
+  }, 180_000);
 
   it.runIf(pg)(
     'uses PostgreSQL when DATABASE_URL is set, and answers 503 once it stops answering',

@@ -14,7 +14,7 @@ describe('slow clients', () => {
     instance = await startInstance({
       env: { HEADERS_TIMEOUT: '2', EMAIL_WORKER: 'false', DATABASE_URL: '' }
     });
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await instance?.stop();
   });
@@ -48,5 +48,5 @@ describe('slow clients', () => {
       `slowloris: 20 trickling clients cut off after ${Math.max(...closed.map((c) => c.ms))} ms at most (HEADERS_TIMEOUT=2)`
     );
     expect((await fetch(`${instance.url}/api/healthz`)).status).toBe(200);
-  }, 60_000);
+  }, 180_000);
 });

@@ -446,7 +446,7 @@ describe("How long a reminder's link works", () => {
   let scratch: ScratchDatabase;
   beforeAll(async () => {
     scratch = await openScratchDatabase();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await scratch?.close();
   });

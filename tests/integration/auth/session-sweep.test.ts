@@ -12,7 +12,7 @@ const DAY = 86_400_000;
 let scratch: ScratchDatabase;
 beforeAll(async () => {
   scratch = await openScratchDatabase();
-}, 60_000);
+}, 180_000);
 afterAll(() => scratch?.close());
 
 async function sessionRows() {
@@ -51,5 +51,5 @@ describe('expired sessions', () => {
       await stop();
     }
     expect(messages.filter((m) => /failed/.test(m))).toEqual([]);
-  }, 30_000);
+  }, 180_000);
 });

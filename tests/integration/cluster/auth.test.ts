@@ -23,7 +23,7 @@ beforeAll(async () => {
   cluster = await startCluster({ instances: 2, env: { MAIL_TRANSPORT: 'mailbox' } });
   [A, B] = cluster.instances.map((i) => i.url);
   ({ db, close: closeDb } = openClusterDb(cluster.databaseUrl));
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await closeDb?.();

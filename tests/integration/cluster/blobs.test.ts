@@ -28,7 +28,7 @@ beforeAll(async () => {
   s3 = await startLocalS3('sheaf-cluster');
   cluster = await startCluster({ instances: 2, env: { ...s3.env, EMAIL_WORKER: 'false' } });
   ({ db, close: closeDb } = openClusterDb(cluster.databaseUrl));
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await closeDb?.();

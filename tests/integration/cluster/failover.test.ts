@@ -53,7 +53,7 @@ beforeAll(async () => {
     Number(new URL(origin).port)
   );
   ({ db, close: closeDb } = openClusterDb(database.url));
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await closeDb?.();

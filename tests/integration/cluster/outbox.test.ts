@@ -28,7 +28,7 @@ beforeAll(async () => {
     instanceEnv: (i) => ({ POSTMARK_MESSAGE_STREAM: STREAMS[i] })
   });
   ({ db, close: closeDb } = openClusterDb(cluster.databaseUrl));
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await closeDb?.();

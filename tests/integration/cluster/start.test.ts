@@ -12,7 +12,7 @@ describe('two instances starting at once on an empty database', () => {
   let cluster: Cluster;
   beforeAll(async () => {
     cluster = await startCluster({ instances: 2 });
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await cluster?.stop();
   });
@@ -66,7 +66,7 @@ describe('first-run setup with two instances', () => {
   let cluster: Cluster;
   beforeAll(async () => {
     cluster = await startCluster({ instances: 2, env: { MAIL_TRANSPORT: 'mailbox' } });
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await cluster?.stop();
   });

@@ -50,7 +50,7 @@ describe('PostgreSQL down mid-load', () => {
     });
     sql = postgres(database.url, { max: 2, onnotice: () => {} });
     db = drizzle(sql, { schema: s }) as unknown as Db;
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await instance?.stop();
@@ -184,5 +184,5 @@ describe('PostgreSQL down mid-load', () => {
     const html = await (await fetch(page, { headers })).text();
     expect(html).toMatch(/approved/i);
     expect(instance.child.exitCode).toBeNull();
-  }, 60_000);
+  }, 180_000);
 });

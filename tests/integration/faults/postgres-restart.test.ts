@@ -73,7 +73,7 @@ describe.runIf(onPostgresProject)('PostgreSQL stopped and started again mid-load
       }
     });
     data = openClusterDb(cluster.url);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     try {
@@ -479,5 +479,5 @@ describe.runIf(onPostgresProject)('PostgreSQL stopped and started again mid-load
     ).text();
     const lastOfFirst = asked.filter((w) => w.contact === 0).at(-1)!;
     expect(html).toContain(lastOfFirst.body.slice(0, 20));
-  }, 60_000);
+  }, 180_000);
 });

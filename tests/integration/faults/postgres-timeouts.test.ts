@@ -184,5 +184,5 @@ describe('PostgreSQL statement and lock timeouts', () => {
       await instance.stop('SIGTERM');
       await seeded.drop();
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -18,7 +18,7 @@ let db: Db;
 beforeAll(async () => {
   scratch = await openScratchDatabase();
   db = scratch.handle.db;
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await scratch?.close();
 });

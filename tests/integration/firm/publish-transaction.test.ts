@@ -44,7 +44,7 @@ describe('a failure mid-publish', () => {
     await scratch.handle.db.execute(sql`
       create function fail_publish() returns trigger language plpgsql as $$
       begin raise exception 'injected publish failure'; end $$`);
-  }, 60_000);
+  }, 180_000);
   afterAll(() => scratch?.close());
 
   // Each case makes one insert of the publish throw: the last contact's link, the last

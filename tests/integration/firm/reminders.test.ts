@@ -92,7 +92,7 @@ describe('reminders across workers', () => {
   let scratch: ScratchDatabase;
   beforeAll(async () => {
     scratch = await openScratchDatabase();
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await scratch?.close();
   });
@@ -198,5 +198,5 @@ describe('reminders across workers', () => {
     expect(rows[0].status).toBe('sent');
     const [d] = await db.select().from(s.delivery).where(eq(s.delivery.packetId, packetIds[0]));
     expect(d.reminders).toBe(1);
-  }, 30_000);
+  }, 180_000);
 });
