@@ -102,6 +102,33 @@ export async function approvePacket(db: Db, input: ApproveInput): Promise<Approv
   }
 }
 
+/** Said when a browser's request id was already spent on another decision. */
+export const REQUEST_USED_MESSAGE = 'That request was already used.';
+
+/**
+ * The decision a browser's request id already recorded: the same contact, packet and kind get
+ * it back (a repeat, e.g. a queued offline approval sent twice); anything else is 'used'.
+ * Null when the id is new or there is none.
+ */
+export async function decisionOfRequest(
+  tx: Db,
+  requestId: string | undefined,
+  expected: { packet: Packet; contact: ClientContact; kind: Decision['kind'] }
+): Promise<Decision | 'used' | null> {
+  if (!requestId) return null;
+  const [existing] = await tx
+    .select()
+    .from(decision)
+    .where(eq(decision.clientRequestId, requestId))
+    .limit(1);
+  if (!existing) return null;
+  const same =
+    existing.contactId === expected.contact.id &&
+    existing.packetId === expected.packet.id &&
+    existing.kind === expected.kind;
+  return same ? existing : 'used';
+}
+
 /** A unique-constraint violation (SQLSTATE 23505) from either driver, as wrapped by drizzle. */
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; cause?: { code?: string } } | null;
@@ -119,23 +146,11 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
     };
   }
   return db.transaction(async (tx) => {
-    if (requestId) {
-      const [existing] = await tx
-        .select()
-        .from(decision)
-        .where(eq(decision.clientRequestId, requestId))
-        .limit(1);
-      if (existing) {
-        if (
-          existing.contactId !== contact.id ||
-          existing.packetId !== packet.id ||
-          existing.kind !== 'approve'
-        ) {
-          return { ok: false, reason: 'request_used', message: 'That request was already used.' };
-        }
-        return { ok: true, decision: existing, replayed: true };
-      }
+    const earlier = await decisionOfRequest(tx, requestId, { packet, contact, kind: 'approve' });
+    if (earlier === 'used') {
+      return { ok: false, reason: 'request_used', message: REQUEST_USED_MESSAGE };
     }
+    if (earlier) return { ok: true, decision: earlier, replayed: true };
     // Approvals of one packet take turns (an update lock): under "every approver", the last two
     // approving at once would each count the other's row as missing and neither alert staff.
     // NO KEY UPDATE, not UPDATE: rows that name the packet (a reminder's new link, a nudge's)

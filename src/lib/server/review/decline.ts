@@ -12,9 +12,11 @@ import { alertStaff } from '../alerts/alerts';
 import { declineConsentSentence } from '../../components/review/approval-words';
 import { decisionEvidence, type RequestEvidence } from './evidence';
 import {
+  decisionOfRequest,
   isCurrentVersion,
   isUniqueViolation,
   setReviewed,
+  REQUEST_USED_MESSAGE,
   staleMessage,
   withdrawStanding
 } from './decisions';
@@ -83,23 +85,11 @@ async function recordDecline(db: Db, input: DeclineInput): Promise<DeclineResult
     };
   }
   return db.transaction(async (tx) => {
-    if (requestId) {
-      const [existing] = await tx
-        .select()
-        .from(decision)
-        .where(eq(decision.clientRequestId, requestId))
-        .limit(1);
-      if (existing) {
-        if (
-          existing.contactId !== contact.id ||
-          existing.packetId !== packet.id ||
-          existing.kind !== 'decline'
-        ) {
-          return { ok: false, reason: 'request_used', message: 'That request was already used.' };
-        }
-        return { ok: true, decision: existing, replayed: true };
-      }
+    const earlier = await decisionOfRequest(tx, requestId, { packet, contact, kind: 'decline' });
+    if (earlier === 'used') {
+      return { ok: false, reason: 'request_used', message: REQUEST_USED_MESSAGE };
     }
+    if (earlier) return { ok: true, decision: earlier, replayed: true };
     // The approvals' lock (decisions.ts says why NO KEY UPDATE): a decline and an approval of
     // one packet take turns, and a publish waits for both.
     if (!(await isCurrentVersion(tx, packet, input.seenVersion, { lock: 'no key update' }))) {
