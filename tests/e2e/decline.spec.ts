@@ -57,8 +57,15 @@ test('a contact declines with a reason; staff see Declined and the reason', asyn
   await expect(declines).toContainText('Casey Baker');
   await expect(declines).toContainText(reason);
   await expectPhoneLayout(staff);
+  // The dashboard's Needs reply lists it, linking to the reason.
+  await staff.goto('/firm');
+  const waiting = staff.getByRole('list', { name: 'Declined packets' });
+  await expect(waiting).toContainText(reason);
+  await expectPhoneLayout(staff);
+  await waiting.getByRole('link').filter({ hasText: reason }).click();
+  await expect(staff).toHaveURL(new RegExp(`/firm/packets/${published.packetId}#declines$`));
   await staff.goto('/firm?status=declined');
-  await expect(staff.getByText(`Harbour Bakery ${tag}`)).toBeVisible();
+  await expect(staff.getByText(`Harbour Bakery ${tag}`).first()).toBeVisible();
   await expect(staff.locator('main .badge', { hasText: 'Declined' })).toBeVisible();
 
   // Approving later supersedes the decline.

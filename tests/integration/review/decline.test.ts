@@ -111,6 +111,13 @@ async function world(period: string) {
 
 const REASON = 'The VAT figure on page 2 is <b>wrong</b> & the van is missing.';
 
+/** The dashboard's Needs reply card, as text. */
+async function needsReply(staff: TestBrowser) {
+  const html = (await staff.get('/firm')).text;
+  const start = html.indexOf('id="needs-reply"');
+  return start < 0 ? '' : textOf(html.slice(start, html.indexOf('</section>', start)));
+}
+
 describe('declining a packet', () => {
   it('records the reason with the evidence, audits it, and every screen says Declined', async () => {
     const w = await world('2035-Q1');
@@ -142,6 +149,11 @@ describe('declining a packet', () => {
 
     // Staff: the dashboard, the packet page with who, when and why (escaped).
     expect(await w.stateOnDashboard()).toBe('declined');
+    // It waits in Needs reply as a question would, with who and why.
+    const waiting = await needsReply(w.staffB);
+    expect(waiting).toContain('Something is wrong');
+    expect(waiting).toContain('Ada Baker · Harbour Bakery Ltd');
+    expect(waiting).toContain('The VAT figure on page 2 is');
     const declinedOnly = await listPacketSummaries(w.db, w.firm.id, {
       period: '2035-Q1',
       status: 'declined'
@@ -233,6 +245,7 @@ describe('the latest decision of a contact counts', () => {
     expect((await w.approve(w.adaB)).status).toBe(200);
     expect(await isVersionApproved(w.db, w.packet.id, 1)).toBe(true);
     expect(await w.stateOnDashboard()).toBe('approved');
+    expect(await needsReply(w.staffB)).not.toContain('Page 3 is blank');
     const adaPage = textOf((await w.adaB.get(`/p/${w.packet.id}`)).text);
     expect(adaPage).toContain('You approved this packet');
     expect(adaPage).not.toContain('You said something is wrong on');
@@ -274,6 +287,7 @@ describe('the latest decision of a contact counts', () => {
     await addDocument(w.db, { ...w.packet, version: 0 }, { filename: 'Van.pdf', position: 2 });
     await publishPacket(w.db, w.firm, w.packet.id, w.staff.id);
     expect(await w.stateOnDashboard()).not.toBe('declined');
+    expect(await needsReply(w.staffB)).not.toContain('The van is missing');
     expect(await w.chipOf(w.adaB)).not.toContain('Declined');
     const adaPage = textOf((await w.adaB.get(`/p/${w.packet.id}`)).text);
     expect(adaPage).not.toContain('You said something is wrong on');

@@ -1,7 +1,16 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { PgSelect } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
-import { client, clientContact, comment, document, packet, user, type Packet } from '../db/schema';
+import {
+  client,
+  clientContact,
+  comment,
+  decision,
+  document,
+  packet,
+  user,
+  type Packet
+} from '../db/schema';
 import { recordAudit } from '../audit';
 
 /**
@@ -170,3 +179,60 @@ export async function setQuestionAnswered(
 
 export const excerptOf = (body: string, max = 120) =>
   body.length > max ? `${body.slice(0, max - 1)}…` : body;
+
+export interface StandingDecline {
+  decisionId: string;
+  packetId: string;
+  at: Date;
+  reason: string;
+  clientName: string;
+  packetTitle: string;
+  period: string;
+  /** As the firm named the contact; '' when it did not (show the address). */
+  authorName: string;
+  authorEmail: string;
+}
+
+/**
+ * The firm's standing declines: an approver said something is wrong with the current version
+ * of a published packet, and nothing has moved since (no new version, no later approval).
+ * Oldest first, at most `limit`. They wait for staff as an open question does.
+ */
+export async function listStandingDeclines(
+  db: Db,
+  firmId: string,
+  limit = 50
+): Promise<StandingDecline[]> {
+  const rows = await db
+    .select({
+      decisionId: decision.id,
+      packetId: decision.packetId,
+      at: decision.at,
+      reason: sql<string>`left(coalesce(${decision.reason}, ''), ${EXCERPT + 1})`,
+      clientName: client.name,
+      packetTitle: packet.title,
+      period: packet.period,
+      authorName: clientContact.name,
+      authorEmail: user.email
+    })
+    .from(decision)
+    .innerJoin(packet, and(eq(packet.id, decision.packetId), eq(packet.version, decision.version)))
+    .innerJoin(client, eq(client.id, packet.clientId))
+    .innerJoin(clientContact, eq(clientContact.id, decision.contactId))
+    .innerJoin(user, eq(user.id, clientContact.userId))
+    .where(
+      and(
+        eq(decision.firmId, firmId),
+        eq(decision.kind, 'decline'),
+        isNull(decision.withdrawnAt),
+        eq(packet.status, 'published'),
+        eq(clientContact.role, 'approver')
+      )
+    )
+    .orderBy(asc(decision.at), asc(decision.id))
+    .limit(limit);
+  return rows.map((r) => ({
+    ...r,
+    reason: r.reason.length > EXCERPT ? `${r.reason.slice(0, EXCERPT - 1)}…` : r.reason
+  }));
+}

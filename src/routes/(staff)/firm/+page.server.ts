@@ -9,7 +9,7 @@ import {
   listPeriods,
   type DashboardFilters
 } from '$lib/server/packets/dashboard';
-import { listNeedsReply } from '$lib/server/packets/needs-reply';
+import { listNeedsReply, listStandingDeclines } from '$lib/server/packets/needs-reply';
 import type { PageServerLoad } from './$types';
 
 const STATUSES = ['draft', 'published', 'archived', 'waiting', 'approved', 'declined'] as const;
@@ -33,7 +33,7 @@ export const load: PageServerLoad = async (event) => {
   const page = Math.min(Math.max(Math.trunc(Number(params.get('page'))) || 1, 1), 10_000);
   const allNotOpened = params.get('notOpened') === 'all';
   const db = getDb();
-  const [packets, total, periods, notOpened, needsReply, sent] = await Promise.all([
+  const [packets, total, periods, notOpened, needsReply, declines, sent] = await Promise.all([
     listPacketSummaries(db, firm.id, filters, {
       limit: PAGE_SIZE,
       offset: (page - 1) * PAGE_SIZE
@@ -42,6 +42,7 @@ export const load: PageServerLoad = async (event) => {
     listPeriods(db, firm.id),
     listNotOpened(db, firm.id, allNotOpened ? NOT_OPENED.all : NOT_OPENED.some),
     listNeedsReply(db, firm.id, NEEDS_REPLY),
+    listStandingDeclines(db, firm.id, NEEDS_REPLY),
     hasSentPackets(db, firm.id)
   ]);
   // A firm without a packet gets one first step instead of the list: a client, then a packet.
@@ -55,6 +56,7 @@ export const load: PageServerLoad = async (event) => {
     notOpenedTotal: notOpened.total,
     needsReply: needsReply.rows,
     needsReplyTotal: needsReply.total,
+    declines,
     sent,
     firstStep,
     filters: { q: filters.q ?? '', period: filters.period ?? '', status: filters.status ?? '' }
