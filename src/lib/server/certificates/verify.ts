@@ -109,7 +109,10 @@ export function readCertificateClaim(
   bytes: Uint8Array
 ): { packetId: string; version: number } | null {
   const raw = new TextDecoder('latin1').decode(bytes);
-  for (const m of raw.matchAll(/\/Keywords\s*(?:<([0-9A-Fa-f\s]*)>|\(([^)]*)\))/g)) {
+  // Bounded: ours is about 330 hex digits. Unbounded, a hostile upload repeating `/Keywords(`
+  // with no `)` made each match scan to the end of the file: minutes of a blocked event loop.
+  const keywords = /\/Keywords\s*(?:<([0-9A-Fa-f\s]{0,800})>|\(([^)]{0,400})\))/g;
+  for (const m of raw.matchAll(keywords)) {
     const text = m[1] !== undefined ? decodeHexString(m[1]) : m[2];
     const claim = new RegExp(
       `${CERTIFICATE_KEYWORD} packet:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}) version:([1-9]\\d{0,8})\\b`
