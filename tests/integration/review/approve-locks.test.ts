@@ -7,6 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as s from '../../../src/lib/server/db/schema';
 import { approvePacket } from '../../../src/lib/server/review/decisions';
+import { declinePacket } from '../../../src/lib/server/review/decline';
 import {
   addDocument,
   createClient,
@@ -72,4 +73,42 @@ describe.runIf(onPostgres)('an approval while a reminder holds the delivery', ()
     expect(after.reviewedAt).not.toBeNull();
     expect(after.reminders).toBe(1);
   });
+});
+
+describe.runIf(onPostgres)('an approval or decline waiting while staff archive the packet', () => {
+  for (const kind of ['approve', 'decline'] as const) {
+    it(`is refused once the archive commits (${kind})`, async () => {
+      const db = getDb();
+      const { firm } = await createFirmWithStaff(db);
+      const client = await createClient(db, firm.id);
+      const { contact } = await createContact(db, client);
+      const packet = await createPacket(db, client);
+      await addDocument(db, packet);
+      const evidence = { ip: null, userAgent: null, signInMethod: 'link' as const };
+      let decided: Promise<{ ok: boolean }> | undefined;
+      await db.transaction(async (staff) => {
+        // Staff archive: the packet row is theirs until they commit.
+        await staff.select().from(s.packet).where(eq(s.packet.id, packet.id)).for('update');
+        decided =
+          kind === 'approve'
+            ? approvePacket(db, { packet, contact, seenVersion: 1, evidence })
+            : declinePacket(db, { packet, contact, seenVersion: 1, evidence, reason: 'Wrong' });
+        decided.catch(() => {});
+        const deadline = Date.now() + 30_000;
+        for (;;) {
+          const [{ n }] = (await db.execute(sql`
+            select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'
+              and query ilike '%from "packet"%for no key update%'`)) as unknown as { n: number }[];
+          if (Number(n) >= 1) break;
+          if (Date.now() > deadline) throw new Error('the decision never waited for the packet');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await staff.update(s.packet).set({ status: 'archived' }).where(eq(s.packet.id, packet.id));
+      });
+      expect((await decided!).ok).toBe(false);
+      const rows = await db.select().from(s.decision).where(eq(s.decision.packetId, packet.id));
+      expect(rows).toEqual([]);
+    });
+  }
 });
