@@ -156,7 +156,12 @@ async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResul
     // NO KEY UPDATE, not UPDATE: rows that name the packet (a reminder's new link, a nudge's)
     // take a key-share lock on it, and a reminder holding this contact's delivery would then
     // wait for us while we wait for the delivery: a deadlock. It still waits for a publish.
-    if (!(await isCurrentVersion(tx, packet, input.seenVersion, { lock: 'no key update' }))) {
+    if (
+      !(await isCurrentVersion(tx, packet, input.seenVersion, {
+        lock: 'no key update',
+        published: true
+      }))
+    ) {
       return { ok: false, reason: 'stale', message: staleMessage(input.seenVersion) };
     }
     // Already approved (and not declined since, which withdraws the approval): nothing new.

@@ -92,7 +92,12 @@ async function recordDecline(db: Db, input: DeclineInput): Promise<DeclineResult
     if (earlier) return { ok: true, decision: earlier, replayed: true };
     // The approvals' lock (decisions.ts says why NO KEY UPDATE): a decline and an approval of
     // one packet take turns, and a publish waits for both.
-    if (!(await isCurrentVersion(tx, packet, input.seenVersion, { lock: 'no key update' }))) {
+    if (
+      !(await isCurrentVersion(tx, packet, input.seenVersion, {
+        lock: 'no key update',
+        published: true
+      }))
+    ) {
       return { ok: false, reason: 'stale', message: staleMessage(input.seenVersion) };
     }
     const withdrewApproval = (await withdrawStanding(tx, packet, contact, 'approve')) > 0;
