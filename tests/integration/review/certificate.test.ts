@@ -22,7 +22,7 @@ import {
   makePdf,
   signIn
 } from '../../support/factories';
-import { staffWorld } from '../../support/firm';
+import { staffWorld, uploadPdf } from '../../support/firm';
 import { textOf } from '../../support/html';
 import { appUrl, TestBrowser } from '../../support/server';
 
@@ -93,6 +93,15 @@ async function approvedPacket() {
     await addDocument(db, draft, { filename: 'Bank reconciliation.pdf', position: 1 })
   ];
   await publishPacket(db, { ...firm, timeZone: 'America/New_York' }, draft.id, staff.id);
+  // Staff stage a document for the next version before the client approves: staff-only work,
+  // on the audit log but never in the client's certificate.
+  const staged = await uploadPdf(
+    world.browser,
+    draft.id,
+    'Adjustments DRAFT.pdf',
+    await makePdf(1)
+  );
+  expect(staged.status).toBe(201);
   const ada = new TestBrowser(
     'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1'
   );
@@ -148,6 +157,7 @@ describe('sign-off certificate', () => {
     expect(text).toMatch(/E[SD]T \(\d+ \w+ \d{4}, \d\d:\d\d UTC\)/);
     expect(text).toContain('Ada Approver approved — version 1');
     expect(text).toContain('Acme Bakery');
+    expect(text).not.toContain('Adjustments DRAFT');
   });
 
   it('comes out byte for byte the same on every download, as recorded at first issue', async () => {
