@@ -4,7 +4,7 @@
 // firm's rule (the first standing approval under "any", the last under "all"): nothing that
 // happens later (another approver approving too, a nudge, a view) changes it, so the same rows
 // give the same file for as long as the sign-off stands.
-import { and, asc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
   auditEvent,
@@ -158,8 +158,33 @@ function uniqueDocuments(documents: DecidedDocument[]): DecidedDocument[] {
 }
 
 /**
- * The packet's audit events of the version up to its sign-off: those naming the version, and
- * those naming none made while it was the current one. The cut-off is the signing decision's
+ * What a certificate's trail shows: what happened to this version on the client's side and in
+ * its mail, each naming the version, plus the emailed links opened after its publish. Staff
+ * work on the packet (a document staged for the next version, a rename) has no version and is
+ * not the client's to read: it stays on the audit log, out of the certificate.
+ */
+const VERSION_EVENTS = [
+  'packet.published',
+  'packet.republished',
+  'packet.sent_to_contact',
+  'packet.reminded',
+  'email.sent',
+  'email.delivered',
+  'email.delayed',
+  'email.bounced',
+  'email.complained',
+  'email.failed',
+  'email.given_up',
+  'document.viewed',
+  'packet.question_asked',
+  'packet.declined',
+  'decision.withdrawn',
+  'packet.approved'
+];
+
+/**
+ * The packet's audit events of the version up to its sign-off: the client-side and mail events
+ * naming the version (VERSION_EVENTS), and emailed links opened since its publish. The cut-off is the signing decision's
  * own timestamp, compared in SQL: a JavaScript Date would drop its microseconds.
  */
 async function versionEvents(
@@ -193,9 +218,10 @@ async function versionEvents(
         eq(auditEvent.firmId, p.firmId),
         eq(auditEvent.subject, `packet:${p.id}`),
         lte(auditEvent.at, signedOffAt),
+        inArray(auditEvent.action, [...VERSION_EVENTS, 'auth.link_used']),
         or(
           sql`(${auditEvent.data}->>'version') = ${String(version)}`,
-          and(sql`(${auditEvent.data}->'version') is null`, gte(auditEvent.at, publishedAt))
+          and(eq(auditEvent.action, 'auth.link_used'), gte(auditEvent.at, publishedAt))
         )
       )
     )
