@@ -5,6 +5,7 @@ import type { Db } from '../db/client';
 import { certificate, decision, firm, packet, type Certificate } from '../db/schema';
 import { versionApproved } from '../review/approval';
 import { fileSha256 } from '../storage/sha256';
+import { getBlobStore, newBlobKey, readBlob, type BlobStore } from '../storage';
 import { privateFileHeaders } from '../review/files';
 import { contentDisposition } from '../http/file-headers';
 import { loadCertificateData, type CertificateData } from './certificate-data';
@@ -21,7 +22,9 @@ export interface IssuedCertificate {
 
 /**
  * The certificate of an approved version of the packet, or null when that version is not
- * approved under the firm's rule. The first call records the certificate's SHA-256 and size.
+ * approved under the firm's rule. The first call draws it, stores the file and records its
+ * SHA-256; every later one serves that same file, so a name edited since (or a newer library
+ * drawing the text a little differently) never makes a second certificate of one version.
  */
 export async function issueCertificate(
   db: Db,
@@ -30,37 +33,44 @@ export async function issueCertificate(
 ): Promise<IssuedCertificate | null> {
   const data = await loadCertificateData(db, packetId, version);
   if (!data) return null;
+  const filename = certificateFilename(data);
+  const store = getBlobStore();
+  const stored = await storedCertificate(db, store, packetId, version);
+  if (stored) return { ...stored, filename, data };
+
   const bytes = await renderCertificate(data);
   const sha256 = fileSha256(bytes);
-  const recorded = await recordCertificate(db, data, sha256, bytes.byteLength);
-  if (recorded.sha256 !== sha256) {
-    // Served all the same: the file is drawn from the rows as they stand, and refusing it would
-    // leave the firm and its client without any certificate. A difference means a row it is drawn
-    // from changed after the first issue (a name edited, the signing approval withdrawn while
-    // another still stands); the recorded hash still verifies the file issued first, and this
-    // line is the operator's cue to find out what changed.
-    console.error(
-      `[certificate] packet ${packetId} version ${version}: this download's SHA-256 ${sha256} ` +
-        `differs from the one recorded at first issue (${recorded.sha256}, ` +
-        `${recorded.createdAt.toISOString()}); the rows it is drawn from changed since`
-    );
-  }
-  return { bytes, sha256, filename: certificateFilename(data), data, recorded };
-}
-
-/** The first issue's row; two first downloads at once record one (the unique packet+version). */
-async function recordCertificate(db: Db, data: CertificateData, sha256: string, bytes: number) {
+  const blobKey = newBlobKey();
+  await store.put(blobKey, bytes);
   const [inserted] = await db
     .insert(certificate)
-    .values({ firmId: data.firm.id, packetId: data.packetId, version: data.version, sha256, bytes })
+    .values({
+      firmId: data.firm.id,
+      packetId,
+      version,
+      sha256,
+      bytes: bytes.byteLength,
+      blobKey
+    })
     .onConflictDoNothing({ target: [certificate.packetId, certificate.version] })
     .returning();
-  if (inserted) return inserted;
-  const [existing] = await db
+  if (inserted) return { bytes, sha256, filename, data, recorded: inserted };
+  // Two first downloads at once: the other one recorded first; serve its file, drop ours.
+  await store.delete(blobKey).catch(() => {});
+  const winner = await storedCertificate(db, store, packetId, version);
+  if (!winner) throw new Error(`certificate of packet ${packetId} v${version} vanished`);
+  return { ...winner, filename, data };
+}
+
+/** The file issued first for the version, with its row; null before the first issue. */
+async function storedCertificate(db: Db, store: BlobStore, packetId: string, version: number) {
+  const [recorded] = await db
     .select()
     .from(certificate)
-    .where(and(eq(certificate.packetId, data.packetId), eq(certificate.version, data.version)));
-  return existing;
+    .where(and(eq(certificate.packetId, packetId), eq(certificate.version, version)));
+  if (!recorded?.blobKey) return null;
+  const bytes = await readBlob(store, recorded.blobKey);
+  return { bytes, sha256: recorded.sha256, recorded };
 }
 
 /**

@@ -410,8 +410,9 @@ export const documentOpen = pgTable(
 );
 
 /**
- * The sign-off certificate of an approved version: its SHA-256 as first generated. It is
- * generated afresh from the same rows on each download and comes out byte for byte the same.
+ * The sign-off certificate of an approved version, as first issued: its SHA-256 and its bytes
+ * (drawn from the rows, deterministically; later downloads serve the stored file, so a name
+ * edited since never makes a second, different certificate of the same version).
  */
 export const certificate = pgTable(
   'certificate',
@@ -426,6 +427,8 @@ export const certificate = pgTable(
     version: integer('version').notNull(),
     sha256: text('sha256').notNull(),
     bytes: integer('bytes').notNull(),
+    /** The PDF as first issued, in the blob store: every later download serves these bytes. */
+    blobKey: text('blob_key'),
     createdAt: createdAt()
   },
   (t) => [

@@ -1,0 +1,1 @@
+ALTER TABLE "certificate" ADD COLUMN "blob_key" text;
