@@ -234,6 +234,28 @@ describe('declining a packet', () => {
       await mailsTo(w.staff.email).then((m) => m.filter((x) => x.kind === 'alert_decline'))
     ).toHaveLength(1);
   });
+
+  it('alerts staff once per contact and version, however often they decline again', async () => {
+    const w = await world('2035-Q3');
+    for (const reason of ['First thought', 'Second thought', 'Third thought']) {
+      expect((await w.decline(w.adaB, reason)).status).toBe(200);
+    }
+    // Each decline is recorded (the latest stands, with its reason) ...
+    expect(await w.decisions()).toHaveLength(3);
+    expect(textOf((await w.staffB.get(`/firm/packets/${w.packet.id}`)).text)).toContain(
+      'Third thought'
+    );
+    // ... but staff are mailed once: a contact cannot fill their inbox.
+    const alerts = await mailsTo(w.staff.email).then((m) =>
+      m.filter((x) => x.kind === 'alert_decline')
+    );
+    expect(alerts).toHaveLength(1);
+    // Another approver's decline is news.
+    expect((await w.decline(w.benB, 'Ben disagrees')).status).toBe(200);
+    expect(
+      await mailsTo(w.staff.email).then((m) => m.filter((x) => x.kind === 'alert_decline'))
+    ).toHaveLength(2);
+  });
 });
 
 describe('the latest decision of a contact counts', () => {
