@@ -364,9 +364,12 @@ describe('decline alerts', () => {
     const now = new Date();
     const zone = w.firm.timeZone;
     await w.setPrefs({ questionAlerts: 'digest', digestMinute: wallMinutesIn(now, zone) });
+    await w.decline(w.benB, 'For the digest: page 4 is sideways');
+    // Reworded before the digest goes: one alert, naming the decline as it now reads.
     await w.decline(w.benB, 'For the digest: page 4 is upside down');
     expect(await alertMails(w.staff.email)).toEqual([]);
-    const [waiting] = await w.alerts();
+    const [waiting, ...more] = await w.alerts();
+    expect(more).toEqual([]);
     expect(waiting).toMatchObject({ kind: 'decline', sentAt: null });
 
     // The digest goes at that time on the next day's sweep at the latest.
@@ -376,6 +379,7 @@ describe('decline alerts', () => {
     expect(digest.text).toContain('Declined (1)');
     expect(digest.text).toContain('Ben Baker');
     expect(digest.text).toContain('“For the digest: page 4 is upside down”');
+    expect(digest.text).not.toContain('sideways');
     expect(digest.text).toContain(`/firm/packets/${w.packet.id}#declines`);
   });
 });

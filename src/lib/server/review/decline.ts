@@ -2,10 +2,10 @@
 // as an approval. The latest decision of a contact on a version is what counts: a decline
 // withdraws their standing approval (and an earlier decline), an approval later withdraws the
 // decline (decisions.ts). A new version clears it: every status reads the current version only.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
-import { clientContact, decision, delivery, user } from '../db/schema';
+import { clientContact, decision, delivery, staffAlert, user } from '../db/schema';
 import type { ClientContact, Decision, Packet } from '../db/schema';
 import { recordAudit } from '../audit';
 import { alertStaff } from '../alerts/alerts';
@@ -102,6 +102,20 @@ async function recordDecline(db: Db, input: DeclineInput): Promise<DeclineResult
     }
     const withdrewApproval = (await withdrawStanding(tx, packet, contact, 'approve')) > 0;
     await withdrawStanding(tx, packet, contact, 'decline');
+    // Staff hear of a contact's first decline of a version; later ones (a reason reworded)
+    // show on the packet page without another mail, so no contact can fill an inbox.
+    const [declinedBefore] = await tx
+      .select({ id: decision.id })
+      .from(decision)
+      .where(
+        and(
+          eq(decision.packetId, packet.id),
+          eq(decision.version, packet.version),
+          eq(decision.contactId, contact.id),
+          eq(decision.kind, 'decline')
+        )
+      )
+      .limit(1);
     const evidence = await decisionEvidence(tx, packet, input.evidence, declineConsentSentence);
     const [row] = await tx
       .insert(decision)
@@ -134,7 +148,34 @@ async function recordDecline(db: Db, input: DeclineInput): Promise<DeclineResult
         ...(withdrewApproval ? { withdrewApproval: true } : {})
       }
     });
-    await alertStaff(tx, { kind: 'decline', packet, decisionId: row.id });
+    if (!declinedBefore) {
+      await alertStaff(tx, { kind: 'decline', packet, decisionId: row.id });
+    } else {
+      // An alert still waiting for a digest names the decline as it now reads.
+      await tx
+        .update(staffAlert)
+        .set({ decisionId: row.id })
+        .where(
+          and(
+            eq(staffAlert.kind, 'decline'),
+            isNull(staffAlert.sentAt),
+            inArray(
+              staffAlert.decisionId,
+              tx
+                .select({ id: decision.id })
+                .from(decision)
+                .where(
+                  and(
+                    eq(decision.packetId, packet.id),
+                    eq(decision.version, packet.version),
+                    eq(decision.contactId, contact.id),
+                    eq(decision.kind, 'decline')
+                  )
+                )
+            )
+          )
+        );
+    }
     return { ok: true, decision: row, replayed: false };
   });
 }
