@@ -294,6 +294,28 @@ describe('sign-off certificate', () => {
     expect(row.blobKey).toBeTruthy();
   });
 
+  it('keeps a file for a certificate recorded before files were kept', async () => {
+    const [before] = await w.db
+      .select()
+      .from(s.certificate)
+      .where(eq(s.certificate.packetId, w.packetId));
+    await w.db
+      .update(s.certificate)
+      .set({ blobKey: null })
+      .where(eq(s.certificate.packetId, w.packetId));
+    const again = await download(w.browser, `/firm/packets/${w.packetId}/certificate/1`);
+    expect(again.status).toBe(200);
+    const [row] = await w.db
+      .select()
+      .from(s.certificate)
+      .where(eq(s.certificate.packetId, w.packetId));
+    expect(row.blobKey).toBeTruthy();
+    expect(row.sha256).toBe(fileSha256(again.bytes));
+    expect((await download(w.ada, `/p/${w.packetId}/certificate/1`)).bytes).toEqual(again.bytes);
+    // As it was, for the tests after this one.
+    await w.db.update(s.certificate).set(before).where(eq(s.certificate.id, before.id));
+  });
+
   it('says so when the approval it records was withdrawn since', async () => {
     const withdrawn = await w.ada.post(`/p/${w.packetId}?/withdraw`, { version: '1' });
     expect(withdrawn.status).toBe(200);

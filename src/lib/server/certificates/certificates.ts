@@ -55,11 +55,29 @@ export async function issueCertificate(
     .onConflictDoNothing({ target: [certificate.packetId, certificate.version] })
     .returning();
   if (inserted) return { bytes, sha256, filename, data, recorded: inserted };
-  // Two first downloads at once: the other one recorded first; serve its file, drop ours.
-  await store.delete(blobKey).catch(() => {});
   const winner = await storedCertificate(db, store, packetId, version);
-  if (!winner) throw new Error(`certificate of packet ${packetId} v${version} vanished`);
-  return { ...winner, filename, data };
+  if (winner) {
+    // Two first downloads at once: the other one recorded first; serve its file, drop ours.
+    await store.delete(blobKey).catch(() => {});
+    return { ...winner, filename, data };
+  }
+  // Recorded before files were kept (migration 0010): this file is kept from now on.
+  const [kept] = await db
+    .update(certificate)
+    .set({ blobKey, sha256, bytes: bytes.byteLength })
+    .where(
+      and(
+        eq(certificate.packetId, packetId),
+        eq(certificate.version, version),
+        isNull(certificate.blobKey)
+      )
+    )
+    .returning();
+  if (kept) return { bytes, sha256, filename, data, recorded: kept };
+  await store.delete(blobKey).catch(() => {});
+  const latest = await storedCertificate(db, store, packetId, version);
+  if (!latest) throw new Error(`certificate of packet ${packetId} v${version} vanished`);
+  return { ...latest, filename, data };
 }
 
 /** The file issued first for the version, with its row; null before the first issue. */
