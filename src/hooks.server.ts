@@ -10,6 +10,7 @@ import {
   unavailableResponse
 } from '$lib/server/db/unavailable';
 import { bodyLimitFor, limitRequestBody } from '$lib/server/http/body-limit';
+import { lingerAfterAnswer } from '$lib/server/http/linger';
 import { offlineKey } from '$lib/server/offline-key';
 import { CLIENT_DATA_PATH, USER_HEADER } from '$lib/offline/names';
 import { clearAuthCookies, sessionTokenOf, setSessionCookie } from '$lib/server/auth/cookies';
@@ -97,7 +98,8 @@ const unavailable: Handle = async ({ event, resolve }) => {
 // through a much smaller cap (http/body-limit.ts), so a signed-out visitor cannot make a form
 // action buffer megabytes. A body not read to its end (refused, stalled, or not needed) closes
 // the connection after the answer, rather than leaving the rest of it on the socket: cancelling
-// the body instead would make adapter-node destroy the socket before the answer is sent.
+// the body instead would make adapter-node destroy the socket before the answer is sent, and
+// the close lingers (http/linger.ts) so that the client reads the answer before the socket goes.
 const bodyLimit: Handle = async ({ event, resolve }) => {
   if (!event.request.body) return resolve(event);
   const limit = bodyLimitFor(event);
@@ -106,6 +108,7 @@ const bodyLimit: Handle = async ({ event, resolve }) => {
   event.request = limited.request;
   const response = await resolve(event);
   if (limited.finished()) return response;
+  if (event.platform?.req) lingerAfterAnswer(event.platform.req);
   try {
     response.headers.set('Connection', 'close');
     return response;
