@@ -101,15 +101,20 @@ test.describe('installable app', () => {
       async () => (await navigator.serviceWorker.getRegistration())?.scope
     );
     expect(new URL(scope!).pathname).toBe('/');
-    await page.reload();
+    // Online, the reload is the server's page (through the worker), not the offline one.
+    const reloaded = await page.reload();
+    expect(reloaded?.status()).toBe(200);
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
     await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+    const script = await page
+      .locator('link[rel="modulepreload"]')
+      .first()
+      .evaluate((link: HTMLLinkElement) => link.href);
+    expect(new URL(script).pathname).toMatch(/^\/_app\/immutable\//);
 
     await context.setOffline(true);
     // The app shell still loads from the precache...
-    const shell = await page.evaluate(async () => {
-      const src = document.querySelector<HTMLLinkElement>('link[rel="modulepreload"]')!.href;
-      return (await fetch(src)).status;
-    });
+    const shell = await page.evaluate(async (src) => (await fetch(src)).status, script);
     expect(shell).toBe(200);
     // ...and a page that needs the network gets the worker's offline page, not the browser's.
     const response = await page.goto('/account');
