@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -39,6 +40,14 @@ export interface DecidedDocument {
   sha256: string;
 }
 
+/** How the outbox carries a message. */
+export const OUTBOX_CHANNELS = ['email', 'push'] as const;
+export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
+
+/** What a WebAuthn challenge was issued for. */
+export const PASSKEY_CEREMONIES = ['register', 'sign_in', 'step_up'] as const;
+export type PasskeyCeremony = (typeof PASSKEY_CEREMONIES)[number];
+
 /** Which approvers must approve before a version counts as approved. */
 export const APPROVAL_RULES = ['any', 'all'] as const;
 export type ApprovalRule = (typeof APPROVAL_RULES)[number];
@@ -59,6 +68,8 @@ export const firm = pgTable('firm', {
   timeZone: text('time_zone').notNull().default('UTC'),
   /** When a version counts as approved: any one approver, or every approver. */
   approvalRule: text('approval_rule', { enum: APPROVAL_RULES }).notNull().default('any'),
+  /** Staff signed in by email link or code must confirm with a passkey before any /firm page. */
+  staffPasskeyRequired: boolean('staff_passkey_required').notNull().default(false),
   createdAt: createdAt()
 });
 
@@ -240,6 +251,8 @@ export const outbox = pgTable(
     kind: text('kind').notNull(),
     /** The rendered message: to, from, replyTo, subject, html, text, tag, metadata. */
     payload: jsonb('payload').notNull(),
+    /** 'email' (payload: a rendered mail) or 'push' (payload: a PushMessage to one device). */
+    channel: text('channel', { enum: OUTBOX_CHANNELS }).notNull().default('email'),
     status: text('status', { enum: ['pending', 'sent', 'failed', 'dead'] })
       .notNull()
       .default('pending'),
@@ -524,7 +537,9 @@ export const session = pgTable(
     ip: text('ip'),
     userAgent: text('user_agent'),
     /** How the user signed in (null for sessions from before it was recorded). */
-    signInMethod: text('sign_in_method', { enum: SIGN_IN_METHODS })
+    signInMethod: text('sign_in_method', { enum: SIGN_IN_METHODS }),
+    /** When this session was confirmed with a passkey (staff step-up); null if never. */
+    passkeyConfirmedAt: at('passkey_confirmed_at')
   },
   (t) => [index('session_user').on(t.userId), index('session_expires').on(t.expiresAt)]
 );
@@ -585,3 +600,80 @@ export type Session = typeof session.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type AuditEvent = typeof auditEvent.$inferSelect;
 export type Certificate = typeof certificate.$inferSelect;
+
+/** A WebAuthn credential (passkey) a user registered; one per device or password manager. */
+export const passkey = pgTable(
+  'passkey',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    /** The credential id, base64url, as the authenticator gave it. */
+    credentialId: text('credential_id').notNull().unique(),
+    /** The COSE public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    /** The authenticator's signature counter (0 for most passkeys). */
+    counter: bigint('counter', { mode: 'number' }).notNull().default(0),
+    transports: jsonb('transports').$type<string[]>().notNull().default([]),
+    /** 'singleDevice' or 'multiDevice' (synced), as the authenticator said. */
+    deviceType: text('device_type'),
+    backedUp: boolean('backed_up').notNull().default(false),
+    /** The user's name for it ("iPhone"), editable in /account. */
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: at('last_used_at')
+  },
+  (t) => [index('passkey_user').on(t.userId)]
+);
+
+/**
+ * A WebAuthn challenge: single-use (deleted when a response is checked against it) and
+ * short-lived, kept here so that any instance can verify what another issued.
+ */
+export const webauthnChallenge = pgTable(
+  'webauthn_challenge',
+  {
+    /** The challenge, base64url. */
+    challenge: text('challenge').primaryKey(),
+    ceremony: text('ceremony', { enum: PASSKEY_CEREMONIES }).notNull(),
+    /** Whom it was issued to (registration, step-up); null for a sign-in (any user's passkey). */
+    userId: uuid('user_id').references(() => user.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the session (registration, step-up) or binding cookie (sign-in) that asked. */
+    bindingHash: text('binding_hash').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    createdAt: createdAt()
+  },
+  (t) => [index('webauthn_challenge_expires').on(t.expiresAt)]
+);
+
+/** A device's Web Push subscription; it lives as long as the session that made it. */
+export const pushSubscription = pgTable(
+  'push_subscription',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    /** The device's session: signing out of that device (or its expiry) removes it. */
+    sessionIdHash: text('session_id_hash')
+      .notNull()
+      .references(() => session.idHash, { onDelete: 'cascade' }),
+    /** The push service's URL for this device. */
+    endpoint: text('endpoint').notNull().unique(),
+    /** The browser's P-256 public key and auth secret, base64url. */
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    lastSentAt: at('last_sent_at')
+  },
+  (t) => [index('push_subscription_user').on(t.userId)]
+);
+
+/** Secrets the instances share and make once (the VAPID key pair), by name. */
+export const instanceSecret = pgTable('instance_secret', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt()
+});
