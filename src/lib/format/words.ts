@@ -21,3 +21,23 @@ export function singleLine(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
 }
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * The text cut to at most `max` characters as a reader counts them (an emoji, a flag or an
+ * accented letter is one), with "…" when cut: never half an emoji (a database refuses one).
+ */
+export function excerpt(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const kept: string[] = [];
+  for (const { segment } of graphemes.segment(text)) {
+    if (kept.length === max)
+      return `${kept
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
+    kept.push(segment);
+  }
+  return text;
+}

@@ -124,4 +124,30 @@ describe('the packet audit trail', () => {
     expect(activity).toContain('Vic Viewer asked a question — “Why is the bank fee twice?”');
     expect(activity).toContain('Sam Staff published — version 1 to 2 contacts');
   });
+
+  it("cuts a long question's excerpt between characters, never inside an emoji", async () => {
+    const { db, firm, staff, client, contacts } = await staffWorld();
+    const packet = await createPacket(db, client, { status: 'draft' });
+    await addDocument(db, packet, { filename: 'ledger.pdf', position: 0 });
+    await publishPacket(db, firm, packet.id, staff.id);
+    const phone = new TestBrowser();
+    await signIn(phone, contacts[0].user.id, 'client');
+    // Emoji (two UTF-16 units each) straddle the 90th unit (the staff alert's preheader) and
+    // the 119th (the audit excerpt): halves of them made the database refuse the question.
+    const body = `${'a'.repeat(89)}😀${'b'.repeat(27)}😀 and the rest of a long question`;
+    const asked = await phone.post(
+      `/p/${packet.id}?/ask`,
+      { version: '1', body, requestId: randomUUID() },
+      { accept: 'text/html' }
+    );
+    expect(asked.status).toBe(200);
+    const [event] = await db
+      .select()
+      .from(s.auditEvent)
+      .where(eq(s.auditEvent.action, 'packet.question_asked'))
+      .then((rows) => rows.filter((r) => r.subject === `packet:${packet.id}`));
+    expect((event.data as { excerpt: string }).excerpt).toBe(
+      `${'a'.repeat(89)}😀${'b'.repeat(27)}😀…`
+    );
+  });
 });

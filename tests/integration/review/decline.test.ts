@@ -185,6 +185,17 @@ describe('declining a packet', () => {
     expect(adaPage).toContain('Approve');
   });
 
+  it('takes a long reason with emoji anywhere, and mails staff a whole-character preview', async () => {
+    const w = await world('2035-Q4');
+    // An emoji (two UTF-16 units) across the mail preview's 90th unit once made it refuse.
+    const reason = `${'a'.repeat(89)}😀 and the rest of what is wrong`;
+    expect((await w.decline(w.adaB, reason)).status).toBe(200);
+    const [row] = await w.decisions();
+    expect(row.reason).toBe(reason);
+    const mail = (await mailsTo(w.staff.email)).find((m) => m.subject.startsWith('Declined'));
+    expect(mail?.html).toContain(`${'a'.repeat(89)}😀`);
+  });
+
   it('refuses an empty or too long reason, recording nothing', async () => {
     const w = await world('2035-Q2');
     for (const reason of ['', '   \n ', 'x'.repeat(2001)]) {

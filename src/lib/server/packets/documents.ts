@@ -18,11 +18,12 @@ export const MAX_DOCUMENTS = 50;
 /** Strips any path and control characters; keeps the name the firm gave the file. */
 export function cleanFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = [...base]
+  const kept = [...base]
     .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
     .join('')
-    .trim()
-    .slice(0, 200);
+    .trim();
+  // 200 characters, never half of one (an emoji is two UTF-16 units).
+  const cleaned = [...kept].slice(0, 200).join('').trim();
   return cleaned || 'document.pdf';
 }
 

@@ -10,6 +10,7 @@ import { inPublishedVersion } from './published';
 import { decisionEvidence, type RequestEvidence } from './evidence';
 import { recordAudit } from '../audit';
 import { alertStaff } from '../alerts/alerts';
+import { excerpt } from '../../format/words';
 
 export const QUESTION_MAX = 2000;
 
@@ -217,7 +218,7 @@ async function recordQuestion(db: Db, input: AskInput): Promise<AskResult> {
         commentId: row.id,
         documentId: question.documentId ?? null,
         page,
-        excerpt: question.body.length > 120 ? `${question.body.slice(0, 119)}…` : question.body
+        excerpt: excerpt(question.body, 120)
       }
     });
     await alertStaff(tx, { kind: 'question', packet, commentId: row.id });

@@ -1,7 +1,7 @@
 // The mails staff get about their clients: a question asked, a packet declined or approved, and
 // the daily digest of them. All text goes through renderBrandedEmail, which escapes it.
 import { zoneAbbreviation } from '../../../format/time-zone';
-import { joinWords } from '../../../format/words';
+import { excerpt, joinWords, singleLine } from '../../../format/words';
 import { describeExpiry, formatWhen } from './magic-link';
 import { renderBrandedEmail } from './branded';
 
@@ -73,7 +73,7 @@ export function renderQuestionAlert(
   return renderBrandedEmail({
     firmName: firm.name,
     brandColor: firm.brandColor,
-    preheader: `${item.askedBy}: ${item.body.slice(0, 90)}`,
+    preheader: `${item.askedBy}: ${excerpt(singleLine(item.body), 90)}`,
     heading: `${item.clientName} asked a question`,
     intro: [
       `${item.askedBy} asked about ${item.packetLabel}${whereAsked(item) ? `, on ${whereAsked(item)}` : ''} (${whenIn(item.at, firm.timeZone)}):`,
@@ -123,7 +123,7 @@ export function renderDeclineAlert(
   return renderBrandedEmail({
     firmName: firm.name,
     brandColor: firm.brandColor,
-    preheader: `${item.declinedBy}: ${item.reason.slice(0, 90)}`,
+    preheader: `${item.declinedBy}: ${excerpt(singleLine(item.reason), 90)}`,
     heading: `${item.clientName} declined ${item.packetLabel}`,
     intro: [
       `${item.declinedBy} said something is wrong with version ${item.version} and did not approve it (${whenIn(item.at, firm.timeZone)}):`,
