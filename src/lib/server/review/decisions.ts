@@ -7,9 +7,11 @@ import type { ClientContact, Decision, Packet } from '../db/schema';
 import { consentSentence } from '../../components/review/approval-words';
 import { decisionEvidence, type RequestEvidence } from './evidence';
 
-export type ApproveResult =
+/** What an approval or a decline came to: recorded, a replay of one, or refused and why. */
+export type DecisionResult =
   | { ok: true; decision: Decision; replayed: boolean }
   | { ok: false; reason: 'viewer' | 'archived' | 'request_used' | 'stale'; message: string };
+export type ApproveResult = DecisionResult;
 
 /** Said when a decision names a version that is no longer the packet's current one. */
 export const STALE_VERSION_MESSAGE = 'This packet was updated since you opened it.';
@@ -78,7 +80,8 @@ export function approveBlocker(packet: Packet, contact: ClientContact): string |
   return null;
 }
 
-interface ApproveInput {
+/** What every decision (approve, decline) is given. */
+export interface DecisionInput {
   packet: Packet;
   contact: ClientContact;
   /** The version the contact was looking at: anything but the current one is refused. */
@@ -89,17 +92,64 @@ interface ApproveInput {
 }
 
 /**
+ * The steps an approval and a decline share. Refuses a contact who may not decide (`blocker`);
+ * then, in one transaction: gives back what a repeated request id already recorded (or refuses
+ * an id spent on something else), refuses a version that is no longer current, and runs
+ * `record` with the packet locked, so that decisions on one packet take turns and a publish
+ * waits for them. Two copies of one queued request that raced: the loser finds the winner's row
+ * on a retry.
+ */
+export async function decide(
+  db: Db,
+  input: DecisionInput,
+  kind: 'approve' | 'decline',
+  blocker: string | null,
+  record: (tx: Db) => Promise<DecisionResult>
+): Promise<DecisionResult> {
+  const { packet, contact, requestId } = input;
+  if (blocker) {
+    return {
+      ok: false,
+      reason: contact.role === 'viewer' ? 'viewer' : 'archived',
+      message: blocker
+    };
+  }
+  const attempt = () =>
+    db.transaction(async (tx): Promise<DecisionResult> => {
+      const earlier = await decisionOfRequest(tx, requestId, { packet, contact, kind });
+      if (earlier === 'used') {
+        return { ok: false, reason: 'request_used', message: REQUEST_USED_MESSAGE };
+      }
+      if (earlier) return { ok: true, decision: earlier, replayed: true };
+      // An update lock, so that under "every approver" the last two approving at once cannot
+      // each count the other's row as missing and neither alert staff. NO KEY UPDATE, not
+      // UPDATE: rows that name the packet (a reminder's new link, a nudge's) take a key-share
+      // lock on it, and a reminder holding this contact's delivery would then wait for us while
+      // we wait for the delivery: a deadlock. It still waits for a publish.
+      const current = await isCurrentVersion(tx, packet, input.seenVersion, {
+        lock: 'no key update',
+        published: true
+      });
+      if (!current) return { ok: false, reason: 'stale', message: staleMessage(input.seenVersion) };
+      return record(tx);
+    });
+  try {
+    return await attempt();
+  } catch (error) {
+    if (requestId && isUniqueViolation(error)) return attempt();
+    throw error;
+  }
+}
+
+/**
  * Approves the packet's current version for the contact and marks their delivery reviewed.
  * Idempotent: a repeated requestId, or approving an already-approved version, records nothing new.
  */
-export async function approvePacket(db: Db, input: ApproveInput): Promise<ApproveResult> {
-  try {
-    return await recordApproval(db, input);
-  } catch (error) {
-    // Two copies of one queued request raced: the loser finds the winner's row on a retry.
-    if (input.requestId && isUniqueViolation(error)) return recordApproval(db, input);
-    throw error;
-  }
+export async function approvePacket(db: Db, input: DecisionInput): Promise<ApproveResult> {
+  const { packet, contact } = input;
+  return decide(db, input, 'approve', approveBlocker(packet, contact), (tx) =>
+    recordApproval(tx, input)
+  );
 }
 
 /** Said when a browser's request id was already spent on another decision. */
@@ -135,86 +185,54 @@ export function isUniqueViolation(error: unknown): boolean {
   return e?.code === '23505' || e?.cause?.code === '23505';
 }
 
-async function recordApproval(db: Db, input: ApproveInput): Promise<ApproveResult> {
+/** The approval itself, inside decide()'s transaction with the packet locked. */
+async function recordApproval(tx: Db, input: DecisionInput): Promise<DecisionResult> {
   const { packet, contact, requestId } = input;
-  const blocker = approveBlocker(packet, contact);
-  if (blocker) {
-    return {
-      ok: false,
-      reason: contact.role === 'viewer' ? 'viewer' : 'archived',
-      message: blocker
-    };
-  }
-  return db.transaction(async (tx) => {
-    const earlier = await decisionOfRequest(tx, requestId, { packet, contact, kind: 'approve' });
-    if (earlier === 'used') {
-      return { ok: false, reason: 'request_used', message: REQUEST_USED_MESSAGE };
-    }
-    if (earlier) return { ok: true, decision: earlier, replayed: true };
-    // Approvals of one packet take turns (an update lock): under "every approver", the last two
-    // approving at once would each count the other's row as missing and neither alert staff.
-    // NO KEY UPDATE, not UPDATE: rows that name the packet (a reminder's new link, a nudge's)
-    // take a key-share lock on it, and a reminder holding this contact's delivery would then
-    // wait for us while we wait for the delivery: a deadlock. It still waits for a publish.
-    if (
-      !(await isCurrentVersion(tx, packet, input.seenVersion, {
-        lock: 'no key update',
-        published: true
-      }))
-    ) {
-      return { ok: false, reason: 'stale', message: staleMessage(input.seenVersion) };
-    }
-    // Already approved (and not declined since, which withdraws the approval): nothing new.
-    const [standing] = await tx
-      .select()
-      .from(decision)
-      .where(
-        and(
-          eq(decision.packetId, packet.id),
-          eq(decision.contactId, contact.id),
-          eq(decision.version, packet.version),
-          eq(decision.kind, 'approve'),
-          isNull(decision.withdrawnAt)
-        )
+  // Already approved (and not declined since, which withdraws the approval): nothing new.
+  const [standing] = await tx
+    .select()
+    .from(decision)
+    .where(
+      and(
+        eq(decision.packetId, packet.id),
+        eq(decision.contactId, contact.id),
+        eq(decision.version, packet.version),
+        eq(decision.kind, 'approve'),
+        isNull(decision.withdrawnAt)
       )
-      .orderBy(desc(decision.at))
-      .limit(1);
-    if (standing) return { ok: true, decision: standing, replayed: true };
+    )
+    .orderBy(desc(decision.at))
+    .limit(1);
+  if (standing) return { ok: true, decision: standing, replayed: true };
 
-    const evidence = await decisionEvidence(tx, packet, input.evidence, consentSentence);
-    const [row] = await tx
-      .insert(decision)
-      .values({
-        firmId: packet.firmId,
-        packetId: packet.id,
-        version: packet.version,
-        contactId: contact.id,
-        kind: 'approve',
-        clientRequestId: requestId ?? null,
-        ...evidence
-      })
-      .returning();
-    // The latest decision of a contact on a version is what counts: this approval supersedes
-    // their standing decline.
-    await withdrawStanding(tx, packet, contact, 'decline');
-    await setReviewed(tx, packet, contact, sql`coalesce(${delivery.reviewedAt}, now())`);
-    await recordAudit(tx, {
-      action: 'packet.approved',
+  const evidence = await decisionEvidence(tx, packet, input.evidence, consentSentence);
+  const [row] = await tx
+    .insert(decision)
+    .values({
       firmId: packet.firmId,
-      actorId: contact.userId,
-      subject: `packet:${packet.id}`,
-      ip: evidence.ip,
-      ua: evidence.userAgent,
-      data: {
-        version: packet.version,
-        contactId: contact.id,
-        decisionId: row.id,
-        signInMethod: evidence.signInMethod
-      }
-    });
-    await alertStaff(tx, { kind: 'approval', packet });
-    return { ok: true, decision: row, replayed: false };
-  });
+      packetId: packet.id,
+      version: packet.version,
+      contactId: contact.id,
+      kind: 'approve',
+      clientRequestId: requestId ?? null,
+      ...evidence
+    })
+    .returning();
+  // The latest decision of a contact on a version is what counts: this approval supersedes
+  // their standing decline.
+  await withdrawStanding(tx, packet, contact, 'decline');
+  await setReviewed(tx, packet, contact, sql`coalesce(${delivery.reviewedAt}, now())`);
+  await auditContactAction(
+    tx,
+    'packet.approved',
+    { packet, contact, evidence },
+    {
+      decisionId: row.id,
+      signInMethod: evidence.signInMethod
+    }
+  );
+  await alertStaff(tx, { kind: 'approval', packet });
+  return { ok: true, decision: row, replayed: false };
 }
 
 /**
@@ -303,4 +321,30 @@ export function listDecisions(db: Db, packetId: string, contactId: string) {
     .from(decision)
     .where(and(eq(decision.packetId, packetId), eq(decision.contactId, contactId)))
     .orderBy(desc(decision.at));
+}
+
+/**
+ * A contact's approval, decline or question in the audit log: by them, from where they were,
+ * on the packet's current version.
+ */
+export async function auditContactAction(
+  tx: Db,
+  action: 'packet.approved' | 'packet.declined' | 'packet.question_asked',
+  who: {
+    packet: Packet;
+    contact: ClientContact;
+    evidence: { ip: string | null; userAgent: string | null };
+  },
+  data: Record<string, unknown>
+) {
+  const { packet, contact, evidence } = who;
+  await recordAudit(tx, {
+    action,
+    firmId: packet.firmId,
+    actorId: contact.userId,
+    subject: `packet:${packet.id}`,
+    ip: evidence.ip,
+    ua: evidence.userAgent,
+    data: { version: packet.version, contactId: contact.id, ...data }
+  });
 }

@@ -6,19 +6,17 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { clientContact, decision, delivery, staffAlert, user } from '../db/schema';
-import type { ClientContact, Decision, Packet } from '../db/schema';
-import { recordAudit } from '../audit';
+import type { ClientContact, Packet } from '../db/schema';
 import { alertStaff } from '../alerts/alerts';
 import { declineConsentSentence } from '../../components/review/approval-words';
-import { decisionEvidence, type RequestEvidence } from './evidence';
+import { decisionEvidence } from './evidence';
 import {
-  decisionOfRequest,
-  isCurrentVersion,
-  isUniqueViolation,
+  auditContactAction,
+  decide,
   setReviewed,
-  REQUEST_USED_MESSAGE,
-  staleMessage,
-  withdrawStanding
+  withdrawStanding,
+  type DecisionInput,
+  type DecisionResult
 } from './decisions';
 import { requestIdSchema } from './questions';
 
@@ -36,9 +34,7 @@ export const declineSchema = z.object({
   requestId: requestIdSchema
 });
 
-export type DeclineResult =
-  | { ok: true; decision: Decision; replayed: boolean }
-  | { ok: false; reason: 'viewer' | 'archived' | 'request_used' | 'stale'; message: string };
+export type DeclineResult = DecisionResult;
 
 /** Why this contact cannot decline this packet, or null when they can. */
 export function declineBlocker(packet: Packet, contact: ClientContact): string | null {
@@ -49,15 +45,9 @@ export function declineBlocker(packet: Packet, contact: ClientContact): string |
   return null;
 }
 
-interface DeclineInput {
-  packet: Packet;
-  contact: ClientContact;
-  /** The version the contact was looking at: anything but the current one is refused. */
-  seenVersion: number | null;
+interface DeclineInput extends DecisionInput {
   /** What is wrong, already trimmed and checked by declineSchema. */
   reason: string;
-  requestId?: string;
-  evidence: RequestEvidence;
 }
 
 /**
@@ -66,118 +56,87 @@ interface DeclineInput {
  * nothing new.
  */
 export async function declinePacket(db: Db, input: DeclineInput): Promise<DeclineResult> {
-  try {
-    return await recordDecline(db, input);
-  } catch (error) {
-    if (input.requestId && isUniqueViolation(error)) return recordDecline(db, input);
-    throw error;
-  }
+  const { packet, contact } = input;
+  return decide(db, input, 'decline', declineBlocker(packet, contact), (tx) =>
+    recordDecline(tx, input)
+  );
 }
 
-async function recordDecline(db: Db, input: DeclineInput): Promise<DeclineResult> {
+/** The decline itself, inside decide()'s transaction with the packet locked. */
+async function recordDecline(tx: Db, input: DeclineInput): Promise<DeclineResult> {
   const { packet, contact, requestId } = input;
-  const blocker = declineBlocker(packet, contact);
-  if (blocker) {
-    return {
-      ok: false,
-      reason: contact.role === 'viewer' ? 'viewer' : 'archived',
-      message: blocker
-    };
-  }
-  return db.transaction(async (tx) => {
-    const earlier = await decisionOfRequest(tx, requestId, { packet, contact, kind: 'decline' });
-    if (earlier === 'used') {
-      return { ok: false, reason: 'request_used', message: REQUEST_USED_MESSAGE };
+  const withdrewApproval = (await withdrawStanding(tx, packet, contact, 'approve')) > 0;
+  await withdrawStanding(tx, packet, contact, 'decline');
+  // Staff hear of a contact's first decline of a version; later ones (a reason reworded)
+  // show on the packet page without another mail, so no contact can fill an inbox.
+  const [declinedBefore] = await tx
+    .select({ id: decision.id })
+    .from(decision)
+    .where(
+      and(
+        eq(decision.packetId, packet.id),
+        eq(decision.version, packet.version),
+        eq(decision.contactId, contact.id),
+        eq(decision.kind, 'decline')
+      )
+    )
+    .limit(1);
+  const evidence = await decisionEvidence(tx, packet, input.evidence, declineConsentSentence);
+  const [row] = await tx
+    .insert(decision)
+    .values({
+      firmId: packet.firmId,
+      packetId: packet.id,
+      version: packet.version,
+      contactId: contact.id,
+      kind: 'decline',
+      reason: input.reason,
+      clientRequestId: requestId ?? null,
+      ...evidence
+    })
+    .returning();
+  // Decided: reminders and "nudge all" stop asking them; staff have the next move.
+  await setReviewed(tx, packet, contact, sql`coalesce(${delivery.reviewedAt}, now())`);
+  await auditContactAction(
+    tx,
+    'packet.declined',
+    { packet, contact, evidence },
+    {
+      decisionId: row.id,
+      reason: input.reason,
+      signInMethod: evidence.signInMethod,
+      ...(withdrewApproval ? { withdrewApproval: true } : {})
     }
-    if (earlier) return { ok: true, decision: earlier, replayed: true };
-    // The approvals' lock (decisions.ts says why NO KEY UPDATE): a decline and an approval of
-    // one packet take turns, and a publish waits for both.
-    if (
-      !(await isCurrentVersion(tx, packet, input.seenVersion, {
-        lock: 'no key update',
-        published: true
-      }))
-    ) {
-      return { ok: false, reason: 'stale', message: staleMessage(input.seenVersion) };
-    }
-    const withdrewApproval = (await withdrawStanding(tx, packet, contact, 'approve')) > 0;
-    await withdrawStanding(tx, packet, contact, 'decline');
-    // Staff hear of a contact's first decline of a version; later ones (a reason reworded)
-    // show on the packet page without another mail, so no contact can fill an inbox.
-    const [declinedBefore] = await tx
-      .select({ id: decision.id })
-      .from(decision)
+  );
+  if (!declinedBefore) {
+    await alertStaff(tx, { kind: 'decline', packet, decisionId: row.id });
+  } else {
+    // An alert still waiting for a digest names the decline as it now reads.
+    await tx
+      .update(staffAlert)
+      .set({ decisionId: row.id })
       .where(
         and(
-          eq(decision.packetId, packet.id),
-          eq(decision.version, packet.version),
-          eq(decision.contactId, contact.id),
-          eq(decision.kind, 'decline')
-        )
-      )
-      .limit(1);
-    const evidence = await decisionEvidence(tx, packet, input.evidence, declineConsentSentence);
-    const [row] = await tx
-      .insert(decision)
-      .values({
-        firmId: packet.firmId,
-        packetId: packet.id,
-        version: packet.version,
-        contactId: contact.id,
-        kind: 'decline',
-        reason: input.reason,
-        clientRequestId: requestId ?? null,
-        ...evidence
-      })
-      .returning();
-    // Decided: reminders and "nudge all" stop asking them; staff have the next move.
-    await setReviewed(tx, packet, contact, sql`coalesce(${delivery.reviewedAt}, now())`);
-    await recordAudit(tx, {
-      action: 'packet.declined',
-      firmId: packet.firmId,
-      actorId: contact.userId,
-      subject: `packet:${packet.id}`,
-      ip: evidence.ip,
-      ua: evidence.userAgent,
-      data: {
-        version: packet.version,
-        contactId: contact.id,
-        decisionId: row.id,
-        reason: input.reason,
-        signInMethod: evidence.signInMethod,
-        ...(withdrewApproval ? { withdrewApproval: true } : {})
-      }
-    });
-    if (!declinedBefore) {
-      await alertStaff(tx, { kind: 'decline', packet, decisionId: row.id });
-    } else {
-      // An alert still waiting for a digest names the decline as it now reads.
-      await tx
-        .update(staffAlert)
-        .set({ decisionId: row.id })
-        .where(
-          and(
-            eq(staffAlert.kind, 'decline'),
-            isNull(staffAlert.sentAt),
-            inArray(
-              staffAlert.decisionId,
-              tx
-                .select({ id: decision.id })
-                .from(decision)
-                .where(
-                  and(
-                    eq(decision.packetId, packet.id),
-                    eq(decision.version, packet.version),
-                    eq(decision.contactId, contact.id),
-                    eq(decision.kind, 'decline')
-                  )
+          eq(staffAlert.kind, 'decline'),
+          isNull(staffAlert.sentAt),
+          inArray(
+            staffAlert.decisionId,
+            tx
+              .select({ id: decision.id })
+              .from(decision)
+              .where(
+                and(
+                  eq(decision.packetId, packet.id),
+                  eq(decision.version, packet.version),
+                  eq(decision.contactId, contact.id),
+                  eq(decision.kind, 'decline')
                 )
-            )
+              )
           )
-        );
-    }
-    return { ok: true, decision: row, replayed: false };
-  });
+        )
+      );
+  }
+  return { ok: true, decision: row, replayed: false };
 }
 
 export interface VersionDecline {

@@ -5,10 +5,9 @@ import { clientContact, comment, decision, document, membership, user } from '..
 import type { ClientContact, Packet } from '../db/schema';
 import { nameForFirm } from '../packets/contacts';
 import { isOpenQuestion } from '../packets/needs-reply';
-import { isCurrentVersion, isUniqueViolation, staleMessage } from './decisions';
+import { auditContactAction, isCurrentVersion, isUniqueViolation, staleMessage } from './decisions';
 import { inPublishedVersion } from './published';
 import { decisionEvidence, type RequestEvidence } from './evidence';
-import { recordAudit } from '../audit';
 import { alertStaff } from '../alerts/alerts';
 import { excerpt } from '../../format/words';
 
@@ -205,22 +204,17 @@ async function recordQuestion(db: Db, input: AskInput): Promise<AskResult> {
       kind: 'question',
       ...evidence
     });
-    await recordAudit(tx, {
-      action: 'packet.question_asked',
-      firmId: packet.firmId,
-      actorId: contact.userId,
-      subject: `packet:${packet.id}`,
-      ip: evidence.ip,
-      ua: evidence.userAgent,
-      data: {
-        version: packet.version,
-        contactId: contact.id,
+    await auditContactAction(
+      tx,
+      'packet.question_asked',
+      { packet, contact, evidence },
+      {
         commentId: row.id,
         documentId: question.documentId ?? null,
         page,
         excerpt: excerpt(question.body, 120)
       }
-    });
+    );
     await alertStaff(tx, { kind: 'question', packet, commentId: row.id });
     return { ok: true, commentId: row.id, replayed: false };
   });
