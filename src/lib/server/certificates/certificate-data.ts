@@ -4,7 +4,7 @@
 // firm's rule (the first standing approval under "any", the last under "all"): nothing that
 // happens later (another approver approving too, a nudge, a view) changes it, so the same rows
 // give the same file for as long as the sign-off stands.
-import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import {
   auditEvent,
@@ -21,7 +21,7 @@ import {
   type SignInMethod
 } from '../db/schema';
 import { nameForFirm } from '../packets/contacts';
-import { isVersionApproved } from '../review/approval';
+import { isVersionApproved, standingApprovalOf } from '../review/approval';
 import { versionDocuments } from '../review/evidence';
 
 export interface CertificateApproval {
@@ -94,15 +94,7 @@ export async function loadCertificateData(
     .from(decision)
     .innerJoin(clientContact, eq(clientContact.id, decision.contactId))
     .innerJoin(user, eq(user.id, clientContact.userId))
-    .where(
-      and(
-        eq(decision.packetId, packetId),
-        eq(decision.version, version),
-        eq(decision.kind, 'approve'),
-        isNull(decision.withdrawnAt),
-        eq(clientContact.role, 'approver')
-      )
-    )
+    .where(standingApprovalOf(packetId, version))
     .orderBy(asc(decision.at), asc(decision.id));
   if (standing.length === 0) return null;
   const signing = head.firm.approvalRule === 'all' ? standing.at(-1)! : standing[0];

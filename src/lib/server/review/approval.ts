@@ -98,6 +98,20 @@ export async function isVersionApproved(db: Db, packetId: string, version: numbe
   return (await packetApproval(db, packetId, version)).isApproved;
 }
 
+/**
+ * An approver's approval of the version that still stands (no later decision of theirs withdrew
+ * it): what counts toward the approval rule. The query joins client_contact on the decision.
+ */
+export function standingApprovalOf(packetId: string, version: number) {
+  return and(
+    eq(decision.packetId, packetId),
+    eq(decision.version, version),
+    eq(decision.kind, 'approve'),
+    isNull(decision.withdrawnAt),
+    eq(clientContact.role, 'approver')
+  );
+}
+
 /** Who approved the version (approvers' standing approvals), first first, as the firm names them. */
 export async function listApprovals(db: Db, packetId: string, version: number) {
   const rows = await db
@@ -105,15 +119,7 @@ export async function listApprovals(db: Db, packetId: string, version: number) {
     .from(decision)
     .innerJoin(clientContact, eq(clientContact.id, decision.contactId))
     .innerJoin(user, eq(user.id, clientContact.userId))
-    .where(
-      and(
-        eq(decision.packetId, packetId),
-        eq(decision.version, version),
-        eq(decision.kind, 'approve'),
-        isNull(decision.withdrawnAt),
-        eq(clientContact.role, 'approver')
-      )
-    )
+    .where(standingApprovalOf(packetId, version))
     .orderBy(asc(decision.at));
   return rows.map((r) => ({ name: r.name || r.userName, at: r.at }));
 }
