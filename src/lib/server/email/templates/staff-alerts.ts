@@ -1,7 +1,7 @@
 // The mails staff get about their clients: a question asked, a packet declined or approved, and
 // the daily digest of them. All text goes through renderBrandedEmail, which escapes it.
 import { zoneAbbreviation } from '../../../format/time-zone';
-import { excerpt, joinWords, singleLine } from '../../../format/words';
+import { excerpt, joinWords, plural, singleLine } from '../../../format/words';
 import { describeExpiry, formatWhen } from './magic-link';
 import { renderBrandedEmail } from './branded';
 
@@ -135,7 +135,6 @@ export function renderDeclineAlert(
   });
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** "2 questions and 1 approval"; "1 question, 1 decline and 2 approvals" */
 export function digestSummary(questions: number, approvals: number, declines = 0): string {
