@@ -1,15 +1,14 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit';
 import type { Db } from '../db/client';
-import { client, clientContact, membership, user, type Firm } from '../db/schema';
+import { client, clientContact, user, type Firm } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
 import { DEFAULT_TIME_ZONE, zoneAbbreviation } from '../../format/time-zone';
 import { contactFooter } from '../email/templates/contact-footer';
 import { formatWhen, renderMagicLinkEmail } from '../email/templates/magic-link';
 import { endSentence } from '../../format/words';
-import { contactIsActive } from '../auth/guards';
+import { endSessionsWithoutAccess } from '../auth/guards';
 import { issueMagicLink } from '../auth/magic-link';
-import { invalidateUserSessions } from '../auth/session';
 
 /** "Fri 28 Nov, 09:00 EST" in the firm's zone. */
 export function formatAccessUntil(at: Date, timeZone = DEFAULT_TIME_ZONE): string {
@@ -96,23 +95,8 @@ export async function revokeContactAccess(
         .where(where)
         .returning();
   if (!changed) return false;
-  const [other] = await db
-    .select({ id: clientContact.id })
-    .from(clientContact)
-    .where(
-      and(
-        eq(clientContact.userId, changed.userId),
-        ne(clientContact.id, changed.id),
-        contactIsActive()
-      )
-    )
-    .limit(1);
-  const [member] = await db
-    .select({ id: membership.id })
-    .from(membership)
-    .where(eq(membership.userId, changed.userId))
-    .limit(1);
-  const ended = other || member ? 0 : await invalidateUserSessions(db, changed.userId);
+  // Removed or ended, this contact no longer counts: with no other access, sessions end now.
+  const ended = await endSessionsWithoutAccess(db, changed.userId);
   await recordAudit(db, {
     action: input.remove ? 'contact.removed' : 'contact.access_ended',
     firmId: input.firmId,
