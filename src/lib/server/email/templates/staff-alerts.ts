@@ -135,7 +135,6 @@ export function renderDeclineAlert(
   });
 }
 
-
 /** "2 questions and 1 approval"; "1 question, 1 decline and 2 approvals" */
 export function digestSummary(questions: number, approvals: number, declines = 0): string {
   return joinWords(
