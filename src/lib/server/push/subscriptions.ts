@@ -59,6 +59,12 @@ export function parseSubscription(input: unknown, allowLoopback: boolean): Parse
   if ((url.protocol !== 'https:' && !loopback) || url.username || url.password) {
     return { ok: false, message: 'The push endpoint must be an https address.' };
   }
+  // Push services are reached by name; an address or localhost points into someone's network.
+  const literal =
+    /^[\d.]+$|^\[|^localhost$/i.test(url.hostname) || url.hostname.endsWith('.localhost');
+  if (literal && !loopback) {
+    return { ok: false, message: 'The push endpoint must name a push service.' };
+  }
   return {
     ok: true,
     subscription: {
@@ -131,5 +137,15 @@ export async function removeSessionPushSubscription(db: Db, sessionIdHash: strin
     .delete(pushSubscription)
     .where(eq(pushSubscription.sessionIdHash, sessionIdHash))
     .returning({ id: pushSubscription.id });
+  return rows.length > 0;
+}
+
+/** Whether this session (this device) has a subscription saved. */
+export async function sessionHasPushSubscription(db: Db, sessionIdHash: string) {
+  const rows = await db
+    .select({ id: pushSubscription.id })
+    .from(pushSubscription)
+    .where(eq(pushSubscription.sessionIdHash, sessionIdHash))
+    .limit(1);
   return rows.length > 0;
 }
