@@ -24,6 +24,7 @@ export const FALLBACK_NOTICE: ShownNotice = {
  */
 export function appPath(url: unknown, origin: string): string | null {
   if (typeof url !== 'string' || !url.startsWith('/') || /^\/[/\\]/.test(url)) return null;
+  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\\]/.test(url)) return null;
   let resolved: URL;
   try {
