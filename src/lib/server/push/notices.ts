@@ -12,7 +12,7 @@ type NoticePacket = Pick<Packet, 'id' | 'title' | 'period' | 'dueAt'>;
 
 /** A push topic from a prefix and an id: at most 32 base64url characters. */
 export function pushTopic(prefix: string, id: string): string {
-  return (prefix + id.replace(/[^A-Za-z0-9_-]/g, '')).slice(0, 32);
+  return (prefix + id.replace(/[^A-Za-z0-9]/g, '')).slice(0, 32);
 }
 
 /** "Ledgerline Bookkeeping" / "Q3 2026 review is ready to review": a packet sent or re-sent. */

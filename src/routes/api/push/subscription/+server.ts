@@ -1,4 +1,4 @@
-import { error, json } from '@sveltejs/kit';
+import { error, isHttpError, json } from '@sveltejs/kit';
 import { getConfig } from '$lib/server/config';
 import { getDb } from '$lib/server/db/client';
 import { requireSameOrigin } from '$lib/server/http/same-origin';
@@ -37,7 +37,8 @@ export const POST: RequestHandler = async (event) => {
   let body: unknown;
   try {
     body = await event.request.json();
-  } catch {
+  } catch (e) {
+    if (isHttpError(e)) throw e; // the body cap's 413, or 408 for a body that stopped arriving
     return json({ message: 'Send the subscription as JSON.' }, { status: 400 });
   }
   const parsed = parseSubscription(body, getConfig().pushAllowLoopback);
