@@ -6,8 +6,16 @@ import { getDb } from '../../../src/lib/server/db/client';
 import { getConfig } from '../../../src/lib/server/config';
 import * as s from '../../../src/lib/server/db/schema';
 import { vapidKeys } from '../../../src/lib/server/push/vapid';
-import { createClient, createContact, createFirmWithStaff, signIn } from '../../support/factories';
-import { TestBrowser } from '../../support/server';
+import { issueMagicLink } from '../../../src/lib/server/auth/magic-link';
+import { hashToken } from '../../../src/lib/server/auth/token';
+import {
+  createClient,
+  createContact,
+  createFirmWithStaff,
+  createPacket,
+  signIn
+} from '../../support/factories';
+import { SESSION_COOKIE, TestBrowser } from '../../support/server';
 import { makeBrowserKeys } from '../../support/push-decrypt';
 import { startPushService, type PushServiceStub } from '../../support/push-service';
 import { subscribeBrowser } from '../../support/push-device';
@@ -188,5 +196,35 @@ describe('/account: notifications on your devices', () => {
     // Everywhere.
     expect((await browser.post('/account?/signOutEverywhere')).status).toBe(303);
     expect(await subscriptionsOf(user.id)).toEqual([]);
+  });
+
+  it('keeps a device’s notifications when its person signs in again there, not another’s', async () => {
+    const { firm } = await createFirmWithStaff();
+    const client = await createClient(getDb(), firm.id);
+    const { user } = await createContact(getDb(), client);
+    const { user: other } = await createContact(getDb(), client);
+    const packet = await createPacket(getDb(), client);
+    const { browser } = await signedInContact(user);
+    const device = await subscribeBrowser(browser, service);
+    const linkFor = (userId: string) =>
+      issueMagicLink(getDb(), {
+        userId,
+        purpose: 'packet',
+        firmId: firm.id,
+        packetId: packet.id,
+        redirectTo: `/p/${packet.id}`
+      });
+    // A packet mail's link, tapped on the phone already signed in: a new session, same device.
+    const mine = await linkFor(user.id);
+    expect((await browser.post(`/l/${mine.token}`)).status).toBe(303);
+    const renewed = hashToken(browser.cookies.get(SESSION_COOKIE)!);
+    expect(await subscriptionsOf(user.id)).toMatchObject([
+      { endpoint: device.endpoint, sessionIdHash: renewed }
+    ]);
+    // Someone else signs in on it: the first person's notifications stop here.
+    const theirs = await linkFor(other.id);
+    expect((await browser.post(`/l/${theirs.token}`)).status).toBe(303);
+    expect(await subscriptionsOf(user.id)).toEqual([]);
+    expect(await subscriptionsOf(other.id)).toEqual([]);
   });
 });

@@ -149,3 +149,26 @@ export async function sessionHasPushSubscription(db: Db, sessionIdHash: string) 
     .limit(1);
   return rows.length > 0;
 }
+
+/**
+ * A new sign-in in a browser replaces its session. When it is the same person (a packet link
+ * tapped on the phone they are signed in on), this device's notifications stay on: the
+ * subscription moves to the new session before the old one is deleted. Another person's
+ * sign-in moves nothing, and the old session's subscription goes with it.
+ */
+export async function keepPushOnNewSession(
+  db: Db,
+  previous: { idHash: string; userId: string },
+  next: { idHash: string; userId: string }
+): Promise<void> {
+  if (previous.userId !== next.userId || previous.idHash === next.idHash) return;
+  await db
+    .update(pushSubscription)
+    .set({ sessionIdHash: next.idHash })
+    .where(
+      and(
+        eq(pushSubscription.sessionIdHash, previous.idHash),
+        eq(pushSubscription.userId, previous.userId)
+      )
+    );
+}
