@@ -168,6 +168,10 @@ describe('/account: notifications on your devices', () => {
     expect((await subscriptionsOf(stranger.user.id)).map((r) => r.endpoint)).toEqual([
       theirs.endpoint
     ]);
+    // Nor is it listed to anyone but its owner.
+    const listed = await browser.get('/account');
+    expect(listed.text).toContain(row.id);
+    expect(listed.text).not.toContain(theirRow.id);
 
     const removed = await browser.post(
       '/account?/removePushDevice',
