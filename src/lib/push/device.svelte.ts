@@ -51,12 +51,12 @@ export async function switchPush(on: boolean): Promise<boolean> {
   try {
     if (on) {
       const result = await turnOnPush();
-      pushDevice.env.permission =
-        typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+      // On a refusal the card stays, saying why, until the page is left.
       if (!result.ok) {
         pushDevice.message = result.message;
         return false;
       }
+      pushDevice.env.permission = 'granted';
       pushDevice.on = true;
       return true;
     }
