@@ -14,6 +14,7 @@ import {
   savedCacheName
 } from './lib/offline/names';
 import { parseRange } from './lib/format/byte-range';
+import { appPath, readPushNotice } from './lib/push/notice';
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: Array<{ url: string; revision: string | null }>;
@@ -161,3 +162,36 @@ self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
   if (event.data?.type === 'CLEAR_PAGES') event.waitUntil(caches.delete(LEGACY_PAGES_CACHE));
 });
+
+// Web Push: the server's notice (title, body, a path in this app), shown as sent. A tap opens
+// that path in a window of this app: the one already there when there is one.
+self.addEventListener('push', (event) => {
+  const notice = readPushNotice(event.data?.text(), self.location.origin);
+  event.waitUntil(
+    self.registration.showNotification(notice.title, {
+      body: notice.body,
+      tag: notice.tag,
+      data: { url: notice.url },
+      icon: '/icons/icon-192.png',
+      badge: '/icons/icon-192.png'
+    })
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const path = appPath(event.notification.data?.url, self.location.origin) ?? '/p';
+  event.waitUntil(openAppAt(new URL(path, self.location.origin).href));
+});
+
+async function openAppAt(url: string): Promise<unknown> {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const here = windows.filter((w) => new URL(w.url).origin === self.location.origin);
+  const open = here.find((w) => w.url === url) ?? here.find((w) => 'navigate' in w);
+  if (open) {
+    // Navigate first: focus() may be refused, and the page must still change.
+    const shown = open.url === url ? open : await open.navigate(url).catch(() => null);
+    if (shown) return shown.focus().catch(() => shown);
+  }
+  return self.clients.openWindow(url);
+}

@@ -2,6 +2,7 @@
 // forms (SignOutForm) ask here first: with packets saved, the person is warned before they go.
 import { listSaved } from './saved';
 import { purgeAll } from './user';
+import { forgetPushHere } from '../push/subscribe';
 
 export interface SignOutDeps {
   countSaved: () => Promise<number>;
@@ -10,7 +11,8 @@ export interface SignOutDeps {
 
 const browserDeps: SignOutDeps = {
   countSaved: async () => (await listSaved()).length,
-  purge: purgeAll
+  // The server drops this device's push subscription with its session; the browser forgets it.
+  purge: () => Promise.all([purgeAll(), forgetPushHere()]).then(() => {})
 };
 
 /** "You have 2 packets saved on this phone. Signing out removes them." */

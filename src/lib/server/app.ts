@@ -10,6 +10,7 @@ import { migrateDatabase } from './db/migrate';
 import { defaultBodySizeLimit } from './http/limits';
 import { issueSetupToken } from './firm/setup-token';
 import { closeBlobStore } from './storage';
+import { vapidKeys } from './push/vapid';
 
 export interface AppState {
   config: Config;
@@ -44,6 +45,8 @@ async function boot(quiet: boolean): Promise<AppState> {
     lockTimeoutMs: config.DB_LOCK_TIMEOUT * 1000
   });
   await migrateDatabase(database);
+  // Made (or read) now, so every instance agrees on the key before a browser subscribes.
+  await vapidKeys(database.db, config);
   const setupToken = await issueSetupToken(database.db, readSetupToken(config));
   if (setupToken) writeSetupUrl(config, `${config.origin}/setup?token=${setupToken}`);
   const startedWorker = config.emailWorker ? startBackgroundWork(database, config) : null;

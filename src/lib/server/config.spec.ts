@@ -136,4 +136,33 @@ describe('parseConfig', () => {
       101 * 1024 * 1024
     );
   });
+
+  it('checks the VAPID keys and picks a subject from ORIGIN or MAIL_FROM', () => {
+    const pub = Buffer.alloc(65, 4).toString('base64url');
+    const priv = Buffer.alloc(32, 7).toString('base64url');
+    const keys = parseConfig({ VAPID_PUBLIC_KEY: pub, VAPID_PRIVATE_KEY: priv });
+    expect(keys.VAPID_PUBLIC_KEY).toBe(pub);
+    expect(keys.vapidSubject).toBe('mailto:sheaf@localhost');
+    expect(parseConfig({ ORIGIN: 'https://portal.example.com/' }).vapidSubject).toBe(
+      'https://portal.example.com'
+    );
+    expect(parseConfig({ VAPID_SUBJECT: 'mailto:ops@example.com' }).vapidSubject).toBe(
+      'mailto:ops@example.com'
+    );
+    expect(() => parseConfig({ VAPID_PUBLIC_KEY: pub })).toThrow(
+      'Invalid VAPID_PRIVATE_KEY: set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither'
+    );
+    expect(() => parseConfig({ VAPID_PUBLIC_KEY: 'abc', VAPID_PRIVATE_KEY: priv })).toThrow(
+      'Invalid VAPID_PUBLIC_KEY (got "abc"): expected an uncompressed P-256 public key, base64url (65 bytes)'
+    );
+    expect(() => parseConfig({ VAPID_SUBJECT: 'http://example.com' })).toThrow(
+      /^Invalid VAPID_SUBJECT/
+    );
+  });
+
+  it('lets push endpoints on loopback be saved only outside production unless asked', () => {
+    expect(parseConfig({}).pushAllowLoopback).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'development' }).pushAllowLoopback).toBe(true);
+    expect(parseConfig({ PUSH_ALLOW_LOOPBACK: 'true' }).pushAllowLoopback).toBe(true);
+  });
 });

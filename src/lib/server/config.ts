@@ -42,6 +42,14 @@ const bodySize = z
   .regex(/^(\d+(\.\d+)?[KMGkmg]?|Infinity)$/, 'a size in bytes, or with K, M or G (e.g. 60M)')
   .transform(parseBodySize);
 
+/** A key in base64url (no padding) of exactly `bytes` bytes. */
+const base64url = (bytes: number, what: string) =>
+  z
+    .string()
+    .refine((v) => /^[A-Za-z0-9_-]+$/.test(v) && Buffer.from(v, 'base64url').length === bytes, {
+      message: `${what}, base64url (${bytes} bytes)`
+    });
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -90,7 +98,13 @@ const schema = z.object({
   PROTOCOL_HEADER: optional(headerName),
   HOST_HEADER: optional(headerName),
   PORT_HEADER: optional(headerName),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // Web Push (VAPID). Unset keys: a pair is made at first start and kept in the database.
+  VAPID_PUBLIC_KEY: optional(base64url(65, 'an uncompressed P-256 public key')),
+  VAPID_PRIVATE_KEY: optional(base64url(32, 'a P-256 private key')),
+  VAPID_SUBJECT: optional(url(['mailto:', 'https:'])),
+  // Lets push endpoints on http://127.0.0.1 be saved with NODE_ENV=production (tests only).
+  PUSH_ALLOW_LOOPBACK: optional(bool)
 });
 
 export type Config = z.infer<typeof schema> & {
@@ -104,6 +118,10 @@ export type Config = z.infer<typeof schema> & {
   secureCookies: boolean;
   /** The session cookie's name (sessionCookieName): every reader and writer uses this one. */
   sessionCookie: string;
+  /** Who push services may contact about this server's pushes (VAPID `sub`). */
+  vapidSubject: string;
+  /** Push endpoints on http://127.0.0.1 may be saved (outside production, or asked for). */
+  pushAllowLoopback: boolean;
 };
 
 /**
@@ -152,6 +170,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         `${defaultBodySizeLimit(c.MAX_UPLOAD_MB)}, room for a PDF of MAX_UPLOAD_MB (${c.MAX_UPLOAD_MB} MB)`
     );
   }
+  if (Boolean(c.VAPID_PUBLIC_KEY) !== Boolean(c.VAPID_PRIVATE_KEY)) {
+    throw new ConfigError(
+      'Invalid VAPID_PRIVATE_KEY: set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither'
+    );
+  }
   const origin = (c.ORIGIN ?? `http://localhost:${c.PORT}`).replace(/\/$/, '');
   return {
     ...c,
@@ -161,8 +184,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     emailWorker: c.EMAIL_WORKER ?? true,
     origin,
     secureCookies: origin.startsWith('https:'),
-    sessionCookie: sessionCookieName(origin)
+    sessionCookie: sessionCookieName(origin),
+    vapidSubject: c.VAPID_SUBJECT ?? defaultVapidSubject(origin, c.MAIL_FROM),
+    pushAllowLoopback: c.PUSH_ALLOW_LOOPBACK ?? c.NODE_ENV !== 'production'
   };
+}
+
+/** The public https origin, else a mailto: of MAIL_FROM's address. */
+function defaultVapidSubject(origin: string, mailFrom: string): string {
+  if (origin.startsWith('https:')) return origin;
+  const address = /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom.trim();
+  return `mailto:${address}`;
 }
 
 /**

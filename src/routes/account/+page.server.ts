@@ -17,21 +17,25 @@ import {
   listAlertPreferences,
   saveAlertPreferences
 } from '$lib/server/alerts/preferences';
+import { describeDevice } from '$lib/server/auth/devices';
+import { listPushDevices, removePushSubscription } from '$lib/server/push/subscriptions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const me = requireUser(event);
   const staff = event.locals.session?.kind === 'staff';
-  const [sessions, alerts] = await Promise.all([
+  const [sessions, alerts, pushDevices] = await Promise.all([
     listUserSessions(getDb(), me.id),
     // Staff only: a contact (even a member signed in by a contact's link) sees no alerts.
-    staff ? listAlertPreferences(getDb(), me.id) : []
+    staff ? listAlertPreferences(getDb(), me.id) : [],
+    listPushDevices(getDb(), me.id, event.locals.session?.idHash ?? null)
   ]);
   return {
     alerts,
     me: { name: me.name, email: me.email },
     home: event.locals.session?.kind === 'staff' ? '/firm' : '/p',
-    devices: toDevices(sessions, event.locals.session?.idHash ?? null)
+    devices: toDevices(sessions, event.locals.session?.idHash ?? null),
+    pushDevices: pushDevices.map(({ userAgent, ...d }) => ({ ...d, ...describeDevice(userAgent) }))
   };
 };
 
@@ -92,6 +96,17 @@ export const actions: Actions = {
     });
     if (!saved) error(404, 'Not found');
     return { alertsSaved: membershipId };
+  },
+
+  /** Stops notifications on one of the caller's own devices (PushDevices.svelte). */
+  removePushDevice: async (event) => {
+    const me = requireUser(event);
+    const id = String((await event.request.formData()).get('subscription') ?? '');
+    if (!z.uuid().safeParse(id).success) return fail(404, { pushGone: true as const });
+    if (!(await removePushSubscription(getDb(), me.id, id))) {
+      return fail(404, { pushGone: true as const });
+    }
+    return { pushRemoved: true as const };
   },
 
   signOut: async (event) => {

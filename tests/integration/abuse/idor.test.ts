@@ -46,6 +46,9 @@ const NO_ROW_NEEDED: Record<string, string> = {
   '/setup default': 'first run only; the setup token is the permission',
   // The caller's own session and user: no id in the request.
   '/api/session GET': "says who the caller's own session belongs to",
+  '/api/push/subscription GET': "the server's push key and whether the caller's session has one",
+  '/api/push/subscription POST': "saves a push subscription for the caller's own session",
+  '/api/push/subscription DELETE': "removes the caller's own session's push subscription",
   '/sign-out load': "the caller's own session",
   '/sign-out default': "ends the caller's own session",
   '/account name': "renames the caller's own user",
@@ -153,6 +156,17 @@ async function world() {
   const certifiedB = await approvedPacket(b1, cb1, `${secret} certified`);
   const certifiedN = await approvedPacket(a2, ca2, `${neighbourName} certified`);
   const bSession = await signIn(new TestBrowser(), ub1.id, 'client');
+  // Firm B's contact gets notifications on that device: nobody else may remove it.
+  const [bPush] = await db
+    .insert(s.pushSubscription)
+    .values({
+      userId: ub1.id,
+      sessionIdHash: bSession.idHash,
+      endpoint: `https://push.example.test/${unique('push')}`,
+      p256dh: Buffer.alloc(65, 4).toString('base64url'),
+      auth: Buffer.alloc(16, 5).toString('base64url')
+    })
+    .returning();
   const bMembers = await db.select().from(s.membership).where(eq(s.membership.firmId, b.firm.id));
   // Firm B's people as firm B names them, at addresses that say nothing: firm A adds them.
   await db
@@ -234,6 +248,7 @@ async function world() {
       openQuestion: bOpen,
       answeredQuestion: bAnswered,
       session: bSession,
+      push: bPush,
       members: bMembers,
       /** Firm B's staff member and another contact of theirs, with names only B may see. */
       staff: b.staff,
@@ -605,6 +620,7 @@ function matrixRows(w: World): Row[] {
     ['staff', 'POST', `/p/${o.packet.id}?/decline`, NF, anyForm({ reason: 'Not mine' })],
     ['staff', 'POST', `/p/${o.packet.id}?/ask`, NF, anyForm()],
     ['staff', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }],
+    ['staff', 'POST', `/account?/removePushDevice`, NF, { subscription: o.push.id }],
     // ... their staff in my settings: every member action is a 404, whoever's role.
     ['staff', 'GET', `/firm/settings`, [200]],
     ...o.members.flatMap((m): Row[] => [
@@ -716,6 +732,8 @@ function matrixRows(w: World): Row[] {
     ['contact', 'JSON', `/firm/packets/${mine.packet.id}/publish`, NF, {}],
     ['contact', 'JSON', `/firm/packets/bulk/create`, NF, { clientId: mine.client.id }],
     ['contact', 'POST', `/account?/signOut`, NF, { session: o.session.idHash }],
+    ['contact', 'POST', `/account?/removePushDevice`, NF, { subscription: o.push.id }],
+    ['ownerAsClient', 'POST', `/account?/removePushDevice`, NF, { subscription: o.push.id }],
 
     // Firm B's people added by firm A: the same answer as for anyone, and none of B's names.
     ...[o.quiet.email, o.staff.email].map((email): Row => [
@@ -801,6 +819,7 @@ function matrixRows(w: World): Row[] {
     ['signedOut', 'GET', `/firm`, SIGN_IN],
     ['signedOut', 'GET', `/p`, SIGN_IN],
     ['signedOut', 'POST', `/account?/signOutEverywhere`, SIGN_IN, {}],
+    ['signedOut', 'POST', `/account?/removePushDevice`, SIGN_IN, { subscription: o.push.id }],
     // Another person's used link, renewed by a stranger: the one answer anyone gets, naming
     // nobody; the new link goes only to the link's own address (auth/links.test.ts).
     ['signedOut', 'POST', `/l/${w.otherUsedLink}/renew`, [200], {}],
@@ -969,6 +988,10 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       .from(s.session)
       .where(eq(s.session.idHash, o.session.idHash));
     expect(session).toBeDefined();
+    // Their device still gets notifications.
+    expect(
+      await db.select().from(s.pushSubscription).where(eq(s.pushSubscription.id, o.push.id))
+    ).toEqual([o.push]);
     // Questions stayed as they were: theirs open and answered, mine open, no reply written.
     const question = async (id: string) =>
       (await db.select().from(s.comment).where(eq(s.comment.id, id)))[0];

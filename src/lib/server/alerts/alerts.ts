@@ -17,6 +17,8 @@ import {
 } from '../db/schema';
 import { issueMagicLink } from '../auth/magic-link';
 import { enqueueEmail } from '../email/outbox';
+import { enqueuePush } from '../push/outbox';
+import { alertNotice } from '../push/notices';
 import {
   renderApprovalAlert,
   renderDeclineAlert,
@@ -142,6 +144,14 @@ async function alertMail(tx: Db, firm: Firm, to: AlertRecipient, event: StaffAle
       kind: 'alert_question',
       path: threadPath(packet.id, event.commentId),
       subject: `Question from ${question.clientName}: ${question.packetLabel}`,
+      notice: alertNotice(
+        firm.id,
+        'alert_question',
+        question.clientName,
+        question.packetLabel,
+        threadPath(packet.id, event.commentId),
+        `question-${event.commentId}`
+      ),
       render: (link: { url: string; expiresAt: Date }) =>
         renderQuestionAlert(firm, question, link, accountUrl, undefined, to.responsible)
     };
@@ -153,6 +163,14 @@ async function alertMail(tx: Db, firm: Firm, to: AlertRecipient, event: StaffAle
       kind: 'alert_decline',
       path: declinePath(packet.id),
       subject: `Declined by ${decline.clientName}: ${decline.packetLabel}`,
+      notice: alertNotice(
+        firm.id,
+        'alert_decline',
+        decline.clientName,
+        decline.packetLabel,
+        declinePath(packet.id),
+        `decline-${event.decisionId}`
+      ),
       render: (link: { url: string; expiresAt: Date }) =>
         renderDeclineAlert(firm, decline, link, accountUrl, undefined, to.responsible)
     };
@@ -163,6 +181,7 @@ async function alertMail(tx: Db, firm: Firm, to: AlertRecipient, event: StaffAle
     kind: 'alert_approval',
     path: threadPath(packet.id),
     subject: `Approved: ${approval.clientName}, ${approval.packetLabel}`,
+    notice: null,
     render: (link: { url: string; expiresAt: Date }) =>
       renderApprovalAlert(firm, approval, link, accountUrl, undefined, to.responsible)
   };
@@ -184,6 +203,8 @@ async function mailAlert(
     redirectTo: mail.path,
     ttlMs: ALERT_LINK_MS
   });
+  // Questions and declines also reach the staff member's devices; approvals are mail only.
+  if (mail.notice) await enqueuePush(tx, to.userId, mail.notice);
   return enqueueEmail(tx, {
     kind: mail.kind,
     to: to.email,

@@ -25,14 +25,16 @@ function auditRowsFrom(action: string, source: SQL, extra: SQL = sql`'{}'::jsonb
 }
 
 /**
- * Runs an `update outbox o ...` (without RETURNING) and audits each row it changed, in one
- * statement: rows another worker holds are untouched and so not audited.
+ * Runs an `update outbox o ...` (without RETURNING) and audits each mail it changed, in one
+ * statement: rows another worker holds are untouched and so not audited. Pushes (a notice on a
+ * device beside a mail) are not audited.
  */
 export async function updateOutboxAudited(tx: Db, update: SQL, action: string): Promise<void> {
   await tx.execute(sql`
     with moved as (${update}
-      returning o.id, o.firm_id, o.kind, o.payload->>'to' as recipient, o.last_error as error)
-    ${auditRowsFrom(action, sql`select * from moved`)}`);
+      returning o.id, o.firm_id, o.kind, o.payload->>'to' as recipient, o.last_error as error,
+        o.channel)
+    ${auditRowsFrom(action, sql`select id, firm_id, kind, recipient, error from moved where channel = 'email'`)}`);
 }
 
 /** Audits a provider report (delivered, bounced) about every message with this MessageID. */

@@ -2,12 +2,19 @@
 // and handing them back. A claim is locked_by (the worker's id) and locked_at (when).
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { outbox } from '../db/schema';
+import { outbox, type OutboxChannel } from '../db/schema';
 import type { EmailMessage } from './outbox';
 import type { OutgoingEmail } from './transport';
 
-/** A claimed row: the message, how often it was tried, and how long ago it was queued. */
-export type ClaimedEmail = OutgoingEmail & { attempts: number; ageMs: number };
+/**
+ * A claimed row: its channel, the message, how often it was tried, and how long ago it was
+ * queued. On the push channel `message` holds a PushPayload (outbox-dispatch.ts reads it so).
+ */
+export type ClaimedEmail = OutgoingEmail & {
+  channel: OutboxChannel;
+  attempts: number;
+  ageMs: number;
+};
 
 export interface ClaimOptions {
   batchSize: number;
@@ -15,6 +22,8 @@ export interface ClaimOptions {
   staleLockMs: number;
   /** Only rows of this firm or to this address (tests, tools). */
   only?: { firmId?: string; to?: string };
+  /** The channels this worker can send (default: email only). */
+  channels?: OutboxChannel[];
 }
 
 /**
@@ -27,12 +36,14 @@ export async function claimDueEmails(
   options: ClaimOptions
 ): Promise<ClaimedEmail[]> {
   const { batchSize, staleLockMs, only } = options;
+  const channels = options.channels ?? ['email'];
   const due = db
     .select({ id: outbox.id })
     .from(outbox)
     .where(
       and(
         eq(outbox.status, 'pending'),
+        inArray(outbox.channel, channels),
         lte(outbox.runAfter, sql`now()`),
         or(
           isNull(outbox.lockedAt),
@@ -52,6 +63,7 @@ export async function claimDueEmails(
     .returning({
       id: outbox.id,
       kind: outbox.kind,
+      channel: outbox.channel,
       payload: outbox.payload,
       attempts: outbox.attempts,
       ageMs: sql<number>`(extract(epoch from now() - ${outbox.createdAt}) * 1000)::float8`
@@ -61,6 +73,7 @@ export async function claimDueEmails(
     .map((r) => ({
       id: r.id,
       kind: r.kind,
+      channel: r.channel,
       message: r.payload as EmailMessage,
       attempts: r.attempts,
       ageMs: Number(r.ageMs)

@@ -49,8 +49,9 @@ export async function recordOutcome(
       await updateOutboxAudited(
         tx,
         sql`
-        update outbox o set status = 'sent', sent_at = now(), transport = ${transport.name},
-          provider_message_id = v.mid, attempts = o.attempts + 1, last_error = null,
+        update outbox o set status = 'sent', sent_at = now(),
+          transport = case when o.channel = 'push' then 'push' else ${transport.name} end,
+          provider_message_id = nullif(v.mid, ''), attempts = o.attempts + 1, last_error = null,
           locked_at = null, locked_by = null
         from jsonb_to_recordset(${JSON.stringify(sent)}::jsonb) as v(id bigint, mid text)
         where o.id = v.id and ${mine}`,

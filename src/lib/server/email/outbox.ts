@@ -81,7 +81,8 @@ export function onEnqueued(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-function notifyEnqueued() {
+/** Wakes this process's worker for rows just written (mail or push). */
+export function notifyEnqueued() {
   if (!g[KEY]?.size) return;
   // Give the caller's transaction a moment to commit.
   setTimeout(() => g[KEY]?.forEach((listener) => listener()), 30).unref();

@@ -5,12 +5,17 @@ import type { DatabaseHandle, Db } from '../db/client';
 import { createMailboxTransport } from './mailbox';
 import { onEnqueued } from './outbox';
 import { claimDueEmails, holdClaim, releaseClaims, type ClaimedEmail } from './outbox-claims';
+import { channelsOf, sendByChannel, type OutboxTransports } from './outbox-dispatch';
 import { recordOutcome, type BatchOutcome } from './outbox-results';
 import { createPostmarkTransport, postmarkOptionsFromConfig } from './postmark';
 import type { EmailTransport, SendResult } from './transport';
+import { createPushTransport, type PushTransport } from '../push/transport';
+import { vapidKeys } from '../push/vapid';
 
 export interface EmailWorkerOptions {
   transport: EmailTransport;
+  /** Sends the outbox's push rows too; without it they are left alone. */
+  push?: PushTransport;
   /** Written to outbox.locked_by; unique per worker. */
   id?: string;
   batchSize?: number;
@@ -65,6 +70,8 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
 export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWorker {
   const id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const transport = options.transport;
+  const transports: OutboxTransports = { email: transport, push: options.push };
+  const channels = channelsOf(transports);
   const batchSize = Math.min(options.batchSize ?? transport.maxBatch, transport.maxBatch);
   const pollMs = options.pollMs ?? 1000;
   const staleLockMs = options.staleLockMs ?? 5 * 60_000;
@@ -123,7 +130,12 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
   }
 
   async function runOnce(): Promise<BatchResult> {
-    const claimed = await claimDueEmails(db, id, { batchSize, staleLockMs, only: options.only });
+    const claimed = await claimDueEmails(db, id, {
+      batchSize,
+      staleLockMs,
+      only: options.only,
+      channels
+    });
     if (!claimed.length) return { claimed: 0, sent: 0, failed: 0, retried: 0, dead: 0 };
     const signal = abandon.signal;
     const stopHolding = holdClaim(
@@ -133,14 +145,8 @@ export function createEmailWorker(db: Db, options: EmailWorkerOptions): EmailWor
       staleLockMs,
       log
     );
-    let results: SendResult[];
     try {
-      try {
-        results = await transport.send(claimed, { signal });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        results = claimed.map(() => ({ status: 'retry', error: message }));
-      }
+      const results = await sendByChannel(claimed, transports, { signal });
       // Held until recorded: a record kept waiting on a lock must not let another worker take
       // the batch for abandoned and send it again.
       return await record(claimed, results, signal.aborted);
@@ -226,11 +232,12 @@ export function transportFor(config: Config): EmailTransport {
     : createMailboxTransport();
 }
 
-/** Starts the outbox worker for this process; returns a function that stops it. */
+/** Starts the outbox worker (mail and pushes) for this process; returns a function that stops it. */
 export function startEmailWorker(handle: DatabaseHandle, config: Config): () => Promise<void> {
   const levels = ['debug', 'info', 'warn', 'error', 'silent'];
   const worker = createEmailWorker(handle.db, {
     transport: transportFor(config),
+    push: createPushTransport(handle.db, { keys: () => vapidKeys(handle.db, config) }),
     log: (level, message) => {
       if (levels.indexOf(level) >= levels.indexOf(config.LOG_LEVEL)) console[level](message);
     }

@@ -15,6 +15,8 @@ import {
   type Packet
 } from '../db/schema';
 import { recordPacketVersion } from '../review/published';
+import { enqueuePush } from '../push/outbox';
+import { packetNotice } from '../push/notices';
 import { publishAudience } from './audience';
 import { listUnpublishedChanges } from './packets';
 import {
@@ -114,6 +116,8 @@ export async function mailPacketLink(
 ): Promise<number> {
   const expiresAt = packetLinkExpiresAt(firm, p.dueAt, now);
   const link = await issueMagicLink(tx, packetLinkInput(firm, p, to, expiresAt));
+  // Beside the mail, a notice on each device the contact turned notifications on for.
+  await enqueuePush(tx, to.userId, packetNotice(firm, p, kind, to.role));
   return enqueueEmail(tx, packetMail(firm, p, context, to, kind, link, deliveryId));
 }
 
@@ -138,6 +142,11 @@ export async function mailPacketLinks(
     tx,
     to.map((r, i) => packetMail(firm, p, context, r, kind, links[i], r.deliveryId))
   );
+  for (const role of ['approver', 'viewer'] as const) {
+    const users = to.filter((r) => r.role === role).map((r) => r.userId);
+    // Once per device and version, however a publish is retried.
+    await enqueuePush(tx, users, packetNotice(firm, p, kind, role), `packet:${p.id}:${p.version}`);
+  }
   return to.map((r, i) => ({ id: r.deliveryId, outboxId: outboxIds[i] }));
 }
 

@@ -16,6 +16,8 @@ import { activeRecipients } from './publish';
 import { issueMagicLink } from '../auth/magic-link';
 import { packetLinkExpiresAt } from '../auth/link-lifetime';
 import { enqueueEmail } from '../email/outbox';
+import { enqueuePush } from '../push/outbox';
+import { replyNotice } from '../push/notices';
 import { formatWhen, renderMagicLinkEmail } from '../email/templates/magic-link';
 import type { EmailQuote } from '../email/templates/branded';
 import { zoneAbbreviation, zoneOrUtc } from '../../format/time-zone';
@@ -163,6 +165,12 @@ export async function replyToThread(
         metadata: { packetId: p.id, commentId: row.id }
       });
     }
+    await enqueuePush(
+      tx,
+      recipients.map((r) => r.userId),
+      replyNotice(firm, shown),
+      `reply:${row.id}`
+    );
     await recordAudit(tx, {
       action: 'thread.replied',
       firmId: firm.id,

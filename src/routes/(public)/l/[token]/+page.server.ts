@@ -5,6 +5,7 @@ import { consumeMagicLink, findLink, maskEmail, type FoundLink } from '$lib/serv
 import { bindingHashOf, clearAuthCookies, setSessionCookie } from '$lib/server/auth/cookies';
 import { requestMeta } from '$lib/server/auth/request-meta';
 import { invalidateSession } from '$lib/server/auth/session';
+import { keepPushOnNewSession } from '$lib/server/push/subscriptions';
 import { startSessionFromLink } from '$lib/server/auth/sign-in';
 import { safeEqual } from '$lib/server/auth/token';
 import { packetHeading } from '$lib/format/periods';
@@ -63,7 +64,11 @@ export const actions: Actions = {
         state: link.state === 'expired' ? ('expired' as const) : ('used' as const)
       });
     }
-    if (event.locals.session) await invalidateSession(db, event.locals.session.idHash);
+    if (event.locals.session) {
+      // The same person signing in again keeps this device's notifications.
+      await keepPushOnNewSession(db, event.locals.session, started.session);
+      await invalidateSession(db, event.locals.session.idHash);
+    }
     clearAuthCookies(event.cookies, 'binding');
     setSessionCookie(event.cookies, started.token, started.session.expiresAt);
     redirect(303, started.redirectTo);

@@ -19,6 +19,7 @@ import {
 import { requestMeta } from '$lib/server/auth/request-meta';
 import { tooManyRequests } from '$lib/server/http/too-many-requests';
 import { invalidateSession } from '$lib/server/auth/session';
+import { keepPushOnNewSession } from '$lib/server/push/subscriptions';
 import { startSessionFromLink } from '$lib/server/auth/sign-in';
 import { recordAudit } from '$lib/server/audit';
 import type { Actions, PageServerLoad } from './$types';
@@ -75,7 +76,11 @@ export const actions: Actions = {
     });
     // The same answer whether the code was wrong, dead or never sent: it reveals nothing.
     if (!result) return fail(400, { message: "That code isn't right. Check the newest email." });
-    if (event.locals.session) await invalidateSession(db, event.locals.session.idHash);
+    if (event.locals.session) {
+      // The same person signing in again keeps this device's notifications.
+      await keepPushOnNewSession(db, event.locals.session, result.session);
+      await invalidateSession(db, event.locals.session.idHash);
+    }
     clearAuthCookies(event.cookies, 'binding');
     setSessionCookie(event.cookies, result.token, result.session.expiresAt);
     redirect(303, result.redirectTo);
