@@ -17,18 +17,21 @@ import {
   listAlertPreferences,
   saveAlertPreferences
 } from '$lib/server/alerts/preferences';
+import { loadPasskeys, removePasskeyAction, renamePasskeyAction } from './passkeys.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const me = requireUser(event);
   const staff = event.locals.session?.kind === 'staff';
-  const [sessions, alerts] = await Promise.all([
+  const [sessions, alerts, passkeys] = await Promise.all([
     listUserSessions(getDb(), me.id),
     // Staff only: a contact (even a member signed in by a contact's link) sees no alerts.
-    staff ? listAlertPreferences(getDb(), me.id) : []
+    staff ? listAlertPreferences(getDb(), me.id) : [],
+    loadPasskeys(event)
   ]);
   return {
     alerts,
+    passkeys,
     me: { name: me.name, email: me.email },
     home: event.locals.session?.kind === 'staff' ? '/firm' : '/p',
     devices: toDevices(sessions, event.locals.session?.idHash ?? null)
@@ -43,6 +46,9 @@ const nameSchema = z.object({
 const CLEAR_SITE_DATA = { 'clear-site-data': '"cache", "storage"' };
 
 export const actions: Actions = {
+  renamePasskey: renamePasskeyAction,
+  removePasskey: removePasskeyAction,
+
   name: async (event) => {
     const me = requireUser(event);
     const name = String((await event.request.formData()).get('name') ?? '');

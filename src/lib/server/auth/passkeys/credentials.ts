@@ -66,6 +66,16 @@ export async function findPasskeyByCredential(
   return row ?? null;
 }
 
+/** One of the user's own passkeys; null for another's, a missing or a malformed id. */
+export async function findOwnPasskey(db: Db, userId: string, id: string) {
+  const [row] = await db
+    .select({ id: passkey.id, name: passkey.name })
+    .from(passkey)
+    .where(and(eq(passkey.id, id), eq(passkey.userId, userId)))
+    .limit(1);
+  return row ?? null;
+}
+
 /** Renames one of the user's passkeys; false when it is not theirs (or gone). */
 export async function renamePasskey(db: Db, userId: string, id: string, name: string) {
   const rows = await db
