@@ -5,7 +5,8 @@ import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:cryp
 import { isoBase64URL, isoCBOR } from '@simplewebauthn/server/helpers';
 
 const b64 = (bytes: Uint8Array) => isoBase64URL.fromBuffer(bytes as Uint8Array<ArrayBuffer>);
-const sha256 = (data: Uint8Array | string) => new Uint8Array(createHash('sha256').update(data).digest());
+const sha256 = (data: Uint8Array | string) =>
+  new Uint8Array(createHash('sha256').update(data).digest());
 
 function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -86,7 +87,10 @@ export class SoftAuthenticator {
   register(options: CreationOptions) {
     this.userHandle = options.user.id;
     const flags = 0x01 | 0x04 | 0x40; // user present, user verified, attested credential data
-    const idLength = new Uint8Array([this.credentialId.length >> 8, this.credentialId.length & 255]);
+    const idLength = new Uint8Array([
+      this.credentialId.length >> 8,
+      this.credentialId.length & 255
+    ]);
     const authData = concat(
       this.rpIdHash(options.rp.id),
       new Uint8Array([flags]),
@@ -120,7 +124,11 @@ export class SoftAuthenticator {
   /** The response to sign-in or step-up options (navigator.credentials.get). */
   assert(options: RequestOptions, { counter = this.counter + 1 } = {}) {
     this.counter = counter;
-    const authData = concat(this.rpIdHash(options.rpId), new Uint8Array([0x01 | 0x04]), u32(counter));
+    const authData = concat(
+      this.rpIdHash(options.rpId),
+      new Uint8Array([0x01 | 0x04]),
+      u32(counter)
+    );
     const clientDataJSON = this.clientData('webauthn.get', options.challenge);
     const signature = sign('sha256', concat(authData, sha256(clientDataJSON)), this.privateKey);
     return {
