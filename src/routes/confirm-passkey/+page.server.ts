@@ -21,10 +21,8 @@ export const load: PageServerLoad = async (event) => {
     redirect(303, next);
   }
   const required = stepUpNeeded(firm, event.locals.session);
-  return {
-    next,
-    firmName: firm.name,
-    required,
-    hasPasskey: (await countPasskeys(db, me.id)) > 0
-  };
+  const hasPasskey = (await countPasskeys(db, me.id)) > 0;
+  // Nothing to confirm with and nothing asked: adding one is /account's business.
+  if (!required && !hasPasskey) redirect(303, next);
+  return { next, firmName: firm.name, required, hasPasskey };
 };
