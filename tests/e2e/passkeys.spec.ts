@@ -150,9 +150,7 @@ test('a firm requires passkeys: staff are walked through one, then asked for it'
     // The owner adds a passkey, and must use it before requiring one of everybody.
     await owner.goto('/account');
     await owner.getByRole('button', { name: /^Add (a|another) passkey$/ }).click();
-    await expect(
-      owner.getByRole('region', { name: 'Passkeys' }).getByText('not used yet')
-    ).toBeVisible();
+    await expect(card(owner, 'Passkeys').getByText('not used yet')).toBeVisible();
     await owner.goto('/firm/settings');
     const policy = card(owner, 'Sign-in security');
     await policy.getByLabel(/Staff must confirm with a passkey/).check();
