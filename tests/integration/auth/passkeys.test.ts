@@ -310,6 +310,17 @@ describe('passkey sign-in', () => {
     expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
   });
 
+  it('refuses a body larger than a passkey answer can be, reading no more of it', async () => {
+    const browser = new TestBrowser();
+    await signInOptions(browser);
+    const r = await browser.request('POST', '/api/passkeys/sign-in', {
+      body: JSON.stringify({ response: { id: 'x'.repeat(100_000) } }),
+      headers: JSON_HEADERS
+    });
+    expect(r.status).toBe(413);
+    expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
+  });
+
   it('is rate-limited per IP', async () => {
     const browser = new TestBrowser();
     let last = 0;
