@@ -6,6 +6,8 @@ export interface VirtualAuthenticator {
   cdp: CDPSession;
   authenticatorId: string;
   credentialCount(): Promise<number>;
+  /** Off: the authenticator answers nothing (while a test signs in by email instead). */
+  answer(enabled: boolean): Promise<void>;
 }
 
 export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthenticator> {
@@ -27,6 +29,9 @@ export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthen
     async credentialCount() {
       const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
       return credentials.length;
+    },
+    async answer(enabled: boolean) {
+      await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled });
     }
   };
 }
