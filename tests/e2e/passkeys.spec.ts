@@ -159,7 +159,6 @@ test('a firm requires passkeys: staff are walked through one, then asked for it'
     await policy.getByRole('link', { name: 'Confirm now' }).click();
     await expect(owner.getByRole('heading', { name: 'Confirm with your passkey' })).toBeVisible();
     await expectNoViolations(owner, '/confirm-passkey');
-    await shoot(owner, 'passkey-step-up');
     await owner.getByRole('button', { name: 'Use my passkey' }).click();
     await expect(owner).toHaveURL(/\/firm\/settings$/);
     await policy.getByLabel(/Staff must confirm with a passkey/).check();
@@ -183,6 +182,7 @@ test('a firm requires passkeys: staff are walked through one, then asked for it'
     await expect(phone).toHaveURL(/\/confirm-passkey\?next=%2Ffirm/);
     await expect(phone.getByRole('heading', { name: 'Add a passkey to continue' })).toBeVisible();
     await expectNoViolations(phone, '/confirm-passkey (no passkey yet)');
+    await shoot(phone, 'passkey-step-up-add');
     await phone.getByRole('button', { name: 'Add a passkey' }).click();
     await expect(phone).toHaveURL(/\/firm$/);
     await expect(phone.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
@@ -198,6 +198,8 @@ test('a firm requires passkeys: staff are walked through one, then asked for it'
     await expect(phone).toHaveURL(/\/confirm-passkey\?next=%2Ffirm/);
     await phone.goto('/firm/clients');
     await expect(phone).toHaveURL(/\/confirm-passkey\?next=%2Ffirm%2Fclients/);
+    await expect(phone.getByRole('heading', { name: 'Confirm with your passkey' })).toBeVisible();
+    await shoot(phone, 'passkey-step-up');
     await phone.getByRole('button', { name: 'Use my passkey' }).click();
     await expect(phone).toHaveURL(/\/firm\/clients$/);
 
@@ -225,20 +227,19 @@ test('a firm requires passkeys: staff are walked through one, then asked for it'
   }
 });
 
-/** The phone project's device settings, for a second context. */
+/** The phone project's device settings, for a second context (pictured at 2x, as the docs'). */
 function phoneOf(use: {
   viewport?: { width: number; height: number } | null;
   isMobile?: boolean;
   hasTouch?: boolean;
   userAgent?: string;
-  deviceScaleFactor?: number;
 }) {
   return {
     viewport: use.viewport ?? undefined,
     isMobile: use.isMobile,
     hasTouch: use.hasTouch,
     userAgent: use.userAgent,
-    deviceScaleFactor: use.deviceScaleFactor
+    deviceScaleFactor: 2
   };
 }
 
