@@ -11,7 +11,10 @@ const dataDir = (process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(),
 if (process.env.TEST_WORKER_INDEX === undefined) {
   process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 }
-export const baseURL = `http://127.0.0.1:${port}`;
+// Browsers refuse passkeys on an IP address: E2E_HOST=localhost runs the suite on a host name
+// (tests/e2e/passkeys.spec.ts needs it; the server still listens on 127.0.0.1).
+const host = process.env.E2E_HOST ?? '127.0.0.1';
+export const baseURL = `http://${host}:${port}`;
 
 const launchOptions = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -80,7 +83,7 @@ export default defineConfig({
   ],
   webServer: {
     command: 'node scripts/build-if-stale.js && node build/index.js',
-    url: `${baseURL}/api/healthz`,
+    url: `http://127.0.0.1:${port}/api/healthz`,
     reuseExistingServer: false,
     timeout: 180_000,
     stdout: 'pipe',

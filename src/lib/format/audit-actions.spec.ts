@@ -47,4 +47,22 @@ describe('audit action wording', () => {
     expect(auditDescription('certificate.made', null)).toBe('certificate.made');
     expect(auditActionLabel('constructor')).toBe('constructor');
   });
+
+  it('words passkey events: which ceremony, which passkey, whose reset', () => {
+    expect(auditDescription('auth.passkey_used', { ceremony: 'sign_in' })).toBe(
+      'Used a passkey — to sign in'
+    );
+    expect(auditDescription('auth.passkey_used', { ceremony: 'step_up' })).toBe(
+      'Used a passkey — to confirm a sign-in by email'
+    );
+    expect(auditDescription('auth.session_started', { kind: 'staff', via: 'passkey' })).toBe(
+      'Signed in — with a passkey'
+    );
+    expect(auditDescription('passkey.renamed', { name: 'Work laptop' })).toBe(
+      'Renamed a passkey — “Work laptop”'
+    );
+    expect(auditDescription('member.passkeys_reset', { email: 'sam@x.test', removed: 2 })).toBe(
+      "Reset a colleague's passkeys — sam@x.test"
+    );
+  });
 });

@@ -32,12 +32,18 @@ const LABELS: Record<string, string> = {
   'auth.link_refused': 'was refused a link',
   'auth.session_ended': 'signed out',
   'auth.code_failed': 'entered a wrong sign-in code',
+  'auth.passkey_used': 'used a passkey',
+  'auth.passkey_failed': 'tried a passkey that was refused',
+  'passkey.added': 'added a passkey',
+  'passkey.renamed': 'renamed a passkey',
+  'passkey.removed': 'removed a passkey',
   'firm.created': 'created the firm',
   'firm.settings_updated': 'changed the firm settings',
   'member.invited': 'invited a colleague',
   'member.removed': 'removed a colleague',
   'member.made_owner': 'made a colleague owner',
   'member.alerts_changed': 'changed their alert settings',
+  'member.passkeys_reset': "reset a colleague's passkeys",
   'client.created': 'added a client',
   'client.updated': 'edited a client',
   'client.archived': 'archived a client',
@@ -83,6 +89,15 @@ export function auditActionDetail(action: string, data: Record<string, unknown> 
     case 'question.reopened':
     case 'packet.question_asked':
       return typeof d.excerpt === 'string' ? ` — “${d.excerpt}”` : ` — version ${d.version}`;
+    case 'auth.session_started':
+      return d.via === 'passkey' ? ' — with a passkey' : '';
+    case 'auth.passkey_used':
+    case 'auth.passkey_failed':
+      return d.ceremony === 'step_up' ? ' — to confirm a sign-in by email' : ' — to sign in';
+    case 'passkey.added':
+    case 'passkey.renamed':
+    case 'passkey.removed':
+      return typeof d.name === 'string' ? ` — “${d.name}”` : '';
     case 'document.renamed':
       return ` — “${d.from}” to “${d.to}”`;
     case 'document.moved':

@@ -4,5 +4,9 @@ import type { LayoutServerLoad } from './$types';
 // Redirects the signed-out to /sign-in and back. Each page below checks access itself.
 export const load: LayoutServerLoad = (event) => {
   const user = requireUser(event);
-  return { user: { name: user.name, email: user.email } };
+  return {
+    user: { name: user.name, email: user.email },
+    // How this session signed in: a link or code sign-in is offered a passkey (PasskeyOffer).
+    signInMethod: event.locals.session?.signInMethod ?? null
+  };
 };

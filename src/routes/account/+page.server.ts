@@ -19,19 +19,22 @@ import {
 } from '$lib/server/alerts/preferences';
 import { describeDevice } from '$lib/server/auth/devices';
 import { listPushDevices, removePushSubscription } from '$lib/server/push/subscriptions';
+import { loadPasskeys, removePasskeyAction, renamePasskeyAction } from './passkeys.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const me = requireUser(event);
   const staff = event.locals.session?.kind === 'staff';
-  const [sessions, alerts, pushDevices] = await Promise.all([
+  const [sessions, alerts, pushDevices, passkeys] = await Promise.all([
     listUserSessions(getDb(), me.id),
     // Staff only: a contact (even a member signed in by a contact's link) sees no alerts.
     staff ? listAlertPreferences(getDb(), me.id) : [],
-    listPushDevices(getDb(), me.id, event.locals.session?.idHash ?? null)
+    listPushDevices(getDb(), me.id, event.locals.session?.idHash ?? null),
+    loadPasskeys(event)
   ]);
   return {
     alerts,
+    passkeys,
     me: { name: me.name, email: me.email },
     home: event.locals.session?.kind === 'staff' ? '/firm' : '/p',
     devices: toDevices(sessions, event.locals.session?.idHash ?? null),
@@ -47,6 +50,9 @@ const nameSchema = z.object({
 const CLEAR_SITE_DATA = { 'clear-site-data': '"cache", "storage"' };
 
 export const actions: Actions = {
+  renamePasskey: renamePasskeyAction,
+  removePasskey: removePasskeyAction,
+
   name: async (event) => {
     const me = requireUser(event);
     const name = String((await event.request.formData()).get('name') ?? '');

@@ -207,7 +207,21 @@ async function world() {
   await signIn(owner, a.owner.id, 'staff');
   // Firm A's client names a responsible member: nobody else's request may change it.
   await db.update(s.client).set({ responsibleUserId: a.staff.id }).where(eq(s.client.id, a1.id));
+  // Passkeys (issue 22): firm B's staff member's, my firm's owner's and my contact's.
+  const passkeyOf = async (userId: string, name: string) => {
+    const [row] = await db
+      .insert(s.passkey)
+      .values({ userId, credentialId: unique('cred'), publicKey: 'AQID', name })
+      .returning();
+    return row;
+  };
+  const passkeys = {
+    other: await passkeyOf(b.staff.id, `${secret} phone`),
+    owner: await passkeyOf(a.owner.id, 'Owner phone'),
+    contact: await passkeyOf(ua1.id, 'Contact phone')
+  };
   return {
+    passkeys,
     secret,
     neighbourName,
     stagedName,
@@ -333,6 +347,104 @@ function certificateRows(w: Awaited<ReturnType<typeof world>>): Row[] {
     ['signedOut', 'GET', clientCert(n.certified.id), SIGN_IN],
     ['signedOut', 'GET', `/firm/certificates/verify`, SIGN_IN],
     ['signedOut', 'POST', `/firm/certificates/verify`, SIGN_IN, anyForm()]
+  ];
+}
+
+/** A well-formed passkey answer naming `credentialId`, to a challenge nobody issued. */
+function forgedAssertion(credentialId: string) {
+  const clientData = JSON.stringify({
+    type: 'webauthn.get',
+    challenge: 'bm9ib2R5LWlzc3VlZC10aGlzLWNoYWxsZW5nZQ',
+    origin: 'http://127.0.0.1'
+  });
+  return {
+    response: {
+      id: credentialId,
+      rawId: credentialId,
+      type: 'public-key',
+      clientExtensionResults: {},
+      response: {
+        clientDataJSON: Buffer.from(clientData).toString('base64url'),
+        authenticatorData: 'AAAA',
+        signature: 'AAAA'
+      }
+    }
+  };
+}
+
+/**
+ * Passkeys (issue 22): another person's passkey to rename or remove, another firm's member to
+ * reset, a non-owner resetting or requiring passkeys, and the passkey JSON routes.
+ */
+function passkeyRows(w: Awaited<ReturnType<typeof world>>): Row[] {
+  const { mine, other: o, passkeys: pk } = w;
+  const NF = [404];
+  const SIGN_IN = [303];
+  const colleague = mine.members.find((m) => m.userId !== mine.staffUser.id)!;
+  const forged = forgedAssertion(pk.other.credentialId) as unknown as Record<string, string>;
+  return [
+    // Someone else's passkey to rename or remove: a 404, whoever asks.
+    ...(['staff', 'owner', 'contact', 'ownerAsClient'] as const).flatMap((who): Row[] =>
+      [pk.other, who === 'contact' ? pk.owner : pk.contact].flatMap((p): Row[] => [
+        [who, 'POST', `/account?/renamePasskey`, NF, anyForm({ passkeyId: p.id })],
+        [who, 'POST', `/account?/removePasskey`, NF, anyForm({ passkeyId: p.id })]
+      ])
+    ),
+    ['signedOut', 'POST', `/account?/renamePasskey`, SIGN_IN, anyForm({ passkeyId: pk.other.id })],
+    ['signedOut', 'POST', `/account?/removePasskey`, SIGN_IN, anyForm({ passkeyId: pk.other.id })],
+    // Resetting passkeys: another firm's member is a 404 even for an owner; a colleague's is a
+    // 403 for staff who are not owners; contacts and client sessions get no staff action.
+    ...o.members.flatMap((m): Row[] => [
+      ['staff', 'POST', `/firm/settings?/resetPasskeys`, NF, anyForm({ memberId: m.id })],
+      ['owner', 'POST', `/firm/settings?/resetPasskeys`, NF, anyForm({ memberId: m.id })]
+    ]),
+    ['staff', 'POST', `/firm/settings?/resetPasskeys`, [403], anyForm({ memberId: colleague.id })],
+    ['contact', 'POST', `/firm/settings?/resetPasskeys`, NF, anyForm({ memberId: colleague.id })],
+    [
+      'ownerAsClient',
+      'POST',
+      `/firm/settings?/resetPasskeys`,
+      SIGN_IN,
+      anyForm({ memberId: colleague.id })
+    ],
+    [
+      'signedOut',
+      'POST',
+      `/firm/settings?/resetPasskeys`,
+      SIGN_IN,
+      anyForm({ memberId: colleague.id })
+    ],
+    // "Staff must confirm with a passkey": owners only.
+    ['staff', 'POST', `/firm/settings?/passkeyRequired`, [403], anyForm({ required: 'on' })],
+    ['contact', 'POST', `/firm/settings?/passkeyRequired`, NF, anyForm({ required: 'on' })],
+    [
+      'ownerAsClient',
+      'POST',
+      `/firm/settings?/passkeyRequired`,
+      SIGN_IN,
+      anyForm({ required: 'on' })
+    ],
+    ['signedOut', 'POST', `/firm/settings?/passkeyRequired`, SIGN_IN, anyForm({ required: 'on' })],
+    // The step-up page: the owner (who has a passkey) sees it, with a foreign `next` ignored.
+    ['owner', 'GET', `/confirm-passkey?next=${encodeURIComponent('https://evil.test/')}`, [200]],
+    ['signedOut', 'GET', `/confirm-passkey`, SIGN_IN],
+    // The JSON routes: another person's passkey answers no challenge of mine; signed out, only
+    // sign-in's own pair answers, and it starts no session for a forged answer.
+    ['staff', 'JSON', `/api/passkeys/step-up`, [400], forged],
+    ['owner', 'JSON', `/api/passkeys/step-up`, [400], forged],
+    ['contact', 'JSON', `/api/passkeys/step-up`, [400], forged],
+    ['staff', 'JSON', `/api/passkeys/step-up/options`, [400], {}],
+    ['staff', 'JSON', `/api/passkeys/register`, [400], forged],
+    ['signedOut', 'JSON', `/api/passkeys/sign-in`, [400], forged],
+    ['signedOut', 'JSON', `/api/passkeys/sign-in/options`, [200], {}],
+    ...(
+      [
+        '/api/passkeys/register/options',
+        '/api/passkeys/register',
+        '/api/passkeys/step-up/options',
+        '/api/passkeys/step-up'
+      ] as const
+    ).map((path): Row => ['signedOut', 'JSON', path, [401], {}])
   ];
 }
 
@@ -858,6 +970,8 @@ function matrixRows(w: World): Row[] {
     ...auditExportRows(w),
     // Sign-off certificates and their verification (issue 21).
     ...certificateRows(w),
+    // Passkeys and the staff step-up (issue 22).
+    ...passkeyRows(w),
     // A used link of another person (another firm's contact; my own firm's contact, opened by
     // its staff): "already used", never a redirect to its packet, never a session.
     ...(['staff', 'owner', 'contact', 'ownerAsClient', 'signedOut'] as const).flatMap(
@@ -939,6 +1053,15 @@ describe('IDOR matrix: another firm or client’s ids', () => {
     expect(client).toMatchObject({ name: `${w.secret} Other Client`, archivedAt: null });
     const firms = await db.select().from(s.firm).where(eq(s.firm.id, mine.firm.id));
     expect(firms.map((f) => f.approvalRule)).toEqual(['any']);
+    expect(firms.map((f) => f.staffPasskeyRequired)).toEqual([false]);
+    // Every passkey is still there, as it was named; nobody got a passkey session.
+    for (const p of Object.values(w.passkeys)) {
+      expect(await db.select().from(s.passkey).where(eq(s.passkey.id, p.id))).toEqual([p]);
+    }
+    for (const p of Object.values(w.passkeys)) {
+      const sessions = await db.select().from(s.session).where(eq(s.session.userId, p.userId));
+      expect(sessions.filter((x) => x.signInMethod === 'passkey')).toEqual([]);
+    }
     const [draft] = await db.select().from(s.packet).where(eq(s.packet.id, o.draft.id));
     expect(draft).toMatchObject({ status: 'draft', title: `${w.secret} draft` });
     const docs = await db.select().from(s.document).where(eq(s.document.packetId, o.draft.id));

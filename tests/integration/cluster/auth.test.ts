@@ -8,6 +8,7 @@ import { hashToken } from '../../../src/lib/server/auth/token';
 import { openClusterDb, startCluster, type Cluster } from '../../support/cluster';
 import { createClient, createContact, createFirmWithStaff, unique } from '../../support/factories';
 import { waitForMail } from '../../support/mailbox';
+import { SoftAuthenticator } from '../../support/webauthn';
 import { SESSION_COOKIE, TestBrowser } from '../../support/server';
 import type { Db } from '../../../src/lib/server/db/client';
 
@@ -222,5 +223,45 @@ describe('rate limits count across both instances', () => {
     );
     const statuses = answers.map((r) => r.status).sort();
     expect(statuses).toEqual([200, ...Array(9).fill(429)]);
+  });
+});
+
+describe('two instances share passkey challenges', () => {
+  const json = { 'content-type': 'application/json', accept: 'application/json' };
+  const post = (browser: TestBrowser, path: string, body: unknown = {}) =>
+    browser.request('POST', path, { body: JSON.stringify(body), headers: json });
+
+  it('a challenge issued by instance A is answered on instance B, and only once', async () => {
+    const { staff } = await createFirmWithStaff(db);
+    await db.insert(s.session).values({
+      idHash: hashToken(`cluster-passkey-${staff.id}`),
+      userId: staff.id,
+      kind: 'staff',
+      expiresAt: new Date(Date.now() + 86_400_000)
+    });
+    const browser = browserAt(A);
+    browser.cookies.set(SESSION_COOKIE, `cluster-passkey-${staff.id}`);
+    const authenticator = new SoftAuthenticator(cluster.url);
+    const created = await post(browser, '/api/passkeys/register/options');
+    expect(created.status).toBe(200);
+    const registered = await post(at(browser, B), '/api/passkeys/register', {
+      response: authenticator.register(created.json())
+    });
+    expect(registered.status).toBe(200);
+
+    const signedOut = browserAt(A);
+    const options = await post(signedOut, '/api/passkeys/sign-in/options');
+    const response = authenticator.assert(options.json());
+    const replay = new TestBrowser();
+    replay.base = A;
+    replay.origin = cluster.url;
+    replay.cookies = new Map(signedOut.cookies);
+    const signedIn = await post(at(signedOut, B), '/api/passkeys/sign-in', { response });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.json()).toEqual({ redirectTo: '/firm' });
+    // The same answer, with the same cookies, on the other instance: the challenge is gone.
+    const again = await post(replay, '/api/passkeys/sign-in', { response });
+    expect(again.status).toBe(400);
+    expect((await at(signedOut, A).get('/firm')).status).toBe(200);
   });
 });

@@ -75,3 +75,35 @@ export function clearAuthCookies(cookies: Cookies, which: 'session' | 'binding' 
   if (which !== 'binding') cookies.delete(sessionCookie, options);
   if (which !== 'session') cookies.delete(BINDING_COOKIE, options);
 }
+
+/** Marks the browser that asked for a passkey sign-in challenge (its hash is stored with it). */
+export const PASSKEY_BINDING_COOKIE = 'sheaf_passkey';
+
+/**
+ * This browser's passkey binding, made when missing and kept as long as a challenge lives: the
+ * sign-in page's autofill and its button share it, so neither spoils the other's challenge.
+ */
+export function ensurePasskeyBinding(cookies: Cookies): string {
+  const current = cookies.get(PASSKEY_BINDING_COOKIE);
+  const token = current && /^[a-z0-9]{32}$/.test(current) ? current : generateToken(20);
+  cookies.set(PASSKEY_BINDING_COOKIE, token, {
+    ...bindingCookieOptions(getConfig().secureCookies),
+    maxAge: 5 * 60
+  });
+  return hashToken(token);
+}
+
+export function passkeyBindingOf(cookies: Cookies): string | null {
+  const token = cookies.get(PASSKEY_BINDING_COOKIE);
+  return token && token.length <= 100 ? hashToken(token) : null;
+}
+
+export function clearPasskeyBinding(cookies: Cookies) {
+  const { secureCookies } = getConfig();
+  cookies.delete(PASSKEY_BINDING_COOKIE, {
+    path: '/',
+    secure: secureCookies,
+    httpOnly: true,
+    sameSite: 'lax'
+  });
+}

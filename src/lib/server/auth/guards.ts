@@ -7,6 +7,7 @@ import { getClient } from '../packets/clients';
 import { getPacket } from '../packets/packets';
 import { asPublished, currentSnapshot } from '../review/published';
 import { invalidateUserSessions, type SessionUser } from './session';
+import { stepUpNeeded, stepUpPath } from './passkeys/step-up';
 
 function signInRedirect(event: RequestEvent): never {
   const next = event.url.pathname + event.url.search;
@@ -47,7 +48,25 @@ export async function requireStaff(event: RequestEvent): Promise<StaffAccess> {
   // A contact's link gives even an owner a 30-day sliding client session: staff rights need the
   // staff sign-in (7 days), which /sign-in offers them for this page.
   if (event.locals.session?.kind !== 'staff') signInRedirect(event);
+  if (stepUpNeeded(row.firm, event.locals.session)) stepUpRefusal(event);
   return { user, firm: row.firm, membership: row.membership };
+}
+
+/**
+ * The firm asks staff to confirm with a passkey and this session has not: a page or form goes
+ * to the confirm page and comes back; anything else (a fetch of JSON or a file) gets a 403.
+ */
+function stepUpRefusal(event: RequestEvent): never {
+  const headers = event.request.headers;
+  const page =
+    event.isDataRequest ||
+    headers.get('x-sveltekit-action') === 'true' ||
+    (headers.get('accept') ?? '').includes('text/html');
+  if (!page) {
+    error(403, 'Your firm asks staff to confirm with a passkey: open any firm page to do so.');
+  }
+  const get = event.request.method === 'GET' || event.request.method === 'HEAD';
+  redirect(303, stepUpPath(get ? event.url.pathname + event.url.search : event.url.pathname));
 }
 
 /** The current access condition of a contact: permanent, or until access_expires_at. */

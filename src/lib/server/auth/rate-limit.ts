@@ -26,7 +26,13 @@ export const LIMITS = {
   /** Code tries on one address's links, across links, browsers and IPs (two links' worth). */
   codeAttemptsAddress: { capacity: 10, windowSeconds: DAY },
   newLinkToken: { capacity: 2, windowSeconds: HOUR },
-  newLinkIp: { capacity: 20, windowSeconds: HOUR }
+  newLinkIp: { capacity: 20, windowSeconds: HOUR },
+  /** Passkey sign-in challenges: the sign-in page asks for one on each visit (autofill). */
+  passkeyOptionsIp: { capacity: 120, windowSeconds: HOUR },
+  /** Passkey sign-in answers checked, per IP, as the email sign-in form. */
+  passkeySignInIp: { capacity: 30, windowSeconds: HOUR },
+  /** A signed-in user's passkey registrations and step-ups. */
+  passkeyUser: { capacity: 20, windowSeconds: HOUR }
 } satisfies Record<string, Bucket>;
 
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterSeconds: number };

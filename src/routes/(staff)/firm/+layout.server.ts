@@ -9,6 +9,8 @@ export const load: LayoutServerLoad = async (event) => {
   return {
     needsReply: await countNeedsReply(getDb(), firm.id),
     staff: { name: user.name, email: user.email, role: membership.role },
+    // How this session signed in: a link or code sign-in is offered a passkey (PasskeyOffer).
+    signInMethod: event.locals.session?.signInMethod ?? null,
     firm: {
       name: firm.name,
       slug: firm.slug,

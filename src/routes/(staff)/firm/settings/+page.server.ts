@@ -20,12 +20,24 @@ import {
 } from '$lib/server/firm/settings';
 import { fieldErrors, readForm } from '$lib/server/http/form';
 import { clientMeta } from '$lib/server/auth/request-meta';
+import { countPasskeys } from '$lib/server/auth/passkeys/credentials';
+import { passkeyCounts, resetMemberPasskeys } from '$lib/server/auth/passkeys/reset';
+import { setStaffPasskeyRequired } from '$lib/server/auth/passkeys/step-up';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { firm, user, membership } = await requireStaff(event);
   const members = await listMembers(getDb(), firm.id);
+  const passkeys = await passkeyCounts(
+    getDb(),
+    members.map((m) => m.userId)
+  );
   return {
+    passkeyPolicy: {
+      required: firm.staffPasskeyRequired,
+      counts: passkeys,
+      confirmed: !!event.locals.session?.passkeyConfirmedAt
+    },
     settings: firmSettingsOf(firm),
     approvalRule: firm.approvalRule,
     isOwner: membership.role === 'owner',
@@ -127,6 +139,58 @@ export const actions: Actions = {
     return {
       action: 'remove',
       message: `Removed ${target.user.email}. Clients they were responsible for are now yours.`
+    };
+  },
+
+  /** "Staff must confirm with a passkey": the owner turning it on must have and use one. */
+  passkeyRequired: async (event) => {
+    const { firm, user } = await requireOwner(event);
+    const required = (await readForm(event.request)).required === 'on';
+    const db = getDb();
+    if (required && !firm.staffPasskeyRequired) {
+      if ((await countPasskeys(db, user.id)) === 0) {
+        return fail(400, {
+          action: 'passkeyRequired',
+          message: 'Add a passkey to your own account first, so that you can still get in.'
+        });
+      }
+      if (!event.locals.session?.passkeyConfirmedAt) {
+        return fail(400, {
+          action: 'passkeyRequired',
+          message: 'Confirm with your passkey first, so we know it works.',
+          confirmFirst: true
+        });
+      }
+    }
+    const changed = await db.transaction((tx) =>
+      setStaffPasskeyRequired(tx, firm, required, actorOf(event, user))
+    );
+    const said = required
+      ? 'Staff now confirm with a passkey after signing in by email.'
+      : 'Staff no longer need a passkey.';
+    return { action: 'passkeyRequired', message: changed ? said : 'Nothing changed.' };
+  },
+
+  resetPasskeys: async (event) => {
+    const { access, target, failure } = await memberAction(event, 'resetPasskeys');
+    if (failure) return failure;
+    if (target.user.id === access.user.id) {
+      return fail(400, {
+        action: 'resetPasskeys',
+        message: 'Remove your own passkeys on your account page.'
+      });
+    }
+    const removed = await getDb().transaction((tx) =>
+      resetMemberPasskeys(tx, access.firm.id, target.user, actorOf(event, access.user))
+    );
+    const who = target.user.name || target.user.email;
+    return {
+      action: 'resetPasskeys',
+      message: !removed
+        ? `${who} had no passkeys.`
+        : access.firm.staffPasskeyRequired
+          ? `Removed ${who}'s passkeys. Their next firm page walks them through adding a new one.`
+          : `Removed ${who}'s passkeys.`
     };
   },
 

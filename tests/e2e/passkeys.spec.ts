@@ -1,0 +1,251 @@
+// Passkeys on a phone, with Chromium's virtual authenticator: a contact adds one after an email
+// sign-in and signs in with it alone; a firm requires passkeys of its staff, and a colleague's
+// email sign-in then opens no firm page until the passkey is used.
+// Browsers refuse passkeys on an IP address: run with E2E_HOST=localhost.
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  askForLink,
+  linkPathOf,
+  openLink,
+  openLinkAndContinue,
+  signInAsOwner,
+  signInByEmail,
+  useOwnIp,
+  waitForMail
+} from './support/auth';
+import { expectNoViolations } from './support/axe';
+import { addClient, uniqueTag } from './support/firm';
+import { addVirtualAuthenticator, passkeysPossible } from './support/passkeys';
+import { useColourScheme } from './support/scheme';
+
+test.describe.configure({ mode: 'serial' });
+test.skip(({ isMobile }) => !isMobile, 'phone journey');
+test.skip(
+  ({ baseURL }) => !passkeysPossible(baseURL),
+  'browsers refuse passkeys on an IP address: run with E2E_HOST=localhost'
+);
+
+/** With SHEAF_SCREENSHOTS=1, a picture for docs/screenshots (as screenshots.spec.ts takes). */
+async function shoot(page: Page, name: string) {
+  if (!process.env.SHEAF_SCREENSHOTS) return;
+  const out = process.env.SHEAF_SCREENSHOTS_DIR ?? 'test-results/screenshots';
+  await page.waitForLoadState('networkidle');
+  await useColourScheme(page, 'light');
+  mkdirSync(out, { recursive: true });
+  await page.screenshot({ path: path.join(out, `${name}-phone.png`) });
+  await page.emulateMedia({ colorScheme: null });
+}
+
+/** A Card of the page, by its heading. */
+const card = (page: Page, title: string) =>
+  page.locator('section', { has: page.getByRole('heading', { level: 2, name: title }) });
+
+async function signOut(page: Page) {
+  await page.goto('/sign-out');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+}
+
+test('a contact adds a passkey after an email sign-in, then signs in with it alone', async ({
+  page,
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(120_000);
+  await signInAsOwner(page, baseURL!);
+  const tag = uniqueTag('passkey');
+  const email = `pat-${tag}@harbour.example`;
+  await addClient(page, { name: 'Passkey Bakery Ltd', code: `PK-${tag}`.slice(0, 20) }, [
+    { name: 'Pat Harbour', email }
+  ]);
+
+  const context = await browser.newContext({ baseURL, ...phoneOf(test.info().project.use) });
+  const phone = await context.newPage();
+  const authenticator = await addVirtualAuthenticator(phone);
+  await signInByEmail(phone, email);
+  await expect(phone).toHaveURL(/\/p$/);
+
+  // The offer, on the page the link landed on.
+  const offer = phone.getByRole('region', {
+    name: 'Sign in with Face ID or your fingerprint next time'
+  });
+  await expect(offer).toBeVisible();
+  await expectNoViolations(phone, '/p with the passkey offer');
+  await shoot(phone, 'passkey-offer');
+  await offer.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(phone.getByRole('heading', { name: 'Passkey added' })).toBeVisible();
+  expect(await authenticator.credentialCount()).toBe(1);
+  await phone.reload();
+  await expect(phone.getByRole('heading', { name: 'Your documents' })).toBeVisible();
+  await expect(offer).toHaveCount(0);
+
+  // /account lists it; rename it.
+  await phone.goto('/account');
+  const section = card(phone, 'Passkeys');
+  await expect(section.getByText('not used yet')).toBeVisible();
+  await section.getByRole('button', { name: /^Rename / }).click();
+  await section.getByLabel('Name').fill('My phone');
+  await section.getByRole('button', { name: 'Save name' }).click();
+  await expect(section.getByText('My phone', { exact: true })).toBeVisible();
+  await expectNoViolations(phone, '/account with a passkey');
+  await shoot(phone, 'passkey-account');
+
+  // Signed out, the passkey alone signs in again: no address, no mail.
+  await signOut(phone);
+  await expect(phone.getByRole('button', { name: 'Sign in with a passkey' })).toBeVisible();
+  await expectNoViolations(phone, '/sign-in with passkeys');
+  await shoot(phone, 'passkey-sign-in');
+  if (new URL(phone.url()).pathname === '/sign-in') {
+    await phone.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  }
+  await expect(phone).toHaveURL(/\/p$/);
+  await expect(phone.getByRole('heading', { name: 'Your documents' })).toBeVisible();
+  await expect(offer).toHaveCount(0);
+  await phone.goto('/account');
+  await expect(section.getByText(/last used/)).toBeVisible();
+  await context.close();
+});
+
+test('a passkey this site does not know is refused plainly, and email still works', async ({
+  browser,
+  baseURL
+}) => {
+  const context = await browser.newContext({ baseURL, ...phoneOf(test.info().project.use) });
+  const phone = await context.newPage();
+  await useOwnIp(phone);
+  const authenticator = await addVirtualAuthenticator(phone);
+  // A passkey for this site whose account Sheaf has never stored (a reset, a removed one).
+  await authenticator.cdp.send('WebAuthn.addCredential', {
+    authenticatorId: authenticator.authenticatorId,
+    credential: {
+      credentialId: Buffer.from('unknown-to-sheaf-credential').toString('base64'),
+      isResidentCredential: true,
+      rpId: new URL(baseURL!).hostname,
+      privateKey: await newPrivateKey(),
+      userHandle: Buffer.alloc(16, 7).toString('base64'),
+      signCount: 0
+    }
+  });
+  await phone.goto('/sign-in');
+  await phone.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(
+    phone.getByText('That passkey is not registered here. Sign in with your email instead.')
+  ).toBeVisible();
+  await expect(phone.getByLabel('Email address')).toBeEditable();
+  await context.close();
+});
+
+test('a firm requires passkeys: staff are walked through one, then asked for it', async ({
+  page,
+  browser,
+  baseURL
+}) => {
+  test.setTimeout(180_000);
+  const owner = page;
+  await addVirtualAuthenticator(owner);
+  await signInAsOwner(owner, baseURL!);
+  try {
+    // The owner adds a passkey, and must use it before requiring one of everybody.
+    await owner.goto('/account');
+    await owner.getByRole('button', { name: /^Add (a|another) passkey$/ }).click();
+    await expect(card(owner, 'Passkeys').getByText('not used yet')).toBeVisible();
+    await owner.goto('/firm/settings');
+    const policy = card(owner, 'Sign-in security');
+    await policy.getByLabel(/Staff must confirm with a passkey/).check();
+    await policy.getByRole('button', { name: 'Save' }).click();
+    await expect(policy.getByRole('alert')).toContainText('Confirm with your passkey first');
+    await policy.getByRole('link', { name: 'Confirm now' }).click();
+    await expect(owner.getByRole('heading', { name: 'Confirm with your passkey' })).toBeVisible();
+    await expectNoViolations(owner, '/confirm-passkey');
+    await owner.getByRole('button', { name: 'Use my passkey' }).click();
+    await expect(owner).toHaveURL(/\/firm\/settings$/);
+    await policy.getByLabel(/Staff must confirm with a passkey/).check();
+    await policy.getByRole('button', { name: 'Save' }).click();
+    await expect(owner.getByText('Staff now confirm with a passkey')).toBeVisible();
+
+    // A colleague is invited; their first firm page walks them through adding a passkey.
+    const tag = uniqueTag('stepup');
+    const email = `kit-${tag}@smith.example`;
+    const since = Date.now();
+    await owner.locator('#f-invite-name').fill('Kit Colleague');
+    await owner.locator('#f-invite-email').fill(email);
+    await owner.getByRole('button', { name: 'Send invitation' }).click();
+    const invite = await waitForMail(owner.request, email, since);
+
+    const context = await browser.newContext({ baseURL, ...phoneOf(test.info().project.use) });
+    const phone = await context.newPage();
+    await useOwnIp(phone);
+    const kit = await addVirtualAuthenticator(phone);
+    await openLinkAndContinue(phone, linkPathOf(invite));
+    await expect(phone).toHaveURL(/\/confirm-passkey\?next=%2Ffirm/);
+    await expect(phone.getByRole('heading', { name: 'Add a passkey to continue' })).toBeVisible();
+    await expectNoViolations(phone, '/confirm-passkey (no passkey yet)');
+    await shoot(phone, 'passkey-step-up-add');
+    await phone.getByRole('button', { name: 'Add a passkey' }).click();
+    await expect(phone).toHaveURL(/\/firm$/);
+    await expect(phone.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+
+    // Signed in again by email: no firm page opens until the passkey is used.
+    await signOut(phone);
+    const again = Date.now();
+    // The sign-in page's passkey autofill waits for a pick; this time email is the way in.
+    await kit.answer(false);
+    await askForLink(phone, email);
+    await openLink(phone, linkPathOf(await waitForMail(phone.request, email, again)));
+    await kit.answer(true);
+    await expect(phone).toHaveURL(/\/confirm-passkey\?next=%2Ffirm/);
+    await phone.goto('/firm/clients');
+    await expect(phone).toHaveURL(/\/confirm-passkey\?next=%2Ffirm%2Fclients/);
+    await expect(phone.getByRole('heading', { name: 'Confirm with your passkey' })).toBeVisible();
+    await shoot(phone, 'passkey-step-up');
+    await phone.getByRole('button', { name: 'Use my passkey' }).click();
+    await expect(phone).toHaveURL(/\/firm\/clients$/);
+
+    // With the passkey alone there is nothing more to confirm.
+    await signOut(phone);
+    await phone.goto('/sign-in?next=%2Ffirm');
+    if (new URL(phone.url()).pathname === '/sign-in') {
+      await phone.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    }
+    await expect(phone).toHaveURL(/\/firm$/);
+    await expect(phone.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+    await context.close();
+  } finally {
+    // Other specs sign staff in by email: leave the firm as it was.
+    await owner.goto('/firm/settings');
+    if (new URL(owner.url()).pathname === '/firm/settings') {
+      const policy = card(owner, 'Sign-in security');
+      const box = policy.getByLabel(/Staff must confirm with a passkey/);
+      if (await box.isChecked()) {
+        await box.uncheck();
+        await policy.getByRole('button', { name: 'Save' }).click();
+        await expect(owner.getByText('Staff no longer need a passkey')).toBeVisible();
+      }
+    }
+  }
+});
+
+/** The phone project's device settings, for a second context (pictured at 2x, as the docs'). */
+function phoneOf(use: {
+  viewport?: { width: number; height: number } | null;
+  isMobile?: boolean;
+  hasTouch?: boolean;
+  userAgent?: string;
+}) {
+  return {
+    viewport: use.viewport ?? undefined,
+    isMobile: use.isMobile,
+    hasTouch: use.hasTouch,
+    userAgent: use.userAgent,
+    deviceScaleFactor: 2
+  };
+}
+
+/** A fresh P-256 private key, PKCS#8 in base64, as WebAuthn.addCredential takes it. */
+async function newPrivateKey(): Promise<string> {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+}
