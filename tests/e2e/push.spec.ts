@@ -16,12 +16,15 @@ test.describe.configure({ mode: 'serial' });
 test.skip(({ isMobile }) => !isMobile, 'notifications are a phone journey (390x844)');
 
 const shots = process.env.SHEAF_SCREENSHOTS_DIR;
+// One packet per test: a packet link opens once.
 let published: Published;
+let pushed: Published;
 
 test.beforeAll(async ({ browser, baseURL }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const staff = await browser.newPage();
   published = await publishPacket(staff, baseURL!, `push${Date.now().toString(36)}`);
+  pushed = await publishPacket(staff, baseURL!, `tap${Date.now().toString(36)}`);
   await staff.close();
 });
 
@@ -72,8 +75,11 @@ async function shoot(page: Page, name: string, target: string) {
   await page.emulateMedia({ colorScheme: null });
 }
 
-/** The service worker's registration id, for the DevTools protocol. */
-async function registrationId(page: Page, baseURL: string): Promise<string> {
+/**
+ * A DevTools session with the ServiceWorker domain on, and the app's registration id in it
+ * (ServiceWorker.deliverPushMessage needs both).
+ */
+async function pushChannel(page: Page, baseURL: string) {
   const cdp = await page.context().newCDPSession(page);
   const found = new Promise<string>((resolve) => {
     cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
@@ -85,7 +91,13 @@ async function registrationId(page: Page, baseURL: string): Promise<string> {
     });
   });
   await cdp.send('ServiceWorker.enable');
-  return found;
+  const registrationId = await found;
+  return (data: object) =>
+    cdp.send('ServiceWorker.deliverPushMessage', {
+      origin: baseURL,
+      registrationId,
+      data: JSON.stringify(data)
+    });
 }
 
 test('the offer comes after a packet is saved, never on a first visit', async ({
@@ -148,23 +160,18 @@ test('a pushed notice is shown, and tapping it opens the packet', async ({
   baseURL
 }) => {
   await context.grantPermissions(['notifications'], { origin: baseURL });
-  await openAsContact(page, published);
+  await openAsContact(page, pushed);
   await page.goto('/p');
   await expect(page.getByRole('heading', { name: 'Your documents' })).toBeVisible();
 
-  const id = await registrationId(page, baseURL!);
-  const cdp = await page.context().newCDPSession(page);
+  const deliverPush = await pushChannel(page, baseURL!);
   const notice = {
     title: 'Smith & Co',
     body: 'Q3 2026 review has a new version',
-    url: `/p/${published.packetId}`,
-    tag: `packet-${published.packetId}`
+    url: `/p/${pushed.packetId}`,
+    tag: `packet-${pushed.packetId}`
   };
-  await cdp.send('ServiceWorker.deliverPushMessage', {
-    origin: baseURL!,
-    registrationId: id,
-    data: JSON.stringify(notice)
-  });
+  await deliverPush(notice);
   await expect
     .poll(() =>
       page.evaluate(async () =>
@@ -190,7 +197,7 @@ test('a pushed notice is shown, and tapping it opens the packet', async ({
     const [shown] = await scope.registration.getNotifications();
     scope.dispatchEvent(new scope.NotificationEvent('notificationclick', { notification: shown }));
   });
-  await expect(page).toHaveURL(new RegExp(`/p/${published.packetId}$`));
+  await expect(page).toHaveURL(new RegExp(`/p/${pushed.packetId}$`));
   await expect(page.getByRole('heading', { name: 'Documents' })).toBeVisible();
   // The notice went with the tap.
   await expect
@@ -202,11 +209,7 @@ test('a pushed notice is shown, and tapping it opens the packet', async ({
     .toBe(0);
 
   // A push naming another site opens the packet list, never that site.
-  await cdp.send('ServiceWorker.deliverPushMessage', {
-    origin: baseURL!,
-    registrationId: id,
-    data: JSON.stringify({ ...notice, url: 'https://evil.example/p' })
-  });
+  await deliverPush({ ...notice, url: 'https://evil.example/p' });
   await expect
     .poll(() =>
       page.evaluate(async () =>
