@@ -168,7 +168,12 @@ export const actions: Actions = {
     const said = required
       ? 'Staff now confirm with a passkey after signing in by email.'
       : 'Staff no longer need a passkey.';
-    return { action: 'passkeyRequired', message: changed ? said : 'Nothing changed.' };
+    // Said by a toast; only a refusal stays on the form.
+    return {
+      action: 'passkeyRequired',
+      saved: true as const,
+      message: changed ? said : 'Nothing changed.'
+    };
   },
 
   resetPasskeys: async (event) => {
