@@ -11,9 +11,9 @@ const dataDir = (process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(),
 if (process.env.TEST_WORKER_INDEX === undefined) {
   process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 }
-// Browsers refuse passkeys on an IP address: E2E_HOST=localhost runs the suite on a host name
-// (tests/e2e/passkeys.spec.ts needs it; the server still listens on 127.0.0.1).
-const host = process.env.E2E_HOST ?? '127.0.0.1';
+// Browsers refuse passkeys on an IP address, so the suite runs on a host name (passkeys.spec.ts
+// needs it); the server still listens on 127.0.0.1. E2E_HOST=127.0.0.1 runs it on the address.
+const host = process.env.E2E_HOST ?? 'localhost';
 export const baseURL = `http://${host}:${port}`;
 
 const launchOptions = {
