@@ -208,15 +208,18 @@ test('a pushed notice is shown, and tapping it opens the packet', async ({
     )
     .toBe(0);
 
-  // A push naming another site opens the packet list, never that site.
+  // A push naming another site opens the packet list, never that site. (A busy machine can
+  // take a while to wake the worker again: the wait is for the notice, however long.)
   await deliverPush({ ...notice, url: 'https://evil.example/p' });
   await expect
-    .poll(() =>
-      page.evaluate(async () =>
-        (await (await navigator.serviceWorker.ready).getNotifications()).map(
-          (n) => (n.data as { url: string }).url
-        )
-      )
+    .poll(
+      () =>
+        page.evaluate(async () =>
+          (await (await navigator.serviceWorker.ready).getNotifications()).map(
+            (n) => (n.data as { url: string }).url
+          )
+        ),
+      { timeout: 30_000 }
     )
     .toEqual(['/p']);
 });
