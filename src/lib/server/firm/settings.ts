@@ -98,18 +98,29 @@ export const approvalRuleSchema = z.object({
   approvalRule: z.enum(APPROVAL_RULES, 'Choose when a packet counts as approved.')
 });
 
+/** Who changed a setting, and from where (for its audit entry). */
+export interface SettingActor {
+  id: string;
+  ip?: string | null;
+  ua?: string | null;
+}
+
 /**
- * Sets when a version counts as approved (any one approver, or every approver), audited like
- * the other settings. Returns false when it was already so (nothing written).
+ * Sets one of the firm's single-valued settings, audited as `firm.settings_updated` with what it
+ * was and what it became. Returns false when it was already so (nothing written).
  */
-export async function updateApprovalRule(
+export async function updateFirmSetting<K extends 'approvalRule' | 'staffPasskeyRequired'>(
   db: Db,
   current: Firm,
-  rule: ApprovalRule,
-  actor: { id: string; ip?: string | null; ua?: string | null }
+  key: K,
+  value: Firm[K],
+  actor: SettingActor
 ): Promise<boolean> {
-  if (current.approvalRule === rule) return false;
-  await db.update(firm).set({ approvalRule: rule }).where(eq(firm.id, current.id));
+  if (current[key] === value) return false;
+  await db
+    .update(firm)
+    .set({ [key]: value })
+    .where(eq(firm.id, current.id));
   await recordAudit(db, {
     action: 'firm.settings_updated',
     firmId: current.id,
@@ -117,7 +128,17 @@ export async function updateApprovalRule(
     subject: `firm:${current.id}`,
     ip: actor.ip,
     ua: actor.ua,
-    data: { approvalRule: { from: current.approvalRule, to: rule } }
+    data: { [key]: { from: current[key], to: value } }
   });
   return true;
+}
+
+/** Sets when a version counts as approved (any one approver, or every approver). */
+export function updateApprovalRule(
+  db: Db,
+  current: Firm,
+  rule: ApprovalRule,
+  actor: SettingActor
+): Promise<boolean> {
+  return updateFirmSetting(db, current, 'approvalRule', rule, actor);
 }

@@ -1,10 +1,10 @@
 // The firm setting "Staff must confirm with a passkey": a staff session then needs a passkey
 // (a passkey sign-in, or a confirmation after an emailed link or code) before any /firm page.
 import { asc, eq } from 'drizzle-orm';
-import { recordAudit } from '../../audit';
 import type { Db } from '../../db/client';
 import { firm, membership, type Firm, type Session } from '../../db/schema';
 import { countPasskeys } from './credentials';
+import { updateFirmSetting, type SettingActor } from '../../firm/settings';
 
 /** Where a staff session goes to confirm, coming back to `next` afterwards. */
 export function stepUpPath(next: string): string {
@@ -47,23 +47,12 @@ export async function passkeyChangesAllowed(
   return (await countPasskeys(db, userId)) === 0;
 }
 
-/** Turns the setting on or off, audited like the other settings; false when it already was. */
-export async function setStaffPasskeyRequired(
+/** Turns the setting on or off (firm/settings.ts audits it); false when it already was. */
+export function setStaffPasskeyRequired(
   db: Db,
   current: Firm,
   required: boolean,
-  actor: { id: string; ip?: string | null; ua?: string | null }
+  actor: SettingActor
 ): Promise<boolean> {
-  if (current.staffPasskeyRequired === required) return false;
-  await db.update(firm).set({ staffPasskeyRequired: required }).where(eq(firm.id, current.id));
-  await recordAudit(db, {
-    action: 'firm.settings_updated',
-    firmId: current.id,
-    actorId: actor.id,
-    subject: `firm:${current.id}`,
-    ip: actor.ip,
-    ua: actor.ua,
-    data: { staffPasskeyRequired: { from: current.staffPasskeyRequired, to: required } }
-  });
-  return true;
+  return updateFirmSetting(db, current, 'staffPasskeyRequired', required, actor);
 }
