@@ -1,24 +1,14 @@
 import { json } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db/client';
+import { challengeRequester } from '$lib/server/auth/passkeys/challenge-request';
 import { stepUpOptions } from '$lib/server/auth/passkeys/ceremonies';
 import { countPasskeys } from '$lib/server/auth/passkeys/credentials';
-import { consumeRateLimit, LIMITS, rateLimitKey } from '$lib/server/auth/rate-limit';
-import { requireSameOrigin } from '$lib/server/http/same-origin';
-import { tooManyRequests } from '$lib/server/http/too-many-requests';
 import type { RequestHandler } from './$types';
 
 /** A step-up challenge for the signed-in user's own passkeys, bound to this session. */
 export const POST: RequestHandler = async (event) => {
-  requireSameOrigin(event);
-  const { user, session } = event.locals;
-  if (!user || !session) return json({ error: 'Sign in first.' }, { status: 401 });
-  const db = getDb();
-  const limited = await consumeRateLimit(
-    db,
-    rateLimitKey('passkey-user', user.id),
-    LIMITS.passkeyUser
-  );
-  if (!limited.ok) tooManyRequests(event, limited.retryAfterSeconds);
+  const requester = await challengeRequester(event);
+  if (requester instanceof Response) return requester;
+  const { db, user, session } = requester;
   if ((await countPasskeys(db, user.id)) === 0) {
     return json({ error: 'You have no passkey yet. Add one instead.' }, { status: 400 });
   }
