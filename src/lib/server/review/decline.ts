@@ -67,19 +67,19 @@ async function recordDecline(tx: Db, input: DeclineInput): Promise<DeclineResult
   const { packet, contact, requestId } = input;
   const withdrewApproval = (await withdrawStanding(tx, packet, contact, 'approve')) > 0;
   await withdrawStanding(tx, packet, contact, 'decline');
+  // This contact's declines of this version, withdrawn ones included.
+  const theirDeclines = and(
+    eq(decision.packetId, packet.id),
+    eq(decision.version, packet.version),
+    eq(decision.contactId, contact.id),
+    eq(decision.kind, 'decline')
+  );
   // Staff hear of a contact's first decline of a version; later ones (a reason reworded)
   // show on the packet page without another mail, so no contact can fill an inbox.
   const [declinedBefore] = await tx
     .select({ id: decision.id })
     .from(decision)
-    .where(
-      and(
-        eq(decision.packetId, packet.id),
-        eq(decision.version, packet.version),
-        eq(decision.contactId, contact.id),
-        eq(decision.kind, 'decline')
-      )
-    )
+    .where(theirDeclines)
     .limit(1);
   const evidence = await decisionEvidence(tx, packet, input.evidence, declineConsentSentence);
   const [row] = await tx
@@ -121,17 +121,7 @@ async function recordDecline(tx: Db, input: DeclineInput): Promise<DeclineResult
           isNull(staffAlert.sentAt),
           inArray(
             staffAlert.decisionId,
-            tx
-              .select({ id: decision.id })
-              .from(decision)
-              .where(
-                and(
-                  eq(decision.packetId, packet.id),
-                  eq(decision.version, packet.version),
-                  eq(decision.contactId, contact.id),
-                  eq(decision.kind, 'decline')
-                )
-              )
+            tx.select({ id: decision.id }).from(decision).where(theirDeclines)
           )
         )
       );
