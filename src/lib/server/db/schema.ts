@@ -50,6 +50,9 @@ export type PasskeyCeremony = (typeof PASSKEY_CEREMONIES)[number];
 
 /** Which approvers must approve before a version counts as approved. */
 export const APPROVAL_RULES = ['any', 'all'] as const;
+/** The languages client pages and mails come in; the first is the fallback. */
+export const LOCALES = ['en', 'es', 'fr', 'de'] as const;
+export type Locale = (typeof LOCALES)[number];
 export type ApprovalRule = (typeof APPROVAL_RULES)[number];
 
 export const firm = pgTable('firm', {
@@ -59,7 +62,12 @@ export const firm = pgTable('firm', {
   fromEmail: text('from_email'),
   replyTo: text('reply_to'),
   brandColor: text('brand_color').notNull().default('#1f6f5c'),
+  /** The stored logo's blob key prefix (its fixed sizes hang off it); null = no logo. */
   logo: text('logo'),
+  /** The From name on the firm's mail; null = "<firm name> via Sheaf". */
+  senderName: text('sender_name'),
+  /** The language a contact's pages and mail use unless the contact or staff chose another. */
+  locale: text('locale', { enum: LOCALES }).notNull().default('en'),
   reminderEveryDays: integer('reminder_every_days').notNull().default(3),
   packetLinkDays: integer('packet_link_days').notNull().default(7),
   /** A packet link lasts until the due date plus this many days (within the link bounds). */
@@ -78,6 +86,8 @@ export const user = pgTable('user', {
   /** Always stored lower-cased and trimmed. */
   email: text('email').notNull().unique(),
   name: text('name').notNull().default(''),
+  /** The language this person chose in /account; null = as each firm set it. */
+  locale: text('locale', { enum: LOCALES }),
   createdAt: createdAt()
 });
 
@@ -148,6 +158,8 @@ export const clientContact = pgTable(
      * name another firm (or the person) gave.
      */
     name: text('name').notNull().default(''),
+    /** The language staff set for this contact; null = the firm's. The contact's own wins. */
+    locale: text('locale', { enum: LOCALES }),
     createdAt: createdAt()
   },
   (t) => [
