@@ -375,8 +375,10 @@ describe.runIf(onPostgresProject)('PostgreSQL stopped and started again mid-load
     const inFlight = spanning.filter((x) => x.status >= 300);
     const inFlightDone = spanning.map((x) => x.end - shutdownAt);
     const stopping = samples.filter((x) => x.at > shutdownAt + 100 && x.end < stoppedAt);
-    const down = samples.filter((x) => x.at > stoppedAt + 100 && x.end < startAt);
-    const starting = samples.filter((x) => x.at > notAcceptingAt + 100 && x.end < promoteAt);
+    // Ended by the phase's last instant, as its wait counted them (`phaseSamples`): answers
+    // settle in batches, and one may end in the very millisecond the next phase began.
+    const down = samples.filter((x) => x.at > stoppedAt + 100 && x.end <= startAt);
+    const starting = samples.filter((x) => x.at > notAcceptingAt + 100 && x.end <= promoteAt);
     const outage = samples.filter((x) => x.at >= stopAt && x.end <= acceptingAt);
     const refused57P03 = pg.log().match(/FATAL: {2}the database system is not accepting/g) ?? [];
     const breakerLog = app.output().match(/^\[db\].*$/gm) ?? [];
