@@ -109,7 +109,9 @@ test('the offer comes after a packet is saved, never on a first visit', async ({
   await openAsContact(page, published);
   const save = page.locator('[data-save-offline]');
   await expect(save.getByRole('button', { name: 'Save for offline' })).toBeVisible();
-  // First visit: nothing saved, not the installed app.
+  // First visit: nothing saved, not the installed app. (Signed in by link: a passkey is offered.)
+  const passkeyOffer = page.getByRole('region', { name: /Sign in with Face ID/ });
+  await expect(passkeyOffer).toBeVisible();
   await expect(page.locator('[data-push-offer]')).toHaveCount(0);
   await page.goto('/p');
   await expect(page.getByRole('heading', { name: 'Your documents' })).toBeVisible();
@@ -124,6 +126,8 @@ test('the offer comes after a packet is saved, never on a first visit', async ({
   await expect(
     offer.getByRole('heading', { name: 'Tell me when there is something to review' })
   ).toBeVisible();
+  // One offer at a time: the passkey waits while notifications are offered.
+  await expect(passkeyOffer).toHaveCount(0);
   await expectNoViolations(page, 'the push offer');
   await shoot(page, 'push-offer', '[data-push-offer]');
 
