@@ -107,7 +107,7 @@ export const actions: Actions = {
     if (!saved.ok) {
       return fail(400, {
         action: 'sender',
-        message: saved.message,
+        message: 'Nothing was saved: see why below.',
         errors: { [saved.field]: [saved.message] },
         values
       });
