@@ -31,6 +31,9 @@ describe('parseConfig', () => {
       parseConfig({ SENDER_DOMAINS: ' LedgerLine.com, mail.example.org. ,' }).SENDER_DOMAINS
     ).toEqual(['ledgerline.com', 'mail.example.org']);
     expect(parseConfig({}).SENDER_DOMAINS).toBeUndefined();
+    expect(parseConfig({ SENDER_DOMAINS: 'Müller.de' }).SENDER_DOMAINS).toEqual([
+      'xn--mller-kva.de'
+    ]);
     for (const bad of ['ledgerline', '*.example.com', 'a@b.com', 'exa mple.com']) {
       expect(() => parseConfig({ SENDER_DOMAINS: bad })).toThrow(
         /^Invalid SENDER_DOMAINS .*: expected domain names separated by commas/

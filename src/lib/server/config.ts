@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import { defaultBodySizeLimit, parseBodySize, requiredBodySizeLimit } from './http/limits';
 
@@ -77,12 +78,20 @@ const schema = z.object({
           .split(',')
           .map((d) => d.trim().toLowerCase().replace(/\.$/, ''))
           .filter(Boolean)
+          // An international name in its DNS form; anything domainToASCII rejects stays as it
+          // was, for the check below to name.
+          .map((d) => domainToASCII(d) || d)
       )
       .pipe(
         z.array(
-          z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-            message: 'domain names separated by commas, e.g. ledgerline.com,example.org'
-          })
+          z
+            .string()
+            .regex(
+              /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/,
+              {
+                message: 'domain names separated by commas, e.g. ledgerline.com,example.org'
+              }
+            )
         )
       )
   ),

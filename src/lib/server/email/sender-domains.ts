@@ -3,7 +3,7 @@
 // verified at Postmark (SENDER_DOMAINS), or gives Sheaf an account token to ask Postmark itself.
 import { AccountClient } from 'postmark';
 import type { Config } from '../config';
-import { listedSenderDomain } from './sender';
+import { asciiDomain, listedSenderDomain } from './sender';
 import { postmarkClientOptions } from './postmark';
 
 export type SenderDomainStatus =
@@ -37,11 +37,11 @@ export async function checkSenderDomain(
     config.POSTMARK_ACCOUNT_TOKEN,
     postmarkClientOptions(config.POSTMARK_API_URL, CHECK_TIMEOUT_S)
   );
-  const wanted = domain.toLowerCase();
+  const wanted = asciiDomain(domain);
   try {
     for (let offset = 0; ; offset += PAGE) {
       const page = await client.getDomains({ count: PAGE, offset });
-      const found = page.Domains.find((d) => d.Name.toLowerCase() === wanted);
+      const found = page.Domains.find((d) => asciiDomain(d.Name) === wanted);
       if (found) {
         const details = await client.getDomain(found.ID);
         const dkim = !details.DKIMVerified;

@@ -63,5 +63,8 @@ describe('listedSenderDomain', () => {
     expect(listedSenderDomain('LEDGERLINE.com.', c)).toBe(true);
     expect(listedSenderDomain('sub.ledgerline.com', c)).toBe(false);
     expect(listedSenderDomain('', c)).toBe(false);
+    // An international domain matches in either form.
+    expect(listedSenderDomain('müller.de', { SENDER_DOMAINS: ['xn--mller-kva.de'] })).toBe(true);
+    expect(listedSenderDomain('xn--mller-kva.de', { SENDER_DOMAINS: ['müller.de'] })).toBe(true);
   });
 });

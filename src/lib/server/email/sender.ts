@@ -1,5 +1,6 @@
 // Who a firm's mail comes from: its name on the From line, its own address where its domain is
 // verified, and its Reply-To. Mail that names no firm keeps MAIL_FROM as it is.
+import { domainToASCII } from 'node:url';
 import {
   addressDomain,
   formatMailbox,
@@ -17,10 +18,16 @@ export function defaultSenderAddress(config: Pick<Config, 'MAIL_FROM'> = getConf
   return parseMailbox(config.MAIL_FROM).address;
 }
 
-/** True when SENDER_DOMAINS lists the domain (exactly, any case). */
-export function listedSenderDomain(domain: string, config: Pick<Config, 'SENDER_DOMAINS'>) {
+/** A domain as DNS has it: lower case, no trailing dot, an international name in punycode. */
+export function asciiDomain(domain: string): string {
   const d = domain.trim().toLowerCase().replace(/\.$/, '');
-  return !!d && (config.SENDER_DOMAINS ?? []).includes(d);
+  return domainToASCII(d) || d;
+}
+
+/** True when SENDER_DOMAINS lists the domain (exactly, any case, either form of an IDN). */
+export function listedSenderDomain(domain: string, config: Pick<Config, 'SENDER_DOMAINS'>) {
+  const d = asciiDomain(domain);
+  return !!d && (config.SENDER_DOMAINS ?? []).some((listed) => asciiDomain(listed) === d);
 }
 
 /**
