@@ -69,9 +69,14 @@ describe('dev mailbox', () => {
     const mails = response.json<MailboxEntry[]>();
     expect(mails.map((m) => m.subject)).toEqual(['Second mail', 'First mail']);
     expect(Object.keys(mails[0]).sort()).toEqual(
-      ['createdAt', 'html', 'links', 'subject', 'text', 'to'].sort()
+      ['createdAt', 'from', 'html', 'links', 'subject', 'text', 'to'].sort()
     );
-    expect(mails[0]).toMatchObject({ to, links: [`http://127.0.0.1/l/${token}`] });
+    // Naming no firm, the mail comes from MAIL_FROM as it is.
+    expect(mails[0]).toMatchObject({
+      from: 'Sheaf <sheaf@localhost>',
+      to,
+      links: [`http://127.0.0.1/l/${token}`]
+    });
     expect(new Date(mails[0].createdAt).toISOString()).toBe(mails[0].createdAt);
     expect(mails[0].text).toContain('482913');
 

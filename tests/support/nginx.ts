@@ -39,18 +39,38 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
-/** The ```nginx block of docs/DEPLOY.md. */
-export function deployNginxConfig(doc = path.resolve('docs/DEPLOY.md')): string {
-  const block = /```nginx\n([\s\S]*?)```/.exec(readFileSync(doc, 'utf8'))?.[1];
-  if (!block) throw new Error(`${doc} has no \`\`\`nginx block`);
+/**
+ * The first ```nginx block of docs/DEPLOY.md, or the first one after the heading `after` (a
+ * line of the doc starting with it).
+ */
+export function deployNginxConfig(doc = path.resolve('docs/DEPLOY.md'), after?: string): string {
+  let text = readFileSync(doc, 'utf8');
+  if (after) {
+    const at = text.split('\n').findIndex((line) => line.startsWith(after));
+    if (at < 0) throw new Error(`${doc} has no heading "${after}"`);
+    text = text.split('\n').slice(at).join('\n');
+  }
+  const block = /```nginx\n([\s\S]*?)```/.exec(text)?.[1];
+  if (!block) throw new Error(`${doc} has no \`\`\`nginx block${after ? ` after ${after}` : ''}`);
   return block;
+}
+
+/** A certificate and key for nginx's TLS (PEM files). */
+export interface NginxTls {
+  certificate: string;
+  key: string;
 }
 
 /**
  * The doc's block for these upstreams on 127.0.0.1:port: each example `server ADDRESS params;`
  * of the upstream is repeated once per upstream with its address; `listen` becomes the port.
  */
-export function adaptDeployConfig(block: string, upstreams: string[], port: number): string {
+export function adaptDeployConfig(
+  block: string,
+  upstreams: string[],
+  port: number,
+  tls?: NginxTls
+): string {
   const server = /^(\s*)server\s+\S+(\s[^;]*)?;\s*$/m;
   const lines = block.split('\n');
   const firstServer = lines.findIndex((l) => server.test(l));
@@ -64,13 +84,41 @@ export function adaptDeployConfig(block: string, upstreams: string[], port: numb
   );
   const listen = adapted.findIndex((l) => /^\s*listen\s/.test(l));
   if (listen < 0) throw new Error('the nginx block has no listen line');
-  adapted[listen] = adapted[listen].replace(/listen\s[^;]*;/, `listen 127.0.0.1:${port};`);
-  return adapted.join('\n');
+  adapted[listen] = adapted[listen].replace(
+    /listen\s[^;]*;/,
+    `listen 127.0.0.1:${port}${tls ? ' ssl' : ''};`
+  );
+  // The doc's certificate paths are examples: the test's own files instead (or none at all).
+  return adapted
+    .map((l) =>
+      l
+        .replace(/(ssl_certificate\s+)[^;]+;/, (m, d: string) =>
+          tls ? `${d}${tls.certificate};` : ''
+        )
+        .replace(/(ssl_certificate_key\s+)[^;]+;/, (m, d: string) => (tls ? `${d}${tls.key};` : ''))
+    )
+    .join('\n');
+}
+
+export interface NginxOptions {
+  port?: number;
+  /** The server block to run; docs/DEPLOY.md's first ```nginx block unless given. */
+  block?: string;
+  /** Listen with TLS, with these files. */
+  tls?: NginxTls;
+  /** Whether nginx answers yet; GET /api/healthz over plain http unless given. */
+  ready?: (url: string) => Promise<boolean>;
 }
 
 /** Starts nginx in front of `upstreams` (base URLs) and waits until it answers. */
-export async function startNginx(bin: string, upstreams: string[], port?: number): Promise<Nginx> {
-  port ??= await freePort();
+export async function startNginx(
+  bin: string,
+  upstreams: string[],
+  portOrOptions?: number | NginxOptions
+): Promise<Nginx> {
+  const options =
+    typeof portOrOptions === 'number' ? { port: portOrOptions } : (portOrOptions ?? {});
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-nginx-'));
   for (const temp of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) {
     mkdirSync(path.join(dir, temp));
@@ -89,7 +137,7 @@ export async function startNginx(bin: string, upstreams: string[], port?: number
     ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
       (temp) => `  ${temp}_temp_path ${dir}/${temp};`
     ),
-    adaptDeployConfig(deployNginxConfig(), upstreams, port),
+    adaptDeployConfig(options.block ?? deployNginxConfig(), upstreams, port, options.tls),
     '}',
     ''
   ].join('\n');
@@ -103,7 +151,7 @@ export async function startNginx(bin: string, upstreams: string[], port?: number
   child.stdout?.on('data', (d: Buffer) => (printed += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (printed += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const read = (name: string) => {
     try {
       return readFileSync(path.join(dir, name), 'utf8');
@@ -125,6 +173,7 @@ export async function startNginx(bin: string, upstreams: string[], port?: number
       if (child.exitCode !== null) {
         throw new Error(`nginx exited (${child.exitCode}):\n${printed}${read('error.log')}`);
       }
+      if (options.ready) return options.ready(url);
       return fetch(`${url}/api/healthz`).then(
         (r) => r.ok,
         () => false

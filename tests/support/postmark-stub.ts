@@ -1,7 +1,8 @@
 // A local HTTP server speaking the slice of Postmark's API the outbox uses (POST /email and
 // /email/batch with X-Postmark-Server-Token). Tests script its answers: ok, 422, 429, 500, 503,
 // hang, or accept-hang (take the messages, then hold the answer), and mark addresses as inactive
-// (406) or invalid (300).
+// (406) or invalid (300). It also answers the account API's GET /domains and /domains/{id}
+// (X-Postmark-Account-Token) from domains a test sets up, and can refuse a From domain (400).
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -48,6 +49,12 @@ export interface PostmarkStub {
   answerAlways(answer: StubAnswer): void;
   /** This address gets ErrorCode 406 (inactive) or 300 (invalid) in batch answers. */
   reject(address: string, errorCode: 406 | 300): void;
+  /** The account token GET /domains wants (X-Postmark-Account-Token). */
+  accountToken: string;
+  /** A domain on the account, with its DKIM and Return-Path verified or not. */
+  setDomain(name: string, verified: { dkim: boolean; returnPath: boolean }): void;
+  /** Messages whose From is on this domain get ErrorCode 400 (no sender signature). */
+  refuseFromDomain(domain: string): void;
   /** Milliseconds to wait before answering each call. */
   latencyMs: number;
   batchCalls(): StubCall[];
@@ -67,6 +74,13 @@ export async function startPostmarkStub(token = 'stub-token'): Promise<PostmarkS
   const sockets = new Set<Socket>();
   const waiters: { count: number; resolve: () => void }[] = [];
   const held: (() => void)[] = [];
+  const domains: {
+    ID: number;
+    Name: string;
+    DKIMVerified: boolean;
+    ReturnPathDomainVerified: boolean;
+  }[] = [];
+  const refusedFrom = new Set<string>();
 
   const stub: PostmarkStub = {
     url: '',
@@ -79,6 +93,14 @@ export async function startPostmarkStub(token = 'stub-token'): Promise<PostmarkS
       always = answer;
     },
     reject: (address, code) => rejected.set(address.toLowerCase(), code),
+    accountToken: `${token}-account`,
+    setDomain(name, { dkim, returnPath }) {
+      const found = domains.find((d) => d.Name === name);
+      const row = { Name: name, DKIMVerified: dkim, ReturnPathDomainVerified: returnPath };
+      if (found) Object.assign(found, row);
+      else domains.push({ ID: 1000 + domains.length, ...row });
+    },
+    refuseFromDomain: (domain) => refusedFrom.add(domain.toLowerCase()),
     batchCalls: () => stub.calls.filter((c) => c.path === '/email/batch'),
     releaseHeld: () => held.splice(0).forEach((answer) => answer()),
     acceptedTo: (address) =>
@@ -107,6 +129,13 @@ export async function startPostmarkStub(token = 'stub-token'): Promise<PostmarkS
   };
 
   const answerMessage = (m: StubMessage) => {
+    const fromDomain = /@([^>\s]+)>?\s*$/.exec(m.From ?? '')?.[1]?.toLowerCase() ?? '';
+    if (refusedFrom.has(fromDomain)) {
+      return {
+        ErrorCode: 400,
+        Message: `The 'From' address you supplied (${m.From}) is not a Sender Signature on your account.`
+      };
+    }
     const code = rejected.get(m.To.toLowerCase());
     if (code === 406) {
       return {
@@ -158,6 +187,28 @@ export async function startPostmarkStub(token = 'stub-token'): Promise<PostmarkS
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(payload));
     };
+    if (req.method === 'GET' && path.startsWith('/domains')) {
+      if (req.headers['x-postmark-account-token'] !== stub.accountToken) {
+        call.answer = 401;
+        return send(401, { ErrorCode: 10, Message: 'The Account Token you provided was invalid.' });
+      }
+      const id = /^\/domains\/(\d+)$/.exec(path)?.[1];
+      if (id) {
+        const found = domains.find((d) => d.ID === Number(id));
+        if (!found) return send(422, { ErrorCode: 510, Message: 'This domain was not found.' });
+        return send(200, { ...found, SPFVerified: true, WeakDKIM: false, ReturnPathDomain: '' });
+      }
+      const query = new URL(req.url ?? '', 'http://stub').searchParams;
+      const count = Number(query.get('count'));
+      const offset = Number(query.get('offset'));
+      if (!(count >= 1 && count <= 500) || !(offset >= 0)) {
+        return send(422, { ErrorCode: 0, Message: 'count and offset are required' });
+      }
+      return send(200, {
+        TotalCount: domains.length,
+        Domains: domains.slice(offset, offset + count)
+      });
+    }
     if (req.method !== 'POST' || (path !== '/email' && path !== '/email/batch')) {
       call.answer = 404;
       return send(404, { ErrorCode: 404, Message: 'Not found' });

@@ -26,6 +26,21 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ MAIL_TRANSPORT: 'smtp' })).toThrow(/^Invalid MAIL_TRANSPORT/);
   });
 
+  it('reads SENDER_DOMAINS as lower-case domains and refuses anything else', () => {
+    expect(
+      parseConfig({ SENDER_DOMAINS: ' LedgerLine.com, mail.example.org. ,' }).SENDER_DOMAINS
+    ).toEqual(['ledgerline.com', 'mail.example.org']);
+    expect(parseConfig({}).SENDER_DOMAINS).toBeUndefined();
+    expect(parseConfig({ SENDER_DOMAINS: 'Müller.de' }).SENDER_DOMAINS).toEqual([
+      'xn--mller-kva.de'
+    ]);
+    for (const bad of ['ledgerline', '*.example.com', 'a@b.com', 'exa mple.com']) {
+      expect(() => parseConfig({ SENDER_DOMAINS: bad })).toThrow(
+        /^Invalid SENDER_DOMAINS .*: expected domain names separated by commas/
+      );
+    }
+  });
+
   it('marks cookies secure and sends mail through Postmark when configured', () => {
     const c = parseConfig({ ORIGIN: 'https://portal.example.com/', POSTMARK_SERVER_TOKEN: 't' });
     expect(c.secureCookies).toBe(true);

@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import { defaultBodySizeLimit, parseBodySize, requiredBodySizeLimit } from './http/limits';
 
@@ -68,6 +69,34 @@ const schema = z.object({
   POSTMARK_WEBHOOK_PASSWORD: optional(z.string().min(1)),
   MAIL_TRANSPORT: optional(z.enum(['postmark', 'mailbox'])),
   MAIL_FROM: z.string().min(3).default('Sheaf <sheaf@localhost>'),
+  // Domains a firm may send from with its own address: verified at Postmark by the operator.
+  SENDER_DOMAINS: optional(
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((d) => d.trim().toLowerCase().replace(/\.$/, ''))
+          .filter(Boolean)
+          // An international name in its DNS form; anything domainToASCII rejects stays as it
+          // was, for the check below to name.
+          .map((d) => domainToASCII(d) || d)
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(
+              /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/,
+              {
+                message: 'domain names separated by commas, e.g. ledgerline.com,example.org'
+              }
+            )
+        )
+      )
+  ),
+  // Lets Sheaf ask Postmark whether a firm's domain has DKIM and Return-Path verified.
+  POSTMARK_ACCOUNT_TOKEN: optional(z.string().min(1)),
   EMAIL_WORKER: optional(bool),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(2048).default(50),
   S3_BUCKET: optional(

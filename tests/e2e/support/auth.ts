@@ -12,6 +12,7 @@ import path from 'node:path';
 import { sessionCookieName } from '../../../src/lib/server/config';
 
 export interface MailboxItem {
+  from: string;
   to: string;
   subject: string;
   text: string;

@@ -425,6 +425,21 @@ function passkeyRows(w: Awaited<ReturnType<typeof world>>): Row[] {
       anyForm({ required: 'on' })
     ],
     ['signedOut', 'POST', `/firm/settings?/passkeyRequired`, SIGN_IN, anyForm({ required: 'on' })],
+    // The sender name and own address: owners only; an unverified domain is refused.
+    ...(['staff', 'contact', 'ownerAsClient', 'signedOut'] as const).map((who): Row => [
+      who,
+      'POST',
+      `/firm/settings?/sender`,
+      who === 'staff' ? [403] : who === 'contact' ? NF : SIGN_IN,
+      anyForm({ senderName: 'Hijacked', fromEmail: '' })
+    ]),
+    [
+      'owner',
+      'POST',
+      `/firm/settings?/sender`,
+      [400],
+      anyForm({ senderName: '', fromEmail: 'ceo@unverified.test' })
+    ],
     // The step-up page: the owner (who has a passkey) sees it, with a foreign `next` ignored.
     ['owner', 'GET', `/confirm-passkey?next=${encodeURIComponent('https://evil.test/')}`, [200]],
     ['signedOut', 'GET', `/confirm-passkey`, SIGN_IN],

@@ -17,6 +17,7 @@ import {
 } from '../db/schema';
 import { issueMagicLink } from '../auth/magic-link';
 import { enqueueEmail } from '../email/outbox';
+import { firmEnvelope } from '../email/sender';
 import { enqueuePush } from '../push/outbox';
 import { alertNotice } from '../push/notices';
 import {
@@ -210,6 +211,6 @@ async function mailAlert(
     to: to.email,
     subject: mail.subject,
     ...mail.render(link),
-    firmId: firm.id
+    ...firmEnvelope(firm)
   });
 }

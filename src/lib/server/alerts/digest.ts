@@ -6,9 +6,9 @@ import { getConfig } from '../config';
 import type { Db } from '../db/client';
 import { firm as firmTable, membership, outbox, staffAlert, user } from '../db/schema';
 import { calendarDayIn, dateTimeFormat } from '../../format/time-zone';
-import { singleLine } from '../../format/words';
 import { issueMagicLink } from '../auth/magic-link';
-import { enqueueEmailOnce } from '../email/outbox';
+import { enqueueEmailOnce, outboxRow } from '../email/outbox';
+import { firmEnvelope } from '../email/sender';
 import { digestSummary, renderDigest } from '../email/templates/staff-alerts';
 import { approvalItem, declineItems, questionItems } from './items';
 
@@ -197,15 +197,13 @@ export async function sendDigest(
       `${getConfig().origin}/account`,
       now
     );
-    const payload = {
+    const { payload } = outboxRow({
       kind: 'alert_digest',
       to: person.email,
-      subject: singleLine(
-        `${firm.name}: ${digestSummary(questions.length, approvals.length, declines.length)}`
-      ),
+      subject: `${firm.name}: ${digestSummary(questions.length, approvals.length, declines.length)}`,
       ...mail,
-      firmId
-    };
+      ...firmEnvelope(firm)
+    });
     await tx.update(outbox).set({ payload }).where(eq(outbox.id, outboxId));
     return true;
   });

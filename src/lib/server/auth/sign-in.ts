@@ -14,6 +14,7 @@ import {
 } from '../db/schema';
 import type { Firm, MagicLink } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
+import { firmEnvelope } from '../email/sender';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 import { contactIsActive, isStaffPath } from './guards';
 import { packetLinkExpiresAt } from './link-lifetime';
@@ -135,8 +136,7 @@ export async function requestSignIn(
         to: account.user.email,
         subject: `Your sign-in link for ${account.firm.name}`,
         ...mail,
-        replyTo: account.firm.replyTo,
-        firmId: account.firm.id
+        ...firmEnvelope(account.firm)
       });
       await recordAudit(tx, {
         action: 'auth.link_sent',
@@ -208,8 +208,7 @@ export async function requestNewLink(
           ? `New link: ${target.packetTitle} from ${f.name}`
           : `Your new sign-in link for ${f.name}`,
         ...mail,
-        replyTo: f.replyTo,
-        firmId: f.id
+        ...firmEnvelope(f)
       });
       await recordAudit(tx, {
         action: 'auth.link_sent',

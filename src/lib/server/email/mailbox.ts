@@ -25,6 +25,8 @@ export function createMailboxTransport(): EmailTransport {
 }
 
 export interface MailboxEntry {
+  /** The From header as sent (MAIL_FROM for mail that names no firm). */
+  from: string;
   to: string;
   subject: string;
   text: string;
@@ -54,6 +56,7 @@ export async function listMailbox(
   return rows.map(({ payload, createdAt }) => {
     const m = payload as EmailMessage;
     return {
+      from: m.from || getConfig().MAIL_FROM,
       to: m.to,
       subject: m.subject,
       text: m.text,

@@ -9,18 +9,31 @@ export interface EmailMessage {
   subject: string;
   html: string;
   text: string;
+  /** `"Name" <address>` (firmEnvelope); unset: MAIL_FROM. */
   from?: string;
+  /** The From to use instead if Postmark refuses `from` (the firm's own domain lapsed). */
+  fallbackFrom?: string;
   replyTo?: string | null;
   firmId?: string | null;
   metadata?: Record<string, string>;
 }
 
+const oneLine = (header: string | null | undefined) =>
+  typeof header === 'string' ? singleLine(header) : header;
+
 /**
- * The outbox row for a message. The subject becomes a header: a title or name with a newline
- * in it must not start another header line, so it is folded to one line here, for every mail.
+ * The outbox row for a message. The subject, From and Reply-To become headers: a title or name
+ * with a newline in it must not start another header line, so each is folded to one line here,
+ * for every mail (firmEnvelope already refuses them; this is the second lock).
  */
 export function outboxRow(message: EmailMessage) {
-  const payload = { ...message, subject: singleLine(message.subject) };
+  const payload = {
+    ...message,
+    subject: singleLine(message.subject),
+    from: oneLine(message.from),
+    fallbackFrom: oneLine(message.fallbackFrom),
+    replyTo: oneLine(message.replyTo)
+  };
   return { kind: message.kind, firmId: message.firmId ?? null, payload };
 }
 

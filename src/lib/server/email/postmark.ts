@@ -17,6 +17,10 @@ export const POSTMARK_API_URL = 'https://api.postmarkapp.com';
 // Per-message error codes that say "not now" rather than "never": the account cannot send
 // (405, 412) or the token is wrong (10). Everything else in a batch answer is about the message.
 const TEMPORARY_CODES = new Set([10, 405, 412]);
+// "Invalid request", "Sender signature not found", "not confirmed": what Postmark answers for a
+// From on a domain it no longer verifies. A message from a firm's own address is then sent
+// once more from MAIL_FROM's address (fallbackFrom), its Reply-To still the firm's.
+const SENDER_REFUSED_CODES = new Set([300, 400, 401]);
 
 export function postmarkOptionsFromConfig(config: Config): PostmarkOptions {
   if (!config.POSTMARK_SERVER_TOKEN) throw new Error('POSTMARK_SERVER_TOKEN is not set');
@@ -33,15 +37,26 @@ export function postmarkOptionsFromConfig(config: Config): PostmarkOptions {
  * when `signal` aborts (the worker stops).
  */
 export function createPostmarkClient(options: PostmarkOptions, signal?: AbortSignal): ServerClient {
-  const api = new URL(options.apiUrl ?? POSTMARK_API_URL);
-  const timeoutSeconds = options.timeoutSeconds ?? 15;
-  return new ServerClient(options.token, {
+  return new ServerClient(
+    options.token,
+    postmarkClientOptions(options.apiUrl, options.timeoutSeconds ?? 15, signal)
+  );
+}
+
+/** Where a postmark client (server or account) calls, and when it gives up. */
+export function postmarkClientOptions(
+  apiUrl: string | undefined,
+  timeoutSeconds: number,
+  signal?: AbortSignal
+) {
+  const api = new URL(apiUrl ?? POSTMARK_API_URL);
+  return {
     useHttps: api.protocol === 'https:',
     requestHost: (api.host + api.pathname).replace(/\/$/, ''),
     timeout: timeoutSeconds,
     // Not the library's own timeout alone: see deadline-fetch.ts for why.
     fetch: fetchWithDeadline(timeoutSeconds * 1000, signal)
-  });
+  };
 }
 
 /** Sends through Postmark's batch endpoint (500 messages a call), with TrackLinks off. */
@@ -69,37 +84,59 @@ export function createPostmarkTransport(options: PostmarkOptions): EmailTranspor
     }
   }
 
+  async function sendBatch(emails: OutgoingEmail[], signal?: AbortSignal): Promise<SendResult[]> {
+    const client = createPostmarkClient(options, signal);
+    let answers: Models.MessageSendingResponse[];
+    try {
+      answers = await client.sendEmailBatch(emails.map(toPostmark));
+    } catch (error) {
+      // A 422 for the whole batch means one message spoiled it: send each alone so only the
+      // bad one fails.
+      if (statusOf(error) === 422 && emails.length > 1) {
+        // If Postmark stops answering meanwhile, or the worker is stopping, the rest wait for
+        // the next try rather than each waiting out its own timeout.
+        const results: SendResult[] = [];
+        for (const email of emails) {
+          const last = results.at(-1);
+          if (last?.status === 'retry') results.push(last);
+          else if (signal?.aborted) results.push({ status: 'retry', error: 'worker stopping' });
+          else results.push(await sendOne(client, email));
+        }
+        return results;
+      }
+      return emails.map(() => errorResult(error, emails.length === 1));
+    }
+    return emails.map((_, i) =>
+      answers[i]
+        ? itemResult(answers[i])
+        : { status: 'retry', error: 'Postmark returned no result for this message' }
+    );
+  }
+
   return {
     name: 'postmark',
     maxBatch: 500,
     async send(emails, { signal } = {}) {
       if (emails.length === 0) return [];
-      const client = createPostmarkClient(options, signal);
-      let answers: Models.MessageSendingResponse[];
-      try {
-        answers = await client.sendEmailBatch(emails.map(toPostmark));
-      } catch (error) {
-        // A 422 for the whole batch means one message spoiled it: send each alone so only the
-        // bad one fails.
-        if (statusOf(error) === 422 && emails.length > 1) {
-          // If Postmark stops answering meanwhile, or the worker is stopping, the rest wait for
-          // the next try rather than each waiting out its own timeout.
-          const results: SendResult[] = [];
-          for (const email of emails) {
-            const last = results.at(-1);
-            if (last?.status === 'retry') results.push(last);
-            else if (signal?.aborted) results.push({ status: 'retry', error: 'worker stopping' });
-            else results.push(await sendOne(client, email));
-          }
-          return results;
-        }
-        return emails.map(() => errorResult(error, emails.length === 1));
-      }
-      return emails.map((_, i) =>
-        answers[i]
-          ? itemResult(answers[i])
-          : { status: 'retry', error: 'Postmark returned no result for this message' }
+      const results = await sendBatch(emails, signal);
+      const refused = emails
+        .map((email, i) => ({ email, i }))
+        .filter(
+          ({ email, i }) =>
+            email.message.fallbackFrom &&
+            results[i].status === 'failed' &&
+            SENDER_REFUSED_CODES.has(results[i].code ?? 0)
+        );
+      if (refused.length === 0 || signal?.aborted) return results;
+      const again = await sendBatch(
+        refused.map(({ email }) => ({
+          ...email,
+          message: { ...email.message, from: email.message.fallbackFrom, fallbackFrom: undefined }
+        })),
+        signal
       );
+      refused.forEach(({ i }, k) => (results[i] = again[k]));
+      return results;
     }
   };
 }
@@ -111,7 +148,7 @@ function itemResult(answer: Models.MessageSendingResponse): SendResult {
   const error = `Postmark ${answer.ErrorCode}: ${answer.Message}`;
   return TEMPORARY_CODES.has(answer.ErrorCode)
     ? { status: 'retry', error }
-    : { status: 'failed', error };
+    : { status: 'failed', error, code: answer.ErrorCode };
 }
 
 function statusOf(error: unknown): number {
@@ -123,7 +160,7 @@ function errorResult(error: unknown, single: boolean): SendResult {
   const code = (error as { code?: number })?.code ?? 0;
   const message = error instanceof Error ? error.message : String(error);
   if (status === 422 && single && !TEMPORARY_CODES.has(code)) {
-    return { status: 'failed', error: `Postmark ${code}: ${message}` };
+    return { status: 'failed', error: `Postmark ${code}: ${message}`, code };
   }
   const what = status ? `HTTP ${status}` : 'no answer';
   return { status: 'retry', error: `Postmark ${what}: ${message}`.slice(0, 500) };

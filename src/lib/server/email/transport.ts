@@ -11,7 +11,11 @@ export interface OutgoingEmail {
 export type SendResult =
   | { status: 'sent'; messageId: string }
   /** Permanent: the provider refused this message (inactive recipient, invalid address...). */
-  | { status: 'failed'; error: string }
+  | {
+      status: 'failed';
+      error: string;
+      /** The provider's own error code, when it gave one. */ code?: number;
+    }
   /** Temporary: rate limit, provider error, timeout, refused connection. */
   | { status: 'retry'; error: string };
 

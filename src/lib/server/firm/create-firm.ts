@@ -4,6 +4,7 @@ import { recordAudit } from '../audit';
 import type { Db } from '../db/client';
 import { firm, magicLink, membership, user, type Firm } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
+import { firmEnvelope } from '../email/sender';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 import { SETUP_LOCK_KEY } from './setup-token';
 import { issueMagicLink } from '../auth/magic-link';
@@ -136,8 +137,7 @@ export async function createFirmWithOwner(
     to: owner.email,
     subject: `Sign in to ${created.name} on Sheaf`,
     ...mail,
-    replyTo: created.replyTo,
-    firmId: created.id
+    ...firmEnvelope(created)
   });
   await recordAudit(db, {
     action: 'auth.link_sent',

@@ -17,6 +17,7 @@ import {
   type Firm
 } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
+import { firmEnvelope } from '../email/sender';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 
 export interface Member {
@@ -165,8 +166,7 @@ export async function inviteMember(
     to: person.email,
     subject: `${actor.name || firm.name} invited you to ${firm.name} on Sheaf`,
     ...mail,
-    replyTo: firm.replyTo,
-    firmId: firm.id
+    ...firmEnvelope(firm)
   });
   await recordAudit(db, {
     action: 'member.invited',

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit';
 import type { Db } from '../db/client';
 import { client, clientContact, user, type Firm } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
+import { firmEnvelope } from '../email/sender';
 import { DEFAULT_TIME_ZONE, zoneAbbreviation } from '../../format/time-zone';
 import { contactFooter } from '../email/templates/contact-footer';
 import { formatWhen, renderMagicLinkEmail } from '../email/templates/magic-link';
@@ -64,8 +65,7 @@ export async function inviteContact(
     to: row.user.email,
     subject: `${input.firm.name} invited you to review documents`,
     ...mail,
-    replyTo: input.firm.replyTo,
-    firmId: input.firm.id
+    ...firmEnvelope(input.firm)
   });
   await recordAudit(db, {
     action: 'auth.link_sent',

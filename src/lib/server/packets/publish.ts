@@ -4,6 +4,7 @@ import { contactIsActive } from '../auth/guards';
 import { packetLinkExpiresAt } from '../auth/link-lifetime';
 import { issueMagicLink, issueMagicLinks, type IssuedMagicLink } from '../auth/magic-link';
 import { enqueueEmail, enqueueEmails, type EmailMessage } from '../email/outbox';
+import { firmEnvelope } from '../email/sender';
 import { recordAudit } from '../audit';
 import {
   clientContact,
@@ -81,8 +82,7 @@ function packetMail(
     subject: mail.subject,
     html: mail.html,
     text: mail.text,
-    replyTo: firm.replyTo,
-    firmId: firm.id,
+    ...firmEnvelope(firm),
     metadata: { packetId: p.id, deliveryId }
   };
 }

@@ -16,6 +16,7 @@ import { activeRecipients } from './publish';
 import { issueMagicLink } from '../auth/magic-link';
 import { packetLinkExpiresAt } from '../auth/link-lifetime';
 import { enqueueEmail } from '../email/outbox';
+import { firmEnvelope } from '../email/sender';
 import { enqueuePush } from '../push/outbox';
 import { replyNotice } from '../push/notices';
 import { formatWhen, renderMagicLinkEmail } from '../email/templates/magic-link';
@@ -160,8 +161,7 @@ export async function replyToThread(
         to: r.email,
         subject: `${firm.name} replied about your ${what}`,
         ...mail,
-        replyTo: firm.replyTo,
-        firmId: firm.id,
+        ...firmEnvelope(firm),
         metadata: { packetId: p.id, commentId: row.id }
       });
     }

@@ -18,6 +18,11 @@ import {
   updateApprovalRule,
   updateFirmSettings
 } from '$lib/server/firm/settings';
+import {
+  senderSettingsSchema,
+  senderView,
+  updateSenderSettings
+} from '$lib/server/firm/sender-settings';
 import { fieldErrors, readForm } from '$lib/server/http/form';
 import { clientMeta } from '$lib/server/auth/request-meta';
 import { countPasskeys } from '$lib/server/auth/passkeys/credentials';
@@ -27,7 +32,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { firm, user, membership } = await requireStaff(event);
-  const members = await listMembers(getDb(), firm.id);
+  const [members, sender] = await Promise.all([listMembers(getDb(), firm.id), senderView(firm)]);
   const passkeys = await passkeyCounts(
     getDb(),
     members.map((m) => m.userId)
@@ -39,6 +44,7 @@ export const load: PageServerLoad = async (event) => {
       confirmed: !!event.locals.session?.passkeyConfirmedAt
     },
     settings: firmSettingsOf(firm),
+    sender,
     approvalRule: firm.approvalRule,
     isOwner: membership.role === 'owner',
     me: user.id,
@@ -82,6 +88,31 @@ export const actions: Actions = {
       updateFirmSettings(tx, firm, parsed.data, actorOf(event, user))
     );
     return { action: 'profile', message: changed.length ? 'Settings saved.' : 'Nothing changed.' };
+  },
+
+  /** The From name and own address: an address on an unverified domain is refused. */
+  sender: async (event) => {
+    const { firm, user } = await requireOwner(event);
+    const values = await readForm(event.request);
+    const parsed = senderSettingsSchema.safeParse(values);
+    if (!parsed.success) {
+      return fail(400, {
+        action: 'sender',
+        message: 'Nothing was saved: check the highlighted fields.',
+        errors: fieldErrors(parsed.error),
+        values
+      });
+    }
+    const saved = await updateSenderSettings(getDb(), firm, parsed.data, actorOf(event, user));
+    if (!saved.ok) {
+      return fail(400, {
+        action: 'sender',
+        message: 'Nothing was saved: see why below.',
+        errors: { [saved.field]: [saved.message] },
+        values
+      });
+    }
+    return { action: 'sender', message: saved.changed ? 'Sender saved.' : 'Nothing changed.' };
   },
 
   approvalRule: async (event) => {
