@@ -109,9 +109,9 @@ export interface SettingActor {
  * Sets one of the firm's single-valued settings, audited as `firm.settings_updated` with what it
  * was and what it became. Returns false when it was already so (nothing written).
  */
-export async function updateFirmSetting<K extends 'approvalRule' | 'staffPasskeyRequired'>(
+export async function updateFirmSetting<K extends 'approvalRule' | 'staffPasskeyRequired' | 'logo'>(
   db: Db,
-  current: Firm,
+  current: Pick<Firm, 'id' | K>,
   key: K,
   value: Firm[K],
   actor: SettingActor
