@@ -23,6 +23,8 @@ import { clientMeta } from '$lib/server/auth/request-meta';
 import { countPasskeys } from '$lib/server/auth/passkeys/credentials';
 import { passkeyCounts, resetMemberPasskeys } from '$lib/server/auth/passkeys/reset';
 import { setStaffPasskeyRequired } from '$lib/server/auth/passkeys/step-up';
+import { logoView } from '$lib/server/firm/logo-key';
+import { removeLogo, uploadLogo } from './logo.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -40,6 +42,7 @@ export const load: PageServerLoad = async (event) => {
     },
     settings: firmSettingsOf(firm),
     approvalRule: firm.approvalRule,
+    logo: logoView(firm.logo, 48),
     isOwner: membership.role === 'owner',
     me: user.id,
     members,
@@ -198,6 +201,9 @@ export const actions: Actions = {
           : `Removed ${who}'s passkeys.`
     };
   },
+
+  logo: uploadLogo,
+  removeLogo,
 
   makeOwner: async (event) => {
     const { access, target, failure } = await memberAction(event, 'makeOwner');
