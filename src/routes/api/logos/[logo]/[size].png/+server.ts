@@ -3,20 +3,17 @@
 // (immutable caching) and cannot be guessed to list firms. An unknown or removed logo is a 404.
 import { error } from '@sveltejs/kit';
 import { isLogoHeight, logoBlobKey, logoOfUrlSegment } from '$lib/server/firm/logo-key';
-import { BlobNotFoundError, getBlobStore, readBlob } from '$lib/server/storage';
+import { getBlobStore, readBlob } from '$lib/server/storage';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ params }) => {
   const logo = logoOfUrlSegment(params.logo);
   const height = Number(params.size);
   if (!logo || !/^\d{2,3}$/.test(params.size) || !isLogoHeight(height)) error(404, 'Not found');
-  let png: Uint8Array;
-  try {
-    png = await readBlob(getBlobStore(), logoBlobKey(logo, height));
-  } catch (e) {
-    if (e instanceof BlobNotFoundError) error(404, 'Not found');
-    throw e;
-  }
+  const store = getBlobStore();
+  const key = logoBlobKey(logo, height);
+  if (!(await store.exists(key))) error(404, 'Not found');
+  const png = await readBlob(store, key);
   return new Response(png as Uint8Array<ArrayBuffer>, {
     headers: {
       'Content-Type': 'image/png',
