@@ -5,7 +5,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import * as auth from './support/auth';
 import { expectNoViolations } from './support/axe';
 import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
-import { newPhoneContext } from './support/phone';
+import { expectPhoneLayout, newPhoneContext } from './support/phone';
 import { drawnImage, SVG_LOGO } from '../support/images';
 
 /** The image has arrived and been decoded (not the alt text of a broken one). */
@@ -61,6 +61,7 @@ test('the owner uploads a logo; staff and a contact see it', async ({
     await expect(bar).toHaveAttribute('height', '32');
     await expect(bar).toHaveAttribute('width', '96');
     await expectNoViolations(staff, '/firm/settings (with a logo)');
+    await expectPhoneLayout(staff);
 
     // A contact gets the packet mail with the logo, and sees it on the link and packet pages.
     const tag = uniqueTag(testInfo.project.name);
@@ -84,6 +85,7 @@ test('the owner uploads a logo; staff and a contact see it', async ({
     await expect(phone).toHaveURL(new RegExp(`/p/${packetId}$`));
     await expectLoaded(phone.locator('header').getByRole('img', { name: firmName }));
     await expectNoViolations(phone, '/p/[id] (with a logo)');
+    await expectPhoneLayout(phone);
     await context.close();
   } finally {
     await removeLogo(staff);

@@ -6,8 +6,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { firm, type Firm } from '../db/schema';
-import type { BlobStore } from '../storage';
-import { readBlob } from '../storage';
+import { readBlob, type BlobStore } from '../storage';
 import { DAMAGED, readLogoFacts } from './logo-image';
 import {
   LOGO_HEIGHTS,
