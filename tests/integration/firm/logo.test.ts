@@ -19,6 +19,7 @@ import {
 import { publishPacket } from '../../../src/lib/server/packets/publish';
 import { issueMagicLink } from '../../../src/lib/server/auth/magic-link';
 import { getBlobStore } from '../../../src/lib/server/storage';
+import { verifyCertificate } from '../../../src/lib/server/certificates/verify';
 import { addDocument, createFirmWithStaff, createPacket, signIn } from '../../support/factories';
 import { staffWorld } from '../../support/firm';
 import { textOf } from '../../support/html';
@@ -347,5 +348,8 @@ describe('where the logo shows', () => {
 
     await uploadLogo(ownerBrowser, drawnImage('png', 100, 100, '#b91c1c'));
     expect(await download()).toEqual(first);
+    // Verification reads the file as issued, logo and all.
+    const verdict = await verifyCertificate(db(), getBlobStore(), first, firm.id);
+    expect(verdict.kind).toBe('genuine');
   });
 });
