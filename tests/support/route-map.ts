@@ -94,6 +94,12 @@ function fit(pattern: string, pathname: string): number | null {
   let statics = 0;
   for (let i = 0; i < want.length; i++) {
     if (/^\[[^\]]+\]$/.test(want[i])) continue;
+    if (want[i].includes('[')) {
+      // A parameter with static parts, e.g. `[size].png`.
+      const parts = want[i].split(/\[[^\]]+\]/).map((p) => p.replace(/[.*+?^${}()|\\]/g, '\\$&'));
+      if (!new RegExp(`^${parts.join('[^/]+')}$`).test(got[i])) return null;
+      continue;
+    }
     if (want[i] !== got[i]) return null;
     statics++;
   }

@@ -463,6 +463,26 @@ function passkeyRows(w: Awaited<ReturnType<typeof world>>): Row[] {
   ];
 }
 
+/** The logo's actions and its public sizes (issue 23). */
+function logoRows(): Row[] {
+  const NF = [404];
+  const SIGN_IN = [303];
+  const unknown = `${'0'.repeat(32)}.300x100`;
+  return [
+    ...(['logo', 'removeLogo'] as const).flatMap((action): Row[] => [
+      ['staff', 'POST', `/firm/settings?/${action}`, [403], anyForm()],
+      ['contact', 'POST', `/firm/settings?/${action}`, NF, anyForm()],
+      ['ownerAsClient', 'POST', `/firm/settings?/${action}`, SIGN_IN, anyForm()],
+      ['signedOut', 'POST', `/firm/settings?/${action}`, SIGN_IN, anyForm()]
+    ]),
+    // A logo nobody stored, and paths that name no logo: 404 for anyone.
+    ['signedOut', 'GET', `/api/logos/${unknown}/64.png`, NF],
+    ['contact', 'GET', `/api/logos/${unknown}/128.png`, NF],
+    ['staff', 'GET', `/api/logos/..%2F..%2Fblobs/64.png`, NF],
+    ['signedOut', 'GET', `/api/logos/${unknown}/32.png`, NF]
+  ];
+}
+
 /** Every new action of issue 18, for each kind of outsider. */
 function alertRows(w: Awaited<ReturnType<typeof world>>): Row[] {
   const { mine, other: o } = w;
@@ -987,6 +1007,8 @@ function matrixRows(w: World): Row[] {
     ...certificateRows(w),
     // Passkeys and the staff step-up (issue 22).
     ...passkeyRows(w),
+    // The firm's logo (issue 23): owners only; the served sizes are public by design.
+    ...logoRows(),
     // A used link of another person (another firm's contact; my own firm's contact, opened by
     // its staff): "already used", never a redirect to its packet, never a session.
     ...(['staff', 'owner', 'contact', 'ownerAsClient', 'signedOut'] as const).flatMap(

@@ -164,6 +164,8 @@ export interface LinkPreview {
   redirectTo: string;
   bindingHash: string | null;
   firmName: string | null;
+  /** The firm's logo column (firm/logo-key.ts). */
+  firmLogo: string | null;
   packetTitle: string | null;
   packetPeriod: string | null;
 }
@@ -202,6 +204,7 @@ export async function findLink(db: Db, token: string): Promise<FoundLink | null>
       // The database's clock, as consumeMagicLink's: the page never calls live what fails.
       expired: sql<number>`(${magicLink.expiresAt} <= now())::int`.mapWith(Number),
       firmName: firm.name,
+      firmLogo: firm.logo,
       // As its contacts see it: the published details, not staff's edits since.
       packetTitle: packetVersion.title,
       packetPeriod: packetVersion.period

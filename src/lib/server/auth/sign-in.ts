@@ -76,6 +76,7 @@ function signInMail(firmRow: Firm, url: string, code: string | null, expiresAt: 
   return renderMagicLinkEmail({
     firmName: firmRow.name,
     brandColor: firmRow.brandColor,
+    logo: firmRow.logo,
     heading: `Sign in to ${firmRow.name} on Sheaf`,
     intro: code
       ? 'Tap the button to sign in on this device. Signing in somewhere else? Type the code there instead.'
@@ -192,6 +193,7 @@ export async function requestNewLink(
         ? renderMagicLinkEmail({
             firmName: f.name,
             brandColor: f.brandColor,
+            logo: f.logo,
             heading: `${target.packetTitle} from ${f.name}`,
             intro: `Here is a fresh link to your review from ${f.name}.`,
             buttonLabel: 'Open the review',

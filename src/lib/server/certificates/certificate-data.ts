@@ -47,7 +47,14 @@ export interface CertificateEvent {
 export interface CertificateData {
   packetId: string;
   version: number;
-  firm: { id: string; name: string; timeZone: string; approvalRule: ApprovalRule };
+  firm: {
+    id: string;
+    name: string;
+    timeZone: string;
+    approvalRule: ApprovalRule;
+    /** The firm's logo column (firm/logo-key.ts) when the certificate is drawn. */
+    logo: string | null;
+  };
   client: { name: string; code: string };
   /** Title and period as published in this version. */
   title: string;
@@ -108,7 +115,8 @@ export async function loadCertificateData(
       id: head.firm.id,
       name: head.firm.name,
       timeZone: head.firm.timeZone,
-      approvalRule: head.firm.approvalRule
+      approvalRule: head.firm.approvalRule,
+      logo: head.firm.logo
     },
     client: { name: head.client.name, code: head.client.code },
     title: head.snapshot.title,

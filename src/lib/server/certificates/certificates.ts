@@ -10,6 +10,7 @@ import { privateFileHeaders } from '../review/files';
 import { contentDisposition } from '../http/file-headers';
 import { loadCertificateData, type CertificateData } from './certificate-data';
 import { certificateFilename, renderCertificate } from './render';
+import { readLogoPng } from '../firm/logo';
 
 export interface IssuedCertificate {
   bytes: Uint8Array;
@@ -38,7 +39,9 @@ export async function issueCertificate(
   const stored = await storedCertificate(db, store, packetId, version);
   if (stored) return { ...stored, filename, data };
 
-  const bytes = await renderCertificate(data);
+  // The logo as it is at the first issue: the file is kept, so a logo changed later never
+  // changes an issued certificate.
+  const bytes = await renderCertificate(data, await readLogoPng(store, data.firm.logo, 256));
   const sha256 = fileSha256(bytes);
   const blobKey = newBlobKey();
   await store.put(blobKey, bytes);

@@ -3,6 +3,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { fileSha256 } from '../storage/sha256';
 import type { CertificateData } from './certificate-data';
 import { CERTIFICATE_KEYWORD, renderCertificate } from './render';
+import { drawnImage } from '../../../../tests/support/images';
 
 const hash = (n: number) => n.toString(16).padStart(2, '0').repeat(32);
 
@@ -15,7 +16,8 @@ function sample(events = 3): CertificateData {
       id: 'f',
       name: 'Harbor & Pine Bookkeeping',
       timeZone: 'America/New_York',
-      approvalRule: 'any'
+      approvalRule: 'any',
+      logo: null
     },
     client: { name: 'Łódź Bakery 山田', code: 'LODZ' },
     title: 'Quarterly review',
@@ -84,6 +86,19 @@ describe('renderCertificate', () => {
     await new Promise((r) => setTimeout(r, 1100));
     const b = await renderCertificate(sample());
     expect(fileSha256(b)).toBe(fileSha256(a));
+  });
+
+  it('shows the firm’s logo above its name, the same bytes each time', async () => {
+    const logo = { png: drawnImage('png', 768, 256), width: 768, height: 256 };
+    const a = await renderCertificate(sample(), logo);
+    const b = await renderCertificate(sample(), { ...logo, png: new Uint8Array(logo.png) });
+    expect(fileSha256(b)).toBe(fileSha256(a));
+    expect(fileSha256(a)).not.toBe(fileSha256(await renderCertificate(sample())));
+    const doc = await getDocument({ data: new Uint8Array(a), verbosity: 0 }).promise;
+    const { fnArray } = await (await doc.getPage(1)).getOperatorList();
+    const { OPS } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    expect(fnArray).toContain(OPS.paintImageXObject);
+    expect((await textOf(a)).text).toContain('Harbor & Pine Bookkeeping');
   });
 
   it('runs onto more pages when there is more to say, each with its page number', async () => {

@@ -1,7 +1,14 @@
 // Draws the sign-off certificate with pdf-lib, on the server, with no browser. Deterministic: the
 // same CertificateData gives the same bytes (fixed dates, producer and creator, no random ids, no
 // object streams), so a certificate downloaded again hashes the same as the one first issued.
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import {
+  PDFDocument,
+  StandardFonts,
+  rgb,
+  type PDFFont,
+  type PDFImage,
+  type PDFPage
+} from 'pdf-lib';
 import { formatBytes } from '../../format/bytes';
 import { formatDateTime } from '../../format/dates';
 import { periodLabel } from '../../format/periods';
@@ -70,6 +77,13 @@ class Sheet {
 
   gap(points: number) {
     this.y -= points;
+  }
+
+  /** Draws an image at the left margin, `height` points high. */
+  image(image: PDFImage, width: number, height: number) {
+    this.need(height);
+    this.page.drawImage(image, { x: MARGIN, y: this.y - height, width, height });
+    this.y -= height;
   }
 
   /** Draws text at `x`, wrapped to `width`; returns how many lines it took. */
@@ -145,8 +159,20 @@ export function certificateFilename(data: Pick<CertificateData, 'client' | 'peri
   return `Sign-off certificate ${periodLabel(data.period)} ${data.client.name} v${data.version}.pdf`;
 }
 
-/** The certificate's PDF bytes. */
-export async function renderCertificate(data: CertificateData): Promise<Uint8Array> {
+/** The firm's logo as the certificate shows it: a PNG (firm/logo.ts) and its pixel size. */
+export interface CertificateLogo {
+  png: Uint8Array;
+  width: number;
+  height: number;
+}
+
+const LOGO_HEIGHT = 40; // points
+
+/** The certificate's PDF bytes; the same data and logo give the same bytes. */
+export async function renderCertificate(
+  data: CertificateData,
+  logo: CertificateLogo | null = null
+): Promise<Uint8Array> {
   const tz = data.firm.timeZone;
   const pdf = await PDFDocument.create({ updateMetadata: false });
   pdf.setTitle(`Sign-off certificate: ${data.title}, version ${data.version}`);
@@ -163,6 +189,11 @@ export async function renderCertificate(data: CertificateData): Promise<Uint8Arr
     mono: await pdf.embedFont(StandardFonts.Courier)
   });
 
+  if (logo) {
+    const height = Math.min(LOGO_HEIGHT, (LOGO_HEIGHT * 4 * logo.height) / logo.width);
+    sheet.image(await pdf.embedPng(logo.png), (height * logo.width) / logo.height, height);
+    sheet.gap(10);
+  }
   sheet.text(data.firm.name, { font: 'bold', size: 11, color: BRAND });
   sheet.gap(4);
   sheet.text('Sign-off certificate', { font: 'bold', size: 22 });

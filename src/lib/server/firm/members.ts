@@ -153,6 +153,7 @@ export async function inviteMember(
   const mail = renderMagicLinkEmail({
     firmName: firm.name,
     brandColor: firm.brandColor,
+    logo: firm.logo,
     heading: `Join ${firm.name} on Sheaf`,
     intro: `${input.name ? `Hello ${input.name.split(' ')[0]}, ` : ''}${who} added you to the firm's workspace on Sheaf, where you publish review packets to clients and see who has read and approved them. No password needed: tap the button to sign in.`,
     buttonLabel: 'Join the workspace',

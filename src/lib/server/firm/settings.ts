@@ -110,8 +110,14 @@ export interface SettingActor {
  * was and what it became. Returns false when it was already so (nothing written).
  */
 export async function updateFirmSetting<
-  K extends 'approvalRule' | 'staffPasskeyRequired' | 'senderName' | 'fromEmail'
->(db: Db, current: Firm, key: K, value: Firm[K], actor: SettingActor): Promise<boolean> {
+  K extends 'approvalRule' | 'staffPasskeyRequired' | 'senderName' | 'fromEmail' | 'logo'
+>(
+  db: Db,
+  current: Pick<Firm, 'id' | K>,
+  key: K,
+  value: Firm[K],
+  actor: SettingActor
+): Promise<boolean> {
   if (current[key] === value) return false;
   await db
     .update(firm)

@@ -1,7 +1,13 @@
 import { isHttpError } from '@sveltejs/kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bodyLimitFor, limitRequestBody } from './body-limit';
-import { CERTIFICATE_BODY_LIMIT, CSV_BODY_LIMIT, FORM_BODY_LIMIT } from './limits';
+import {
+  CERTIFICATE_BODY_LIMIT,
+  CSV_BODY_LIMIT,
+  FORM_BODY_LIMIT,
+  LOGO_BODY_LIMIT,
+  LOGO_TOO_LARGE
+} from './limits';
 
 const form = { maxBytes: 1000, message: 'Too big.' };
 
@@ -145,5 +151,14 @@ describe('bodyLimitFor', () => {
       bodyLimitFor(at('/(staff)/firm/certificates/verify', `${base}/firm/certificates/verify`))
         ?.maxBytes
     ).toBe(CERTIFICATE_BODY_LIMIT);
+  });
+
+  it('gives the settings page’s logo upload room for one logo, and its other forms the form cap', () => {
+    const base = 'http://sheaf.test';
+    const logo = bodyLimitFor(at('/(staff)/firm/settings', `${base}/firm/settings?/logo`));
+    expect(logo).toMatchObject({ maxBytes: LOGO_BODY_LIMIT, message: LOGO_TOO_LARGE });
+    expect(
+      bodyLimitFor(at('/(staff)/firm/settings', `${base}/firm/settings?/profile`))?.maxBytes
+    ).toBe(FORM_BODY_LIMIT);
   });
 });

@@ -8,6 +8,8 @@ import {
   CSV_BODY_LIMIT,
   FORM_BODY_LIMIT,
   KB,
+  LOGO_BODY_LIMIT,
+  LOGO_TOO_LARGE,
   MAX_CERTIFICATE_BYTES,
   MB,
   WEBHOOK_BODY_LIMIT
@@ -31,6 +33,7 @@ const UPLOAD_ROUTE = '/(staff)/firm/packets/[id]/documents';
 const CLIENTS_ROUTE = '/(staff)/firm/clients';
 const WEBHOOK_ROUTE = '/api/webhooks/postmark';
 const VERIFY_ROUTE = '/(staff)/firm/certificates/verify';
+const SETTINGS_ROUTE = '/(staff)/firm/settings';
 
 // The upload endpoint reads its raw body with MAX_UPLOAD_MB and BODY_IDLE_TIMEOUT (read-body.ts).
 const UPLOAD: BodyLimit = { maxBytes: Infinity, message: '', routeLimits: true };
@@ -46,6 +49,7 @@ const CERTIFICATE: BodyLimit = {
   maxBytes: CERTIFICATE_BODY_LIMIT,
   message: `That file is larger than a certificate can be (${MAX_CERTIFICATE_BYTES / MB} MB).`
 };
+const LOGO: BodyLimit = { maxBytes: LOGO_BODY_LIMIT, message: LOGO_TOO_LARGE };
 const WEBHOOK: BodyLimit = {
   maxBytes: WEBHOOK_BODY_LIMIT,
   message: `The event is larger than Sheaf accepts (${WEBHOOK_BODY_LIMIT / MB} MB).`
@@ -59,6 +63,7 @@ export function bodyLimitFor({ route, url }: RoutedRequest): BodyLimit {
   // SvelteKit runs the first `?/name` in the query as the action.
   const action = [...url.searchParams.keys()].find((k) => k.startsWith('/'));
   if (route.id === CLIENTS_ROUTE && action === '/import') return CSV;
+  if (route.id === SETTINGS_ROUTE && action === '/logo') return LOGO;
   return FORM;
 }
 

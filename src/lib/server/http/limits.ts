@@ -17,6 +17,13 @@ export const MAX_CERTIFICATE_BYTES = 2 * MB;
 /** The verify page's upload: one certificate, plus the multipart wrapping. */
 export const CERTIFICATE_BODY_LIMIT = MAX_CERTIFICATE_BYTES + 64 * KB;
 
+/** The largest firm logo accepted (firm/logo-image.ts), and what an owner is told past it. */
+export const MAX_LOGO_BYTES = 2 * MB;
+export const LOGO_TOO_LARGE = 'The logo is larger than 2 MB. Save a smaller copy and retry.';
+
+/** The settings page's logo upload: one image, plus the multipart wrapping. */
+export const LOGO_BODY_LIMIT = MAX_LOGO_BYTES + 64 * KB;
+
 /** Postmark's webhook: a bounce event carries the bounced message's content when asked to. */
 export const WEBHOOK_BODY_LIMIT = 1 * MB;
 
@@ -30,6 +37,7 @@ export function requiredBodySizeLimit(maxUploadMb: number): number {
       Math.floor(maxUploadMb * MB),
       CSV_BODY_LIMIT,
       CERTIFICATE_BODY_LIMIT,
+      LOGO_BODY_LIMIT,
       WEBHOOK_BODY_LIMIT
     ) + BODY_SLACK
   );

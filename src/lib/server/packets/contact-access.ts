@@ -48,6 +48,7 @@ export async function inviteContact(
   const mail = renderMagicLinkEmail({
     firmName: input.firm.name,
     brandColor: input.firm.brandColor,
+    logo: input.firm.logo,
     heading: `${input.firm.name} invited you to Sheaf`,
     intro: `${hello}${who} added you as a contact for ${endSentence(row.clientName)} Sheaf is where you will ${row.contact.role === 'viewer' ? 'receive and read' : 'receive, read and approve'} the documents they send you. No password needed.`,
     buttonLabel: 'Open your documents',

@@ -71,7 +71,7 @@ const documentLine = (d: PacketMailContext['documents'][number]) =>
  */
 export function renderPacketEmail(
   input: PacketMailContext & {
-    firm: Pick<Firm, 'name' | 'brandColor' | 'timeZone'>;
+    firm: Pick<Firm, 'name' | 'brandColor' | 'timeZone'> & Partial<Pick<Firm, 'logo'>>;
     packet: Pick<Packet, 'title' | 'period' | 'note' | 'dueAt'>;
     kind: PacketMailKind;
     role: 'approver' | 'viewer';
@@ -132,6 +132,7 @@ export function renderPacketEmail(
   const mail = renderMagicLinkEmail({
     firmName: firm.name,
     brandColor: firm.brandColor,
+    logo: firm.logo,
     heading: c.heading,
     intro: [c.intro, list, input.role === 'viewer' ? '' : due, noteLine]
       .filter(Boolean)

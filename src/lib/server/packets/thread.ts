@@ -146,6 +146,7 @@ export async function replyToThread(
       const mail = renderMagicLinkEmail({
         firmName: firm.name,
         brandColor: firm.brandColor,
+        logo: firm.logo,
         heading: `${author.name || firm.name} replied about your ${what}`,
         intro: body,
         quotes: quotesFor(quoted, r.userId, askers, firm.timeZone),

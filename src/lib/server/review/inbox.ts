@@ -20,8 +20,11 @@ import { safeBrandColor } from './status';
 export interface InboxClient {
   id: string;
   name: string;
+  firmId: string;
   firmName: string;
   brandColor: string;
+  /** The firm's logo column (firm/logo-key.ts). */
+  firmLogo: string | null;
 }
 
 export interface InboxPacket {
@@ -60,8 +63,10 @@ export async function listInboxPackets(
       role: clientContact.role,
       clientId: client.id,
       clientName: client.name,
+      firmId: firm.id,
       firmName: firm.name,
       brandColor: firm.brandColor,
+      firmLogo: firm.logo,
       timeZone: firm.timeZone
     })
     .from(clientContact)
@@ -169,13 +174,17 @@ export async function listInboxPackets(
 function toClient(m: {
   clientId: string;
   clientName: string;
+  firmId: string;
   firmName: string;
   brandColor: string;
-}) {
+  firmLogo: string | null;
+}): InboxClient {
   return {
     id: m.clientId,
     name: m.clientName,
+    firmId: m.firmId,
     firmName: m.firmName,
-    brandColor: safeBrandColor(m.brandColor)
+    brandColor: safeBrandColor(m.brandColor),
+    firmLogo: m.firmLogo
   };
 }

@@ -11,6 +11,7 @@ import { packetState } from '../../format/packet-status';
 import { listApprovals, packetApproval } from './approval';
 import { safeBrandColor } from './status';
 import { changedDetails, listPacketVersions, loadVersionDocuments } from './published';
+import { logoView } from '../firm/logo-key';
 
 export interface VersionEntry {
   version: number;
@@ -93,6 +94,7 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
     firm: {
       name: firm.name,
       brandColor: safeBrandColor(firm.brandColor),
+      logo: logoView(firm.logo),
       timeZone: zone,
       /** Minutes the firm's zone is ahead of UTC now (due dates count from the firm's today). */
       utcOffset: zoneOffsetMinutes(new Date(), zone)

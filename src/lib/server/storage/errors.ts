@@ -3,10 +3,12 @@
 /**
  * Keys come from newBlobKey(): `ab/<hex id>`, or a document's page-1 picture beside it
  * (`ab/<hex id>.page-1.800.webp`), or the mark that page 1 could not be drawn
- * (`ab/<hex id>.page-1.not-drawn`; see pdf/preview.ts). Nothing else is accepted, so no key can
- * escape.
+ * (`ab/<hex id>.page-1.not-drawn`; see pdf/preview.ts), or a firm logo's size
+ * (`ab/<hex id>.<W>x<H>.logo.<height>.png`; see firm/logo-key.ts). Nothing else is accepted, so
+ * no key can escape.
  */
-const SAFE_KEY = /^[a-z0-9]{2}\/[a-z0-9]{8,64}(\.page-1\.(\d{3,4}\.webp|not-drawn))?$/;
+const SAFE_KEY =
+  /^[a-z0-9]{2}\/[a-z0-9]{8,64}(\.page-1\.(\d{3,4}\.webp|not-drawn)|\.\d{1,5}x\d{1,5}\.logo\.\d{2,3}\.png)?$/;
 
 export class InvalidBlobKeyError extends Error {
   name = 'InvalidBlobKeyError';

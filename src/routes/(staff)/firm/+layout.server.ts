@@ -2,6 +2,7 @@ import { zoneOrUtc } from '$lib/format/time-zone';
 import { requireStaff } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { countNeedsReply } from '$lib/server/packets/needs-reply';
+import { logoView } from '$lib/server/firm/logo-key';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {
@@ -15,6 +16,7 @@ export const load: LayoutServerLoad = async (event) => {
       name: firm.name,
       slug: firm.slug,
       brandColor: firm.brandColor,
+      logo: logoView(firm.logo),
       timeZone: zoneOrUtc(firm.timeZone)
     }
   };

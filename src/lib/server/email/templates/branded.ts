@@ -1,5 +1,8 @@
-// One branded layout for every mail a firm sends: table-based, inline styles, no remote images,
-// a colour-scheme aware dark mode for clients that support it, and a plain-text twin.
+// One branded layout for every mail a firm sends: table-based, inline styles, a colour-scheme
+// aware dark mode for clients that support it, and a plain-text twin. The one remote image is the
+// firm's logo, when it has one: sized and with the firm's name as its alt text, so a mail app that
+// blocks images shows the name in its place.
+import { mailLogo } from '../../firm/logo-key';
 
 /** A quoted earlier message shown above the intro: "You asked on …:" and what was asked. */
 export interface EmailQuote {
@@ -12,6 +15,8 @@ export interface BrandedEmail {
   firmName: string;
   /** The firm's colour, #rgb or #rrggbb; anything else falls back to Sheaf green. */
   brandColor?: string | null;
+  /** The firm's logo column (firm/logo-key.ts); none: its initial on the brand colour. */
+  logo?: string | null;
   /** Shown by mail apps next to the subject; defaults to the intro. */
   preheader?: string;
   heading: string;
@@ -72,6 +77,7 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
   const button = m.button && isWebUrl(m.button.url) ? m.button : null;
   const preheader = m.preheader ?? paragraphs[0] ?? '';
   const quotes = m.quotes ?? [];
+  const logo = mailLogo(m.logo);
 
   const p = (s: string, style = '') =>
     `<p class="ink" style="margin:0 0 16px;font-size:16px;line-height:1.5;color:#1d1d1b;${style}">${escapeHtml(s).replace(/\n/g, '<br>')}</p>`;
@@ -111,8 +117,12 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:560px;">
 <tr><td class="card" style="background:#ffffff;border:1px solid #e4e4de;border-radius:14px;padding:32px 32px 28px;font-family:${FONT};">
   <table role="presentation" cellpadding="0" cellspacing="0" style="margin:0 0 28px;"><tr>
-    <td style="width:40px;height:40px;border-radius:10px;background:${brand};color:${onBrand};font:700 20px/40px ${FONT};text-align:center;">${initial}</td>
-    <td class="ink" style="padding-left:12px;font:600 17px/1.3 ${FONT};color:#1d1d1b;">${firm}</td>
+    ${
+      logo
+        ? `<td style="padding:4px;border-radius:8px;background:#ffffff;"><img src="${escapeHtml(logo.url)}" width="${logo.width}" height="${logo.height}" alt="${firm}" style="display:block;border:0;outline:none;text-decoration:none;width:${logo.width}px;height:${logo.height}px;font:600 17px/1.3 ${FONT};color:#1d1d1b;"></td>`
+        : `<td style="width:40px;height:40px;border-radius:10px;background:${brand};color:${onBrand};font:700 20px/40px ${FONT};text-align:center;">${initial}</td>
+    <td class="ink" style="padding-left:12px;font:600 17px/1.3 ${FONT};color:#1d1d1b;">${firm}</td>`
+    }
   </tr></table>
   <h1 class="ink" style="margin:0 0 16px;font:700 24px/1.25 ${FONT};color:#1d1d1b;">${escapeHtml(m.heading)}</h1>
   ${quotes

@@ -131,3 +131,30 @@ describe('quoted messages', () => {
     expect(html).not.toContain('“”');
   });
 });
+
+describe('the firm’s logo', () => {
+  const mail = (logo: string | null) =>
+    renderBrandedEmail({
+      firmName: 'Harbor & Pine',
+      logo,
+      heading: 'Your review is ready',
+      intro: 'Tap the button.',
+      button: { label: 'Review documents', url: 'https://sheaf.example/l/abc' }
+    });
+
+  it('is a hosted image with its size and the firm’s name as alt text', () => {
+    const { html, text } = mail(`ab/ab${'0'.repeat(30)}.300x100`);
+    expect(html).toMatch(
+      /<img src="http[^"]+\/api\/logos\/ab0{30}\.300x100\/128\.png" width="120" height="40" alt="Harbor &#38; Pine"/
+    );
+    // The initial on the brand colour gives way to it.
+    expect(html).not.toContain('>H</td>');
+    expect(text.split('\n')[0]).toBe('Harbor & Pine');
+  });
+
+  it('leaves a mail without one as it was', () => {
+    const { html } = mail(null);
+    expect(html).not.toContain('<img');
+    expect(html).toContain('>H</td>');
+  });
+});

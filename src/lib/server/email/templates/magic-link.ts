@@ -10,6 +10,8 @@ import { renderBrandedEmail, type EmailQuote } from './branded';
 export interface MagicLinkEmail {
   firmName: string;
   brandColor?: string;
+  /** The firm's logo column (firm/logo-key.ts). */
+  logo?: string | null;
   /** "Sign in to Sheaf", "Your Q3 2026 review is ready", ... */
   heading: string;
   intro: string;
@@ -79,6 +81,7 @@ export function renderMagicLinkEmail(m: MagicLinkEmail): { html: string; text: s
   return renderBrandedEmail({
     firmName: m.firmName,
     brandColor: m.brandColor,
+    logo: m.logo,
     heading: m.heading,
     intro: m.intro,
     quotes: m.quotes,

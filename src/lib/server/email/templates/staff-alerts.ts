@@ -8,6 +8,7 @@ import { renderBrandedEmail } from './branded';
 interface FirmLook {
   name: string;
   brandColor?: string | null;
+  logo?: string | null;
   timeZone: string;
 }
 
@@ -73,6 +74,7 @@ export function renderQuestionAlert(
   return renderBrandedEmail({
     firmName: firm.name,
     brandColor: firm.brandColor,
+    logo: firm.logo,
     preheader: `${item.askedBy}: ${excerpt(singleLine(item.body), 90)}`,
     heading: `${item.clientName} asked a question`,
     intro: [
@@ -104,6 +106,7 @@ export function renderApprovalAlert(
   return renderBrandedEmail({
     firmName: firm.name,
     brandColor: firm.brandColor,
+    logo: firm.logo,
     heading: `${item.clientName} approved ${item.packetLabel}`,
     intro: [`Approved by ${approvedBy(item, firm.timeZone)}.`, documentsLine(item)],
     button: { label: 'Open the packet', url: link.url },
@@ -123,6 +126,7 @@ export function renderDeclineAlert(
   return renderBrandedEmail({
     firmName: firm.name,
     brandColor: firm.brandColor,
+    logo: firm.logo,
     preheader: `${item.declinedBy}: ${excerpt(singleLine(item.reason), 90)}`,
     heading: `${item.clientName} declined ${item.packetLabel}`,
     intro: [
@@ -186,6 +190,7 @@ export function renderDigest(
   return renderBrandedEmail({
     firmName: firm.name,
     brandColor: firm.brandColor,
+    logo: firm.logo,
     preheader: `${digestSummary(questions.length, approvals.length, declines.length)} since your last digest`,
     heading: `Your daily digest: ${digestSummary(questions.length, approvals.length, declines.length)}`,
     intro: paragraphs,

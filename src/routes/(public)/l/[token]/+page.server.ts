@@ -9,6 +9,7 @@ import { keepPushOnNewSession } from '$lib/server/push/subscriptions';
 import { startSessionFromLink } from '$lib/server/auth/sign-in';
 import { safeEqual } from '$lib/server/auth/token';
 import { packetHeading } from '$lib/format/periods';
+import { logoView } from '$lib/server/firm/logo-key';
 import type { Actions, PageServerLoad } from './$types';
 
 /** A browser already signed in as the link's person goes on to its target, whatever its state. */
@@ -39,6 +40,7 @@ export const load: PageServerLoad = async (event) => {
     link: {
       email: maskEmail(link.email),
       firmName: link.firmName,
+      firmLogo: logoView(link.firmLogo, 48),
       destination,
       purpose: link.purpose,
       // The browser that asked for this link may continue by itself.

@@ -28,6 +28,8 @@ import { clientMeta } from '$lib/server/auth/request-meta';
 import { countPasskeys } from '$lib/server/auth/passkeys/credentials';
 import { passkeyCounts, resetMemberPasskeys } from '$lib/server/auth/passkeys/reset';
 import { setStaffPasskeyRequired } from '$lib/server/auth/passkeys/step-up';
+import { logoView } from '$lib/server/firm/logo-key';
+import { removeLogo, uploadLogo } from './logo.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -46,6 +48,7 @@ export const load: PageServerLoad = async (event) => {
     settings: firmSettingsOf(firm),
     sender,
     approvalRule: firm.approvalRule,
+    logo: logoView(firm.logo, 48),
     isOwner: membership.role === 'owner',
     me: user.id,
     members,
@@ -229,6 +232,9 @@ export const actions: Actions = {
           : `Removed ${who}'s passkeys.`
     };
   },
+
+  logo: uploadLogo,
+  removeLogo,
 
   makeOwner: async (event) => {
     const { access, target, failure } = await memberAction(event, 'makeOwner');
