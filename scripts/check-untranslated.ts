@@ -58,6 +58,9 @@ const allowed = (s: string) =>
 
 type Node = { type?: string; start?: number; [key: string]: unknown };
 
+const isConsole = (callee: Node | undefined) =>
+  callee?.type === 'MemberExpression' && (callee.object as Node)?.name === 'console';
+
 export function findUntranslated(file: string, source: string): Finding[] {
   const ast = parse(source, { modern: true }) as unknown as Node;
   const found: Finding[] = [];
@@ -98,6 +101,9 @@ export function findUntranslated(file: string, source: string): Finding[] {
       const raw = (n.value as { cooked?: string }).cooked ?? '';
       if (readsLikeProse(raw)) flag(raw, n.start ?? 0);
     }
+    // A comparison's strings (e.key === 'Escape', an error's name) and a log line are code.
+    if (n.type === 'BinaryExpression' && /^[!=]==?$/.test(String(n.operator))) return;
+    if (n.type === 'CallExpression' && isConsole(n.callee as Node)) return;
     for (const [key, value] of Object.entries(n)) {
       if (key === 'parent' || key === 'metadata' || key === 'loc') continue;
       // Imports name modules, not words; a directive's name is code.
