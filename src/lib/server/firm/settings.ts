@@ -109,13 +109,9 @@ export interface SettingActor {
  * Sets one of the firm's single-valued settings, audited as `firm.settings_updated` with what it
  * was and what it became. Returns false when it was already so (nothing written).
  */
-export async function updateFirmSetting<K extends 'approvalRule' | 'staffPasskeyRequired'>(
-  db: Db,
-  current: Firm,
-  key: K,
-  value: Firm[K],
-  actor: SettingActor
-): Promise<boolean> {
+export async function updateFirmSetting<
+  K extends 'approvalRule' | 'staffPasskeyRequired' | 'locale'
+>(db: Db, current: Firm, key: K, value: Firm[K], actor: SettingActor): Promise<boolean> {
   if (current[key] === value) return false;
   await db
     .update(firm)

@@ -71,6 +71,12 @@ export async function contactLocales(
   return out;
 }
 
+/** The person's own choice (/account), or null for "as each firm set it". */
+export async function ownLocale(db: Db, userId: string): Promise<Locale | null> {
+  const [row] = await db.select({ own: user.locale }).from(user).where(eq(user.id, userId));
+  return row?.own ?? null;
+}
+
 /** One person's language for this firm's mail. */
 export async function contactLocale(db: Db, firmId: string, userId: string): Promise<Locale> {
   const found = await contactLocales(db, firmId, [userId]);

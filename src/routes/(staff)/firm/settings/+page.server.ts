@@ -16,6 +16,7 @@ import {
   firmSettingsOf,
   firmSettingsSchema,
   updateApprovalRule,
+  updateFirmSetting,
   updateFirmSettings
 } from '$lib/server/firm/settings';
 import { fieldErrors, readForm } from '$lib/server/http/form';
@@ -23,6 +24,7 @@ import { clientMeta } from '$lib/server/auth/request-meta';
 import { countPasskeys } from '$lib/server/auth/passkeys/credentials';
 import { passkeyCounts, resetMemberPasskeys } from '$lib/server/auth/passkeys/reset';
 import { setStaffPasskeyRequired } from '$lib/server/auth/passkeys/step-up';
+import { firmLanguageSchema } from '$lib/server/i18n/language-settings';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -40,6 +42,7 @@ export const load: PageServerLoad = async (event) => {
     },
     settings: firmSettingsOf(firm),
     approvalRule: firm.approvalRule,
+    locale: firm.locale,
     isOwner: membership.role === 'owner',
     me: user.id,
     members,
@@ -94,6 +97,19 @@ export const actions: Actions = {
       updateApprovalRule(tx, firm, parsed.data.approvalRule, actorOf(event, user))
     );
     return { action: 'approvalRule', message: changed ? 'Settings saved.' : 'Nothing changed.' };
+  },
+
+  /** The language a contact's pages and mail use unless staff or the contact chose another. */
+  language: async (event) => {
+    const { firm, user } = await requireOwner(event);
+    const parsed = firmLanguageSchema.safeParse(await readForm(event.request));
+    if (!parsed.success) {
+      return fail(400, { action: 'language', message: parsed.error.issues[0].message });
+    }
+    const changed = await getDb().transaction((tx) =>
+      updateFirmSetting(tx, firm, 'locale', parsed.data.locale, actorOf(event, user))
+    );
+    return { action: 'language', message: changed ? 'Settings saved.' : 'Nothing changed.' };
   },
 
   invite: async (event) => {
