@@ -29,16 +29,20 @@ export async function signedInLocale(
     const [row] = await db.select({ own: user.locale }).from(user).where(eq(user.id, userId));
     return pickLocale(row?.own, null, null);
   }
-  const packetFirm = packetId
-    ? sql`${clientContact.firmId} = (select ${packet.firmId} from ${packet} where ${packet.id} = ${packetId})`
-    : sql`false`;
+  // The packet's firm's row first, when there is a packet; then the oldest.
+  const order = packetId
+    ? [
+        sql`(${clientContact.firmId} = (select ${packet.firmId} from ${packet} where ${packet.id} = ${packetId})) desc nulls last`,
+        asc(clientContact.createdAt)
+      ]
+    : [asc(clientContact.createdAt)];
   const [row] = await db
     .select({ own: user.locale, contact: clientContact.locale, firm: firm.locale })
     .from(user)
     .leftJoin(clientContact, eq(clientContact.userId, user.id))
     .leftJoin(firm, eq(firm.id, clientContact.firmId))
     .where(eq(user.id, userId))
-    .orderBy(sql`${packetFirm} desc nulls last`, asc(clientContact.createdAt))
+    .orderBy(...order)
     .limit(1);
   return pickLocale(row?.own, row?.contact, row?.firm);
 }
