@@ -52,7 +52,6 @@ const NO_ROW_NEEDED: Record<string, string> = {
   '/sign-out load': "the caller's own session",
   '/sign-out default': "ends the caller's own session",
   '/account name': "renames the caller's own user",
-  '/account language': "sets the caller's own language",
   // Tokens are the permission (a used or unknown one has rows under /l/[token]).
   '/l/[token]/renew load': 'only redirects to /l/[token]',
   // Postmark's, with its own Basic auth (tests/integration/email-webhook.test.ts).
