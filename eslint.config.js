@@ -10,6 +10,8 @@ export default ts.config(
     ignores: [
       'build/',
       '.svelte-kit/',
+      'src/lib/paraglide/',
+      'project.inlang/',
       'node_modules/',
       'data/',
       'drizzle/',

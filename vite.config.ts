@@ -1,9 +1,12 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
+import { paraglideOptions } from './scripts/paraglide-options.js';
 
 export default defineConfig({
   plugins: [
+    paraglideVitePlugin(paraglideOptions),
     sveltekit(),
     {
       // Fewer, bigger browser chunks: a page's modules arrive in fewer requests (over HTTP/1.1,

@@ -19,6 +19,8 @@ declare global {
     interface Locals {
       user: SessionUser | null;
       session: Session | null;
+      /** The language this request's pages speak (hooks.server.ts `language`). */
+      locale: import('$lib/i18n/locale').Locale;
       /** Link-header entries a page wants fetched before the app's own modules (hooks.server). */
       earlyLinks?: string[];
       /** Set by handleError when the database was out of reach (the response becomes a 503). */

@@ -15,6 +15,15 @@ import { offlineKey } from '$lib/server/offline-key';
 import { CLIENT_DATA_PATH, USER_HEADER } from '$lib/offline/names';
 import { clearAuthCookies, sessionTokenOf, setSessionCookie } from '$lib/server/auth/cookies';
 import { validateSessionToken } from '$lib/server/auth/session';
+import { getRequestEvent } from '$app/server';
+import { overwriteGetLocale } from '$lib/paraglide/runtime';
+import { signedInLocale } from '$lib/server/i18n/contact-locale';
+import { rememberLocale, signedOutLocale } from '$lib/server/i18n/locale-cookie';
+
+// Pages and actions speak the language resolved for their request (`language` below; a page
+// that knows better, like a link's, may set locals.locale in its load). Outside a request
+// (mail, push) there is no request language: every message call there passes { locale }.
+overwriteGetLocale(() => getRequestEvent().locals.locale);
 
 export const init: ServerInit = async () => {
   try {
@@ -53,6 +62,31 @@ const session: Handle = async ({ event, resolve }) => {
     }
   }
   return resolve(event);
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Which language the request's pages speak (server/i18n/contact-locale.ts has the precedence).
+// API routes speak no language and skip the look-up. `<html lang>` follows it.
+const language: Handle = async ({ event, resolve }) => {
+  const { user, session } = event.locals;
+  event.locals.locale = signedOutLocale(
+    event.cookies,
+    event.request.headers.get('accept-language')
+  );
+  if (user && session && !event.route.id?.startsWith('/api/')) {
+    const packetId = event.params.packetId;
+    event.locals.locale = await signedInLocale(
+      getDb(),
+      user.id,
+      session.kind,
+      packetId && UUID.test(packetId) ? packetId : null
+    );
+    if (session.kind === 'client') rememberLocale(event.cookies, event.locals.locale);
+  }
+  return resolve(event, {
+    transformPageChunk: ({ html }) => html.replace('%sheaf.lang%', event.locals.locale)
+  });
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
@@ -120,7 +154,7 @@ const bodyLimit: Handle = async ({ event, resolve }) => {
   }
 };
 
-export const handle = sequence(bodyLimit, unavailable, session, securityHeaders);
+export const handle = sequence(bodyLimit, unavailable, session, language, securityHeaders);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
   if (status === 404) return { message: 'Not found' };

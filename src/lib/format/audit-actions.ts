@@ -51,6 +51,7 @@ const LABELS: Record<string, string> = {
   'client.responsible_set': 'set the responsible staff member',
   'contact.added': 'added a contact',
   'contact.updated': 'edited a contact',
+  'account.language_changed': 'changed their language',
   'contact.removed': 'removed a contact',
   'contact.access_ended': "ended a contact's access",
   // Sheaf's own mail (no actor): sent, refused, and what Postmark reported.

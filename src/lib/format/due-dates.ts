@@ -1,6 +1,8 @@
 // Due dates on the client's review pages. They come from the server as the firm's calendar day
 // (dueDay, YYYY-MM-DD, in the firm's zone) and are counted from today where the firm is; no Intl
 // here (see dates.ts).
+import type { Locale } from '../i18n/locale';
+import { m } from '../paraglide/messages.js';
 import { formatDay, isCalendarDay, localDay } from './dates';
 
 /** The calendar day at a zone `utcOffset` minutes ahead of UTC; the reader's own without one. */
@@ -26,14 +28,20 @@ export function dueDayOf(
  * counted from today where the firm is (`utcOffset`, minutes ahead of UTC, as the server sent
  * it), or from the reader's today without one.
  */
-export function formatDue(dueDay: string | null, now = new Date(), utcOffset?: number | null) {
+export function formatDue(
+  dueDay: string | null,
+  now = new Date(),
+  utcOffset?: number | null,
+  locale: Locale = 'en'
+): string {
   if (!dueDay || !isCalendarDay(dueDay)) return '';
   const days = Math.round((Date.parse(dueDay) - Date.parse(dayAt(now, utcOffset))) / 86_400_000);
-  if (days === 0) return 'Due today';
-  if (days === 1) return 'Due tomorrow';
-  if (days > 1 && days <= 7) return `Due in ${days} days`;
-  if (days < 0) return `Was due ${formatDay(dueDay)}`;
-  return `Due ${formatDay(dueDay)}`;
+  const o = { locale };
+  if (days === 0) return m.fmt_due_today({}, o);
+  if (days === 1) return m.fmt_due_tomorrow({}, o);
+  if (days > 1 && days <= 7) return m.fmt_due_in_days({ days }, o);
+  if (days < 0) return m.fmt_was_due({ date: formatDay(dueDay, locale) }, o);
+  return m.fmt_due_on({ date: formatDay(dueDay, locale) }, o);
 }
 
 /**
@@ -43,8 +51,10 @@ export function formatDue(dueDay: string | null, now = new Date(), utcOffset?: n
 export function formatDueDate(
   dueDay: string | null,
   now = new Date(),
-  utcOffset?: number | null
+  utcOffset?: number | null,
+  locale: Locale = 'en'
 ): string | null {
-  const words = formatDue(dueDay, now, utcOffset);
-  return words && dueDay && !words.includes(formatDay(dueDay)) ? formatDay(dueDay) : null;
+  const words = formatDue(dueDay, now, utcOffset, locale);
+  const day = formatDay(dueDay, locale);
+  return words && dueDay && !words.includes(day) ? day : null;
 }

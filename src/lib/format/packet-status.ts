@@ -1,5 +1,7 @@
 // The one vocabulary for a packet's state: staff (PacketStatusBadge) and clients (StatusChip)
 // read the same word for the same state. Pure, so both sides and the server share it.
+import type { Locale } from '../i18n/locale';
+import { m } from '../paraglide/messages.js';
 
 export type PacketState =
   | 'draft'
@@ -25,6 +27,23 @@ export const PACKET_STATE_WORDS: Record<PacketState, { label: string; tone: Stat
   declined: { label: 'Declined', tone: 'bad' },
   archived: { label: 'Archived', tone: 'neutral' }
 };
+
+const STATE_MESSAGES: Record<PacketState, (i: object, o: { locale: Locale }) => string> = {
+  draft: m.state_draft,
+  not_opened: m.state_not_opened,
+  waiting: m.state_waiting,
+  due_soon: m.state_due_soon,
+  overdue: m.state_overdue,
+  question_open: m.state_question_open,
+  approved: m.state_approved,
+  declined: m.state_declined,
+  archived: m.state_archived
+};
+
+/** The state's word in a client's language (staff pages read PACKET_STATE_WORDS' English). */
+export function stateLabel(state: PacketState, locale: Locale): string {
+  return STATE_MESSAGES[state]({}, { locale });
+}
 
 export interface PacketStateInput {
   status: 'draft' | 'published' | 'archived';

@@ -1,7 +1,9 @@
 // Packet periods, the one place they are parsed, worded and offered (server and browser alike).
 // Stored as "2026-Q3", "2026-03" or "2026-FY"; shown as "Q3 2026", "March 2026", "FY 2026".
-// No Intl here: the client's pages word periods during hydration (see due-dates.ts).
-import { calendarDayIn, zoneOrUtc } from './time-zone';
+// No Intl in English: the client's pages word periods during hydration (see due-dates.ts).
+import type { Locale } from '../i18n/locale';
+import { m } from '../paraglide/messages.js';
+import { calendarDayIn, dateTimeFormat, zoneOrUtc } from './time-zone';
 
 export type PeriodKind = 'quarter' | 'month' | 'year';
 
@@ -50,12 +52,19 @@ export function periodValue(p: Period): string {
 }
 
 /** "Q3 2026", "March 2026", "FY 2026"; anything else as it is. */
-export function periodLabel(value: string): string {
+export function periodLabel(value: string, locale: Locale = 'en'): string {
   const p = parsePeriod(value);
   if (!p) return value;
-  if (p.kind === 'quarter') return `Q${p.n} ${p.year}`;
-  if (p.kind === 'month') return `${MONTH_NAMES[p.n - 1]} ${p.year}`;
-  return `FY ${p.year}`;
+  const o = { locale };
+  if (p.kind === 'quarter') return m.fmt_quarter({ n: p.n, year: p.year }, o);
+  if (p.kind === 'month') {
+    if (locale === 'en') return `${MONTH_NAMES[p.n - 1]} ${p.year}`;
+    const first = new Date(Date.UTC(p.year, p.n - 1, 1));
+    return dateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+      first
+    );
+  }
+  return m.fmt_fiscal_year({ year: p.year }, o);
 }
 
 /** The calendar year and month (1-12) of an instant in the zone. */
@@ -150,7 +159,12 @@ export function titleNamesPeriod(title: string, period: string): boolean {
  * A packet as people read it: "Q3 2026 · Year-end accounts", or only the title when it names the
  * period already ("Q3 2026 quarterly review"). `joiner` is " " in a mail's running text.
  */
-export function packetHeading(title: string, period: string, joiner = ' · '): string {
+export function packetHeading(
+  title: string,
+  period: string,
+  joiner = ' · ',
+  locale: Locale = 'en'
+): string {
   if (!period || titleNamesPeriod(title, period)) return title;
-  return `${periodLabel(period)}${joiner}${title}`;
+  return `${periodLabel(period, locale)}${joiner}${title}`;
 }

@@ -1,10 +1,15 @@
+import type { Locale } from '../i18n/locale';
+
 /** "1 page", "3 pages"; `many` for the irregular ("2 replies"). */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** "a", "a and b", "a, b and c". */
-export function joinWords(items: string[]): string {
+/** "a", "a and b", "a, b and c"; in another language, as Intl joins a list there. */
+export function joinWords(items: string[], locale: Locale = 'en'): string {
+  if (locale !== 'en' && items.length > 1) {
+    return new Intl.ListFormat(locale, { type: 'conjunction' }).format(items);
+  }
   return items.length <= 1
     ? (items[0] ?? '')
     : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;

@@ -6,6 +6,7 @@ import { showToast } from '$lib/components/ui/toast.svelte';
 import { enqueue, type QueuedAction } from './queue';
 import { refreshSavedPages } from './saved';
 import { isSaved, offline, refreshOffline } from './state.svelte';
+import { m } from '../paraglide/messages.js';
 
 export interface OfflineSubmit {
   kind: QueuedAction['kind'];
@@ -60,8 +61,8 @@ const browserDeps: QueueDeps = {
 };
 
 const WAITS = {
-  approve: 'You are offline. Your approval will be sent when you are back online.',
-  ask: 'You are offline. Your question will be sent when you are back online.'
+  approve: () => m.offline_wait_approve(),
+  ask: () => m.offline_wait_ask()
 } as const;
 
 /**
@@ -89,11 +90,11 @@ export async function queueIfOffline(
     })
     .catch(() => false);
   if (!queued) {
-    deps.toast('You are offline. Try again once you are back online.', 'bad', 6000);
+    deps.toast(m.offline_try_later(), 'bad', 6000);
     return 'not-queued';
   }
   await deps.refresh();
-  deps.toast(WAITS[submit.kind], 'info', 6000);
+  deps.toast(WAITS[submit.kind](), 'info', 6000);
   return 'queued';
 }
 

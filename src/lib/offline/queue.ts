@@ -4,6 +4,7 @@
 import { getAll, put, remove, type QueuedAction } from './idb';
 import { visibleKey } from './user';
 import { within } from './within';
+import { m } from '../paraglide/messages.js';
 
 export type { QueuedAction };
 
@@ -64,11 +65,11 @@ async function send(action: QueuedAction): Promise<'sent' | 'retry' | { refused:
   if (result?.type === 'redirect' || status === 401) return 'retry';
   if (result?.type === 'failure') {
     return {
-      refused: failureMessage(result.data) ?? 'Your accountant’s portal did not accept it.'
+      refused: failureMessage(result.data) ?? m.queue_not_accepted()
     };
   }
   if (result?.type === 'error' && (result.status ?? status) < 500) {
-    return { refused: result.error?.message ?? 'This packet is no longer available.' };
+    return { refused: result.error?.message ?? m.packet_gone() };
   }
   return 'retry';
 }

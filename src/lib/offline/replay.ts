@@ -5,6 +5,7 @@ import { keepQuestionDraft } from '$lib/components/review/question-draft';
 import { showToast } from '$lib/components/ui/toast.svelte';
 import { flushQueue, type FlushOutcome } from './queue';
 import { refreshSavedPages } from './saved';
+import { m } from '../paraglide/messages.js';
 
 export interface ReplayDeps {
   flush: () => Promise<FlushOutcome>;
@@ -30,16 +31,16 @@ const questionText = (action: FlushOutcome['sent'][number]) =>
 /** "You are back online. Your approval was sent." and the like, for what went through. */
 export function sentMessage(sent: FlushOutcome['sent']): string | null {
   if (!sent.length) return null;
-  if (sent.some((a) => a.kind === 'approve')) return 'You are back online. Your approval was sent.';
-  return `You are back online. Your question${sent.length > 1 ? 's were' : ' was'} sent.`;
+  if (sent.some((a) => a.kind === 'approve')) return m.replay_approval_sent();
+  return m.replay_questions_sent({ count: sent.length });
 }
 
 /** Why one queued action did not go: "Your question could not be sent: ... It is back ...". */
 export function refusedMessage(refusal: FlushOutcome['refused'][number]): string {
   const { action, message } = refusal;
-  const what = action.kind === 'approve' ? 'Your approval' : 'Your question';
-  const kept = questionText(action) ? ' It is back in the question box.' : '';
-  return `${what} could not be sent: ${message}${kept}`;
+  const kept = questionText(action) ? m.replay_kept() : '';
+  const refused = action.kind === 'approve' ? m.replay_refused_approval : m.replay_refused_question;
+  return `${refused({ message })}${kept}`;
 }
 
 /** Sends every queued action and tells the reader how it went. */

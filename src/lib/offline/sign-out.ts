@@ -3,6 +3,7 @@
 import { listSaved } from './saved';
 import { purgeAll } from './user';
 import { forgetPushHere } from '../push/subscribe';
+import { m } from '../paraglide/messages.js';
 
 export interface SignOutDeps {
   countSaved: () => Promise<number>;
@@ -17,8 +18,9 @@ const browserDeps: SignOutDeps = {
 
 /** "You have 2 packets saved on this phone. Signing out removes them." */
 export function signOutWarning(count: number, device: 'phone' | 'device'): string {
-  const packets = count === 1 ? '1 packet' : `${count} packets`;
-  return `You have ${packets} saved on this ${device}. Signing out removes ${count === 1 ? 'it' : 'them'}.`;
+  return device === 'phone'
+    ? m.sign_out_warning_phone({ count })
+    : m.sign_out_warning_device({ count });
 }
 
 /** What the person holds in their hand: a phone (a small touch screen) or another device. */

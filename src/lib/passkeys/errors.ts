@@ -9,10 +9,12 @@ export interface CeremonyError {
   message: string;
 }
 
-const FALLBACK: Record<Ceremony, string> = {
-  register: 'This browser could not make a passkey. You can keep signing in by email.',
-  sign_in: 'This browser could not use a passkey. Sign in with your email instead.',
-  step_up: 'This browser could not use your passkey. Please try again.'
+import { m } from '../paraglide/messages.js';
+
+const FALLBACK: Record<Ceremony, () => string> = {
+  register: () => m.passkey_error_register(),
+  sign_in: () => m.passkey_error_sign_in(),
+  step_up: () => m.passkey_error_step_up()
 };
 
 /** Reads @simplewebauthn/browser's WebAuthnError (code) or the DOMException under it (name). */
@@ -23,7 +25,7 @@ export function describeCeremonyError(ceremony: Ceremony, error: unknown): Cerem
     return { cancelled: true, message: '' };
   }
   if (e.code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED' || name === 'InvalidStateError') {
-    return { cancelled: false, message: 'This device already has a passkey for your account.' };
+    return { cancelled: false, message: m.passkey_error_exists() };
   }
-  return { cancelled: false, message: FALLBACK[ceremony] };
+  return { cancelled: false, message: FALLBACK[ceremony]() };
 }

@@ -20,22 +20,26 @@ import {
 import { describeDevice } from '$lib/server/auth/devices';
 import { listPushDevices, removePushSubscription } from '$lib/server/push/subscriptions';
 import { loadPasskeys, removePasskeyAction, renamePasskeyAction } from './passkeys.server';
+import { languageChoiceSchema, setOwnLocale } from '$lib/server/i18n/language-settings';
+import { ownLocale } from '$lib/server/i18n/contact-locale';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const me = requireUser(event);
   const staff = event.locals.session?.kind === 'staff';
-  const [sessions, alerts, pushDevices, passkeys] = await Promise.all([
+  const [sessions, alerts, pushDevices, passkeys, locale] = await Promise.all([
     listUserSessions(getDb(), me.id),
     // Staff only: a contact (even a member signed in by a contact's link) sees no alerts.
     staff ? listAlertPreferences(getDb(), me.id) : [],
     listPushDevices(getDb(), me.id, event.locals.session?.idHash ?? null),
-    loadPasskeys(event)
+    loadPasskeys(event),
+    ownLocale(getDb(), me.id)
   ]);
   return {
     alerts,
     passkeys,
     me: { name: me.name, email: me.email },
+    locale,
     home: event.locals.session?.kind === 'staff' ? '/firm' : '/p',
     devices: toDevices(sessions, event.locals.session?.idHash ?? null),
     pushDevices: pushDevices.map(({ userAgent, ...d }) => ({ ...d, ...describeDevice(userAgent) }))
@@ -62,6 +66,18 @@ export const actions: Actions = {
     }
     await renameUser(getDb(), me.id, parsed.data.name);
     return { saved: true as const };
+  },
+
+  /** The person's own language (or '' for as each firm set it); the page follows at once. */
+  language: async (event) => {
+    const me = requireUser(event);
+    const parsed = languageChoiceSchema.safeParse({
+      locale: String((await event.request.formData()).get('locale') ?? '')
+    });
+    if (!parsed.success) return fail(400, { languageError: parsed.error.issues[0].message });
+    const meta = clientMeta(event);
+    await setOwnLocale(getDb(), me.id, parsed.data.locale, { id: me.id, ...meta });
+    return { languageSaved: true as const };
   },
 
   /** One membership's alert choices: only ever the signed-in user's own. */

@@ -3,7 +3,7 @@
 // (or, for an id inside a form, the same refusal as an unknown id), shows none of the other
 // side's names, and changes nothing. One table, compared with the route files (src/routes, read
 // by tests/support/route-map.ts): a new load, action or endpoint without a row fails the suite.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
@@ -68,6 +68,7 @@ const anyForm = (ids: Record<string, string> = {}) => ({
   email: 'attacker@example.test',
   role: 'approver',
   accessExpiresAt: '',
+  locale: 'es',
   title: 'Taken over',
   period: '2026-Q3',
   note: 'x',
@@ -616,13 +617,15 @@ function matrixRows(w: World): Row[] {
     // ... their ids in a query string: the page renders, without them.
     ['staff', 'GET', `/firm/packets/new?client=${o.client.id}`, [200]],
     // ... actions on their client and packet.
-    ...(['update', 'addContact', 'updateContact', 'removeContact'] as const).map((a): Row => [
-      'staff',
-      'POST',
-      `/firm/clients/${o.client.id}?/${a}`,
-      NF,
-      anyForm({ contactId: o.contact.id })
-    ]),
+    ...(['update', 'addContact', 'updateContact', 'contactLanguage', 'removeContact'] as const).map(
+      (a): Row => [
+        'staff',
+        'POST',
+        `/firm/clients/${o.client.id}?/${a}`,
+        NF,
+        anyForm({ contactId: o.contact.id })
+      ]
+    ),
     ...(
       [
         'update',
@@ -709,6 +712,14 @@ function matrixRows(w: World): Row[] {
       'staff',
       'POST',
       `/firm/clients/${mine.client.id}?/updateContact`,
+      NF,
+      anyForm({ contactId: o.contact.id })
+    ],
+    // ... another firm's contact's language, through their own client.
+    [
+      'staff',
+      'POST',
+      `/firm/clients/${mine.client.id}?/contactLanguage`,
       NF,
       anyForm({ contactId: o.contact.id })
     ],
@@ -823,6 +834,14 @@ function matrixRows(w: World): Row[] {
     ['contact', 'POST', `/firm/settings?/profile`, NF, anyForm({ brandColor: '#000000' })],
     ['contact', 'POST', `/firm/settings?/invite`, NF, anyForm()],
     ['contact', 'POST', `/firm/settings?/approvalRule`, NF, anyForm({ approvalRule: 'all' })],
+    ['contact', 'POST', `/firm/settings?/language`, NF, anyForm()],
+    [
+      'contact',
+      'POST',
+      `/firm/clients/${mine.client.id}?/contactLanguage`,
+      NF,
+      anyForm({ contactId: mine.contact.id })
+    ],
     ['contact', 'POST', `/firm/settings?/remove`, NF, anyForm({ memberId: o.members[0].id })],
     ['contact', 'GET', `/firm/packets/${mine.packet.id}`],
     ['contact', 'GET', `/firm/packets/${mine.packet.id}/documents/${mine.doc.id}`],
@@ -915,6 +934,7 @@ function matrixRows(w: World): Row[] {
       anyForm({ brandColor: '#000000' })
     ],
     ['ownerAsClient', 'POST', `/firm/settings?/invite`, SIGN_IN, anyForm()],
+    ['ownerAsClient', 'POST', `/firm/settings?/language`, SIGN_IN, anyForm()],
     [
       'ownerAsClient',
       'POST',
@@ -966,6 +986,8 @@ function matrixRows(w: World): Row[] {
     ['signedOut', 'GET', `/firm`, SIGN_IN],
     ['signedOut', 'GET', `/p`, SIGN_IN],
     ['signedOut', 'POST', `/account?/signOutEverywhere`, SIGN_IN, {}],
+    ['signedOut', 'POST', `/account?/language`, SIGN_IN, anyForm()],
+    ['signedOut', 'POST', `/firm/settings?/language`, SIGN_IN, anyForm()],
     ['signedOut', 'POST', `/account?/removePushDevice`, SIGN_IN, { subscription: o.push.id }],
     // Another person's used link, renewed by a stranger: the one answer anyone gets, naming
     // nobody; the new link goes only to the link's own address (auth/links.test.ts).
@@ -1091,6 +1113,12 @@ describe('IDOR matrix: another firm or client’s ids', () => {
     const firms = await db.select().from(s.firm).where(eq(s.firm.id, mine.firm.id));
     expect(firms.map((f) => f.approvalRule)).toEqual(['any']);
     expect(firms.map((f) => f.staffPasskeyRequired)).toEqual([false]);
+    expect(firms.map((f) => f.locale)).toEqual(['en']);
+    const contacts = await db
+      .select({ locale: s.clientContact.locale })
+      .from(s.clientContact)
+      .where(inArray(s.clientContact.id, [o.contact.id, mine.contact.id]));
+    expect(contacts.map((c) => c.locale)).toEqual([null, null]);
     // Every passkey is still there, as it was named; nobody got a passkey session.
     for (const p of Object.values(w.passkeys)) {
       expect(await db.select().from(s.passkey).where(eq(s.passkey.id, p.id))).toEqual([p]);

@@ -1,12 +1,12 @@
 // What the client packet page says about approving and declining: the confirm sheets' consent
 // sentences, and the lines a viewer or an approver reads about who approved or declined. Pure, so it is unit-tested.
 import { endSentence, joinWords } from '$lib/format/words';
+import { m } from '$lib/paraglide/messages';
+import { getLocale } from '$lib/paraglide/runtime';
 
 /** "I have reviewed this document and approve it." / "... these 3 documents and approve them." */
 export function consentSentence(documents: number): string {
-  return documents === 1
-    ? 'I have reviewed this document and approve it.'
-    : `I have reviewed these ${documents} documents and approve them.`;
+  return m.approve_consent({ count: documents });
 }
 
 /**
@@ -14,19 +14,17 @@ export function consentSentence(documents: number): string {
  * document and cannot approve it." / "... these 3 documents and cannot approve them."
  */
 export function declineConsentSentence(documents: number): string {
-  return documents === 1
-    ? 'I have reviewed this document and cannot approve it.'
-    : `I have reviewed these ${documents} documents and cannot approve them.`;
+  return m.decline_consent({ count: documents });
 }
 
 /** "You said something is wrong on 2 Dec 2026, 14:00: the VAT is missing. Smith & Co has been told." */
 export function declinedLine(when: string, reason: string, firmName: string): string {
-  return `You said something is wrong on ${when}: ${endSentence(reason.trim())} ${firmName} has been told.`;
+  return m.declined_line({ when, reason: endSentence(reason.trim()), firm: firmName });
 }
 
 /** The sheet's heading: "Approve version 2?" from version 2 on, else "Approve this packet?". */
 export function approveHeading(version: number): string {
-  return version > 1 ? `Approve version ${version}?` : 'Approve this packet?';
+  return version > 1 ? m.approve_heading_version({ version }) : m.approve_heading_packet();
 }
 
 export interface ApprovalState {
@@ -39,18 +37,18 @@ export interface ApprovalState {
 /** What the approvers still owe, said to whoever reads the packet; null once approved. */
 export function waitingLine(a: ApprovalState, approvedByMe: boolean): string | null {
   if (a.isApproved) return null;
-  if (a.approvers === 0) return 'No one has been asked to approve it yet.';
+  if (a.approvers === 0) return m.waiting_nobody();
   const left = a.approvers - a.approved;
   if (approvedByMe) {
-    return `Waiting for ${left === 1 ? 'one more approver' : `${left} more approvers`}: your accountant asked every approver to approve it.`;
+    return m.waiting_more({ count: left });
   }
   if (a.rule === 'all' && a.approvers > 1) {
-    return `Waiting for approval from all ${a.approvers} approvers (${a.approved} so far).`;
+    return m.waiting_all({ approvers: a.approvers, approved: a.approved });
   }
-  return 'Waiting for approval.';
+  return m.waiting_plain();
 }
 
 /** "Approved by Ada Approver and Bo Baker." */
 export function approvedByLine(names: string[]): string {
-  return `Approved by ${joinWords(names)}.`;
+  return m.approved_by({ names: joinWords(names, getLocale()) });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decisionState, STALE_HINT } from './decision-state';
+import { decisionState, staleHint } from './decision-state';
 
 const url = (q = '') => new URL(`https://sheaf.test/p/1${q}`);
 
@@ -49,7 +49,7 @@ describe('what the packet page says after a decision', () => {
       changed: { since: 1, kind: 'ask' },
       approveError: null,
       withdrawError: null,
-      askError: STALE_HINT,
+      askError: staleHint(),
       askText: 'Why?',
       decline: { error: null, value: '' }
     });
@@ -60,7 +60,7 @@ describe('what the packet page says after a decision', () => {
       changed: { since: 1, kind: 'ask' },
       approveError: null,
       withdrawError: null,
-      askError: STALE_HINT,
+      askError: staleHint(),
       askText: 'From the viewer',
       decline: { error: null, value: '' }
     });

@@ -2,12 +2,13 @@
 // because the packet was updated since (a 409, or a question handed over from the viewer with
 // `?since=N`), another error, or nothing. Pure, so it is unit-tested rather than read in markup.
 
+import { m } from '$lib/paraglide/messages';
+
 /**
  * Beside a question the server refused because the packet was updated (its text is kept), under
  * the box that says so and lists what changed.
  */
-export const STALE_HINT =
-  'Your question is still here. Send it again once you have looked at what changed above.';
+export const staleHint = () => m.stale_hint();
 
 /** An action's result as the page receives it (`form`), loosely typed as the server sends it. */
 export interface DecisionResult {
@@ -54,7 +55,7 @@ export function decisionState(
     changed,
     approveError: action === 'approve' && !changed ? message : null,
     withdrawError: form?.action === 'withdraw' ? message : null,
-    askError: changed?.kind === 'ask' ? STALE_HINT : action === 'ask' ? message : null,
+    askError: changed?.kind === 'ask' ? staleHint() : action === 'ask' ? message : null,
     askText: action === 'ask' && typeof form?.values?.body === 'string' ? form.values.body : draft,
     decline: {
       error: action === 'decline' && !changed ? message : null,

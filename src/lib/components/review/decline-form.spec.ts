@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DECLINE_SENT, declineOutcome } from './decline-form';
+import { declineSent, declineOutcome } from './decline-form';
 
 describe('declineOutcome', () => {
   it('closes the sheet and thanks the reader once sent', () => {
     expect(declineOutcome({ type: 'success', data: { declined: true } })).toEqual({
       close: true,
-      toast: DECLINE_SENT,
+      toast: declineSent(),
       error: null,
       reload: false
     });

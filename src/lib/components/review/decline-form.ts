@@ -3,11 +3,12 @@
 // after the server answers it closes, keeps the sheet open with the server's message, or reloads
 // the page because the packet was updated since. Pure, so it is unit-tested.
 
-/** Said when "Something is wrong" is sent with no connection: nothing is queued. */
-export const DECLINE_OFFLINE =
-  'You are offline. Telling your accountant something is wrong needs a connection: try again once you are back online.';
+import { m } from '$lib/paraglide/messages';
 
-export const DECLINE_SENT = 'Sent. Your accountant has been told what is wrong.';
+/** Said when "Something is wrong" is sent with no connection: nothing is queued. */
+export const declineOffline = () => m.decline_offline();
+
+export const declineSent = () => m.decline_sent();
 
 /** An action result as use:enhance hands it over, loosely typed. */
 export interface ActionResultLike {
@@ -29,13 +30,11 @@ export interface DeclineOutcome {
 /** What the sheet does once the server answered a decline. */
 export function declineOutcome(result: ActionResultLike): DeclineOutcome {
   if (result.type === 'success') {
-    return { close: true, toast: DECLINE_SENT, error: null, reload: false };
+    return { close: true, toast: declineSent(), error: null, reload: false };
   }
   if (result.type === 'failure') {
     const message =
-      typeof result.data?.message === 'string'
-        ? result.data.message
-        : 'That did not go through. Try again.';
+      typeof result.data?.message === 'string' ? result.data.message : m.try_again_failed();
     if (result.data?.stale === true) return { close: true, toast: null, error: null, reload: true };
     return { close: false, toast: null, error: message, reload: false };
   }

@@ -16,6 +16,9 @@ import type { Firm, MagicLink } from '../db/schema';
 import { enqueueEmail } from '../email/outbox';
 import { firmEnvelope } from '../email/sender';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
+import type { Locale } from '../../i18n/locale';
+import { m } from '../../paraglide/messages.js';
+import { contactLocale } from '../i18n/contact-locale';
 import { contactIsActive, isStaffPath } from './guards';
 import { packetLinkExpiresAt } from './link-lifetime';
 import { isSafeRedirect, issueMagicLink, LINK_TTL_MS } from './magic-link';
@@ -72,21 +75,34 @@ async function padTo(started: number, ms = MIN_REQUEST_MS) {
   if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
 }
 
-function signInMail(firmRow: Firm, url: string, code: string | null, expiresAt: Date) {
+function signInMail(
+  firmRow: Firm,
+  url: string,
+  code: string | null,
+  expiresAt: Date,
+  locale: Locale
+) {
+  const o = { locale };
   return renderMagicLinkEmail({
     firmName: firmRow.name,
     brandColor: firmRow.brandColor,
     logo: firmRow.logo,
-    heading: `Sign in to ${firmRow.name} on Sheaf`,
-    intro: code
-      ? 'Tap the button to sign in on this device. Signing in somewhere else? Type the code there instead.'
-      : 'Tap the button to sign in.',
-    buttonLabel: 'Sign in',
+    heading: m.mail_sign_in_heading({ firm: firmRow.name }, o),
+    intro: code ? m.mail_sign_in_intro_code({}, o) : m.mail_sign_in_intro({}, o),
+    buttonLabel: m.sign_in({}, o),
     url,
     code,
     expiresAt,
-    timeZone: firmRow.timeZone
+    timeZone: firmRow.timeZone,
+    locale
   });
+}
+
+/** A sign-in mail's language: a contact's (their firm's setting); staff mail stays English. */
+function signInLocale(db: Db, account: { isStaff: boolean; user: { id: string } }, f: Firm) {
+  return account.isStaff
+    ? Promise.resolve('en' as const)
+    : contactLocale(db, f.id, account.user.id);
 }
 
 /**
@@ -131,11 +147,12 @@ export async function requestSignIn(
         ip: input.ip,
         userAgent: input.userAgent
       });
-      const mail = signInMail(account.firm, link.url, link.code, link.expiresAt);
+      const locale = await signInLocale(tx, account, account.firm);
+      const mail = signInMail(account.firm, link.url, link.code, link.expiresAt, locale);
       await enqueueEmail(tx, {
         kind: 'sign_in',
         to: account.user.email,
-        subject: `Your sign-in link for ${account.firm.name}`,
+        subject: m.mail_sign_in_link_subject({ firm: account.firm.name }, { locale }),
         ...mail,
         ...firmEnvelope(account.firm)
       });
@@ -189,26 +206,30 @@ export async function requestNewLink(
         userAgent: input.userAgent
       });
       const f = target.firm ?? account.firm;
+      const locale = await signInLocale(tx, account, f);
+      const o = { locale };
+      const words = { title: target.packetTitle ?? '', firm: f.name };
       const mail = target.packetTitle
         ? renderMagicLinkEmail({
             firmName: f.name,
             brandColor: f.brandColor,
             logo: f.logo,
-            heading: `${target.packetTitle} from ${f.name}`,
-            intro: `Here is a fresh link to your review from ${f.name}.`,
-            buttonLabel: 'Open the review',
+            heading: m.mail_fresh_heading(words, o),
+            intro: m.mail_fresh_intro(words, o),
+            buttonLabel: m.mail_open_review({}, o),
             url: link.url,
             code: link.code,
             expiresAt: link.expiresAt,
-            timeZone: f.timeZone
+            timeZone: f.timeZone,
+            locale
           })
-        : signInMail(f, link.url, link.code, link.expiresAt);
+        : signInMail(f, link.url, link.code, link.expiresAt, locale);
       await enqueueEmail(tx, {
         kind: target.purpose,
         to: account.user.email,
         subject: target.packetTitle
-          ? `New link: ${target.packetTitle} from ${f.name}`
-          : `Your new sign-in link for ${f.name}`,
+          ? m.mail_fresh_subject(words, o)
+          : m.mail_sign_in_subject(words, o),
         ...mail,
         ...firmEnvelope(f)
       });

@@ -110,7 +110,7 @@ export interface SettingActor {
  * was and what it became. Returns false when it was already so (nothing written).
  */
 export async function updateFirmSetting<
-  K extends 'approvalRule' | 'staffPasskeyRequired' | 'senderName' | 'fromEmail' | 'logo'
+  K extends 'approvalRule' | 'staffPasskeyRequired' | 'senderName' | 'fromEmail' | 'logo' | 'locale'
 >(
   db: Db,
   current: Pick<Firm, 'id' | K>,

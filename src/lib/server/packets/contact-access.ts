@@ -10,10 +10,17 @@ import { formatWhen, renderMagicLinkEmail } from '../email/templates/magic-link'
 import { endSentence } from '../../format/words';
 import { endSessionsWithoutAccess } from '../auth/guards';
 import { issueMagicLink } from '../auth/magic-link';
+import type { Locale } from '../../i18n/locale';
+import { m } from '../../paraglide/messages.js';
+import { contactLocale } from '../i18n/contact-locale';
 
 /** "Fri 28 Nov, 09:00 EST" in the firm's zone. */
-export function formatAccessUntil(at: Date, timeZone = DEFAULT_TIME_ZONE): string {
-  return `${formatWhen(at, timeZone)} ${zoneAbbreviation(at, timeZone)}`;
+export function formatAccessUntil(
+  at: Date,
+  timeZone = DEFAULT_TIME_ZONE,
+  locale: Locale = 'en'
+): string {
+  return `${formatWhen(at, timeZone, locale)} ${zoneAbbreviation(at, timeZone)}`;
 }
 
 /**
@@ -40,31 +47,38 @@ export async function inviteContact(
     redirectTo: '/p'
   });
   const until = row.contact.accessExpiresAt;
+  const locale = await contactLocale(db, input.firm.id, row.user.id);
+  const o = { locale };
   const who = input.invitedBy?.name
-    ? `${input.invitedBy.name} at ${input.firm.name}`
+    ? m.mail_invite_who({ name: input.invitedBy.name, firm: input.firm.name }, o)
     : input.firm.name;
   // The name this firm gave them: the account's own may come from another firm.
-  const hello = row.contact.name ? `Hello ${row.contact.name.split(' ')[0]}, ` : '';
+  const hello = row.contact.name ? m.mail_hello({ name: row.contact.name.split(' ')[0] }, o) : '';
+  const words = { hello, who, client: endSentence(row.clientName) };
   const mail = renderMagicLinkEmail({
     firmName: input.firm.name,
     brandColor: input.firm.brandColor,
     logo: input.firm.logo,
-    heading: `${input.firm.name} invited you to Sheaf`,
-    intro: `${hello}${who} added you as a contact for ${endSentence(row.clientName)} Sheaf is where you will ${row.contact.role === 'viewer' ? 'receive and read' : 'receive, read and approve'} the documents they send you. No password needed.`,
-    buttonLabel: 'Open your documents',
+    heading: m.mail_invite_heading({ firm: input.firm.name }, o),
+    intro:
+      row.contact.role === 'viewer'
+        ? m.mail_invite_intro_viewer(words, o)
+        : m.mail_invite_intro(words, o),
+    buttonLabel: m.mail_open_your_documents({}, o),
     url: link.url,
     code: link.code,
     expiresAt: link.expiresAt,
     timeZone: input.firm.timeZone,
     note: until
-      ? `Your access lasts until ${formatAccessUntil(until, input.firm.timeZone)}.`
+      ? m.mail_access_until({ when: formatAccessUntil(until, input.firm.timeZone, locale) }, o)
       : null,
-    footer: contactFooter(input.firm.name, row.clientName, Boolean(link.code))
+    footer: contactFooter(input.firm.name, row.clientName, Boolean(link.code), locale),
+    locale
   });
   const outboxId = await enqueueEmail(db, {
     kind: 'invite',
     to: row.user.email,
-    subject: `${input.firm.name} invited you to review documents`,
+    subject: m.mail_invite_subject({ firm: input.firm.name }, o),
     ...mail,
     ...firmEnvelope(input.firm)
   });

@@ -21,6 +21,7 @@ export async function listContacts(db: Db, firmId: string, clientId: string) {
       name: clientContact.name,
       role: clientContact.role,
       accessExpiresAt: clientContact.accessExpiresAt,
+      locale: clientContact.locale,
       createdAt: clientContact.createdAt
     })
     .from(clientContact)

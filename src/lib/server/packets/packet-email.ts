@@ -10,6 +10,8 @@ import { contactFooter } from '../email/templates/contact-footer';
 import { renderMagicLinkEmail } from '../email/templates/magic-link';
 import { packetHeading } from '../../format/periods';
 import { inPublishedVersion } from '../review/published';
+import type { Locale } from '../../i18n/locale';
+import { m } from '../../paraglide/messages.js';
 
 export type PacketMailKind = 'packet' | 'packet_updated' | 'reminder' | 'nudge';
 
@@ -61,13 +63,14 @@ export async function loadPacketMailContext(
   };
 }
 
-/** "Bank statements (3 pages)" */
-const documentLine = (d: PacketMailContext['documents'][number]) =>
-  `• ${d.displayName} (${d.pages} page${d.pages === 1 ? '' : 's'})`;
+/** "• Bank statements (3 pages)" */
+const documentLine = (d: PacketMailContext['documents'][number], locale: Locale) =>
+  m.mail_document_line({ name: d.displayName, count: d.pages }, { locale });
 
 /**
- * The notification, update, reminder and nudge mails a contact gets for a packet. Approvers are
- * asked to review by the due date; viewers are told it is for their information.
+ * The notification, update, reminder and nudge mails a contact gets for a packet, in the
+ * contact's language. Approvers are asked to review by the due date; viewers are told it is for
+ * their information.
  */
 export function renderPacketEmail(
   input: PacketMailContext & {
@@ -79,55 +82,60 @@ export function renderPacketEmail(
     url: string;
     expiresAt: Date;
     accessExpiresAt?: Date | null;
+    /** The recipient's language (server/i18n/contact-locale.ts); English when absent. */
+    locale?: Locale;
   }
 ): PacketMail {
   const { firm, packet, kind, clientName } = input;
+  const locale = input.locale ?? 'en';
+  const o = { locale };
   const timeZone = zoneOrUtc(firm.timeZone);
-  const what = packetHeading(packet.title, packet.period, ' ');
-  const forClient = clientName ? ` for ${clientName}` : '';
-  const hello = input.contactName ? `Hello ${input.contactName.split(' ')[0]}, ` : '';
-  const docs = `the documents${forClient}`;
+  const what = packetHeading(packet.title, packet.period, ' ', locale);
+  const forClient = clientName ? m.mail_for_client({ client: clientName }, o) : '';
+  const hello = input.contactName ? m.mail_hello({ name: input.contactName.split(' ')[0] }, o) : '';
+  const docs = m.mail_documents({ forClient }, o);
+  const p = { firm: firm.name, what, forClient, hello, docs: endSentence(docs) };
   const due = packet.dueAt
-    ? `Please review and approve them by ${formatWeekdayDate(packet.dueAt, timeZone)}.`
+    ? m.mail_due({ date: formatWeekdayDate(packet.dueAt, timeZone, locale) }, o)
     : '';
   const approver: Record<PacketMailKind, { subject: string; heading: string; intro: string }> = {
     packet: {
-      subject: `${firm.name}: ${what}${forClient} is ready to review`,
-      heading: `${what} is ready`,
-      intro: `${hello}${firm.name} has sent you ${endSentence(docs)}`
+      subject: m.mail_packet_subject(p, o),
+      heading: m.mail_packet_heading(p, o),
+      intro: m.mail_packet_intro(p, o)
     },
     packet_updated: {
-      subject: `${firm.name} updated ${what}${forClient}`,
-      heading: `${what} was updated`,
-      intro: `${hello}${firm.name} has changed ${endSentence(docs)} Please take another look.`
+      subject: m.mail_updated_subject(p, o),
+      heading: m.mail_updated_heading(p, o),
+      intro: m.mail_updated_intro(p, o)
     },
     reminder: {
-      subject: `Reminder: ${what}${forClient} from ${firm.name}`,
-      heading: `${what} is waiting for your review`,
-      intro: `${hello}a friendly reminder that ${firm.name} is waiting for your review of ${endSentence(docs)}`
+      subject: m.mail_reminder_subject(p, o),
+      heading: m.mail_reminder_heading(p, o),
+      intro: m.mail_reminder_intro(p, o)
     },
     nudge: {
-      subject: `${firm.name}: please review ${what}${forClient}`,
-      heading: `${firm.name} is waiting for your review`,
-      intro: `${hello}${firm.name} asked us to send you a fresh link to ${endSentence(docs)}`
+      subject: m.mail_nudge_subject(p, o),
+      heading: m.mail_nudge_heading(p, o),
+      intro: m.mail_nudge_intro(p, o)
     }
   };
   // Viewers read, they do not approve: no request, no due date, and no reminders to chase them.
+  const updated = kind === 'packet_updated';
   const viewer = {
-    subject:
-      kind === 'packet_updated'
-        ? `${firm.name} updated ${what}${forClient}, for your information`
-        : `${firm.name}: ${what}${forClient}, for your information`,
-    heading: `${what}, for your information`,
-    intro: `${hello}${firm.name} has ${kind === 'packet_updated' ? 'updated' : 'shared'} ${docs} with you, for your information. There is nothing for you to approve.`
+    subject: updated ? m.mail_viewer_updated_subject(p, o) : m.mail_viewer_subject(p, o),
+    heading: m.mail_viewer_heading(p, o),
+    intro: (updated ? m.mail_viewer_updated_intro : m.mail_viewer_intro)({ ...p, docs }, o)
   };
   const c = input.role === 'viewer' ? viewer : approver[kind];
   const list = input.documents.length
-    ? `${input.documents.length === 1 ? 'Document' : 'Documents'}:\n${input.documents.map(documentLine).join('\n')}`
+    ? `${m.mail_documents_list({ count: input.documents.length }, o)}\n${input.documents.map((d) => documentLine(d, locale)).join('\n')}`
     : '';
-  const noteLine = packet.note.trim() ? `Note from ${firm.name}: ${packet.note.trim()}` : '';
+  const noteLine = packet.note.trim()
+    ? m.mail_note_from({ firm: firm.name, note: packet.note.trim() }, o)
+    : '';
   const access = input.accessExpiresAt
-    ? `Your access lasts until ${formatAccessUntil(input.accessExpiresAt, timeZone)}.`
+    ? m.mail_access_until({ when: formatAccessUntil(input.accessExpiresAt, timeZone, locale) }, o)
     : '';
   const mail = renderMagicLinkEmail({
     firmName: firm.name,
@@ -137,13 +145,15 @@ export function renderPacketEmail(
     intro: [c.intro, list, input.role === 'viewer' ? '' : due, noteLine]
       .filter(Boolean)
       .join('\n\n'),
-    buttonLabel: input.role === 'viewer' ? 'Open documents' : 'Review documents',
+    buttonLabel:
+      input.role === 'viewer' ? m.mail_open_documents({}, o) : m.mail_review_documents({}, o),
     url: input.url,
     code: null,
     expiresAt: input.expiresAt,
     timeZone,
     note: access || null,
-    footer: contactFooter(firm.name, clientName)
+    footer: contactFooter(firm.name, clientName, false, locale),
+    locale
   });
   return { kind, subject: c.subject, ...mail };
 }

@@ -19,6 +19,8 @@ import { recordPacketVersion } from '../review/published';
 import { enqueuePush } from '../push/outbox';
 import { packetNotice } from '../push/notices';
 import { publishAudience } from './audience';
+import type { Locale } from '../../i18n/locale';
+import { contactLocale, contactLocales } from '../i18n/contact-locale';
 import { listUnpublishedChanges } from './packets';
 import {
   loadPacketMailContext,
@@ -63,9 +65,11 @@ function packetMail(
   to: PacketRecipient,
   kind: PacketMailKind,
   link: IssuedMagicLink,
-  deliveryId: string
+  deliveryId: string,
+  locale: Locale
 ): EmailMessage {
   const mail = renderPacketEmail({
+    locale,
     ...context,
     firm,
     packet: p,
@@ -116,9 +120,10 @@ export async function mailPacketLink(
 ): Promise<number> {
   const expiresAt = packetLinkExpiresAt(firm, p.dueAt, now);
   const link = await issueMagicLink(tx, packetLinkInput(firm, p, to, expiresAt));
+  const locale = await contactLocale(tx, firm.id, to.userId);
   // Beside the mail, a notice on each device the contact turned notifications on for.
-  await enqueuePush(tx, to.userId, packetNotice(firm, p, kind, to.role));
-  return enqueueEmail(tx, packetMail(firm, p, context, to, kind, link, deliveryId));
+  await enqueuePush(tx, to.userId, packetNotice(firm, p, kind, to.role, locale));
+  return enqueueEmail(tx, packetMail(firm, p, context, to, kind, link, deliveryId, locale));
 }
 
 /**
@@ -138,14 +143,28 @@ export async function mailPacketLinks(
     tx,
     to.map((r) => packetLinkInput(firm, p, r, expiresAt))
   );
+  const locales = await contactLocales(
+    tx,
+    firm.id,
+    to.map((r) => r.userId)
+  );
+  const localeOf = (userId: string) => locales.get(userId) ?? firm.locale;
   const outboxIds = await enqueueEmails(
     tx,
-    to.map((r, i) => packetMail(firm, p, context, r, kind, links[i], r.deliveryId))
+    to.map((r, i) =>
+      packetMail(firm, p, context, r, kind, links[i], r.deliveryId, localeOf(r.userId))
+    )
   );
   for (const role of ['approver', 'viewer'] as const) {
-    const users = to.filter((r) => r.role === role).map((r) => r.userId);
-    // Once per device and version, however a publish is retried.
-    await enqueuePush(tx, users, packetNotice(firm, p, kind, role), `packet:${p.id}:${p.version}`);
+    for (const locale of new Set(to.map((r) => localeOf(r.userId)))) {
+      const users = to
+        .filter((r) => r.role === role && localeOf(r.userId) === locale)
+        .map((r) => r.userId);
+      if (users.length === 0) continue;
+      // Once per device and version, however a publish is retried.
+      const notice = packetNotice(firm, p, kind, role, locale);
+      await enqueuePush(tx, users, notice, `packet:${p.id}:${p.version}`);
+    }
   }
   return to.map((r, i) => ({ id: r.deliveryId, outboxId: outboxIds[i] }));
 }

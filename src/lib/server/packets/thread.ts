@@ -25,6 +25,9 @@ import { zoneAbbreviation, zoneOrUtc } from '../../format/time-zone';
 import { excerptOf, findQuestions, isOpenQuestion, type QuestionRow } from './needs-reply';
 import { packetHeading } from '../../format/periods';
 import { publishedPacket } from '../review/published';
+import type { Locale } from '../../i18n/locale';
+import { m } from '../../paraglide/messages.js';
+import { contactLocales } from '../i18n/contact-locale';
 
 /** The packet's questions and replies, oldest first, with who answered each question and when. */
 export async function listThread(db: Db, p: Packet) {
@@ -133,8 +136,15 @@ export async function replyToThread(
     );
     const recipients = await activeRecipients(tx, p.clientId);
     const shown = await publishedPacket(tx, p);
-    const what = packetHeading(shown.title, shown.period, ' ');
+    const locales = await contactLocales(
+      tx,
+      firm.id,
+      recipients.map((r) => r.userId)
+    );
     for (const r of recipients) {
+      const locale = locales.get(r.userId) ?? firm.locale;
+      const o = { locale };
+      const what = packetHeading(shown.title, shown.period, ' ', locale);
       const link = await issueMagicLink(tx, {
         userId: r.userId,
         purpose: 'packet',
@@ -147,31 +157,36 @@ export async function replyToThread(
         firmName: firm.name,
         brandColor: firm.brandColor,
         logo: firm.logo,
-        heading: `${author.name || firm.name} replied about your ${what}`,
+        heading: m.mail_reply_heading({ author: author.name || firm.name, what }, o),
         intro: body,
-        quotes: quotesFor(quoted, r.userId, askers, firm.timeZone),
-        buttonLabel: 'Open the conversation',
+        quotes: quotesFor(quoted, r.userId, askers, firm.timeZone, locale),
+        buttonLabel: m.mail_open_conversation({}, o),
         url: link.url,
         code: null,
         expiresAt: link.expiresAt,
         timeZone: firm.timeZone,
-        note: null
+        note: null,
+        locale
       });
       await enqueueEmail(tx, {
         kind: 'reply',
         to: r.email,
-        subject: `${firm.name} replied about your ${what}`,
+        subject: m.mail_reply_subject({ firm: firm.name, what }, o),
         ...mail,
         ...firmEnvelope(firm),
         metadata: { packetId: p.id, commentId: row.id }
       });
     }
-    await enqueuePush(
-      tx,
-      recipients.map((r) => r.userId),
-      replyNotice(firm, shown),
-      `reply:${row.id}`
-    );
+    for (const locale of new Set(recipients.map((r) => locales.get(r.userId) ?? firm.locale))) {
+      await enqueuePush(
+        tx,
+        recipients
+          .filter((r) => (locales.get(r.userId) ?? firm.locale) === locale)
+          .map((r) => r.userId),
+        replyNotice(firm, shown, locale),
+        `reply:${row.id}`
+      );
+    }
     await recordAudit(tx, {
       action: 'thread.replied',
       firmId: firm.id,
@@ -209,19 +224,23 @@ function quotesFor(
   questions: QuestionRow[],
   recipientId: string,
   askers: Map<string, string>,
-  timeZone: string | null
+  timeZone: string | null,
+  locale: Locale
 ): EmailQuote[] {
+  const o = { locale };
   const zone = zoneOrUtc(timeZone);
-  const quotes = questions.slice(0, QUOTED.questions).map((q) => ({
-    label: `${q.authorId === recipientId ? 'You' : (askers.get(q.authorId) ?? 'Your colleague')} asked on ${formatWhen(q.at, zone)} ${zoneAbbreviation(q.at, zone)}:`,
-    body: excerptOf(q.body, QUOTED.chars)
-  }));
+  const quotes = questions.slice(0, QUOTED.questions).map((q) => {
+    const when = `${formatWhen(q.at, zone, locale)} ${zoneAbbreviation(q.at, zone)}`;
+    const name = askers.get(q.authorId) ?? m.mail_quote_colleague({}, o);
+    return {
+      label:
+        q.authorId === recipientId
+          ? m.mail_quote_you({ when }, o)
+          : m.mail_quote_other({ name, when }, o),
+      body: excerptOf(q.body, QUOTED.chars)
+    };
+  });
   const more = questions.length - quotes.length;
-  if (more > 0) {
-    quotes.push({
-      label: `…and ${more} more question${more === 1 ? '' : 's'}, answered by this reply.`,
-      body: ''
-    });
-  }
+  if (more > 0) quotes.push({ label: m.mail_quote_more({ count: more }, o), body: '' });
   return quotes;
 }

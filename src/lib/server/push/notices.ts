@@ -5,6 +5,8 @@ import { formatWeekdayDate } from '../../format/dates';
 import { packetHeading } from '../../format/periods';
 import { zoneOrUtc } from '../../format/time-zone';
 import type { PushMessage } from './outbox';
+import type { Locale } from '../../i18n/locale';
+import { m } from '../../paraglide/messages.js';
 
 type PacketKind = 'packet' | 'packet_updated' | 'reminder' | 'nudge';
 type NoticeFirm = Pick<Firm, 'id' | 'name' | 'timeZone'>;
@@ -20,18 +22,22 @@ export function packetNotice(
   firm: NoticeFirm,
   p: NoticePacket,
   kind: PacketKind,
-  role: 'approver' | 'viewer'
+  role: 'approver' | 'viewer',
+  locale: Locale = 'en'
 ): PushMessage {
-  const what = packetHeading(p.title, p.period, ' ');
-  const due = p.dueAt ? formatWeekdayDate(p.dueAt, zoneOrUtc(firm.timeZone)) : null;
+  const o = { locale };
+  const what = packetHeading(p.title, p.period, ' ', locale);
+  const due = p.dueAt ? formatWeekdayDate(p.dueAt, zoneOrUtc(firm.timeZone), locale) : null;
   const body =
     kind === 'packet_updated'
-      ? `${what} has a new version`
+      ? m.push_updated({ what }, o)
       : kind === 'packet'
-        ? `${what} is ready to ${role === 'viewer' ? 'view' : 'review'}`
+        ? role === 'viewer'
+          ? m.push_ready_view({ what }, o)
+          : m.push_ready_review({ what }, o)
         : due
-          ? `${what} is due ${due}`
-          : `${what} is waiting for your review`;
+          ? m.push_due({ what, date: due }, o)
+          : m.push_waiting({ what }, o);
   return {
     kind,
     firmId: firm.id,
@@ -46,12 +52,12 @@ export function packetNotice(
 }
 
 /** "Ledgerline Bookkeeping" / "New reply about your Q3 2026 review". */
-export function replyNotice(firm: NoticeFirm, p: NoticePacket): PushMessage {
+export function replyNotice(firm: NoticeFirm, p: NoticePacket, locale: Locale = 'en'): PushMessage {
   return {
     kind: 'reply',
     firmId: firm.id,
     title: firm.name,
-    body: `New reply about your ${packetHeading(p.title, p.period, ' ')}`,
+    body: m.push_reply({ what: packetHeading(p.title, p.period, ' ', locale) }, { locale }),
     url: `/p/${p.id}#thread`,
     tag: `reply-${p.id}`,
     topic: pushTopic('r', p.id),

@@ -6,6 +6,7 @@ import { alertStaff } from '../alerts/alerts';
 import type { ClientContact, Decision, Packet } from '../db/schema';
 import { consentSentence } from '../../components/review/approval-words';
 import { decisionEvidence, type RequestEvidence } from './evidence';
+import { m } from '../../paraglide/messages.js';
 
 /** What an approval or a decline came to: recorded, a replay of one, or refused and why. */
 export type DecisionResult =
@@ -74,9 +75,9 @@ export async function setReviewed(
 /** Why this contact cannot approve this packet, or null when they can. */
 export function approveBlocker(packet: Packet, contact: ClientContact): string | null {
   if (contact.role === 'viewer') {
-    return 'You can read this packet, but approving is left to the approvers your accountant named.';
+    return m.err_viewer_approve();
   }
-  if (packet.status === 'archived') return 'This packet is archived and can no longer be approved.';
+  if (packet.status === 'archived') return m.err_archived_approve();
   return null;
 }
 

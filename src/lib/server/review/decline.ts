@@ -10,6 +10,7 @@ import type { ClientContact, Packet } from '../db/schema';
 import { alertStaff } from '../alerts/alerts';
 import { declineConsentSentence } from '../../components/review/approval-words';
 import { decisionEvidence } from './evidence';
+import { m } from '../../paraglide/messages.js';
 import {
   auditContactAction,
   decide,
@@ -24,9 +25,9 @@ export const DECLINE_REASON_MAX = 2000;
 
 export const declineSchema = z.object({
   reason: z
-    .string({ message: 'Say what is wrong before sending.' })
+    .string({ error: () => m.err_decline_empty() })
     .trim()
-    .min(1, 'Say what is wrong before sending.')
+    .min(1, { error: () => m.err_decline_empty() })
     .max(
       DECLINE_REASON_MAX,
       `Keep it under ${DECLINE_REASON_MAX.toLocaleString('en')} characters.`
@@ -39,9 +40,9 @@ export type DeclineResult = DecisionResult;
 /** Why this contact cannot decline this packet, or null when they can. */
 export function declineBlocker(packet: Packet, contact: ClientContact): string | null {
   if (contact.role === 'viewer') {
-    return 'You can read this packet, but approving or declining it is left to the approvers your accountant named.';
+    return m.err_viewer_decline();
   }
-  if (packet.status === 'archived') return 'This packet is archived and can no longer be declined.';
+  if (packet.status === 'archived') return m.err_archived_decline();
   return null;
 }
 

@@ -10,6 +10,7 @@ import { inPublishedVersion } from './published';
 import { decisionEvidence, type RequestEvidence } from './evidence';
 import { alertStaff } from '../alerts/alerts';
 import { excerpt } from '../../format/words';
+import { m } from '../../paraglide/messages.js';
 
 export const QUESTION_MAX = 2000;
 
@@ -24,7 +25,7 @@ export const questionSchema = z.object({
   body: z
     .string()
     .trim()
-    .min(1, 'Write your question before sending it.')
+    .min(1, { error: () => m.err_question_empty() })
     .max(QUESTION_MAX, `Keep your question under ${QUESTION_MAX.toLocaleString('en')} characters.`),
   documentId: z
     .string()

@@ -9,6 +9,7 @@ import { requestMeta } from '$lib/server/auth/request-meta';
 import { tooManyRequests } from '$lib/server/http/too-many-requests';
 import { normaliseEmail } from '$lib/format/email-address';
 import { requestSignIn } from '$lib/server/auth/sign-in';
+import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 function safeNext(url: URL): string | null {
@@ -22,9 +23,7 @@ const schema = z.object({
     if (email) return email;
     ctx.addIssue({
       code: 'custom',
-      message: raw.trim()
-        ? 'That does not look like an email address.'
-        : 'Enter your email address.'
+      message: raw.trim() ? m.err_not_email() : m.err_enter_email()
     });
     return z.NEVER;
   })

@@ -3,6 +3,8 @@
 // firm's logo, when it has one: sized and with the firm's name as its alt text, so a mail app that
 // blocks images shows the name in its place.
 import { mailLogo } from '../../firm/logo-key';
+import type { Locale } from '../../../i18n/locale';
+import { m as msg } from '../../../paraglide/messages.js';
 
 /** A quoted earlier message shown above the intro: "You asked on …:" and what was asked. */
 export interface EmailQuote {
@@ -32,6 +34,8 @@ export interface BrandedEmail {
   note?: string | null;
   /** The closing lines; defaults to the "didn't expect this?" line. */
   footer?: string | string[] | null;
+  /** The recipient's language for the mail's own words; English when absent. */
+  locale?: Locale;
 }
 
 export const DEFAULT_BRAND = '#1f6f5c';
@@ -62,18 +66,20 @@ const paragraphsOf = (intro: string | string[]) =>
     .map((p) => p.trim())
     .filter(Boolean);
 
-const didntExpect = (code: boolean) =>
-  `Didn't expect this email? You can safely ignore it: nothing happens unless someone uses the link${code ? ' or code' : ''}.`;
+const didntExpect = (code: boolean, locale: Locale) =>
+  code ? msg.mail_didnt_expect_code({}, { locale }) : msg.mail_didnt_expect({}, { locale });
 
 const FONT = `-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif`;
 
 export function renderBrandedEmail(m: BrandedEmail): { html: string; text: string } {
+  const locale = m.locale ?? 'en';
+  const o = { locale };
   const brand = safeBrandColor(m.brandColor);
   const onBrand = textOn(brand);
   const firm = escapeHtml(m.firmName);
   const initial = escapeHtml(([...m.firmName.trim()][0] ?? 'S').toUpperCase());
   const paragraphs = paragraphsOf(m.intro);
-  const footer = [m.footer ?? didntExpect(Boolean(m.code))].flat();
+  const footer = [m.footer ?? didntExpect(Boolean(m.code), locale)].flat();
   const button = m.button && isWebUrl(m.button.url) ? m.button : null;
   const preheader = m.preheader ?? paragraphs[0] ?? '';
   const quotes = m.quotes ?? [];
@@ -83,7 +89,7 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
     `<p class="ink" style="margin:0 0 16px;font-size:16px;line-height:1.5;color:#1d1d1b;${style}">${escapeHtml(s).replace(/\n/g, '<br>')}</p>`;
 
   const html = `<!doctype html>
-<html lang="en">
+<html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -149,7 +155,7 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
   }
   ${
     m.code
-      ? `<p class="muted" style="margin:20px 0 8px;font-size:15px;line-height:1.4;color:#5c5c56;text-align:center;">On another device? Enter this code instead:</p>
+      ? `<p class="muted" style="margin:20px 0 8px;font-size:15px;line-height:1.4;color:#5c5c56;text-align:center;">${msg.mail_code_instead({}, o)}</p>
   <div class="codebox" style="margin:0 0 8px;padding:14px 8px;border:1px solid #e4e4de;border-radius:10px;background:#f6f6f2;text-align:center;">
     <span class="ink" style="font:700 32px/1.2 ui-monospace, 'SF Mono', Menlo, Consolas, monospace;letter-spacing:8px;margin-right:-8px;color:#1d1d1b;">${escapeHtml(m.code)}</span>
   </div>`
@@ -159,12 +165,12 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
   ${m.note ? p(m.note) : ''}
   ${
     button
-      ? `<p class="muted" style="margin:24px 0 0;font-size:13px;line-height:1.5;color:#5c5c56;">Button not working? Copy this link into your browser:<br><a class="linktext" href="${escapeHtml(button.url)}" style="color:#3d3d38;word-break:break-all;">${escapeHtml(button.url)}</a></p>`
+      ? `<p class="muted" style="margin:24px 0 0;font-size:13px;line-height:1.5;color:#5c5c56;">${msg.mail_button_not_working({}, o)}<br><a class="linktext" href="${escapeHtml(button.url)}" style="color:#3d3d38;word-break:break-all;">${escapeHtml(button.url)}</a></p>`
       : ''
   }
   <hr class="rule" style="border:0;border-top:1px solid #e4e4de;margin:24px 0 16px;">
   ${footer.map((line) => `<p class="muted" style="margin:0 0 8px;font-size:13px;line-height:1.5;color:#5c5c56;">${escapeHtml(line)}</p>`).join('\n  ')}
-  <p class="muted" style="margin:0;font-size:13px;line-height:1.5;color:#5c5c56;">Sent by ${firm} through Sheaf.</p>
+  <p class="muted" style="margin:0;font-size:13px;line-height:1.5;color:#5c5c56;">${escapeHtml(msg.mail_sent_by({ firm: m.firmName }, o))}</p>
 </td></tr>
 </table>
 </td></tr>
@@ -190,12 +196,12 @@ export function renderBrandedEmail(m: BrandedEmail): { html: string; text: strin
     ]),
     ...paragraphs.flatMap((x) => [x, '']),
     ...(button ? [`${button.label}:`, button.url, ''] : []),
-    ...(m.code ? [`On another device? Enter this code instead: ${m.code}`, ''] : []),
+    ...(m.code ? [`${msg.mail_code_instead({}, o)} ${m.code}`, ''] : []),
     ...(m.expiry ? [m.expiry, ''] : []),
     ...(m.note ? [m.note, ''] : []),
     '--',
     ...footer,
-    `Sent by ${m.firmName} through Sheaf.`
+    msg.mail_sent_by({ firm: m.firmName }, o)
   ].join('\n');
   return { html, text };
 }

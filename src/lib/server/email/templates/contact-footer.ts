@@ -1,3 +1,5 @@
+import type { Locale } from '../../../i18n/locale';
+import { m } from '../../../paraglide/messages.js';
 import { endSentence } from '../../../format/words';
 
 /**
@@ -5,12 +7,15 @@ import { endSentence } from '../../../format/words';
  * it, and one safety line that is true of these links (they sign in without a password) rather
  * than generic boilerplate.
  */
-export function contactFooter(firmName: string, clientName: string, code = false): string[] {
+export function contactFooter(
+  firmName: string,
+  clientName: string,
+  code = false,
+  locale: Locale = 'en'
+): string[] {
+  const o = { locale };
   const why = clientName
-    ? `You get this because ${firmName} is your bookkeeper and added you as a contact for ${endSentence(clientName)}`
-    : `You get this because ${firmName} is your bookkeeper and added you as a contact.`;
-  return [
-    why,
-    `The button${code ? ' and the code' : ''} ${code ? 'open' : 'opens'} your documents without a password, so please do not forward this email.`
-  ];
+    ? m.mail_footer_why_client({ firm: firmName, client: endSentence(clientName) }, o)
+    : m.mail_footer_why({ firm: firmName }, o);
+  return [why, code ? m.mail_footer_forward_code({}, o) : m.mail_footer_forward({}, o)];
 }

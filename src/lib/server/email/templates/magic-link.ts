@@ -5,6 +5,8 @@ import {
   dateTimeFormat,
   zoneAbbreviation
 } from '../../../format/time-zone';
+import type { Locale } from '../../../i18n/locale';
+import { m as msg } from '../../../paraglide/messages.js';
 import { renderBrandedEmail, type EmailQuote } from './branded';
 
 export interface MagicLinkEmail {
@@ -30,10 +32,23 @@ export interface MagicLinkEmail {
   timeZone?: string;
   /** For tests: the time the mail is written. */
   now?: Date;
+  /** The recipient's language for the mail's own words (expiry, code, footer). */
+  locale?: Locale;
 }
 
-/** "Tue 2 Dec, 14:00" in the given time zone. */
-export function formatWhen(date: Date, timeZone?: string): string {
+/** "Tue 2 Dec, 14:00" in the given time zone (in another language, as Intl words it there). */
+export function formatWhen(date: Date, timeZone?: string, locale: Locale = 'en'): string {
+  if (locale !== 'en') {
+    return dateTimeFormat(locale, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone
+    }).format(date);
+  }
   const parts = Object.fromEntries(
     dateTimeFormat('en-GB', {
       weekday: 'short',
@@ -59,21 +74,22 @@ export function formatWhen(date: Date, timeZone?: string): string {
 export function describeExpiry(
   expiresAt: Date,
   now = new Date(),
-  timeZone = DEFAULT_TIME_ZONE
+  timeZone = DEFAULT_TIME_ZONE,
+  locale: Locale = 'en'
 ): string {
+  const o = { locale };
   const minutes = Math.round((expiresAt.getTime() - now.getTime()) / 60_000);
-  if (minutes <= 0) return 'This link has expired.';
+  if (minutes <= 0) return msg.mail_link_expired({}, o);
   const zone = zoneAbbreviation(expiresAt, timeZone);
   if (minutes < 120) {
     const time = formatWhen(expiresAt, timeZone).split(', ')[1];
-    const span = minutes === 1 ? '1 minute' : `${minutes} minutes`;
-    return `This link works for ${span}, until ${time} ${zone}.`;
+    return msg.mail_link_for_minutes({ count: minutes, time, zone }, o);
   }
   const endOfDay = calendarDayIn(new Date(expiresAt.getTime() + 1000), timeZone);
   if (endOfDay !== calendarDayIn(expiresAt, timeZone)) {
-    return `This link works until ${formatWeekdayDate(expiresAt, timeZone)}.`;
+    return msg.mail_link_until_day({ day: formatWeekdayDate(expiresAt, timeZone, locale) }, o);
   }
-  return `This link works until ${formatWhen(expiresAt, timeZone)} ${zone}.`;
+  return msg.mail_link_until({ when: formatWhen(expiresAt, timeZone, locale), zone }, o);
 }
 
 /** The magic-link mail: one big button, the 6-digit code, when the link stops working. */
@@ -87,8 +103,9 @@ export function renderMagicLinkEmail(m: MagicLinkEmail): { html: string; text: s
     quotes: m.quotes,
     button: { label: m.buttonLabel, url: m.url },
     code: m.code,
-    expiry: describeExpiry(m.expiresAt, m.now, m.timeZone),
+    expiry: describeExpiry(m.expiresAt, m.now, m.timeZone, m.locale),
     note: m.note,
-    footer: m.footer
+    footer: m.footer,
+    locale: m.locale
   });
 }

@@ -10,6 +10,9 @@ import { startSessionFromLink } from '$lib/server/auth/sign-in';
 import { safeEqual } from '$lib/server/auth/token';
 import { packetHeading } from '$lib/format/periods';
 import { logoView } from '$lib/server/firm/logo-key';
+import { contactLocale } from '$lib/server/i18n/contact-locale';
+import { rememberLocale } from '$lib/server/i18n/locale-cookie';
+import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 /** A browser already signed in as the link's person goes on to its target, whatever its state. */
@@ -27,16 +30,23 @@ export const load: PageServerLoad = async (event) => {
   const link = await findLink(getDb(), event.params.token);
   await goOnIfSignedIn(event, link);
   if (!link) return { state: 'unknown' as const, link: null };
-  if (link.state !== 'usable') return { state: link.state, link: null };
+  // The page speaks the language the link's mail did: the person's, as their firm set it.
+  if (link.firmId && !link.redirectTo.startsWith('/firm')) {
+    event.locals.locale = await contactLocale(getDb(), link.firmId, link.userId);
+    rememberLocale(event.cookies, event.locals.locale);
+  }
+  const locale = event.locals.locale;
+  if (link.state !== 'usable') return { state: link.state, link: null, locale };
   const binding = bindingHashOf(event.cookies);
   let destination: string;
   if (link.packetTitle) {
-    destination = packetHeading(link.packetTitle, link.packetPeriod ?? '');
-  } else if (link.redirectTo.startsWith('/firm')) destination = 'your firm workspace';
-  else if (link.purpose === 'invite') destination = 'your document portal';
-  else destination = 'your documents';
+    destination = packetHeading(link.packetTitle, link.packetPeriod ?? '', undefined, locale);
+  } else if (link.redirectTo.startsWith('/firm')) destination = m.dest_packet_workspace();
+  else if (link.purpose === 'invite') destination = m.dest_portal();
+  else destination = m.dest_documents();
   return {
     state: link.state,
+    locale,
     link: {
       email: maskEmail(link.email),
       firmName: link.firmName,

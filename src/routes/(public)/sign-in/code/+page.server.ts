@@ -22,6 +22,7 @@ import { invalidateSession } from '$lib/server/auth/session';
 import { keepPushOnNewSession } from '$lib/server/push/subscriptions';
 import { startSessionFromLink } from '$lib/server/auth/sign-in';
 import { recordAudit } from '$lib/server/audit';
+import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ cookies }) => {
@@ -33,12 +34,12 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const code = String(form.get('code') ?? '').replace(/\s/g, '');
     if (!/^\d{6}$/.test(code)) {
-      return fail(400, { message: 'Enter the 6 digits from the email.' });
+      return fail(400, { message: m.err_enter_code() });
     }
     const binding = bindingOf(event.cookies);
     if (!binding) {
       return fail(400, {
-        message: 'Codes only work in the browser that asked for the link. Ask for a new one here.'
+        message: m.err_code_browser()
       });
     }
     const db = getDb();

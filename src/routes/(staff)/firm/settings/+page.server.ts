@@ -16,6 +16,7 @@ import {
   firmSettingsOf,
   firmSettingsSchema,
   updateApprovalRule,
+  updateFirmSetting,
   updateFirmSettings
 } from '$lib/server/firm/settings';
 import {
@@ -30,6 +31,7 @@ import { passkeyCounts, resetMemberPasskeys } from '$lib/server/auth/passkeys/re
 import { setStaffPasskeyRequired } from '$lib/server/auth/passkeys/step-up';
 import { logoView } from '$lib/server/firm/logo-key';
 import { removeLogo, uploadLogo } from './logo.server';
+import { firmLanguageSchema } from '$lib/server/i18n/language-settings';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -49,6 +51,7 @@ export const load: PageServerLoad = async (event) => {
     sender,
     approvalRule: firm.approvalRule,
     logo: logoView(firm.logo, 48),
+    locale: firm.locale,
     isOwner: membership.role === 'owner',
     me: user.id,
     members,
@@ -128,6 +131,19 @@ export const actions: Actions = {
       updateApprovalRule(tx, firm, parsed.data.approvalRule, actorOf(event, user))
     );
     return { action: 'approvalRule', message: changed ? 'Settings saved.' : 'Nothing changed.' };
+  },
+
+  /** The language a contact's pages and mail use unless staff or the contact chose another. */
+  language: async (event) => {
+    const { firm, user } = await requireOwner(event);
+    const parsed = firmLanguageSchema.safeParse(await readForm(event.request));
+    if (!parsed.success) {
+      return fail(400, { action: 'language', message: parsed.error.issues[0].message });
+    }
+    const changed = await getDb().transaction((tx) =>
+      updateFirmSetting(tx, firm, 'locale', parsed.data.locale, actorOf(event, user))
+    );
+    return { action: 'language', message: changed ? 'Settings saved.' : 'Nothing changed.' };
   },
 
   invite: async (event) => {

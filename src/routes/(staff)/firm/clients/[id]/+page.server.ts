@@ -21,6 +21,7 @@ import { sendPublishedPackets } from '$lib/server/packets/send-to-contact';
 import { clientMeta } from '$lib/server/auth/request-meta';
 import { listMembers } from '$lib/server/firm/members';
 import { assignResponsible, NOT_A_MEMBER, ResponsibleError } from '$lib/server/packets/responsible';
+import { languageChoiceSchema, setContactLocale } from '$lib/server/i18n/language-settings';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -189,6 +190,27 @@ export const actions: Actions = {
       data: { contactId, ...parsed.data }
     });
     return { action: 'updateContact', message: 'Contact saved.' };
+  },
+
+  /** The language staff set for a contact: their pages and mail, unless they chose their own. */
+  contactLanguage: async (event) => {
+    const { firm, user, client } = await requireStaffClient(event, event.params.id);
+    const values = await readForm(event.request);
+    const contactId = values.contactId ?? '';
+    if (!isUuid(contactId)) return fail(404, { action: 'contactLanguage', message: 'Not found.' });
+    const parsed = languageChoiceSchema.safeParse(values);
+    if (!parsed.success) {
+      return fail(400, { action: 'contactLanguage', message: parsed.error.issues[0].message });
+    }
+    const meta = clientMeta(event);
+    const changed = await setContactLocale(getDb(), firm.id, contactId, parsed.data.locale, {
+      id: user.id,
+      ip: meta.ip,
+      ua: meta.ua,
+      clientId: client.id
+    });
+    if (changed === null) return fail(404, { action: 'contactLanguage', message: 'Not found.' });
+    return { action: 'contactLanguage', message: changed ? 'Language saved.' : 'Nothing changed.' };
   },
 
   removeContact: async (event) => {

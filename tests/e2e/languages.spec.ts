@@ -1,0 +1,103 @@
+// A Spanish contact's whole path in Spanish: staff set the contact's language on the client's
+// page, the packet mail, the link's page, the packet, the viewer and the offline banner speak
+// Spanish and <html lang="es">; the contact switches to English in /account and the page follows.
+// SHEAF_SCREENSHOTS=1 also saves the packet page at 390×844 in both languages (docs/screenshots).
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { linkPathOf, signInAsOwner, useOwnIp, waitForMail } from './support/auth';
+import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
+import { expectPdfPainted } from './support/viewer';
+
+test.skip(({ isMobile }) => !isMobile, 'the language journey is on a phone (390x844)');
+
+const shots = process.env.SHEAF_SCREENSHOTS
+  ? (process.env.SHEAF_SCREENSHOTS_DIR ?? 'test-results/screenshots')
+  : null;
+
+async function shoot(page: Page, name: string) {
+  if (!shots) return;
+  await page.waitForLoadState('networkidle');
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: path.join(shots, `${name}-phone.png`) });
+}
+
+const htmlLang = (page: Page) => page.evaluate(() => document.documentElement.lang);
+
+test('a Spanish contact reads the mail, link, packet, viewer and offline banner in Spanish', async ({
+  page,
+  browser,
+  baseURL,
+  context
+}, testInfo) => {
+  test.setTimeout(180_000);
+  const staff = await browser.newPage();
+  await signInAsOwner(staff, baseURL!);
+  const tag = uniqueTag(testInfo.project.name);
+  const clientName = `Panadería Sol ${tag}`;
+  const email = `lucia-${tag}@panaderia.example`;
+  await addClient(staff, { name: clientName, code: `PS${tag}`.slice(0, 20).toUpperCase() }, [
+    { name: 'Lucía Gómez', email }
+  ]);
+
+  // Staff set the contact's language where they manage contacts.
+  await staff.getByRole('button', { name: `Edit ${email}` }).click();
+  await staff.getByLabel(`Language for ${email}`).selectOption('es');
+  await staff.getByRole('button', { name: 'Save language' }).click();
+  await expect(staff.getByText('Language saved.')).toBeVisible();
+
+  const files = await statementFiles(clientName, [{ name: 'Extractos.pdf', pages: 2 }]);
+  const packetId = await composePacket(staff, files);
+  const since = await publishPacket(staff, 1);
+
+  // The mail, in Spanish.
+  const mail = await waitForMail(staff.request, email, since, 15_000, /está listo para revisar/);
+  expect(mail.subject).toContain('Smith & Co');
+  expect(mail.text).toContain('Hola, Lucía:');
+  expect(mail.text).toContain('Revisar documentos');
+  expect(mail.html).toContain('<html lang="es">');
+
+  // The link's page, before signing in.
+  await useOwnIp(page);
+  await page.goto(linkPathOf(mail));
+  expect(await htmlLang(page)).toBe('es');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Continuar como');
+  await expect(page.getByText('¿No es usted? Cierre esta página.')).toBeVisible();
+  await page.getByRole('button', { name: 'Continuar', exact: true }).click();
+
+  // The packet.
+  await expect(page).toHaveURL(new RegExp(`/p/${packetId}$`));
+  expect(await htmlLang(page)).toBe('es');
+  await expect(page.getByRole('heading', { name: 'Documentos' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Aprobar', exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Algo no está bien' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Preguntas y respuestas' })).toBeVisible();
+  await shoot(page, 'languages-packet-es');
+
+  // The viewer.
+  await page.getByRole('link', { name: /Extractos.*2 páginas ·/ }).click();
+  await expectPdfPainted(page);
+  expect(await htmlLang(page)).toBe('es');
+  await expect(page.getByRole('button', { name: /^Página 1 de 2\./ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Acercar' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Preguntar sobre esta página' })).toBeVisible();
+
+  // Offline: the banner.
+  await context.setOffline(true);
+  await expect(page.locator('[data-offline-banner]')).toContainText('No tiene conexión');
+  await context.setOffline(false);
+  await expect(page.locator('[data-offline-banner]')).toHaveCount(0);
+
+  // The contact chooses English in /account: the page follows at once.
+  await page.goto('/account');
+  expect(await htmlLang(page)).toBe('es');
+  await page.getByLabel('Idioma de sus páginas y correos').selectOption('en');
+  await page.getByRole('button', { name: 'Guardar idioma' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');
+  await expect.poll(() => htmlLang(page)).toBe('en');
+  await page.goto(`/p/${packetId}`);
+  await expect(page.getByRole('heading', { name: 'Documents' })).toBeVisible();
+  expect(await htmlLang(page)).toBe('en');
+  await shoot(page, 'languages-packet-en');
+  await staff.close();
+});

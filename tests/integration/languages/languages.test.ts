@@ -1,0 +1,193 @@
+// Language per contact: which language a contact's pages and mail use (their own choice, else
+// the firm's setting for them, else the firm's default), and the three places it is set.
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import * as s from '../../../src/lib/server/db/schema';
+import { contactLocales, signedInLocale } from '../../../src/lib/server/i18n/contact-locale';
+import {
+  createClient,
+  createContact,
+  createFirm,
+  createPacket,
+  createUser,
+  makePdf,
+  signIn
+} from '../../support/factories';
+import { postForm, staffWorld, uploadPdf } from '../../support/firm';
+import { latestMailTo, linkPathOf } from '../../support/mail';
+import { TestBrowser } from '../../support/server';
+
+const htmlLang = (html: string) => /<html lang="([a-z]+)"/.exec(html)?.[1];
+
+describe('which language a contact reads', () => {
+  it('takes the person’s own choice, then the firm’s setting for them, then the firm’s', async () => {
+    const { db, firm, client } = await staffWorld();
+    await db.update(s.firm).set({ locale: 'fr' }).where(eq(s.firm.id, firm.id));
+    const own = await createContact(db, client, { locale: 'de' });
+    await db.update(s.user).set({ locale: 'es' }).where(eq(s.user.id, own.user.id));
+    const set = await createContact(db, client, { locale: 'de' });
+    const plain = await createContact(db, client);
+    const stranger = await createUser(db);
+
+    const found = await contactLocales(db, firm.id, [
+      own.user.id,
+      set.user.id,
+      plain.user.id,
+      stranger.id
+    ]);
+    expect(Object.fromEntries(found)).toEqual({
+      [own.user.id]: 'es',
+      [set.user.id]: 'de',
+      [plain.user.id]: 'fr',
+      [stranger.id]: 'fr'
+    });
+    expect(await signedInLocale(db, own.user.id, 'client')).toBe('es');
+    expect(await signedInLocale(db, set.user.id, 'client')).toBe('de');
+    expect(await signedInLocale(db, plain.user.id, 'client')).toBe('fr');
+    // Staff pages stay English unless the person chose otherwise.
+    expect(await signedInLocale(db, plain.user.id, 'staff')).toBe('en');
+  });
+
+  it('a contact of two firms reads each packet in that packet’s firm’s language', async () => {
+    const { db, client } = await staffWorld();
+    const { contact, user } = await createContact(db, client, { locale: 'de' });
+    const other = await createFirm(db, { locale: 'es' });
+    const otherClient = await createClient(db, other.id);
+    await db.insert(s.clientContact).values({
+      firmId: other.id,
+      clientId: otherClient.id,
+      userId: user.id,
+      name: contact.name
+    });
+    const theirs = await createPacket(db, otherClient, { status: 'published', version: 1 });
+    expect(await signedInLocale(db, user.id, 'client', theirs.id)).toBe('es');
+    expect(await signedInLocale(db, user.id, 'client')).toBe('de');
+  });
+});
+
+describe('mail in the recipient’s language', () => {
+  it('a publish mails a Spanish contact in Spanish and an English one in English', async () => {
+    const { db, browser, client, contacts } = await staffWorld();
+    const [ada, vic] = contacts;
+    await db
+      .update(s.clientContact)
+      .set({ locale: 'es' })
+      .where(eq(s.clientContact.id, ada.contact.id));
+    const packet = await createPacket(db, client, { status: 'draft', period: '2026-Q3' });
+    await uploadPdf(browser, packet.id, 'statements.pdf', await makePdf(2));
+    expect((await postForm(browser, `/firm/packets/${packet.id}?/publish`)).status).toBe(200);
+
+    const spanish = await latestMailTo(ada.user.email);
+    expect(spanish.subject).toContain('está listo para revisar');
+    expect(spanish.subject).toContain('T3 2026');
+    expect(spanish.text).toContain('Hola, Ada:');
+    expect(spanish.text).toContain('Revisar documentos:');
+    expect(spanish.text).toContain('Este enlace funciona hasta');
+    expect(spanish.text).toContain('no reenvíe este correo');
+    expect(spanish.text).toContain('(2 páginas)');
+    expect(spanish.html).toContain('<html lang="es">');
+
+    const english = await latestMailTo(vic.user.email);
+    expect(english.subject).toContain('for your information');
+    expect(english.html).toContain('<html lang="en">');
+
+    // The link's page speaks the mail's language, before anyone signs in.
+    const stranger = new TestBrowser();
+    const page = await stranger.get(linkPathOf(spanish));
+    expect(page.status).toBe(200);
+    expect(htmlLang(page.text)).toBe('es');
+    expect(page.text).toContain('Continuar');
+  });
+});
+
+describe('setting a language', () => {
+  it('a contact chooses theirs in /account: saved, audited, and the pages follow', async () => {
+    const { db, client } = await staffWorld();
+    const { user } = await createContact(db, client, { locale: 'de' });
+    const browser = new TestBrowser();
+    await signIn(browser, user.id, 'client');
+    expect(htmlLang((await browser.get('/p')).text)).toBe('de');
+
+    const saved = await postForm(browser, '/account?/language', { locale: 'es' });
+    expect(saved.status).toBe(200);
+    const [row] = await db.select().from(s.user).where(eq(s.user.id, user.id));
+    expect(row.locale).toBe('es');
+    const audits = await db
+      .select()
+      .from(s.auditEvent)
+      .where(
+        and(
+          eq(s.auditEvent.subject, `user:${user.id}`),
+          eq(s.auditEvent.action, 'account.language_changed')
+        )
+      );
+    expect(audits.map((a) => a.data)).toEqual([{ from: null, to: 'es' }]);
+    const inbox = await browser.get('/p');
+    expect(htmlLang(inbox.text)).toBe('es');
+    expect(inbox.text).toContain('Sus documentos');
+
+    // An unknown language: a clear 400, nothing changed.
+    const refused = await postForm(browser, '/account?/language', { locale: 'pt' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('Choose a language from the list.');
+    const [still] = await db.select().from(s.user).where(eq(s.user.id, user.id));
+    expect(still.locale).toBe('es');
+
+    // "As my firm set it" clears the choice.
+    await postForm(browser, '/account?/language', { locale: '' });
+    const [cleared] = await db.select().from(s.user).where(eq(s.user.id, user.id));
+    expect(cleared.locale).toBeNull();
+  });
+
+  it('staff set a contact’s language on every row the person has in the firm', async () => {
+    const { db, browser, firm, client, contacts } = await staffWorld();
+    const [ada] = contacts;
+    const second = await createClient(db, firm.id, { name: 'Second Co' });
+    await db.insert(s.clientContact).values({
+      firmId: firm.id,
+      clientId: second.id,
+      userId: ada.user.id,
+      name: 'Ada'
+    });
+    const url = `/firm/clients/${client.id}?/contactLanguage`;
+    expect((await postForm(browser, url, { contactId: ada.contact.id, locale: 'fr' })).status).toBe(
+      200
+    );
+    const rows = await db
+      .select({ locale: s.clientContact.locale })
+      .from(s.clientContact)
+      .where(eq(s.clientContact.userId, ada.user.id));
+    expect(rows.map((r) => r.locale)).toEqual(['fr', 'fr']);
+    const [audit] = await db
+      .select()
+      .from(s.auditEvent)
+      .where(and(eq(s.auditEvent.firmId, firm.id), eq(s.auditEvent.action, 'contact.updated')));
+    expect(audit.data).toMatchObject({
+      contactId: ada.contact.id,
+      locale: { from: null, to: 'fr' }
+    });
+
+    const refused = await postForm(browser, url, { contactId: ada.contact.id, locale: 'xx' });
+    expect(refused.status).toBe(400);
+    const after = await db
+      .select({ locale: s.clientContact.locale })
+      .from(s.clientContact)
+      .where(eq(s.clientContact.id, ada.contact.id));
+    expect(after[0].locale).toBe('fr');
+  });
+
+  it('an owner sets the firm’s default; a bad value is a 400 that changes nothing', async () => {
+    const { db, firm, owner } = await staffWorld();
+    const browser = new TestBrowser();
+    await signIn(browser, owner.id, 'staff');
+    expect((await postForm(browser, '/firm/settings?/language', { locale: 'de' })).status).toBe(
+      200
+    );
+    const [row] = await db.select().from(s.firm).where(eq(s.firm.id, firm.id));
+    expect(row.locale).toBe('de');
+    const refused = await postForm(browser, '/firm/settings?/language', { locale: '' });
+    expect(refused.status).toBe(400);
+    const [still] = await db.select().from(s.firm).where(eq(s.firm.id, firm.id));
+    expect(still.locale).toBe('de');
+  });
+});
