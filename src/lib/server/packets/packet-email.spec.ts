@@ -92,3 +92,32 @@ describe('the packet mail', () => {
     expect(m.text).toContain('added you as a contact for Acme Bakery.\n');
   });
 });
+
+describe('the packet mail in the contact’s language', () => {
+  it('is in Spanish for a Spanish contact: subject, body, button, expiry and footer', () => {
+    const m = renderPacketEmail({ ...base, kind: 'packet', role: 'approver', locale: 'es' });
+    expect(m.subject).toBe(
+      'Smith & Co: T3 2026 Quarterly review para Brightwater Coffee Co. está listo para revisar'
+    );
+    expect(m.text).toContain(
+      'Hola, Ada: Smith & Co le ha enviado los documentos para Brightwater Coffee Co.\n'
+    );
+    expect(m.text).toContain(
+      'Documentos:\n• Bank statements (3 páginas)\n• Profit and loss (1 página)'
+    );
+    expect(m.text).toContain('Revíselos y apruébelos antes del vie, 18 dic 2026.');
+    expect(m.text).toContain('Revisar documentos:\nhttps://sheaf.example/l/token');
+    expect(m.text).toContain('no reenvíe este correo');
+    expect(m.text).toContain('Enviado por Smith & Co a través de Sheaf.');
+    expect(m.html).toContain('<html lang="es">');
+  });
+
+  it('is in German for a German viewer, with nothing to approve', () => {
+    const m = renderPacketEmail({ ...base, kind: 'packet_updated', role: 'viewer', locale: 'de' });
+    expect(m.subject).toBe(
+      'Smith & Co hat Q3 2026 Quarterly review für Brightwater Coffee Co. aktualisiert, zu Ihrer Information'
+    );
+    expect(m.text).toContain('Sie müssen nichts freigeben.');
+    expect(m.text).toContain('Dokumente öffnen:');
+  });
+});
