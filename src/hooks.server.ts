@@ -76,12 +76,22 @@ const language: Handle = async ({ event, resolve }) => {
   );
   if (user && session && !event.route.id?.startsWith('/api/')) {
     const packetId = event.params.packetId;
-    event.locals.locale = await signedInLocale(
-      getDb(),
-      user.id,
-      session.kind,
-      packetId && UUID.test(packetId) ? packetId : null
-    );
+    try {
+      event.locals.locale = await signedInLocale(
+        getDb(),
+        user.id,
+        session.kind,
+        packetId && UUID.test(packetId) ? packetId : null
+      );
+    } catch (error) {
+      // Out of reach since the session was read: a 503 like the session's, never a 500.
+      if (!isDatabaseUnavailable(error)) throw error;
+      console.error(
+        `[503] ${event.request.method} ${event.url.pathname}: database unavailable`,
+        ...(isDatabaseTimeout(error) ? [error] : [])
+      );
+      return unavailableResponse(event.request);
+    }
     if (session.kind === 'client') rememberLocale(event.cookies, event.locals.locale);
   }
   return resolve(event, {
