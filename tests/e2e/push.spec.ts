@@ -175,16 +175,19 @@ test('a pushed notice is shown, and tapping it opens the packet', async ({
     tag: `packet-${pushed.packetId}`
   };
   await deliverPush(notice);
+  // (As below: a busy machine can take a while to start the worker for its first push.)
   await expect
-    .poll(() =>
-      page.evaluate(async () =>
-        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
-          title: n.title,
-          body: n.body,
-          tag: n.tag,
-          url: (n.data as { url: string }).url
-        }))
-      )
+    .poll(
+      () =>
+        page.evaluate(async () =>
+          (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+            title: n.title,
+            body: n.body,
+            tag: n.tag,
+            url: (n.data as { url: string }).url
+          }))
+        ),
+      { timeout: 30_000 }
     )
     .toEqual([notice]);
 
