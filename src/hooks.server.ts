@@ -1,4 +1,4 @@
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { startApp } from '$lib/server/app';
 import { ConfigError, getConfig } from '$lib/server/config';
@@ -37,6 +37,19 @@ export const init: ServerInit = async () => {
   }
 };
 
+/**
+ * A hook's own database read that found PostgreSQL out of reach answers 503 with Retry-After
+ * (logged); any other error is thrown on.
+ */
+function answerUnavailable(event: RequestEvent, error: unknown): Response {
+  if (!isDatabaseUnavailable(error)) throw error;
+  console.error(
+    `[503] ${event.request.method} ${event.url.pathname}: database unavailable`,
+    ...(isDatabaseTimeout(error) ? [error] : [])
+  );
+  return unavailableResponse(event.request);
+}
+
 const session: Handle = async ({ event, resolve }) => {
   event.locals.user = null;
   event.locals.session = null;
@@ -46,12 +59,7 @@ const session: Handle = async ({ event, resolve }) => {
     try {
       result = await validateSessionToken(getDb(), token);
     } catch (error) {
-      if (!isDatabaseUnavailable(error)) throw error;
-      console.error(
-        `[503] ${event.request.method} ${event.url.pathname}: database unavailable`,
-        ...(isDatabaseTimeout(error) ? [error] : [])
-      );
-      return unavailableResponse(event.request);
+      return answerUnavailable(event, error);
     }
     if (result.session) {
       event.locals.user = result.user;
@@ -85,12 +93,7 @@ const language: Handle = async ({ event, resolve }) => {
       );
     } catch (error) {
       // Out of reach since the session was read: a 503 like the session's, never a 500.
-      if (!isDatabaseUnavailable(error)) throw error;
-      console.error(
-        `[503] ${event.request.method} ${event.url.pathname}: database unavailable`,
-        ...(isDatabaseTimeout(error) ? [error] : [])
-      );
-      return unavailableResponse(event.request);
+      return answerUnavailable(event, error);
     }
     if (session.kind === 'client') rememberLocale(event.cookies, event.locals.locale);
   }
