@@ -17,7 +17,6 @@ import { clearAuthCookies, sessionTokenOf, setSessionCookie } from '$lib/server/
 import { validateSessionToken } from '$lib/server/auth/session';
 import { getRequestEvent } from '$app/server';
 import { overwriteGetLocale } from '$lib/paraglide/runtime';
-import { signedInLocale } from '$lib/server/i18n/contact-locale';
 import { rememberLocale, signedOutLocale } from '$lib/server/i18n/locale-cookie';
 
 // Pages and actions speak the language resolved for their request (`language` below; a page
@@ -50,20 +49,30 @@ function answerUnavailable(event: RequestEvent, error: unknown): Response {
   return unavailableResponse(event.request);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// The session, its user and the language its pages speak, in one statement. A page naming a
+// packet passes it: for a contact of several firms, the packet's firm decides the language.
 const session: Handle = async ({ event, resolve }) => {
   event.locals.user = null;
   event.locals.session = null;
   const token = sessionTokenOf(event.cookies);
   if (token && !event.url.pathname.startsWith('/api/healthz')) {
+    const packetId = event.params.packetId;
     let result;
     try {
-      result = await validateSessionToken(getDb(), token);
+      result = await validateSessionToken(
+        getDb(),
+        token,
+        packetId && UUID.test(packetId) ? packetId : null
+      );
     } catch (error) {
       return answerUnavailable(event, error);
     }
     if (result.session) {
       event.locals.user = result.user;
       event.locals.session = result.session;
+      event.locals.locale = result.locale;
       if (result.fresh) setSessionCookie(event.cookies, token, result.session.expiresAt);
     } else {
       clearAuthCookies(event.cookies, 'session');
@@ -72,30 +81,20 @@ const session: Handle = async ({ event, resolve }) => {
   return resolve(event);
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-// Which language the request's pages speak (server/i18n/contact-locale.ts has the precedence).
-// API routes speak no language and skip the look-up. `<html lang>` follows it.
+// Which language the request's pages speak (server/i18n/contact-locale.ts has the precedence):
+// a signed-in person's was read with their session; anyone else's comes from the cookie a
+// client's pages left, else the browser's languages. `<html lang>` follows it.
 const language: Handle = async ({ event, resolve }) => {
-  const { user, session } = event.locals;
-  event.locals.locale = signedOutLocale(
-    event.cookies,
-    event.request.headers.get('accept-language')
-  );
-  if (user && session && !event.route.id?.startsWith('/api/')) {
-    const packetId = event.params.packetId;
-    try {
-      event.locals.locale = await signedInLocale(
-        getDb(),
-        user.id,
-        session.kind,
-        packetId && UUID.test(packetId) ? packetId : null
-      );
-    } catch (error) {
-      // Out of reach since the session was read: a 503 like the session's, never a 500.
-      return answerUnavailable(event, error);
+  if (event.locals.session) {
+    const api = event.route.id?.startsWith('/api/');
+    if (event.locals.session.kind === 'client' && !api) {
+      rememberLocale(event.cookies, event.locals.locale);
     }
-    if (session.kind === 'client') rememberLocale(event.cookies, event.locals.locale);
+  } else {
+    event.locals.locale = signedOutLocale(
+      event.cookies,
+      event.request.headers.get('accept-language')
+    );
   }
   return resolve(event, {
     transformPageChunk: ({ html }) => html.replace('%sheaf.lang%', event.locals.locale)

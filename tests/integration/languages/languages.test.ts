@@ -3,7 +3,9 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as s from '../../../src/lib/server/db/schema';
-import { contactLocales, signedInLocale } from '../../../src/lib/server/i18n/contact-locale';
+import { createSession, validateSessionToken } from '../../../src/lib/server/auth/session';
+import type { Db } from '../../../src/lib/server/db/client';
+import { contactLocales } from '../../../src/lib/server/i18n/contact-locale';
 import {
   createClient,
   createContact,
@@ -16,6 +18,18 @@ import {
 import { postForm, staffWorld, uploadPdf } from '../../support/firm';
 import { latestMailTo, linkPathOf } from '../../support/mail';
 import { TestBrowser } from '../../support/server';
+
+/** The language a new session of this person's pages speaks, as the session hook reads it. */
+async function signedInLocale(
+  db: Db,
+  userId: string,
+  kind: 'client' | 'staff',
+  packetId: string | null = null
+) {
+  const { token } = await createSession(db, userId, kind);
+  const result = await validateSessionToken(db, token, packetId);
+  return result.session ? result.locale : undefined;
+}
 
 const htmlLang = (html: string) => /<html lang="([a-z]+)"/.exec(html)?.[1];
 

@@ -1,7 +1,8 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { session, type Session, type SignInMethod, type User } from '../db/schema';
+import { session, type Locale, type Session, type SignInMethod, type User } from '../db/schema';
 import { selectSessionRow } from '../db/session-row';
+import { pickLocale } from '../i18n/contact-locale';
 import { generateToken, hashToken } from './token';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -19,7 +20,7 @@ const SEEN_EVERY_MS = DAY;
 export type SessionKind = Session['kind'];
 export type SessionUser = Pick<User, 'id' | 'email' | 'name'>;
 export type SessionValidation =
-  | { session: Session; user: SessionUser; fresh: boolean }
+  | { session: Session; user: SessionUser; fresh: boolean; locale: Locale }
   | { session: null; user: null; fresh: false };
 
 export interface SessionMeta {
@@ -66,13 +67,19 @@ function finalEnd(s: Session): number {
 }
 
 /**
- * One query validates a request (session joined to its user). At most one write a day per
- * session: client sessions slide when under 15 days remain, never past 90 days from sign-in;
- * last_seen_at is refreshed daily.
+ * One query validates a request (session joined to its user) and finds the language its pages
+ * speak (i18n/contact-locale.ts has the precedence; `packetId` names the page's packet, whose
+ * firm decides for a contact of several firms). At most one write a day per session: client
+ * sessions slide when under 15 days remain, never past 90 days from sign-in; last_seen_at is
+ * refreshed daily.
  */
-export async function validateSessionToken(db: Db, token: string): Promise<SessionValidation> {
+export async function validateSessionToken(
+  db: Db,
+  token: string,
+  packetId: string | null = null
+): Promise<SessionValidation> {
   const idHash = hashToken(token);
-  const row = await selectSessionRow(db, idHash);
+  const row = await selectSessionRow(db, idHash, packetId);
   if (!row) return { session: null, user: null, fresh: false };
   const now = Date.now();
   const s = row.session;
@@ -93,7 +100,8 @@ export async function validateSessionToken(db: Db, token: string): Promise<Sessi
     await db.update(session).set(patch).where(eq(session.idHash, idHash));
     Object.assign(s, patch);
   }
-  return { session: s, user: row.user, fresh: renew };
+  const { own, contact, firm } = row.locale;
+  return { session: s, user: row.user, fresh: renew, locale: pickLocale(own, contact, firm) };
 }
 
 export async function invalidateSession(db: Db, idHash: string): Promise<void> {

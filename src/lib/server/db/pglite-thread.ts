@@ -25,7 +25,7 @@ interface Results {
 type Request =
   | { op: 'query'; sql: string; params: unknown[]; rowMode?: string; raw: number[]; tx?: number }
   | { op: 'exec'; sql: string; tx?: number }
-  | { op: 'statement'; name: string; sql: string; params: string[] }
+  | { op: 'statement'; name: string; sql: string; params: (string | null)[] }
   | { op: 'begin' }
   | { op: 'end'; tx: number; commit: boolean }
   | { op: 'close' };
@@ -150,7 +150,7 @@ export interface PgliteThread {
   exec(sql: string): Promise<Results[]>;
   transaction<T>(fn: (tx: PgliteThreadTx) => Promise<T>): Promise<T>;
   /** A named prepared statement returning one text column (see session validation). */
-  textStatement(name: string, sql: string, params: string[]): Promise<string | undefined>;
+  textStatement(name: string, sql: string, params: (string | null)[]): Promise<string | undefined>;
   close(): Promise<void>;
 }
 export interface PgliteThreadTx {

@@ -1,9 +1,10 @@
 // Which language a person's pages and mail use. A contact's own choice (/account) wins, then
 // what staff set for them in that firm, then the firm's default, then English. Staff pages
-// stay English: a staff session uses the person's own choice only.
+// stay English: a staff session uses the person's own choice only. A signed-in page's settings
+// are read with its session (db/session-row.ts); mail reads them here.
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { clientContact, firm, packet, user, type Locale } from '../db/schema';
+import { clientContact, firm, user, type Locale } from '../db/schema';
 import { baseLocale } from '../../i18n/locale';
 
 /** The precedence, in one place: the person's, the firm's setting for them, the firm's. */
@@ -13,38 +14,6 @@ export function pickLocale(
   firmDefault: Locale | null | undefined
 ): Locale {
   return own ?? contact ?? firmDefault ?? baseLocale;
-}
-
-/**
- * The language of a signed-in person's pages. A contact of several firms: on a packet's pages
- * that packet's firm decides, elsewhere the firm they became a contact of first.
- */
-export async function signedInLocale(
-  db: Db,
-  userId: string,
-  kind: 'client' | 'staff',
-  packetId: string | null = null
-): Promise<Locale> {
-  if (kind === 'staff') {
-    const [row] = await db.select({ own: user.locale }).from(user).where(eq(user.id, userId));
-    return pickLocale(row?.own, null, null);
-  }
-  // The packet's firm's row first, when there is a packet; then the oldest.
-  const order = packetId
-    ? [
-        sql`(${clientContact.firmId} = (select ${packet.firmId} from ${packet} where ${packet.id} = ${packetId})) desc nulls last`,
-        asc(clientContact.createdAt)
-      ]
-    : [asc(clientContact.createdAt)];
-  const [row] = await db
-    .select({ own: user.locale, contact: clientContact.locale, firm: firm.locale })
-    .from(user)
-    .leftJoin(clientContact, eq(clientContact.userId, user.id))
-    .leftJoin(firm, eq(firm.id, clientContact.firmId))
-    .where(eq(user.id, userId))
-    .orderBy(...order)
-    .limit(1);
-  return pickLocale(row?.own, row?.contact, row?.firm);
 }
 
 /**
