@@ -3,10 +3,12 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 import { paraglideOptions } from './scripts/paraglide-options.js';
+import { paraglideIntlCache } from './scripts/paraglide-intl-cache.js';
 
 export default defineConfig({
   plugins: [
     paraglideVitePlugin(paraglideOptions),
+    paraglideIntlCache(),
     sveltekit(),
     {
       // Fewer, bigger browser chunks: a page's modules arrive in fewer requests (over HTTP/1.1,

@@ -17,6 +17,7 @@ import {
 import { postgresAvailable } from '../tests/support/postgres';
 
 const ROUNDS = 3;
+const TARGET = 1.5;
 const SECONDS = 4;
 const CONCURRENCY = 32;
 
@@ -86,9 +87,10 @@ try {
   const a = median(one);
   const b = median(two);
   console.log(
-    `summary: cluster 2/1 instances = ${(b / a).toFixed(2)}× req/s (median of ${ROUNDS}: ` +
+    `summary: cluster 2/1 instances = ${(b / a).toFixed(2)}× req/s (target >= ${TARGET}; median of ${ROUNDS}: ` +
       `1 → ${a.toFixed(0)}/s, 2 → ${b.toFixed(0)}/s; ${CONCURRENCY} concurrent GET /p/[id] via proxy)`
   );
+  process.exitCode = b / a >= TARGET ? 0 : 1;
 } finally {
   await close();
   await cluster.stop();

@@ -2,8 +2,10 @@
 // fetching what the viewer fetches (page 1's picture, the PDF whole and by Range) against the built server (`node build`) on
 // a fresh PostgreSQL database, for LOAD_SECONDS (default 60). The baseline, measured in the same
 // run with the same concurrency: /api/healthz (one `select 1`, no session, no rendering).
-//   npx tsx bench/load.ts            (LOAD_SECONDS=10 LOAD_CLIENTS=200 DB_POOL_MAX=20 to tune)
-// Loopback only; the database is created and dropped by the script. Target: zero errors.
+//   npx tsx bench/load.ts            (LOAD_SECONDS=10 LOAD_CLIENTS=200 DB_POOL_MAX=20 to tune;
+//                                     LOAD_CPU_PROFILE=<dir> profiles the server)
+// Loopback only; the database is created and dropped by the script. Targets: zero errors, p99 of
+// the signed-in traffic <= 400 ms, and its rate >= 0.25x the baseline's.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +28,8 @@ import { makeStatement } from './support/review-fixture';
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 200);
 const POOL = process.env.DB_POOL_MAX ?? '20';
+const P99_TARGET_MS = 400;
+const RATE_TARGET = 0.25;
 const BASELINE_SECONDS = Math.max(3, Math.min(10, SECONDS / 6));
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -216,7 +220,10 @@ try {
   const visits = await seed();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, ['build/index.js'], {
+  // LOAD_CPU_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops.
+  const profile = process.env.LOAD_CPU_PROFILE;
+  const profileArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profile)}`] : [];
+  child = spawn(process.execPath, [...profileArgs, 'build/index.js'], {
     cwd: root,
     env: {
       ...process.env,
@@ -310,9 +317,19 @@ try {
     `ratio signed-in traffic / healthz throughput: ${(total.rps / b.rps).toFixed(2)} (each signed-in request validates a session, checks access and renders or streams)`
   );
   console.log(
-    `summary: ${CLIENTS} clients x ${loadSeconds.toFixed(0)} s: ${total.rps.toFixed(0)} req/s, p50 ${total.p50.toFixed(0)} ms, p99 ${total.p99.toFixed(0)} ms, ${total.errors} errors; ${(total.rps / b.rps).toFixed(2)} x healthz (${b.rps.toFixed(0)} req/s)`
+    `summary: ${CLIENTS} clients x ${loadSeconds.toFixed(0)} s: ${total.rps.toFixed(0)} req/s, p50 ${total.p50.toFixed(0)} ms, p99 ${total.p99.toFixed(0)} ms, ${total.errors} errors; ${(total.rps / b.rps).toFixed(2)} x healthz (${b.rps.toFixed(0)} req/s) (targets: p99 <= ${P99_TARGET_MS} ms, >= ${RATE_TARGET}x, 0 errors)`
   );
-  failed = total.errors > 0 || b.errors > 0;
+  const missed = [
+    total.errors > 0 || b.errors > 0 ? `${total.errors + b.errors} errors (target 0)` : null,
+    total.p99 > P99_TARGET_MS
+      ? `p99 ${total.p99.toFixed(0)} ms (target <= ${P99_TARGET_MS})`
+      : null,
+    total.rps / b.rps < RATE_TARGET
+      ? `${(total.rps / b.rps).toFixed(2)}x healthz (target >= ${RATE_TARGET})`
+      : null
+  ].filter(Boolean);
+  console.log(`targets: ${missed.length ? `MISSED ${missed.join('; ')}` : 'all met'}`);
+  failed = missed.length > 0;
 } catch (error) {
   console.error(error);
   failed = true;

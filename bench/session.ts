@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getConfig } from '../src/lib/server/config';
+import { LOCALE_COOKIE } from '../src/lib/server/i18n/locale-cookie';
 import { startInProcessApp } from './in-process-app';
 import { postgresAvailable } from '../tests/support/postgres';
 
@@ -42,10 +43,15 @@ const { token } = await createSession(app.db, u.id, 'client', {});
 const PAGE = '/';
 const N = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = 8;
+// Both sides send the language cookie a browser keeps from its first page (a fetch keeps no
+// cookies; without it every signed-in page would set it again).
 const headers = (cookie: boolean) => ({
   'x-forwarded-for': '10.0.0.1',
   accept: 'text/html',
-  ...(cookie ? { cookie: `${getConfig().sessionCookie}=${token}` } : {})
+  cookie: [
+    `${LOCALE_COOKIE}=en`,
+    ...(cookie ? [`${getConfig().sessionCookie}=${token}`] : [])
+  ].join('; ')
 });
 
 async function run(cookie: boolean, n: number): Promise<number> {
