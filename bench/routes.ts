@@ -2,7 +2,8 @@
 // process (the built app, served in-process, plus the fetch that asks) per request, for each
 // request bench/load.ts makes. Sequential requests, so the figures hold on a busy machine better
 // than a rate does. Informational: no target (bench/load.ts and bench/session.ts have them).
-//   npx tsx bench/routes.ts            (BENCH_DB=pglite for PGlite; ROUTE_REQUESTS=300)
+//   npx tsx bench/routes.ts            (BENCH_DB=pglite for PGlite; ROUTE_REQUESTS=300;
+//                                       ROUTE_SQL=1 prints each route's statements, PostgreSQL)
 import { createHash } from 'node:crypto';
 import { getConfig } from '../src/lib/server/config';
 import { startInProcessApp } from './in-process-app';
@@ -105,6 +106,18 @@ for (const [label, path, h, expect] of routes) {
     return body.byteLength;
   };
   for (let i = 0; i < N / 10; i++) await get();
+  if (process.env.ROUTE_SQL && app.driver === 'postgres') {
+    const client = (db as unknown as { $client: { unsafe: (...a: unknown[]) => unknown } }).$client;
+    const unsafe = client.unsafe;
+    const seen: string[] = [];
+    client.unsafe = (...args: unknown[]) => {
+      seen.push(String(args[0]).replace(/\s+/g, ' ').slice(0, 240));
+      return unsafe(...args);
+    };
+    await get();
+    client.unsafe = unsafe;
+    console.log(`${label}:\n${seen.map((q) => `    ${q}`).join('\n')}`);
+  }
   const q = app.queryCount();
   const cpu = process.cpuUsage();
   let bytes = 0;

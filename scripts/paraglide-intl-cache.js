@@ -20,10 +20,14 @@ function __sheafCachedIntl(Kind, locale, options) {
 }
 `;
 
-/** The registry's source with every `new Intl.X(` made through the cache. */
+/**
+ * The registry's source with every `new Intl.X(` made through the cache.
+ * @param {string} code
+ * @returns {string}
+ */
 export function cacheIntlFormatters(code) {
   let count = 0;
-  const out = code.replace(INTL, (_, kind) => {
+  const out = code.replace(INTL, (/** @type {string} */ _, /** @type {string} */ kind) => {
     count++;
     return `__sheafCachedIntl(Intl.${kind}, `;
   });

@@ -17,8 +17,9 @@ async function load(code: string): Promise<Registry> {
 }
 
 const PluralRules = Intl.PluralRules;
+const writableIntl = Intl as { PluralRules: typeof PluralRules };
 afterEach(() => {
-  Intl.PluralRules = PluralRules;
+  writableIntl.PluralRules = PluralRules;
 });
 
 describe('the cached message registry', () => {
@@ -46,7 +47,7 @@ describe('the cached message registry', () => {
   it('makes one PluralRules per locale and options, however many messages ask', async () => {
     const cached = await load(cacheIntlFormatters(source));
     let made = 0;
-    Intl.PluralRules = class extends PluralRules {
+    writableIntl.PluralRules = class extends PluralRules {
       constructor(...args: ConstructorParameters<typeof PluralRules>) {
         super(...args);
         made++;

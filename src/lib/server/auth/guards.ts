@@ -1,6 +1,7 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import { and, asc, eq, gt, isNull, ne, or } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
 import { getDb, type Db } from '../db/client';
+import { preparedOnce } from '../db/prepared';
 import { clientContact, firm, membership, packet, packetVersion } from '../db/schema';
 import type { ClientContact, Firm, Membership, Packet } from '../db/schema';
 import { getClient } from '../packets/clients';
@@ -69,7 +70,10 @@ function stepUpRefusal(event: RequestEvent): never {
   redirect(303, stepUpPath(get ? event.url.pathname + event.url.search : event.url.pathname));
 }
 
-/** The current access condition of a contact: permanent, or until access_expires_at. */
+/**
+ * The current access condition of a contact: permanent, or until access_expires_at (the same
+ * condition, with the time as a placeholder, is in requireContact's prepared query).
+ */
 export const contactIsActive = () =>
   or(isNull(clientContact.accessExpiresAt), gt(clientContact.accessExpiresAt, new Date()));
 
@@ -92,21 +96,27 @@ export async function requireContact(
 ): Promise<ContactAccess> {
   const user = requireUser(event);
   if (!isUuid(packetId)) error(404, 'Not found');
-  const [row] = await getDb()
-    .select({ contact: clientContact, packet, firm, snapshot: packetVersion })
-    .from(packet)
-    .innerJoin(clientContact, eq(clientContact.clientId, packet.clientId))
-    .innerJoin(firm, eq(firm.id, packet.firmId))
-    .innerJoin(packetVersion, currentSnapshot())
-    .where(
-      and(
-        eq(packet.id, packetId),
-        ne(packet.status, 'draft'),
-        eq(clientContact.userId, user.id),
-        contactIsActive()
+  const [row] = await preparedOnce(getDb(), 'sheaf_contact_access', (db) =>
+    db
+      .select({ contact: clientContact, packet, firm, snapshot: packetVersion })
+      .from(packet)
+      .innerJoin(clientContact, eq(clientContact.clientId, packet.clientId))
+      .innerJoin(firm, eq(firm.id, packet.firmId))
+      .innerJoin(packetVersion, currentSnapshot())
+      .where(
+        and(
+          eq(packet.id, sql.placeholder('packetId')),
+          ne(packet.status, 'draft'),
+          eq(clientContact.userId, sql.placeholder('userId')),
+          or(
+            isNull(clientContact.accessExpiresAt),
+            gt(clientContact.accessExpiresAt, sql.placeholder('now'))
+          )
+        )
       )
-    )
-    .limit(1);
+      .limit(1)
+      .prepare('sheaf_contact_access')
+  ).execute({ packetId, userId: user.id, now: new Date().toISOString() });
   if (!row) {
     // A guest whose access ran out keeps no session: the first refused request ends them all.
     await endSessionsWithoutAccess(getDb(), user.id);

@@ -2,6 +2,7 @@ import { error, type RequestEvent } from '@sveltejs/kit';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { isUuid } from '../auth/guards';
 import { getDb, type Db } from '../db/client';
+import { preparedOnce } from '../db/prepared';
 import { clientContact, document, membership, packet } from '../db/schema';
 import { inPublishedVersion } from './published';
 
@@ -9,7 +10,7 @@ import { inPublishedVersion } from './published';
  * A document the user may read: with a staff session, any document of a firm they are a member
  * of; otherwise a document of the published version of a published/archived packet of a client
  * they are an active contact of (never one staff uploaded or removed since).
- * One query: pdf.js asks for many byte ranges and each one comes through here.
+ * One query, prepared once: pdf.js asks for many byte ranges and each one comes through here.
  */
 export async function findReadableDocument(
   db: Db,
@@ -17,33 +18,39 @@ export async function findReadableDocument(
   documentId: string,
   asStaff: boolean
 ) {
-  const now = new Date();
-  const isMember = sql<boolean>`exists (${db
-    .select({ one: sql`1` })
-    .from(membership)
-    .where(and(eq(membership.firmId, document.firmId), eq(membership.userId, userId)))})`;
-  const isContact = sql<boolean>`exists (${db
-    .select({ one: sql`1` })
-    .from(clientContact)
-    .where(
-      and(
-        eq(clientContact.clientId, packet.clientId),
-        eq(clientContact.userId, userId),
-        or(isNull(clientContact.accessExpiresAt), gt(clientContact.accessExpiresAt, now))
-      )
-    )})`;
-  const [row] = await db
-    .select({
-      document,
-      packetStatus: packet.status,
-      isMember,
-      isContact,
-      isPublished: sql<boolean>`coalesce(${inPublishedVersion(packet.version)}, false)`
-    })
-    .from(document)
-    .innerJoin(packet, eq(packet.id, document.packetId))
-    .where(eq(document.id, documentId))
-    .limit(1);
+  const [row] = await preparedOnce(db, 'sheaf_readable_document', (db) => {
+    const userId = sql.placeholder('userId');
+    const isMember = sql<boolean>`exists (${db
+      .select({ one: sql`1` })
+      .from(membership)
+      .where(and(eq(membership.firmId, document.firmId), eq(membership.userId, userId)))})`;
+    const isContact = sql<boolean>`exists (${db
+      .select({ one: sql`1` })
+      .from(clientContact)
+      .where(
+        and(
+          eq(clientContact.clientId, packet.clientId),
+          eq(clientContact.userId, userId),
+          or(
+            isNull(clientContact.accessExpiresAt),
+            gt(clientContact.accessExpiresAt, sql.placeholder('now'))
+          )
+        )
+      )})`;
+    return db
+      .select({
+        document,
+        packetStatus: packet.status,
+        isMember,
+        isContact,
+        isPublished: sql<boolean>`coalesce(${inPublishedVersion(packet.version)}, false)`
+      })
+      .from(document)
+      .innerJoin(packet, eq(packet.id, document.packetId))
+      .where(eq(document.id, sql.placeholder('documentId')))
+      .limit(1)
+      .prepare('sheaf_readable_document');
+  }).execute({ userId, documentId, now: new Date().toISOString() });
   if (!row) return null;
   if (asStaff && row.isMember) return row.document;
   if (row.packetStatus === 'draft' || !row.isPublished || !row.isContact) return null;
