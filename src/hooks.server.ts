@@ -75,7 +75,7 @@ const session: Handle = async ({ event, resolve }) => {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Which language the request's pages speak (server/i18n/contact-locale.ts has the precedence).
-// API routes speak no language and skip the look-up. `<html lang>` follows it.
+// API routes speak no language and skip the look-up. `<html lang>` and Content-Language follow it.
 const language: Handle = async ({ event, resolve }) => {
   const { user, session } = event.locals;
   event.locals.locale = signedOutLocale(
@@ -97,9 +97,15 @@ const language: Handle = async ({ event, resolve }) => {
     }
     if (session.kind === 'client') rememberLocale(event.cookies, event.locals.locale);
   }
-  return resolve(event, {
+  const response = await resolve(event, {
     transformPageChunk: ({ html }) => html.replace('%sheaf.lang%', event.locals.locale)
   });
+  // Said on pages and their data too: the service worker keeps the last one for what it shows
+  // on its own, offline (offline/page-locale.ts).
+  if (event.isDataRequest || response.headers.get('content-type')?.startsWith('text/html')) {
+    response.headers.set('Content-Language', event.locals.locale);
+  }
+  return response;
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
