@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as s from '../../../src/lib/server/db/schema';
 import { contactLocales, signedInLocale } from '../../../src/lib/server/i18n/contact-locale';
 import {
+  addDocument,
   createClient,
   createContact,
   createFirm,
@@ -126,10 +127,10 @@ describe('setting a language', () => {
     expect(htmlLang(inbox.text)).toBe('es');
     expect(inbox.text).toContain('Sus documentos');
 
-    // An unknown language: a clear 400, nothing changed.
+    // An unknown language: a clear 400 in the contact's language, nothing changed.
     const refused = await postForm(browser, '/account?/language', { locale: 'pt' });
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain('Choose a language from the list.');
+    expect(refused.text).toContain('Elija un idioma de la lista.');
     const [still] = await db.select().from(s.user).where(eq(s.user.id, user.id));
     expect(still.locale).toBe('es');
 
@@ -189,5 +190,81 @@ describe('setting a language', () => {
     expect(refused.status).toBe(400);
     const [still] = await db.select().from(s.firm).where(eq(s.firm.id, firm.id));
     expect(still.locale).toBe('de');
+  });
+});
+
+describe('a Spanish contact’s refusals', () => {
+  async function spanishContact() {
+    const { db, client } = await staffWorld();
+    const { user } = await createContact(db, client, { locale: 'es' });
+    const packet = await createPacket(db, client, { title: 'Revisión T3', period: '2026-Q3' });
+    const doc = await addDocument(db, packet, { pages: 2, filename: 'Extractos.pdf' });
+    const browser = new TestBrowser();
+    await signIn(browser, user.id, 'client');
+    return { db, client, packet, doc, browser };
+  }
+
+  it('a refused decision or question says why in Spanish', async () => {
+    const { db, client, packet, doc, browser } = await spanishContact();
+    const outdated = await postForm(browser, `/p/${packet.id}?/approve`, {
+      requestId: crypto.randomUUID()
+    });
+    expect(outdated.status).toBe(409);
+    expect(htmlLang(outdated.text)).toBe('es');
+    expect(outdated.text).toContain(
+      'Esta página no está actualizada. Vuelva a cargarla e inténtelo de nuevo.'
+    );
+    const unreadable = await postForm(browser, `/p/${packet.id}?/approve`, {
+      version: '1',
+      requestId: 'x'
+    });
+    expect(unreadable.status).toBe(400);
+    expect(unreadable.text).toContain('No se ha podido leer esa solicitud.');
+
+    // A request id someone else spent.
+    const requestId = crypto.randomUUID();
+    const other = await createContact(db, client);
+    const otherBrowser = new TestBrowser();
+    await signIn(otherBrowser, other.user.id, 'client');
+    const theirs = await postForm(otherBrowser, `/p/${packet.id}?/approve`, {
+      version: '1',
+      requestId
+    });
+    expect(theirs.status).toBe(200);
+    const reused = await postForm(browser, `/p/${packet.id}?/approve`, { version: '1', requestId });
+    expect(reused.status).toBe(400);
+    expect(reused.text).toContain('Esa solicitud ya se ha usado.');
+
+    // Withdrawing once staff acted on the approval.
+    expect((await postForm(browser, `/p/${packet.id}?/approve`, { version: '1' })).status).toBe(
+      200
+    );
+    await db.update(s.packet).set({ status: 'archived' }).where(eq(s.packet.id, packet.id));
+    const late = await postForm(browser, `/p/${packet.id}?/withdraw`, { version: '1' });
+    expect(late.status).toBe(409);
+    expect(late.text).toContain('Su asesor ya ha actuado sobre esta aprobación');
+    await db.update(s.packet).set({ status: 'published' }).where(eq(s.packet.id, packet.id));
+
+    // Questions: a page the document does not have, one too long, a document not in the packet.
+    const page = await postForm(browser, `/p/${packet.id}/d/${doc.id}?/ask`, {
+      version: '1',
+      body: '¿Qué cuenta es esta?',
+      page: '3'
+    });
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Ese documento tiene 2 páginas.');
+    const long = await postForm(browser, `/p/${packet.id}?/ask`, {
+      version: '1',
+      body: 'x'.repeat(2001)
+    });
+    expect(long.status).toBe(400);
+    expect(long.text).toContain('Su pregunta debe tener menos de 2000 caracteres.');
+    const elsewhere = await postForm(browser, `/p/${packet.id}?/ask`, {
+      version: '1',
+      body: '¿Y este?',
+      documentId: crypto.randomUUID()
+    });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.text).toContain('Ese documento no está en esta carpeta.');
   });
 });

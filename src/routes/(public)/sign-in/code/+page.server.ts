@@ -76,7 +76,7 @@ export const actions: Actions = {
       return startSessionFromLink(tx, checked.link, { ...meta, via: 'code' });
     });
     // The same answer whether the code was wrong, dead or never sent: it reveals nothing.
-    if (!result) return fail(400, { message: "That code isn't right. Check the newest email." });
+    if (!result) return fail(400, { message: m.err_code_wrong() });
     if (event.locals.session) {
       // The same person signing in again keeps this device's notifications.
       await keepPushOnNewSession(db, event.locals.session, result.session);
