@@ -193,7 +193,7 @@ describe('setting a language', () => {
   });
 });
 
-describe('a Spanish contact’s refusals', () => {
+describe('a Spanish contact’s refusals and error pages', () => {
   async function spanishContact() {
     const { db, client } = await staffWorld();
     const { user } = await createContact(db, client, { locale: 'es' });
@@ -266,5 +266,27 @@ describe('a Spanish contact’s refusals', () => {
     });
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.text).toContain('Ese documento no está en esta carpeta.');
+  });
+
+  it('a page that is not there, or not theirs, is a 404 in Spanish', async () => {
+    const { browser } = await spanishContact();
+    for (const path of [`/p/${crypto.randomUUID()}`, '/p/not-a-packet', '/no-such-page']) {
+      const page = await browser.get(path, { accept: 'text/html' });
+      expect([path, page.status]).toEqual([path, 404]);
+      expect(htmlLang(page.text)).toBe('es');
+      expect(page.headers.get('content-language')).toBe('es');
+      expect(page.text).toContain('<title>Página no encontrada · Sheaf</title>');
+      expect(page.text).toContain('No encontramos esa página');
+      expect(page.text).toContain('Si alguien le envió este enlace, pídale uno nuevo.');
+    }
+    // Signed out, the browser's language decides.
+    const stranger = new TestBrowser();
+    const page = await stranger.get('/no-such-page', {
+      accept: 'text/html',
+      'accept-language': 'es-ES,es;q=0.9'
+    });
+    expect(page.status).toBe(404);
+    expect(htmlLang(page.text)).toBe('es');
+    expect(page.text).toContain('No encontramos esa página');
   });
 });

@@ -57,7 +57,9 @@ export const actions: Actions = {
     if (!capped.ok) {
       event.setHeaders({ 'retry-after': String(capped.retryAfterSeconds) });
       return fail(429, {
-        message: `Too many codes were tried for this address today. Tap the button in the email instead, or try a code again ${describeWait(capped.retryAfterSeconds)}.`
+        message: m.err_too_many_codes({
+          wait: describeWait(capped.retryAfterSeconds, event.locals.locale)
+        })
       });
     }
     const result = await db.transaction(async (tx) => {
