@@ -289,4 +289,14 @@ describe('a Spanish contact’s refusals and error pages', () => {
     expect(htmlLang(page.text)).toBe('es');
     expect(page.text).toContain('No encontramos esa página');
   });
+
+  it('a passkey asked for without a session is refused in the browser’s language', async () => {
+    const stranger = new TestBrowser();
+    const answer = await stranger.request('POST', '/api/passkeys/register/options', {
+      body: '{}',
+      headers: { 'content-type': 'application/json', 'accept-language': 'es' }
+    });
+    expect(answer.status).toBe(401);
+    expect(answer.json<{ error: string }>().error).toBe('Inicie sesión primero.');
+  });
 });
