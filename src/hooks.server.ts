@@ -16,7 +16,8 @@ import { CLIENT_DATA_PATH, USER_HEADER } from '$lib/offline/names';
 import { clearAuthCookies, sessionTokenOf, setSessionCookie } from '$lib/server/auth/cookies';
 import { validateSessionToken } from '$lib/server/auth/session';
 import { getRequestEvent } from '$app/server';
-import { overwriteGetLocale } from '$lib/paraglide/runtime';
+import { baseLocale, overwriteGetLocale } from '$lib/paraglide/runtime';
+import { m } from '$lib/paraglide/messages';
 import { rememberLocale, signedOutLocale } from '$lib/server/i18n/locale-cookie';
 
 // Pages and actions speak the language resolved for their request (`language` below; a page
@@ -46,7 +47,11 @@ function answerUnavailable(event: RequestEvent, error: unknown): Response {
     `[503] ${event.request.method} ${event.url.pathname}: database unavailable`,
     ...(isDatabaseTimeout(error) ? [error] : [])
   );
-  return unavailableResponse(event.request);
+  // The session's own read may have failed before the language was known: the database-free one.
+  const locale =
+    event.locals.locale ??
+    signedOutLocale(event.cookies, event.request.headers.get('accept-language'));
+  return unavailableResponse(event.request, locale);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -83,7 +88,7 @@ const session: Handle = async ({ event, resolve }) => {
 
 // Which language the request's pages speak (server/i18n/contact-locale.ts has the precedence):
 // a signed-in person's was read with their session; anyone else's comes from the cookie a
-// client's pages left, else the browser's languages. `<html lang>` follows it.
+// client's pages left, else the browser's languages. `<html lang>` and Content-Language follow.
 const language: Handle = async ({ event, resolve }) => {
   if (event.locals.session) {
     const api = event.route.id?.startsWith('/api/');
@@ -96,9 +101,15 @@ const language: Handle = async ({ event, resolve }) => {
       event.request.headers.get('accept-language')
     );
   }
-  return resolve(event, {
+  const response = await resolve(event, {
     transformPageChunk: ({ html }) => html.replace('%sheaf.lang%', event.locals.locale)
   });
+  // Said on pages and their data too: the service worker keeps the last one for what it shows
+  // on its own, offline (offline/page-locale.ts).
+  if (event.isDataRequest || response.headers.get('content-type')?.startsWith('text/html')) {
+    response.headers.set('Content-Language', event.locals.locale);
+  }
+  return response;
 };
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
@@ -168,10 +179,12 @@ const bodyLimit: Handle = async ({ event, resolve }) => {
 
 export const handle = sequence(bodyLimit, unavailable, session, language, securityHeaders);
 
-export const handleError: HandleServerError = ({ error, event, status, message }) => {
-  if (status === 404) return { message: 'Not found' };
-  // A client's mistake (413 too large, 400 malformed): say so, without an error id in the logs.
-  if (status < 500) return { message };
+export const handleError: HandleServerError = ({ error, event, status }) => {
+  // A client's mistake (an unknown page, 405, 413 too large, 400 malformed): say so, in the
+  // request's language, without an error id in the logs. (The error page words 5xx itself.)
+  const locale = event.locals.locale ?? baseLocale;
+  if (status === 404) return { message: m.error_page_not_found({}, { locale }) };
+  if (status < 500) return { message: m.error_request_refused({}, { locale }) };
   const id = crypto.randomUUID().slice(0, 8);
   if (isDatabaseUnavailable(error)) {
     event.locals.databaseUnavailable = true;

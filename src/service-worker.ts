@@ -15,6 +15,8 @@ import {
 } from './lib/offline/names';
 import { parseRange } from './lib/format/byte-range';
 import { appPath, readPushNotice } from './lib/push/notice';
+import { deviceLocale, notePageLocale } from './lib/offline/page-locale';
+import { offlinePageHtml } from './lib/offline/offline-page';
 
 declare const self: ServiceWorkerGlobalScope & {
   __WB_MANIFEST: Array<{ url: string; revision: string | null }>;
@@ -104,34 +106,21 @@ async function fromSaved(request: Request, url: URL): Promise<Response | null> {
   });
 }
 
-function offlinePage(url: URL): Response {
-  const packet = /^\/p\/[0-9a-f-]{36}/.test(url.pathname);
-  const title = packet ? 'This packet is not on this device' : 'You are offline';
-  const text = packet
-    ? 'It was not saved for offline reading. Connect to the internet to open it, then tap “Save for offline” to keep it on this device.'
-    : 'This page needs a connection. Packets you saved for offline reading are still here.';
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="theme-color" content="#1f6f5c">
-<title>${title} · Sheaf</title><style>
-:root{color-scheme:light dark;--ink:#1c1f1e;--ink2:#55605c;--bg:#f7f7f4;--line:#dcdfd9;--brand:#1f6f5c}
-@media (prefers-color-scheme:dark){:root{--ink:#eef1ef;--ink2:#a9b3af;--bg:#121514;--line:#2c3331;--brand:#5fc2a6}}
-body{margin:0;font:17px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--ink)}
-main{max-width:28rem;margin:0 auto;padding:calc(48px + env(safe-area-inset-top)) 24px 32px;text-align:center}
-svg{width:56px;height:56px;stroke:var(--brand);fill:none;stroke-width:1.8;stroke-linecap:round;stroke-linejoin:round}
-h1{font-size:1.45rem;line-height:1.25;margin:16px 0 8px}p{color:var(--ink2);margin:0 0 24px}
-a{display:inline-flex;align-items:center;justify-content:center;min-height:48px;padding:0 22px;border-radius:12px;background:var(--brand);color:#fff;font-weight:600;text-decoration:none}
-@media (prefers-color-scheme:dark){a{color:#0d1a16}}
-</style></head><body><main id="main">
-<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M2 8.8a15 15 0 0 1 20 0M5 12.5a10 10 0 0 1 14 0M8.5 16a5 5 0 0 1 7 0M12 19.5h.01M3 3l18 18"/></svg>
-<h1>${title}</h1><p>${text}</p><a href="/p">Your saved documents</a></main></body></html>`;
-  return new Response(html, {
+async function offlinePage(url: URL): Promise<Response> {
+  const locale = await deviceLocale(navigator.languages);
+  return new Response(offlinePageHtml(url.pathname, locale), {
     status: 503,
-    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Language': locale,
+      'Cache-Control': 'no-store'
+    }
   });
 }
 
 // Everything the portal reads goes to the network first. When the network fails, a packet the
-// current user saved answers from Cache Storage; any other page gets the offline page.
+// current user saved answers from Cache Storage; any other page gets the offline page, in the
+// language of the last page an answer came in (page-locale.ts).
 // Pages are server-rendered per user, so none is precached and nothing else is kept.
 registerRoute(
   ({ url, request }) =>
@@ -140,7 +129,9 @@ registerRoute(
   async ({ request, url, event }: RouteHandlerCallbackOptions) => {
     try {
       const response = await fetch(request);
-      (event as ExtendableEvent).waitUntil(noteServedUser(response));
+      (event as ExtendableEvent).waitUntil(
+        Promise.all([noteServedUser(response), notePageLocale(response).catch(() => {})])
+      );
       return response;
     } catch (error) {
       if (CLIENT_DATA_PATH.test(url.pathname)) {
@@ -165,15 +156,19 @@ self.addEventListener('message', (event) => {
 
 // Web Push: the server's notice (title, body, a path in this app), shown as sent. A tap opens
 // that path in a window of this app: the one already there when there is one.
+// A push it cannot read gets the fallback notice in the device's language.
 self.addEventListener('push', (event) => {
-  const notice = readPushNotice(event.data?.text(), self.location.origin);
+  const data = event.data?.text();
   event.waitUntil(
-    self.registration.showNotification(notice.title, {
-      body: notice.body,
-      tag: notice.tag,
-      data: { url: notice.url },
-      icon: '/icons/icon-192.png',
-      badge: '/icons/icon-192.png'
+    deviceLocale(navigator.languages).then((locale) => {
+      const notice = readPushNotice(data, self.location.origin, locale);
+      return self.registration.showNotification(notice.title, {
+        body: notice.body,
+        tag: notice.tag,
+        data: { url: notice.url },
+        icon: '/icons/icon-192.png',
+        badge: '/icons/icon-192.png'
+      });
     })
   );
 });

@@ -1,12 +1,14 @@
 // A Spanish contact's whole path in Spanish: staff set the contact's language on the client's
-// page, the packet mail, the link's page, the packet, the viewer and the offline banner speak
-// Spanish and <html lang="es">; the contact switches to English in /account and the page follows.
+// page, the packet mail, the link's page, the packet, the viewer, the offline banner and the
+// service worker's offline page speak Spanish and <html lang="es">; the contact switches to
+// English in /account and the page follows.
 // SHEAF_SCREENSHOTS=1 also saves the packet page at 390×844 in both languages (docs/screenshots).
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { linkPathOf, signInAsOwner, useOwnIp, waitForMail } from './support/auth';
 import { addClient, composePacket, publishPacket, statementFiles, uniqueTag } from './support/firm';
+import { waitForServiceWorker } from './support/offline';
 import { expectPdfPainted } from './support/viewer';
 
 test.skip(({ isMobile }) => !isMobile, 'the language journey is on a phone (390x844)');
@@ -24,7 +26,7 @@ async function shoot(page: Page, name: string) {
 
 const htmlLang = (page: Page) => page.evaluate(() => document.documentElement.lang);
 
-test('a Spanish contact reads the mail, link, packet, viewer and offline banner in Spanish', async ({
+test('a Spanish contact reads the mail, link, packet, viewer and offline pages in Spanish', async ({
   page,
   browser,
   baseURL,
@@ -87,6 +89,23 @@ test('a Spanish contact reads the mail, link, packet, viewer and offline banner 
   await expect(page.locator('[data-offline-banner]')).toContainText('No tiene conexión');
   await context.setOffline(false);
   await expect(page.locator('[data-offline-banner]')).toHaveCount(0);
+
+  // Offline, the packet (not saved): the service worker's own page, in the language of the
+  // last page it fetched, though this browser's own language is English.
+  await waitForServiceWorker(page);
+  expect(await page.evaluate(() => navigator.language)).toMatch(/^en/);
+  await context.setOffline(true);
+  const answer = await page.goto(`/p/${packetId}`);
+  expect(answer?.status()).toBe(503);
+  expect(await htmlLang(page)).toBe('es');
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'Esta carpeta no está en este dispositivo' })
+  ).toBeVisible();
+  await expect(page.getByText('toque «Guardar sin conexión»')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sus documentos guardados' })).toBeVisible();
+  await expect(page).toHaveTitle('Esta carpeta no está en este dispositivo · Sheaf');
+  await shoot(page, 'languages-offline-es');
+  await context.setOffline(false);
 
   // The contact chooses English in /account: the page follows at once.
   await page.goto('/account');

@@ -16,6 +16,11 @@ export const CURRENT_USER_URL = '/__sheaf/offline-user';
  * closed to them, before the app has asked /api/session.
  */
 export const SERVED_USER_URL = '/__sheaf/served-user';
+/**
+ * Cache Storage (META_CACHE): the language of the last page this device was shown (its
+ * Content-Language), for what the worker says on its own: it has no request to ask.
+ */
+export const PAGE_LOCALE_URL = '/__sheaf/page-locale';
 /** On pages, their data and files: the signed-in user's offline key, or '-' for nobody. */
 export const USER_HEADER = 'x-sheaf-user';
 /** The paths the worker answers from saved copies when the network fails. */

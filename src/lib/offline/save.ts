@@ -6,6 +6,7 @@ import { getAll, put, type SavedPacket } from './idb';
 import { VIEWER_ASSETS_CACHE, savedCacheName } from './names';
 import {
   LIST_URLS,
+  SaveError,
   fetchOk,
   packetUrls,
   readAll,
@@ -15,6 +16,7 @@ import {
 } from './saved';
 import { SaveMeasure, saveParts } from './save-measure';
 import { checkSession } from './user';
+import { m } from '../paraglide/messages.js';
 
 // While a save is under way, leaving the page would cut it short: the browser asks first.
 // (Registered when this module is loaded, on the first tap of "Save for offline". Being code that
@@ -26,21 +28,21 @@ addEventListener('beforeunload', (event) => {
 
 /** No byte and no finished request for this long: the save gives up (as an upload does). */
 export const SAVE_STALL_MS = 60_000;
-export const SAVE_STALLED_MESSAGE = 'Saving stopped: the connection stalled. Try again.';
 
 /**
  * Saves a packet for the signed-in user. Needs a connection; reports progress in the bytes it
  * stores for the packet (save-measure.ts), the same figure it records as the saved size.
  * Re-saving refreshes every copy. A save that fails (the connection dropped, went quiet for
  * SAVE_STALL_MS, or the device ran out of space) takes out what it had put in, and leaves an
- * earlier copy's pages as they were: the device keeps only whole packets.
+ * earlier copy's pages as they were: the device keeps only whole packets. What it throws,
+ * saveFailureMessage (saved.ts) words for the reader.
  */
 export async function savePacket(
   packet: PacketToSave,
   onprogress: (p: SaveProgress) => void = () => {}
 ): Promise<SavedPacket> {
   const session = await checkSession();
-  if (session.state !== 'signed-in') throw new Error('Sign in again to save packets.');
+  if (session.state !== 'signed-in') throw new SaveError(m.save_sign_in_again());
   const key = session.key;
   void navigator.storage?.persist?.().catch(() => false);
 
@@ -152,7 +154,7 @@ export async function savePacket(
     );
     for (const [url, response] of overwritten) await cache.put(url, response).catch(() => {});
     const stalled = stall.signal.aborted && (error as Error | null)?.name === 'AbortError';
-    throw stalled ? new Error(SAVE_STALLED_MESSAGE) : error;
+    throw stalled ? new SaveError(m.save_stalled()) : error;
   } finally {
     clearTimeout(watchdog);
     saving--;

@@ -6,6 +6,7 @@ import { getAll, remove, type SavedDocument, type SavedPacket } from './idb';
 import { savedCacheName } from './names';
 import { checkSession, visibleKey } from './user';
 import { within } from './within';
+import { m } from '../paraglide/messages.js';
 
 export interface PacketToSave {
   id: string;
@@ -36,6 +37,30 @@ export function packetUrls(packet: Pick<PacketToSave, 'id' | 'documents'>) {
   return { pages, files: packet.documents.map((d) => `/api/files/${d.id}`), pictures };
 }
 
+/**
+ * A save that failed for a reason worth telling the reader, in the page's language: the packet
+ * is gone, the session ended, the server refused. The connection failing is not one of these.
+ */
+export class SaveError extends Error {
+  constructor(
+    message: string,
+    /** The server's answer, when it was one (for the console, never shown). */
+    readonly status: number | null = null
+  ) {
+    super(message);
+    this.name = 'SaveError';
+  }
+}
+
+/** What a save's page or file request answered, when it was not the thing itself. */
+export function refusedSave(response: Pick<Response, 'status' | 'redirected'>): SaveError {
+  const { status } = response;
+  // Sent to the sign-in page, or refused as signed out: the session ended.
+  if (response.redirected || status === 401) return new SaveError(m.save_sign_in_again(), status);
+  if (status === 404 || status === 410) return new SaveError(m.packet_gone(), status);
+  return new SaveError(m.save_failed(), status);
+}
+
 export async function fetchOk(url: string, signal?: AbortSignal): Promise<Response> {
   const response = await fetch(url, {
     credentials: 'same-origin',
@@ -44,12 +69,18 @@ export async function fetchOk(url: string, signal?: AbortSignal): Promise<Respon
     // Saving is not reading: the viewer does not count these fetches as document views.
     headers: { 'x-sheaf-save': '1' }
   });
-  if (!response.ok || response.redirected) {
-    throw new Error(
-      response.status === 404 ? 'This packet is no longer available.' : `HTTP ${response.status}`
-    );
-  }
+  if (!response.ok || response.redirected) throw refusedSave(response);
   return response;
+}
+
+/** What the reader is told when a save failed. */
+export function saveFailureMessage(error: unknown): string {
+  if (error instanceof DOMException && error.name === 'QuotaExceededError') {
+    return m.save_no_space();
+  }
+  if (error instanceof SaveError) return error.message;
+  // The connection dropped (fetch's TypeError), or anything else the browser threw.
+  return m.save_dropped();
 }
 
 /** Reads a response to the end, reporting bytes as they arrive. */

@@ -7,10 +7,9 @@ import {
   type PublicKeyCredentialRequestOptionsJSON
 } from '@simplewebauthn/browser';
 import { describeCeremonyError, type Ceremony } from './errors';
+import { m } from '../paraglide/messages.js';
 
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; cancelled: boolean; message: string };
-
-const NETWORK = 'Sheaf could not be reached. Check your connection and try again.';
 
 async function post(
   url: string,
@@ -26,7 +25,7 @@ async function post(
 }
 
 const said = (data: Record<string, unknown>) =>
-  String(data.error ?? data.message ?? 'That did not work. Please try again.');
+  String(data.error ?? data.message ?? m.passkey_try_again());
 
 async function run<T>(
   ceremony: Ceremony,
@@ -40,7 +39,7 @@ async function run<T>(
   try {
     options = await post(optionsUrl);
   } catch {
-    return { ok: false, cancelled: false, message: NETWORK };
+    return { ok: false, cancelled: false, message: m.passkey_unreachable() };
   }
   if (options.status !== 200) return { ok: false, cancelled: false, message: said(options.data) };
   let response;
@@ -56,7 +55,7 @@ async function run<T>(
     }
     return { ok: true, ...read(verified.data) };
   } catch {
-    return { ok: false, cancelled: false, message: NETWORK };
+    return { ok: false, cancelled: false, message: m.passkey_unreachable() };
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appPath, FALLBACK_NOTICE, readPushNotice } from './notice';
+import { appPath, fallbackNotice, readPushNotice } from './notice';
 
 const origin = 'https://portal.example.com';
 
@@ -35,7 +35,7 @@ describe('readPushNotice', () => {
       tag: 'packet-1',
       url: '/p/1'
     });
-    expect(readPushNotice(data, origin)).toEqual({
+    expect(readPushNotice(data, origin, 'es')).toEqual({
       title: 'Ledgerline Bookkeeping',
       body: 'Q3 review is ready to review',
       tag: 'packet-1',
@@ -45,10 +45,27 @@ describe('readPushNotice', () => {
 
   it('opens the packet list for a foreign URL, and shows the fallback for junk', () => {
     const foreign = JSON.stringify({ title: 'Hi', url: 'https://evil.example/' });
-    expect(readPushNotice(foreign, origin)).toMatchObject({ title: 'Hi', url: '/p', tag: 'sheaf' });
-    expect(readPushNotice('not json', origin)).toEqual(FALLBACK_NOTICE);
-    expect(readPushNotice(null, origin)).toEqual(FALLBACK_NOTICE);
-    expect(readPushNotice('{"body":"no title"}', origin)).toEqual(FALLBACK_NOTICE);
-    expect(readPushNotice('null', origin)).toEqual(FALLBACK_NOTICE);
+    expect(readPushNotice(foreign, origin, 'en')).toMatchObject({
+      title: 'Hi',
+      url: '/p',
+      tag: 'sheaf'
+    });
+    const fallback = fallbackNotice('en');
+    expect(readPushNotice('not json', origin, 'en')).toEqual(fallback);
+    expect(readPushNotice(null, origin, 'en')).toEqual(fallback);
+    expect(readPushNotice('{"body":"no title"}', origin, 'en')).toEqual(fallback);
+    expect(readPushNotice('null', origin, 'en')).toEqual(fallback);
+  });
+
+  it('says the fallback in the device’s language', () => {
+    expect(readPushNotice(null, origin, 'en')).toEqual({
+      title: 'Sheaf',
+      body: 'There is something new for you',
+      tag: 'sheaf',
+      url: '/p'
+    });
+    expect(readPushNotice('junk', origin, 'es').body).toBe('Hay novedades para usted');
+    expect(readPushNotice('junk', origin, 'fr').body).toBe('Il y a du nouveau pour vous');
+    expect(readPushNotice('junk', origin, 'de').body).toBe('Es gibt etwas Neues für Sie');
   });
 });

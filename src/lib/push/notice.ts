@@ -1,5 +1,7 @@
 // What the service worker makes of a push: the notice to show and the page a tap opens. A push
 // names a path in this app only; anything else opens the packet list.
+import type { Locale } from '../i18n/locale';
+import { m } from '../paraglide/messages.js';
 
 export interface ShownNotice {
   title: string;
@@ -9,13 +11,13 @@ export interface ShownNotice {
   url: string;
 }
 
-/** Shown when a push arrives that cannot be read: a browser insists something is shown. */
-export const FALLBACK_NOTICE: ShownNotice = {
-  title: 'Sheaf',
-  body: 'There is something new for you',
-  tag: 'sheaf',
-  url: '/p'
-};
+/**
+ * Shown when a push arrives that cannot be read (a browser insists something is shown), in the
+ * device's language: the server's own notices come in the contact's already.
+ */
+export function fallbackNotice(locale: Locale): ShownNotice {
+  return { title: 'Sheaf', body: m.push_fallback({}, { locale }), tag: 'sheaf', url: '/p' };
+}
 
 /**
  * The path of `url` when it is a path in this app (a relative path, same origin once resolved),
@@ -39,17 +41,21 @@ export function appPath(url: unknown, origin: string): string | null {
 const text = (v: unknown, max: number) =>
   typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : null;
 
-/** The notice in a push's JSON text; the fallback when it is missing or unreadable. */
-export function readPushNotice(data: string | null | undefined, origin: string): ShownNotice {
+/** The notice in a push's JSON text; the fallback in `locale` when it is missing or unreadable. */
+export function readPushNotice(
+  data: string | null | undefined,
+  origin: string,
+  locale: Locale
+): ShownNotice {
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(data ?? '');
   } catch {
-    return FALLBACK_NOTICE;
+    return fallbackNotice(locale);
   }
-  if (!parsed || typeof parsed !== 'object') return FALLBACK_NOTICE;
+  if (!parsed || typeof parsed !== 'object') return fallbackNotice(locale);
   const title = text(parsed.title, 120);
-  if (!title) return FALLBACK_NOTICE;
+  if (!title) return fallbackNotice(locale);
   return {
     title,
     body: text(parsed.body, 240) ?? '',

@@ -1,6 +1,7 @@
 // This device's notifications: turning them on (permission asked only here, on a tap), off,
 // and what sign-out does. The server keeps the subscription with this session.
 import { keyBytes } from './offer';
+import { m } from '../paraglide/messages.js';
 
 const API = '/api/push/subscription';
 
@@ -48,13 +49,13 @@ export async function pushIsOn(deps: PushDeps = browserDeps): Promise<boolean> {
 export async function turnOnPush(deps: PushDeps = browserDeps): Promise<TurnOnResult> {
   const manager = await deps.pushManager(true).catch(() => null);
   if (!manager || deps.permission() === 'unsupported') {
-    return { ok: false, reason: 'unsupported', message: 'This browser cannot show notifications.' };
+    return { ok: false, reason: 'unsupported', message: m.push_unsupported() };
   }
   if ((await deps.requestPermission()) !== 'granted') {
     return {
       ok: false,
       reason: 'denied',
-      message: 'Notifications are blocked for Sheaf. Allow them in your browser’s settings.'
+      message: m.push_blocked()
     };
   }
   try {
@@ -83,7 +84,7 @@ export async function turnOnPush(deps: PushDeps = browserDeps): Promise<TurnOnRe
     return {
       ok: false,
       reason: 'failed',
-      message: 'Notifications could not be turned on. Check your connection and try again.'
+      message: m.push_turn_on_failed()
     };
   }
 }

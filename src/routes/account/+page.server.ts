@@ -22,6 +22,7 @@ import { listPushDevices, removePushSubscription } from '$lib/server/push/subscr
 import { loadPasskeys, removePasskeyAction, renamePasskeyAction } from './passkeys.server';
 import { languageChoiceSchema, setOwnLocale } from '$lib/server/i18n/language-settings';
 import { ownLocale } from '$lib/server/i18n/contact-locale';
+import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -47,7 +48,11 @@ export const load: PageServerLoad = async (event) => {
 };
 
 const nameSchema = z.object({
-  name: z.string().trim().min(1, 'Enter your name.').max(120, 'Keep it under 120 characters.')
+  name: z
+    .string()
+    .trim()
+    .min(1, { error: () => m.err_enter_name() })
+    .max(120, { error: () => m.err_too_long({ max: 120 }) })
 });
 
 /** Sign-out responses also wipe this browser's saved packets and caches. */

@@ -15,6 +15,7 @@ import {
 import { passkeyChangesAllowed, staffFirmOf } from '$lib/server/auth/passkeys/step-up';
 import { clientMeta } from '$lib/server/auth/request-meta';
 import { readForm } from '$lib/server/http/form';
+import { m } from '$lib/paraglide/messages';
 
 export async function loadPasskeys(event: RequestEvent) {
   const me = requireUser(event);
@@ -29,8 +30,8 @@ export async function loadPasskeys(event: RequestEvent) {
 const nameSchema = z
   .string()
   .trim()
-  .min(1, 'Enter a name, like “Work laptop”.')
-  .max(PASSKEY_NAME_MAX, `Keep it under ${PASSKEY_NAME_MAX} characters.`);
+  .min(1, { error: () => m.err_passkey_name() })
+  .max(PASSKEY_NAME_MAX, { error: () => m.err_too_long({ max: PASSKEY_NAME_MAX }) });
 
 /** The form's passkey, the user's own only; anything else is a 404, as for another's id. */
 async function ownPasskeyForm(event: RequestEvent) {

@@ -7,6 +7,7 @@ import { createSession, validateSessionToken } from '../../../src/lib/server/aut
 import type { Db } from '../../../src/lib/server/db/client';
 import { contactLocales } from '../../../src/lib/server/i18n/contact-locale';
 import {
+  addDocument,
   createClient,
   createContact,
   createFirm,
@@ -140,10 +141,10 @@ describe('setting a language', () => {
     expect(htmlLang(inbox.text)).toBe('es');
     expect(inbox.text).toContain('Sus documentos');
 
-    // An unknown language: a clear 400, nothing changed.
+    // An unknown language: a clear 400 in the contact's language, nothing changed.
     const refused = await postForm(browser, '/account?/language', { locale: 'pt' });
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain('Choose a language from the list.');
+    expect(refused.text).toContain('Elija un idioma de la lista.');
     const [still] = await db.select().from(s.user).where(eq(s.user.id, user.id));
     expect(still.locale).toBe('es');
 
@@ -203,5 +204,113 @@ describe('setting a language', () => {
     expect(refused.status).toBe(400);
     const [still] = await db.select().from(s.firm).where(eq(s.firm.id, firm.id));
     expect(still.locale).toBe('de');
+  });
+});
+
+describe('a Spanish contact’s refusals and error pages', () => {
+  async function spanishContact() {
+    const { db, client } = await staffWorld();
+    const { user } = await createContact(db, client, { locale: 'es' });
+    const packet = await createPacket(db, client, { title: 'Revisión T3', period: '2026-Q3' });
+    const doc = await addDocument(db, packet, { pages: 2, filename: 'Extractos.pdf' });
+    const browser = new TestBrowser();
+    await signIn(browser, user.id, 'client');
+    return { db, client, packet, doc, browser };
+  }
+
+  it('a refused decision or question says why in Spanish', async () => {
+    const { db, client, packet, doc, browser } = await spanishContact();
+    const outdated = await postForm(browser, `/p/${packet.id}?/approve`, {
+      requestId: crypto.randomUUID()
+    });
+    expect(outdated.status).toBe(409);
+    expect(htmlLang(outdated.text)).toBe('es');
+    expect(outdated.text).toContain(
+      'Esta página no está actualizada. Vuelva a cargarla e inténtelo de nuevo.'
+    );
+    const unreadable = await postForm(browser, `/p/${packet.id}?/approve`, {
+      version: '1',
+      requestId: 'x'
+    });
+    expect(unreadable.status).toBe(400);
+    expect(unreadable.text).toContain('No se ha podido leer esa solicitud.');
+
+    // A request id someone else spent.
+    const requestId = crypto.randomUUID();
+    const other = await createContact(db, client);
+    const otherBrowser = new TestBrowser();
+    await signIn(otherBrowser, other.user.id, 'client');
+    const theirs = await postForm(otherBrowser, `/p/${packet.id}?/approve`, {
+      version: '1',
+      requestId
+    });
+    expect(theirs.status).toBe(200);
+    const reused = await postForm(browser, `/p/${packet.id}?/approve`, { version: '1', requestId });
+    expect(reused.status).toBe(400);
+    expect(reused.text).toContain('Esa solicitud ya se ha usado.');
+
+    // Withdrawing once staff acted on the approval.
+    expect((await postForm(browser, `/p/${packet.id}?/approve`, { version: '1' })).status).toBe(
+      200
+    );
+    await db.update(s.packet).set({ status: 'archived' }).where(eq(s.packet.id, packet.id));
+    const late = await postForm(browser, `/p/${packet.id}?/withdraw`, { version: '1' });
+    expect(late.status).toBe(409);
+    expect(late.text).toContain('Su asesor ya ha actuado sobre esta aprobación');
+    await db.update(s.packet).set({ status: 'published' }).where(eq(s.packet.id, packet.id));
+
+    // Questions: a page the document does not have, one too long, a document not in the packet.
+    const page = await postForm(browser, `/p/${packet.id}/d/${doc.id}?/ask`, {
+      version: '1',
+      body: '¿Qué cuenta es esta?',
+      page: '3'
+    });
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Ese documento tiene 2 páginas.');
+    const long = await postForm(browser, `/p/${packet.id}?/ask`, {
+      version: '1',
+      body: 'x'.repeat(2001)
+    });
+    expect(long.status).toBe(400);
+    expect(long.text).toContain('Su pregunta debe tener menos de 2000 caracteres.');
+    const elsewhere = await postForm(browser, `/p/${packet.id}?/ask`, {
+      version: '1',
+      body: '¿Y este?',
+      documentId: crypto.randomUUID()
+    });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.text).toContain('Ese documento no está en esta carpeta.');
+  });
+
+  it('a page that is not there, or not theirs, is a 404 in Spanish', async () => {
+    const { browser } = await spanishContact();
+    for (const path of [`/p/${crypto.randomUUID()}`, '/p/not-a-packet', '/no-such-page']) {
+      const page = await browser.get(path, { accept: 'text/html' });
+      expect([path, page.status]).toEqual([path, 404]);
+      expect(htmlLang(page.text)).toBe('es');
+      expect(page.headers.get('content-language')).toBe('es');
+      expect(page.text).toContain('<title>Página no encontrada · Sheaf</title>');
+      expect(page.text).toContain('No encontramos esa página');
+      expect(page.text).toContain('Si alguien le envió este enlace, pídale uno nuevo.');
+    }
+    // Signed out, the browser's language decides.
+    const stranger = new TestBrowser();
+    const page = await stranger.get('/no-such-page', {
+      accept: 'text/html',
+      'accept-language': 'es-ES,es;q=0.9'
+    });
+    expect(page.status).toBe(404);
+    expect(htmlLang(page.text)).toBe('es');
+    expect(page.text).toContain('No encontramos esa página');
+  });
+
+  it('a passkey asked for without a session is refused in the browser’s language', async () => {
+    const stranger = new TestBrowser();
+    const answer = await stranger.request('POST', '/api/passkeys/register/options', {
+      body: '{}',
+      headers: { 'content-type': 'application/json', 'accept-language': 'es' }
+    });
+    expect(answer.status).toBe(401);
+    expect(answer.json<{ error: string }>().error).toBe('Inicie sesión primero.');
   });
 });

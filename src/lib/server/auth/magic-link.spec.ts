@@ -45,4 +45,10 @@ describe('describeWait', () => {
     expect(describeWait(3600)).toBe('in 1 hour');
     expect(describeWait(7200)).toBe('in 2 hours');
   });
+
+  it('in the reader’s language', () => {
+    expect(describeWait(300, 'es')).toBe('dentro de 5 minutos');
+    expect(describeWait(3600, 'fr')).toBe('dans 1 heure');
+    expect(describeWait(42, 'de')).toBe('in 42 Sekunden');
+  });
 });

@@ -2,6 +2,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { hashToken } from './token';
+import { baseLocale, type Locale } from '../../i18n/locale';
 
 export interface Bucket {
   /** Most tokens the bucket holds (the burst). */
@@ -154,11 +155,11 @@ function rowsOf(result: unknown): unknown[] {
   return (result as { rows?: unknown[] }).rows ?? [];
 }
 
-/** "in 42 seconds", "in 12 minutes", "in 1 hour". */
-export function describeWait(seconds: number): string {
-  if (seconds < 60) return `in ${seconds} second${seconds === 1 ? '' : 's'}`;
+/** "in 42 seconds", "in 12 minutes", "in 1 hour"; "dentro de 12 minutos" in Spanish. */
+export function describeWait(seconds: number, locale: Locale = baseLocale): string {
+  const words = new Intl.RelativeTimeFormat(locale, { numeric: 'always' });
+  if (seconds < 60) return words.format(seconds, 'second');
   const minutes = Math.ceil(seconds / 60);
-  if (minutes < 60) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const hours = Math.ceil(minutes / 60);
-  return `in ${hours} hour${hours === 1 ? '' : 's'}`;
+  if (minutes < 60) return words.format(minutes, 'minute');
+  return words.format(Math.ceil(minutes / 60), 'hour');
 }

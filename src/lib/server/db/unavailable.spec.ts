@@ -51,4 +51,16 @@ describe('unavailableResponse', () => {
     expect(api.status).toBe(503);
     expect(await api.json()).toEqual({ message: expect.stringContaining('unavailable') });
   });
+
+  it('speaks the language it is given', async () => {
+    const page = unavailableResponse(
+      new Request('http://x/p', { headers: { accept: 'text/html' } }),
+      'es'
+    );
+    const html = await page.text();
+    expect(html).toContain('<html lang="es">');
+    expect(html).toContain('<h1>Sheaf no está disponible por un momento</h1>');
+    expect(html).toContain('>Reintentar</a>');
+    expect(page.headers.get('content-language')).toBe('es');
+  });
 });

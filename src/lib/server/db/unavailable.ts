@@ -1,5 +1,7 @@
 // Is this error the database being out of reach (stopped, restarting, network cut, no free
 // connection slot) rather than a bug? Such requests answer 503 with Retry-After, at once.
+import { baseLocale, type Locale } from '../../i18n/locale';
+import { m } from '../../paraglide/messages.js';
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -63,8 +65,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export const UNAVAILABLE_MESSAGE =
   'Sheaf is briefly unavailable. Nothing you did caused this; please try again in a moment.';
 
-/** The 503 for a request that found the database out of reach before any page could render. */
-export function unavailableResponse(request: Request): Response {
+/**
+ * The 503 for a request that found the database out of reach before any page could render: a
+ * page in `locale` (read without the database: the locale cookie or Accept-Language) for
+ * browsers, JSON for the rest.
+ */
+export function unavailableResponse(request: Request, locale: Locale = baseLocale): Response {
   const headers = {
     'Retry-After': '5',
     'Cache-Control': 'no-store',
@@ -73,19 +79,21 @@ export function unavailableResponse(request: Request): Response {
   if (!(request.headers.get('accept') ?? '').includes('text/html')) {
     return Response.json({ message: UNAVAILABLE_MESSAGE }, { status: 503, headers });
   }
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Briefly unavailable · Sheaf</title>
+  const title = m.error_unavailable({}, { locale });
+  const html = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
 <style>body{margin:0;font:17px/1.5 system-ui,sans-serif;background:#f7f7f4;color:#1c1f1e}
 main{max-width:32rem;margin:0 auto;padding:12vh 20px}h1{font-size:1.5rem;margin:0 0 .5rem}
 a{display:inline-block;margin-top:1rem;padding:12px 20px;border-radius:10px;background:#1f6f5c;color:#fff;text-decoration:none}
 @media (prefers-color-scheme:dark){body{background:#141716;color:#e9ece9}}</style></head>
-<body><main><h1>Sheaf is briefly unavailable</h1><p>Nothing you did caused this. Please try again in a moment.</p>
-<a href="">Try again</a></main></body></html>`;
+<body><main><h1>${title}</h1><p>${m.error_server_body({}, { locale })}</p>
+<a href="">${m.try_again({}, { locale })}</a></main></body></html>`;
   return new Response(html, {
     status: 503,
     headers: {
       ...headers,
       'Content-Type': 'text/html; charset=utf-8',
+      'Content-Language': locale,
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'"
     }
   });

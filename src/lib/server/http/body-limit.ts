@@ -7,13 +7,15 @@ import {
   CERTIFICATE_BODY_LIMIT,
   CSV_BODY_LIMIT,
   FORM_BODY_LIMIT,
-  KB,
   LOGO_BODY_LIMIT,
   LOGO_TOO_LARGE,
   MAX_CERTIFICATE_BYTES,
   MB,
   WEBHOOK_BODY_LIMIT
 } from './limits';
+import { formatBytes } from '../../format/bytes';
+import { m } from '../../paraglide/messages.js';
+import { getLocale } from '../../paraglide/runtime.js';
 
 export interface BodyLimit {
   maxBytes: number;
@@ -39,7 +41,10 @@ const SETTINGS_ROUTE = '/(staff)/firm/settings';
 const UPLOAD: BodyLimit = { maxBytes: Infinity, message: '', routeLimits: true };
 const FORM: BodyLimit = {
   maxBytes: FORM_BODY_LIMIT,
-  message: `This request is larger than Sheaf accepts (${FORM_BODY_LIMIT / KB} KB).`
+  // Read when the body is, in the request's language: a contact's form may meet this one.
+  get message() {
+    return m.err_request_too_large({ size: formatBytes(FORM_BODY_LIMIT, getLocale()) });
+  }
 };
 const CSV: BodyLimit = {
   maxBytes: CSV_BODY_LIMIT,
@@ -98,9 +103,7 @@ export function limitRequestBody(
           clearTimeout(timer)
         );
         if (next === 'stalled') {
-          return controller.error(
-            httpError(408, 'The request arrived too slowly. Please try again.')
-          );
+          return controller.error(httpError(408, m.err_request_too_slow()));
         }
         if (next.done) {
           done = true;

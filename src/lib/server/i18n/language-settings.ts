@@ -7,16 +7,19 @@ import { recordAudit } from '../audit';
 import type { Db } from '../db/client';
 import { clientContact, LOCALES, user, type Locale } from '../db/schema';
 import type { SettingActor } from '../firm/settings';
+import { m } from '../../paraglide/messages.js';
 
-const CHOOSE = 'Choose a language from the list.';
+// In the request's language: a contact's on /account, a staff member's own (English unless
+// they chose otherwise) on the firm's pages.
+const CHOOSE = { error: () => m.err_choose_language() };
 
 /** The firm's default: one of the languages. */
-export const firmLanguageSchema = z.object({ locale: z.enum(LOCALES, { message: CHOOSE }) });
+export const firmLanguageSchema = z.object({ locale: z.enum(LOCALES, CHOOSE) });
 
 /** A contact's or a person's language: one of them, or '' for "as the firm set it". */
 export const languageChoiceSchema = z.object({
   locale: z
-    .union([z.literal(''), z.enum(LOCALES)], { message: CHOOSE })
+    .union([z.literal(''), z.enum(LOCALES)], CHOOSE)
     .transform((v): Locale | null => v || null)
 });
 

@@ -14,14 +14,13 @@ export type DecisionResult =
   | { ok: false; reason: 'viewer' | 'archived' | 'request_used' | 'stale'; message: string };
 export type ApproveResult = DecisionResult;
 
-/** Said when a decision names a version that is no longer the packet's current one. */
-export const STALE_VERSION_MESSAGE = 'This packet was updated since you opened it.';
-/** ... and when it names none: a page (or a queued action) from before versions were sent. */
-export const OUTDATED_PAGE_MESSAGE = 'This page is out of date. Reload it, then try again.';
-
-/** Why a decision naming version `seen` was refused. */
+/**
+ * Why a decision naming version `seen` was refused: the packet was updated since, or (naming
+ * none) the page or queued action is from before versions were sent. In the request's language,
+ * as every refusal here is.
+ */
 export const staleMessage = (seen: number | null) =>
-  seen === null ? OUTDATED_PAGE_MESSAGE : STALE_VERSION_MESSAGE;
+  seen === null ? m.err_outdated_page() : m.err_stale_version();
 
 /**
  * The packet version a decision form says its contact was looking at (its hidden `version`
@@ -119,7 +118,7 @@ export async function decide(
     db.transaction(async (tx): Promise<DecisionResult> => {
       const earlier = await decisionOfRequest(tx, requestId, { packet, contact, kind });
       if (earlier === 'used') {
-        return { ok: false, reason: 'request_used', message: REQUEST_USED_MESSAGE };
+        return { ok: false, reason: 'request_used', message: m.err_request_used() };
       }
       if (earlier) return { ok: true, decision: earlier, replayed: true };
       // An update lock, so that under "every approver" the last two approving at once cannot
@@ -152,9 +151,6 @@ export async function approvePacket(db: Db, input: DecisionInput): Promise<Appro
     recordApproval(tx, input)
   );
 }
-
-/** Said when a browser's request id was already spent on another decision. */
-export const REQUEST_USED_MESSAGE = 'That request was already used.';
 
 /**
  * The decision a browser's request id already recorded: the same contact, packet and kind get
@@ -265,10 +261,6 @@ export async function withdrawStanding(
 export type WithdrawResult =
   { ok: true } | { ok: false; reason: 'viewer' | 'acted' | 'stale' | 'none'; message: string };
 
-/** Said when staff acted on the approval: they published a new version or archived the packet. */
-export const WITHDRAW_TOO_LATE =
-  'Your accountant has already acted on this approval (a new version, or the packet archived), so it can no longer be withdrawn.';
-
 /**
  * Withdraws the contact's approval of the packet's current version: the decision is kept, with
  * withdrawnAt set, and no longer counts; their delivery is not reviewed any more (reminders and
@@ -281,18 +273,19 @@ export async function withdrawApproval(
 ): Promise<WithdrawResult> {
   const { packet, contact } = input;
   if (contact.role === 'viewer') {
-    return { ok: false, reason: 'viewer', message: 'Only an approver can withdraw an approval.' };
+    return { ok: false, reason: 'viewer', message: m.err_viewer_withdraw() };
   }
   if (packet.status !== 'published') {
-    return { ok: false, reason: 'acted', message: WITHDRAW_TOO_LATE };
+    // Staff acted on the approval: they published a new version or archived the packet.
+    return { ok: false, reason: 'acted', message: m.err_withdraw_too_late() };
   }
   return db.transaction(async (tx) => {
     // Read again under the lock: an archive committed since the page loaded ends it too.
     if (!(await isCurrentVersion(tx, packet, input.seenVersion, { published: true }))) {
-      return { ok: false, reason: 'stale', message: WITHDRAW_TOO_LATE };
+      return { ok: false, reason: 'stale', message: m.err_withdraw_too_late() };
     }
     if ((await withdrawStanding(tx, packet, contact, 'approve')) === 0) {
-      return { ok: false, reason: 'none', message: 'There is no approval of yours to withdraw.' };
+      return { ok: false, reason: 'none', message: m.err_nothing_to_withdraw() };
     }
     await setReviewed(tx, packet, contact, null);
     await recordAudit(tx, {

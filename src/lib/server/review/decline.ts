@@ -10,7 +10,9 @@ import type { ClientContact, Packet } from '../db/schema';
 import { alertStaff } from '../alerts/alerts';
 import { declineConsentSentence } from '../../components/review/approval-words';
 import { decisionEvidence } from './evidence';
+import { numberFormat } from '../../format/numbers';
 import { m } from '../../paraglide/messages.js';
+import { getLocale } from '../../paraglide/runtime.js';
 import {
   auditContactAction,
   decide,
@@ -28,10 +30,9 @@ export const declineSchema = z.object({
     .string({ error: () => m.err_decline_empty() })
     .trim()
     .min(1, { error: () => m.err_decline_empty() })
-    .max(
-      DECLINE_REASON_MAX,
-      `Keep it under ${DECLINE_REASON_MAX.toLocaleString('en')} characters.`
-    ),
+    .max(DECLINE_REASON_MAX, {
+      error: () => m.err_too_long({ max: numberFormat(getLocale(), 0).format(DECLINE_REASON_MAX) })
+    }),
   requestId: requestIdSchema
 });
 

@@ -10,14 +10,16 @@ import { inPublishedVersion } from './published';
 import { decisionEvidence, type RequestEvidence } from './evidence';
 import { alertStaff } from '../alerts/alerts';
 import { excerpt } from '../../format/words';
+import { numberFormat } from '../../format/numbers';
 import { m } from '../../paraglide/messages.js';
+import { getLocale } from '../../paraglide/runtime.js';
 
 export const QUESTION_MAX = 2000;
 
 export const requestIdSchema = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9_-]{8,100}$/, 'That request could not be read. Reload the page and try again.')
+  .regex(/^[A-Za-z0-9_-]{8,100}$/, { error: () => m.err_request_unreadable() })
   .optional()
   .or(z.literal('').transform(() => undefined));
 
@@ -26,7 +28,10 @@ export const questionSchema = z.object({
     .string()
     .trim()
     .min(1, { error: () => m.err_question_empty() })
-    .max(QUESTION_MAX, `Keep your question under ${QUESTION_MAX.toLocaleString('en')} characters.`),
+    .max(QUESTION_MAX, {
+      error: () =>
+        m.err_question_too_long({ max: numberFormat(getLocale(), 0).format(QUESTION_MAX) })
+    }),
   documentId: z
     .string()
     .uuid()
@@ -145,7 +150,7 @@ async function recordQuestion(db: Db, input: AskInput): Promise<AskResult> {
         .limit(1);
       if (existing) {
         if (existing.packetId !== packet.id || existing.authorId !== contact.userId) {
-          return { ok: false, field: 'requestId', message: 'That request was already used.' };
+          return { ok: false, field: 'requestId', message: m.err_request_used() };
         }
         return { ok: true, commentId: existing.id, replayed: true };
       }
@@ -171,13 +176,13 @@ async function recordQuestion(db: Db, input: AskInput): Promise<AskResult> {
           )
         )
         .limit(1);
-      if (!doc) return { ok: false, field: 'documentId', message: 'That document is not here.' };
+      if (!doc) return { ok: false, field: 'documentId', message: m.err_document_missing() };
       if (question.page !== undefined) {
         if (question.page > doc.pages) {
           return {
             ok: false,
             field: 'page',
-            message: `That document has ${doc.pages} page${doc.pages === 1 ? '' : 's'}.`
+            message: m.err_document_pages({ count: doc.pages })
           };
         }
         page = question.page;

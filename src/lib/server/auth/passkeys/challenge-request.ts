@@ -7,6 +7,7 @@ import { requireSameOrigin } from '../../http/same-origin';
 import { tooManyRequests } from '../../http/too-many-requests';
 import { consumeRateLimit, LIMITS, rateLimitKey } from '../rate-limit';
 import type { SessionUser } from '../session';
+import { m } from '../../../paraglide/messages.js';
 
 export interface ChallengeRequester {
   db: Db;
@@ -20,7 +21,7 @@ export async function challengeRequester(
 ): Promise<ChallengeRequester | Response> {
   requireSameOrigin(event);
   const { user, session } = event.locals;
-  if (!user || !session) return json({ error: 'Sign in first.' }, { status: 401 });
+  if (!user || !session) return json({ error: m.err_sign_in_first() }, { status: 401 });
   const db = getDb();
   const limited = await consumeRateLimit(
     db,

@@ -1,22 +1,22 @@
 import type { PasskeyFailure } from './ceremonies';
+import { m } from '../../../paraglide/messages.js';
 
-/** What a person reads when a passkey did not work, per ceremony; never blames them vaguely. */
+/**
+ * What a person reads when a passkey did not work, per ceremony, in the request's language;
+ * never blames them vaguely.
+ */
 export function passkeyFailureMessage(
   ceremony: 'register' | 'sign_in' | 'step_up',
   reason: PasskeyFailure
 ): string {
   switch (reason) {
     case 'challenge':
-      return 'That took too long, or the request was already used. Please try again.';
+      return m.passkey_challenge_used();
     case 'exists':
-      return 'This device already has a passkey for your account.';
+      return m.passkey_error_exists();
     case 'unknown':
-      return ceremony === 'step_up'
-        ? 'That passkey is not one of yours here. Use the passkey you added to Sheaf.'
-        : 'That passkey is not registered here. Sign in with your email instead.';
+      return ceremony === 'step_up' ? m.passkey_unknown_step_up() : m.passkey_unknown();
     case 'invalid':
-      return ceremony === 'sign_in'
-        ? 'That passkey could not be checked. Try again, or sign in with your email instead.'
-        : 'That passkey could not be checked. Please try again.';
+      return ceremony === 'sign_in' ? m.passkey_invalid_sign_in() : m.passkey_invalid();
   }
 }

@@ -6,6 +6,7 @@ import type { ContactAccess } from '$lib/server/auth/guards';
 import { readSeenVersion } from '$lib/server/review/decisions';
 import type { RequestEvidence } from '$lib/server/review/evidence';
 import { askQuestion, questionSchema, type QuestionInput } from '$lib/server/review/questions';
+import { m } from '$lib/paraglide/messages';
 
 export interface QuestionFailure {
   action: 'ask';
@@ -32,10 +33,10 @@ export function readQuestion(
   const errors: QuestionFailure['errors'] = {};
   for (const issue of parsed.error.issues) {
     const field = issue.path[0] as keyof QuestionFailure['errors'];
-    errors[field] ??= field === 'page' ? 'Choose a page number from the document.' : issue.message;
+    errors[field] ??= field === 'page' ? m.err_choose_page() : issue.message;
   }
   const message =
-    errors.body ?? errors.page ?? errors.documentId ?? errors.requestId ?? 'Check the form.';
+    errors.body ?? errors.page ?? errors.documentId ?? errors.requestId ?? m.err_check_form();
   return {
     ok: false,
     failure: { action: 'ask', message, errors, values: { body: raw.body, page: raw.page } }

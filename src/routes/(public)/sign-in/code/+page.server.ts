@@ -57,7 +57,9 @@ export const actions: Actions = {
     if (!capped.ok) {
       event.setHeaders({ 'retry-after': String(capped.retryAfterSeconds) });
       return fail(429, {
-        message: `Too many codes were tried for this address today. Tap the button in the email instead, or try a code again ${describeWait(capped.retryAfterSeconds)}.`
+        message: m.err_too_many_codes({
+          wait: describeWait(capped.retryAfterSeconds, event.locals.locale)
+        })
       });
     }
     const result = await db.transaction(async (tx) => {
@@ -76,7 +78,7 @@ export const actions: Actions = {
       return startSessionFromLink(tx, checked.link, { ...meta, via: 'code' });
     });
     // The same answer whether the code was wrong, dead or never sent: it reveals nothing.
-    if (!result) return fail(400, { message: "That code isn't right. Check the newest email." });
+    if (!result) return fail(400, { message: m.err_code_wrong() });
     if (event.locals.session) {
       // The same person signing in again keeps this device's notifications.
       await keepPushOnNewSession(db, event.locals.session, result.session);

@@ -9,6 +9,7 @@ import { clientMeta } from '$lib/server/auth/request-meta';
 import { readJsonBody } from '$lib/server/http/json-body';
 import { requireSameOrigin } from '$lib/server/http/same-origin';
 import type { RequestHandler } from './$types';
+import { m } from '$lib/paraglide/messages';
 
 /**
  * Stores a new passkey of the signed-in user: JSON in { response }, out { passkey: { id, name } }.
@@ -17,7 +18,7 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = async (event) => {
   requireSameOrigin(event);
   const { user, session } = event.locals;
-  if (!user || !session) return json({ error: 'Sign in first.' }, { status: 401 });
+  if (!user || !session) return json({ error: m.err_sign_in_first() }, { status: 401 });
   const body = (await readJsonBody(event)) as { response?: unknown } | null;
   const response = parseRegistrationResponse(body?.response);
   if (!response) return json({ error: 'Send a passkey response.' }, { status: 400 });

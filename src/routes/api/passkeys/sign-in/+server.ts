@@ -17,6 +17,7 @@ import { invalidateSession } from '$lib/server/auth/session';
 import { readJsonBody } from '$lib/server/http/json-body';
 import { requireSameOrigin } from '$lib/server/http/same-origin';
 import { tooManyRequests } from '$lib/server/http/too-many-requests';
+import { m } from '$lib/paraglide/messages';
 import type { RequestHandler } from './$types';
 
 /**
@@ -68,7 +69,7 @@ export const POST: RequestHandler = async (event) => {
   if (!result.ok) {
     const message = result.reason
       ? passkeyFailureMessage('sign_in', result.reason)
-      : 'Your access to Sheaf has ended. Ask your firm, or sign in with your email.';
+      : m.passkey_access_ended();
     return json({ error: message }, { status: result.reason === 'challenge' ? 400 : 401 });
   }
   const { started } = result;

@@ -9,12 +9,13 @@ import { clientMeta } from '$lib/server/auth/request-meta';
 import { readJsonBody } from '$lib/server/http/json-body';
 import { requireSameOrigin } from '$lib/server/http/same-origin';
 import type { RequestHandler } from './$types';
+import { m } from '$lib/paraglide/messages';
 
 /** Confirms this session with one of the user's own passkeys: JSON in { response }. */
 export const POST: RequestHandler = async (event) => {
   requireSameOrigin(event);
   const { user, session } = event.locals;
-  if (!user || !session) return json({ error: 'Sign in first.' }, { status: 401 });
+  if (!user || !session) return json({ error: m.err_sign_in_first() }, { status: 401 });
   const body = (await readJsonBody(event)) as { response?: unknown } | null;
   const response = parseAuthenticationResponse(body?.response);
   if (!response) return json({ error: 'Send a passkey response.' }, { status: 400 });
