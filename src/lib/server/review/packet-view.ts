@@ -1,7 +1,5 @@
-import { and, eq } from 'drizzle-orm';
 import { calendarDayIn, zoneOffsetMinutes, zoneOrUtc } from '../../format/time-zone';
 import type { Db } from '../db/client';
-import { delivery } from '../db/schema';
 import type { ContactAccess } from '../auth/guards';
 import { packetSummary } from '../packets/packets';
 import { approveBlocker, listDecisions } from './decisions';
@@ -23,38 +21,27 @@ export interface VersionEntry {
   decisions: { kind: 'approve' | 'question' | 'decline'; at: Date; withdrawnAt: Date | null }[];
 }
 
-/** Everything the packet page shows a contact, in one call. */
-export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>, userId: string) {
+/**
+ * Everything the packet page shows a contact, in one call. `opened`: when this contact first
+ * opened this version (what recordPacketOpen returned).
+ */
+export async function loadPacketView(
+  db: Db,
+  access: Omit<ContactAccess, 'user'>,
+  userId: string,
+  opened: Date | null
+) {
   const { packet, contact, firm } = access;
-  const [
-    { documents, changes },
-    versions,
-    thread,
-    decisions,
-    openQuestions,
-    [myDelivery],
-    approval,
-    approvals
-  ] = await Promise.all([
-    loadVersionDocuments(db, packet.id, packet.version),
-    listPacketVersions(db, packet.id),
-    loadThread(db, packet, userId),
-    listDecisions(db, packet.id, contact.id),
-    packetsWithOpenQuestions(db, [packet.id]),
-    db
-      .select({ firstOpenedAt: delivery.firstOpenedAt, reviewedAt: delivery.reviewedAt })
-      .from(delivery)
-      .where(
-        and(
-          eq(delivery.packetId, packet.id),
-          eq(delivery.version, packet.version),
-          eq(delivery.contactId, contact.id)
-        )
-      )
-      .limit(1),
-    packetApproval(db, packet.id, packet.version),
-    listApprovals(db, packet.id, packet.version)
-  ]);
+  const [{ documents, changes }, versions, thread, decisions, openQuestions, approval, approvals] =
+    await Promise.all([
+      loadVersionDocuments(db, packet.id, packet.version),
+      listPacketVersions(db, packet.id),
+      loadThread(db, packet, userId),
+      listDecisions(db, packet.id, contact.id),
+      packetsWithOpenQuestions(db, [packet.id]),
+      packetApproval(db, packet.id, packet.version),
+      listApprovals(db, packet.id, packet.version)
+    ]);
   const lastDecision = decisions[0] ?? null;
   // My standing approval of this version: only withdrawing it undoes it. A question asked after
   // approving is a question, not a change of mind (and the approval rule counts it the same way).
@@ -128,7 +115,7 @@ export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>
       // A viewer has nothing due: no "Due soon" nor "Overdue" for them.
       dueAt: viewer ? null : packet.dueAt
     }),
-    opened: myDelivery?.firstOpenedAt ?? null
+    opened
   };
 }
 export type PacketView = Awaited<ReturnType<typeof loadPacketView>>;

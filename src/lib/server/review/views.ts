@@ -5,8 +5,12 @@ import { recordAudit } from '../audit';
 import type { ClientContact, Packet } from '../db/schema';
 
 /** Marks the contact's delivery of the packet's current version opened (first and last). */
-export async function recordPacketOpen(db: Db, packet: Packet, contact: ClientContact) {
-  await db
+export async function recordPacketOpen(
+  db: Db,
+  packet: Packet,
+  contact: ClientContact
+): Promise<Date | null> {
+  const [row] = await db
     .update(delivery)
     .set({
       firstOpenedAt: sql`coalesce(${delivery.firstOpenedAt}, now())`,
@@ -18,7 +22,9 @@ export async function recordPacketOpen(db: Db, packet: Packet, contact: ClientCo
         eq(delivery.version, packet.version),
         eq(delivery.contactId, contact.id)
       )
-    );
+    )
+    .returning({ firstOpenedAt: delivery.firstOpenedAt });
+  return row?.firstOpenedAt ?? null;
 }
 
 /**

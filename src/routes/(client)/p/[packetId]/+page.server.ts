@@ -14,9 +14,12 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const access = await requireContact(event, event.params.packetId);
   const db = getDb();
-  await recordPacketOpen(db, access.packet, access.contact);
-  const certificates = await listCertifiedVersions(db, access.packet.id, access.contact.id);
-  return { ...(await loadPacketView(db, access, access.user.id)), certificates };
+  const opened = await recordPacketOpen(db, access.packet, access.contact);
+  const [view, certificates] = await Promise.all([
+    loadPacketView(db, access, access.user.id, opened),
+    listCertifiedVersions(db, access.packet.id, access.contact.id)
+  ]);
+  return { ...view, certificates };
 };
 
 export const actions: Actions = {
