@@ -7,7 +7,6 @@
 // Loopback only; the database is created and dropped by the script. Targets: zero errors, p99 of
 // the signed-in traffic <= 400 ms, and its rate >= 0.25x the baseline's.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,13 +16,9 @@ import { buildIfStale } from '../scripts/build-if-stale.js';
 import { resetConfig, sessionCookieName } from '../src/lib/server/config';
 import { closeDatabase, openDatabase } from '../src/lib/server/db/client';
 import { migrateDatabase } from '../src/lib/server/db/migrate';
-import * as s from '../src/lib/server/db/schema';
-import { recordPacketVersion } from '../src/lib/server/review/published';
-import { createSession } from '../src/lib/server/auth/session';
-import { ensurePreviews } from '../src/lib/server/pdf/preview';
-import { getBlobStore, newBlobKey, setBlobStore } from '../src/lib/server/storage';
+import { setBlobStore } from '../src/lib/server/storage';
+import { seedLoadClients } from './support/load-seed';
 import { createTestDatabase, postgresAvailable } from '../tests/support/postgres';
-import { makeStatement } from './support/review-fixture';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 200);
@@ -63,86 +58,11 @@ async function seed(): Promise<Visit[]> {
   setBlobStore(undefined);
   const handle = await openDatabase({ databaseUrl: database.url, poolMax: 10 });
   await migrateDatabase(handle);
-  const db = handle.db;
-  const [firm] = await db
-    .insert(s.firm)
-    .values({ name: 'Load & Co', slug: 'load-co', brandColor: '#1f6f5c' })
-    .returning();
-  // Two statements (4 and 24 pages) stored once, shared by every document row.
-  const files = [];
-  for (const pages of [4, 24]) {
-    const bytes = await makeStatement(pages, `Statement (${pages} pages)`);
-    const blobKey = newBlobKey();
-    await getBlobStore().put(blobKey, bytes);
-    // Page 1's pictures, drawn at upload in the app, so the viewer's preload finds them.
-    if (!(await ensurePreviews(blobKey))) throw new Error('could not draw page 1');
-    files.push({ pages, bytes, blobKey, sha: createHash('sha256').update(bytes).digest('hex') });
-  }
-  const visits: Visit[] = [];
-  const clientsCount = Math.ceil(CLIENTS / 4);
-  for (let c = 0; c < clientsCount; c++) {
-    const [client] = await db
-      .insert(s.client)
-      .values({ firmId: firm.id, name: `Client ${c}`, code: `C${c}` })
-      .returning();
-    const packets: Visit['packets'] = [];
-    for (const period of ['2026-Q2', '2026-Q3']) {
-      const [packet] = await db
-        .insert(s.packet)
-        .values({
-          firmId: firm.id,
-          clientId: client.id,
-          title: 'Quarterly review',
-          period,
-          note: 'Please review the statements and approve.',
-          status: 'published',
-          version: 1,
-          publishedAt: new Date()
-        })
-        .returning();
-      await recordPacketVersion(db, packet, null);
-      const docs = await db
-        .insert(s.document)
-        .values(
-          files.map((f, i) => ({
-            firmId: firm.id,
-            packetId: packet.id,
-            version: 1,
-            filename: `Statement ${i + 1}.pdf`,
-            displayName: `Statement ${i + 1}`,
-            blobKey: f.blobKey,
-            bytes: f.bytes.byteLength,
-            sha256: f.sha,
-            pages: f.pages,
-            position: i
-          }))
-        )
-        .returning();
-      packets.push({ id: packet.id, docs: docs.map((d) => d.id) });
-    }
-    for (let k = 0; k < 4 && visits.length < CLIENTS; k++) {
-      const [user] = await db
-        .insert(s.user)
-        .values({ email: `contact-${c}-${k}@load.test`, name: `Contact ${c}.${k}` })
-        .returning();
-      const [contact] = await db
-        .insert(s.clientContact)
-        .values({ firmId: firm.id, clientId: client.id, userId: user.id })
-        .returning();
-      for (const p of packets) {
-        await db.insert(s.delivery).values({
-          firmId: firm.id,
-          packetId: p.id,
-          version: 1,
-          contactId: contact.id,
-          status: 'delivered'
-        });
-      }
-      const { token } = await createSession(db, user.id, 'client', { ip: '127.0.0.1' });
-      // The server below runs on http://127.0.0.1.
-      visits.push({ cookie: `${sessionCookieName('http:')}=${token}`, packets });
-    }
-  }
+  // The server below runs on http://127.0.0.1.
+  const visits = (await seedLoadClients(handle.db, CLIENTS)).map((v) => ({
+    cookie: `${sessionCookieName('http:')}=${v.token}`,
+    packets: v.packets
+  }));
   await closeDatabase();
   return visits;
 }

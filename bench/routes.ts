@@ -4,86 +4,19 @@
 // than a rate does. Informational: no target (bench/load.ts and bench/session.ts have them).
 //   npx tsx bench/routes.ts            (BENCH_DB=pglite for PGlite; ROUTE_REQUESTS=300;
 //                                       ROUTE_SQL=1 prints each route's statements, PostgreSQL)
-import { createHash } from 'node:crypto';
 import { getConfig } from '../src/lib/server/config';
 import { startInProcessApp } from './in-process-app';
-import { makeStatement } from './support/review-fixture';
 
 process.env.BENCH_DB ??= 'postgres';
 const N = Number(process.env.ROUTE_REQUESTS ?? 300);
 const app = await startInProcessApp();
-const s = await import('../src/lib/server/db/schema');
-const { createSession } = await import('../src/lib/server/auth/session');
-const { recordPacketVersion } = await import('../src/lib/server/review/published');
-const { ensurePreviews } = await import('../src/lib/server/pdf/preview');
-const { getBlobStore, newBlobKey } = await import('../src/lib/server/storage');
+// Imported once the app has set DATA_DIR: the seed stores its statements in the app's blob store.
+const { seedLoadClients } = await import('./support/load-seed');
 const { LOCALE_COOKIE } = await import('../src/lib/server/i18n/locale-cookie');
 
-// The same shape as bench/load.ts: a client with two published packets of two statements.
+// One contact of the clients bench/load.ts visits.
 const db = app.db;
-const [firm] = await db.insert(s.firm).values({ name: 'Load & Co', slug: 'load-co' }).returning();
-const [client] = await db
-  .insert(s.client)
-  .values({ firmId: firm.id, name: 'Client', code: 'C1' })
-  .returning();
-const files = [];
-for (const pages of [4, 24]) {
-  const bytes = await makeStatement(pages, `Statement (${pages} pages)`);
-  const blobKey = newBlobKey();
-  await getBlobStore().put(blobKey, bytes);
-  if (!(await ensurePreviews(blobKey))) throw new Error('could not draw page 1');
-  files.push({ pages, bytes, blobKey, sha: createHash('sha256').update(bytes).digest('hex') });
-}
-const [user] = await db
-  .insert(s.user)
-  .values({ email: 'contact@load.test', name: 'Contact' })
-  .returning();
-const [contact] = await db
-  .insert(s.clientContact)
-  .values({ firmId: firm.id, clientId: client.id, userId: user.id })
-  .returning();
-const packets: { id: string; docs: string[] }[] = [];
-for (const period of ['2026-Q2', '2026-Q3']) {
-  const [packet] = await db
-    .insert(s.packet)
-    .values({
-      firmId: firm.id,
-      clientId: client.id,
-      title: 'Quarterly review',
-      period,
-      status: 'published',
-      version: 1,
-      publishedAt: new Date()
-    })
-    .returning();
-  await recordPacketVersion(db, packet, null);
-  const docs = await db
-    .insert(s.document)
-    .values(
-      files.map((f, i) => ({
-        firmId: firm.id,
-        packetId: packet.id,
-        version: 1,
-        filename: `Statement ${i + 1}.pdf`,
-        displayName: `Statement ${i + 1}`,
-        blobKey: f.blobKey,
-        bytes: f.bytes.byteLength,
-        sha256: f.sha,
-        pages: f.pages,
-        position: i
-      }))
-    )
-    .returning();
-  await db.insert(s.delivery).values({
-    firmId: firm.id,
-    packetId: packet.id,
-    version: 1,
-    contactId: contact.id,
-    status: 'delivered'
-  });
-  packets.push({ id: packet.id, docs: docs.map((d) => d.id) });
-}
-const { token } = await createSession(db, user.id, 'client', { ip: '127.0.0.1' });
+const [{ token, packets }] = await seedLoadClients(db, 1);
 const cookie = `${getConfig().sessionCookie}=${token}; ${LOCALE_COOKIE}=en`;
 const [p] = packets;
 const routes: [string, string, Record<string, string>, number][] = [
