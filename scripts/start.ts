@@ -18,6 +18,11 @@ try {
   // adapter-node reads BODY_SIZE_LIMIT before any of Sheaf's code runs, and its own default
   // (512K) would turn away most PDFs: unset, it is sized from MAX_UPLOAD_MB here.
   env.BODY_SIZE_LIMIT ??= defaultBodySizeLimit(config.MAX_UPLOAD_MB);
+  // adapter-node takes a request's origin from ORIGIN and, unset, assumes https: the forms of
+  // the printed http://localhost address would all be refused as cross-site. Unset, it is the
+  // address Sheaf prints and puts in its mails (config.ts), unless a proxy's protocol header
+  // is configured to say it.
+  if (!env.ORIGIN && !env.PROTOCOL_HEADER) env.ORIGIN = config.origin;
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);

@@ -162,6 +162,29 @@ describe('npm start', () => {
     expect(readFileSync(path.join(dataDir, 'setup-url.txt'), 'utf8').trim()).toBe(printed);
   }, 180_000);
 
+  it('with no ORIGIN set, the printed setup link’s form is not refused as cross-site', async () => {
+    // adapter-node reads a request's origin from ORIGIN and, when it is unset, takes https:
+    // a browser posting from the printed http://localhost address was refused with a 403.
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-origin-'));
+    const { app, base, port } = await start({ DATA_DIR: dataDir });
+    const printed = /First run: create your firm at (\S+)/.exec(app.stdout())?.[1];
+    expect(printed).toMatch(new RegExp(`^http://localhost:${port}/setup`));
+    const url = new URL(printed!);
+    const posted = await fetch(`${base}${url.pathname}${url.search}`, {
+      method: 'POST',
+      headers: {
+        origin: url.origin,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html'
+      },
+      body: new URLSearchParams({ firmName: '', name: '', email: '' }),
+      redirect: 'manual'
+    });
+    const text = await posted.text();
+    expect(text).not.toContain('Cross-site');
+    expect(posted.status).not.toBe(403);
+  }, 180_000);
+
   it('refuses a malformed DATABASE_URL with one line, exit code 1, and writes nothing', async () => {
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'sheaf-bad-')), 'data');
     const app = runScript(
