@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { rowsOf } from '../db/rows';
 import { hashToken } from './token';
 import { baseLocale, type Locale } from '../../i18n/locale';
 
@@ -148,11 +149,6 @@ export async function consumeRateLimits(
     if (!result.ok) return result;
   }
   return { ok: true };
-}
-
-function rowsOf(result: unknown): unknown[] {
-  if (Array.isArray(result)) return result;
-  return (result as { rows?: unknown[] }).rows ?? [];
 }
 
 /** "in 42 seconds", "in 12 minutes", "in 1 hour"; "dentro de 12 minutos" in Spanish. */

@@ -1,5 +1,5 @@
 // What became of a claimed batch, written to the outbox and the deliveries the mails carry.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { emailEvent, outbox } from '../db/schema';
 import { updateOutboxAudited } from './mail-audit';
@@ -51,17 +51,15 @@ export async function recordOutcome(
         sql`
         update outbox o set status = 'sent', sent_at = now(),
           transport = case when o.channel = 'push' then 'push' else ${transport.name} end,
-          provider_message_id = nullif(v.mid, ''), attempts = o.attempts + 1, last_error = null,
-          locked_at = null, locked_by = null
-        from jsonb_to_recordset(${JSON.stringify(sent)}::jsonb) as v(id bigint, mid text)
-        where o.id = v.id and ${mine}`,
+          provider_message_id = nullif(${byId(sent, (s) => s.mid)} ->> o.id::text, ''),
+          attempts = o.attempts + 1, last_error = null, locked_at = null, locked_by = null
+        where o.id = any(${idArray(sent)}) and ${mine}`,
         'email.sent'
       );
       await tx.execute(sql`
         update delivery set status = ${transport.deliversOnSend ? 'delivered' : 'sent'},
           status_detail = null
-        where status = 'queued' and outbox_id in
-          (select (x->>'id')::bigint from jsonb_array_elements(${JSON.stringify(sent)}::jsonb) x)`);
+        where status = 'queued' and outbox_id = any(${idArray(sent)})`);
     }
     if (events) {
       // Delivery or bounce reports that came in before Postmark's answer to the send did.
@@ -82,27 +80,27 @@ export async function recordOutcome(
       ['dead', dead, 'email.given_up']
     ] as const) {
       if (!list.length) continue;
+      const errors = byId(list, (m) => m.error);
       await updateOutboxAudited(
         tx,
         sql`
-        update outbox o set status = ${status}, last_error = v.error, attempts = o.attempts + 1,
-          locked_at = null, locked_by = null
-        from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(id bigint, error text)
-        where o.id = v.id and ${mine}`,
+        update outbox o set status = ${status}, last_error = ${errors} ->> o.id::text,
+          attempts = o.attempts + 1, locked_at = null, locked_by = null
+        where o.id = any(${idArray(list)}) and ${mine}`,
         action
       );
       await tx.execute(sql`
-        update delivery d set status = 'failed', status_detail = v.error
-        from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as v(id bigint, error text)
-        where d.outbox_id = v.id and d.status in ('queued', 'sent')`);
+        update delivery d set status = 'failed', status_detail = ${errors} ->> d.outbox_id::text
+        where d.outbox_id = any(${idArray(list)}) and d.status in ('queued', 'sent')`);
     }
     if (retry.length) {
       await tx.execute(sql`
-        update outbox o set last_error = v.error, attempts = o.attempts + 1,
-          run_after = now() + v.delay * interval '1 millisecond',
+        update outbox o set last_error = ${byId(retry, (r) => r.error)} ->> o.id::text,
+          attempts = o.attempts + 1,
+          run_after = now() + (${byId(retry, (r) => r.delay)} ->> o.id::text)::float8
+            * interval '1 millisecond',
           locked_at = null, locked_by = null
-        from jsonb_to_recordset(${JSON.stringify(retry)}::jsonb) as v(id bigint, error text, delay bigint)
-        where o.id = v.id and ${mine}`);
+        where o.id = any(${idArray(retry)}) and ${mine}`);
     }
     if (released.length) {
       await tx
@@ -117,4 +115,19 @@ export async function recordOutcome(
         );
     }
   });
+}
+
+// A batch's rows are found by primary key (`o.id = any(ids)`) and each row's own value is looked up
+// by its id, rather than by joining the table to a list of records: with a join the planner,
+// misjudging how many rows a fresh outbox holds (PGlite never gathers statistics), compared
+// every claimed row with every record, a batch of 500 cost 250,000 comparisons.
+
+/** The ids as a bigint[] (a literal of integers only). */
+function idArray(list: { id: number }[]): SQL {
+  return sql`${`{${list.map((m) => Math.trunc(m.id)).join(',')}}`}::bigint[]`;
+}
+
+/** One value per message as a jsonb object keyed by id, read with `->> o.id::text`. */
+function byId<T extends { id: number }>(list: T[], value: (m: T) => string | number): SQL {
+  return sql`${JSON.stringify(Object.fromEntries(list.map((m) => [m.id, value(m)])))}::jsonb`;
 }

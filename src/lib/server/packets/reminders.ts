@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { firm as firmTable, packet as packetTable, type Firm, type Packet } from '../db/schema';
+import { rowsOf } from '../db/rows';
 import { recordAudit } from '../audit';
 import { publishedPacket } from '../review/published';
 import { versionApproved } from '../review/approval';
@@ -17,9 +18,6 @@ interface ClaimedReminder extends Record<string, unknown> {
   role: 'approver' | 'viewer';
   access_expires_at: Date | string | null;
 }
-
-const rowsOf = <T>(result: unknown): T[] =>
-  Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 
 // A version already approved under the firm's rule ("any one approver") asks nobody else.
 const approvedAlready = versionApproved(
