@@ -33,6 +33,9 @@ async function signedInLocale(
 }
 
 const htmlLang = (html: string) => /<html lang="([a-z]+)"/.exec(html)?.[1];
+/** Where the error page's last button ("go home") leads. */
+const homeLinkOf = (html: string) =>
+  [...html.matchAll(/<a href="([^"]*)" class="btn /g)].at(-1)?.[1];
 
 describe('which language a contact reads', () => {
   it('takes the person’s own choice, then the firm’s setting for them, then the firm’s', async () => {
@@ -292,6 +295,8 @@ describe('a Spanish contact’s refusals and error pages', () => {
       expect(page.text).toContain('<title>Página no encontrada · Sheaf</title>');
       expect(page.text).toContain('No encontramos esa página');
       expect(page.text).toContain('Si alguien le envió este enlace, pídale uno nuevo.');
+      // Home for a signed-in client is their packets, not the English front page.
+      expect(homeLinkOf(page.text)).toBe('/p');
     }
     // Signed out, the browser's language decides.
     const stranger = new TestBrowser();
@@ -302,6 +307,14 @@ describe('a Spanish contact’s refusals and error pages', () => {
     expect(page.status).toBe(404);
     expect(htmlLang(page.text)).toBe('es');
     expect(page.text).toContain('No encontramos esa página');
+    expect(homeLinkOf(page.text)).toBe('/');
+  });
+
+  it('staff’s error page leads home to the firm', async () => {
+    const { browser } = await staffWorld();
+    const page = await browser.get('/no-such-page', { accept: 'text/html' });
+    expect(page.status).toBe(404);
+    expect(homeLinkOf(page.text)).toBe('/firm');
   });
 
   it('a passkey asked for without a session is refused in the browser’s language', async () => {
