@@ -6,6 +6,7 @@ import * as s from '../../../src/lib/server/db/schema';
 import { createSession, validateSessionToken } from '../../../src/lib/server/auth/session';
 import type { Db } from '../../../src/lib/server/db/client';
 import { contactLocales } from '../../../src/lib/server/i18n/contact-locale';
+import { issueMagicLink } from '../../../src/lib/server/auth/magic-link';
 import {
   addDocument,
   createClient,
@@ -115,6 +116,41 @@ describe('mail in the recipient’s language', () => {
     expect(page.status).toBe(200);
     expect(htmlLang(page.text)).toBe('es');
     expect(page.text).toContain('Continuar');
+  });
+});
+
+describe('from a link’s page on', () => {
+  it('a Spanish contact’s used link leads to a sign-in page in Spanish', async () => {
+    const { db, firm, client } = await staffWorld();
+    const { user } = await createContact(db, client, { locale: 'es' });
+    const packet = await createPacket(db, client, { status: 'published', version: 1 });
+    const link = await issueMagicLink(db, {
+      userId: user.id,
+      purpose: 'packet',
+      firmId: firm.id,
+      packetId: packet.id,
+      redirectTo: `/p/${packet.id}`
+    });
+    expect((await new TestBrowser().post(`/l/${link.token}`)).status).toBe(303);
+
+    // Another phone, its browser in English.
+    const phone = new TestBrowser();
+    const english = { accept: 'text/html', 'accept-language': 'en-US,en;q=0.9' };
+    const used = await phone.get(`/l/${link.token}`, english);
+    expect(htmlLang(used.text)).toBe('es');
+    expect(used.text).toContain('href="/sign-in"');
+    // Followed in the app, the root layout's language is read again, not kept from the link's
+    // page (where it was the browser's: the link's is its page's own).
+    type Nodes = { nodes: ({ uses?: { url?: number } } | null)[] };
+    const data = await phone.get(`/l/${link.token}/__data.json`, english);
+    expect(data.json<Nodes>().nodes[0]?.uses?.url).toBeTruthy();
+    const signIn = await phone.get('/sign-in', english);
+    expect(htmlLang(signIn.text)).toBe('es');
+    expect(signIn.text).toContain('Iniciar sesión');
+    const signInData = await phone.get('/sign-in/__data.json', english);
+    expect(signInData.text).toContain('"es"');
+    const refused = await postForm(phone, '/sign-in', { email: 'not an address' });
+    expect(refused.text).toContain('Eso no parece una dirección de correo electrónico.');
   });
 });
 
