@@ -19,6 +19,7 @@ import {
 } from '../../support/factories';
 import { postForm, staffWorld, uploadPdf } from '../../support/firm';
 import { latestMailTo, linkPathOf } from '../../support/mail';
+import { textOf } from '../../support/html';
 import { TestBrowser } from '../../support/server';
 
 /** The language a new session of this person's pages speaks, as the session hook reads it. */
@@ -94,6 +95,17 @@ describe('mail in the recipient’s language', () => {
       .where(eq(s.clientContact.id, ada.contact.id));
     const packet = await createPacket(db, client, { status: 'draft', period: '2026-Q3' });
     await uploadPdf(browser, packet.id, 'statements.pdf', await makePdf(2));
+
+    // Staff's preview shows what Ada gets, and says so: not English for everyone.
+    const preview = textOf((await browser.get(`/firm/packets/${packet.id}`)).text);
+    expect(preview).toMatch(/Subject: .{0,200}?está listo para revisar/);
+    expect(preview).toContain('As Ada Approver gets it, in Español.');
+    expect(preview).toContain('Each contact gets it in their language (Español, English).');
+    const sheet = textOf((await browser.get(`/firm/packets/${packet.id}?publish=confirm`)).text);
+    expect(sheet).toMatch(/Subject for approvers in Español: .{0,200}?está listo para revisar/);
+    expect(sheet).toMatch(/Subject for viewers in English: .{0,200}?for your information/);
+    expect(sheet).toContain('Reads it in Español');
+
     expect((await postForm(browser, `/firm/packets/${packet.id}?/publish`)).status).toBe(200);
 
     const spanish = await latestMailTo(ada.user.email);
