@@ -246,13 +246,16 @@ describe('setting a language', () => {
     const { db, firm, owner } = await staffWorld();
     const browser = new TestBrowser();
     await signIn(browser, owner.id, 'staff');
-    expect((await postForm(browser, '/firm/settings?/language', { locale: 'de' })).status).toBe(
-      200
-    );
+    const saved = await postForm(browser, '/firm/settings?/language', { locale: 'de' });
+    expect(saved.status).toBe(200);
+    // Success is not a field error: no red message under the select.
+    expect(saved.text).not.toContain('id="firm-locale-error"');
+    expect(saved.text).not.toMatch(/id="firm-locale"[^>]*aria-invalid/);
     const [row] = await db.select().from(s.firm).where(eq(s.firm.id, firm.id));
     expect(row.locale).toBe('de');
     const refused = await postForm(browser, '/firm/settings?/language', { locale: '' });
     expect(refused.status).toBe(400);
+    expect(refused.text).toContain('id="firm-locale-error"');
     const [still] = await db.select().from(s.firm).where(eq(s.firm.id, firm.id));
     expect(still.locale).toBe('de');
   });
