@@ -1,6 +1,7 @@
 // A Spanish contact's whole path in Spanish: staff set the contact's language on the client's
 // page, the packet mail, the link's page, the packet, the viewer, the offline banner and the
-// service worker's offline page speak Spanish and <html lang="es">; the contact switches to
+// service worker's offline page speak Spanish and <html lang="es">, as do the used link's
+// sign-in on another phone and an error page's way home; the contact switches to
 // English in /account and the page follows.
 // SHEAF_SCREENSHOTS=1 also saves the packet page at 390×844 in both languages (docs/screenshots).
 import { expect, test, type Page } from '@playwright/test';
@@ -75,6 +76,26 @@ test('a Spanish contact reads the mail, link, packet, viewer and offline pages i
   await expect(page.getByRole('button', { name: 'Algo no está bien' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Preguntas y respuestas' })).toBeVisible();
   await shoot(page, 'languages-packet-es');
+
+  // The used link on another phone, its browser in English: signing in there with the address
+  // stays in Spanish (the link's page remembered its contact's language).
+  const otherPhone = await browser.newContext({ baseURL, locale: 'en-US' });
+  const other = await otherPhone.newPage();
+  await useOwnIp(other);
+  await other.goto(linkPathOf(mail));
+  await expect(other.getByRole('heading', { level: 1 })).toHaveText('Este enlace ya se ha usado');
+  await other.getByRole('link', { name: /inicie sesión/ }).click();
+  await expect(other).toHaveURL(/\/sign-in$/);
+  await expect(other.getByRole('heading', { level: 1 })).toHaveText('Iniciar sesión');
+  expect(await htmlLang(other)).toBe('es');
+  await otherPhone.close();
+
+  // A page that is not there: "home" is the contact's documents, not the front page.
+  await page.goto('/no-such-page');
+  await page.getByRole('link', { name: 'Ir a la página de inicio' }).click();
+  await expect(page).toHaveURL(/\/p$/);
+  expect(await htmlLang(page)).toBe('es');
+  await page.goto(`/p/${packetId}`);
 
   // The viewer.
   await page.getByRole('link', { name: /Extractos.*2 páginas ·/ }).click();

@@ -41,7 +41,6 @@ export const load: PageServerLoad = async (event) => {
     passkeys,
     me: { name: me.name, email: me.email },
     locale,
-    home: event.locals.session?.kind === 'staff' ? '/firm' : '/p',
     devices: toDevices(sessions, event.locals.session?.idHash ?? null),
     pushDevices: pushDevices.map(({ userAgent, ...d }) => ({ ...d, ...describeDevice(userAgent) }))
   };

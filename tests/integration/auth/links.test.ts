@@ -16,7 +16,7 @@ import {
   createPacket,
   signIn
 } from '../../support/factories';
-import { latestMailTo, linkPathOf, mailsTo } from '../../support/mail';
+import { codeOf, latestMailTo, linkPathOf, mailsTo } from '../../support/mail';
 import { postForm, staffWorld } from '../../support/firm';
 import { openScratchDatabase, type ScratchDatabase } from '../../support/scratch-db';
 import { SESSION_COOKIE, TestBrowser } from '../../support/server';
@@ -296,6 +296,27 @@ describe('"Email me a new link"', () => {
     expect(fresh).not.toBe(path);
     const done = await new TestBrowser().post(fresh);
     expect(done.location).toBe(`/p/${packet.id}`);
+  });
+
+  it('the page offers a code field, and the mail has the code that signs this browser in', async () => {
+    const { user, path, packet } = await contactWithPacketLink();
+    await new TestBrowser().post(path); // used
+    const browser = new TestBrowser();
+    const r = await browser.post(`${path}/renew`);
+    expect(r.text).toContain('6-digit code');
+    const mail = await latestMailTo(user.email);
+    const code = codeOf(mail);
+    // Only in the browser that asked.
+    const other = await postForm(new TestBrowser(), '/sign-in/code', { code });
+    expect(other.status).toBe(400);
+    const done = await postForm(browser, '/sign-in/code', { code });
+    expect(done.status).toBe(303);
+    expect(done.location).toBe(`/p/${packet.id}`);
+    expect(browser.cookies.has(SESSION_COOKIE)).toBe(true);
+    // The code used the link: a tap on it now says so.
+    expect((await new TestBrowser().get(linkPathOf(mail))).text).toContain(
+      'This link was already used'
+    );
   });
 
   it('answers an unknown token the same way and sends nothing', async () => {

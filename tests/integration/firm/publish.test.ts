@@ -151,12 +151,24 @@ describe('publishing a packet', () => {
 
     // After version 1, the preview is the "updated" mail, with the edited details.
     expect((await postForm(browser, `/firm/packets/${packet.id}?/publish`)).status).toBe(200);
-    await postForm(browser, `/firm/packets/${packet.id}?/update`, {
+    const saved = await postForm(browser, `/firm/packets/${packet.id}?/update`, {
       title: 'Quarterly review',
       period: '2026-Q4',
       note: 'The October invoice is now in.',
       dueAt: ''
     });
+    // Saved, the details show as details again; only a refusal keeps the form open.
+    expect(saved.status).toBe(200);
+    expect(saved.text).not.toContain('Save details');
+    const refused = await postForm(browser, `/firm/packets/${packet.id}?/update`, {
+      title: '',
+      period: '2026-Q4',
+      note: '',
+      dueAt: ''
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('Save details');
+    expect(refused.text).toContain('Enter a title.');
     const second = await preview();
     expect(second.subject).toBe(`${firm.name} updated Q4 2026 Quarterly review for Acme Bakery`);
     expect(second.text).toContain('has changed the documents for Acme Bakery. Please take another');

@@ -6,6 +6,7 @@ import * as s from '../../../src/lib/server/db/schema';
 import { createSession, validateSessionToken } from '../../../src/lib/server/auth/session';
 import type { Db } from '../../../src/lib/server/db/client';
 import { contactLocales } from '../../../src/lib/server/i18n/contact-locale';
+import { issueMagicLink } from '../../../src/lib/server/auth/magic-link';
 import {
   addDocument,
   createClient,
@@ -18,6 +19,7 @@ import {
 } from '../../support/factories';
 import { postForm, staffWorld, uploadPdf } from '../../support/firm';
 import { latestMailTo, linkPathOf } from '../../support/mail';
+import { textOf } from '../../support/html';
 import { TestBrowser } from '../../support/server';
 
 /** The language a new session of this person's pages speaks, as the session hook reads it. */
@@ -33,6 +35,9 @@ async function signedInLocale(
 }
 
 const htmlLang = (html: string) => /<html lang="([a-z]+)"/.exec(html)?.[1];
+/** Where the error page's last button ("go home") leads. */
+const homeLinkOf = (html: string) =>
+  [...html.matchAll(/<a href="([^"]*)" class="btn /g)].at(-1)?.[1];
 
 describe('which language a contact reads', () => {
   it('takes the person’s own choice, then the firm’s setting for them, then the firm’s', async () => {
@@ -90,6 +95,17 @@ describe('mail in the recipient’s language', () => {
       .where(eq(s.clientContact.id, ada.contact.id));
     const packet = await createPacket(db, client, { status: 'draft', period: '2026-Q3' });
     await uploadPdf(browser, packet.id, 'statements.pdf', await makePdf(2));
+
+    // Staff's preview shows what Ada gets, and says so: not English for everyone.
+    const preview = textOf((await browser.get(`/firm/packets/${packet.id}`)).text);
+    expect(preview).toMatch(/Subject: .{0,200}?está listo para revisar/);
+    expect(preview).toContain('As Ada Approver gets it, in Español.');
+    expect(preview).toContain('Each contact gets it in their language (Español, English).');
+    const sheet = textOf((await browser.get(`/firm/packets/${packet.id}?publish=confirm`)).text);
+    expect(sheet).toMatch(/Subject for approvers in Español: .{0,200}?está listo para revisar/);
+    expect(sheet).toMatch(/Subject for viewers in English: .{0,200}?for your information/);
+    expect(sheet).toContain('Reads it in Español');
+
     expect((await postForm(browser, `/firm/packets/${packet.id}?/publish`)).status).toBe(200);
 
     const spanish = await latestMailTo(ada.user.email);
@@ -112,6 +128,41 @@ describe('mail in the recipient’s language', () => {
     expect(page.status).toBe(200);
     expect(htmlLang(page.text)).toBe('es');
     expect(page.text).toContain('Continuar');
+  });
+});
+
+describe('from a link’s page on', () => {
+  it('a Spanish contact’s used link leads to a sign-in page in Spanish', async () => {
+    const { db, firm, client } = await staffWorld();
+    const { user } = await createContact(db, client, { locale: 'es' });
+    const packet = await createPacket(db, client, { status: 'published', version: 1 });
+    const link = await issueMagicLink(db, {
+      userId: user.id,
+      purpose: 'packet',
+      firmId: firm.id,
+      packetId: packet.id,
+      redirectTo: `/p/${packet.id}`
+    });
+    expect((await new TestBrowser().post(`/l/${link.token}`)).status).toBe(303);
+
+    // Another phone, its browser in English.
+    const phone = new TestBrowser();
+    const english = { accept: 'text/html', 'accept-language': 'en-US,en;q=0.9' };
+    const used = await phone.get(`/l/${link.token}`, english);
+    expect(htmlLang(used.text)).toBe('es');
+    expect(used.text).toContain('href="/sign-in"');
+    // Followed in the app, the root layout's language is read again, not kept from the link's
+    // page (where it was the browser's: the link's is its page's own).
+    type Nodes = { nodes: ({ uses?: { url?: number } } | null)[] };
+    const data = await phone.get(`/l/${link.token}/__data.json`, english);
+    expect(data.json<Nodes>().nodes[0]?.uses?.url).toBeTruthy();
+    const signIn = await phone.get('/sign-in', english);
+    expect(htmlLang(signIn.text)).toBe('es');
+    expect(signIn.text).toContain('Iniciar sesión');
+    const signInData = await phone.get('/sign-in/__data.json', english);
+    expect(signInData.text).toContain('"es"');
+    const refused = await postForm(phone, '/sign-in', { email: 'not an address' });
+    expect(refused.text).toContain('Eso no parece una dirección de correo electrónico.');
   });
 });
 
@@ -195,13 +246,16 @@ describe('setting a language', () => {
     const { db, firm, owner } = await staffWorld();
     const browser = new TestBrowser();
     await signIn(browser, owner.id, 'staff');
-    expect((await postForm(browser, '/firm/settings?/language', { locale: 'de' })).status).toBe(
-      200
-    );
+    const saved = await postForm(browser, '/firm/settings?/language', { locale: 'de' });
+    expect(saved.status).toBe(200);
+    // Success is not a field error: no red message under the select.
+    expect(saved.text).not.toContain('id="firm-locale-error"');
+    expect(saved.text).not.toMatch(/id="firm-locale"[^>]*aria-invalid/);
     const [row] = await db.select().from(s.firm).where(eq(s.firm.id, firm.id));
     expect(row.locale).toBe('de');
     const refused = await postForm(browser, '/firm/settings?/language', { locale: '' });
     expect(refused.status).toBe(400);
+    expect(refused.text).toContain('id="firm-locale-error"');
     const [still] = await db.select().from(s.firm).where(eq(s.firm.id, firm.id));
     expect(still.locale).toBe('de');
   });
@@ -292,6 +346,8 @@ describe('a Spanish contact’s refusals and error pages', () => {
       expect(page.text).toContain('<title>Página no encontrada · Sheaf</title>');
       expect(page.text).toContain('No encontramos esa página');
       expect(page.text).toContain('Si alguien le envió este enlace, pídale uno nuevo.');
+      // Home for a signed-in client is their packets, not the English front page.
+      expect(homeLinkOf(page.text)).toBe('/p');
     }
     // Signed out, the browser's language decides.
     const stranger = new TestBrowser();
@@ -302,6 +358,14 @@ describe('a Spanish contact’s refusals and error pages', () => {
     expect(page.status).toBe(404);
     expect(htmlLang(page.text)).toBe('es');
     expect(page.text).toContain('No encontramos esa página');
+    expect(homeLinkOf(page.text)).toBe('/');
+  });
+
+  it('staff’s error page leads home to the firm', async () => {
+    const { browser } = await staffWorld();
+    const page = await browser.get('/no-such-page', { accept: 'text/html' });
+    expect(page.status).toBe(404);
+    expect(homeLinkOf(page.text)).toBe('/firm');
   });
 
   it('a passkey asked for without a session is refused in the browser’s language', async () => {

@@ -37,7 +37,7 @@ export interface IssueMagicLinkInput {
 export interface IssuedMagicLink {
   id: string;
   token: string;
-  /** The 6-digit code, only where one can work: a sign-in link a browser asked for. */
+  /** The 6-digit code, only where one can work: a link a browser asked for (sign-in, renewal). */
   code: string | null;
   /** Absolute URL of the confirm page: ORIGIN/l/<token>. */
   url: string;
@@ -67,7 +67,7 @@ export function hashCode(tokenHash: string, code: string): string {
 function newLink(input: IssueMagicLinkInput) {
   if (!isSafeRedirect(input.redirectTo)) throw new Error('redirectTo must be a relative path');
   const token = generateToken();
-  const code = input.purpose === 'sign_in' && input.bindingHash ? generateCode() : null;
+  const code = input.bindingHash ? generateCode() : null;
   const tokenHash = hashToken(token);
   const expiresAt =
     input.expiresAt ?? new Date(Date.now() + (input.ttlMs ?? LINK_TTL_MS[input.purpose]));
@@ -88,9 +88,10 @@ function newLink(input: IssueMagicLinkInput) {
 }
 
 /**
- * Stores a new single-use link (only the token's hash). A sign-in link a browser asked for (a
- * binding hash) also gets a 6-digit code, which signs in only that browser (consumeMagicLinkByCode);
- * any other link gets none, so its mail shows no code that could never work. A new sign-in link
+ * Stores a new single-use link (only the token's hash). A link a browser asked for (a binding
+ * hash: a sign-in link, or a used or expired link renewed) also gets a 6-digit code, which signs
+ * in only that browser (consumeMagicLinkByCode); a link sent unasked (a publish, an invite) gets
+ * none, so its mail shows no code that could never work. A new sign-in link
  * revokes the user's older unused sign-in links, and only those: an alert link in a staff
  * member's mail neither revokes nor is revoked by one. Call inside the transaction that enqueues the
  * mail carrying it.
@@ -257,7 +258,7 @@ export type CodeResult =
 /** A live sign-in link a code may be checked against, and its address's code-tries bucket. */
 export type CodeLink = MagicLink & { codeBucket: string };
 
-/** The newest live sign-in link this browser asked for (its binding), if any. */
+/** The newest live link this browser asked for (its binding: sign-in or renewed), if any. */
 export async function findCodeLink(db: Db, bindingHash: string): Promise<CodeLink | null> {
   const [row] = await db
     .select({ link: magicLink, email: user.email })
@@ -266,7 +267,7 @@ export async function findCodeLink(db: Db, bindingHash: string): Promise<CodeLin
     .where(
       and(
         eq(magicLink.bindingHash, bindingHash),
-        eq(magicLink.purpose, 'sign_in'),
+        inArray(magicLink.purpose, ['sign_in', 'packet']),
         isNull(magicLink.usedAt),
         gt(magicLink.expiresAt, sql`now()`)
       )

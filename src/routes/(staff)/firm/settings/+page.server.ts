@@ -130,7 +130,11 @@ export const actions: Actions = {
     const changed = await getDb().transaction((tx) =>
       updateApprovalRule(tx, firm, parsed.data.approvalRule, actorOf(event, user))
     );
-    return { action: 'approvalRule', message: changed ? 'Settings saved.' : 'Nothing changed.' };
+    return {
+      action: 'approvalRule',
+      saved: true as const,
+      message: changed ? 'Settings saved.' : 'Nothing changed.'
+    };
   },
 
   /** The language a contact's pages and mail use unless staff or the contact chose another. */
@@ -143,7 +147,11 @@ export const actions: Actions = {
     const changed = await getDb().transaction((tx) =>
       updateFirmSetting(tx, firm, 'locale', parsed.data.locale, actorOf(event, user))
     );
-    return { action: 'language', message: changed ? 'Settings saved.' : 'Nothing changed.' };
+    return {
+      action: 'language',
+      saved: true as const,
+      message: changed ? 'Settings saved.' : 'Nothing changed.'
+    };
   },
 
   invite: async (event) => {

@@ -15,6 +15,8 @@ import { dayEndIn, documentNameSchema, packetSchema } from '$lib/server/packets/
 import { publishAudience } from '$lib/server/packets/audience';
 import { NudgeCooldownError, nudgeContacts } from '$lib/server/packets/nudge';
 import { loadPacketMailContext, renderPacketEmail } from '$lib/server/packets/packet-email';
+import { contactLocales } from '$lib/server/i18n/contact-locale';
+import { LANGUAGE_NAMES } from '$lib/i18n/locale';
 import {
   listDocuments,
   listUnpublishedChanges,
@@ -70,26 +72,41 @@ export const load: PageServerLoad = async (event) => {
       loadPacketMailContext(db, packet, 'next'),
       loadPacketState(db, packet)
     ]);
+  const locales = await contactLocales(
+    db,
+    firm.id,
+    [...audience.mailed, ...audience.skipped].map((r) => r.userId)
+  );
+  const localeOf = (userId: string) => locales.get(userId) ?? firm.locale;
   // What the next publish sends: an approver's mail, and a viewer's subject when there are any.
-  const previewFor = (role: 'approver' | 'viewer') =>
-    renderPacketEmail({
+  // Each contact gets it in their own language: a role's preview is its first recipient's mail.
+  const previewFor = (role: 'approver' | 'viewer') => {
+    const first = audience.mailed.find((r) => r.role === role);
+    const locale = first ? localeOf(first.userId) : firm.locale;
+    const mail = renderPacketEmail({
       ...context,
       firm,
       packet,
       kind: packet.version > 0 ? 'packet_updated' : 'packet',
       role,
-      contactName: audience.mailed.find((r) => r.role === role)?.name ?? '',
+      contactName: first?.name ?? '',
       url: `${getConfig().origin}/l/…`,
-      expiresAt: packetLinkExpiresAt(firm, packet.dueAt)
+      expiresAt: packetLinkExpiresAt(firm, packet.dueAt),
+      locale
     });
+    return { ...mail, name: first?.name || first?.email || null, language: LANGUAGE_NAMES[locale] };
+  };
   const preview = previewFor(
     audience.mailed.some((r) => r.role === 'approver') ? 'approver' : 'viewer'
   );
+  const approverPreview = previewFor('approver');
+  const viewerPreview = previewFor('viewer');
   const contactOf = (c: (typeof audience.mailed)[number]) => ({
     contactId: c.contactId,
     name: c.name,
     email: c.email,
-    role: c.role
+    role: c.role,
+    language: LANGUAGE_NAMES[localeOf(c.userId)]
   });
   const certificates = await listCertifiedVersions(db, packet.id);
   return {
@@ -117,13 +134,20 @@ export const load: PageServerLoad = async (event) => {
       mailed: audience.mailed.map(contactOf),
       skipped: audience.skipped.map((c) => ({ ...contactOf(c), why: c.why })),
       subjects: {
-        approver: previewFor('approver').subject,
-        viewer: previewFor('viewer').subject
+        approver: { text: approverPreview.subject, language: approverPreview.language },
+        viewer: { text: viewerPreview.subject, language: viewerPreview.language }
       }
     },
     /** The publish confirm step as a page of its own, for a browser without JavaScript. */
     confirmPublish: event.url.searchParams.get('publish') === 'confirm',
-    preview: { subject: preview.subject, html: preview.html, text: preview.text },
+    preview: {
+      subject: preview.subject,
+      html: preview.html,
+      text: preview.text,
+      name: preview.name,
+      language: preview.language,
+      languages: [...new Set(audience.mailed.map((r) => LANGUAGE_NAMES[localeOf(r.userId)]))]
+    },
     maxUploadMb: getConfig().MAX_UPLOAD_MB,
     reminderEveryDays: firm.reminderEveryDays
   };
