@@ -108,7 +108,7 @@ test('save, go offline, reload: the packet and page 40 of its 60-page PDF open',
   const list = page.locator('[data-saved-list]');
   await expect(list.getByRole('heading', { name: 'Saved on this device' })).toBeVisible();
   await expect(list.locator('header p')).toHaveText(
-    /^[\d.]+ [KM]B in 1\s+packet · [\d.]+ [KMG]B of [\d.]+ [KMG]B used by Sheaf$/
+    /^[\d.]+\s[KM]B in 1\s+packet · [\d.]+\s[KMG]B of [\d.]+\s[KMG]B used by Sheaf$/
   );
   await expect(list).toContainText(/\d+\sKB|\d+(\.\d)?\sMB/);
 
