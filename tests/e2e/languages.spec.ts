@@ -54,7 +54,13 @@ test('a Spanish contact reads the mail, link, packet, viewer and offline pages i
   const since = await publishPacket(staff, 1);
 
   // The mail, in Spanish.
-  const mail = await waitForMail(staff.request, email, since, 15_000, /está listo para revisar/);
+  const mail = await waitForMail(
+    staff.request,
+    email,
+    since,
+    15_000,
+    /ya está disponible para revisar/
+  );
   expect(mail.subject).toContain('Smith & Co');
   expect(mail.text).toContain('Hola, Lucía:');
   expect(mail.text).toContain('Revisar documentos');

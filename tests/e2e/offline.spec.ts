@@ -79,7 +79,7 @@ async function expectAxeClean(page: Page, name: string) {
 
 /** "394 KB" -> bytes (as formatBytes rounds them). */
 function bytesOf(size: string): number {
-  const m = /^([\d.]+) (B|KB|MB|GB)$/.exec(size.trim());
+  const m = /^([\d.]+)\s(B|KB|MB|GB)$/.exec(size.trim());
   if (!m) throw new Error(`not a size: ${size}`);
   return Number(m[1]) * 1024 ** ['B', 'KB', 'MB', 'GB'].indexOf(m[2]);
 }
@@ -108,9 +108,9 @@ test('save, go offline, reload: the packet and page 40 of its 60-page PDF open',
   const list = page.locator('[data-saved-list]');
   await expect(list.getByRole('heading', { name: 'Saved on this device' })).toBeVisible();
   await expect(list.locator('header p')).toHaveText(
-    /^[\d.]+ [KM]B in 1\s+packet · [\d.]+ [KMG]B of [\d.]+ [KMG]B used by Sheaf$/
+    /^[\d.]+\s[KM]B in 1\s+packet · [\d.]+\s[KMG]B of [\d.]+\s[KMG]B used by Sheaf$/
   );
-  await expect(list).toContainText(/\d+ KB|\d+(\.\d)? MB/);
+  await expect(list).toContainText(/\d+\sKB|\d+(\.\d)?\sMB/);
 
   await context.setOffline(true);
   await page.goto(`/p/${packetId}`);
@@ -202,7 +202,7 @@ test('saving counts one measure: the bar reaches 100 % at "x of x", and x is the
   await expect(list.locator(`a[href="/p/${mine.packetId}"]`)).toContainText(total);
   const quota = await page.evaluate(async () => (await navigator.storage.estimate()).quota ?? 0);
   if (quota >= 1024 ** 3) {
-    await expect(list.locator('header p')).toHaveText(/of \d+\.\d GB used by Sheaf$/);
+    await expect(list.locator('header p')).toHaveText(/of \d+\.\d\sGB used by Sheaf$/);
   }
 });
 

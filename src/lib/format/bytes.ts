@@ -11,6 +11,9 @@ const UNITS_FR = ['o', 'Ko', 'Mo', 'Go', 'To'] as const;
 const decimalsOf = (unit: number, value: number) =>
   unit >= 3 || (unit === 2 && value < 10) ? 1 : 0;
 
+// A no-break space between figure and unit: a narrow line never leaves "673" above "KB".
+const NBSP = '\u00a0';
+
 /** "812 B", "394 KB", "2.8 MB", "50 MB", "10.0 GB" (a phone's room, not "10247 MB"). */
 export function formatBytes(bytes: number, locale: Locale = 'en'): string {
   let value = Math.max(0, bytes);
@@ -21,7 +24,7 @@ export function formatBytes(bytes: number, locale: Locale = 'en'): string {
     unit++;
   }
   const decimals = decimalsOf(unit, value);
-  if (locale === 'en') return `${value.toFixed(decimals)} ${UNITS[unit]}`;
+  if (locale === 'en') return `${value.toFixed(decimals)}${NBSP}${UNITS[unit]}`;
   const figure = numberFormat(locale, decimals).format(Number(value.toFixed(decimals)));
-  return `${figure} ${(locale === 'fr' ? UNITS_FR : UNITS)[unit]}`;
+  return `${figure}${NBSP}${(locale === 'fr' ? UNITS_FR : UNITS)[unit]}`;
 }

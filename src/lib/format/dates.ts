@@ -105,14 +105,25 @@ export function formatDate(d: When, timeZone = DEFAULT_TIME_ZONE, locale: Locale
   return `${dayWords(w)} ${w.year}`;
 }
 
-/** "Wed 2 Dec 2026": the calendar day in the zone (a due date, a packet link's last day). */
+/**
+ * "Wed 2 Dec 2026": the calendar day in the zone (a due date, a packet link's last day), in mails
+ * and notifications. Other languages have it in full ("viernes, 18 de diciembre de 2026"), as
+ * running text there reads it.
+ */
 export function formatWeekdayDate(
   d: Date,
   timeZone = DEFAULT_TIME_ZONE,
   locale: Locale = 'en'
 ): string {
   const w = wallClock(d, timeZone);
-  if (locale !== 'en') return intlWords(w, locale, { ...DAY_OPTIONS, weekday: 'short' });
+  if (locale !== 'en') {
+    return intlWords(w, locale, {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      weekday: 'long'
+    });
+  }
   return `${weekdayOf(w)} ${dayWords(w)} ${w.year}`;
 }
 

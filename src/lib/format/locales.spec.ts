@@ -13,11 +13,11 @@ const noon = new Date('2026-12-01T12:00:00Z');
 
 describe('formatters in a contact’s language', () => {
   it('sizes: decimal comma, and octets in French', () => {
-    expect(formatBytes(2_936_013, 'en')).toBe('2.8 MB');
-    expect(formatBytes(2_936_013, 'es')).toBe('2,8 MB');
-    expect(formatBytes(2_936_013, 'de')).toBe('2,8 MB');
-    expect(formatBytes(2_936_013, 'fr')).toBe('2,8 Mo');
-    expect(formatBytes(812, 'fr')).toBe('812 o');
+    expect(formatBytes(2_936_013, 'en')).toBe('2.8\u00a0MB');
+    expect(formatBytes(2_936_013, 'es')).toBe('2,8\u00a0MB');
+    expect(formatBytes(2_936_013, 'de')).toBe('2,8\u00a0MB');
+    expect(formatBytes(2_936_013, 'fr')).toBe('2,8\u00a0Mo');
+    expect(formatBytes(812, 'fr')).toBe('812\u00a0o');
   });
 
   it('dates and times', () => {

@@ -150,7 +150,7 @@ describe(`huge bodies (${driver})`, () => {
       )
     );
     expect(answer.status).toBe(413);
-    expect(answer.body).toContain('This request is larger than Sheaf accepts (64 KB).');
+    expect(answer.body).toContain('This request is larger than Sheaf accepts (64\u00a0KB).');
     expect(answer.headers.connection).toBe('close');
     // The server stopped reading: what got out is the socket buffers' worth, not the 50 MB.
     expect(answer.sent).toBeLessThan(20 * MB);

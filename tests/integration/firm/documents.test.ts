@@ -53,7 +53,7 @@ describe('PDF upload to a packet', () => {
     expect(tileOf(ledger.id)).toContain('alt="First page of Ledger"');
     expect(tileOf(ledger.id)).toContain('loading="lazy"');
     expect(tileOf(till.id)).toContain('height="4000"');
-    const text = html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    const text = html.replace(/<[^>]+>/g, ' ').replace(/[^\S\u00a0]+/g, ' ');
     expect(text).toContain(`3 pages · ${formatBytes(letter.byteLength)}`);
     expect(text).toContain(`1 page · ${formatBytes(receiptBytes.byteLength)}`);
 

@@ -68,6 +68,16 @@ describe('which language a contact reads', () => {
     expect(await signedInLocale(db, plain.user.id, 'staff')).toBe('en');
   });
 
+  it('a new packet’s title starts in the firm’s language, one or many clients', async () => {
+    const { db, firm, browser } = await staffWorld();
+    const titleOf = (html: string) =>
+      /value="([^"]*)"/.exec(/<input[^>]*name="title"[^>]*>/.exec(html)?.[0] ?? '')?.[1];
+    expect(titleOf((await browser.get('/firm/packets/new')).text)).toBe('Quarterly review');
+    await db.update(s.firm).set({ locale: 'es' }).where(eq(s.firm.id, firm.id));
+    expect(titleOf((await browser.get('/firm/packets/new')).text)).toBe('Revisión trimestral');
+    expect(titleOf((await browser.get('/firm/packets/bulk')).text)).toBe('Revisión trimestral');
+  });
+
   it('a contact of two firms reads each packet in that packet’s firm’s language', async () => {
     const { db, client } = await staffWorld();
     const { contact, user } = await createContact(db, client, { locale: 'de' });
@@ -98,18 +108,20 @@ describe('mail in the recipient’s language', () => {
 
     // Staff's preview shows what Ada gets, and says so: not English for everyone.
     const preview = textOf((await browser.get(`/firm/packets/${packet.id}`)).text);
-    expect(preview).toMatch(/Subject: .{0,200}?está listo para revisar/);
+    expect(preview).toMatch(/Subject: .{0,200}?ya está disponible para revisar/);
     expect(preview).toContain('As Ada Approver gets it, in Español.');
     expect(preview).toContain('Each contact gets it in their language (Español, English).');
     const sheet = textOf((await browser.get(`/firm/packets/${packet.id}?publish=confirm`)).text);
-    expect(sheet).toMatch(/Subject for approvers in Español: .{0,200}?está listo para revisar/);
+    expect(sheet).toMatch(
+      /Subject for approvers in Español: .{0,200}?ya está disponible para revisar/
+    );
     expect(sheet).toMatch(/Subject for viewers in English: .{0,200}?for your information/);
     expect(sheet).toContain('Reads it in Español');
 
     expect((await postForm(browser, `/firm/packets/${packet.id}?/publish`)).status).toBe(200);
 
     const spanish = await latestMailTo(ada.user.email);
-    expect(spanish.subject).toContain('está listo para revisar');
+    expect(spanish.subject).toContain('ya está disponible para revisar');
     expect(spanish.subject).toContain('T3 2026');
     expect(spanish.text).toContain('Hola, Ada:');
     expect(spanish.text).toContain('Revisar documentos:');
@@ -199,7 +211,7 @@ describe('setting a language', () => {
     const [still] = await db.select().from(s.user).where(eq(s.user.id, user.id));
     expect(still.locale).toBe('es');
 
-    // "As my firm set it" clears the choice.
+    // "As your firm set it" clears the choice.
     await postForm(browser, '/account?/language', { locale: '' });
     const [cleared] = await db.select().from(s.user).where(eq(s.user.id, user.id));
     expect(cleared.locale).toBeNull();

@@ -97,7 +97,7 @@ describe('the packet mail in the contact’s language', () => {
   it('is in Spanish for a Spanish contact: subject, body, button, expiry and footer', () => {
     const m = renderPacketEmail({ ...base, kind: 'packet', role: 'approver', locale: 'es' });
     expect(m.subject).toBe(
-      'Smith & Co: T3 2026 Quarterly review para Brightwater Coffee Co. está listo para revisar'
+      'Smith & Co: T3 2026 Quarterly review para Brightwater Coffee Co. ya está disponible para revisar'
     );
     expect(m.text).toContain(
       'Hola, Ada: Smith & Co le ha enviado los documentos para Brightwater Coffee Co.\n'
@@ -105,7 +105,7 @@ describe('the packet mail in the contact’s language', () => {
     expect(m.text).toContain(
       'Documentos:\n• Bank statements (3 páginas)\n• Profit and loss (1 página)'
     );
-    expect(m.text).toContain('Revíselos y apruébelos antes del vie, 18 dic 2026.');
+    expect(m.text).toContain('Revíselos y apruébelos antes del viernes, 18 de diciembre de 2026.');
     expect(m.text).toContain('Revisar documentos:\nhttps://sheaf.example/l/token');
     expect(m.text).toContain('no reenvíe este correo');
     expect(m.text).toContain('Enviado por Smith & Co a través de Sheaf.');

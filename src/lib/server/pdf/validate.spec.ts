@@ -121,7 +121,7 @@ describe('validatePdf', () => {
   it('refuses a file over the limit before parsing it', async () => {
     const result = await validatePdf(await pdf(1), 'big.pdf', 100);
     expect(!result.ok && result.reason).toMatch(
-      /^"big.pdf" is \d+ B; the limit is 100 B per file\.$/
+      /^"big.pdf" is \d+\u00a0B; the limit is 100\u00a0B per file\.$/
     );
   });
 });

@@ -19,6 +19,13 @@ describe('magic-link email', () => {
   it('says when the link stops working in words', () => {
     expect(formatWhen(new Date('2026-12-02T14:00:00Z'), 'UTC')).toBe('Wed 2 Dec, 14:00');
     expect(formatWhen(new Date('2026-12-02T14:00:00Z'), 'Europe/Berlin')).toBe('Wed 2 Dec, 15:00');
+    // Other languages in full, as their running text reads: "el miércoles, 2 de diciembre".
+    expect(formatWhen(new Date('2026-12-02T14:00:00Z'), 'UTC', 'es')).toBe(
+      'miércoles, 2 de diciembre, 14:00'
+    );
+    expect(describeExpiry(base.expiresAt, base.now, 'UTC', 'es')).toBe(
+      'Este enlace funciona hasta el miércoles, 2 de diciembre, 14:00 UTC.'
+    );
     expect(describeExpiry(base.expiresAt, base.now, 'UTC')).toBe(
       'This link works until Wed 2 Dec, 14:00 UTC.'
     );

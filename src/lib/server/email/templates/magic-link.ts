@@ -36,13 +36,17 @@ export interface MagicLinkEmail {
   locale?: Locale;
 }
 
-/** "Tue 2 Dec, 14:00" in the given time zone (in another language, as Intl words it there). */
+/**
+ * "Tue 2 Dec, 14:00" in the given time zone. In another language, as Intl words it there in
+ * full ("lunes, 14 de diciembre, 14:05"): a mail's running text reads "el lunes, 14 de
+ * diciembre", where the short form gave "el lun, 14 dic".
+ */
 export function formatWhen(date: Date, timeZone?: string, locale: Locale = 'en'): string {
   if (locale !== 'en') {
     return dateTimeFormat(locale, {
-      weekday: 'short',
+      weekday: 'long',
       day: 'numeric',
-      month: 'short',
+      month: 'long',
       hour: '2-digit',
       minute: '2-digit',
       hourCycle: 'h23',

@@ -5,6 +5,7 @@ import { listClients } from '$lib/server/packets/clients';
 import { defaultPeriod } from '$lib/format/periods';
 import { countMailable } from '$lib/server/packets/audience';
 import { renderPacketEmail } from '$lib/server/packets/packet-email';
+import { m } from '$lib/paraglide/messages';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -35,6 +36,8 @@ export const load: PageServerLoad = async (event) => {
     })),
     subjectTemplate: subject,
     period: defaultPeriod(new Date(), firm.timeZone),
+    // The clients read the title: it starts in the firm's language for them.
+    defaultTitle: m.default_packet_title({}, { locale: firm.locale }),
     maxUploadMb: getConfig().MAX_UPLOAD_MB
   };
 };

@@ -8,6 +8,7 @@ import { dayEndIn, packetSchema } from '$lib/server/packets/forms';
 import { defaultPeriod } from '$lib/format/periods';
 import { createPacket } from '$lib/server/packets/packets';
 import { clientMeta } from '$lib/server/auth/request-meta';
+import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -17,7 +18,9 @@ export const load: PageServerLoad = async (event) => {
   return {
     clients: clients.map((c) => ({ id: c.id, name: c.name, code: c.code, contacts: c.contacts })),
     selected: clients.some((c) => c.id === wanted) ? wanted : '',
-    period: defaultPeriod(new Date(), firm.timeZone)
+    period: defaultPeriod(new Date(), firm.timeZone),
+    // The clients read the title: it starts in the firm's language for them.
+    defaultTitle: m.default_packet_title({}, { locale: firm.locale })
   };
 };
 
