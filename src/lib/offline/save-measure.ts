@@ -5,10 +5,23 @@
 // bar is full, and the bar is full only when the last byte is in.
 import { packetUrls, type PacketToSave, type SaveProgress } from './saved';
 
-/** A page (HTML) or its data (__data.json), before it has come. */
-export const PAGE_GUESS = 24 * 1024;
-/** One of page 1's pictures, before it has come. */
-export const PICTURE_GUESS = 40 * 1024;
+// The guesses below are what a walk through a real packet measured (December 2026, PDFs from
+// Debian's libtasn1 and shared-mime-info documentation): pages of 27–31 KB, their data of
+// 1–2 KB, and page 1's pictures of 5–19 KB at 400 px, 12–52 KB at 800 and 21–91 KB at 1200.
+// Guessing 24 KB for every page and 40 KB for every picture told the reader "about 778 KB" for
+// a save of 674 KB.
+
+/** A page (HTML), before it has come. */
+export const PAGE_GUESS = 28 * 1024;
+/** A page's data (__data.json), before it has come. */
+export const DATA_GUESS = 2 * 1024;
+/** One of page 1's pictures, before it has come, by its width. */
+export function pictureGuess(width: number): number {
+  return Math.round(12 * 1024 * (width / 400) ** 1.4);
+}
+
+const guessOf = (url: string) => (url.endsWith('/__data.json') ? DATA_GUESS : PAGE_GUESS);
+const pictureWidth = (url: string) => Number(url.slice(url.lastIndexOf('/') + 1));
 
 export interface SavePart {
   url: string;
@@ -20,8 +33,8 @@ export interface SavePart {
 export function saveParts(packet: Pick<PacketToSave, 'id' | 'documents'>): SavePart[] {
   const { pages, pictures, files } = packetUrls(packet);
   return [
-    ...pages.map((url) => ({ url, expected: PAGE_GUESS })),
-    ...pictures.map((url) => ({ url, expected: PICTURE_GUESS })),
+    ...pages.map((url) => ({ url, expected: guessOf(url) })),
+    ...pictures.map((url) => ({ url, expected: pictureGuess(pictureWidth(url)) })),
     ...files.map((url, i) => ({ url, expected: packet.documents[i].bytes }))
   ];
 }
