@@ -37,6 +37,22 @@ export function buildIsStale() {
   return inputs.some((i) => newest(path.join(root, i)) > built);
 }
 
+// What the build prints that says nothing to whoever runs it: adapter-node's bundler reports
+// the import cycles inside pdf-lib (harmless, and not ours to change) and an empty chunk. A
+// first `npm start` printed fifteen such lines above its setup link.
+const NOISE = [
+  /^Circular dependency: node_modules\/pdf-lib\/.*$/,
+  /^Generated an empty chunk: "chunks\/internal\d*\.js"\.$/
+];
+
+/** The build's output without NOISE lines. @param {string} output */
+export function withoutNoise(output) {
+  return output
+    .split('\n')
+    .filter((line) => !NOISE.some((noise) => noise.test(line)))
+    .join('\n');
+}
+
 export function buildIfStale({ quiet = false } = {}) {
   const lock = path.join(root, '.svelte-kit', 'build.lock');
   mkdirSync(path.dirname(lock), { recursive: true });
@@ -57,10 +73,15 @@ export function buildIfStale({ quiet = false } = {}) {
       [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
       {
         cwd: root,
-        stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
         env: { ...process.env, NODE_ENV: 'production' }
       }
     );
+    // Errors always; the rest unless quiet, less the lines no one can act on.
+    if (!quiet || result.status !== 0) process.stdout.write(withoutNoise(result.stdout ?? ''));
+    process.stderr.write(withoutNoise(result.stderr ?? ''));
     if (result.status !== 0) throw new Error('vite build failed');
     return true;
   } finally {
