@@ -2,6 +2,7 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
+import { messagesByLocale } from './scripts/messages-by-locale.js';
 import { paraglideOptions } from './scripts/paraglide-options.js';
 import { paraglideIntlCache } from './scripts/paraglide-intl-cache.js';
 
@@ -9,6 +10,7 @@ export default defineConfig({
   plugins: [
     paraglideVitePlugin(paraglideOptions),
     paraglideIntlCache(),
+    messagesByLocale(),
     sveltekit(),
     {
       // Fewer, bigger browser chunks: a page's modules arrive in fewer requests (over HTTP/1.1,

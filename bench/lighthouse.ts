@@ -3,7 +3,8 @@
 // accessibility and best-practices scores and what Lighthouse flagged.
 //   npx tsx bench/lighthouse.ts [--runs 3] [--why] [--cpu-slowdown 4]
 //   (median of the runs; one warm-up run first)
-// Targets: performance >= 95, accessibility 100, best practices 100.
+// Targets: performance, accessibility and best practices 100 on every page; exits 1 on a miss.
+import { chromium } from '@playwright/test';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { rmSync } from 'node:fs';
@@ -23,7 +24,7 @@ const RUNS = arg('runs', 3);
 const SLOWDOWN = arg('cpu-slowdown', 4);
 // --why: also print each run's long tasks and the scripts' main-thread time (what TBT is made of).
 const WHY = process.argv.includes('--why');
-const TARGETS = { performance: 95, accessibility: 100, 'best-practices': 100 } as const;
+const TARGETS = { performance: 100, accessibility: 100, 'best-practices': 100 } as const;
 type Category = keyof typeof TARGETS;
 
 function freePort(): Promise<number> {
@@ -93,12 +94,25 @@ const worst: Record<Category, number> = {
   'best-practices': 100
 };
 try {
+  // Signed in through the browser's cookie jar, not Lighthouse's extraHeaders: a Cookie header
+  // there gives way to the jar's own cookies, so once a page has set one (the language cookie,
+  // sheaf_locale) every later run arrived signed out, on /sign-in.
+  const cdp = await chromium.connectOverCDP(`http://127.0.0.1:${chrome.port}`);
+  const name = sessionCookieName(base);
+  const cookie = {
+    name,
+    value: fixture.token,
+    url: base,
+    httpOnly: true,
+    sameSite: 'Lax' as const
+  };
+  await cdp.contexts()[0].addCookies([cookie]);
+  await cdp.close();
   // The first audit in a fresh Chromium pays its start-up (about 700 ms of blocking time).
   await lighthouse(pages[0][1], {
     port: chrome.port,
     logLevel: 'error',
-    onlyCategories: ['performance'],
-    extraHeaders: { Cookie: `${sessionCookieName(base)}=${fixture.token}` }
+    onlyCategories: ['performance']
   });
   for (const [name, url] of pages) {
     const scores: Record<Category, number[]> = {
@@ -116,7 +130,6 @@ try {
         output: 'json',
         logLevel: 'error',
         onlyCategories: Object.keys(TARGETS),
-        extraHeaders: { Cookie: `${sessionCookieName(base)}=${fixture.token}` },
         // Each run is a first visit on this device, as Lighthouse advises ("audit in an incognito
         // window"): by default it keeps IndexedDB and localStorage, where the app's saved copy of
         // the inbox from the run before would still be.
@@ -187,8 +200,11 @@ try {
     for (const f of flagged) console.log(`${''.padEnd(15)} flagged: ${f}`);
   }
   console.log(
-    `summary: lighthouse mobile, worst of /p, packet, viewer: performance ${worst.performance}, accessibility ${worst.accessibility}, best-practices ${worst['best-practices']} (targets 95, 100, 100; CPU benchmark index ${median(allIndexes)}${SLOWDOWN === 4 ? '' : `; CPU slowdown ${SLOWDOWN}x, not the preset's 4x`})`
+    `summary: lighthouse mobile, worst of /p, packet, viewer: performance ${worst.performance}, accessibility ${worst.accessibility}, best-practices ${worst['best-practices']} (targets ${TARGETS.performance}, ${TARGETS.accessibility}, ${TARGETS['best-practices']}; CPU benchmark index ${median(allIndexes)}${SLOWDOWN === 4 ? '' : `; CPU slowdown ${SLOWDOWN}x, not the preset's 4x`})`
   );
+  const missed = (Object.keys(TARGETS) as Category[]).filter((k) => worst[k] < TARGETS[k]);
+  if (missed.length) console.log(`missed: ${missed.join(', ')}`);
+  process.exitCode = missed.length ? 1 : 0;
 } finally {
   chrome.kill();
   server.kill();

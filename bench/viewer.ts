@@ -2,7 +2,7 @@
 // pdf.js has the page, with its text layer: both printed) against a bare pdf.js page rendering the same PDF, in the same
 // Chromium run; and the initial JavaScript of /p/[packetId], gzipped, pdf.js excluded.
 //   npx tsx bench/viewer.ts [--runs 5] [--pages 300]
-// Targets: ratio <= 1.2, initial JS <= 60 KB.
+// Targets: ratio <= 0.4, initial JS <= 50 KB; exits 1 when either is missed.
 import { chromium, type Browser } from '@playwright/test';
 import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -19,6 +19,8 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const RUNS = arg('runs', 5);
+const RATIO_TARGET = 0.4;
+const JS_TARGET_KB = 50;
 const PAGES = arg('pages', 300);
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -201,13 +203,16 @@ try {
   console.log(
     `first page painted, bare pdf.js:  median ${median(baseline).toFixed(0)} ms  [${baseline.map((x) => x.toFixed(0)).join(', ')}]`
   );
-  console.log(`ratio ${ratio.toFixed(2)} (target <= 1.2) ${ratio <= 1.2 ? 'OK' : 'OVER'}`);
+  const ratioMet = ratio <= RATIO_TARGET;
+  const jsMet = js.total <= JS_TARGET_KB * 1024;
+  console.log(`ratio ${ratio.toFixed(2)} (target <= ${RATIO_TARGET}) ${ratioMet ? 'OK' : 'OVER'}`);
   console.log(
-    `initial JS of /p/[packetId]: ${(js.total / 1024).toFixed(1)} KB gzipped in ${js.files} files, pdf.js excluded (target <= 60 KB) ${js.total <= 60 * 1024 ? 'OK' : 'OVER'}; pdf.js in it: ${js.pdf ? `${(js.pdf / 1024).toFixed(1)} KB` : 'none'}`
+    `initial JS of /p/[packetId]: ${(js.total / 1024).toFixed(1)} KB gzipped in ${js.files} files, pdf.js excluded (target <= ${JS_TARGET_KB} KB) ${jsMet ? 'OK' : 'OVER'}; pdf.js in it: ${js.pdf ? `${(js.pdf / 1024).toFixed(1)} KB` : 'none'}`
   );
   console.log(
-    `summary: viewer first page ${median(ours).toFixed(0)} (pdf.js has it at ${median(pdfjs).toFixed(0)}) vs bare pdf.js ${median(baseline).toFixed(0)} ms, ratio ${ratio.toFixed(2)} (target <= 1.2); initial JS of /p/[packetId] ${(js.total / 1024).toFixed(1)} KB (target <= 60)`
+    `summary: viewer first page ${median(ours).toFixed(0)} (pdf.js has it at ${median(pdfjs).toFixed(0)}) vs bare pdf.js ${median(baseline).toFixed(0)} ms, ratio ${ratio.toFixed(2)} (target <= ${RATIO_TARGET}); initial JS of /p/[packetId] ${(js.total / 1024).toFixed(1)} KB (target <= ${JS_TARGET_KB})`
   );
+  process.exitCode = ratioMet && jsMet ? 0 : 1;
 } finally {
   await browser.close();
   bare.close();

@@ -23,6 +23,11 @@ declare global {
       locale: import('$lib/i18n/locale').Locale;
       /** Link-header entries a page wants fetched before the app's own modules (hooks.server). */
       earlyLinks?: string[];
+      /**
+       * The page's picture before the app's modules: only the entry modules are preloaded, the
+       * rest follow from their imports (hooks.server), so the picture is not queued behind them.
+       */
+      pictureFirst?: boolean;
       /** Set by handleError when the database was out of reach (the response becomes a 503). */
       databaseUnavailable?: boolean;
     }

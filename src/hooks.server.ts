@@ -86,6 +86,8 @@ const session: Handle = async ({ event, resolve }) => {
   return resolve(event);
 };
 
+const isEntry = (path: string) => path.includes('/immutable/entry/');
+
 // Which language the request's pages speak (server/i18n/contact-locale.ts has the precedence):
 // a signed-in person's was read with their session; anyone else's comes from the cookie a
 // client's pages left, else the browser's languages. `<html lang>` and Content-Language follow.
@@ -102,7 +104,12 @@ const language: Handle = async ({ event, resolve }) => {
     );
   }
   const response = await resolve(event, {
-    transformPageChunk: ({ html }) => html.replace('%sheaf.lang%', event.locals.locale)
+    transformPageChunk: ({ html }) => html.replace('%sheaf.lang%', event.locals.locale),
+    // Kit's default (JS and CSS), but a page that wants its picture first gets only the entry
+    // modules preloaded: over HTTP/1.1 a browser fetches six files at a time from a host, and
+    // two dozen modulepreloads queued the viewer's page-1 picture behind them.
+    preload: ({ type, path }) =>
+      type === 'css' || (type === 'js' && (!event.locals.pictureFirst || isEntry(path)))
   });
   // Said on pages and their data too: the service worker keeps the last one for what it shows
   // on its own, offline (offline/page-locale.ts).

@@ -1,8 +1,8 @@
 // A Spanish contact's whole path in Spanish: staff set the contact's language on the client's
 // page, the packet mail, the link's page, the packet, the viewer, the offline banner and the
 // service worker's offline page speak Spanish and <html lang="es">, as do the used link's
-// sign-in on another phone and an error page's way home; the contact switches to
-// English in /account and the page follows.
+// sign-in on another phone and an error page's way home; a saved packet opened offline
+// speaks Spanish; the contact switches to English in /account and back, and the page follows.
 // SHEAF_SCREENSHOTS=1 also saves the packet page at 390×844 in both languages (docs/screenshots).
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
@@ -134,6 +134,20 @@ test('a Spanish contact reads the mail, link, packet, viewer and offline pages i
   await shoot(page, 'languages-offline-es');
   await context.setOffline(false);
 
+  // Saved, then offline: the packet opens from the saved copy, and what the browser draws
+  // itself (the save card) is in Spanish too: its messages come from the service worker's cache.
+  await page.goto(`/p/${packetId}`);
+  const save = page.locator('[data-save-offline]');
+  await save.getByRole('button', { name: 'Guardar sin conexión' }).click();
+  await expect(save.getByRole('heading', { name: 'Guardado en este dispositivo' })).toBeVisible({
+    timeout: 20_000
+  });
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Documentos' })).toBeVisible();
+  await expect(save.getByRole('heading', { name: 'Guardado en este dispositivo' })).toBeVisible();
+  await context.setOffline(false);
+
   // The contact chooses English in /account: the page follows at once.
   await page.goto('/account');
   expect(await htmlLang(page)).toBe('es');
@@ -145,5 +159,12 @@ test('a Spanish contact reads the mail, link, packet, viewer and offline pages i
   await expect(page.getByRole('heading', { name: 'Documents' })).toBeVisible();
   expect(await htmlLang(page)).toBe('en');
   await shoot(page, 'languages-packet-en');
+
+  // And back to Spanish: the page follows once the Spanish messages have arrived.
+  await page.goto('/account');
+  await page.getByLabel('Language of your pages and mail').selectOption('es');
+  await page.getByRole('button', { name: 'Save language' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Su cuenta');
+  await expect.poll(() => htmlLang(page)).toBe('es');
   await staff.close();
 });

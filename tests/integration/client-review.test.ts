@@ -325,6 +325,25 @@ describe('/p/[packetId]/d/[docId]', () => {
     expect(view.lastOpenedAt.getTime()).toBeGreaterThanOrEqual(view.firstOpenedAt.getTime());
   });
 
+  it('asks for page 1 picture first, and preloads only the entry modules', async () => {
+    const { browser, packet, doc } = await setup();
+    // Kit names a page's modules in the Link header (its <head> lists them only when prerendering).
+    const linksOf = (page: { headers: Headers }) =>
+      (page.headers.get('link') ?? '').split(/,\s*(?=<)/);
+    const modulesOf = (page: { headers: Headers }) =>
+      linksOf(page).filter((link) => link.includes('rel="modulepreload"'));
+    const viewer = await browser.get(`/p/${packet.id}/d/${doc.id}`);
+    expect(linksOf(viewer)[0]).toMatch(
+      new RegExp(`^</api/files/${doc.id}/page-1/800>; rel="preload"; as="image"`)
+    );
+    // The app's other modules follow from the entries' imports, after the picture.
+    expect(modulesOf(viewer).length).toBeGreaterThan(0);
+    for (const link of modulesOf(viewer)) expect(link).toMatch(/\/immutable\/(entry|assets)\//);
+    // Other pages preload all of theirs.
+    const packetPage = await browser.get(`/p/${packet.id}`);
+    expect(modulesOf(packetPage).some((link) => link.includes('/immutable/chunks/'))).toBe(true);
+  });
+
   it("is a 404 for another packet's document, a removed one and a draft", async () => {
     const { db, browser, packet, client, firm } = await setup();
     const stranger = await createPacket(db, await createClient(db, firm.id));

@@ -1,6 +1,6 @@
 // This device's notifications as the offer card and /account show them: what the browser can do,
 // whether it is on, and the turn on/off taps. One state for both, read once per page load.
-import { isIosDevice, type OfferInput } from './offer';
+import { isIosDevice, isStandalone, type OfferInput } from './offer';
 import { pushIsOn, turnOffPush, turnOnPush } from './subscribe';
 
 const DISMISSED = 'sheaf-push-dismissed';
@@ -23,9 +23,7 @@ export const pushDevice = $state({
 
 /** Reads what this browser can do and whether this device's notifications are on. */
 export async function checkPushDevice(): Promise<void> {
-  const standalone =
-    matchMedia('(display-mode: standalone)').matches ||
-    (navigator as Navigator & { standalone?: boolean }).standalone === true;
+  const standalone = isStandalone();
   let dismissed = false;
   try {
     dismissed = localStorage.getItem(DISMISSED) === '1';

@@ -28,6 +28,14 @@ export function pushOffer(input: OfferInput): Offer {
   return 'offer';
 }
 
+/** This page runs as the installed app (display-mode: standalone; iOS's navigator.standalone). */
+export function isStandalone(): boolean {
+  return (
+    matchMedia('(display-mode: standalone)').matches ||
+    (navigator as Navigator & { standalone?: boolean }).standalone === true
+  );
+}
+
 /** Safari on iPhone or iPad (an iPad says Macintosh, with touch). */
 export function isIosDevice(userAgent: string, maxTouchPoints: number): boolean {
   return /iPhone|iPad|iPod/.test(userAgent) || (/Macintosh/.test(userAgent) && maxTouchPoints > 1);

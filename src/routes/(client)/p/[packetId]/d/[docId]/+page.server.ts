@@ -30,6 +30,7 @@ export const load: PageServerLoad = async (event) => {
     `<${picture}/800>; rel="preload"; as="image"; fetchpriority="high"; imagesrcset="${previewSrcset(picture)}"; imagesizes="${PREVIEW_SIZES}"`,
     `<${pdfBoot}>; rel="modulepreload"`
   ];
+  event.locals.pictureFirst = true;
   return {
     packet: { id: packet.id, title: packet.title, period: packet.period, version: packet.version },
     firm: { name: firm.name, brandColor: safeBrandColor(firm.brandColor) },
