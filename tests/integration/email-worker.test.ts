@@ -4,6 +4,8 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import * as s from '../../src/lib/server/db/schema';
 import { enqueueEmail, type EmailMessage } from '../../src/lib/server/email/outbox';
 import { createPostmarkTransport } from '../../src/lib/server/email/postmark';
+import { claimDueEmails } from '../../src/lib/server/email/outbox-claims';
+import { recordOutcome } from '../../src/lib/server/email/outbox-results';
 import { createEmailWorker, retryDelayMs } from '../../src/lib/server/email/worker';
 import { recordPostmarkEvent } from '../../src/lib/server/email/webhook';
 import type { Db } from '../../src/lib/server/db/client';
@@ -78,6 +80,8 @@ function worker(
 }
 
 const rows = () => db.select().from(s.outbox).orderBy(s.outbox.id);
+const POSTMARK = { name: 'postmark', deliversOnSend: false } as const;
+const NONE = { sent: [], failed: [], retry: [], dead: [], released: [] };
 
 describe('email worker with Postmark', () => {
   it('delivers 1,000 queued messages in 2 batch calls, each exactly once', async () => {
@@ -187,6 +191,44 @@ describe('email worker with Postmark', () => {
     const [d] = await db.select().from(s.delivery).where(eq(s.delivery.outboxId, outboxId));
     expect(d.status).toBe('failed');
     expect(d.statusDetail).toContain('Gave up');
+  });
+
+  it('retries a message near the 24-hour give-up at the give-up: a delay with a fraction of a ms', async () => {
+    await enqueueMany(1);
+    // 23 h 59 min 30.0004 s old after 12 tries: the backoff (about an hour) is cut to the time
+    // left, about 29,999.6 ms, whose fraction comes from the age's microseconds. Recording it
+    // once failed the whole record transaction, and the batch was sent again and again.
+    await db
+      .update(s.outbox)
+      .set({ createdAt: sql`now() - interval '23:59:30.0004'`, attempts: 12 });
+    stub.answerAlways(503);
+    const started = Date.now();
+    expect(await worker().runOnce()).toMatchObject({ claimed: 1, retried: 1, dead: 0 });
+    const took = Date.now() - started;
+    const [row] = await rows();
+    expect(row).toMatchObject({ status: 'pending', attempts: 13, lockedBy: null });
+    expect(row.lastError).toContain('503');
+    // Due at the give-up, counted from the claim: later by no more than the batch took to
+    // send and record (however busy the machine), never an hour's backoff later.
+    const dueAfterCreation = row.runAfter.getTime() - row.createdAt.getTime();
+    expect(dueAfterCreation).toBeGreaterThanOrEqual(24 * 3600_000 - 1000);
+    expect(dueAfterCreation).toBeLessThanOrEqual(24 * 3600_000 + took + 1000);
+  });
+
+  it('records a retry delay that is not a whole number of milliseconds', async () => {
+    await enqueueMany(1);
+    const [claimed] = await claimDueEmails(db, 'w-fraction', { batchSize: 1, staleLockMs: 60_000 });
+    const before = Date.now();
+    await recordOutcome(db, 'w-fraction', POSTMARK, {
+      ...NONE,
+      retry: [{ id: claimed.id, error: 'HTTP 503', delay: 29_999.5 }]
+    });
+    const after = Date.now();
+    const [row] = await rows();
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, lockedBy: null });
+    // 29,999.5 ms after the record's own now(), which fell between before and after.
+    expect(row.runAfter.getTime()).toBeGreaterThanOrEqual(before + 29_000);
+    expect(row.runAfter.getTime()).toBeLessThanOrEqual(after + 31_000);
   });
 
   it('abandons a hung call after the timeout and delivers on the retry', async () => {
