@@ -18,11 +18,13 @@ export async function startInProcessApp() {
   process.env.ADDRESS_HEADER = 'x-forwarded-for';
   process.env.PROTOCOL_HEADER = 'x-forwarded-proto';
   let dropDatabase = async () => {};
+  let databaseName: string | undefined;
   if (usePostgres) {
     const { createTestDatabase } = await import('../tests/support/postgres');
     const created = await createTestDatabase('sheaf_bench');
     process.env.DATABASE_URL = created.url;
     dropDatabase = created.drop;
+    databaseName = created.name;
   } else delete process.env.DATABASE_URL;
   delete process.env.POSTMARK_SERVER_TOKEN;
   buildIfStale({ quiet: true });
@@ -73,6 +75,8 @@ export async function startInProcessApp() {
     base,
     db: handle.db,
     driver: handle.driver,
+    /** PostgreSQL: the fresh database's name. */
+    databaseName,
     /** Statements run so far (on PostgreSQL, those sent outside transactions). */
     queryCount: () => queries,
     async close() {

@@ -18,6 +18,7 @@ import { closeDatabase, openDatabase } from '../src/lib/server/db/client';
 import { migrateDatabase } from '../src/lib/server/db/migrate';
 import { setBlobStore } from '../src/lib/server/storage';
 import { seedLoadClients } from './support/load-seed';
+import { BackendCpu, ownCpuMs, processCpuMs } from './support/cpu';
 import { createTestDatabase, postgresAvailable } from '../tests/support/postgres';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
@@ -83,6 +84,41 @@ interface Stats {
 }
 const newStats = (): Stats => ({ latencies: [], errors: new Map(), bytes: 0 });
 
+// The load generator shares the machine's cores with the server and PostgreSQL, so it should
+// cost as little as it can per request: a keep-alive http.Agent (one socket per client, reused)
+// costs about half of undici's fetch. LOAD_CLIENT=fetch measures with fetch instead. The
+// baseline and the signed-in traffic always use the same one.
+const USE_FETCH = process.env.LOAD_CLIENT === 'fetch';
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+
+function get(
+  url: string,
+  headers: Record<string, string>,
+  retry = true
+): Promise<[number, number]> {
+  if (USE_FETCH) {
+    return fetch(url, { headers, redirect: 'manual' }).then(async (response) => [
+      response.status,
+      (await response.arrayBuffer()).byteLength
+    ]);
+  }
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { agent, headers }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => (bytes += chunk.byteLength));
+      response.on('end', () => resolve([response.statusCode ?? 0, bytes]));
+      response.on('error', reject);
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed as idle just as it was reused: asked again on a
+      // new one, as browsers and undici do for a GET (Node's http docs: request.reusedSocket).
+      if (retry && request.reusedSocket && error.code === 'ECONNRESET') {
+        resolve(get(url, headers, false));
+      } else reject(error);
+    });
+  });
+}
+
 async function hit(
   stats: Stats,
   url: string,
@@ -91,11 +127,10 @@ async function hit(
 ): Promise<void> {
   const started = performance.now();
   try {
-    const response = await fetch(url, { headers, redirect: 'manual' });
-    const body = await response.arrayBuffer();
-    stats.bytes += body.byteLength;
-    if (response.status !== expect) {
-      const key = `${response.status} ${new URL(url).pathname.split('/').slice(0, 3).join('/')}`;
+    const [status, bytes] = await get(url, headers);
+    stats.bytes += bytes;
+    if (status !== expect) {
+      const key = `${status} ${new URL(url).pathname.split('/').slice(0, 3).join('/')}`;
       stats.errors.set(key, (stats.errors.get(key) ?? 0) + 1);
     }
   } catch (error) {
@@ -105,6 +140,30 @@ async function hit(
     stats.errors.set(key, (stats.errors.get(key) ?? 0) + 1);
   }
   stats.latencies.push(performance.now() - started);
+}
+
+interface CpuMark {
+  server: number;
+  backends: Map<number, number>;
+  generator: number;
+}
+async function markCpu(backends: BackendCpu, serverPid: number): Promise<CpuMark> {
+  return {
+    server: processCpuMs(serverPid) ?? NaN,
+    backends: await backends.mark(),
+    generator: ownCpuMs()
+  };
+}
+function cpuPerRequest(from: CpuMark, to: CpuMark, requests: number) {
+  const server = (to.server - from.server) / requests;
+  const db = BackendCpu.spent(from.backends, to.backends) / requests;
+  const generator = (to.generator - from.generator) / requests;
+  return { server, db, generator, total: server + db + generator };
+}
+function reportCpu(label: string, c: ReturnType<typeof cpuPerRequest>) {
+  console.log(
+    `${label.padEnd(22)} CPU ms/req: server ${c.server.toFixed(2)}, postgres ${c.db.toFixed(2)}, load generator ${c.generator.toFixed(2)}, total ${c.total.toFixed(2)}`
+  );
 }
 
 function pct(sorted: number[], p: number): number {
@@ -179,12 +238,20 @@ try {
   });
 
   console.log(
-    `\nnode build on PostgreSQL, ${CLIENTS} concurrent clients, DB_POOL_MAX=${POOL}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()})`
+    `\nnode build on PostgreSQL, ${CLIENTS} concurrent clients (${USE_FETCH ? 'fetch' : 'http.Agent'}), DB_POOL_MAX=${POOL}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()})`
   );
+  const admin = new BackendCpu(database.name);
+  const serverPid = child.pid!;
   const baseline = newStats();
+  const baselineFrom = await markCpu(admin, serverPid);
   const baselineSeconds = await runFor(BASELINE_SECONDS, async () => {
     await hit(baseline, `${base}/api/healthz`, {}, 200);
   });
+  const baselineCpu = cpuPerRequest(
+    baselineFrom,
+    await markCpu(admin, serverPid),
+    baseline.latencies.length
+  );
   const b = report('baseline /api/healthz', baseline, baselineSeconds);
 
   const kinds = {
@@ -198,6 +265,7 @@ try {
   const both = (stats: Stats, url: string, headers: Record<string, string>, code: number) =>
     hit(stats, url, headers, code);
   const step = new Array<number>(CLIENTS).fill(0);
+  const loadFrom = await markCpu(admin, serverPid);
   const loadSeconds = await runFor(SECONDS, async (i) => {
     const v = visits[i];
     const n = step[i]++;
@@ -224,6 +292,8 @@ try {
         );
     }
   });
+  const loadTo = await markCpu(admin, serverPid);
+  await admin.end();
   for (const [label, stats] of Object.entries(kinds)) report(label, stats, loadSeconds);
   const all = newStats();
   for (const stats of Object.values(kinds)) {
@@ -231,6 +301,9 @@ try {
     for (const [k, n] of stats.errors) all.errors.set(k, (all.errors.get(k) ?? 0) + n);
   }
   const total = report('all signed-in traffic', all, loadSeconds);
+  reportCpu('baseline /api/healthz', baselineCpu);
+  const loadCpu = cpuPerRequest(loadFrom, loadTo, all.latencies.length);
+  reportCpu('all signed-in traffic', loadCpu);
   const mb = Object.values(kinds).reduce((a, k) => a + k.bytes, 0) / 1e6;
   console.log(`transferred ${mb.toFixed(0)} MB in ${loadSeconds.toFixed(1)} s`);
   console.log(

@@ -6,6 +6,7 @@
 //                                       ROUTE_SQL=1 prints each route's statements, PostgreSQL)
 import { getConfig } from '../src/lib/server/config';
 import { startInProcessApp } from './in-process-app';
+import { BackendCpu } from './support/cpu';
 
 process.env.BENCH_DB ??= 'postgres';
 const N = Number(process.env.ROUTE_REQUESTS ?? 300);
@@ -28,9 +29,11 @@ const routes: [string, string, Record<string, string>, number][] = [
   ['PDF whole (24 pages)', `/api/files/${p.docs[1]}`, { cookie }, 200],
   ['PDF Range 64 KB', `/api/files/${p.docs[1]}`, { cookie, range: 'bytes=0-65535' }, 206]
 ];
+// PostgreSQL's side of each request: the CPU of the backends serving the app's database.
+const backends = app.databaseName ? new BackendCpu(app.databaseName) : undefined;
 const headers = { 'x-forwarded-for': '10.0.0.1', accept: 'text/html' };
 console.log(`${app.driver}: ${N} sequential requests per route (after ${N / 10} to warm up)`);
-console.log(`${'route'.padEnd(28)} statements  CPU µs/req  bytes`);
+console.log(`${'route'.padEnd(28)} statements  CPU µs/req  PG µs/req  bytes`);
 for (const [label, path, h, expect] of routes) {
   const get = async () => {
     const r = await fetch(app.base + path, { headers: { ...headers, ...h }, redirect: 'manual' });
@@ -52,18 +55,23 @@ for (const [label, path, h, expect] of routes) {
     console.log(`${label}:\n${seen.map((q) => `    ${q}`).join('\n')}`);
   }
   const q = app.queryCount();
+  const pgFrom = await backends?.mark();
   const cpu = process.cpuUsage();
   let bytes = 0;
   for (let i = 0; i < N; i++) bytes = await get();
   const used = process.cpuUsage(cpu);
+  const pgTo = await backends?.mark();
+  const pg = pgFrom && pgTo ? (BackendCpu.spent(pgFrom, pgTo) * 1000) / N : NaN;
   const statements = (app.queryCount() - q) / N;
   const micros = (used.user + used.system) / N;
   console.log(
-    `${label.padEnd(28)} ${statements.toFixed(1).padStart(10)}  ${micros.toFixed(0).padStart(10)}  ${bytes}`
+    `${label.padEnd(28)} ${statements.toFixed(1).padStart(10)}  ${micros.toFixed(0).padStart(10)}  ${pg.toFixed(0).padStart(9)}  ${bytes}`
   );
   console.log(
-    `summary: ${label}: ${statements.toFixed(1)} statements, ${micros.toFixed(0)} µs CPU`
+    `summary: ${label}: ${statements.toFixed(1)} statements, ${micros.toFixed(0)} µs CPU` +
+      (backends ? `, PostgreSQL ${pg.toFixed(0)} µs` : '')
   );
 }
+await backends?.end();
 await app.close();
 process.exit(0);

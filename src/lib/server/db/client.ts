@@ -116,7 +116,7 @@ export async function openPostgresHandle(
         onnotice: () => {}
       })
   });
-  const client = pool.client();
+  const client = preparing(pool.client());
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,
@@ -148,6 +148,24 @@ export async function openPostgresHandle(
     },
     close: () => pool.end({ timeout: 5 })
   };
+}
+
+type Unsafe = (query: string, params?: unknown[], options?: { prepare?: boolean }) => unknown;
+
+/**
+ * Every statement with parameters runs as a named prepared statement on its connection. Drizzle
+ * asks postgres.js for an unnamed one unless the query was built with .prepare(), so PostgreSQL
+ * parsed and planned each request's statements afresh: under bench/load that was most of
+ * PostgreSQL's CPU. postgres.js keeps one prepared statement per distinct SQL text on each
+ * connection (and prepares again when a migration changed a table under it); drizzle's texts
+ * come from a fixed set of queries, and a connection is replaced within an hour (max_lifetime).
+ * A statement without parameters goes as a simple query either way (it may hold several).
+ */
+function preparing<T extends object>(client: T): T {
+  const unsafe = (client as unknown as { unsafe: Unsafe }).unsafe;
+  const prepared: Unsafe = (query, params, options) =>
+    unsafe(query, params, params?.length ? { ...options, prepare: true } : options);
+  return { ...client, unsafe: prepared };
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseHandle> {

@@ -1,0 +1,54 @@
+// CPU time from /proc (Linux) of the processes a bench's requests run in: a server process and
+// the PostgreSQL backends serving one database. The load generator, the server and PostgreSQL
+// share the machine's cores, so a request's cost is their sum; a wall-clock rate moves with
+// whatever else the machine runs, CPU per request much less.
+import { readFileSync } from 'node:fs';
+import postgres from 'postgres';
+import { POSTGRES_ADMIN_URL } from '../../tests/support/postgres';
+
+const TICK_MS = 10; // USER_HZ: 100 on Linux
+
+/** User plus system CPU milliseconds of a process, or undefined when it is gone. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CPU milliseconds of every PostgreSQL backend connected to `database`, by pid. */
+export class BackendCpu {
+  private readonly admin = postgres(POSTGRES_ADMIN_URL, { max: 1, onnotice: () => {} });
+  constructor(private readonly database: string) {}
+
+  async mark(): Promise<Map<number, number>> {
+    const rows = await this.admin<{ pid: number }[]>`
+      select pid from pg_stat_activity where datname = ${this.database}`;
+    const backends = new Map<number, number>();
+    for (const { pid } of rows) {
+      const ms = processCpuMs(pid);
+      if (ms !== undefined) backends.set(pid, ms);
+    }
+    return backends;
+  }
+
+  /** Milliseconds spent between two marks (a backend that connected in between counts from 0). */
+  static spent(from: Map<number, number>, to: Map<number, number>): number {
+    let ms = 0;
+    for (const [pid, now] of to) ms += now - (from.get(pid) ?? 0);
+    return ms;
+  }
+
+  end(): Promise<void> {
+    return this.admin.end();
+  }
+}
+
+/** This process's user plus system CPU in milliseconds. */
+export function ownCpuMs(): number {
+  const own = process.cpuUsage();
+  return (own.user + own.system) / 1000;
+}
