@@ -45,7 +45,13 @@ export interface Instance {
 
 /** Starts `node build` from the project root and waits until /api/healthz answers 200. */
 export async function startInstance(
-  options: { env?: Record<string, string>; port?: number; waitMs?: number } = {}
+  options: {
+    env?: Record<string, string>;
+    port?: number;
+    waitMs?: number;
+    /** Flags for node before build/index.js (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+    nodeArgs?: string[];
+  } = {}
 ): Promise<Instance> {
   const port = options.port ?? (await freePort());
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-instance-'));
@@ -63,7 +69,7 @@ export async function startInstance(
   };
   // Production refuses to start without Postmark unless the dev mailbox is asked for.
   if (!env.POSTMARK_SERVER_TOKEN) env.MAIL_TRANSPORT ||= 'mailbox';
-  const child = spawn(process.execPath, ['build/index.js'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'build/index.js'], {
     cwd: path.resolve('.'),
     env,
     stdio: ['ignore', 'pipe', 'pipe']

@@ -30,6 +30,8 @@ export interface NginxLogEntry {
 export interface Nginx {
   url: string;
   port: number;
+  /** The master process's id (its workers are its children). */
+  pid: number;
   /** The nginx.conf it runs with. */
   config: string;
   /** The access log so far. */
@@ -186,6 +188,7 @@ export async function startNginx(
   return {
     url,
     port,
+    pid: child.pid!,
     config,
     log: () =>
       read('access.log')
