@@ -2,21 +2,14 @@
 // the PostgreSQL backends serving one database. The load generator, the server and PostgreSQL
 // share the machine's cores, so a request's cost is their sum; a wall-clock rate moves with
 // whatever else the machine runs, CPU per request much less.
-import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { POSTGRES_ADMIN_URL } from '../../tests/support/postgres';
-
-const TICK_MS = 10; // USER_HZ: 100 on Linux
+import { cpuMs, cpuSpent } from './process-cpu';
 
 /** User plus system CPU milliseconds of a process, or undefined when it is gone. */
 export function processCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return undefined;
-  }
+  const ms = cpuMs(pid);
+  return ms > 0 ? ms : undefined;
 }
 
 /** The CPU milliseconds of every PostgreSQL backend connected to `database`, by pid. */
@@ -37,9 +30,7 @@ export class BackendCpu {
 
   /** Milliseconds spent between two marks (a backend that connected in between counts from 0). */
   static spent(from: Map<number, number>, to: Map<number, number>): number {
-    let ms = 0;
-    for (const [pid, now] of to) ms += now - (from.get(pid) ?? 0);
-    return ms;
+    return cpuSpent(from, to);
   }
 
   end(): Promise<void> {
