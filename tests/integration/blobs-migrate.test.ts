@@ -78,7 +78,7 @@ describe('blobs:migrate --to s3', () => {
     expect(first.code).toBe(0);
     expect(first.output).toContain(`to S3 bucket "${s3.bucket}" at ${s3.endpoint}`);
     expect(first.output).toMatch(
-      /Done: 3 files checked: 3 copied \([\d.]+ KB\), 0 already in S3, 0 page-1 pictures copied, 0 problems\./
+      /Done: 3 files checked: 3 copied \([\d.]+\u00a0KB\), 0 already in S3, 0 page-1 pictures copied, 0 problems\./
     );
     for (const doc of docs) {
       const copy = await readBlob(bucket, doc.blobKey);
@@ -89,7 +89,7 @@ describe('blobs:migrate --to s3', () => {
     const again = await migrate(['--to', 's3', '--firm', firm.slug]);
     expect(again.code).toBe(0);
     expect(again.output).toContain(
-      'Done: 3 files checked: 0 copied (0 B), 3 already in S3, 0 page-1 pictures copied, 0 problems.'
+      'Done: 3 files checked: 0 copied (0\u00a0B), 3 already in S3, 0 page-1 pictures copied, 0 problems.'
     );
   });
 
@@ -205,7 +205,7 @@ describe('npm run cli -- blobs:migrate', () => {
     expect(result.code).toBe(0);
     if (!postgres) {
       expect(result.stdout).toContain(
-        'Done: 0 files checked: 0 copied (0 B), 0 already in S3, 0 page-1 pictures copied, 0 problems.'
+        'Done: 0 files checked: 0 copied (0\u00a0B), 0 already in S3, 0 page-1 pictures copied, 0 problems.'
       );
       rmSync(dataDir, { recursive: true, force: true });
       return;
