@@ -106,7 +106,12 @@ const width = Math.max(5, ...outcomes.map((o) => o.name.length));
 console.log(`\n${'bench'.padEnd(width)}  status  time     summary`);
 console.log(`${'-'.repeat(width)}  ------  -------  ${'-'.repeat(40)}`);
 for (const o of outcomes) {
-  const lines = o.ok ? (o.summaries.length ? o.summaries : ['(no summary printed)']) : [o.error!];
+  // A bench that missed a target still printed its figures: they say by how much.
+  const lines = o.ok
+    ? o.summaries.length
+      ? o.summaries
+      : ['(no summary printed)']
+    : [...o.summaries, o.error!];
   lines.forEach((line, i) => {
     const head =
       i === 0
