@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildIfStale } from '../scripts/build-if-stale.js';
 import { resetConfig, sessionCookieName } from '../src/lib/server/config';
+import { defaultBodySizeLimit } from '../src/lib/server/http/limits';
 import { closeDatabase, openDatabase } from '../src/lib/server/db/client';
 import { migrateDatabase } from '../src/lib/server/db/migrate';
 import { setBlobStore } from '../src/lib/server/storage';
@@ -216,6 +217,8 @@ try {
       POSTMARK_SERVER_TOKEN: '',
       MAIL_TRANSPORT: 'mailbox',
       EMAIL_WORKER: 'false',
+      // As npm start sets it (adapter-node's 512K default would refuse most PDFs, and says so).
+      BODY_SIZE_LIMIT: defaultBodySizeLimit(50),
       LOG_LEVEL: 'warn'
     },
     stdio: ['ignore', 'ignore', 'inherit']
