@@ -82,7 +82,9 @@ export function buildIfStale({ quiet = false } = {}) {
     // Errors always; the rest unless quiet, less the lines no one can act on.
     if (!quiet || result.status !== 0) process.stdout.write(withoutNoise(result.stdout ?? ''));
     process.stderr.write(withoutNoise(result.stderr ?? ''));
-    if (result.status !== 0) throw new Error('vite build failed');
+    if (result.status !== 0) {
+      throw new Error(`vite build failed${result.error ? `: ${result.error.message}` : ''}`);
+    }
     return true;
   } finally {
     rmdirSync(lock);

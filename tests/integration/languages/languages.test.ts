@@ -270,6 +270,18 @@ describe('setting a language', () => {
     expect(refused.text).toContain('id="firm-locale-error"');
     const [still] = await db.select().from(s.firm).where(eq(s.firm.id, firm.id));
     expect(still.locale).toBe('de');
+
+    // The settings page itself stays in its reader's language: the browser speaks a page's
+    // `locale` (hooks.client.ts), and this page's data named the clients' German one, so an
+    // English owner's app bar and messages turned German once the page had loaded.
+    const data = await browser.get('/firm/settings/__data.json');
+    const nodes = (JSON.parse(data.text) as { nodes: ({ data?: unknown[] } | null)[] }).nodes;
+    const page = nodes.at(-1)!.data!;
+    const keys = Object.keys(page[0] as object);
+    expect(keys).toContain('clientLocale');
+    expect(keys).not.toContain('locale');
+    expect(page[(page[0] as Record<string, number>).clientLocale]).toBe('de');
+    expect(htmlLang((await browser.get('/firm/settings')).text)).toBe('en');
   });
 });
 

@@ -152,19 +152,31 @@ export async function openPostgresHandle(
 
 type Unsafe = (query: string, params?: unknown[], options?: { prepare?: boolean }) => unknown;
 
+/** Statements with more parameters than this are not kept prepared (see preparing). */
+export const MAX_PREPARED_PARAMS = 32;
+
 /**
- * Every statement with parameters runs as a named prepared statement on its connection. Drizzle
+ * Statements with parameters run as named prepared statements on their connection. Drizzle
  * asks postgres.js for an unnamed one unless the query was built with .prepare(), so PostgreSQL
  * parsed and planned each request's statements afresh: under bench/load that was most of
- * PostgreSQL's CPU. postgres.js keeps one prepared statement per distinct SQL text on each
- * connection (and prepares again when a migration changed a table under it); drizzle's texts
- * come from a fixed set of queries, and a connection is replaced within an hour (max_lifetime).
- * A statement without parameters goes as a simple query either way (it may hold several).
+ * PostgreSQL's CPU. postgres.js keeps each distinct SQL text prepared on each connection until
+ * the connection is replaced (max_lifetime), and prepares again when a migration changed a
+ * table under it. A list of ids becomes `in ($1, …, $n)`, a new text for every length: a
+ * statement with more than MAX_PREPARED_PARAMS parameters (an export's batch, a long list)
+ * stays unnamed, so a connection keeps a bounded number. Statements inside db.transaction run
+ * on the transaction's own client and stay unnamed; one without parameters goes as a simple
+ * query either way (it may hold several).
  */
-function preparing<T extends object>(client: T): T {
+export function preparing<T extends object>(client: T): T {
   const unsafe = (client as unknown as { unsafe: Unsafe }).unsafe;
   const prepared: Unsafe = (query, params, options) =>
-    unsafe(query, params, params?.length ? { ...options, prepare: true } : options);
+    unsafe(
+      query,
+      params,
+      params?.length && params.length <= MAX_PREPARED_PARAMS
+        ? { ...options, prepare: true }
+        : options
+    );
   return { ...client, unsafe: prepared };
 }
 

@@ -51,7 +51,9 @@ export const load: PageServerLoad = async (event) => {
     sender,
     approvalRule: firm.approvalRule,
     logo: logoView(firm.logo, 48),
-    locale: firm.locale,
+    // Not `locale`: a page's `locale` is the language the page itself speaks (hooks.client.ts
+    // reads it), and this page speaks its reader's, not the one the firm set for its clients.
+    clientLocale: firm.locale,
     isOwner: membership.role === 'owner',
     me: user.id,
     members,
