@@ -31,10 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { buildIfStale } from '../scripts/build-if-stale.js';
-import { resetConfig, sessionCookieName } from '../src/lib/server/config';
-import { closeDatabase, openDatabase } from '../src/lib/server/db/client';
-import { migrateDatabase } from '../src/lib/server/db/migrate';
-import { setBlobStore } from '../src/lib/server/storage';
+import { sessionCookieName } from '../src/lib/server/config';
 import { freePort, startInstance, type Instance } from '../tests/support/cluster';
 import { findNginx, startNginx, type Nginx } from '../tests/support/nginx';
 import {
@@ -43,7 +40,7 @@ import {
   postgresAvailable
 } from '../tests/support/postgres';
 import type { LoadResult, LoadRun } from './support/http-load';
-import { seedLoadClients } from './support/load-seed';
+import { seedLoadDatabase } from './support/load-seed';
 import { childPids, cpuMs, cpuSpent, readCpu } from './support/process-cpu';
 
 const ROUNDS = Number(process.env.CLUSTER_ROUNDS ?? 5);
@@ -84,17 +81,7 @@ async function cleanup() {
   rmSync(blobDir, { recursive: true, force: true });
 }
 
-async function seed() {
-  process.env.DATA_DIR = blobDir;
-  process.env.LOG_LEVEL = 'silent';
-  resetConfig();
-  setBlobStore(undefined);
-  const handle = await openDatabase({ databaseUrl: database.url, poolMax: 4 });
-  await migrateDatabase(handle);
-  const visits = await seedLoadClients(handle.db, CLIENTS);
-  await closeDatabase();
-  return visits;
-}
+const seed = () => seedLoadDatabase(database.url, blobDir, CLIENTS, 4);
 
 function load(run: LoadRun): Promise<LoadResult> {
   return new Promise((resolve) => {

@@ -13,12 +13,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { buildIfStale } from '../scripts/build-if-stale.js';
-import { resetConfig, sessionCookieName } from '../src/lib/server/config';
+import { sessionCookieName } from '../src/lib/server/config';
 import { defaultBodySizeLimit } from '../src/lib/server/http/limits';
-import { closeDatabase, openDatabase } from '../src/lib/server/db/client';
-import { migrateDatabase } from '../src/lib/server/db/migrate';
-import { setBlobStore } from '../src/lib/server/storage';
-import { seedLoadClients } from './support/load-seed';
+import { closeDatabase } from '../src/lib/server/db/client';
+import { seedLoadDatabase } from './support/load-seed';
 import { BackendCpu, ownCpuMs, processCpuMs } from './support/cpu';
 import { createTestDatabase, postgresAvailable } from '../tests/support/postgres';
 
@@ -54,19 +52,11 @@ interface Visit {
 }
 
 async function seed(): Promise<Visit[]> {
-  process.env.DATA_DIR = dataDir;
-  process.env.LOG_LEVEL = 'silent';
-  resetConfig();
-  setBlobStore(undefined);
-  const handle = await openDatabase({ databaseUrl: database.url, poolMax: 10 });
-  await migrateDatabase(handle);
   // The server below runs on http://127.0.0.1.
-  const visits = (await seedLoadClients(handle.db, CLIENTS)).map((v) => ({
+  return (await seedLoadDatabase(database.url, dataDir, CLIENTS, 10)).map((v) => ({
     cookie: `${sessionCookieName('http:')}=${v.token}`,
     packets: v.packets
   }));
-  await closeDatabase();
-  return visits;
 }
 
 function freePort(): Promise<number> {

@@ -4,11 +4,13 @@
 // a session. The blob store and DATA_DIR are the caller's.
 import { createHash } from 'node:crypto';
 import { createSession } from '../../src/lib/server/auth/session';
-import type { Db } from '../../src/lib/server/db/client';
+import { resetConfig } from '../../src/lib/server/config';
+import { closeDatabase, openDatabase, type Db } from '../../src/lib/server/db/client';
+import { migrateDatabase } from '../../src/lib/server/db/migrate';
 import * as s from '../../src/lib/server/db/schema';
 import { ensurePreviews } from '../../src/lib/server/pdf/preview';
 import { recordPacketVersion } from '../../src/lib/server/review/published';
-import { getBlobStore, newBlobKey } from '../../src/lib/server/storage';
+import { getBlobStore, newBlobKey, setBlobStore } from '../../src/lib/server/storage';
 import { makeStatement } from './review-fixture';
 
 export interface LoadVisit {
@@ -96,4 +98,27 @@ export async function seedLoadClients(db: Db, contacts: number): Promise<LoadVis
     }
   }
   return visits;
+}
+
+/**
+ * A fresh PostgreSQL database migrated and seeded with seedLoadClients, its files in `dataDir`
+ * (as the server under test will read them), then closed: bench/load.ts and bench/cluster.ts.
+ */
+export async function seedLoadDatabase(
+  databaseUrl: string,
+  dataDir: string,
+  contacts: number,
+  poolMax: number
+): Promise<LoadVisit[]> {
+  process.env.DATA_DIR = dataDir;
+  process.env.LOG_LEVEL = 'silent';
+  resetConfig();
+  setBlobStore(undefined);
+  const handle = await openDatabase({ databaseUrl, poolMax });
+  await migrateDatabase(handle);
+  try {
+    return await seedLoadClients(handle.db, contacts);
+  } finally {
+    await closeDatabase();
+  }
 }
