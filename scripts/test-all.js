@@ -55,6 +55,8 @@ function describeCounts(c) {
 
 /** @type {Array<[string, boolean, string]>} */
 const results = [];
+/** Failed tests, named under the summary: CI keeps only the end of a long log. @type {string[]} */
+const failures = [];
 /** @type {string[]} */
 const skipped = [];
 
@@ -82,7 +84,30 @@ function vitest(title, projects, options = []) {
   for (const project of projects) {
     const c = counts[project];
     results.push([project, ok && !!c && c.failed === 0, describeCounts(c)]);
+    for (const failure of c?.failures ?? []) failures.push(`${project}: ${failure}`);
   }
+}
+
+// Terminal colour codes (ESC [ … m) in Playwright's error messages.
+const COLOURS = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/**
+ * Playwright's failed and flaky tests from its JSON report, as `file:line › title: error`.
+ * @param {any[]} suites @returns {string[]}
+ */
+function playwrightFailures(suites) {
+  return suites.flatMap((suite) => [
+    ...(suite.specs ?? []).flatMap((/** @type {any} */ spec) =>
+      (spec.tests ?? [])
+        .filter((/** @type {any} */ t) => t.status === 'unexpected' || t.status === 'flaky')
+        .map((/** @type {any} */ t) => {
+          const error = t.results?.find((/** @type {any} */ r) => r.error)?.error?.message ?? '';
+          const line = String(error).replace(COLOURS, '').split('\n')[0];
+          return `e2e [${t.projectName}] ${spec.file}:${spec.line} › ${spec.title}: ${line.slice(0, 160)}`;
+        })
+    ),
+    ...playwrightFailures(suite.suites ?? [])
+  ]);
 }
 
 if (wanted('integration') || wanted('e2e')) buildIfStale();
@@ -111,7 +136,9 @@ if (wanted('e2e') && existsSync(chromium)) {
       PLAYWRIGHT_JSON_OUTPUT_NAME: report
     }
   );
-  const stats = readJson(report)?.stats;
+  const json = readJson(report);
+  const stats = json?.stats;
+  failures.push(...playwrightFailures(json?.suites ?? []));
   // Under CI a test that passed only on its retry counts as failed (playwright.config.ts sets
   // failOnFlakyTests too; this keeps the summary honest whatever the config says).
   const counts = stats
@@ -139,4 +166,6 @@ for (const [name, ok, detail] of results) {
   console.log(`  ${ok ? '✔' : '✖'} ${name.padEnd(width)}  ${detail}`);
 }
 for (const reason of skipped) console.log(`  ⚠ skipped ${reason}`);
+if (failures.length) console.log('\nFailed (or passed only on a retry)');
+for (const failure of failures) console.log(`  ✖ ${failure}`);
 process.exit(results.every(([, ok]) => ok) ? 0 : 1);
