@@ -78,6 +78,61 @@ describe('PGlite on a worker thread', () => {
     expect(await ids()).toEqual([1, 2]);
   });
 
+  describe('a named statement (the session check)', () => {
+    const thread = () =>
+      (handle.db as unknown as { $client: ReturnType<typeof startPgliteThread> }).$client;
+    const noteOf = (id: number) =>
+      thread().textStatement('test_note_of', 'select note from t where id = $1::int', [String(id)]);
+
+    it('returns the first column as text, and undefined for no row or a null', async () => {
+      await db().execute(
+        sql`insert into t (id, note) values (20, ${'Zoë 🧾 ünïcode'}), (21, null)`
+      );
+      expect(await noteOf(20)).toBe('Zoë 🧾 ünïcode');
+      expect(await noteOf(21)).toBeUndefined();
+      expect(await noteOf(22)).toBeUndefined();
+      // Many at once, as concurrent requests post them: each gets its own answer.
+      const many = await Promise.all(Array.from({ length: 20 }, (_, i) => noteOf(20 + (i % 3))));
+      expect(many.filter((n) => n === 'Zoë 🧾 ünïcode')).toHaveLength(7);
+      await db().execute(sql`delete from t where id in (20, 21)`);
+    });
+
+    it('passes an error through with its code, and works again after it', async () => {
+      const error = await thread()
+        .textStatement('test_bad_cast', 'select ($1::int)::text', ['not a number'])
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'DatabaseError', code: '22P02' });
+      expect(String((error as Error).message)).toMatch(/invalid input syntax/);
+      expect(await thread().textStatement('test_bad_cast', 'select ($1::int)::text', ['7'])).toBe(
+        '7'
+      );
+    });
+
+    it('waits for an open transaction instead of running inside it', async () => {
+      let outside: Promise<string | undefined> | undefined;
+      await db()
+        .transaction(async (tx) => {
+          await tx.execute(sql`insert into t (id, note) values (30, 'never committed')`);
+          outside = noteOf(30);
+          await new Promise((r) => setImmediate(r));
+          await tx.execute(sql`select 1`);
+          throw new Error('roll back');
+        })
+        .catch(() => {});
+      // Run inside the transaction, it would have seen the row that was rolled back.
+      expect(await outside).toBeUndefined();
+    });
+
+    it('prepares again when a table under it changed', async () => {
+      await db().execute(sql`create table u (id int primary key, v text)`);
+      await db().execute(sql`insert into u values (1, 'a')`);
+      const read = () => thread().textStatement('test_u', 'select u::text from u where id = 1', []);
+      expect(await read()).toBe('(1,a)');
+      await db().execute(sql`alter table u add column w text default 'b'`);
+      expect(await read()).toBe('(1,a,b)');
+    });
+  });
+
   it('reports a stopped database as unavailable (503), not as a bug', async () => {
     const thread = startPgliteThread('memory://');
     await thread.waitReady;
