@@ -6,6 +6,16 @@ import { messagesByLocale } from './scripts/messages-by-locale.js';
 import { paraglideOptions } from './scripts/paraglide-options.js';
 import { paraglideIntlCache } from './scripts/paraglide-intl-cache.js';
 
+// Svelte's runtime and SvelteKit's client, which every page hydrates with, as one file rather
+// than the eight or so pieces Rollup cuts them into by which routes use which part: each file
+// is compressed on its own, and a client page loaded all of them anyway.
+const FRAMEWORK = /\/node_modules\/(svelte|@sveltejs\/kit|devalue|esm-env|clsx)\//;
+// Parts that only staff pages and the viewer use stay where Rollup puts them.
+const NOT_FRAMEWORK =
+  /\/svelte\/src\/(reactivity|attachments|internal\/client\/dom\/(legacy|blocks\/(key|svelte-element)|elements\/(customizable-select|bindings\/size)))/;
+const frameworkChunk = (id: string) =>
+  FRAMEWORK.test(id) && !NOT_FRAMEWORK.test(id) ? 'framework' : undefined;
+
 export default defineConfig({
   plugins: [
     paraglideVitePlugin(paraglideOptions),
@@ -19,7 +29,13 @@ export default defineConfig({
       name: 'sheaf:fewer-client-chunks',
       configEnvironment: (name) =>
         name === 'client'
-          ? { build: { rollupOptions: { output: { experimentalMinChunkSize: 8 * 1024 } } } }
+          ? {
+              build: {
+                rollupOptions: {
+                  output: { experimentalMinChunkSize: 8 * 1024, manualChunks: frameworkChunk }
+                }
+              }
+            }
           : undefined
     },
     SvelteKitPWA({
