@@ -1,12 +1,13 @@
 // What contacts see of a packet: exactly its published version. Staff uploads, removals and
 // edits made since stay staff-only until the next publish (DESIGN.md, "Contacts see only what
 // was published"); every contact-facing read goes through these.
-import { and, asc, eq, gt, gte, isNull, lte, or, type AnyColumn } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, isNull, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { preparedOnce } from '../db/prepared';
 import { document, packet, packetVersion, type Packet, type PacketVersion } from '../db/schema';
 
 /** The documents of published version `version`: added in 1..version, not removed by it. */
-export function inPublishedVersion(version: number | AnyColumn) {
+export function inPublishedVersion(version: number | AnyColumn | SQL) {
   return and(
     gte(document.version, 1),
     lte(document.version, version),
@@ -97,13 +98,20 @@ export function listPublishedDocuments(db: Db, packetId: string, version: number
  * per version up to it, the names of the documents it added and removed.
  */
 export async function loadVersionDocuments(db: Db, packetId: string, version: number) {
-  const rows = await db
-    .select({ ...documentFields, removedVersion: document.removedVersion })
-    .from(document)
-    .where(
-      and(eq(document.packetId, packetId), gte(document.version, 1), lte(document.version, version))
-    )
-    .orderBy(asc(document.position), asc(document.createdAt));
+  const rows = await preparedOnce(db, 'sheaf_version_documents', (db) =>
+    db
+      .select({ ...documentFields, removedVersion: document.removedVersion })
+      .from(document)
+      .where(
+        and(
+          eq(document.packetId, sql.placeholder('packetId')),
+          gte(document.version, 1),
+          lte(document.version, sql.placeholder('version'))
+        )
+      )
+      .orderBy(asc(document.position), asc(document.createdAt))
+      .prepare('sheaf_version_documents')
+  ).execute({ packetId, version });
   const changes = new Map<number, { added: string[]; removed: string[] }>();
   const at = (v: number) => {
     if (!changes.has(v)) changes.set(v, { added: [], removed: [] });
@@ -116,13 +124,4 @@ export async function loadVersionDocuments(db: Db, packetId: string, version: nu
     else at(removedVersion).removed.push(d.displayName);
   }
   return { documents, changes };
-}
-
-/** The details of every published version of the packet, oldest first. */
-export function listPacketVersions(db: Db, packetId: string) {
-  return db
-    .select()
-    .from(packetVersion)
-    .where(eq(packetVersion.packetId, packetId))
-    .orderBy(asc(packetVersion.version));
 }

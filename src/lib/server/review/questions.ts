@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
+import { preparedOnce } from '../db/prepared';
 import { clientContact, comment, decision, document, membership, user } from '../db/schema';
 import type { ClientContact, Packet } from '../db/schema';
 import { nameForFirm } from '../packets/contacts';
@@ -64,32 +65,38 @@ export interface ThreadEntry {
 
 /** The packet's question-and-answer thread, oldest first, each author named as the firm does. */
 export async function loadThread(db: Db, packet: Packet, userId: string): Promise<ThreadEntry[]> {
-  const rows = await db
-    .select({
-      id: comment.id,
-      body: comment.body,
-      at: comment.at,
-      authorId: comment.authorId,
-      authorName: nameForFirm,
-      authorEmail: user.email,
-      authorKind: comment.authorKind,
-      documentId: comment.documentId,
-      displayName: document.displayName,
-      page: comment.page
-    })
-    .from(comment)
-    .innerJoin(user, eq(user.id, comment.authorId))
-    .leftJoin(
-      membership,
-      and(eq(membership.userId, comment.authorId), eq(membership.firmId, comment.firmId))
-    )
-    .leftJoin(
-      clientContact,
-      and(eq(clientContact.userId, comment.authorId), eq(clientContact.clientId, packet.clientId))
-    )
-    .leftJoin(document, eq(document.id, comment.documentId))
-    .where(eq(comment.packetId, packet.id))
-    .orderBy(asc(comment.at), asc(comment.id));
+  const rows = await preparedOnce(db, 'sheaf_packet_thread', (db) =>
+    db
+      .select({
+        id: comment.id,
+        body: comment.body,
+        at: comment.at,
+        authorId: comment.authorId,
+        authorName: nameForFirm,
+        authorEmail: user.email,
+        authorKind: comment.authorKind,
+        documentId: comment.documentId,
+        displayName: document.displayName,
+        page: comment.page
+      })
+      .from(comment)
+      .innerJoin(user, eq(user.id, comment.authorId))
+      .leftJoin(
+        membership,
+        and(eq(membership.userId, comment.authorId), eq(membership.firmId, comment.firmId))
+      )
+      .leftJoin(
+        clientContact,
+        and(
+          eq(clientContact.userId, comment.authorId),
+          eq(clientContact.clientId, sql.placeholder('clientId'))
+        )
+      )
+      .leftJoin(document, eq(document.id, comment.documentId))
+      .where(eq(comment.packetId, sql.placeholder('packetId')))
+      .orderBy(asc(comment.at), asc(comment.id))
+      .prepare('sheaf_packet_thread')
+  ).execute({ packetId: packet.id, clientId: packet.clientId });
   return rows.map((r) => ({
     id: r.id,
     body: r.body,

@@ -1,31 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { delivery, documentOpen, documentView } from '../db/schema';
+import { documentOpen, documentView } from '../db/schema';
 import { recordAudit } from '../audit';
 import type { ClientContact, Packet } from '../db/schema';
-
-/** Marks the contact's delivery of the packet's current version opened (first and last). */
-export async function recordPacketOpen(
-  db: Db,
-  packet: Packet,
-  contact: ClientContact
-): Promise<Date | null> {
-  const [row] = await db
-    .update(delivery)
-    .set({
-      firstOpenedAt: sql`coalesce(${delivery.firstOpenedAt}, now())`,
-      lastOpenedAt: sql`now()`
-    })
-    .where(
-      and(
-        eq(delivery.packetId, packet.id),
-        eq(delivery.version, packet.version),
-        eq(delivery.contactId, contact.id)
-      )
-    )
-    .returning({ firstOpenedAt: delivery.firstOpenedAt });
-  return row?.firstOpenedAt ?? null;
-}
 
 /**
  * Counts a contact opening a document (first and last opened, number of views); the first open
