@@ -86,11 +86,19 @@ const documentFields = {
 
 /** The documents a contact sees in the packet's published version, in order. */
 export function listPublishedDocuments(db: Db, packetId: string, version: number) {
-  return db
-    .select(documentFields)
-    .from(document)
-    .where(and(eq(document.packetId, packetId), inPublishedVersion(version)))
-    .orderBy(asc(document.position), asc(document.createdAt));
+  return preparedOnce(db, 'sheaf_published_documents', (db) =>
+    db
+      .select(documentFields)
+      .from(document)
+      .where(
+        and(
+          eq(document.packetId, sql.placeholder('packetId')),
+          inPublishedVersion(sql`${sql.placeholder('version')}::int`)
+        )
+      )
+      .orderBy(asc(document.position), asc(document.createdAt))
+      .prepare('sheaf_published_documents')
+  ).execute({ packetId, version });
 }
 
 /**

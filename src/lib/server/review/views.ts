@@ -1,8 +1,35 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { preparedOnce } from '../db/prepared';
 import { documentOpen, documentView } from '../db/schema';
 import { recordAudit } from '../audit';
 import type { ClientContact, Packet } from '../db/schema';
+
+// The view count and the first open in one statement (the upsert as a data-modifying CTE: it
+// runs whether or not the insert after it reads it), built once.
+function buildDocumentView(db: Db) {
+  const ids = {
+    firmId: sql.placeholder('firmId'),
+    documentId: sql.placeholder('documentId'),
+    contactId: sql.placeholder('contactId')
+  };
+  const viewed = db.$with('viewed').as(
+    db
+      .insert(documentView)
+      .values(ids)
+      .onConflictDoUpdate({
+        target: [documentView.documentId, documentView.contactId],
+        set: { lastOpenedAt: sql`now()`, views: sql`${documentView.views} + 1` }
+      })
+  );
+  return db
+    .with(viewed)
+    .insert(documentOpen)
+    .values({ ...ids, version: sql.placeholder('version') })
+    .onConflictDoNothing()
+    .returning({ at: documentOpen.at })
+    .prepare('sheaf_document_view');
+}
 
 /**
  * Counts a contact opening a document (first and last opened, number of views); the first open
@@ -15,23 +42,12 @@ export async function recordDocumentView(
   contact: ClientContact,
   request: { ip: string | null; userAgent: string | null }
 ) {
-  await db
-    .insert(documentView)
-    .values({ firmId: contact.firmId, documentId: doc.id, contactId: contact.id })
-    .onConflictDoUpdate({
-      target: [documentView.documentId, documentView.contactId],
-      set: { lastOpenedAt: sql`now()`, views: sql`${documentView.views} + 1` }
-    });
-  const first = await db
-    .insert(documentOpen)
-    .values({
-      firmId: contact.firmId,
-      documentId: doc.id,
-      contactId: contact.id,
-      version: packet.version
-    })
-    .onConflictDoNothing()
-    .returning({ at: documentOpen.at });
+  const first = await preparedOnce(db, 'sheaf_document_view', buildDocumentView).execute({
+    firmId: contact.firmId,
+    documentId: doc.id,
+    contactId: contact.id,
+    version: packet.version
+  });
   if (first.length === 0) return;
   await recordAudit(db, {
     action: 'document.viewed',
