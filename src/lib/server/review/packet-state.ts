@@ -1,7 +1,7 @@
-// What the packet page reads about the decisions on a packet, and the contact's open of it, as
-// one prepared statement. The page used to make seven: the open (an update), the approval
-// counts, who approved, open questions, the versions' details, the contact's decisions and their
-// certified versions; most read the same decision rows. The open is a data-modifying CTE (it
+// Everything the packet page reads beyond the access check, and the contact's open of it, as one
+// prepared statement. The page used to make nine: the open (an update), the approval counts, who
+// approved, open questions, the versions' details, the contact's decisions, their certified
+// versions (most of them reading the same decision rows), the documents and the thread. The open is a data-modifying CTE (it
 // runs whether or not the select reads it, and nothing here reads the delivery it updates); each
 // list comes back as one JSON text, timestamps as epoch milliseconds (as db/session-row.ts does:
 // extract() is numeric, so Date gets the same millisecond drizzle's mapping gives).
@@ -13,6 +13,8 @@ import { preparedOnce } from '../db/prepared';
 import { delivery, firm, packet } from '../db/schema';
 import { isOpenQuestion } from '../packets/needs-reply';
 import { approvalCounts, versionApproved, versionDeclined } from './approval';
+import { versionDocumentsFromJson, versionDocumentsJson } from './published';
+import { threadFromJson, threadJson, type ThreadEntry } from './questions';
 
 export interface PacketDecision {
   kind: 'approve' | 'question' | 'decline';
@@ -22,7 +24,7 @@ export interface PacketDecision {
   reason: string | null;
 }
 
-export interface PacketState {
+export interface PacketState extends ReturnType<typeof versionDocumentsFromJson> {
   /** When this contact first opened this version (null when they have no delivery of it). */
   opened: Date | null;
   approval: { approved: number; approvers: number; isApproved: boolean; isDeclined: boolean };
@@ -35,6 +37,7 @@ export interface PacketState {
   certified: number[];
   /** Each published version's details, oldest first. */
   versions: { version: number; title: string; period: string; note: string; dueAt: Date | null }[];
+  thread: ThreadEntry[];
 }
 
 const version = sql`${sql.placeholder('version')}::int`;
@@ -88,7 +91,9 @@ function buildPacketState(db: Db) {
         where ${versionApproved({ ...ref, version: sql`mine.v` }, firm.approvalRule)})`,
       versions: sql<string>`(select coalesce(json_agg(json_build_array(pv.version, pv.title,
         pv.period, pv.note, ${ms('pv.due_at')}) order by pv.version), '[]')::text
-        from packet_version pv where pv.packet_id = ${packet.id})`
+        from packet_version pv where pv.packet_id = ${packet.id})`,
+      documents: versionDocumentsJson(version),
+      thread: threadJson
     })
     .from(packet)
     .innerJoin(firm, eq(firm.id, packet.firmId))
@@ -100,12 +105,14 @@ const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /**
  * Marks the contact's delivery of the packet's current version opened (first and last), and
- * reads the decisions the packet page shows, in one statement.
+ * reads what the packet page shows, in one statement. `userId`: the reader (their questions are
+ * theirs in the thread).
  */
 export async function openPacketState(
   db: Db,
   p: { id: string; version: number },
-  contact: { id: string }
+  contact: { id: string },
+  userId: string
 ): Promise<PacketState> {
   const [row] = await preparedOnce(db, 'sheaf_packet_state', buildPacketState).execute({
     packetId: p.id,
@@ -121,13 +128,18 @@ export async function openPacketState(
       questionOpen: false,
       decisions: [],
       certified: [],
-      versions: []
+      versions: [],
+      documents: [],
+      changes: new Map(),
+      thread: []
     };
   }
   type Approval = [string, string, number];
   type Decision = [PacketDecision['kind'], number, number, number | null, string | null];
   type Version = [number, string, string, string, number | null];
   return {
+    ...versionDocumentsFromJson(row.documents, p.version),
+    thread: threadFromJson(row.thread, userId),
     opened: row.opened,
     approval: {
       approved: row.approved,

@@ -4,10 +4,9 @@ import type { ContactAccess } from '../auth/guards';
 import { packetSummary } from '../packets/packets';
 import { approveBlocker } from './decisions';
 import { declineBlocker } from './decline';
-import { loadThread } from './questions';
 import { packetState } from '../../format/packet-status';
 import { safeBrandColor } from './status';
-import { changedDetails, loadVersionDocuments } from './published';
+import { changedDetails } from './published';
 import { openPacketState } from './packet-state';
 import { logoView } from '../firm/logo-key';
 
@@ -27,12 +26,8 @@ export interface VersionEntry {
  */
 export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>, userId: string) {
   const { packet, contact, firm } = access;
-  const [{ documents, changes }, thread, state] = await Promise.all([
-    loadVersionDocuments(db, packet.id, packet.version),
-    loadThread(db, packet, userId),
-    openPacketState(db, packet, contact)
-  ]);
-  const { decisions, versions, approval, approvals, opened } = state;
+  const state = await openPacketState(db, packet, contact, userId);
+  const { documents, changes, thread, decisions, versions, approval, approvals, opened } = state;
   const lastDecision = decisions[0] ?? null;
   // My standing approval of this version: only withdrawing it undoes it. A question asked after
   // approving is a question, not a change of mind (and the approval rule counts it the same way).

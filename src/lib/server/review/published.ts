@@ -102,34 +102,48 @@ export function listPublishedDocuments(db: Db, packetId: string, version: number
 }
 
 /**
- * In one query: the documents of published version `version` (as listPublishedDocuments), and
- * per version up to it, the names of the documents it added and removed.
+ * The documents of the packet added in versions 1..version, as one JSON text in position order,
+ * for a select from `packet` (review/packet-state.ts); versionDocumentsFromJson reads it. The
+ * version is an SQL expression (a placeholder).
  */
-export async function loadVersionDocuments(db: Db, packetId: string, version: number) {
-  const rows = await preparedOnce(db, 'sheaf_version_documents', (db) =>
-    db
-      .select({ ...documentFields, removedVersion: document.removedVersion })
-      .from(document)
-      .where(
-        and(
-          eq(document.packetId, sql.placeholder('packetId')),
-          gte(document.version, 1),
-          lte(document.version, sql.placeholder('version'))
-        )
-      )
-      .orderBy(asc(document.position), asc(document.createdAt))
-      .prepare('sheaf_version_documents')
-  ).execute({ packetId, version });
+export const versionDocumentsJson = (version: SQL) => sql<string>`(select coalesce(json_agg(
+    json_build_array(${document.id}, ${document.filename}, ${document.displayName},
+    ${document.pages}, ${document.bytes}, ${document.pageWidth}, ${document.pageHeight},
+    ${document.version}, ${document.removedVersion})
+    order by ${document.position}, ${document.createdAt}), '[]')::text
+  from ${document} where ${document.packetId} = ${packet.id} and ${document.version} >= 1
+    and ${document.version} <= ${version})`;
+
+type DocumentRow = [
+  string,
+  string,
+  string,
+  number,
+  number,
+  number | null,
+  number | null,
+  number,
+  number | null
+];
+
+/**
+ * What versionDocumentsJson read: the documents of published version `version` (as
+ * listPublishedDocuments), and per version up to it, the names of the documents it added and
+ * removed.
+ */
+export function versionDocumentsFromJson(json: string, version: number) {
   const changes = new Map<number, { added: string[]; removed: string[] }>();
   const at = (v: number) => {
     if (!changes.has(v)) changes.set(v, { added: [], removed: [] });
     return changes.get(v)!;
   };
   const documents = [];
-  for (const { removedVersion, ...d } of rows) {
-    at(d.version).added.push(d.displayName);
+  for (const row of JSON.parse(json) as DocumentRow[]) {
+    const [id, filename, displayName, pages, bytes, pageWidth, pageHeight, v, removedVersion] = row;
+    const d = { id, filename, displayName, pages, bytes, pageWidth, pageHeight, version: v };
+    at(v).added.push(displayName);
     if (removedVersion === null || removedVersion > version) documents.push(d);
-    else at(removedVersion).removed.push(d.displayName);
+    else at(removedVersion).removed.push(displayName);
   }
   return { documents, changes };
 }
