@@ -1,9 +1,8 @@
 // What contacts see of a packet: exactly its published version. Staff uploads, removals and
 // edits made since stay staff-only until the next publish (DESIGN.md, "Contacts see only what
 // was published"); every contact-facing read goes through these.
-import { and, asc, eq, gt, gte, isNull, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, eq, gt, gte, isNull, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { preparedOnce } from '../db/prepared';
 import { document, packet, packetVersion, type Packet, type PacketVersion } from '../db/schema';
 
 /** The documents of published version `version`: added in 1..version, not removed by it. */
@@ -73,7 +72,8 @@ export async function publishedPacket(db: Db, p: Packet): Promise<Packet> {
   return asPublished(p, snapshot);
 }
 
-const documentFields = {
+/** A document as contacts see it, in the lists of a published version. */
+export const documentFields = {
   id: document.id,
   filename: document.filename,
   displayName: document.displayName,
@@ -83,23 +83,6 @@ const documentFields = {
   pageHeight: document.pageHeight,
   version: document.version
 };
-
-/** The documents a contact sees in the packet's published version, in order. */
-export function listPublishedDocuments(db: Db, packetId: string, version: number) {
-  return preparedOnce(db, 'sheaf_published_documents', (db) =>
-    db
-      .select(documentFields)
-      .from(document)
-      .where(
-        and(
-          eq(document.packetId, sql.placeholder('packetId')),
-          inPublishedVersion(sql`${sql.placeholder('version')}::int`)
-        )
-      )
-      .orderBy(asc(document.position), asc(document.createdAt))
-      .prepare('sheaf_published_documents')
-  ).execute({ packetId, version });
-}
 
 /**
  * The documents of the packet added in versions 1..version, as one JSON text in position order,
@@ -127,8 +110,7 @@ type DocumentRow = [
 ];
 
 /**
- * What versionDocumentsJson read: the documents of published version `version` (as
- * listPublishedDocuments), and per version up to it, the names of the documents it added and
+ * What versionDocumentsJson read: the documents of published version `version`, and per version up to it, the names of the documents it added and
  * removed.
  */
 export function versionDocumentsFromJson(json: string, version: number) {
