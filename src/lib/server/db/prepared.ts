@@ -22,3 +22,12 @@ export function preparedOnce<T>(db: Db, name: string, build: (db: Db) => T): T {
   }
   return query;
 }
+
+/**
+ * A list of uuids as one placeholder's value, for `= any(${placeholder}::uuid[])`: a
+ * PostgreSQL array literal, so one statement text serves every length (an `in ($1, …, $n)` is a
+ * new statement for each). Only for ids read from the database (uuids: nothing to quote).
+ */
+export function uuidArray(ids: readonly string[]): string {
+  return `{${ids.join(',')}}`;
+}

@@ -300,24 +300,6 @@ export async function withdrawApproval(
 }
 
 /**
- * The contact's decisions on the packet, newest first (withdrawn approvals say when; a decline
- * superseded by a later decision is withdrawn too).
- */
-export function listDecisions(db: Db, packetId: string, contactId: string) {
-  return db
-    .select({
-      kind: decision.kind,
-      version: decision.version,
-      at: decision.at,
-      withdrawnAt: decision.withdrawnAt,
-      reason: decision.reason
-    })
-    .from(decision)
-    .where(and(eq(decision.packetId, packetId), eq(decision.contactId, contactId)))
-    .orderBy(desc(decision.at));
-}
-
-/**
  * A contact's approval, decline or question in the audit log: by them, from where they were,
  * on the packet's current version.
  */

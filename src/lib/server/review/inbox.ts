@@ -1,18 +1,10 @@
-import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { calendarDayIn, zoneOffsetMinutes, zoneOrUtc } from '../../format/time-zone';
 import type { Db } from '../db/client';
-import {
-  client,
-  clientContact,
-  delivery,
-  document,
-  firm,
-  packet,
-  packetVersion
-} from '../db/schema';
-import { asPublished, inPublishedVersion, currentSnapshot } from './published';
-import { contactIsActive } from '../auth/guards';
-import { packetsWithOpenQuestions } from './questions';
+import { preparedOnce, uuidArray } from '../db/prepared';
+import { client, clientContact, document, firm, packet, packetVersion } from '../db/schema';
+import { inPublishedVersion, currentSnapshot } from './published';
+import { isOpenQuestion } from '../packets/needs-reply';
 import { packetState, type PacketState } from '../../format/packet-status';
 import { currentVersionOf, versionApproved, versionDeclined } from './approval';
 import { safeBrandColor } from './status';
@@ -48,16 +40,9 @@ export interface InboxPacket {
   role: 'approver' | 'viewer';
 }
 
-/**
- * The packets of every client the user is a current contact of (published or archived only),
- * newest period first, each with the chip the contact should see.
- */
-export async function listInboxPackets(
-  db: Db,
-  userId: string,
-  now = new Date()
-): Promise<{ clients: InboxClient[]; packets: InboxPacket[] }> {
-  const memberships = await db
+// Built once (db/prepared.ts); lists of ids go as one uuid[] placeholder each.
+function buildMemberships(db: Db) {
+  return db
     .select({
       contactId: clientContact.id,
       role: clientContact.role,
@@ -72,8 +57,73 @@ export async function listInboxPackets(
     .from(clientContact)
     .innerJoin(client, eq(client.id, clientContact.clientId))
     .innerJoin(firm, eq(firm.id, clientContact.firmId))
-    .where(and(eq(clientContact.userId, userId), contactIsActive()))
-    .orderBy(client.name);
+    .where(
+      and(
+        eq(clientContact.userId, sql.placeholder('userId')),
+        // contactIsActive(), with the time as a placeholder.
+        or(
+          isNull(clientContact.accessExpiresAt),
+          gt(clientContact.accessExpiresAt, sql.placeholder('now'))
+        )
+      )
+    )
+    .orderBy(client.name)
+    .prepare('sheaf_inbox_memberships');
+}
+
+/**
+ * The clients' published and archived packets as their contacts see them (the published
+ * version's details), with what each chip needs: approved and declined under the firm's rule,
+ * an open question, opened by one of the user's contacts, and the documents in the version.
+ */
+function buildPackets(db: Db) {
+  const contactIds = sql`${sql.placeholder('contactIds')}::uuid[]`;
+  return db
+    .select({
+      id: packet.id,
+      clientId: packet.clientId,
+      status: packet.status,
+      version: packet.version,
+      publishedAt: packet.publishedAt,
+      title: packetVersion.title,
+      period: packetVersion.period,
+      dueAt: packetVersion.dueAt,
+      approved: versionApproved(currentVersionOf, firm.approvalRule),
+      declined: versionDeclined(currentVersionOf),
+      questionOpen: sql<boolean>`exists (select 1 from "comment"
+        where "comment".packet_id = ${packet.id} and ${isOpenQuestion()})`,
+      opened: sql<boolean>`exists (select 1 from delivery od
+        where od.packet_id = ${packet.id} and od.version = ${packet.version}
+        and od.contact_id = any(${contactIds}) and od.first_opened_at is not null)`,
+      documents: sql<number>`(select count(*)::int from ${document}
+        where ${document.packetId} = ${packet.id} and ${inPublishedVersion(packet.version)})`
+    })
+    .from(packet)
+    .innerJoin(packetVersion, currentSnapshot())
+    .innerJoin(firm, eq(firm.id, packet.firmId))
+    .where(
+      and(
+        eq(packet.clientId, sql`any(${sql.placeholder('clientIds')}::uuid[])`),
+        inArray(packet.status, ['published', 'archived'])
+      )
+    )
+    .orderBy(desc(packetVersion.period), desc(packet.publishedAt), desc(packet.createdAt))
+    .prepare('sheaf_inbox_packets');
+}
+
+/**
+ * The packets of every client the user is a current contact of (published or archived only),
+ * newest period first, each with the chip the contact should see.
+ */
+export async function listInboxPackets(
+  db: Db,
+  userId: string,
+  now = new Date()
+): Promise<{ clients: InboxClient[]; packets: InboxPacket[] }> {
+  const memberships = await preparedOnce(db, 'sheaf_inbox_memberships', buildMemberships).execute({
+    userId,
+    now: now.toISOString()
+  });
   if (memberships.length === 0) return { clients: [], packets: [] };
   // Each firm's zone, and its offset from UTC now, once per membership rather than per packet.
   const byClient = new Map(
@@ -82,58 +132,13 @@ export async function listInboxPackets(
       return [m.clientId, { ...m, zone, utcOffset: zoneOffsetMinutes(now, zone) }];
     })
   );
-  const contactIds = memberships.map((m) => m.contactId);
-
-  // Each packet as its contacts see it: the published version's details.
-  const packets = (
-    await db
-      .select({
-        packet,
-        snapshot: packetVersion,
-        approved: versionApproved(currentVersionOf, firm.approvalRule),
-        declined: versionDeclined(currentVersionOf)
-      })
-      .from(packet)
-      .innerJoin(packetVersion, currentSnapshot())
-      .innerJoin(firm, eq(firm.id, packet.firmId))
-      .where(
-        and(
-          inArray(packet.clientId, [...byClient.keys()]),
-          inArray(packet.status, ['published', 'archived'])
-        )
-      )
-      .orderBy(desc(packetVersion.period), desc(packet.publishedAt), desc(packet.createdAt))
-  ).map((r) => ({
-    ...asPublished(r.packet, r.snapshot),
-    approved: r.approved,
-    declined: r.declined
-  }));
-  const ids = packets.map((p) => p.id);
-  if (ids.length === 0) {
+  const packets = await preparedOnce(db, 'sheaf_inbox_packets', buildPackets).execute({
+    clientIds: uuidArray([...byClient.keys()]),
+    contactIds: uuidArray(memberships.map((m) => m.contactId))
+  });
+  if (packets.length === 0) {
     return { clients: memberships.map(toClient), packets: [] };
   }
-
-  const [opens, docCounts, openQuestions] = await Promise.all([
-    db
-      .select({ packetId: delivery.packetId, version: delivery.version })
-      .from(delivery)
-      .where(
-        and(
-          inArray(delivery.packetId, ids),
-          inArray(delivery.contactId, contactIds),
-          isNotNull(delivery.firstOpenedAt)
-        )
-      ),
-    db
-      .select({ packetId: document.packetId, n: sql<number>`count(*)::int` })
-      .from(document)
-      .innerJoin(packet, eq(packet.id, document.packetId))
-      .where(and(inArray(document.packetId, ids), inPublishedVersion(packet.version)))
-      .groupBy(document.packetId),
-    packetsWithOpenQuestions(db, ids)
-  ]);
-  const opened = new Set(opens.map((o) => `${o.packetId}:${o.version}`));
-  const documents = new Map(docCounts.map((d) => [d.packetId, d.n]));
 
   return {
     clients: memberships.map(toClient),
@@ -152,17 +157,17 @@ export async function listInboxPackets(
         clientName: m.clientName,
         firmName: m.firmName,
         brandColor: safeBrandColor(m.brandColor),
-        documents: documents.get(p.id) ?? 0,
+        documents: p.documents,
         role: m.role,
         chip: packetState(
           {
             status: p.status,
             approved: p.approved,
             declined: p.declined,
-            questionOpen: openQuestions.has(p.id),
+            questionOpen: p.questionOpen,
             // A viewer has nothing due: no "Due soon" nor "Overdue" for them.
             dueAt: m.role === 'viewer' ? null : p.dueAt,
-            opened: opened.has(`${p.id}:${p.version}`)
+            opened: p.opened
           },
           now
         )

@@ -2,13 +2,12 @@ import { calendarDayIn, zoneOffsetMinutes, zoneOrUtc } from '../../format/time-z
 import type { Db } from '../db/client';
 import type { ContactAccess } from '../auth/guards';
 import { packetSummary } from '../packets/packets';
-import { approveBlocker, listDecisions } from './decisions';
+import { approveBlocker } from './decisions';
 import { declineBlocker } from './decline';
-import { loadThread, packetsWithOpenQuestions } from './questions';
 import { packetState } from '../../format/packet-status';
-import { listApprovals, packetApproval } from './approval';
 import { safeBrandColor } from './status';
-import { changedDetails, listPacketVersions, loadVersionDocuments } from './published';
+import { changedDetails } from './published';
+import { openPacketState } from './packet-state';
 import { logoView } from '../firm/logo-key';
 
 export interface VersionEntry {
@@ -22,26 +21,13 @@ export interface VersionEntry {
 }
 
 /**
- * Everything the packet page shows a contact, in one call. `opened`: when this contact first
- * opened this version (what recordPacketOpen returned).
+ * Everything the packet page shows a contact, in one call; it also marks the contact's delivery
+ * of this version opened (`opened`: when they first opened it).
  */
-export async function loadPacketView(
-  db: Db,
-  access: Omit<ContactAccess, 'user'>,
-  userId: string,
-  opened: Date | null
-) {
+export async function loadPacketView(db: Db, access: Omit<ContactAccess, 'user'>, userId: string) {
   const { packet, contact, firm } = access;
-  const [{ documents, changes }, versions, thread, decisions, openQuestions, approval, approvals] =
-    await Promise.all([
-      loadVersionDocuments(db, packet.id, packet.version),
-      listPacketVersions(db, packet.id),
-      loadThread(db, packet, userId),
-      listDecisions(db, packet.id, contact.id),
-      packetsWithOpenQuestions(db, [packet.id]),
-      packetApproval(db, packet.id, packet.version),
-      listApprovals(db, packet.id, packet.version)
-    ]);
+  const state = await openPacketState(db, packet, contact, userId);
+  const { documents, changes, thread, decisions, versions, approval, approvals, opened } = state;
   const lastDecision = decisions[0] ?? null;
   // My standing approval of this version: only withdrawing it undoes it. A question asked after
   // approving is a question, not a change of mind (and the approval rule counts it the same way).
@@ -111,11 +97,13 @@ export async function loadPacketView(
       status: packet.status,
       approved: approval.isApproved,
       declined: approval.isDeclined,
-      questionOpen: openQuestions.has(packet.id),
+      questionOpen: state.questionOpen,
       // A viewer has nothing due: no "Due soon" nor "Overdue" for them.
       dueAt: viewer ? null : packet.dueAt
     }),
-    opened
+    opened,
+    /** Versions with a certificate this contact may download (approved by them), newest first. */
+    certificates: state.certified
   };
 }
 export type PacketView = Awaited<ReturnType<typeof loadPacketView>>;

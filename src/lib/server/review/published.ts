@@ -1,12 +1,12 @@
 // What contacts see of a packet: exactly its published version. Staff uploads, removals and
 // edits made since stay staff-only until the next publish (DESIGN.md, "Contacts see only what
 // was published"); every contact-facing read goes through these.
-import { and, asc, eq, gt, gte, isNull, lte, or, type AnyColumn } from 'drizzle-orm';
+import { and, eq, gt, gte, isNull, lte, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { document, packet, packetVersion, type Packet, type PacketVersion } from '../db/schema';
 
 /** The documents of published version `version`: added in 1..version, not removed by it. */
-export function inPublishedVersion(version: number | AnyColumn) {
+export function inPublishedVersion(version: number | AnyColumn | SQL) {
   return and(
     gte(document.version, 1),
     lte(document.version, version),
@@ -72,7 +72,8 @@ export async function publishedPacket(db: Db, p: Packet): Promise<Packet> {
   return asPublished(p, snapshot);
 }
 
-const documentFields = {
+/** A document as contacts see it, in the lists of a published version. */
+export const documentFields = {
   id: document.id,
   filename: document.filename,
   displayName: document.displayName,
@@ -83,46 +84,48 @@ const documentFields = {
   version: document.version
 };
 
-/** The documents a contact sees in the packet's published version, in order. */
-export function listPublishedDocuments(db: Db, packetId: string, version: number) {
-  return db
-    .select(documentFields)
-    .from(document)
-    .where(and(eq(document.packetId, packetId), inPublishedVersion(version)))
-    .orderBy(asc(document.position), asc(document.createdAt));
-}
+/**
+ * The documents of the packet added in versions 1..version, as one JSON text in position order,
+ * for a select from `packet` (review/packet-state.ts); versionDocumentsFromJson reads it. The
+ * version is an SQL expression (a placeholder).
+ */
+export const versionDocumentsJson = (version: SQL) => sql<string>`(select coalesce(json_agg(
+    json_build_array(${document.id}, ${document.filename}, ${document.displayName},
+    ${document.pages}, ${document.bytes}, ${document.pageWidth}, ${document.pageHeight},
+    ${document.version}, ${document.removedVersion})
+    order by ${document.position}, ${document.createdAt}), '[]')::text
+  from ${document} where ${document.packetId} = ${packet.id} and ${document.version} >= 1
+    and ${document.version} <= ${version})`;
+
+type DocumentRow = [
+  string,
+  string,
+  string,
+  number,
+  number,
+  number | null,
+  number | null,
+  number,
+  number | null
+];
 
 /**
- * In one query: the documents of published version `version` (as listPublishedDocuments), and
- * per version up to it, the names of the documents it added and removed.
+ * What versionDocumentsJson read: the documents of published version `version`, and per version up to it, the names of the documents it added and
+ * removed.
  */
-export async function loadVersionDocuments(db: Db, packetId: string, version: number) {
-  const rows = await db
-    .select({ ...documentFields, removedVersion: document.removedVersion })
-    .from(document)
-    .where(
-      and(eq(document.packetId, packetId), gte(document.version, 1), lte(document.version, version))
-    )
-    .orderBy(asc(document.position), asc(document.createdAt));
+export function versionDocumentsFromJson(json: string, version: number) {
   const changes = new Map<number, { added: string[]; removed: string[] }>();
   const at = (v: number) => {
     if (!changes.has(v)) changes.set(v, { added: [], removed: [] });
     return changes.get(v)!;
   };
   const documents = [];
-  for (const { removedVersion, ...d } of rows) {
-    at(d.version).added.push(d.displayName);
+  for (const row of JSON.parse(json) as DocumentRow[]) {
+    const [id, filename, displayName, pages, bytes, pageWidth, pageHeight, v, removedVersion] = row;
+    const d = { id, filename, displayName, pages, bytes, pageWidth, pageHeight, version: v };
+    at(v).added.push(displayName);
     if (removedVersion === null || removedVersion > version) documents.push(d);
-    else at(removedVersion).removed.push(d.displayName);
+    else at(removedVersion).removed.push(displayName);
   }
   return { documents, changes };
-}
-
-/** The details of every published version of the packet, oldest first. */
-export function listPacketVersions(db: Db, packetId: string) {
-  return db
-    .select()
-    .from(packetVersion)
-    .where(eq(packetVersion.packetId, packetId))
-    .orderBy(asc(packetVersion.version));
 }

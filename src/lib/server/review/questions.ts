@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
-import { clientContact, comment, decision, document, membership, user } from '../db/schema';
+import { clientContact, comment, decision, document, membership, packet, user } from '../db/schema';
 import type { ClientContact, Packet } from '../db/schema';
 import { nameForFirm } from '../packets/contacts';
 import { isOpenQuestion } from '../packets/needs-reply';
@@ -62,45 +62,60 @@ export interface ThreadEntry {
   page: number | null;
 }
 
-/** The packet's question-and-answer thread, oldest first, each author named as the firm does. */
-export async function loadThread(db: Db, packet: Packet, userId: string): Promise<ThreadEntry[]> {
-  const rows = await db
-    .select({
-      id: comment.id,
-      body: comment.body,
-      at: comment.at,
-      authorId: comment.authorId,
-      authorName: nameForFirm,
-      authorEmail: user.email,
-      authorKind: comment.authorKind,
-      documentId: comment.documentId,
-      displayName: document.displayName,
-      page: comment.page
+/**
+ * The packet's question-and-answer thread as one JSON text, oldest first, for a select from
+ * `packet` joined to its firm (review/packet-state.ts); threadFromJson reads it.
+ */
+export const threadJson = sql<string>`(select coalesce(json_agg(json_build_array(${comment.id},
+    ${comment.body}, extract(epoch from ${comment.at}) * 1000, ${comment.authorId}, ${nameForFirm},
+    ${user.email}, ${comment.authorKind}, ${comment.documentId}, ${document.displayName},
+    ${comment.page}) order by ${comment.at}, ${comment.id}), '[]')::text
+  from ${comment} join ${user} on ${user.id} = ${comment.authorId}
+  left join ${membership}
+    on ${membership.userId} = ${comment.authorId} and ${membership.firmId} = ${comment.firmId}
+  left join ${clientContact}
+    on ${clientContact.userId} = ${comment.authorId} and ${clientContact.clientId} = ${packet.clientId}
+  left join ${document} on ${document.id} = ${comment.documentId}
+  where ${comment.packetId} = ${packet.id})`;
+
+type ThreadRow = [
+  string,
+  string,
+  number,
+  string,
+  string,
+  string,
+  'staff' | 'contact',
+  string | null,
+  string | null,
+  number | null
+];
+
+/** The thread threadJson read, each author named as the firm does; `userId` is the reader. */
+export function threadFromJson(json: string, userId: string): ThreadEntry[] {
+  return (JSON.parse(json) as ThreadRow[]).map(
+    ([
+      id,
+      body,
+      at,
+      authorId,
+      authorName,
+      authorEmail,
+      authorKind,
+      documentId,
+      displayName,
+      page
+    ]) => ({
+      id,
+      body,
+      at: new Date(at),
+      authorName: authorName || authorEmail,
+      fromFirm: authorKind === 'staff',
+      mine: authorId === userId,
+      document: documentId && displayName ? { id: documentId, displayName } : null,
+      page
     })
-    .from(comment)
-    .innerJoin(user, eq(user.id, comment.authorId))
-    .leftJoin(
-      membership,
-      and(eq(membership.userId, comment.authorId), eq(membership.firmId, comment.firmId))
-    )
-    .leftJoin(
-      clientContact,
-      and(eq(clientContact.userId, comment.authorId), eq(clientContact.clientId, packet.clientId))
-    )
-    .leftJoin(document, eq(document.id, comment.documentId))
-    .where(eq(comment.packetId, packet.id))
-    .orderBy(asc(comment.at), asc(comment.id));
-  return rows.map((r) => ({
-    id: r.id,
-    body: r.body,
-    at: r.at,
-    authorName: r.authorName || r.authorEmail,
-    fromFirm: r.authorKind === 'staff',
-    mine: r.authorId === userId,
-    document:
-      r.documentId && r.displayName ? { id: r.documentId, displayName: r.displayName } : null,
-    page: r.page
-  }));
+  );
 }
 
 /** Packets with a contact's question the firm has not answered (nor marked answered) yet. */

@@ -7,19 +7,11 @@ import { declineBlocker, declinePacket, declineSchema } from '$lib/server/review
 import { loadPacketView } from '$lib/server/review/packet-view';
 import { readQuestion, submitQuestion } from './question-form.server';
 import { requestIdSchema } from '$lib/server/review/questions';
-import { recordPacketOpen } from '$lib/server/review/views';
-import { listCertifiedVersions } from '$lib/server/certificates/certificates';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const access = await requireContact(event, event.params.packetId);
-  const db = getDb();
-  const opened = await recordPacketOpen(db, access.packet, access.contact);
-  const [view, certificates] = await Promise.all([
-    loadPacketView(db, access, access.user.id, opened),
-    listCertifiedVersions(db, access.packet.id, access.contact.id)
-  ]);
-  return { ...view, certificates };
+  return loadPacketView(getDb(), access, access.user.id);
 };
 
 export const actions: Actions = {

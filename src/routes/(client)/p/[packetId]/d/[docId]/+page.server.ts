@@ -3,10 +3,9 @@ import { isUuid, requireContact } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
 import { readQuestion, submitQuestion } from '../../question-form.server';
 import { safeBrandColor } from '$lib/server/review/status';
-import { listPublishedDocuments } from '$lib/server/review/published';
 import { requestMeta } from '$lib/server/auth/request-meta';
 import { requestEvidence } from '$lib/server/review/evidence';
-import { recordDocumentView } from '$lib/server/review/views';
+import { viewPublishedDocument } from '$lib/server/review/views';
 import pdfBoot from '$lib/components/viewer/pdf-boot.js?url&no-inline';
 import { PREVIEW_SIZES, previewSrcset } from '$lib/components/viewer/page-fit';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,14 +13,16 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const { packet, contact, firm } = await requireContact(event, event.params.packetId);
   if (!isUuid(event.params.docId)) error(404, 'Not found');
-  const db = getDb();
-  const documents = await listPublishedDocuments(db, packet.id, packet.version);
+  const documents = await viewPublishedDocument(getDb(), {
+    packet,
+    contact,
+    documentId: event.params.docId,
+    // "Save for offline" fetches every viewer page; that is not the contact reading it.
+    record: event.request.headers.get('x-sheaf-save') !== '1',
+    request: requestMeta(event)
+  });
   const doc = documents.find((d) => d.id === event.params.docId);
   if (!doc) error(404, 'Not found');
-  // "Save for offline" fetches every viewer page; that is not the contact reading it.
-  if (event.request.headers.get('x-sheaf-save') !== '1') {
-    await recordDocumentView(db, doc, packet, contact, requestMeta(event));
-  }
   const hint = pdfBuildHint(event.request.headers.get('user-agent') ?? '');
   // Page 1's picture is what the reader sees first, then the boot script starts pdf.js: the
   // browser hears of both before it reads the HTML, the picture first.
