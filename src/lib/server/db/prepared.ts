@@ -29,5 +29,10 @@ export function preparedOnce<T>(db: Db, name: string, build: (db: Db) => T): T {
  * new statement for each). Only for ids read from the database (uuids: nothing to quote).
  */
 export function uuidArray(ids: readonly string[]): string {
+  // Checked all the same: text with a comma or a brace would become more than one element and
+  // widen an `= any(…)` filter to rows nobody asked for.
+  const notUuid = ids.find((id) => !UUID.test(id));
+  if (notUuid !== undefined) throw new TypeError(`uuidArray: not a uuid: ${notUuid.slice(0, 40)}`);
   return `{${ids.join(',')}}`;
 }
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
