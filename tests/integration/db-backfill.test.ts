@@ -2,7 +2,9 @@
 // (the current version's details, removals in force), removals are dated to the version that
 // carried them, and every contact keeps the name the firm gave. 0006: comments say who wrote
 // them and which questions staff already answered; every client gets a responsible member. 0008:
-// documents get display names from their file names. On the database of the running project.
+// documents get display names from their file names. 0013 moves no data: rows written before it
+// keep their message in outbox.payload and are claimed with it. On the database of the running
+// project.
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -13,6 +15,10 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
+import type { Db } from '../../src/lib/server/db/client';
+import * as schema from '../../src/lib/server/db/schema';
+import { enqueueEmails } from '../../src/lib/server/email/outbox';
+import { claimDueEmails } from '../../src/lib/server/email/outbox-claims';
 import { createTestDatabase } from '../support/postgres';
 
 /** The committed migrations up to (not including) `tag`, in a folder of their own. */
@@ -30,16 +36,17 @@ function migrationsBefore(tag: string): string {
 type Query = (text: string) => Promise<Record<string, unknown>[]>;
 
 async function withDatabase(
-  run: (query: Query, migrate: (folder: string) => Promise<void>) => Promise<void>
+  run: (query: Query, migrate: (folder: string) => Promise<void>, db: Db) => Promise<void>
 ) {
   if (process.env.SHEAF_TEST_DB === 'postgres') {
     const database = await createTestDatabase('sheaf_backfill');
     const sql = postgres(database.url, { max: 1, onnotice: () => {} });
     try {
-      const db = drizzlePostgres(sql);
+      const db = drizzlePostgres(sql, { schema });
       await run(
         async (text) => [...(await sql.unsafe(text))] as Record<string, unknown>[],
-        (folder) => migratePostgres(db, { migrationsFolder: folder })
+        (folder) => migratePostgres(db, { migrationsFolder: folder }),
+        db as unknown as Db
       );
     } finally {
       await sql.end();
@@ -48,10 +55,11 @@ async function withDatabase(
   } else {
     const client = new PGlite();
     try {
-      const db = drizzlePglite(client);
+      const db = drizzlePglite(client, { schema });
       await run(
         async (text) => (await client.exec(text)).at(-1)?.rows ?? [],
-        (folder) => migratePglite(db, { migrationsFolder: folder })
+        (folder) => migratePglite(db, { migrationsFolder: folder }),
+        db as unknown as Db
       );
     } finally {
       await client.close();
@@ -163,6 +171,39 @@ describe('backfilling migrations on existing data', () => {
         { display_name: '__.pdf' }
       ]);
       expect(await query(`select approval_rule from firm`)).toEqual([{ approval_rule: 'any' }]);
+    });
+  }, 180_000);
+  it('0013 leaves rows written before it to be claimed with their message in outbox.payload', async () => {
+    await withDatabase(async (query, migrate, db) => {
+      await migrate(migrationsBefore('0013'));
+      await query(`
+        insert into outbox (kind, payload) values ('packet', '{"to": "a@x.test", "subject": "Q3"}');
+        insert into outbox (kind, payload, locked_by, locked_at)
+          values ('sign_in', '{"to": "b@x.test", "subject": "Sign in"}', 'old-worker', now());
+        insert into outbox (kind, channel, payload)
+          values ('packet', 'push', '{"subscriptionId": "s1", "title": "T"}');
+      `);
+      await migrate('drizzle');
+      expect(await query(`select count(*)::int as n from outbox_message`)).toEqual([{ n: 0 }]);
+      const claimed = await claimDueEmails(db, 'new-worker', {
+        batchSize: 10,
+        staleLockMs: 60_000,
+        channels: ['email', 'push']
+      });
+      // The row the old instance's worker holds stays with it until its claim goes stale.
+      expect(claimed.map((c) => [c.id, c.channel, c.message])).toEqual([
+        [1, 'email', { to: 'a@x.test', subject: 'Q3' }],
+        [3, 'push', { subscriptionId: 's1', title: 'T' }]
+      ]);
+      // Rows written now keep their message apart, and draw their ids after the old ones.
+      const [id] = await db.transaction((tx) =>
+        enqueueEmails(tx, [{ kind: 'packet', to: 'c@x.test', subject: 'New', html: '', text: '' }])
+      );
+      expect(id).toBe(4);
+      expect(
+        await query(`select o.payload, m.payload->>'to' as to
+          from outbox o join outbox_message m on m.outbox_id = o.id`)
+      ).toEqual([{ payload: null, to: 'c@x.test' }]);
     });
   }, 180_000);
 });

@@ -14,6 +14,8 @@ import {
   createFirmWithStaff,
   unique
 } from '../support/factories';
+import { selectOutbox } from '../support/outbox';
+import { outboxPayload } from '../../src/lib/server/email/outbox';
 
 const meta = () => ({
   ip: `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
@@ -21,10 +23,8 @@ const meta = () => ({
 });
 
 async function mailsTo(email: string): Promise<EmailMessage[]> {
-  const rows = await getDb()
-    .select({ payload: s.outbox.payload })
-    .from(s.outbox)
-    .where(sql`lower(${s.outbox.payload}->>'to') = ${email.toLowerCase()}`)
+  const rows = await selectOutbox(getDb())
+    .where(sql`lower(${outboxPayload}->>'to') = ${email.toLowerCase()}`)
     .orderBy(desc(s.outbox.id));
   return rows.map((r) => r.payload as EmailMessage);
 }

@@ -51,7 +51,10 @@ describe('undeliverable mail on the staff packet page', () => {
     const [lateRow] = await w.db
       .update(s.outbox)
       .set({ createdAt: sql`now() - interval '25 hours'`, attempts: 12 })
-      .where(sql`${s.outbox.firmId} = ${w.firm.id} and ${s.outbox.payload}->>'to' = ${late}`)
+      .where(
+        sql`${s.outbox.firmId} = ${w.firm.id} and ${s.outbox.id} in
+          (select outbox_id from outbox_message where payload->>'to' = ${late})`
+      )
       .returning();
     expect(lateRow).toBeDefined();
     stub.answerNext(503);

@@ -18,6 +18,7 @@ import {
   createPacket,
   unique
 } from '../support/factories';
+import { selectOutbox } from '../support/outbox';
 
 let scratch: ScratchDatabase;
 let db: Db;
@@ -79,7 +80,7 @@ function worker(
   });
 }
 
-const rows = () => db.select().from(s.outbox).orderBy(s.outbox.id);
+const rows = () => selectOutbox(db).orderBy(s.outbox.id);
 const POSTMARK = { name: 'postmark', deliversOnSend: false } as const;
 const NONE = { sent: [], failed: [], retry: [], dead: [], released: [] };
 

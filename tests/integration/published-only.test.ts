@@ -8,6 +8,7 @@ import { ensurePreviews } from '../../src/lib/server/pdf/preview';
 import { createPacket, makePdf, signIn } from '../support/factories';
 import { documentsOf, postForm, staffWorld, uploadPdf } from '../support/firm';
 import { TestBrowser } from '../support/server';
+import { selectOutbox } from '../support/outbox';
 
 /** A packet published through the staff routes, then edited and added to without publishing. */
 async function stagedWorld() {
@@ -134,10 +135,9 @@ describe('staged edits stay staff-only until published', () => {
     const { db, browser, packet } = await stagedWorld();
     const nudge = await postForm(browser, `/firm/packets/${packet.id}?/nudge`);
     expect(nudge.status).toBe(200);
-    const mails = await db
-      .select()
-      .from(s.outbox)
-      .where(and(eq(s.outbox.kind, 'nudge'), eq(s.outbox.firmId, packet.firmId)));
+    const mails = await selectOutbox(db).where(
+      and(eq(s.outbox.kind, 'nudge'), eq(s.outbox.firmId, packet.firmId))
+    );
     expect(mails.length).toBeGreaterThan(0);
     for (const m of mails) {
       const text = JSON.stringify(m.payload);
@@ -240,7 +240,7 @@ describe('staff take back a staged removal, and never mail a packet no one was s
     });
     expect(reply.status).toBe(400);
     expect(reply.text).toContain('Publish the packet first.');
-    const mails = await db.select().from(s.outbox).where(eq(s.outbox.firmId, never.firmId));
+    const mails = await selectOutbox(db).where(eq(s.outbox.firmId, never.firmId));
     expect(mails.filter((m) => m.kind === 'reply')).toEqual([]);
   });
 });

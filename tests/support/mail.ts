@@ -3,13 +3,12 @@
 import { desc, sql } from 'drizzle-orm';
 import { getDb } from '../../src/lib/server/db/client';
 import { outbox } from '../../src/lib/server/db/schema';
-import type { EmailMessage } from '../../src/lib/server/email/outbox';
+import { outboxPayload, type EmailMessage } from '../../src/lib/server/email/outbox';
+import { selectOutbox } from './outbox';
 
 export async function mailsTo(email: string): Promise<EmailMessage[]> {
-  const rows = await getDb()
-    .select({ payload: outbox.payload })
-    .from(outbox)
-    .where(sql`${outbox.payload}->>'to' = ${email}`)
+  const rows = await selectOutbox(getDb())
+    .where(sql`${outboxPayload}->>'to' = ${email}`)
     .orderBy(desc(outbox.id));
   return rows.map((r) => r.payload as EmailMessage);
 }

@@ -20,6 +20,7 @@ import { issueMagicLink } from '../../../src/lib/server/auth/magic-link';
 import { TestBrowser } from '../../support/server';
 import { ensurePreviews } from '../../../src/lib/server/pdf/preview';
 import { entryFor, readRouteMap } from '../../support/route-map';
+import { selectOutbox } from '../../support/outbox';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'JSON' | 'PDF';
 type Who = 'staff' | 'owner' | 'contact' | 'ownerAsClient' | 'signedOut';
@@ -1201,7 +1202,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       expect(await db.select().from(s.session).where(eq(s.session.userId, userId))).toHaveLength(1);
     }
     // Nobody else was nudged; a contact archived, imported and promoted nothing in my firm.
-    const nudged = await db.select().from(s.outbox).where(eq(s.outbox.kind, 'nudge'));
+    const nudged = await selectOutbox(db).where(eq(s.outbox.kind, 'nudge'));
     expect(nudged.filter((m) => m.firmId === mine.firm.id)).toEqual([]);
     for (const contactId of [o.contact.id, n.contact.id]) {
       expect(
@@ -1225,9 +1226,7 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       { accept: 'text/html' }
     );
     expect(ownNudge.status).toBe(200);
-    const [mail] = await db
-      .select()
-      .from(s.outbox)
+    const [mail] = await selectOutbox(db)
       .where(eq(s.outbox.kind, 'nudge'))
       .then((rows) => rows.filter((m) => m.firmId === mine.firm.id));
     expect((mail.payload as { to: string }).to).toBe(mine.contactUser.email);

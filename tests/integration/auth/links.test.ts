@@ -21,6 +21,8 @@ import { postForm, staffWorld } from '../../support/firm';
 import { openScratchDatabase, type ScratchDatabase } from '../../support/scratch-db';
 import { SESSION_COOKIE, TestBrowser } from '../../support/server';
 import { textOf } from '../../support/html';
+import { selectOutbox } from '../../support/outbox';
+import { outboxPayload } from '../../../src/lib/server/email/outbox';
 
 async function contactWithPacketLink() {
   const { firm } = await createFirmWithStaff();
@@ -325,8 +327,9 @@ describe('"Email me a new link"', () => {
       getDb()
         .select({ id: s.outbox.id })
         .from(s.outbox)
+        .leftJoin(s.outboxMessage, eq(s.outboxMessage.outboxId, s.outbox.id))
         .where(
-          sql`${s.outbox.payload}->>'subject' like 'New link:%' or ${s.outbox.payload}->>'subject' like 'Your new sign-in link%'`
+          sql`${outboxPayload}->>'subject' like 'New link:%' or ${outboxPayload}->>'subject' like 'Your new sign-in link%'`
         );
     const before = await renewals();
     const r = await new TestBrowser().post(`/l/${generateToken()}/renew`);
@@ -494,10 +497,7 @@ describe("How long a reminder's link works", () => {
       .from(s.magicLink)
       .where(eq(s.magicLink.userId, user.id))
       .orderBy(desc(s.magicLink.createdAt));
-    const mails = await db
-      .select({ payload: s.outbox.payload })
-      .from(s.outbox)
-      .where(eq(s.outbox.kind, 'reminder'));
+    const mails = await selectOutbox(db).where(eq(s.outbox.kind, 'reminder'));
     // Due in 20 days, one day's grace: day 21. Due in 5 (2 after the reminder): 7 days from it.
     for (const [p, expires] of [
       [far, endOfDayIn(21, now)],

@@ -11,6 +11,7 @@ import { waitForMail } from '../../support/mailbox';
 import { SoftAuthenticator } from '../../support/webauthn';
 import { SESSION_COOKIE, TestBrowser } from '../../support/server';
 import type { Db } from '../../../src/lib/server/db/client';
+import { selectOutbox } from '../../support/outbox';
 
 let cluster: Cluster;
 let db: Db;
@@ -198,7 +199,7 @@ describe('rate limits count across both instances', () => {
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(second.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     // Exactly one mail was queued for the address.
-    const queued = await db.select().from(s.outbox).where(eq(s.outbox.kind, 'sign_in'));
+    const queued = await selectOutbox(db).where(eq(s.outbox.kind, 'sign_in'));
     expect(queued.filter((r) => (r.payload as { to: string }).to === staff.email)).toHaveLength(1);
   });
 

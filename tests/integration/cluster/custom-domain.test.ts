@@ -18,6 +18,8 @@ import { freePort, openClusterDb, startInstance, type Instance } from '../../sup
 import { deployNginxConfig, findNginx, startNginx, type Nginx } from '../../support/nginx';
 import { createTestDatabase } from '../../support/postgres';
 import { createFirmWithStaff } from '../../support/factories';
+import { selectOutbox } from '../../support/outbox';
+import { outboxPayload } from '../../../src/lib/server/email/outbox';
 
 const HOST = 'portal.ledgerline.test';
 const ORIGIN = `https://${HOST}`;
@@ -185,10 +187,8 @@ describe("a firm's own domain in front of Sheaf (nginx, TLS at the proxy)", () =
       expect(line).not.toMatch(/;\s*Domain=/i);
     }
 
-    const [row] = await db
-      .select({ payload: s.outbox.payload })
-      .from(s.outbox)
-      .where(sql`lower(${s.outbox.payload}->>'to') = ${staff.email}`)
+    const [row] = await selectOutbox(db)
+      .where(sql`lower(${outboxPayload}->>'to') = ${staff.email}`)
       .orderBy(desc(s.outbox.id))
       .limit(1);
     const mail = row.payload as EmailMessage;

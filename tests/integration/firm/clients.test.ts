@@ -7,6 +7,7 @@ import { createFirm, createFirmWithStaff, signIn, unique } from '../../support/f
 import { textOf } from '../../support/html';
 import { TestBrowser } from '../../support/server';
 import { getDb } from '../../../src/lib/server/db/client';
+import { selectOutbox } from '../../support/outbox';
 
 const clientsOf = (firmId: string) =>
   getDb().select().from(s.client).where(eq(s.client.firmId, firmId));
@@ -127,7 +128,7 @@ describe('clients and contacts', () => {
       .where(and(eq(s.clientContact.clientId, client.id), eq(s.clientContact.userId, person.id)));
     expect(contact.role).toBe('viewer');
     expect(contact.accessExpiresAt?.toISOString().slice(0, 10)).toBe('2099-01-31');
-    const invites = (await db.select().from(s.outbox).where(eq(s.outbox.kind, 'invite'))).filter(
+    const invites = (await selectOutbox(db).where(eq(s.outbox.kind, 'invite'))).filter(
       (o) => (o.payload as { to: string }).to === email
     );
     expect(invites).toHaveLength(1);

@@ -9,12 +9,13 @@ import { importClientsCsv } from '../../../src/lib/server/packets/csv-import';
 import { createContact, createPacket, makePdf, unique } from '../../support/factories';
 import { postForm, staffWorld, uploadPdf } from '../../support/firm';
 import { mailsTo } from '../../support/mail';
+import { selectOutbox } from '../../support/outbox';
 
 type Db = Awaited<ReturnType<typeof staffWorld>>['db'];
 
 // In the order they were written (PostgreSQL returns rows in no promised order).
 const outboxOfFirm = async (db: Db, firmId: string) =>
-  db.select().from(s.outbox).where(eq(s.outbox.firmId, firmId)).orderBy(s.outbox.id);
+  selectOutbox(db).where(eq(s.outbox.firmId, firmId)).orderBy(s.outbox.id);
 const toOf = (rows: { payload: unknown }[]) =>
   rows.map((r) => (r.payload as { to: string }).to).sort();
 const textOf = (html: string) =>

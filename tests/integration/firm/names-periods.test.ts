@@ -14,6 +14,7 @@ import { postForm, staffWorld, uploadPdf } from '../../support/firm';
 import { makePdf } from '../../support/factories';
 import { textOf } from '../../support/html';
 import { TestBrowser } from '../../support/server';
+import { selectOutbox } from '../../support/outbox';
 
 const docRow = async (db: Awaited<ReturnType<typeof staffWorld>>['db'], id: string) =>
   (await db.select().from(s.document).where(eq(s.document.id, id)))[0];
@@ -177,7 +178,7 @@ describe('a title that names its period', () => {
     expect(page.text).toMatch(/<h1[^>]*>Q3 2026 quarterly review<\/h1>/);
     expect(page.text).not.toContain('Q3 2026 · Q3 2026');
     expect((await postForm(browser, `/firm/packets/${packet.id}?/publish`)).status).toBe(200);
-    const mails = (await db.select().from(s.outbox)).filter(
+    const mails = (await selectOutbox(db)).filter(
       (o) => (o.payload as { metadata?: { packetId?: string } }).metadata?.packetId === packet.id
     );
     expect(mails.length).toBeGreaterThan(0);

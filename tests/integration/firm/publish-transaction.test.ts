@@ -14,6 +14,7 @@ import {
 } from '../../support/factories';
 import { postForm, staffWorld } from '../../support/firm';
 import { openScratchDatabase, type ScratchDatabase } from '../../support/scratch-db';
+import { selectOutbox } from '../../support/outbox';
 
 const usePostgres = process.env.SHEAF_TEST_DB === 'postgres';
 
@@ -25,7 +26,7 @@ async function everything(db: Db) {
     documents: await db.select().from(s.document).orderBy(asc(s.document.id)),
     deliveries: await db.select().from(s.delivery).orderBy(asc(s.delivery.id)),
     links: await db.select().from(s.magicLink).orderBy(asc(s.magicLink.id)),
-    outbox: await db.select().from(s.outbox).orderBy(asc(s.outbox.id)),
+    outbox: await selectOutbox(db).orderBy(asc(s.outbox.id)),
     audit: await db.select().from(s.auditEvent).orderBy(asc(s.auditEvent.id))
   };
 }
@@ -58,7 +59,7 @@ describe('a failure mid-publish', () => {
     },
     {
       what: "the last contact's mail in the outbox",
-      table: 'outbox',
+      table: 'outbox_message',
       when: (w) => `new.payload->>'to' = '${w.contacts.at(-1)!.user.email}'`
     },
     { what: 'the deliveries', table: 'delivery', when: (w) => `new.packet_id = '${w.packet.id}'` },
@@ -124,7 +125,7 @@ describe('a failure mid-publish', () => {
 
 describe('publishing the same packet twice at once', () => {
   async function mailsOf(db: Db, packetId: string) {
-    return (await db.select().from(s.outbox)).filter(
+    return (await selectOutbox(db)).filter(
       (o) => (o.payload as { metadata?: { packetId?: string } }).metadata?.packetId === packetId
     );
   }

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import * as s from '../../../src/lib/server/db/schema';
 import { addDocument, createContact, createPacket, makePdf } from '../../support/factories';
 import { postForm, staffWorld, uploadPdf } from '../../support/firm';
+import { selectOutbox } from '../../support/outbox';
 
 const outboxFor = async (db: ReturnType<typeof Object>, packetId: string) =>
-  (await (db as import('../../../src/lib/server/db/client').Db).select().from(s.outbox)).filter(
+  (await selectOutbox(db as import('../../../src/lib/server/db/client').Db)).filter(
     (o) => (o.payload as { metadata?: { packetId?: string } }).metadata?.packetId === packetId
   );
 

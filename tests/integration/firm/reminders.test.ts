@@ -15,11 +15,12 @@ import {
 } from '../../support/factories';
 import { staffWorld } from '../../support/firm';
 import { openScratchDatabase, type ScratchDatabase } from '../../support/scratch-db';
+import { selectOutbox } from '../../support/outbox';
 
 const DAY = 86_400_000;
 
 async function reminderMails(db: ReturnType<typeof getDatabase>['db'], packetId: string) {
-  return (await db.select().from(s.outbox).where(eq(s.outbox.kind, 'reminder'))).filter(
+  return (await selectOutbox(db).where(eq(s.outbox.kind, 'reminder'))).filter(
     (o) => (o.payload as { metadata: { packetId: string } }).metadata.packetId === packetId
   );
 }
@@ -138,9 +139,7 @@ describe('reminders across workers', () => {
     expect(sent).toBe(72);
     expect(await sendDueReminders(two.db, at)).toBe(0);
 
-    const mails = (
-      await one.db.select().from(s.outbox).where(eq(s.outbox.kind, 'reminder'))
-    ).filter((o) =>
+    const mails = (await selectOutbox(one.db).where(eq(s.outbox.kind, 'reminder'))).filter((o) =>
       packetIds.includes((o.payload as { metadata: { packetId: string } }).metadata.packetId)
     );
     const mailed = mails.map(
@@ -176,7 +175,7 @@ describe('reminders across workers', () => {
       .set({ createdAt: new Date(Date.now() - 4 * DAY) })
       .where(eq(s.delivery.packetId, packetIds[0]));
     const reminders = async () =>
-      (await db.select().from(s.outbox).where(eq(s.outbox.kind, 'reminder'))).filter(
+      (await selectOutbox(db).where(eq(s.outbox.kind, 'reminder'))).filter(
         (o) => (o.payload as { metadata: { packetId: string } }).metadata.packetId === packetIds[0]
       );
     expect(await reminders()).toEqual([]);

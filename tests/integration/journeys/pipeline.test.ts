@@ -15,6 +15,7 @@ import { postForm, staffWorld, uploadPdf } from '../../support/firm';
 import { startPostmarkStub, type PostmarkStub } from '../../support/postmark-stub';
 import { TestBrowser } from '../../support/server';
 import { rowOf, textOf } from '../../support/html';
+import { selectOutbox } from '../../support/outbox';
 
 const WEBHOOK_AUTH = `Basic ${Buffer.from('postmark-test:webhook-secret').toString('base64')}`;
 
@@ -249,7 +250,7 @@ describe('the delivery pipeline, as staff see it', () => {
     await uploadPdf(staff, packetId, 'Ledger addendum.pdf', await makePdf(1));
     const republished = await postForm(staff, `/firm/packets/${packetId}?/publish`);
     expect(textOf(republished.text)).toContain('Updated — 3 emails on the way.');
-    const outbox = await db.select().from(s.outbox).where(eq(s.outbox.firmId, w.firm.id));
+    const outbox = await selectOutbox(db).where(eq(s.outbox.firmId, w.firm.id));
     const updated = outbox.filter((o) => o.kind === 'packet_updated');
     expect(updated).toHaveLength(3);
     expect((updated[0].payload as EmailMessage).subject).toMatch(/updated/i);

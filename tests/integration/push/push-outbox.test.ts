@@ -21,6 +21,7 @@ import {
   type BrowserKeys
 } from '../../support/push-decrypt';
 import { createUser } from '../../support/factories';
+import { selectOutbox } from '../../support/outbox';
 
 let scratch: ScratchDatabase;
 let db: Db;
@@ -77,7 +78,7 @@ const notice = (n = 1): PushMessage => ({
 const push = (userId: string, message = notice(), key?: string) =>
   db.transaction((tx) => enqueuePush(tx, userId, message, key));
 
-const rows = () => db.select().from(s.outbox).orderBy(s.outbox.id);
+const rows = () => selectOutbox(db).orderBy(s.outbox.id);
 const subscription = async (id: string) =>
   (await db.select().from(s.pushSubscription).where(eq(s.pushSubscription.id, id)))[0];
 const opened = (body: Buffer, keys: BrowserKeys) => JSON.parse(decryptPush(body, keys));

@@ -13,6 +13,7 @@ import { addDocument, createContact, createPacket, signIn } from '../../support/
 import { postForm, staffWorld } from '../../support/firm';
 import { rowOf, textOf } from '../../support/html';
 import { TestBrowser } from '../../support/server';
+import { selectOutbox } from '../../support/outbox';
 
 async function approvedByTheApprover() {
   const world = await staffWorld();
@@ -280,7 +281,7 @@ describe('reminders and viewers', () => {
   it('reminds approvers who have not decided, never viewers, and again after a withdrawal', async () => {
     const { db, packet, ada, contacts, second } = await twoApprovers('all');
     const mailsTo = async () =>
-      (await db.select().from(s.outbox).where(eq(s.outbox.kind, 'reminder')))
+      (await selectOutbox(db).where(eq(s.outbox.kind, 'reminder')))
         .filter(
           (o) => (o.payload as { metadata: { packetId: string } }).metadata.packetId === packet.id
         )
@@ -301,7 +302,7 @@ describe('reminders and viewers', () => {
     await sendDueReminders(db, new Date(Date.now() + 3 * DAY + 1000), { firmId: packet.firmId });
     const nudged = await postForm(browser, `/firm/packets/${packet.id}?/nudge`);
     expect(nudged.status).toBe(200);
-    const mails = (await db.select().from(s.outbox)).filter(
+    const mails = (await selectOutbox(db)).filter(
       (o) =>
         (o.kind === 'reminder' || o.kind === 'nudge') &&
         (o.payload as { metadata: { packetId: string } }).metadata.packetId === packet.id

@@ -4,7 +4,14 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { getConfig } from '../config';
 import type { Db } from '../db/client';
-import { firm as firmTable, membership, outbox, staffAlert, user } from '../db/schema';
+import {
+  firm as firmTable,
+  membership,
+  outbox,
+  outboxMessage,
+  staffAlert,
+  user
+} from '../db/schema';
 import { calendarDayIn, dateTimeFormat } from '../../format/time-zone';
 import { issueMagicLink } from '../auth/magic-link';
 import { enqueueEmailOnce, outboxRow } from '../email/outbox';
@@ -204,7 +211,7 @@ export async function sendDigest(
       ...mail,
       ...firmEnvelope(firm)
     });
-    await tx.update(outbox).set({ payload }).where(eq(outbox.id, outboxId));
+    await tx.update(outboxMessage).set({ payload }).where(eq(outboxMessage.outboxId, outboxId));
     return true;
   });
 }

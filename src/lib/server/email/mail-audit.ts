@@ -32,9 +32,15 @@ function auditRowsFrom(action: string, source: SQL, extra: SQL = sql`'{}'::jsonb
 export async function updateOutboxAudited(tx: Db, update: SQL, action: string): Promise<void> {
   await tx.execute(sql`
     with moved as (${update}
-      returning o.id, o.firm_id, o.kind, o.payload->>'to' as recipient, o.last_error as error,
+      returning o.id, o.firm_id, o.kind, o.payload->>'to' as old_recipient, o.last_error as error,
         o.channel)
-    ${auditRowsFrom(action, sql`select id, firm_id, kind, recipient, error from moved where channel = 'email'`)}`);
+    ${auditRowsFrom(
+      action,
+      sql`select moved.id, firm_id, kind, coalesce(p.payload->>'to', old_recipient) as recipient,
+        error
+      from moved left join outbox_message p on p.outbox_id = moved.id
+      where channel = 'email'`
+    )}`);
 }
 
 /** Audits a provider report (delivered, bounced) about every message with this MessageID. */
@@ -45,8 +51,10 @@ export async function auditMailReport(
   details: Record<string, string | null>
 ): Promise<void> {
   const source = sql`
-    select o.id, o.firm_id, o.kind, o.payload->>'to' as recipient, null::text as error
-    from outbox o where o.provider_message_id = ${messageId}`;
+    select o.id, o.firm_id, o.kind, coalesce(p.payload, o.payload)->>'to' as recipient,
+      null::text as error
+    from outbox o left join outbox_message p on p.outbox_id = o.id
+    where o.provider_message_id = ${messageId}`;
   const extra = sql`jsonb_strip_nulls(${JSON.stringify({ messageId, ...details })}::jsonb)`;
   await tx.execute(auditRowsFrom(action, source, extra));
 }

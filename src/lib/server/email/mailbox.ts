@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { getConfig, type Config } from '../config';
 import type { Db } from '../db/client';
-import { outbox } from '../db/schema';
-import type { EmailMessage } from './outbox';
+import { outbox, outboxMessage } from '../db/schema';
+import { outboxPayload, type EmailMessage } from './outbox';
 import type { EmailTransport } from './transport';
 
 /**
@@ -42,13 +42,14 @@ export async function listMailbox(
 ): Promise<MailboxEntry[]> {
   const to = options.to?.trim().toLowerCase();
   const rows = await db
-    .select({ payload: outbox.payload, createdAt: outbox.createdAt })
+    .select({ payload: outboxPayload, createdAt: outbox.createdAt })
     .from(outbox)
+    .leftJoin(outboxMessage, eq(outboxMessage.outboxId, outbox.id))
     .where(
       and(
         eq(outbox.transport, 'mailbox'),
         eq(outbox.status, 'sent'),
-        to ? sql`lower(${outbox.payload}->>'to') = ${to}` : undefined
+        to ? sql`lower(${outboxPayload}->>'to') = ${to}` : undefined
       )
     )
     .orderBy(desc(outbox.createdAt), desc(outbox.id))

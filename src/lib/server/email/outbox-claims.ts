@@ -2,7 +2,8 @@
 // and handing them back. A claim is locked_by (the worker's id) and locked_at (when).
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { outbox, type OutboxChannel } from '../db/schema';
+import { rowsOf } from '../db/rows';
+import { outbox, outboxMessage, type OutboxChannel } from '../db/schema';
 import type { EmailMessage } from './outbox';
 import type { OutgoingEmail } from './transport';
 
@@ -50,34 +51,45 @@ export async function claimDueEmails(
           lt(outbox.lockedAt, sql`now() - make_interval(secs => ${staleLockMs / 1000})`)
         ),
         only?.firmId ? eq(outbox.firmId, only.firmId) : undefined,
-        only?.to ? sql`lower(${outbox.payload}->>'to') = ${only.to.toLowerCase()}` : undefined
+        only?.to
+          ? sql`lower(coalesce((select ${outboxMessage.payload} from ${outboxMessage}
+              where ${outboxMessage.outboxId} = ${outbox.id}), ${outbox.payload})->>'to')
+              = ${only.to.toLowerCase()}`
+          : undefined
       )
     )
     .orderBy(asc(outbox.runAfter), asc(outbox.id))
     .limit(batchSize)
     .for('update', { skipLocked: true });
-  const rows = await db
-    .update(outbox)
-    .set({ lockedAt: sql`now()`, lockedBy: workerId })
-    .where(inArray(outbox.id, due))
-    .returning({
-      id: outbox.id,
-      kind: outbox.kind,
-      channel: outbox.channel,
-      payload: outbox.payload,
-      attempts: outbox.attempts,
-      ageMs: sql<number>`(extract(epoch from now() - ${outbox.createdAt}) * 1000)::float8`
-    });
-  return rows
-    .sort((a, b) => a.id - b.id)
+  // The claim rewrites only the narrow outbox row; each message is read beside it.
+  const claimed = await db.execute(sql`
+    with claimed as (
+      update ${outbox} set locked_at = now(), locked_by = ${workerId}
+      where ${inArray(outbox.id, due)}
+      returning id, kind, channel, payload, attempts, created_at
+    )
+    select c.id, c.kind, c.channel, coalesce(m.payload, c.payload) as payload, c.attempts,
+      (extract(epoch from now() - c.created_at) * 1000)::float8 as age_ms
+    from claimed c left join outbox_message m on m.outbox_id = c.id`);
+  return rowsOf<ClaimRow>(claimed)
     .map((r) => ({
-      id: r.id,
+      id: Number(r.id),
       kind: r.kind,
       channel: r.channel,
       message: r.payload as EmailMessage,
       attempts: r.attempts,
-      ageMs: Number(r.ageMs)
-    }));
+      ageMs: Number(r.age_ms)
+    }))
+    .sort((a, b) => a.id - b.id);
+}
+
+interface ClaimRow {
+  id: number | string;
+  kind: string;
+  channel: OutboxChannel;
+  payload: unknown;
+  attempts: number;
+  age_ms: number | string;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { rowsOf } from '../db/rows';
-import { outbox } from '../db/schema';
+import { outbox, outboxMessage, type OutboxChannel } from '../db/schema';
 import { singleLine } from '../../format/words';
 
 export interface EmailMessage {
@@ -40,13 +40,64 @@ export function outboxRow(message: EmailMessage) {
 }
 
 /**
+ * An outbox row's message, in a query that left-joins outbox_message to outbox: rows written
+ * since 0013 keep it in outbox_message; a row an older release wrote (during a rolling upgrade)
+ * only in outbox.payload.
+ */
+export const outboxPayload = sql`coalesce(${outboxMessage.payload}, ${outbox.payload})`;
+
+/** An outbox row to write: a mail (outboxRow) or a push (enqueuePush). */
+export interface OutboxInsert {
+  kind: string;
+  firmId: string | null;
+  channel?: OutboxChannel;
+  payload: unknown;
+  /** A second row with the same key is not written (see enqueueEmailOnce). */
+  idempotencyKey?: string | null;
+}
+
+/**
+ * Writes outbox rows and their messages (outbox_message), one statement per 1,000 rows. Returns
+ * the ids of the rows written in the order of `rows`; a row whose idempotency key is taken is
+ * not written and has no id in the answer.
+ */
+export async function insertOutboxRows(tx: Db, rows: OutboxInsert[]): Promise<number[]> {
+  const ids: number[] = [];
+  // The rows go as one JSON parameter, not a VALUES list of a parameter per column: building
+  // that list cost more than the database's whole insert. Ids are drawn first, in the rows'
+  // order, so that each message is written beside its own row.
+  for (let i = 0; i < rows.length; i += 1000) {
+    const batch = JSON.stringify(rows.slice(i, i + 1000));
+    const inserted = await tx.execute(sql`
+      with m as materialized (
+        select nextval('outbox_id_seq') as id, r.row, r.n
+        from jsonb_array_elements(${batch}::jsonb) with ordinality as r(row, n)
+        order by r.n
+      ), o as (
+        insert into outbox (id, firm_id, kind, channel, idempotency_key)
+        select id, (row->>'firmId')::uuid, row->>'kind', coalesce(row->>'channel', 'email'),
+          row->>'idempotencyKey'
+        from m
+        on conflict (idempotency_key) do nothing
+        returning id
+      ), p as (
+        insert into outbox_message (outbox_id, payload)
+        select o.id, m.row->'payload' from o join m on m.id = o.id
+      )
+      select o.id from o join m on m.id = o.id order by m.n`);
+    ids.push(...rowsOf<{ id: number | string }>(inserted).map((r) => Number(r.id)));
+  }
+  return ids;
+}
+
+/**
  * Writes one outbox row inside the caller's transaction: the mail is sent if and only if the
  * transaction commits. Returns the outbox id.
  */
 export async function enqueueEmail(tx: Db, message: EmailMessage): Promise<number> {
-  const [row] = await tx.insert(outbox).values(outboxRow(message)).returning({ id: outbox.id });
+  const [id] = await insertOutboxRows(tx, [outboxRow(message)]);
   notifyEnqueued();
-  return row.id;
+  return id;
 }
 
 /**
@@ -59,13 +110,9 @@ export async function enqueueEmailOnce(
   message: EmailMessage,
   idempotencyKey: string
 ): Promise<number | null> {
-  const [row] = await tx
-    .insert(outbox)
-    .values({ ...outboxRow(message), idempotencyKey })
-    .onConflictDoNothing({ target: outbox.idempotencyKey })
-    .returning({ id: outbox.id });
-  if (row) notifyEnqueued();
-  return row?.id ?? null;
+  const [id] = await insertOutboxRows(tx, [{ ...outboxRow(message), idempotencyKey }]);
+  if (id !== undefined) notifyEnqueued();
+  return id ?? null;
 }
 
 /**
@@ -74,20 +121,7 @@ export async function enqueueEmailOnce(
  */
 export async function enqueueEmails(tx: Db, messages: EmailMessage[]): Promise<number[]> {
   if (!messages.length) return [];
-  const ids: number[] = [];
-  // The rows go as one JSON parameter, not a VALUES list of a parameter per column: building
-  // that list cost more than the database's whole insert. Ids are drawn after the sort, in the
-  // messages' order, and RETURNING gives them in insertion order.
-  for (let i = 0; i < messages.length; i += 1000) {
-    const rows = JSON.stringify(messages.slice(i, i + 1000).map(outboxRow));
-    const inserted = await tx.execute(sql`
-      insert into outbox (firm_id, kind, payload)
-      select (m.message->>'firmId')::uuid, m.message->>'kind', m.message->'payload'
-      from jsonb_array_elements(${rows}::jsonb) with ordinality as m(message, n)
-      order by m.n
-      returning id`);
-    ids.push(...rowsOf<{ id: number | string }>(inserted).map((r) => Number(r.id)));
-  }
+  const ids = await insertOutboxRows(tx, messages.map(outboxRow));
   notifyEnqueued();
   return ids;
 }

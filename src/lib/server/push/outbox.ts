@@ -4,8 +4,8 @@
 // signed out before the worker gets to it is simply not sent to.
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { outbox, pushSubscription } from '../db/schema';
-import { notifyEnqueued } from '../email/outbox';
+import { pushSubscription } from '../db/schema';
+import { insertOutboxRows, notifyEnqueued } from '../email/outbox';
 import { singleLine } from '../../format/words';
 
 /**
@@ -76,11 +76,7 @@ export async function enqueuePush(
     } satisfies PushPayload,
     idempotencyKey: idempotencyKey ? `${idempotencyKey}:${d.id}` : null
   }));
-  const written = await tx
-    .insert(outbox)
-    .values(rows)
-    .onConflictDoNothing({ target: outbox.idempotencyKey })
-    .returning({ id: outbox.id });
+  const written = await insertOutboxRows(tx, rows);
   if (written.length) notifyEnqueued();
   return written.length;
 }
