@@ -23,7 +23,7 @@ import { entryFor, readRouteMap } from '../../support/route-map';
 import { selectOutbox } from '../../support/outbox';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'JSON' | 'PDF';
-type Who = 'staff' | 'owner' | 'contact' | 'ownerAsClient' | 'signedOut';
+type Who = 'staff' | 'owner' | 'contact' | 'ownerAsClient' | 'signedOut' | 'viewer' | 'expired';
 type Row = [
   who: Who,
   method: Method,
@@ -205,6 +205,49 @@ async function world() {
   const mineUsedLink = await usedLink(ua1.id, a.firm.id, pa1.id);
   const ownerAsClient = new TestBrowser();
   await signIn(ownerAsClient, a.owner.id, 'client');
+  // People of client A1 itself who may see but not act, or no longer see: a viewer, and a
+  // guest whose access ended (still a contact of another client of firm A, so that each
+  // refusal below is the packet's own access check, not a session the first refusal ended).
+  const sharedTitle = unique('Shared');
+  const shared = await createPacket(db, a1, { title: sharedTitle });
+  const sharedDoc = await addDocument(db, shared, { filename: `${sharedTitle}.pdf` });
+  const { contact: viewerContact, user: viewerUser } = await createContact(db, a1, {
+    name: 'Vera Viewer',
+    role: 'viewer'
+  });
+  const { contact: expiredContact, user: expiredUser } = await createContact(db, a1, {
+    name: 'Gus Guest',
+    accessExpiresAt: new Date(Date.now() - 60 * 60 * 1000)
+  });
+  const a4 = await createClient(db, a.firm.id);
+  await db
+    .insert(s.clientContact)
+    .values({ firmId: a.firm.id, clientId: a4.id, userId: expiredUser.id, name: 'Gus Guest' });
+  // The guest approved version 1 while their access lasted: nothing of it is theirs now.
+  await db.insert(s.decision).values({
+    firmId: a.firm.id,
+    packetId: shared.id,
+    version: 1,
+    contactId: expiredContact.id,
+    kind: 'approve'
+  });
+  const viewer = new TestBrowser();
+  await signIn(viewer, viewerUser.id, 'client');
+  const expired = new TestBrowser();
+  await signIn(expired, expiredUser.id, 'client');
+  // An archived packet of client A1 whose version 1 my contact approved.
+  const archived = await createPacket(db, a1, { title: 'Own archived packet', status: 'archived' });
+  const archivedDoc = await addDocument(db, archived, { filename: 'archived.pdf' });
+  const [archivedApproval] = await db
+    .insert(s.decision)
+    .values({
+      firmId: a.firm.id,
+      packetId: archived.id,
+      version: 1,
+      contactId: ca1.id,
+      kind: 'approve'
+    })
+    .returning();
   const owner = new TestBrowser();
   await signIn(owner, a.owner.id, 'staff');
   // Firm A's client names a responsible member: nobody else's request may change it.
@@ -237,7 +280,17 @@ async function world() {
     contact,
     ownerAsClient,
     signedOut: new TestBrowser(),
+    viewer,
+    expired,
     mine: {
+      shared,
+      sharedDoc,
+      sharedTitle,
+      viewerContact,
+      expiredContact,
+      archived,
+      archivedDoc,
+      archivedApproval,
       staffUser: a.staff,
       firm: a.firm,
       client: a1,
@@ -588,6 +641,82 @@ function alertRows(w: Awaited<ReturnType<typeof world>>): Row[] {
     ],
     ['signedOut', 'POST', `/account?/alerts`, SIGN_IN, prefs(myMember.id)],
     ['signedOut', 'GET', `/account`, SIGN_IN]
+  ];
+}
+
+/**
+ * People of my own firm and client who may see but not act, or no longer see: a viewer of
+ * client A1 reads its packet and asks questions (the form is theirs, and askQuestion asks for
+ * no role) but approves, declines and withdraws nothing (403); a guest of A1 whose access ended
+ * gets the same 404 as a stranger on every page, action and file of it; and my contact reads an
+ * archived packet (and its certificate) but cannot approve or decline it (400) nor withdraw the
+ * approval (409). Asking on an archived packet is accepted, as the code stands: the form shows
+ * and askQuestion looks at neither role nor status (an open question: these rows pin what the
+ * code does today).
+ */
+function seeButNotActRows(w: World): Row[] {
+  const { mine } = w;
+  const OK = [200];
+  const reads = (packetId: string, docId: string): [Method, string][] => [
+    ['GET', `/p/${packetId}`],
+    ['GET', `/p/${packetId}/d/${docId}`],
+    ['GET', `/api/files/${docId}`],
+    ['HEAD', `/api/files/${docId}`],
+    ['GET', `/api/files/${docId}/page-1/800`]
+  ];
+  const acts = (packetId: string, docId: string) => ({
+    approve: [`/p/${packetId}?/approve`, anyForm()] as const,
+    decline: [`/p/${packetId}?/decline`, anyForm({ reason: 'Not for me to say' })] as const,
+    withdraw: [`/p/${packetId}?/withdraw`, anyForm()] as const,
+    ask: [`/p/${packetId}?/ask`, anyForm({ body: 'May I ask this?' })] as const,
+    askOnDocument: [`/p/${packetId}/d/${docId}?/ask`, anyForm({ body: 'And this?' })] as const
+  });
+  const rowsFor = (
+    who: Who,
+    packetId: string,
+    docId: string,
+    read: number[],
+    status: Record<keyof ReturnType<typeof acts>, number[]>
+  ): Row[] => [
+    ...reads(packetId, docId).map(([method, path]): Row => [who, method, path, read]),
+    ...Object.entries(acts(packetId, docId)).map(([action, [path, form]]): Row => [
+      who,
+      'POST',
+      path,
+      status[action as keyof typeof status],
+      form
+    ])
+  ];
+  const shared = [mine.shared.id, mine.sharedDoc.id] as const;
+  const archived = [mine.archived.id, mine.archivedDoc.id] as const;
+  return [
+    ...rowsFor('viewer', ...shared, OK, {
+      approve: [403],
+      decline: [403],
+      withdraw: [403],
+      ask: OK,
+      askOnDocument: OK
+    }),
+    // The viewer approved nothing: no certificate.
+    ['viewer', 'GET', `/p/${mine.shared.id}/certificate/1`, NF],
+    ...rowsFor('expired', ...shared, NF, {
+      approve: NF,
+      decline: NF,
+      withdraw: NF,
+      ask: NF,
+      askOnDocument: NF
+    }),
+    // ... not even the certificate of the version they approved, and their list omits it.
+    ['expired', 'GET', `/p/${mine.shared.id}/certificate/1`, NF],
+    ['expired', 'GET', `/p`, OK],
+    ...rowsFor('contact', ...archived, OK, {
+      approve: [400],
+      decline: [400],
+      withdraw: [409],
+      ask: OK,
+      askOnDocument: OK
+    }),
+    ['contact', 'GET', `/p/${mine.archived.id}/certificate/1`, OK]
   ];
 }
 
@@ -1023,6 +1152,8 @@ function matrixRows(w: World): Row[] {
       anyForm({ documentId: mine.staged.id })
     ],
 
+    // A viewer, a guest whose access ended, an archived packet: all of my own client.
+    ...seeButNotActRows(w),
     // Responsible staff members and alert preferences (issue 18).
     ...alertRows(w),
     ...auditExportRows(w),
@@ -1069,7 +1200,16 @@ describe('IDOR matrix: another firm or client’s ids', () => {
       owner: [w.secret, w.secret.toLowerCase(), 'another firm', 'staff at', 'staff elsewhere'],
       contact: [w.secret, w.secret.toLowerCase(), w.neighbourName, w.stagedName],
       ownerAsClient: [w.secret, w.secret.toLowerCase(), w.neighbourName],
-      signedOut: [w.secret, w.secret.toLowerCase(), w.neighbourName, 'My own question']
+      signedOut: [w.secret, w.secret.toLowerCase(), w.neighbourName, 'My own question'],
+      viewer: [w.secret, w.secret.toLowerCase(), w.neighbourName, w.stagedName],
+      expired: [
+        w.secret,
+        w.secret.toLowerCase(),
+        w.neighbourName,
+        w.stagedName,
+        mine.sharedTitle,
+        'Own packet'
+      ]
     };
     const failures: string[] = [];
     for (const [who, method, path, expected = NF, form] of rows) {
@@ -1078,7 +1218,9 @@ describe('IDOR matrix: another firm or client’s ids', () => {
         owner: w.owner,
         contact: w.contact,
         ownerAsClient: w.ownerAsClient,
-        signedOut: w.signedOut
+        signedOut: w.signedOut,
+        viewer: w.viewer,
+        expired: w.expired
       }[who];
       const headers = { accept: 'text/html' };
       const response =
@@ -1218,6 +1360,47 @@ describe('IDOR matrix: another firm or client’s ids', () => {
     expect(
       await db.select().from(s.membership).where(eq(s.membership.firmId, mine.firm.id))
     ).toEqual(mine.members);
+    // The viewer asked (twice) and decided nothing; the guest's old approval stands as it was;
+    // on the archived packet my contact asked (twice) and my approval was not withdrawn.
+    const decided = async (packetId: string) =>
+      (await db.select().from(s.decision).where(eq(s.decision.packetId, packetId)))
+        .map((d) => `${d.contactId} ${d.kind} v${d.version} withdrawn:${d.withdrawnAt}`)
+        .sort();
+    const decision = (contactId: string, kind: string) => `${contactId} ${kind} v1 withdrawn:null`;
+    expect(await decided(mine.shared.id)).toEqual(
+      [
+        decision(mine.expiredContact.id, 'approve'),
+        decision(mine.viewerContact.id, 'question'),
+        decision(mine.viewerContact.id, 'question')
+      ].sort()
+    );
+    expect(await decided(mine.archived.id)).toEqual(
+      [
+        decision(mine.contact.id, 'approve'),
+        decision(mine.contact.id, 'question'),
+        decision(mine.contact.id, 'question')
+      ].sort()
+    );
+    const askedBy = async (packetId: string) =>
+      (await db.select().from(s.comment).where(eq(s.comment.packetId, packetId))).map(
+        (c) => c.authorId
+      );
+    expect(await askedBy(mine.shared.id)).toEqual([
+      mine.viewerContact.userId,
+      mine.viewerContact.userId
+    ]);
+    expect(await askedBy(mine.archived.id)).toEqual([mine.contactUser.id, mine.contactUser.id]);
+    for (const [p, status] of [
+      [mine.shared, 'published'],
+      [mine.archived, 'archived']
+    ] as const) {
+      const [row] = await db.select().from(s.packet).where(eq(s.packet.id, p.id));
+      expect(row).toMatchObject({ status, version: 1, updatedAt: p.updatedAt });
+    }
+    for (const c of [mine.viewerContact, mine.expiredContact]) {
+      const [row] = await db.select().from(s.clientContact).where(eq(s.clientContact.id, c.id));
+      expect(row).toEqual(c);
+    }
     // And my own things still work, so the 404s above are not a broken app.
     expect((await w.staff.get(`/firm/packets/${mine.packet.id}`)).status).toBe(200);
     const ownNudge = await w.staff.post(
