@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -28,34 +29,6 @@ const realFs: FsOps = {
   rm: fsp.rm,
   stat: fsp.stat
 };
-
-/** Blobs up to this size are read whole and sent as one chunk; larger ones are streamed. */
-const WHOLE_READ_BYTES = 1024 * 1024;
-
-/** `length` bytes from `start`, then the file is closed (fewer if it shrank meanwhile). */
-async function readAll(handle: fsp.FileHandle, start: number, length: number) {
-  try {
-    const bytes = new Uint8Array(length);
-    let read = 0;
-    while (read < length) {
-      const { bytesRead } = await handle.read(bytes, read, length - read, start + read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-    return read === length ? bytes : bytes.subarray(0, read);
-  } finally {
-    await handle.close();
-  }
-}
-
-function singleChunk(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (bytes.length) controller.enqueue(bytes);
-      controller.close();
-    }
-  });
-}
 
 /** Blobs as files under root (DATA_DIR/blobs): `root/ab/abcdef…`. */
 export class FilesystemBlobStore implements BlobStore {
@@ -91,34 +64,17 @@ export class FilesystemBlobStore implements BlobStore {
 
   async get(key: string, range?: { start: number; end: number }) {
     const file = this.file(key);
-    if (range) assertRange(range);
-    let handle: fsp.FileHandle;
-    try {
-      handle = await fsp.open(file, 'r');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EISDIR') throw new BlobNotFoundError(key);
-      throw error;
-    }
-    try {
-      const stats = await handle.stat();
-      if (!stats.isFile()) throw new BlobNotFoundError(key);
-      const size = stats.size;
-      if (range && range.start >= size) {
+    const size = await this.size(key);
+    if (size === null) throw new BlobNotFoundError(key);
+    let options: { start: number; end: number } | undefined;
+    if (range) {
+      assertRange(range);
+      if (range.start >= size) {
         throw new BlobRangeError(`Range ${range.start}-${range.end} starts past the end (${size})`);
       }
-      const start = range?.start ?? 0;
-      const end = range ? Math.min(range.end, size - 1) : size - 1;
-      const length = Math.max(0, end - start + 1);
-      // Most PDFs, every picture and every Range request pdf.js makes: one read into one buffer,
-      // sent as one chunk. A file stream wrapped as a web stream cost the server more per
-      // request than the bytes did (bench/load: a third of its requests are files).
-      if (length <= WHOLE_READ_BYTES) return singleChunk(await readAll(handle, start, length));
-      return Readable.toWeb(handle.createReadStream({ start, end })) as ReadableStream<Uint8Array>;
-    } catch (error) {
-      await handle.close();
-      throw error;
+      options = { start: range.start, end: Math.min(range.end, size - 1) };
     }
+    return Readable.toWeb(createReadStream(file, options)) as ReadableStream<Uint8Array>;
   }
 
   async size(key: string): Promise<number | null> {

@@ -167,51 +167,6 @@ describe('filesystem store on disk', () => {
   });
 });
 
-describe('filesystem store reads', () => {
-  const bytesIn = async (stream: ReadableStream<Uint8Array>) =>
-    new Uint8Array(await new Response(stream).arrayBuffer());
-  // Buffer.equals, not toEqual: a deep comparison of megabytes element by element takes minutes.
-  const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
-
-  it('reads small blobs whole and streams large ones, byte for byte either way', async () => {
-    const store = new FilesystemBlobStore(path.join(tempDir(), 'blobs'));
-    for (const size of [0, 1, 64 * 1024 + 3, 1024 * 1024, 1024 * 1024 + 1, 3 * 1024 * 1024 + 7]) {
-      const bytes = new Uint8Array(size).map((_, i) => (i * 31 + (i >> 10)) & 0xff);
-      const key = newBlobKey();
-      await store.put(key, bytes);
-      expect(same(await bytesIn(await store.get(key)), bytes), `${size} bytes`).toBe(true);
-      if (size < 2) continue;
-      const start = Math.floor(size / 3);
-      const end = size + 10; // clamped to the last byte
-      const part = await bytesIn(await store.get(key, { start, end }));
-      expect(same(part, bytes.subarray(start)), `${size}, from ${start}`).toBe(true);
-      await expect(store.get(key, { start: size, end: size + 1 })).rejects.toBeInstanceOf(
-        BlobRangeError
-      );
-    }
-  });
-
-  it('leaves no file open after whole reads, streamed reads, ranges past the end and misses', async () => {
-    const store = new FilesystemBlobStore(path.join(tempDir(), 'blobs'));
-    const small = newBlobKey();
-    const large = newBlobKey();
-    await store.put(small, bytesOf('%PDF-1.7 small'));
-    await store.put(large, new Uint8Array(2 * 1024 * 1024));
-    const openFiles = () => readdirSync('/proc/self/fd').length;
-    const before = openFiles();
-    for (let i = 0; i < 20; i++) {
-      await bytesIn(await store.get(small));
-      await bytesIn(await store.get(large));
-      await (await store.get(large)).cancel();
-      await store.get(small, { start: 100, end: 200 }).catch(() => {});
-      await store.get(newBlobKey()).catch(() => {});
-    }
-    // A cancelled stream closes its file on the next turns of the event loop.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(openFiles()).toBeLessThanOrEqual(before + 1);
-  });
-});
-
 describe('filesystem store write failures', () => {
   it('turns a full disk into a clear BlobWriteError and leaves no partial file', async () => {
     const root = tempDir();
