@@ -1,5 +1,5 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import { and, asc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, ne, or, sql, type Placeholder } from 'drizzle-orm';
 import { getDb, type Db } from '../db/client';
 import { preparedOnce } from '../db/prepared';
 import { clientContact, firm, membership, packet, packetVersion } from '../db/schema';
@@ -71,11 +71,12 @@ function stepUpRefusal(event: RequestEvent): never {
 }
 
 /**
- * The current access condition of a contact: permanent, or until access_expires_at (the same
- * condition, with the time as a placeholder, is in requireContact's prepared query).
+ * The current access condition of a contact: permanent, or until access_expires_at. A query
+ * built once (db/prepared.ts) passes the time as a placeholder, filled in with an ISO string on
+ * each run: a Date here would be fixed at the first call.
  */
-export const contactIsActive = () =>
-  or(isNull(clientContact.accessExpiresAt), gt(clientContact.accessExpiresAt, new Date()));
+export const contactIsActive = (now: Date | Placeholder = new Date()) =>
+  or(isNull(clientContact.accessExpiresAt), gt(clientContact.accessExpiresAt, now));
 
 export interface ContactAccess {
   user: SessionUser;
@@ -108,10 +109,7 @@ export async function requireContact(
           eq(packet.id, sql.placeholder('packetId')),
           ne(packet.status, 'draft'),
           eq(clientContact.userId, sql.placeholder('userId')),
-          or(
-            isNull(clientContact.accessExpiresAt),
-            gt(clientContact.accessExpiresAt, sql.placeholder('now'))
-          )
+          contactIsActive(sql.placeholder('now'))
         )
       )
       .limit(1)

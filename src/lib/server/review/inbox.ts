@@ -1,4 +1,5 @@
-import { and, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { contactIsActive } from '../auth/guards';
 import { calendarDayIn, zoneOffsetMinutes, zoneOrUtc } from '../../format/time-zone';
 import type { Db } from '../db/client';
 import { preparedOnce, uuidArray } from '../db/prepared';
@@ -60,11 +61,7 @@ function buildMemberships(db: Db) {
     .where(
       and(
         eq(clientContact.userId, sql.placeholder('userId')),
-        // contactIsActive(), with the time as a placeholder.
-        or(
-          isNull(clientContact.accessExpiresAt),
-          gt(clientContact.accessExpiresAt, sql.placeholder('now'))
-        )
+        contactIsActive(sql.placeholder('now'))
       )
     )
     .orderBy(client.name)
