@@ -1,10 +1,11 @@
 // Everything the packet page reads beyond the access check, and the contact's open of it, as one
 // prepared statement. The page used to make nine: the open (an update), the approval counts, who
 // approved, open questions, the versions' details, the contact's decisions, their certified
-// versions (most of them reading the same decision rows), the documents and the thread. The open is a data-modifying CTE (it
-// runs whether or not the select reads it, and nothing here reads the delivery it updates); each
-// list comes back as one JSON text, timestamps as epoch milliseconds (as db/session-row.ts does:
-// extract() is numeric, so Date gets the same millisecond drizzle's mapping gives).
+// versions (most of them reading the same decision rows), the documents and the thread.
+// The open is a data-modifying CTE (it runs whether or not the select reads it, and nothing here
+// reads the delivery it updates); each list comes back as one JSON text, timestamps as epoch
+// milliseconds (as db/session-row.ts does: extract() is numeric, so Date gets the same
+// millisecond drizzle's mapping gives).
 // Every subquery is scoped by the packet id the caller's access check passed, and the contact's
 // rows also by its contact id.
 import { and, eq, sql } from 'drizzle-orm';

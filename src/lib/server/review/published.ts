@@ -110,8 +110,8 @@ type DocumentRow = [
 ];
 
 /**
- * What versionDocumentsJson read: the documents of published version `version`, and per version up to it, the names of the documents it added and
- * removed.
+ * What versionDocumentsJson read: the documents of published version `version`, and per version
+ * up to it, the names of the documents it added and removed.
  */
 export function versionDocumentsFromJson(json: string, version: number) {
   const changes = new Map<number, { added: string[]; removed: string[] }>();
