@@ -1,8 +1,9 @@
 // Issuing sign-off certificates: each download draws the certificate afresh from the rows, and
 // the first one records its SHA-256 so a file can later be verified as the one the firm issued.
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { certificate, type Certificate } from '../db/schema';
+import { certificate, decision, firm, packet, type Certificate } from '../db/schema';
+import { versionApproved } from '../review/approval';
 import { fileSha256 } from '../storage/sha256';
 import { getBlobStore, newBlobKey, readBlob, type BlobStore } from '../storage';
 import { privateFileHeaders } from '../review/files';
@@ -91,6 +92,36 @@ async function storedCertificate(db: Db, store: BlobStore, packetId: string, ver
   if (!recorded?.blobKey) return null;
   const bytes = await readBlob(store, recorded.blobKey);
   return { bytes, sha256: recorded.sha256, recorded };
+}
+
+/**
+ * The versions of the packet approved under the firm's rule, newest first: those with a
+ * certificate. With `contactId`, only those that contact approved (and has not withdrawn).
+ */
+export async function listCertifiedVersions(
+  db: Db,
+  packetId: string,
+  contactId?: string
+): Promise<number[]> {
+  const ref = { id: packet.id, version: decision.version, clientId: packet.clientId };
+  const rows = await db
+    .selectDistinct({
+      version: decision.version,
+      approved: versionApproved(ref, firm.approvalRule)
+    })
+    .from(decision)
+    .innerJoin(packet, eq(packet.id, decision.packetId))
+    .innerJoin(firm, eq(firm.id, packet.firmId))
+    .where(
+      and(
+        eq(decision.packetId, packetId),
+        eq(decision.kind, 'approve'),
+        isNull(decision.withdrawnAt),
+        contactId ? eq(decision.contactId, contactId) : undefined
+      )
+    )
+    .orderBy(desc(decision.version));
+  return rows.filter((r) => r.approved).map((r) => r.version);
 }
 
 /** A version number from a URL segment ("1".."999999999"), or null. */
