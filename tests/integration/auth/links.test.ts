@@ -497,7 +497,9 @@ describe("How long a reminder's link works", () => {
       .from(s.magicLink)
       .where(eq(s.magicLink.userId, user.id))
       .orderBy(desc(s.magicLink.createdAt));
-    const mails = await selectOutbox(db).where(eq(s.outbox.kind, 'reminder'));
+    const mails = await selectOutbox(db).where(
+      and(eq(s.outbox.kind, 'reminder'), eq(s.outbox.channel, 'email'))
+    );
     // Due in 20 days, one day's grace: day 21. Due in 5 (2 after the reminder): 7 days from it.
     for (const [p, expires] of [
       [far, endOfDayIn(21, now)],

@@ -20,9 +20,9 @@ import { selectOutbox } from '../../support/outbox';
 const DAY = 86_400_000;
 
 async function reminderMails(db: ReturnType<typeof getDatabase>['db'], packetId: string) {
-  return (await selectOutbox(db).where(eq(s.outbox.kind, 'reminder'))).filter(
-    (o) => (o.payload as { metadata: { packetId: string } }).metadata.packetId === packetId
-  );
+  return (
+    await selectOutbox(db).where(and(eq(s.outbox.kind, 'reminder'), eq(s.outbox.channel, 'email')))
+  ).filter((o) => (o.payload as { metadata: { packetId: string } }).metadata.packetId === packetId);
 }
 
 describe('automatic reminders', () => {
@@ -139,7 +139,11 @@ describe('reminders across workers', () => {
     expect(sent).toBe(72);
     expect(await sendDueReminders(two.db, at)).toBe(0);
 
-    const mails = (await selectOutbox(one.db).where(eq(s.outbox.kind, 'reminder'))).filter((o) =>
+    const mails = (
+      await selectOutbox(one.db).where(
+        and(eq(s.outbox.kind, 'reminder'), eq(s.outbox.channel, 'email'))
+      )
+    ).filter((o) =>
       packetIds.includes((o.payload as { metadata: { packetId: string } }).metadata.packetId)
     );
     const mailed = mails.map(
@@ -175,7 +179,11 @@ describe('reminders across workers', () => {
       .set({ createdAt: new Date(Date.now() - 4 * DAY) })
       .where(eq(s.delivery.packetId, packetIds[0]));
     const reminders = async () =>
-      (await selectOutbox(db).where(eq(s.outbox.kind, 'reminder'))).filter(
+      (
+        await selectOutbox(db).where(
+          and(eq(s.outbox.kind, 'reminder'), eq(s.outbox.channel, 'email'))
+        )
+      ).filter(
         (o) => (o.payload as { metadata: { packetId: string } }).metadata.packetId === packetIds[0]
       );
     expect(await reminders()).toEqual([]);

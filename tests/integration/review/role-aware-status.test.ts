@@ -277,11 +277,17 @@ describe('withdrawing an approval', () => {
   });
 });
 
+// Mails only: a reminder also goes as a push notice to subscribed devices (channel 'push', no
+// metadata), and other files' rows share this database.
 describe('reminders and viewers', () => {
   it('reminds approvers who have not decided, never viewers, and again after a withdrawal', async () => {
     const { db, packet, ada, contacts, second } = await twoApprovers('all');
     const mailsTo = async () =>
-      (await selectOutbox(db).where(eq(s.outbox.kind, 'reminder')))
+      (
+        await selectOutbox(db).where(
+          and(eq(s.outbox.kind, 'reminder'), eq(s.outbox.channel, 'email'))
+        )
+      )
         .filter(
           (o) => (o.payload as { metadata: { packetId: string } }).metadata.packetId === packet.id
         )
@@ -305,6 +311,7 @@ describe('reminders and viewers', () => {
     const mails = (await selectOutbox(db)).filter(
       (o) =>
         (o.kind === 'reminder' || o.kind === 'nudge') &&
+        o.channel === 'email' &&
         (o.payload as { metadata: { packetId: string } }).metadata.packetId === packet.id
     );
     expect(mails).toEqual([]);
