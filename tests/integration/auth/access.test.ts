@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '../../../src/lib/server/db/client';
 import * as s from '../../../src/lib/server/db/schema';
 import { inviteContact, revokeContactAccess } from '../../../src/lib/server/packets/contact-access';
@@ -107,6 +107,34 @@ describe('revokeContactAccess', () => {
       .from(s.clientContact)
       .where(eq(s.clientContact.id, contact.id));
     expect(row.accessExpiresAt!.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  // Access is judged by this instance's clock (contactIsActive compares with new Date()); ending
+  // it by the database's clock made the two disagree whenever this clock was behind, or in the
+  // same millisecond (a timestamptz keeps microseconds, a Date only milliseconds): the contact
+  // still counted as active and the session survived. CI met the second case.
+  it("ending access holds even when this instance's clock is behind the database's", async () => {
+    const { firm } = await createFirmWithStaff();
+    const client = await createClient(getDb(), firm.id);
+    const { contact, user } = await createContact(getDb(), client, {
+      accessExpiresAt: new Date(Date.now() + 3600_000)
+    });
+    const browser = new TestBrowser();
+    await signIn(browser, user.id, 'client');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() - 2_000);
+      await revokeContactAccess(getDb(), { firmId: firm.id, contactId: contact.id, remove: false });
+      expect(await sessionsOf(user.id)).toHaveLength(0);
+      const [row] = await getDb()
+        .select()
+        .from(s.clientContact)
+        .where(eq(s.clientContact.id, contact.id));
+      expect(row.accessExpiresAt!.getTime()).toBeLessThanOrEqual(Date.now());
+    } finally {
+      vi.useRealTimers();
+    }
+    expect((await browser.get('/account')).status).toBe(303);
   });
 
   it('removing a contact keeps the sessions of someone still a contact elsewhere', async () => {

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { recordAudit } from '../audit';
 import type { Db } from '../db/client';
 import { client, clientContact, user, type Firm } from '../db/schema';
@@ -106,7 +106,10 @@ export async function revokeContactAccess(
     ? await db.delete(clientContact).where(where).returning()
     : await db
         .update(clientContact)
-        .set({ accessExpiresAt: sql`now()` })
+        // This instance's clock, not the database's: contactIsActive compares with new Date(),
+        // and the two clocks (or a timestamptz's microseconds against a Date's milliseconds)
+        // can disagree by enough to leave the contact active.
+        .set({ accessExpiresAt: new Date() })
         .where(where)
         .returning();
   if (!changed) return false;
