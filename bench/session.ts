@@ -1,6 +1,7 @@
 // Requests per second of an authenticated page against the same page without the session
 // hook's work (no cookie: the hook returns at once), in one run; and SQL statements per
-// authenticated request (target: exactly one — the session joined to its user).
+// authenticated request (target: at most one — the session joined to its user; the checks of
+// requests that arrive together share one statement, db/session-row.ts).
 // Run: npx tsx bench/session.ts (both databases, each in its own process; BENCH_DB=pglite or
 // BENCH_DB=postgres runs one).
 import { spawnSync } from 'node:child_process';
@@ -93,8 +94,8 @@ console.log(`with a valid session: ${avg(withHook).toFixed(0)} req/s`);
 console.log(`ratio: ${ratio.toFixed(2)} (target >= 0.9)`);
 console.log(
   `summary: session hook on ${app.driver}: ${ratio.toFixed(2)}x the req/s without it (target >= 0.9)` +
-    `, ${perRequest} SQL statement per request (target 1)`
+    `, ${perRequest} SQL statement per request (target <= 1)`
 );
-console.log(`SQL statements per authenticated request: ${perRequest} (target exactly 1)`);
+console.log(`SQL statements per authenticated request: ${perRequest} (target at most 1)`);
 await app.close();
-process.exit(ratio >= 0.9 && perRequest === 1 ? 0 : 1);
+process.exit(ratio >= 0.9 && perRequest > 0 && perRequest <= 1 ? 0 : 1);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, validateSessionToken } from '../../../src/lib/server/auth/session';
 import { hashToken } from '../../../src/lib/server/auth/token';
 import * as s from '../../../src/lib/server/db/schema';
+import { createClient, createFirm, createPacket } from '../../support/factories';
 import { openScratchDatabase, type ScratchDatabase } from '../../support/scratch-db';
 
 let scratch: ScratchDatabase;
@@ -119,5 +120,105 @@ describe('validateSessionToken', () => {
     expect((await validateSessionToken(db(), token)).session).not.toBeNull();
     await db().delete(s.session).where(eq(s.session.userId, u.id));
     expect((await validateSessionToken(db(), token)).session).toBeNull();
+  });
+});
+
+/** Counts the statements the session checks send while `fn` runs. */
+async function countingStatements<T>(fn: () => Promise<T>): Promise<{ result: T; count: number }> {
+  const client = (db() as unknown as { $client: Record<string, unknown> }).$client;
+  const name = typeof client.textStatement === 'function' ? 'textStatement' : 'unsafe';
+  const original = client[name] as (...a: unknown[]) => unknown;
+  let count = 0;
+  client[name] = (...args: unknown[]) => {
+    count++;
+    return original.apply(client, args);
+  };
+  try {
+    return { result: await fn(), count };
+  } finally {
+    client[name] = original;
+  }
+}
+
+describe('checks of requests that arrive together', () => {
+  // db/session-row.ts sends the checks made in one turn of the event loop (PostgreSQL), or while
+  // another is out (PGlite), as one statement. Each must still get its own answer.
+  it('answers each of many checks at once as it would alone, in fewer statements', async () => {
+    const firmA = await createFirm(db(), { locale: 'fr' });
+    const firmB = await createFirm(db(), { locale: 'de' });
+    const clientA = await createClient(db(), firmA.id);
+    const clientB = await createClient(db(), firmB.id);
+    const packetA = await createPacket(db(), clientA, { status: 'published', version: 1 });
+    const packetB = await createPacket(db(), clientB, { status: 'published', version: 1 });
+    // A contact of both firms: which firm's language depends on the packet the page names.
+    const both = await newUser('Both');
+    await db()
+      .insert(s.clientContact)
+      .values([
+        { firmId: firmA.id, clientId: clientA.id, userId: both.id },
+        { firmId: firmB.id, clientId: clientB.id, userId: both.id }
+      ]);
+    const staff = await newUser('Staff');
+    const checks: { token: string; packetId: string | null }[] = [];
+    for (let i = 0; i < 6; i++) {
+      checks.push({
+        token: (await createSession(db(), both.id, 'client')).token,
+        packetId: packetA.id
+      });
+      checks.push({
+        token: (await createSession(db(), both.id, 'client')).token,
+        packetId: packetB.id
+      });
+      const other = await newUser(`Person ${i}`);
+      checks.push({ token: (await createSession(db(), other.id, 'client')).token, packetId: null });
+      checks.push({
+        token: (await createSession(db(), staff.id, 'staff')).token,
+        packetId: packetA.id
+      });
+      checks.push({ token: `unknown-${i}`, packetId: i % 2 ? packetB.id : null });
+    }
+    const alone = [];
+    for (const c of checks) alone.push(await validateSessionToken(db(), c.token, c.packetId));
+    expect(alone.filter((r) => r.session)).toHaveLength(24);
+    expect(alone[0].locale).toBe('fr');
+    expect(alone[1].locale).toBe('de');
+
+    const { result: together, count } = await countingStatements(() =>
+      Promise.all(checks.map((c) => validateSessionToken(db(), c.token, c.packetId)))
+    );
+    expect(together).toEqual(alone);
+    expect(count).toBeLessThan(checks.length / 2);
+  });
+
+  it('fails every check of a batch the database refuses, then answers the next ones', async () => {
+    const u = await newUser();
+    const tokens = await Promise.all(
+      Array.from({ length: 5 }, async () => (await createSession(db(), u.id, 'client')).token)
+    );
+    const check = () => Promise.allSettled(tokens.map((t) => validateSessionToken(db(), t)));
+    expect((await check()).every((r) => r.status === 'fulfilled')).toBe(true);
+    await db().execute(sql`alter table session rename to session_away`);
+    try {
+      const refused = await check();
+      expect(refused.map((r) => r.status)).toEqual(Array(5).fill('rejected'));
+    } finally {
+      await db().execute(sql`alter table session_away rename to session`);
+    }
+    const again = await check();
+    for (const r of again) {
+      expect(r.status).toBe('fulfilled');
+      if (r.status === 'fulfilled') expect(r.value.user?.id).toBe(u.id);
+    }
+  });
+
+  it('recovers when the database forgets the batch statement', async () => {
+    const u = await newUser();
+    const tokens = await Promise.all(
+      Array.from({ length: 4 }, async () => (await createSession(db(), u.id, 'client')).token)
+    );
+    const check = () => Promise.all(tokens.map((t) => validateSessionToken(db(), t)));
+    expect((await check()).every((r) => r.user?.id === u.id)).toBe(true);
+    await db().execute(sql`deallocate all`);
+    expect((await check()).every((r) => r.user?.id === u.id)).toBe(true);
   });
 });

@@ -154,6 +154,34 @@ describe('sessions', () => {
   });
 });
 
+describe('many people at once', () => {
+  // Session checks of requests that arrive together share one statement (db/session-row.ts):
+  // each request must still be its own person's, and a stranger's cookie nobody's.
+  it('twenty requests at once each see their own account, an unknown cookie none', async () => {
+    const people = await Promise.all(Array.from({ length: 20 }, () => contact()));
+    const browsers = await Promise.all(
+      people.map(async (person) => {
+        const browser = new TestBrowser();
+        await signIn(browser, person.id, 'client');
+        return browser;
+      })
+    );
+    const stranger = new TestBrowser();
+    stranger.cookies.set(SESSION_COOKIE, 'n'.repeat(39));
+    const [pages, strangers] = await Promise.all([
+      Promise.all(browsers.map((b) => b.get('/account'))),
+      stranger.get('/account')
+    ]);
+    pages.forEach((page, i) => {
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(people[i].email);
+      for (const other of people)
+        if (other !== people[i]) expect(page.text).not.toContain(other.email);
+    });
+    expect(strangers.status).toBe(303);
+  });
+});
+
 describe('/account', () => {
   it('lists devices with browser, system and this device; renames the user', async () => {
     const { staff } = await createFirmWithStaff();

@@ -26,23 +26,32 @@ export interface SessionRow {
 
 const columns = Object.entries(getTableColumns(session));
 const isTimestamp = (c: (typeof columns)[number][1]) => c.columnType === 'PgTimestamp';
-const SESSION_ROW_SQL = `select json_build_array(${columns
+/** One session's row as a JSON array: its columns, its user's, then the two locales. */
+const ROW = `json_build_array(${columns
   .map(([, c]) => (isTimestamp(c) ? `extract(epoch from s."${c.name}") * 1000` : `s."${c.name}"`))
-  .join(', ')}, u."id", u."email", u."name", u."locale", l."contact", l."firm")::text as row
-  from "session" s join "user" u on u."id" = s."user_id"
+  .join(', ')}, u."id", u."email", u."name", u."locale", l."contact", l."firm")`;
+const joins = (packetId: string) => `join "user" u on u."id" = s."user_id"
   left join lateral (
     select cc."locale" as "contact", f."locale" as "firm"
     from "client_contact" cc join "firm" f on f."id" = cc."firm_id"
     where cc."user_id" = u."id" and s."kind" = 'client'
-    order by (cc."firm_id" = (select p."firm_id" from "packet" p where p."id" = $2::uuid)) desc nulls last,
+    order by (cc."firm_id" = (select p."firm_id" from "packet" p where p."id" = ${packetId})) desc nulls last,
       cc."created_at"
     limit 1
-  ) l on true
+  ) l on true`;
+const SESSION_ROW_SQL = `select ${ROW}::text as row
+  from "session" s ${joins('$2::uuid')}
   where s."id_hash" = $1`;
+/**
+ * Several requests' sessions in one statement, still one text: a JSON array of
+ * [place in the list (from 1), row] for each key (id hash, packet id) that has a session.
+ */
+const SESSION_ROWS_SQL = `select coalesce(json_agg(json_build_array(k."n", ${ROW})), '[]')::text as row
+  from unnest($1::text[], $2::uuid[]) with ordinality as k("id_hash", "packet_id", "n")
+  join "session" s on s."id_hash" = k."id_hash" ${joins('k."packet_id"')}`;
 
-function parseSessionRow(json: string | undefined): SessionRow | undefined {
-  if (json === undefined) return undefined;
-  const row = JSON.parse(json) as unknown[];
+function rowOf(row: unknown[] | undefined): SessionRow | undefined {
+  if (row === undefined) return undefined;
   const s = {} as Record<string, unknown>;
   columns.forEach(([key, c], i) => {
     const value = row[i];
@@ -60,18 +69,97 @@ function parseSessionRow(json: string | undefined): SessionRow | undefined {
   };
 }
 
-/** On PGlite: a prepared statement the worker thread runs as one message (pglite-thread.ts). */
-export async function selectSessionRowPglite(
-  client: PgliteThread,
-  idHash: string,
-  packetId: string | null
-): Promise<SessionRow | undefined> {
-  const json = await client.textStatement('sheaf_validate_session', SESSION_ROW_SQL, [
-    idHash,
-    packetId
-  ]);
-  return parseSessionRow(json);
+/** Runs one of the two statements above and returns its one text value. */
+type RunText = (
+  name: string,
+  sql: string,
+  params: (string | null)[]
+) => Promise<string | undefined>;
+
+interface Lookup {
+  idHash: string;
+  packetId: string | null;
+  resolve(row: SessionRow | undefined): void;
+  reject(error: unknown): void;
 }
+
+/**
+ * The session checks of one database client. Several requests' checks go as one statement: one
+ * round trip instead of one each. When a batch leaves depends on the database:
+ * - `turn` (PostgreSQL): at the end of the event loop's turn, taking every check the requests
+ *   that arrived together made. Fewer writes to the pool's sockets and fewer wake-ups of its
+ *   backends: bench/session went from 0.79 to 0.91–0.93.
+ * - `one at a time` (PGlite): at once when no batch is out, else when it comes back. PGlite's
+ *   thread runs one statement at a time anyway; holding a lone check to the turn's end set the
+ *   requests in step, the request thread idling while the worker ran their batch (0.81–0.82,
+ *   against 0.85–0.92 unbatched and 0.88–0.91 so).
+ */
+class SessionChecks {
+  private waiting: Lookup[] = [];
+  private out = false;
+  private scheduled = false;
+
+  constructor(
+    private readonly run: RunText,
+    private readonly when: 'turn' | 'one at a time'
+  ) {}
+
+  check(idHash: string, packetId: string | null): Promise<SessionRow | undefined> {
+    if (!HASH.test(idHash) || (packetId !== null && !UUID.test(packetId))) {
+      return Promise.reject(new TypeError('selectSessionRow: not an id hash or a packet id'));
+    }
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ idHash, packetId, resolve, reject });
+      if (this.when === 'one at a time') {
+        if (!this.out) this.sendOne();
+      } else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          while (this.waiting.length) void this.send(this.waiting.splice(0, MAX_BATCH));
+        });
+      }
+    });
+  }
+
+  private sendOne() {
+    this.out = true;
+    void this.send(this.waiting.splice(0, MAX_BATCH)).then(() => {
+      this.out = false;
+      if (this.waiting.length) this.sendOne();
+    });
+  }
+
+  /** Runs a batch and settles each of its checks; never rejects. */
+  private async send(batch: Lookup[]): Promise<void> {
+    try {
+      if (batch.length === 1) {
+        const [one] = batch;
+        const json = await this.run('sheaf_validate_session', SESSION_ROW_SQL, [
+          one.idHash,
+          one.packetId
+        ]);
+        one.resolve(rowOf(json === undefined ? undefined : (JSON.parse(json) as unknown[])));
+        return;
+      }
+      // Array literals: the hashes are hex and the packet ids uuids (both checked), so nothing
+      // in them needs quoting; a check naming no packet is NULL.
+      const json = await this.run('sheaf_validate_sessions', SESSION_ROWS_SQL, [
+        `{${batch.map((x) => x.idHash).join(',')}}`,
+        `{${batch.map((x) => x.packetId ?? 'NULL').join(',')}}`
+      ]);
+      const found = new Map(JSON.parse(json ?? '[]') as [number, unknown[]][]);
+      batch.forEach((lookup, i) => lookup.resolve(rowOf(found.get(i + 1))));
+    } catch (error) {
+      for (const lookup of batch) lookup.reject(error);
+    }
+  }
+}
+
+const MAX_BATCH = 200;
+const HASH = /^[0-9a-f]{64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const checks = new WeakMap<object, SessionChecks>();
 
 type PostgresJs = {
   unsafe(
@@ -81,14 +169,34 @@ type PostgresJs = {
   ): Promise<{ row: string }[]>;
 };
 
-/** On PostgreSQL: postgres.js names and prepares the statement on each connection's first run. */
-export async function selectSessionRowPostgres(
+/** On PGlite: a prepared statement the worker thread runs as one message (pglite-thread.ts). */
+export function selectSessionRowPglite(
+  client: PgliteThread,
+  idHash: string,
+  packetId: string | null
+): Promise<SessionRow | undefined> {
+  let c = checks.get(client);
+  if (!c) {
+    c = new SessionChecks((...a) => client.textStatement(...a), 'one at a time');
+    checks.set(client, c);
+  }
+  return c.check(idHash, packetId);
+}
+
+/** On PostgreSQL: postgres.js names and prepares each statement on a connection's first run. */
+export function selectSessionRowPostgres(
   client: PostgresJs,
   idHash: string,
   packetId: string | null
 ): Promise<SessionRow | undefined> {
-  const [first] = await client.unsafe(SESSION_ROW_SQL, [idHash, packetId], { prepare: true });
-  return parseSessionRow(first?.row);
+  let c = checks.get(client);
+  if (!c) {
+    const run: RunText = async (_name, sql, params) =>
+      (await client.unsafe(sql, params, { prepare: true }))[0]?.row;
+    c = new SessionChecks(run, 'turn');
+    checks.set(client, c);
+  }
+  return c.check(idHash, packetId);
 }
 
 const isPgliteThread = (c: unknown): c is PgliteThread =>
