@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 import { messagesByLocale } from './scripts/messages-by-locale.js';
 import { paraglideOptions } from './scripts/paraglide-options.js';
 import { paraglideIntlCache } from './scripts/paraglide-intl-cache.js';
+import { kitPageEtag } from './scripts/kit-page-etag.js';
 
 // Svelte's runtime and SvelteKit's client, which every page hydrates with, as one file rather
 // than the eight or so pieces Rollup cuts them into by which routes use which part: each file
@@ -21,6 +22,7 @@ export default defineConfig({
     paraglideVitePlugin(paraglideOptions),
     paraglideIntlCache(),
     messagesByLocale(),
+    kitPageEtag(),
     sveltekit(),
     {
       // Fewer, bigger browser chunks: a page's modules arrive in fewer requests (over HTTP/1.1,

@@ -28,6 +28,19 @@ describe('GET /api/healthz', () => {
     expect(response.headers.get('permissions-policy')).toContain('camera=()');
   });
 
+  it('sends pages without an ETag: each has its own nonce, so one could never match', async () => {
+    const browser = new TestBrowser();
+    const [one, two] = [await browser.get('/'), await browser.get('/')];
+    const nonce = (csp: string | null) => /'nonce-([^']+)'/.exec(csp ?? '')?.[1];
+    expect(nonce(one.headers.get('content-security-policy'))).not.toBe(
+      nonce(two.headers.get('content-security-policy'))
+    );
+    expect(one.headers.get('etag')).toBeNull();
+    const again = await browser.get('/', { 'if-none-match': '"anything"' });
+    expect(again.status).toBe(200);
+    expect(again.text).toContain('Sheaf');
+  });
+
   it('shows a friendly 404 page for an unknown route', async () => {
     const response = await new TestBrowser().get('/no/such/page');
     expect(response.status).toBe(404);
