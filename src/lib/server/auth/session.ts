@@ -67,9 +67,10 @@ function finalEnd(s: Session): number {
 }
 
 /**
- * One query validates a request (session joined to its user) and finds the language its pages
- * speak (i18n/contact-locale.ts has the precedence; `packetId` names the page's packet, whose
- * firm decides for a contact of several firms). At most one write a day per session: client
+ * One query validates a request (session joined to its user; requests that arrive together
+ * share one, db/session-row.ts) and finds the language its pages speak
+ * (i18n/contact-locale.ts has the precedence; `packetId` names the page's packet, whose firm
+ * decides for a contact of several firms). At most one write a day per session: client
  * sessions slide when under 15 days remain, never past 90 days from sign-in; last_seen_at is
  * refreshed daily.
  */
