@@ -46,10 +46,11 @@ export default defineConfig({
       filename: 'service-worker.ts',
       registerType: 'prompt',
       injectRegister: false,
+      // One manifest for every language (issue 23): the install prompt and the home screen show
+      // the product's name, which reads the same in each, and no sentence in one of them.
       manifest: {
-        name: 'Sheaf — your documents from your accountant',
+        name: 'Sheaf',
         short_name: 'Sheaf',
-        description: 'Review, approve and keep the documents your bookkeeping firm sends you.',
         start_url: '/p',
         scope: '/',
         display: 'standalone',

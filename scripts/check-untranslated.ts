@@ -9,6 +9,8 @@ import { parse } from 'svelte/compiler';
 /** The folders and files every contact may see (staff-only pages may stay English for now). */
 export const CLIENT_FACING = [
   'src/routes/(client)',
+  'src/routes/(public)/+page.svelte',
+  'src/routes/(public)/PacketPreview.svelte',
   'src/routes/(public)/l',
   'src/routes/(public)/sign-in',
   'src/routes/sign-out',

@@ -203,3 +203,28 @@ for (const lang of LANGUAGES) {
     await shoot(page, `narrow-${lang.locale}-list`);
   });
 }
+
+// The front page, where a signed-out client's "home" and the brand link lead, in the browser's
+// language: translated (issue 23), and the longer words still fit.
+for (const [locale, heading, signIn] of [
+  ['es', 'Cómo funciona', 'Iniciar sesión'],
+  ['de', 'So funktioniert es', 'Anmelden'],
+  ['fr', 'Comment ça marche', 'Se connecter']
+] as const) {
+  test(`in ${locale}, the front page is translated and fits 390 px`, async ({ browser }) => {
+    const context = await browser.newContext({
+      viewport: { width: WIDTH, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale
+    });
+    const page = await context.newPage();
+    await page.goto('/');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale);
+    await expect(page.getByRole('heading', { level: 2, name: heading })).toBeVisible();
+    await expect(page.getByRole('banner').getByRole('link', { name: signIn })).toBeVisible();
+    await expectNothingWider(page, `the front page (${locale})`);
+    await shoot(page, `narrow-${locale}-front-page`);
+    await context.close();
+  });
+}

@@ -71,3 +71,51 @@ export function pngBomb(width = 30_000, height = 30_000, withData = true): Uint8
 export const SVG_LOGO = new TextEncoder().encode(
   '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'
 );
+
+/** A marker a test can look for: it must not survive into a stored logo. */
+export const METADATA_MARKER = 'SHEAF-SECRET-GPS-51.5072N';
+
+/**
+ * A real PNG carrying metadata a camera or editor leaves: text (tEXt, iTXt), EXIF (eXIf) and a
+ * colour profile (iCCP), each holding METADATA_MARKER, before its image data.
+ */
+export function pngWithMetadata(width = 300, height = 100): Uint8Array {
+  const png = drawnImage('png', width, height);
+  const headerEnd = 8 + 12 + 13; // signature, then the IHDR chunk
+  const text = (s: string) => new TextEncoder().encode(s);
+  const extra = [
+    chunk('tEXt', text(`Author\0${METADATA_MARKER}`)),
+    chunk('iTXt', text(`Comment\0\0\0\0\0${METADATA_MARKER}`)),
+    chunk('eXIf', text(`MM\0*\0\0\0\x08${METADATA_MARKER}`)),
+    chunk('iCCP', new Uint8Array([...text('icc\0\0'), ...deflateSync(text(METADATA_MARKER))]))
+  ];
+  const out = new Uint8Array(png.length + extra.reduce((n, c) => n + c.length, 0));
+  out.set(png.subarray(0, headerEnd));
+  let at = headerEnd;
+  for (const c of extra) {
+    out.set(c, at);
+    at += c.length;
+  }
+  out.set(png.subarray(headerEnd), at);
+  return out;
+}
+
+/** A real JPEG with an EXIF (APP1) and a comment (COM) segment holding METADATA_MARKER. */
+export function jpegWithMetadata(width = 300, height = 100): Uint8Array {
+  const jpeg = drawnImage('jpeg', width, height);
+  const segment = (marker: number, body: Uint8Array) => {
+    const out = new Uint8Array(4 + body.length);
+    out.set([0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff]);
+    out.set(body, 4);
+    return out;
+  };
+  const text = (s: string) => new TextEncoder().encode(s);
+  const exif = segment(0xe1, text(`Exif\0\0MM\0*\0\0\0\x08${METADATA_MARKER}`));
+  const comment = segment(0xfe, text(METADATA_MARKER));
+  const out = new Uint8Array(jpeg.length + exif.length + comment.length);
+  out.set(jpeg.subarray(0, 2)); // SOI
+  out.set(exif, 2);
+  out.set(comment, 2 + exif.length);
+  out.set(jpeg.subarray(2), 2 + exif.length + comment.length);
+  return out;
+}

@@ -35,6 +35,7 @@ describe('firm:create', () => {
     ]);
     const [firm] = await getDb().select().from(s.firm).where(eq(s.firm.name, name));
     expect(out).toEqual([firm.id]);
+    expect(firm.replyTo).toBe(email);
     const mail = await latestMailTo(email);
     const done = await new TestBrowser().post(linkPathOf(mail));
     expect(done.location).toBe('/firm');

@@ -110,7 +110,9 @@ describe('/setup', () => {
     expect(firm).toMatchObject({
       name: 'Smith & Co',
       slug: 'smith-co',
-      timeZone: 'America/New_York'
+      timeZone: 'America/New_York',
+      // Clients' replies reach the owner until an owner sets another address.
+      replyTo: 'ann@smith.example'
     });
     const [owner] = await getDb()
       .select()

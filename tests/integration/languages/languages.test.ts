@@ -383,6 +383,29 @@ describe('a Spanish contact’s refusals and error pages', () => {
     expect(htmlLang(page.text)).toBe('es');
     expect(page.text).toContain('No encontramos esa página');
     expect(homeLinkOf(page.text)).toBe('/');
+    // …and that home, the front page, speaks it too: every word, not just <html lang>.
+    const home = await stranger.get('/', { accept: 'text/html', 'accept-language': 'es' });
+    expect(htmlLang(home.text)).toBe('es');
+    expect(home.text).toContain('<title>Sheaf · el portal de clientes para asesorías contables');
+    expect(home.text).toContain('Los documentos de su asesor, a un toque del correo.');
+    expect(home.text).toContain('Cómo funciona');
+    expect(home.text).toContain('Iniciar sesión');
+    for (const english of ['How it works', 'Sign in', 'Approve', 'Bookkeeping', '6 pages']) {
+      expect(home.text).not.toContain(english);
+    }
+  });
+
+  it('the front page is in French, German or English as the browser asks', async () => {
+    const browser = new TestBrowser();
+    for (const [lang, heading] of [
+      ['fr', 'Comment ça marche'],
+      ['de', 'So funktioniert es'],
+      ['en', 'How it works']
+    ]) {
+      const home = await browser.get('/', { accept: 'text/html', 'accept-language': lang });
+      expect(htmlLang(home.text)).toBe(lang);
+      expect(home.text).toContain(heading);
+    }
   });
 
   it('staff’s error page leads home to the firm', async () => {

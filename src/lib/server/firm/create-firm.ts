@@ -83,7 +83,10 @@ async function insertFirmAndOwner(db: Db, input: NewFirmInput & SessionMeta) {
     .values({
       name: input.name.trim(),
       slug: await freeSlug(db, input.name),
-      timeZone: input.timeZone ?? DEFAULT_TIME_ZONE
+      timeZone: input.timeZone ?? DEFAULT_TIME_ZONE,
+      // Clients' replies to the firm's mail reach a person from the first mail on, not the
+      // instance's sending address; owners change it in settings.
+      replyTo: email
     })
     .returning();
   const [owner] = await db

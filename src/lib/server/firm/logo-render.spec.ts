@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { drawnImage } from '../../../../tests/support/images';
+import {
+  drawnImage,
+  jpegWithMetadata,
+  METADATA_MARKER,
+  pngWithMetadata
+} from '../../../../tests/support/images';
 import { readLogoFacts } from './logo-image';
 import { drawLogoSizes, LogoDecodeError } from './logo-render';
 
@@ -17,11 +22,20 @@ describe('drawLogoSizes', () => {
     );
   });
 
-  it('drops the metadata: the PNGs carry no text, EXIF or profile chunks', async () => {
-    const drawn = await drawLogoSizes(drawnImage('jpeg', 300, 100), sizes);
-    const ascii = Buffer.from(drawn.pngs[0]).toString('latin1');
-    for (const chunk of ['tEXt', 'iTXt', 'zTXt', 'eXIf', 'iCCP'])
-      expect(ascii).not.toContain(chunk);
+  it.each([
+    ['PNG with text, EXIF and a profile', pngWithMetadata],
+    ['JPEG with EXIF and a comment', jpegWithMetadata]
+  ])('drops the metadata of a %s: the PNGs carry none of it', async (_, make) => {
+    const input = make(300, 100);
+    expect(Buffer.from(input).toString('latin1')).toContain(METADATA_MARKER);
+    const drawn = await drawLogoSizes(input, sizes);
+    expect(drawn).toMatchObject({ width: 300, height: 100 });
+    for (const png of drawn.pngs) {
+      const ascii = Buffer.from(png).toString('latin1');
+      expect(ascii).not.toContain(METADATA_MARKER);
+      for (const chunk of ['tEXt', 'iTXt', 'zTXt', 'eXIf', 'iCCP'])
+        expect(ascii).not.toContain(chunk);
+    }
   });
 
   it('survives a file that crashes the decoder: the child dies, not the server', async () => {
