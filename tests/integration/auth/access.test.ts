@@ -88,15 +88,21 @@ describe('invites', () => {
   });
 });
 
+/** A guest contact (access for another hour), signed in on a browser of their own. */
+async function signedInGuest() {
+  const { firm } = await createFirmWithStaff();
+  const client = await createClient(getDb(), firm.id);
+  const { contact, user } = await createContact(getDb(), client, {
+    accessExpiresAt: new Date(Date.now() + 3600_000)
+  });
+  const browser = new TestBrowser();
+  await signIn(browser, user.id, 'client');
+  return { firm, contact, user, browser };
+}
+
 describe('revokeContactAccess', () => {
   it('ending guest access deletes the sessions at once; sign-in then sends nothing', async () => {
-    const { firm } = await createFirmWithStaff();
-    const client = await createClient(getDb(), firm.id);
-    const { contact, user } = await createContact(getDb(), client, {
-      accessExpiresAt: new Date(Date.now() + 3600_000)
-    });
-    const browser = new TestBrowser();
-    await signIn(browser, user.id, 'client');
+    const { firm, contact, user, browser } = await signedInGuest();
     expect(
       await revokeContactAccess(getDb(), { firmId: firm.id, contactId: contact.id, remove: false })
     ).toBe(true);
@@ -114,13 +120,7 @@ describe('revokeContactAccess', () => {
   // same millisecond (a timestamptz keeps microseconds, a Date only milliseconds): the contact
   // still counted as active and the session survived. CI met the second case.
   it("ending access holds even when this instance's clock is behind the database's", async () => {
-    const { firm } = await createFirmWithStaff();
-    const client = await createClient(getDb(), firm.id);
-    const { contact, user } = await createContact(getDb(), client, {
-      accessExpiresAt: new Date(Date.now() + 3600_000)
-    });
-    const browser = new TestBrowser();
-    await signIn(browser, user.id, 'client');
+    const { firm, contact, user, browser } = await signedInGuest();
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       vi.setSystemTime(Date.now() - 2_000);

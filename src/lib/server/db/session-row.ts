@@ -169,34 +169,11 @@ type PostgresJs = {
   ): Promise<{ row: string }[]>;
 };
 
-/** On PGlite: a prepared statement the worker thread runs as one message (pglite-thread.ts). */
-export function selectSessionRowPglite(
-  client: PgliteThread,
-  idHash: string,
-  packetId: string | null
-): Promise<SessionRow | undefined> {
+/** A database client's session checks, made on its first check. */
+function checksOf(client: object, make: () => SessionChecks): SessionChecks {
   let c = checks.get(client);
-  if (!c) {
-    c = new SessionChecks((...a) => client.textStatement(...a), 'one at a time');
-    checks.set(client, c);
-  }
-  return c.check(idHash, packetId);
-}
-
-/** On PostgreSQL: postgres.js names and prepares each statement on a connection's first run. */
-export function selectSessionRowPostgres(
-  client: PostgresJs,
-  idHash: string,
-  packetId: string | null
-): Promise<SessionRow | undefined> {
-  let c = checks.get(client);
-  if (!c) {
-    const run: RunText = async (_name, sql, params) =>
-      (await client.unsafe(sql, params, { prepare: true }))[0]?.row;
-    c = new SessionChecks(run, 'turn');
-    checks.set(client, c);
-  }
-  return c.check(idHash, packetId);
+  if (!c) checks.set(client, (c = make()));
+  return c;
 }
 
 const isPgliteThread = (c: unknown): c is PgliteThread =>
@@ -214,7 +191,16 @@ export function selectSessionRow(
   packetId: string | null = null
 ): Promise<SessionRow | undefined> {
   const client = (db as unknown as { $client: unknown }).$client;
-  if (isPgliteThread(client)) return selectSessionRowPglite(client, idHash, packetId);
-  if (isPostgresJs(client)) return selectSessionRowPostgres(client, idHash, packetId);
+  // On PGlite: a prepared statement the worker thread runs as one message (pglite-thread.ts).
+  if (isPgliteThread(client)) {
+    const make = () => new SessionChecks((...a) => client.textStatement(...a), 'one at a time');
+    return checksOf(client, make).check(idHash, packetId);
+  }
+  // On PostgreSQL: postgres.js names and prepares each statement on a connection's first run.
+  if (isPostgresJs(client)) {
+    const run: RunText = async (_name, sql, params) =>
+      (await client.unsafe(sql, params, { prepare: true }))[0]?.row;
+    return checksOf(client, () => new SessionChecks(run, 'turn')).check(idHash, packetId);
+  }
   throw new Error('selectSessionRow: unknown database client');
 }
