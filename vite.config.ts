@@ -47,10 +47,13 @@ export default defineConfig({
       registerType: 'prompt',
       injectRegister: false,
       // One manifest for every language (issue 23): the install prompt and the home screen show
-      // the product's name, which reads the same in each, and no sentence in one of them.
+      // the product's name, which reads the same in each, and no sentence in one of them. The
+      // plugin would fill in package.json's (English) description and lang 'en'.
       manifest: {
         name: 'Sheaf',
         short_name: 'Sheaf',
+        description: undefined,
+        lang: undefined,
         start_url: '/p',
         scope: '/',
         display: 'standalone',

@@ -4,6 +4,7 @@ interface Manifest {
   name: string;
   short_name: string;
   description?: string;
+  lang?: string;
   start_url: string;
   display: string;
   theme_color: string;
@@ -38,8 +39,9 @@ test.describe('installable app', () => {
       theme_color: expect.stringMatching(/^#[0-9a-f]{6}$/i),
       background_color: expect.stringMatching(/^#[0-9a-f]{6}$/i)
     });
-    // One manifest for every language: no sentence in one of them.
+    // One manifest for every language: no sentence in one of them, and no language claimed.
     expect(manifest.description).toBeUndefined();
+    expect(manifest.lang).toBeUndefined();
 
     const sizes = manifest.icons.map((i) => `${i.sizes}:${i.purpose ?? 'any'}`);
     expect(sizes).toEqual(
