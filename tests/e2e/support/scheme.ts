@@ -11,7 +11,9 @@ export async function useColourScheme(page: Page, scheme: 'light' | 'dark'): Pro
       document
         .getAnimations()
         .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
-        .map((a) => a.finished)
+        // A transition cut short (the element went, a toast closed) rejects its `finished`
+        // with an AbortError: it is over all the same.
+        .map((a) => a.finished.catch(() => undefined))
     )
   );
 }
