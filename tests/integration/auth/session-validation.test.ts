@@ -10,6 +10,7 @@ import {
 } from '../../../src/lib/server/auth/session';
 import { hashToken } from '../../../src/lib/server/auth/token';
 import * as s from '../../../src/lib/server/db/schema';
+import { selectSessionRow } from '../../../src/lib/server/db/session-row';
 import { createClient, createFirm, createPacket } from '../../support/factories';
 import { openScratchDatabase, type ScratchDatabase } from '../../support/scratch-db';
 
@@ -181,9 +182,12 @@ describe('checks of requests that arrive together', () => {
       });
       checks.push({ token: `unknown-${i}`, packetId: i % 2 ? packetB.id : null });
     }
+    // One browser's parallel requests: the same cookie, each naming its own packet.
+    const shared = (await createSession(db(), both.id, 'client')).token;
+    checks.push({ token: shared, packetId: packetB.id }, { token: shared, packetId: packetA.id });
     const alone: SessionValidation[] = [];
     for (const c of checks) alone.push(await validateSessionToken(db(), c.token, c.packetId));
-    expect(alone.filter((r) => r.session)).toHaveLength(24);
+    expect(alone.filter((r) => r.session)).toHaveLength(26);
     const localeOf = (r: SessionValidation) => (r.session ? r.locale : undefined);
     expect(localeOf(alone[0])).toBe('fr');
     expect(localeOf(alone[1])).toBe('de');
@@ -193,6 +197,43 @@ describe('checks of requests that arrive together', () => {
     );
     expect(together).toEqual(alone);
     expect(count).toBeLessThan(checks.length / 2);
+    const [last, secondLast] = [together.at(-1)!, together.at(-2)!];
+    expect([localeOf(secondLast), localeOf(last)]).toEqual(['de', 'fr']);
+  });
+
+  it('answers more checks than one batch holds, each its own', async () => {
+    const people = await Promise.all([1, 2, 3, 4, 5].map((i) => newUser(`Person ${i}`)));
+    const tokens = await Promise.all(
+      people.map(async (p) => (await createSession(db(), p.id, 'client')).token)
+    );
+    const checks = Array.from({ length: 450 }, (_, i) => i % 5);
+    const { result, count } = await countingStatements(() =>
+      Promise.all(checks.map((who) => validateSessionToken(db(), tokens[who])))
+    );
+    expect(result.map((r) => r.user?.id)).toEqual(checks.map((who) => people[who].id));
+    expect(count).toBeGreaterThanOrEqual(3);
+    expect(count).toBeLessThan(450);
+  });
+
+  it('refuses what is not an id hash or a packet id, before the database', async () => {
+    const hash = 'a'.repeat(64);
+    const { count } = await countingStatements(async () => {
+      for (const [idHash, packetId] of [
+        ['a,b', null],
+        ['}', null],
+        ['NULL', null],
+        ['A'.repeat(64), null],
+        [`${hash}\n`, null],
+        [hash, 'NULL'],
+        [hash, `${crypto.randomUUID()}\n`],
+        [hash, `${crypto.randomUUID()},${crypto.randomUUID()}`]
+      ] as const) {
+        await expect(selectSessionRow(db(), idHash, packetId)).rejects.toThrow(
+          /not an id hash or a packet id/
+        );
+      }
+    });
+    expect(count).toBe(0);
   });
 
   it('fails every check of a batch the database refuses, then answers the next ones', async () => {

@@ -36,7 +36,7 @@ const joins = (packetId: string) => `join "user" u on u."id" = s."user_id"
     from "client_contact" cc join "firm" f on f."id" = cc."firm_id"
     where cc."user_id" = u."id" and s."kind" = 'client'
     order by (cc."firm_id" = (select p."firm_id" from "packet" p where p."id" = ${packetId})) desc nulls last,
-      cc."created_at"
+      cc."created_at", cc."id"
     limit 1
   ) l on true`;
 const SESSION_ROW_SQL = `select ${ROW}::text as row
@@ -105,7 +105,11 @@ class SessionChecks {
   ) {}
 
   check(idHash: string, packetId: string | null): Promise<SessionRow | undefined> {
-    if (!HASH.test(idHash) || (packetId !== null && !UUID.test(packetId))) {
+    const valid =
+      typeof idHash === 'string' &&
+      HASH.test(idHash) &&
+      (packetId === null || (typeof packetId === 'string' && UUID.test(packetId)));
+    if (!valid) {
       return Promise.reject(new TypeError('selectSessionRow: not an id hash or a packet id'));
     }
     return new Promise((resolve, reject) => {
@@ -139,7 +143,9 @@ class SessionChecks {
           one.idHash,
           one.packetId
         ]);
-        one.resolve(rowOf(json === undefined ? undefined : (JSON.parse(json) as unknown[])));
+        one.resolve(
+          ownRows(batch, [json === undefined ? undefined : (JSON.parse(json) as unknown[])])[0]
+        );
         return;
       }
       // Array literals: the hashes are hex and the packet ids uuids (both checked), so nothing
@@ -149,11 +155,28 @@ class SessionChecks {
         `{${batch.map((x) => x.packetId ?? 'NULL').join(',')}}`
       ]);
       const found = new Map(JSON.parse(json ?? '[]') as [number, unknown[]][]);
-      batch.forEach((lookup, i) => lookup.resolve(rowOf(found.get(i + 1))));
+      const rows = ownRows(
+        batch,
+        batch.map((_, i) => found.get(i + 1))
+      );
+      batch.forEach((lookup, i) => lookup.resolve(rows[i]));
     } catch (error) {
       for (const lookup of batch) lookup.reject(error);
     }
   }
+}
+
+/**
+ * Each lookup's row, checked to be its own: an answer is matched to its request by position,
+ * and a row of another session (arrays out of step) fails the whole batch rather than sign one
+ * request in as someone else.
+ */
+function ownRows(batch: Lookup[], found: (unknown[] | undefined)[]): (SessionRow | undefined)[] {
+  const rows = found.map(rowOf);
+  if (rows.some((row, i) => row && row.session.idHash !== batch[i].idHash)) {
+    throw new Error('selectSessionRow: a session check was answered with another session');
+  }
+  return rows;
 }
 
 const MAX_BATCH = 200;
