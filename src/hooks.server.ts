@@ -15,6 +15,7 @@ import { offlineKey } from '$lib/server/offline-key';
 import { CLIENT_DATA_PATH, USER_HEADER } from '$lib/offline/names';
 import { clearAuthCookies, sessionTokenOf, setSessionCookie } from '$lib/server/auth/cookies';
 import { validateSessionToken } from '$lib/server/auth/session';
+import { isUuid } from '$lib/server/db/prepared';
 import { getRequestEvent } from '$app/server';
 import { baseLocale, overwriteGetLocale } from '$lib/paraglide/runtime';
 import { m } from '$lib/paraglide/messages';
@@ -54,8 +55,6 @@ function answerUnavailable(event: RequestEvent, error: unknown): Response {
   return unavailableResponse(event.request, locale);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 // The session, its user and the language its pages speak, in one statement. A page naming a
 // packet passes it: for a contact of several firms, the packet's firm decides the language.
 const session: Handle = async ({ event, resolve }) => {
@@ -69,7 +68,7 @@ const session: Handle = async ({ event, resolve }) => {
       result = await validateSessionToken(
         getDb(),
         token,
-        packetId && UUID.test(packetId) ? packetId : null
+        packetId && isUuid(packetId) ? packetId : null
       );
     } catch (error) {
       return answerUnavailable(event, error);

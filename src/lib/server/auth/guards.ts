@@ -1,7 +1,7 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { and, asc, eq, gt, isNull, ne, or, sql, type Placeholder } from 'drizzle-orm';
 import { getDb, type Db } from '../db/client';
-import { preparedOnce } from '../db/prepared';
+import { isUuid, preparedOnce } from '../db/prepared';
 import { clientContact, firm, membership, packet, packetVersion } from '../db/schema';
 import type { ClientContact, Firm, Membership, Packet } from '../db/schema';
 import { getClient } from '../packets/clients';
@@ -144,12 +144,8 @@ export async function endSessionsWithoutAccess(db: Db, userId: string): Promise<
   return invalidateUserSessions(db, userId);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Route ids are uuids; anything else is a 404 before it reaches the database. */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid };
 
 /** An owner of the firm; other staff get a 403 (the page itself is theirs to read). */
 export async function requireOwner(event: RequestEvent): Promise<StaffAccess> {

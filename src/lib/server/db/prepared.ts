@@ -31,8 +31,13 @@ export function preparedOnce<T>(db: Db, name: string, build: (db: Db) => T): T {
 export function uuidArray(ids: readonly string[]): string {
   // Checked all the same: text with a comma or a brace would become more than one element and
   // widen an `= any(…)` filter to rows nobody asked for.
-  const notUuid = ids.find((id) => !UUID.test(id));
+  const notUuid = ids.find((id) => !isUuid(id));
   if (notUuid !== undefined) throw new TypeError(`uuidArray: not a uuid: ${notUuid.slice(0, 40)}`);
   return `{${ids.join(',')}}`;
 }
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A uuid in its text form, any case: route ids, and the ids a statement takes as text. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

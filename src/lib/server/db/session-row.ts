@@ -9,6 +9,7 @@
 import { getTableColumns } from 'drizzle-orm';
 import type { Db } from './client';
 import type { PgliteThread } from './pglite-thread';
+import { isUuid } from './prepared';
 import { session, type Locale, type Session, type User } from './schema';
 
 /** The three settings a signed-in page's language is picked from (nulls: not set). */
@@ -108,7 +109,7 @@ class SessionChecks {
     const valid =
       typeof idHash === 'string' &&
       HASH.test(idHash) &&
-      (packetId === null || (typeof packetId === 'string' && UUID.test(packetId)));
+      (packetId === null || (typeof packetId === 'string' && isUuid(packetId)));
     if (!valid) {
       return Promise.reject(new TypeError('selectSessionRow: not an id hash or a packet id'));
     }
@@ -181,7 +182,6 @@ function ownRows(batch: Lookup[], found: (unknown[] | undefined)[]): (SessionRow
 
 const MAX_BATCH = 200;
 const HASH = /^[0-9a-f]{64}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const checks = new WeakMap<object, SessionChecks>();
 
 type PostgresJs = {
