@@ -79,6 +79,15 @@ function explain(name: string, lhr: Lhr) {
     );
   for (const m of rows('mainthread-work-breakdown'))
     console.log(`    ${String(m.groupLabel ?? m.group)}: ${Math.round(Number(m.duration))} ms`);
+  // What the largest paint is and what it waited for (the requests before it, in order).
+  const lcp = JSON.stringify(lhr.audits['largest-contentful-paint-element']?.details ?? {});
+  console.log(
+    `  LCP element: ${(/"snippet":"((?:[^"\\]|\\.)*)"/.exec(lcp)?.[1] ?? '?').slice(0, 110)}`
+  );
+  for (const r of rows('network-requests'))
+    console.log(
+      `    ${Math.round(Number(r.networkRequestTime))}–${Math.round(Number(r.networkEndTime))} ms  ${String(r.priority ?? '')}  ${Math.round(Number(r.transferSize) / 1024)} KB  ${short(r.url)}`
+    );
 }
 
 // Lighthouse's errors for a trace it failed to record (core/lib/lh-error.js).

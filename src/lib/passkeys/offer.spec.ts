@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { offerCookie, offerStateOf, shouldOffer } from './offer';
+import { offerCookie, offerDue, offerStateOf, shouldOffer } from './offer';
 
 describe('the passkey offer', () => {
   it('reads its answer from the cookie header, ignoring others and junk', () => {
@@ -26,5 +26,14 @@ describe('the passkey offer', () => {
     expect(shouldOffer({ ...base, supported: false })).toBe(false);
     expect(shouldOffer({ ...base, state: 'dismissed' })).toBe(false);
     expect(shouldOffer({ ...base, state: 'added' })).toBe(false);
+  });
+
+  it('is due on the server after a link or code sign-in until the cookie holds an answer', () => {
+    expect(offerDue('link', null)).toBe(true);
+    expect(offerDue('code', 'a=1')).toBe(true);
+    expect(offerDue(null, 'sheaf_passkey_offer=maybe')).toBe(true);
+    expect(offerDue('passkey', null)).toBe(false);
+    expect(offerDue('link', 'a=1; sheaf_passkey_offer=dismissed')).toBe(false);
+    expect(offerDue('code', 'sheaf_passkey_offer=added')).toBe(false);
   });
 });

@@ -27,3 +27,11 @@ export function shouldOffer(input: {
 }): boolean {
   return input.signInMethod !== 'passkey' && input.supported && input.state === null;
 }
+
+/**
+ * The server's half of shouldOffer, for a page's first paint: whether this session and this
+ * device's cookie call for the offer (the browser then checks WebAuthn is there).
+ */
+export function offerDue(signInMethod: string | null, cookieHeader: string | null): boolean {
+  return shouldOffer({ signInMethod, supported: true, state: offerStateOf(cookieHeader ?? '') });
+}

@@ -1,3 +1,4 @@
+import { offerDue } from '$lib/passkeys/offer';
 import { requireUser } from '$lib/server/auth/guards';
 import type { LayoutServerLoad } from './$types';
 
@@ -6,7 +7,10 @@ export const load: LayoutServerLoad = (event) => {
   const user = requireUser(event);
   return {
     user: { name: user.name, email: user.email },
-    // How this session signed in: a link or code sign-in is offered a passkey (PasskeyOffer).
-    signInMethod: event.locals.session?.signInMethod ?? null
+    // A link or code sign-in is offered a passkey until this device answers (PasskeyOffer).
+    passkeyOffer: offerDue(
+      event.locals.session?.signInMethod ?? null,
+      event.request.headers.get('cookie')
+    )
   };
 };

@@ -167,6 +167,47 @@ describe('passkey registration', () => {
   });
 });
 
+// The offer is in the HTML the server sends, so it is on the page's first paint rather than
+// appearing once the scripts have run (and moving what is below it).
+describe('the passkey offer in the page', () => {
+  const OFFER = 'id="passkey-offer-title"';
+
+  it('is sent after an email sign-in, until this device answers it', async () => {
+    const db = getDb();
+    const { firm, staff } = await createFirmWithStaff(db);
+    const client = await createClient(db, firm.id);
+    const { user } = await createContact(db, client);
+    const browser = new TestBrowser();
+    await signIn(browser, user.id, 'client');
+    const inbox = await browser.get('/p');
+    expect(inbox.status).toBe(200);
+    expect(inbox.text).toContain(OFFER);
+    expect(inbox.text).toContain('Sign in with Face ID or your fingerprint next time');
+    browser.cookies.set('sheaf_passkey_offer', 'dismissed');
+    expect((await browser.get('/p')).text).not.toContain(OFFER);
+    browser.cookies.set('sheaf_passkey_offer', 'added');
+    expect((await browser.get('/p')).text).not.toContain(OFFER);
+    // Not a value the page wrote: offered again.
+    browser.cookies.set('sheaf_passkey_offer', 'maybe');
+    expect((await browser.get('/p')).text).toContain(OFFER);
+
+    const colleague = new TestBrowser();
+    await signIn(colleague, staff.id, 'staff');
+    const dashboard = await colleague.get('/firm');
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.text).toContain(OFFER);
+  });
+
+  it('is not sent to a session a passkey started', async () => {
+    const { authenticator } = await contactWithPasskey();
+    const browser = new TestBrowser();
+    expect((await passkeySignIn(browser, authenticator)).status).toBe(200);
+    const inbox = await browser.get('/p');
+    expect(inbox.status).toBe(200);
+    expect(inbox.text).not.toContain(OFFER);
+  });
+});
+
 describe('passkey sign-in', () => {
   it('signs in with the passkey alone, as a link sign-in would', async () => {
     const db = getDb();

@@ -1,3 +1,4 @@
+import { offerDue } from '$lib/passkeys/offer';
 import { zoneOrUtc } from '$lib/format/time-zone';
 import { requireStaff } from '$lib/server/auth/guards';
 import { getDb } from '$lib/server/db/client';
@@ -10,8 +11,11 @@ export const load: LayoutServerLoad = async (event) => {
   return {
     needsReply: await countNeedsReply(getDb(), firm.id),
     staff: { name: user.name, email: user.email, role: membership.role },
-    // How this session signed in: a link or code sign-in is offered a passkey (PasskeyOffer).
-    signInMethod: event.locals.session?.signInMethod ?? null,
+    // A link or code sign-in is offered a passkey until this device answers (PasskeyOffer).
+    passkeyOffer: offerDue(
+      event.locals.session?.signInMethod ?? null,
+      event.request.headers.get('cookie')
+    ),
     firm: {
       name: firm.name,
       slug: firm.slug,
