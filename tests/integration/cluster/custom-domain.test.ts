@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { desc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,11 +47,11 @@ interface Answer {
 }
 
 /** One request to nginx on loopback, addressed to HOST (SNI and Host), trusting only our cert. */
-function request(
+function send(
   method: string,
   pathname: string,
   options: { headers?: Record<string, string>; form?: Record<string, string> } = {}
-): Promise<Answer> {
+): Promise<{ status: number; headers: Answer['headers']; bytes: Buffer }> {
   const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
   return new Promise((resolve, reject) => {
     const req = https.request(
@@ -76,7 +77,7 @@ function request(
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
-            body: Buffer.concat(chunks).toString()
+            bytes: Buffer.concat(chunks)
           })
         );
         res.on('error', reject);
@@ -85,6 +86,12 @@ function request(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** As send(), with the body as text. */
+async function request(...args: Parameters<typeof send>): Promise<Answer> {
+  const { bytes, ...answer } = await send(...args);
+  return { ...answer, body: bytes.toString() };
 }
 
 const cookiesOf = (answer: Answer) => (answer.headers['set-cookie'] as string[] | undefined) ?? [];
@@ -211,6 +218,31 @@ describe("a firm's own domain in front of Sheaf (nginx, TLS at the proxy)", () =
 
     const firm = await request('GET', '/firm', { headers: { cookie: cookiePair(session!) } });
     expect(firm.status).toBe(200);
+  });
+
+  it('sends pages gzipped to a browser that takes gzip, and built files as they were built', async (ctx) => {
+    if (missing) {
+      if (process.env.CI === 'true') throw new Error(`CI=true and ${missing}`);
+      ctx.skip(missing);
+    }
+    const plain = await request('GET', '/sign-in');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const page = await send('GET', '/sign-in', {
+      headers: { 'accept-encoding': 'gzip, deflate, br, zstd' }
+    });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-encoding']).toBe('gzip');
+    expect(page.headers.vary).toMatch(/Accept-Encoding/i);
+    const html = gunzipSync(page.bytes).toString();
+    expect(html).toContain('<html');
+    expect(html).toContain(plain.body.slice(0, 40));
+    expect(page.bytes.byteLength).toBeLessThan(Buffer.byteLength(plain.body) / 2);
+    // The worker, precompressed at build time, comes as the instance sent it.
+    const worker = await send('GET', '/service-worker.js', {
+      headers: { accept: '*/*', 'accept-encoding': 'gzip, br' }
+    });
+    expect(worker.status).toBe(200);
+    expect(worker.headers['content-encoding']).toBe('br');
   });
 
   it('serves the service worker and manifest for scope /, and passkeys for the host', async (ctx) => {
