@@ -11,6 +11,9 @@
 // the output: every module the node's client entry reaches through static imports, in Kit's
 // order, the missing ones after. It stops the build when Kit's node files no longer look as
 // expected, so that a Kit upgrade is looked at rather than silently left unpatched.
+//
+// At the same moment it writes where each language's messages are in the browser build, which
+// the server code needs and could not know when it was built (writeLocaleModules below).
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -92,6 +95,44 @@ export function completeServerNodes(outDir, generatedDir) {
   return gained;
 }
 
+const LOCALE_TOKEN = /(['"])__SHEAF_LOCALE_MODULES__\1/;
+const MESSAGES = 'virtual:sheaf-messages/';
+
+/**
+ * Writes each language's message module and its static imports (src/lib/server/i18n/
+ * locale-modules.ts reads them) into the server output, in place of its placeholder. Throws when
+ * the placeholder is not found in exactly one file. Returns the languages written.
+ * @param {string} outDir
+ */
+export function writeLocaleModules(outDir) {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(outDir, 'client/.vite/manifest.json'), 'utf8')
+  );
+  /** @type {Record<string, string[]>} */
+  const modules = {};
+  for (const key of Object.keys(manifest)) {
+    if (key.startsWith(MESSAGES))
+      modules[key.slice(MESSAGES.length)] = staticClosure(manifest, key);
+  }
+  const serverDir = path.join(outDir, 'server');
+  const holders = fs
+    .readdirSync(serverDir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => path.join(serverDir, f))
+    .filter((f) => LOCALE_TOKEN.test(fs.readFileSync(f, 'utf8')));
+  if (holders.length !== 1) {
+    throw new Error(
+      `sheaf:kit-node-imports: the locale modules' placeholder is in ${holders.length} server files, not 1; see scripts/kit-node-imports.js`
+    );
+  }
+  const source = fs.readFileSync(holders[0], 'utf8');
+  fs.writeFileSync(
+    holders[0],
+    source.replace(LOCALE_TOKEN, () => JSON.stringify(JSON.stringify(modules)))
+  );
+  return Object.keys(modules);
+}
+
 /** @returns {import('vite').Plugin} */
 export function kitNodeImports() {
   /** @type {boolean} */
@@ -115,6 +156,7 @@ export function kitNodeImports() {
         const outDir = path.join(root, '.svelte-kit/output');
         if (!fs.existsSync(path.join(outDir, 'client/.vite/manifest.json'))) return;
         completeServerNodes(outDir, '.svelte-kit/generated');
+        writeLocaleModules(outDir);
       }
     }
   };

@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   completeNodeImports,
   completeServerNodes,
-  staticClosure
+  staticClosure,
+  writeLocaleModules
 } from '../../scripts/kit-node-imports.js';
 
 const NODE = '.svelte-kit/generated/client-optimized/nodes/5.js';
@@ -77,5 +78,32 @@ describe("a page's preloaded modules", () => {
     expect(readFileSync(node, 'utf8')).toContain('"_app/immutable/chunks/shared.js"');
     writeFileSync(node, 'export const index = 5;\n');
     expect(() => completeServerNodes(dir!, '.svelte-kit/generated')).toThrow(/kit-node-imports/);
+  });
+
+  it("writes each language's module and its imports in place of the server's placeholder", () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-locales-'));
+    mkdirSync(path.join(dir, 'client/.vite'), { recursive: true });
+    mkdirSync(path.join(dir, 'server/chunks'), { recursive: true });
+    writeFileSync(
+      path.join(dir, 'client/.vite/manifest.json'),
+      JSON.stringify({
+        ...manifest,
+        'virtual:sheaf-messages/es': {
+          file: '_app/immutable/chunks/es.js',
+          imports: ['_shared.js']
+        }
+      })
+    );
+    const holder = path.join(dir, 'server/chunks/hooks.js');
+    writeFileSync(holder, "const BUILT = '__SHEAF_LOCALE_MODULES__';\nexport { BUILT };\n");
+    writeFileSync(path.join(dir, 'server/chunks/other.js'), 'export {};\n');
+    expect(writeLocaleModules(dir)).toEqual(['es']);
+    const out = readFileSync(holder, 'utf8');
+    const literal = /const BUILT = (".*");/.exec(out)?.[1];
+    expect(JSON.parse(JSON.parse(literal!))).toEqual({
+      es: ['_app/immutable/chunks/es.js', '_app/immutable/chunks/shared.js']
+    });
+    // Written already (or moved): the build stops rather than shipping pages without it.
+    expect(() => writeLocaleModules(dir!)).toThrow(/placeholder is in 0 server files/);
   });
 });
