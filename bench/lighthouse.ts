@@ -79,7 +79,8 @@ function explain(name: string, lhr: Lhr) {
     );
   for (const m of rows('mainthread-work-breakdown'))
     console.log(`    ${String(m.groupLabel ?? m.group)}: ${Math.round(Number(m.duration))} ms`);
-  // What the largest paint is and what it waited for (the requests before it, in order).
+  // What the largest paint is, and every request Lighthouse saw (those started before the
+  // largest paint count towards its simulated LCP).
   const lcp = JSON.stringify(lhr.audits['largest-contentful-paint-element']?.details ?? {});
   console.log(
     `  LCP element: ${(/"snippet":"((?:[^"\\]|\\.)*)"/.exec(lcp)?.[1] ?? '?').slice(0, 110)}`

@@ -115,6 +115,9 @@ test('the offer comes after a packet is saved, never on a first visit', async ({
   await expect(page.locator('[data-push-offer]')).toHaveCount(0);
   await page.goto('/p');
   await expect(page.getByRole('heading', { name: 'Your documents' })).toBeVisible();
+  // The passkey card is in /p's HTML: its button is enabled once the page runs, and only then
+  // has the page decided about the notifications offer.
+  await expect(passkeyOffer.getByRole('button', { name: 'Add a passkey' })).toBeEnabled();
   await expect(page.locator('[data-push-offer]')).toHaveCount(0);
 
   await page.goto(`/p/${published.packetId}`);
