@@ -6,7 +6,6 @@ import { messagesByLocale } from './scripts/messages-by-locale.js';
 import { paraglideOptions } from './scripts/paraglide-options.js';
 import { paraglideIntlCache } from './scripts/paraglide-intl-cache.js';
 import { kitPageEtag } from './scripts/kit-page-etag.js';
-import { kitNodeImports } from './scripts/kit-node-imports.js';
 
 // Svelte's runtime and SvelteKit's client, which every page hydrates with, as one file rather
 // than the eight or so pieces Rollup cuts them into by which routes use which part: each file
@@ -25,8 +24,6 @@ export default defineConfig({
     messagesByLocale(),
     kitPageEtag(),
     sveltekit(),
-    // After sveltekit(): completes the modules each page preloads (scripts/kit-node-imports.js).
-    kitNodeImports(),
     {
       // Fewer, bigger browser chunks: a page's modules arrive in fewer requests (over HTTP/1.1,
       // six at a time per host), so the viewer's page-1 picture is not queued behind two dozen

@@ -20,7 +20,6 @@ import { getRequestEvent } from '$app/server';
 import { baseLocale, overwriteGetLocale } from '$lib/paraglide/runtime';
 import { m } from '$lib/paraglide/messages';
 import { rememberLocale, signedOutLocale } from '$lib/server/i18n/locale-cookie';
-import { withLocaleModules } from '$lib/server/i18n/locale-modules';
 
 // Pages and actions speak the language resolved for their request (`language` below; a page
 // that knows better, like a link's, may set locals.locale in its load). Outside a request
@@ -111,17 +110,10 @@ const language: Handle = async ({ event, resolve }) => {
     preload: ({ type, path }) =>
       type === 'css' || (type === 'js' && (!event.locals.pictureFirst || isEntry(path)))
   });
-  const html = response.headers.get('content-type')?.startsWith('text/html');
   // Said on pages and their data too: the service worker keeps the last one for what it shows
   // on its own, offline (offline/page-locale.ts).
-  if (event.isDataRequest || html) {
+  if (event.isDataRequest || response.headers.get('content-type')?.startsWith('text/html')) {
     response.headers.set('Content-Language', event.locals.locale);
-  }
-  // A page not in English starts once its language's messages are in: they are preloaded with
-  // the page's modules (not on the viewer, whose picture comes first).
-  if (html && !event.locals.pictureFirst && event.locals.locale !== baseLocale) {
-    const link = withLocaleModules(response.headers.get('link'), event.locals.locale);
-    if (link) response.headers.set('link', link);
   }
   return response;
 };

@@ -344,32 +344,6 @@ describe('/p/[packetId]/d/[docId]', () => {
     expect(modulesOf(packetPage).some((link) => link.includes('/immutable/chunks/'))).toBe(true);
   });
 
-  it('preloads every module a page imports statically: none waits for its importer', async () => {
-    const { browser, packet } = await setup();
-    // SvelteKit 2.70 left out modules that a lazily loaded chunk reaches first
-    // (scripts/kit-node-imports.js): the browser found them a round trip later.
-    for (const pathname of ['/p', `/p/${packet.id}`, '/account']) {
-      const page = await browser.get(pathname);
-      expect(page.status).toBe(200);
-      const base = new URL(pathname, 'http://sheaf.test');
-      const preloaded = new Set(
-        [...(page.headers.get('link') ?? '').matchAll(/<([^>]+)>; rel="modulepreload"/g)].map(
-          (m) => new URL(m[1], base).pathname
-        )
-      );
-      expect(preloaded.size).toBeGreaterThan(3);
-      for (const module of preloaded) {
-        const file = await browser.get(module, { accept: '*/*' });
-        expect(file.status).toBe(200);
-        const imports = file.text.matchAll(/\bimport\s*(?:[\w$*{}\s,]+from\s*)?"([^"]+\.js)"/g);
-        for (const [, spec] of imports) {
-          const target = new URL(spec, new URL(module, base)).pathname;
-          expect(preloaded, `${pathname}: ${module} imports ${target}`).toContain(target);
-        }
-      }
-    }
-  });
-
   it("is a 404 for another packet's document, a removed one and a draft", async () => {
     const { db, browser, packet, client, firm } = await setup();
     const stranger = await createPacket(db, await createClient(db, firm.id));

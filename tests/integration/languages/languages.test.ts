@@ -296,32 +296,6 @@ describe('a Spanish contact’s refusals and error pages', () => {
     return { db, client, packet, doc, browser };
   }
 
-  it('a Spanish page preloads its messages with its modules; English pages and the viewer do not', async () => {
-    const { db, client, packet, doc, browser } = await spanishContact();
-    // A sentence only the Spanish messages module holds.
-    const SPANISH = 'Esta página no está actualizada.';
-    const preloadedText = async (b: TestBrowser, pathname: string) => {
-      const page = await b.get(pathname, { accept: 'text/html' });
-      expect(page.status).toBe(200);
-      const base = new URL(pathname, 'http://sheaf.test');
-      const hrefs = [
-        ...(page.headers.get('link') ?? '').matchAll(/<([^>]+)>; rel="modulepreload"/g)
-      ].map((m) => new URL(m[1], base).pathname);
-      expect(hrefs.length).toBeGreaterThan(0);
-      const files = await Promise.all(hrefs.map((href) => b.get(href, { accept: '*/*' })));
-      for (const file of files) expect(file.status).toBe(200);
-      return files.map((file) => file.text).join('\n');
-    };
-    expect(await preloadedText(browser, `/p/${packet.id}`)).toContain(SPANISH);
-    expect(await preloadedText(browser, '/p')).toContain(SPANISH);
-    // The viewer preloads its entry modules only: page 1's picture comes first.
-    expect(await preloadedText(browser, `/p/${packet.id}/d/${doc.id}`)).not.toContain(SPANISH);
-    const { user } = await createContact(db, client, { locale: 'en' });
-    const english = new TestBrowser();
-    await signIn(english, user.id, 'client');
-    expect(await preloadedText(english, '/p')).not.toContain(SPANISH);
-  });
-
   it('a refused decision or question says why in Spanish', async () => {
     const { db, client, packet, doc, browser } = await spanishContact();
     const outdated = await postForm(browser, `/p/${packet.id}?/approve`, {
