@@ -42,6 +42,26 @@ async function shoot(page: Page, name: string) {
 const card = (page: Page, title: string) =>
   page.locator('section', { has: page.getByRole('heading', { level: 2, name: title }) });
 
+/**
+ * The owner, signed in on `page`, adds a client with one contact (a unique address at
+ * harbour.example, named after the contact's first name); returns that address.
+ */
+async function ownerAddsContact(
+  page: Page,
+  baseURL: string,
+  client: string,
+  code: string,
+  contact: string
+): Promise<string> {
+  await signInAsOwner(page, baseURL);
+  const tag = uniqueTag(code.toLowerCase());
+  const email = `${contact.split(' ')[0].toLowerCase()}-${tag}@harbour.example`;
+  await addClient(page, { name: client, code: `${code}-${tag}`.slice(0, 20) }, [
+    { name: contact, email }
+  ]);
+  return email;
+}
+
 /** From the next page load on, this browser offers no passkey autofill (only the button). */
 async function withoutAutofill(page: Page) {
   await page.addInitScript(() => {
@@ -66,12 +86,7 @@ test('a contact adds a passkey after an email sign-in, then signs in with it alo
   baseURL
 }) => {
   test.setTimeout(120_000);
-  await signInAsOwner(page, baseURL!);
-  const tag = uniqueTag('passkey');
-  const email = `pat-${tag}@harbour.example`;
-  await addClient(page, { name: 'Passkey Bakery Ltd', code: `PK-${tag}`.slice(0, 20) }, [
-    { name: 'Pat Harbour', email }
-  ]);
+  const email = await ownerAddsContact(page, baseURL!, 'Passkey Bakery Ltd', 'PK', 'Pat Harbour');
 
   const context = await browser.newContext({ baseURL, ...deviceOf(test.info().project.use) });
   const device = await context.newPage();
@@ -133,12 +148,7 @@ test('"Not now" holds on this device: on every page, in the app and after a relo
   baseURL
 }) => {
   test.setTimeout(120_000);
-  await signInAsOwner(page, baseURL!);
-  const tag = uniqueTag('notnow');
-  const email = `kim-${tag}@harbour.example`;
-  await addClient(page, { name: 'Not Now Bakery Ltd', code: `NN-${tag}`.slice(0, 20) }, [
-    { name: 'Kim Harbour', email }
-  ]);
+  const email = await ownerAddsContact(page, baseURL!, 'Not Now Bakery Ltd', 'NN', 'Kim Harbour');
   const files = await statementFiles('Not Now Bakery Ltd', [{ name: 'statement.pdf', pages: 2 }]);
   await composePacket(page, files);
   const since = await publishPacket(page, 1);

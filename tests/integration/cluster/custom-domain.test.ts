@@ -94,6 +94,14 @@ async function request(...args: Parameters<typeof send>): Promise<Answer> {
   return { ...answer, body: bytes.toString() };
 }
 
+/** Skips a test where nginx is missing; under CI=true a missing nginx fails it instead. */
+function needNginx(ctx: { skip: (note?: string) => void }) {
+  if (!missing) return;
+  if (process.env.CI === 'true') throw new Error(`CI=true and ${missing}`);
+  console.warn(`custom domain skipped: ${missing}`);
+  ctx.skip(missing);
+}
+
 const cookiesOf = (answer: Answer) => (answer.headers['set-cookie'] as string[] | undefined) ?? [];
 const cookiePair = (line: string) => line.split(';')[0];
 
@@ -163,11 +171,7 @@ afterAll(async () => {
 
 describe("a firm's own domain in front of Sheaf (nginx, TLS at the proxy)", () => {
   it('signs in on that host: same-origin posts, host-only Secure cookies, links to the host', async (ctx) => {
-    if (missing) {
-      if (process.env.CI === 'true') throw new Error(`CI=true and ${missing}`);
-      console.warn(`custom domain skipped: ${missing}`);
-      ctx.skip(missing);
-    }
+    needNginx(ctx);
     const page = await request('GET', '/sign-in');
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/);
@@ -221,10 +225,7 @@ describe("a firm's own domain in front of Sheaf (nginx, TLS at the proxy)", () =
   });
 
   it('sends pages gzipped to a browser that takes gzip, and built files as they were built', async (ctx) => {
-    if (missing) {
-      if (process.env.CI === 'true') throw new Error(`CI=true and ${missing}`);
-      ctx.skip(missing);
-    }
+    needNginx(ctx);
     const plain = await request('GET', '/sign-in');
     expect(plain.headers['content-encoding']).toBeUndefined();
     const page = await send('GET', '/sign-in', {
@@ -246,7 +247,7 @@ describe("a firm's own domain in front of Sheaf (nginx, TLS at the proxy)", () =
   });
 
   it('serves the service worker and manifest for scope /, and passkeys for the host', async (ctx) => {
-    if (missing) ctx.skip(missing);
+    needNginx(ctx);
     const worker = await request('GET', '/service-worker.js', { headers: { accept: '*/*' } });
     expect(worker.status).toBe(200);
     expect(worker.headers['content-type']).toMatch(/javascript/);
