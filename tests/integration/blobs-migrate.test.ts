@@ -75,7 +75,7 @@ describe('blobs:migrate --to s3', () => {
   it('copies every document file, verified, and a second run copies nothing', async () => {
     const { firm, docs } = await firmWithDocuments(3);
     const first = await migrate(['--to', 's3', '--firm', firm.slug]);
-    expect(first.code).toBe(0);
+    expect(first.code, first.output).toBe(0);
     expect(first.output).toContain(`to S3 bucket "${s3.bucket}" at ${s3.endpoint}`);
     expect(first.output).toMatch(
       /Done: 3 files checked: 3 copied \([\d.]+\u00a0KB\), 0 already in S3, 0 page-1 pictures copied, 0 problems\./
@@ -87,7 +87,7 @@ describe('blobs:migrate --to s3', () => {
     }
 
     const again = await migrate(['--to', 's3', '--firm', firm.slug]);
-    expect(again.code).toBe(0);
+    expect(again.code, again.output).toBe(0);
     expect(again.output).toContain(
       'Done: 3 files checked: 0 copied (0\u00a0B), 3 already in S3, 0 page-1 pictures copied, 0 problems.'
     );
@@ -98,7 +98,7 @@ describe('blobs:migrate --to s3', () => {
     const local = getBlobStore();
     expect(await ensurePreviews(docs[0].blobKey)).toBe(true); // the second has none yet
     const first = await migrate(['--to', 's3', '--firm', firm.slug]);
-    expect(first.code).toBe(0);
+    expect(first.code, first.output).toBe(0);
     expect(first.output).toContain(`2 copied`);
     expect(first.output).toContain(`${PREVIEW_WIDTHS.length} page-1 pictures copied, 0 problems.`);
     for (const width of PREVIEW_WIDTHS) {
@@ -118,7 +118,7 @@ describe('blobs:migrate --to s3', () => {
     await bucket.put(docs[1].blobKey, new TextEncoder().encode('%PDF-1.7 torn'));
 
     const result = await migrate(['--to', 's3', '--firm', firm.slug]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(
       /3 files checked: 2 copied .*, 1 already in S3, 0 page-1 pictures copied, 0 problems/
     );
@@ -132,7 +132,7 @@ describe('blobs:migrate --to s3', () => {
     await fs.put(docs[1].blobKey, await makePdf(1, 'Tampered'));
 
     const result = await migrate(['--to', 's3', '--firm', firm.slug]);
-    expect(result.code).toBe(1);
+    expect(result.code, result.output).toBe(1);
     expect(result.output).toContain(
       `✖ file-0.pdf (document ${docs[0].id}, blob ${docs[0].blobKey}): missing from the filesystem store`
     );
@@ -152,7 +152,7 @@ describe('blobs:migrate --to s3', () => {
     const fs = new FilesystemBlobStore(`${getConfig().DATA_DIR}/blobs`);
     await fs.delete(docs[0].blobKey);
     const back = await migrate(['--to', 'filesystem', '--firm', firm.slug]);
-    expect(back.code).toBe(0);
+    expect(back.code, back.output).toBe(0);
     expect(back.output).toContain('1 files checked: 1 copied'.replace('1 files', '1 file'));
     expect(sha(await readBlob(fs, docs[0].blobKey))).toBe(docs[0].sha256);
   });
@@ -202,7 +202,7 @@ describe('npm run cli -- blobs:migrate', () => {
       }
     );
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, result.output).toBe(0);
     if (!postgres) {
       expect(result.stdout).toContain(
         'Done: 0 files checked: 0 copied (0\u00a0B), 0 already in S3, 0 page-1 pictures copied, 0 problems.'
