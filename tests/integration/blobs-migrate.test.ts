@@ -202,7 +202,7 @@ describe('npm run cli -- blobs:migrate', () => {
       }
     );
     expect(result.stderr).toBe('');
-    expect(result.code, result.output).toBe(0);
+    expect(result.code, result.stdout).toBe(0);
     if (!postgres) {
       expect(result.stdout).toContain(
         'Done: 0 files checked: 0 copied (0\u00a0B), 0 already in S3, 0 page-1 pictures copied, 0 problems.'
