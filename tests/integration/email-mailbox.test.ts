@@ -1,10 +1,7 @@
 // The dev mailbox: /dev/mailbox and /dev/mailbox.json through the built app, and the helpers
 // other tests use to read mail.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../src/lib/server/db/client';
 import { enqueueEmail } from '../../src/lib/server/email/outbox';
@@ -190,44 +187,25 @@ describe('dev mailbox', () => {
   }, 180_000);
 
   it('does not exist at all on a server with a Postmark token', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sheaf-pm-'));
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const child = spawn(process.execPath, ['build/index.js'], {
+    // startInstance picks a free port, fails with the server's output if it exits or does not
+    // answer in time, and stop() returns even when the process has already gone.
+    const server = await startInstance({
       env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        ORIGIN: `http://127.0.0.1:${port}`,
         DATABASE_URL: '',
-        DATA_DIR: dataDir,
         POSTMARK_SERVER_TOKEN: 'server-token',
         POSTMARK_API_URL: 'http://127.0.0.1:9',
-        EMAIL_WORKER: 'false',
-        LOG_LEVEL: 'silent'
+        EMAIL_WORKER: 'false'
       },
-      stdio: 'ignore'
+      // A fresh PGlite and its migrations take a while on a machine busy with other tests.
+      waitMs: 90_000
     });
     try {
-      const base = `http://127.0.0.1:${port}`;
-      // A fresh PGlite and its migrations take a while on a busy machine.
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const ok = await fetch(`${base}/api/healthz`).then(
-          (r) => r.ok,
-          () => false
-        );
-        if (ok) break;
-        if (Date.now() > deadline) throw new Error('server did not start');
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      expect((await fetch(`${base}/dev/mailbox.json`)).status).toBe(404);
-      const page = await fetch(`${base}/dev/mailbox`);
+      expect((await fetch(`${server.url}/dev/mailbox.json`)).status).toBe(404);
+      const page = await fetch(`${server.url}/dev/mailbox`);
       expect(page.status).toBe(404);
       expect(await page.text()).toContain("We can't find that page");
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dataDir, { recursive: true, force: true });
+      await server.stop();
     }
-  }, 90_000);
+  }, 180_000);
 });
