@@ -162,6 +162,25 @@ describe('sign-off certificate', () => {
     expect(text).not.toContain('Adjustments DRAFT');
   });
 
+  it('prints the client and the approver as they were typed, in any Latin, Greek or Cyrillic', async () => {
+    const other = await approvedPacket();
+    await other.db
+      .update(s.client)
+      .set({ name: 'Łódź Piekarnia Wałęsa' })
+      .where(eq(s.client.id, other.client.id));
+    await other.db
+      .update(s.clientContact)
+      .set({ name: 'Олена Παπαδοπούλου' })
+      .where(eq(s.clientContact.id, other.contacts[0].contact.id));
+    const issued = await download(other.ada, `/p/${other.packetId}/certificate/1`);
+    expect(issued.status).toBe(200);
+    const { text } = await pdfText(issued.bytes);
+    expect(text).toContain('Łódź Piekarnia Wałęsa approved version 1');
+    expect(text).toContain(`Олена Παπαδοπούλου <${other.contacts[0].user.email}>`);
+    expect(text).toContain('Олена Παπαδοπούλου approved — version 1');
+    expect(text).not.toContain('?');
+  });
+
   it('comes out byte for byte the same on every download, as recorded at first issue', async () => {
     const again = await download(w.browser, `/firm/packets/${w.packetId}/certificate/1`);
     expect(again.bytes).toEqual(first);

@@ -1,14 +1,7 @@
 // Draws the sign-off certificate with pdf-lib, on the server, with no browser. Deterministic: the
 // same CertificateData gives the same bytes (fixed dates, producer and creator, no random ids, no
 // object streams), so a certificate downloaded again hashes the same as the one first issued.
-import {
-  PDFDocument,
-  StandardFonts,
-  rgb,
-  type PDFFont,
-  type PDFImage,
-  type PDFPage
-} from 'pdf-lib';
+import { PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
 import { formatBytes } from '../../format/bytes';
 import { formatDateTime } from '../../format/dates';
 import { periodLabel } from '../../format/periods';
@@ -17,7 +10,8 @@ import { plural } from '../../format/words';
 import { deviceSummary } from '../auth/devices';
 import type { SignInMethod } from '../db/schema';
 import type { CertificateData } from './certificate-data';
-import { toWinAnsi, wrapText } from './text-layout';
+import { certificateFonts, parsedFonts, type FontFile, type FontName } from './fonts';
+import { toDrawable, wrapText } from './text-layout';
 
 /** What the metadata's Keywords carry, so verification can tell what a file claims to be. */
 export const CERTIFICATE_KEYWORD = 'sheaf-certificate';
@@ -38,14 +32,11 @@ const SIGN_IN_WORDS: Record<SignInMethod, string> = {
   passkey: 'passkey'
 };
 
-interface Fonts {
-  regular: PDFFont;
-  bold: PDFFont;
-  mono: PDFFont;
-}
+/** Each font embedded in the document, with what its file can draw. */
+type Fonts = Record<FontName, { pdf: PDFFont; file: FontFile }>;
 
 interface Style {
-  font?: keyof Fonts;
+  font?: FontName;
   size?: number;
   color?: ReturnType<typeof rgb>;
   indent?: number;
@@ -88,10 +79,11 @@ class Sheet {
 
   /** Draws text at `x`, wrapped to `width`; returns how many lines it took. */
   private draw(text: string, x: number, width: number, style: Style, keepFirst = false) {
-    const font = this.fonts[style.font ?? 'regular'];
+    const { pdf: font, file } = this.fonts[style.font ?? 'regular'];
     const size = style.size ?? 9.5;
     const lineHeight = size * 1.4;
-    const lines = wrapText(toWinAnsi(text), width, (s) => font.widthOfTextAtSize(s, size));
+    const drawable = toDrawable(text, file.draws);
+    const lines = wrapText(drawable, width, (s) => file.width(s, size));
     lines.forEach((line, i) => {
       if (!(keepFirst && i === 0)) this.need(lineHeight);
       this.page.drawText(line, { x, y: this.y - size, size, font, color: style.color ?? INK });
@@ -124,11 +116,11 @@ class Sheet {
     const size = style.size ?? 9.5;
     this.need(size * 1.4);
     const top = this.y;
-    this.page.drawText(toWinAnsi(label), {
+    this.page.drawText(toDrawable(label, this.fonts.bold.file.draws), {
       x: MARGIN + indent,
       y: this.y - size,
       size,
-      font: this.fonts.bold,
+      font: this.fonts.bold.pdf,
       color: MUTED
     });
     const x = MARGIN + indent + LABEL;
@@ -137,11 +129,11 @@ class Sheet {
 
   footer(words: (page: number, pages: number) => string) {
     this.pages.forEach((page, i) => {
-      page.drawText(toWinAnsi(words(i + 1, this.pages.length)), {
+      page.drawText(toDrawable(words(i + 1, this.pages.length), this.fonts.regular.file.draws), {
         x: MARGIN,
         y: MARGIN - 14,
         size: 7.5,
-        font: this.fonts.regular,
+        font: this.fonts.regular.pdf,
         color: MUTED
       });
     });
@@ -183,10 +175,16 @@ export async function renderCertificate(
   pdf.setCreator('Sheaf');
   pdf.setCreationDate(data.signedOffAt);
   pdf.setModificationDate(data.signedOffAt);
+  const files = certificateFonts();
+  pdf.registerFontkit(parsedFonts);
+  const embed = async (name: FontName) => ({
+    pdf: await pdf.embedFont(files[name].bytes, { subset: true }),
+    file: files[name]
+  });
   const sheet = new Sheet(pdf, {
-    regular: await pdf.embedFont(StandardFonts.Helvetica),
-    bold: await pdf.embedFont(StandardFonts.HelveticaBold),
-    mono: await pdf.embedFont(StandardFonts.Courier)
+    regular: await embed('regular'),
+    bold: await embed('bold'),
+    mono: await embed('mono')
   });
 
   if (logo) {

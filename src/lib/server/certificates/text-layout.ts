@@ -1,10 +1,8 @@
-// Text for a PDF drawn with the standard fonts (pdf-lib's StandardFonts): they encode only
-// WinAnsi (Windows-1252), so any name a person typed is brought into it first, and long text is
-// wrapped to the width of the page. Pure: unit-tested without a PDF.
+// Text for a PDF page: any name a person typed is brought into what the page's font can draw,
+// and long text is wrapped to the width of the page. Pure: unit-tested without a PDF.
 
-// Windows-1252's characters outside Latin-1 (0x80-0x9F).
-const CP1252_EXTRA = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ';
-// Letters with no decomposition to a base letter, and common marks with a close WinAnsi twin.
+// Letters with no decomposition to a base letter, and marks with a close ASCII twin: for a font
+// that lacks them.
 const NEAREST: Record<string, string> = {
   Ł: 'L',
   ł: 'l',
@@ -26,28 +24,22 @@ const NEAREST: Record<string, string> = {
   '\u202f': ' '
 };
 
-/** True when the standard fonts can draw the character. */
-export function isWinAnsi(char: string): boolean {
-  const code = char.codePointAt(0)!;
-  return (
-    (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || CP1252_EXTRA.includes(char)
-  );
-}
-
 /**
- * The text as the standard fonts can draw it: line breaks and tabs become spaces, accents the
- * fonts lack are dropped ("ő" -> "o", "Ł" -> "L"), and anything else becomes "?". Text already
- * in WinAnsi (ASCII, hex hashes, "Zoë") comes back unchanged.
+ * The text as a font that draws the characters `drawable` accepts can draw it: line breaks and
+ * tabs become spaces, a character the font lacks loses its accent ("ő" -> "o", "Ł" -> "L") or
+ * takes its nearest twin, and anything else becomes "?". Text the font draws comes back as it
+ * was (in NFC).
  */
-export function toWinAnsi(text: string): string {
+export function toDrawable(text: string, drawable: (char: string) => boolean): string {
   let out = '';
   for (const char of text.normalize('NFC')) {
-    if (isWinAnsi(char)) out += char;
-    else if (/\s/.test(char)) out += ' ';
-    else if (NEAREST[char]) out += NEAREST[char];
+    if (/\s/.test(char)) out += ' ';
+    else if (/\p{Cc}/u.test(char)) out += '?';
+    else if (drawable(char)) out += char;
+    else if (NEAREST[char] && drawable(NEAREST[char])) out += NEAREST[char];
     else {
       const base = char.normalize('NFKD').replace(/\p{M}/gu, '');
-      out += base && [...base].every(isWinAnsi) ? base : '?';
+      out += base && [...base].every(drawable) ? base : '?';
     }
   }
   return out;
@@ -71,14 +63,15 @@ export function wrapText(
       continue;
     }
     if (line) lines.push(line);
-    let rest = word;
-    while (measure(rest) > maxWidth) {
+    // Cut between characters, never inside a surrogate pair.
+    let rest = [...word];
+    while (measure(rest.join('')) > maxWidth) {
       let cut = 1;
-      while (cut < rest.length && measure(rest.slice(0, cut + 1)) <= maxWidth) cut++;
-      lines.push(rest.slice(0, cut));
+      while (cut < rest.length && measure(rest.slice(0, cut + 1).join('')) <= maxWidth) cut++;
+      lines.push(rest.slice(0, cut).join(''));
       rest = rest.slice(cut);
     }
-    line = rest;
+    line = rest.join('');
   }
   if (line) lines.push(line);
   return lines;
