@@ -29,11 +29,19 @@ describe('the passkey offer', () => {
   });
 
   it('is due on the server after a link or code sign-in until the cookie holds an answer', () => {
-    expect(offerDue('link', null)).toBe(true);
-    expect(offerDue('code', 'a=1')).toBe(true);
-    expect(offerDue(null, 'sheaf_passkey_offer=maybe')).toBe(true);
-    expect(offerDue('passkey', null)).toBe(false);
-    expect(offerDue('link', 'a=1; sheaf_passkey_offer=dismissed')).toBe(false);
-    expect(offerDue('code', 'sheaf_passkey_offer=added')).toBe(false);
+    const by = (signInMethod: string | null, passkeyConfirmedAt: Date | null = null) => ({
+      signInMethod,
+      passkeyConfirmedAt
+    });
+    expect(offerDue(by('link'), null)).toBe(true);
+    expect(offerDue(by('code'), 'a=1')).toBe(true);
+    expect(offerDue(by(null), 'sheaf_passkey_offer=maybe')).toBe(true);
+    expect(offerDue(by('passkey'), null)).toBe(false);
+    expect(offerDue(by('link'), 'a=1; sheaf_passkey_offer=dismissed')).toBe(false);
+    expect(offerDue(by('code'), 'sheaf_passkey_offer=added')).toBe(false);
+  });
+
+  it('is not due once a passkey confirmed the session (the staff step-up)', () => {
+    expect(offerDue({ signInMethod: 'link', passkeyConfirmedAt: new Date() }, null)).toBe(false);
   });
 });

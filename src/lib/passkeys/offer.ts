@@ -28,10 +28,18 @@ export function shouldOffer(input: {
   return input.signInMethod !== 'passkey' && input.supported && input.state === null;
 }
 
+/** What the server knows of the session: how it began, and whether a passkey confirmed it. */
+export interface OfferSession {
+  signInMethod: string | null;
+  passkeyConfirmedAt: Date | null;
+}
+
 /**
  * The server's half of shouldOffer, for a page's first paint: whether this session and this
- * device's cookie call for the offer (the browser then checks WebAuthn is there).
+ * device's cookie call for the offer (the browser then checks WebAuthn is there). A session a
+ * passkey confirmed (the staff step-up) has shown this device has one.
  */
-export function offerDue(signInMethod: string | null, cookieHeader: string | null): boolean {
+export function offerDue(session: OfferSession | null, cookieHeader: string | null): boolean {
+  const signInMethod = session?.passkeyConfirmedAt ? 'passkey' : (session?.signInMethod ?? null);
   return shouldOffer({ signInMethod, supported: true, state: offerStateOf(cookieHeader ?? '') });
 }

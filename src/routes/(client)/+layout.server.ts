@@ -7,10 +7,8 @@ export const load: LayoutServerLoad = (event) => {
   const user = requireUser(event);
   return {
     user: { name: user.name, email: user.email },
-    // A link or code sign-in is offered a passkey until this device answers (PasskeyOffer).
-    passkeyOffer: offerDue(
-      event.locals.session?.signInMethod ?? null,
-      event.request.headers.get('cookie')
-    )
+    // A link or code sign-in is offered a passkey until this device answers (PasskeyOffer),
+    // unless a passkey has confirmed the session.
+    passkeyOffer: offerDue(event.locals.session, event.request.headers.get('cookie'))
   };
 };

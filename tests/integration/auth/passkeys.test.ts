@@ -198,6 +198,22 @@ describe('the passkey offer in the page', () => {
     expect(dashboard.text).toContain(OFFER);
   });
 
+  it('is not sent to a session confirmed with a passkey after an email sign-in', async () => {
+    // The staff step-up (/confirm-passkey) proves this device has a passkey: its page sets the
+    // cookie too, but the session says so whatever the cookie.
+    const db = getDb();
+    const { staff } = await createFirmWithStaff(db);
+    const browser = new TestBrowser();
+    const started = await signIn(browser, staff.id, 'staff');
+    await db
+      .update(s.session)
+      .set({ signInMethod: 'link', passkeyConfirmedAt: new Date() })
+      .where(eq(s.session.idHash, started.idHash));
+    const dashboard = await browser.get('/firm');
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.text).not.toContain(OFFER);
+  });
+
   it('is not sent to a session a passkey started', async () => {
     const { authenticator } = await contactWithPasskey();
     const browser = new TestBrowser();

@@ -11,11 +11,9 @@ export const load: LayoutServerLoad = async (event) => {
   return {
     needsReply: await countNeedsReply(getDb(), firm.id),
     staff: { name: user.name, email: user.email, role: membership.role },
-    // A link or code sign-in is offered a passkey until this device answers (PasskeyOffer).
-    passkeyOffer: offerDue(
-      event.locals.session?.signInMethod ?? null,
-      event.request.headers.get('cookie')
-    ),
+    // A link or code sign-in is offered a passkey until this device answers (PasskeyOffer),
+    // unless a passkey has confirmed the session.
+    passkeyOffer: offerDue(event.locals.session, event.request.headers.get('cookie')),
     firm: {
       name: firm.name,
       slug: firm.slug,
