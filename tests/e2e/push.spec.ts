@@ -91,6 +91,9 @@ async function pushChannel(page: Page, baseURL: string) {
   });
   await cdp.send('ServiceWorker.enable');
   const registrationId = await found;
+  // The registration is reported as soon as it exists; a push that arrives while its worker is
+  // still installing is dropped, and a busy machine can take seconds to activate it.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   return (data: object) =>
     cdp.send('ServiceWorker.deliverPushMessage', {
       origin: baseURL,
