@@ -103,6 +103,39 @@ describe('renderCertificate', () => {
     expect(text).not.toContain('Lukasz');
   });
 
+  it('keeps each event’s time clear of its words, in one column', async () => {
+    const data = sample();
+    // The widest time a label shows: a two-digit day, and a zone named by its offset.
+    data.firm.timeZone = 'Pacific/Chatham';
+    const at = new Date('2026-12-17T10:04:00Z');
+    data.signedOffAt = at;
+    data.events = ['Ada', 'Bartholomew Featherstonehaugh-Wolfeschlegel'].map((actor, i) => ({
+      at: new Date(at.getTime() - (2 - i) * 60_000),
+      actor,
+      action: 'document.viewed',
+      data: { version: 2, document: 'Statement' }
+    }));
+    const doc = await getDocument({
+      data: new Uint8Array(await renderCertificate(data)),
+      verbosity: 0
+    }).promise;
+    const items = (await (await doc.getPage(1)).getTextContent()).items.flatMap((i) =>
+      'str' in i && i.str.trim()
+        ? [{ str: i.str, x: i.transform[4], y: i.transform[5], w: i.width }]
+        : []
+    );
+    const labels = items.filter((i) => /^17 Dec 2026, 23:4\d GMT\+13:45$/.test(i.str));
+    expect(labels).toHaveLength(2);
+    const values = labels.map((label) => {
+      const value = items.find((i) => i.y === label.y && i.x > label.x && i !== label);
+      expect(value, `the words beside ${label.str}`).toBeDefined();
+      expect(label.x + label.w).toBeLessThan(value!.x);
+      return value!;
+    });
+    expect(values[0].str).toMatch(/^Ada opened a document/);
+    expect(values[1].x).toBe(values[0].x);
+  });
+
   it('gives the same bytes for the same data', async () => {
     const a = await renderCertificate(sample());
     await new Promise((r) => setTimeout(r, 1100));

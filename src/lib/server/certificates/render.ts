@@ -20,7 +20,8 @@ const PAGE = { width: 595.28, height: 841.89 }; // A4
 const MARGIN = 50;
 const FOOTER = 36;
 const WIDTH = PAGE.width - 2 * MARGIN;
-const LABEL = 112;
+const LABEL = 112; // the label column of a field, in points
+const LABEL_GAP = 8; // at least this much between a label and its value
 const INK = rgb(0.11, 0.11, 0.12);
 const MUTED = rgb(0.4, 0.41, 0.43);
 const BRAND = rgb(0.12, 0.44, 0.36);
@@ -40,6 +41,8 @@ interface Style {
   size?: number;
   color?: ReturnType<typeof rgb>;
   indent?: number;
+  /** A field's label column, when wider than LABEL (fieldLabelWidth measures it). */
+  labelWidth?: number;
 }
 
 /** A cursor down the pages: text wraps to the width, and a new page starts when one is full. */
@@ -110,10 +113,21 @@ class Sheet {
     this.gap(6);
   }
 
-  /** "Label    value": the label in its own column, the value wrapped beside it. */
+  /** The label column that fits each of these labels at `size` (at least LABEL). */
+  fieldLabelWidth(labels: string[], size: number): number {
+    const bold = this.fonts.bold.file;
+    const widest = Math.max(0, ...labels.map((l) => bold.width(toDrawable(l, bold.draws), size)));
+    return Math.max(LABEL, Math.ceil(widest + LABEL_GAP));
+  }
+
+  /**
+   * "Label    value": the label in its own column, the value wrapped beside it. A label too wide
+   * for its column pushes its value along rather than running into it.
+   */
   field(label: string, value: string, style: Style = {}) {
     const indent = style.indent ?? 0;
     const size = style.size ?? 9.5;
+    const column = Math.max(style.labelWidth ?? LABEL, this.fieldLabelWidth([label], size));
     this.need(size * 1.4);
     const top = this.y;
     this.page.drawText(toDrawable(label, this.fonts.bold.file.draws), {
@@ -123,8 +137,8 @@ class Sheet {
       font: this.fonts.bold.pdf,
       color: MUTED
     });
-    const x = MARGIN + indent + LABEL;
-    if (this.draw(value, x, WIDTH - indent - LABEL, style, true) === 0) this.y = top - size * 1.4;
+    const x = MARGIN + indent + column;
+    if (this.draw(value, x, WIDTH - indent - column, style, true) === 0) this.y = top - size * 1.4;
   }
 
   footer(words: (page: number, pages: number) => string) {
@@ -249,14 +263,17 @@ export async function renderCertificate(
 
   sheet.heading(`Audit events of version ${data.version}, up to sign-off`);
   if (data.events.length === 0) sheet.text('None recorded.', { color: MUTED });
-  for (const e of data.events) {
+  // One column for every event's time, as wide as the widest ("17 Dec 2026, 20:02 GMT+1").
+  const times = data.events.map((e) => formatDateTime(e.at, tz, { year: true }));
+  const labelWidth = sheet.fieldLabelWidth(times, 8.5);
+  data.events.forEach((e, i) => {
     sheet.need(26);
     sheet.field(
-      formatDateTime(e.at, tz, { year: true }),
+      times[i],
       `${e.actor} ${auditActionLabel(e.action)}${auditActionDetail(e.action, e.data)}`,
-      { size: 8.5 }
+      { size: 8.5, labelWidth }
     );
-  }
+  });
 
   sheet.gap(14);
   sheet.text(
