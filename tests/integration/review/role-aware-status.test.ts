@@ -45,6 +45,29 @@ describe('role-aware status', () => {
     expect(detail).toMatch(/1 of 1 approvers? approved/);
   });
 
+  it('says when each contact opened it: once when that is one time, else first and last', async () => {
+    const { db, browser, packet, contacts } = await approvedByTheApprover();
+    const delivered = (contactId: string) =>
+      and(eq(s.delivery.packetId, packet.id), eq(s.delivery.contactId, contactId));
+    // Ada opened it twice within the minute; Vic on two days.
+    const at = new Date('2034-03-02T09:15:10Z');
+    await db
+      .update(s.delivery)
+      .set({ firstOpenedAt: at, lastOpenedAt: new Date(at.getTime() + 30_000) })
+      .where(delivered(contacts[0].contact.id));
+    await db
+      .update(s.delivery)
+      .set({ firstOpenedAt: at, lastOpenedAt: new Date(at.getTime() + 2 * 86_400_000) })
+      .where(delivered(contacts[1].contact.id));
+    const html = (await browser.get(`/firm/packets/${packet.id}`)).text;
+    const ada = rowOf(html, contacts[0].user.email);
+    expect(ada).toContain('2 Mar, 09:15 UTC');
+    expect(ada).not.toMatch(/\bfirst\b|\blast\b/);
+    expect(rowOf(html, contacts[1].user.email)).toMatch(
+      /first 2 Mar, 09:15 UTC last 4 Mar, 09:15 UTC/
+    );
+  });
+
   it('gives staff and the client the same word for an approved packet', async () => {
     const { browser, packet, contacts } = await approvedByTheApprover();
     const staffPage = textOf((await browser.get(`/firm/packets/${packet.id}`)).text);
