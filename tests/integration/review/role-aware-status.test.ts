@@ -43,6 +43,9 @@ describe('role-aware status', () => {
     expect(dashboard.slice(dashboard.indexOf('Not opened yet'))).toContain('Vic Viewer viewer');
     const detail = textOf((await browser.get(`/firm/packets/${packet.id}`)).text);
     expect(detail).toMatch(/1 of 1 approvers? approved/);
+    // Approved: the automatic reminders have stopped, and the page says so.
+    expect(detail).toContain('Approved, so no more reminders go out.');
+    expect(detail).not.toContain('Reminders go out automatically');
   });
 
   it('says when each contact opened it: once when that is one time, else first and last', async () => {
@@ -136,12 +139,16 @@ describe('the firm approval rule', () => {
     expect(textOf((await ada.get(`/p/${packet.id}`)).text)).toContain(
       'Waiting for one more approver'
     );
-    expect(textOf((await browser.get(`/firm/packets/${packet.id}`)).text)).toContain(
-      '1 of 2 approvers approved'
-    );
+    const halfway = textOf((await browser.get(`/firm/packets/${packet.id}`)).text);
+    expect(halfway).toContain('1 of 2 approvers approved');
+    // Bo is still waited for, and still reminded.
+    expect(halfway).toContain('Reminders go out automatically every 3 days to each approver');
 
     await approve(bo, packet.id);
     expect(await isVersionApproved(db, packet.id, 1)).toBe(true);
+    expect(textOf((await browser.get(`/firm/packets/${packet.id}`)).text)).toContain(
+      'Approved, so no more reminders go out.'
+    );
     const approved = await listPacketSummaries(db, firm.id, {
       period: '2034-Q2',
       status: 'approved'
