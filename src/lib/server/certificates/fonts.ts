@@ -2,7 +2,8 @@
 // dejavu-fonts-ttf; free to embed, see its LICENSE), embedded in each certificate as a subset of
 // the glyphs it uses. They draw Latin in full, Greek and Cyrillic, so a name prints as it was
 // typed ("Łukasz Wałęsa", "Ζωή", "Олена"); pdf-lib's standard fonts knew only Windows-1252.
-// Scripts DejaVu lacks (Chinese, Japanese, Korean, emoji) become "?" (text-layout.ts).
+// Scripts DejaVu lacks (Chinese, Japanese, Korean, emoji), and right-to-left ones, become "?"
+// (text-layout.ts).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fontkit from '@pdf-lib/fontkit';
@@ -29,6 +30,11 @@ const FILES: Record<FontName, string> = {
   mono: 'DejaVuSansMono.ttf'
 };
 
+// DejaVu has Hebrew and Arabic letters, but pdf-lib draws glyphs left to right in the order
+// typed: a right-to-left name would print backwards. "?" is honest; a reversed name is not.
+const RIGHT_TO_LEFT =
+  /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+
 let loaded: Record<FontName, FontFile> | undefined;
 // Each file parsed once: fontkit takes 20-60 ms to read one, which every certificate paid three
 // times. A parsed font is read-only to pdf-lib: each embed makes its own subset.
@@ -51,7 +57,7 @@ export function certificateFonts(): Record<FontName, FontFile> {
     const scale = 1 / font.unitsPerEm;
     return {
       bytes,
-      draws: (char) => font.hasGlyphForCodePoint(char.codePointAt(0)!),
+      draws: (char) => !RIGHT_TO_LEFT.test(char) && font.hasGlyphForCodePoint(char.codePointAt(0)!),
       width(text, size) {
         let units = 0;
         for (const char of text) units += font.glyphForCodePoint(char.codePointAt(0)!).advanceWidth;

@@ -103,6 +103,13 @@ describe('renderCertificate', () => {
     expect(text).not.toContain('Lukasz');
   });
 
+  it('prints a right-to-left name as "?", never backwards', async () => {
+    const data = sample();
+    data.approvals = [{ ...data.approvals[0], name: 'سارة כהן', email: 'sara@example.test' }];
+    const { text } = await textOf(await renderCertificate(data));
+    expect(text).toContain('???? ??? <sara@example.test>');
+  });
+
   it('keeps each event’s time clear of its words, in one column', async () => {
     const data = sample();
     // The widest time a label shows: a two-digit day, and a zone named by its offset.

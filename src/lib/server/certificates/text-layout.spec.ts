@@ -22,9 +22,10 @@ describe('toDrawable', () => {
     expect(toDrawable('Олена', greek)).toBe('?????');
   });
 
-  it('turns line breaks, tabs and odd spaces into spaces, and control characters into ?', () => {
+  it('turns line breaks, tabs and odd spaces into spaces, control characters into ?, and drops format characters', () => {
     expect(toDrawable('a\nb\tc\r\nd\u00a0e\u202ff', latin1)).toBe('a b c  d e f');
     expect(toDrawable('a\u0000b', () => true)).toBe('a?b');
+    expect(toDrawable('Ana\u200d Lee\u202e', () => true)).toBe('Ana Lee');
   });
 
   it('gives only characters the font draws', () => {
