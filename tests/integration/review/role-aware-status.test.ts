@@ -332,21 +332,30 @@ describe('reminders and viewers', () => {
     expect(await mailsTo()).toEqual([contacts[0].user.email, second.user.email].sort());
   });
 
-  it("asks nobody once one approver settled it under 'any': no reminder, no nudge for all", async () => {
-    const { db, packet, ada, browser } = await twoApprovers('any');
+  it("asks nobody once one approver settled it under 'any': no reminder, no nudge", async () => {
+    const { db, packet, ada, browser, second } = await twoApprovers('any');
     await approve(ada, packet.id);
     await sendDueReminders(db, new Date(Date.now() + 3 * DAY + 1000), { firmId: packet.firmId });
     const nudged = await postForm(browser, `/firm/packets/${packet.id}?/nudge`);
     expect(nudged.status).toBe(200);
-    const mails = (await selectOutbox(db)).filter(
-      (o) =>
-        (o.kind === 'reminder' || o.kind === 'nudge') &&
-        o.channel === 'email' &&
-        (o.payload as { metadata: { packetId: string } }).metadata.packetId === packet.id
-    );
-    expect(mails).toEqual([]);
-    expect(textOf((await browser.get(`/firm/packets/${packet.id}`)).text)).not.toContain(
-      'Nudge all'
-    );
+    const mails = async () =>
+      (await selectOutbox(db)).filter(
+        (o) =>
+          (o.kind === 'reminder' || o.kind === 'nudge') &&
+          o.channel === 'email' &&
+          (o.payload as { metadata: { packetId: string } }).metadata.packetId === packet.id
+      );
+    expect(await mails()).toEqual([]);
+    const page = (await browser.get(`/firm/packets/${packet.id}`)).text;
+    expect(textOf(page)).not.toContain('Nudge all');
+    // Nor Bo alone: his mail would say the firm is waiting for his review.
+    expect(rowOf(page, second.user.email)).not.toContain('Nudge');
+    const one = await postForm(browser, `/firm/packets/${packet.id}?/nudge`, {
+      contactId: second.contact.id
+    });
+    expect(one.status).toBe(400);
+    // (The page shows the action's message as a toast: it is in the page's data.)
+    expect(one.text).toContain('This version is approved: nobody is waiting for a review.');
+    expect(await mails()).toEqual([]);
   });
 });

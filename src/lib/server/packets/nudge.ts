@@ -44,9 +44,12 @@ export async function nudgeContacts(
   // The mail names the packet as its contacts see it, not as staff are editing it.
   const shown = await publishedPacket(db, p);
   return db.transaction(async (tx) => {
-    // "Everyone" once the version is approved under the firm's rule: nobody is waited for.
-    if (!contactId && (await isVersionApproved(tx, p.id, p.version)))
-      return { sent: 0, skipped: 0 };
+    // Once the version is approved under the firm's rule nobody is waited for: "everyone" is
+    // nobody, and one contact would get a mail saying the firm waits for their review.
+    if (await isVersionApproved(tx, p.id, p.version)) {
+      if (!contactId) return { sent: 0, skipped: 0 };
+      throw new PublishError('This version is approved: nobody is waiting for a review.');
+    }
     const candidates = await tx
       .select({
         deliveryId: delivery.id,
