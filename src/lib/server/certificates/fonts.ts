@@ -2,8 +2,10 @@
 // dejavu-fonts-ttf; free to embed, see its LICENSE), embedded in each certificate as a subset of
 // the glyphs it uses. They draw Latin in full, Greek and Cyrillic, so a name prints as it was
 // typed ("Łukasz Wałęsa", "Ζωή", "Олена"); pdf-lib's standard fonts knew only Windows-1252.
-// Scripts DejaVu lacks (Chinese, Japanese, Korean, emoji), and right-to-left ones, become "?"
-// (text-layout.ts).
+// Every other script becomes "?" (text-layout.ts): those DejaVu lacks (Chinese, Japanese,
+// Korean, emoji), and those it has but pdf-lib cannot set right: it draws glyphs left to right in
+// the order typed, so Arabic or Hebrew would print backwards, and fontkit's shaper for scripts
+// such as Tifinagh throws.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fontkit from '@pdf-lib/fontkit';
@@ -11,9 +13,9 @@ import fontkit from '@pdf-lib/fontkit';
 export type FontName = 'regular' | 'bold' | 'mono';
 
 export interface FontFile {
-  /** The TrueType file, for PDFDocument.embedFont (after registerFontkit(parsedFonts)). */
+  /** The TrueType file, for PDFDocument.embedFont (after registerFontkit(fontkit)). */
   bytes: Uint8Array;
-  /** True when the font has a glyph for the character (one code point). */
+  /** True when the character (one code point) is in a script drawn here and has a glyph. */
   draws(char: string): boolean;
   /**
    * The width of the text at `size` points: the sum of its glyphs' advances, as pdf-lib draws
@@ -30,21 +32,11 @@ const FILES: Record<FontName, string> = {
   mono: 'DejaVuSansMono.ttf'
 };
 
-// DejaVu has Hebrew and Arabic letters, but pdf-lib draws glyphs left to right in the order
-// typed: a right-to-left name would print backwards. "?" is honest; a reversed name is not.
-const RIGHT_TO_LEFT =
-  /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+// Latin, Greek, Cyrillic, and what every script shares (digits, punctuation, combining marks).
+const DRAWN =
+  /[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Common}\p{Script=Inherited}]/u;
 
 let loaded: Record<FontName, FontFile> | undefined;
-// Each file parsed once: fontkit takes 20-60 ms to read one, which every certificate paid three
-// times. A parsed font is read-only to pdf-lib: each embed makes its own subset.
-const parsed = new Map<Uint8Array, fontkit.Font>();
-
-/** For pdf-lib's registerFontkit: fontkit, handing back the parsed font for these files. */
-export const parsedFonts = {
-  create: (bytes: Uint8Array, postscriptName?: string) =>
-    parsed.get(bytes) ?? fontkit.create(bytes, postscriptName)
-};
 
 /** The three fonts, read from node_modules on first use and kept for the process's life. */
 export function certificateFonts(): Record<FontName, FontFile> {
@@ -52,12 +44,14 @@ export function certificateFonts(): Record<FontName, FontFile> {
   const require = createRequire(import.meta.url);
   const read = (file: string): FontFile => {
     const bytes = new Uint8Array(readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${file}`)));
+    // Only measures and answers draws(): each certificate's embed parses the file afresh, as
+    // fontkit's glyph cache remembers the code points a glyph was first reached by, and those go
+    // into the PDF's text map: a shared font would make the bytes depend on earlier certificates.
     const font = fontkit.create(bytes);
-    parsed.set(bytes, font);
     const scale = 1 / font.unitsPerEm;
     return {
       bytes,
-      draws: (char) => !RIGHT_TO_LEFT.test(char) && font.hasGlyphForCodePoint(char.codePointAt(0)!),
+      draws: (char) => DRAWN.test(char) && font.hasGlyphForCodePoint(char.codePointAt(0)!),
       width(text, size) {
         let units = 0;
         for (const char of text) units += font.glyphForCodePoint(char.codePointAt(0)!).advanceWidth;
@@ -72,3 +66,5 @@ export function certificateFonts(): Record<FontName, FontFile> {
   };
   return loaded;
 }
+
+export { fontkit };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { fileSha256 } from '../storage/sha256';
 import type { CertificateData } from './certificate-data';
@@ -103,6 +103,29 @@ describe('renderCertificate', () => {
     expect(text).not.toContain('Lukasz');
   });
 
+  it('prints other scripts as "?", and a script fontkit cannot shape does not stop it', async () => {
+    const data = sample();
+    // DejaVu has Tifinagh, but fontkit's shaper for it throws: a user agent could carry it.
+    data.approvals = [{ ...data.approvals[0], name: 'ⵜⴰⵎⴰⵣⵉⵖⵜ Ana', userAgent: 'ⵜ Mozilla/5.0' }];
+    const { text } = await textOf(await renderCertificate(data));
+    expect(text).toContain('???????? Ana <zoe@example.test>');
+    expect(text).toContain('? Mozilla/5.0');
+  });
+
+  it('gives the same bytes whatever the process drew before', async () => {
+    // fontkit remembers which code points first reached a glyph (ﬁ or f+i, µ or μ), and they go
+    // into the PDF's text map: each certificate parses its fonts afresh. A fresh copy of the
+    // module draws the odd characters first.
+    vi.resetModules();
+    const fresh = await import('./render');
+    const other = sample();
+    other.client.name = 'ﬁﬂ µ Ω K Å';
+    other.title = 'ﬁnal ﬂow';
+    await fresh.renderCertificate(other);
+    const after = await fresh.renderCertificate(sample());
+    expect(fileSha256(after)).toBe(fileSha256(await renderCertificate(sample())));
+  });
+
   it('prints a right-to-left name as "?", never backwards', async () => {
     const data = sample();
     data.approvals = [{ ...data.approvals[0], name: 'سارة כהן', email: 'sara@example.test' }];
@@ -116,9 +139,13 @@ describe('renderCertificate', () => {
     data.firm.timeZone = 'Pacific/Chatham';
     const at = new Date('2026-12-17T10:04:00Z');
     data.signedOffAt = at;
-    data.events = ['Ada', 'Bartholomew Featherstonehaugh-Wolfeschlegel'].map((actor, i) => ({
-      at: new Date(at.getTime() - (2 - i) * 60_000),
-      actor,
+    // Times of different widths: "9 Jan" and "17 Dec".
+    data.events = [
+      ['Ada', new Date('2026-01-09T10:04:00Z')],
+      ['Bartholomew Featherstonehaugh-Wolfeschlegel', new Date('2026-12-17T10:03:00Z')]
+    ].map(([actor, when]) => ({
+      at: when as Date,
+      actor: actor as string,
       action: 'document.viewed',
       data: { version: 2, document: 'Statement' }
     }));
@@ -131,7 +158,7 @@ describe('renderCertificate', () => {
         ? [{ str: i.str, x: i.transform[4], y: i.transform[5], w: i.width }]
         : []
     );
-    const labels = items.filter((i) => /^17 Dec 2026, 23:4\d GMT\+13:45$/.test(i.str));
+    const labels = items.filter((i) => /^(9 Jan|17 Dec) 2026, \d\d:\d\d GMT\+13:45$/.test(i.str));
     expect(labels).toHaveLength(2);
     const values = labels.map((label) => {
       const value = items.find((i) => i.y === label.y && i.x > label.x && i !== label);

@@ -10,7 +10,7 @@ import { plural } from '../../format/words';
 import { deviceSummary } from '../auth/devices';
 import type { SignInMethod } from '../db/schema';
 import type { CertificateData } from './certificate-data';
-import { certificateFonts, parsedFonts, type FontFile, type FontName } from './fonts';
+import { certificateFonts, fontkit, type FontFile, type FontName } from './fonts';
 import { toDrawable, wrapText } from './text-layout';
 
 /** What the metadata's Keywords carry, so verification can tell what a file claims to be. */
@@ -190,7 +190,7 @@ export async function renderCertificate(
   pdf.setCreationDate(data.signedOffAt);
   pdf.setModificationDate(data.signedOffAt);
   const files = certificateFonts();
-  pdf.registerFontkit(parsedFonts);
+  pdf.registerFontkit(fontkit);
   const embed = async (name: FontName) => ({
     pdf: await pdf.embedFont(files[name].bytes, { subset: true }),
     file: files[name]

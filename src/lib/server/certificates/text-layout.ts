@@ -26,17 +26,17 @@ const NEAREST: Record<string, string> = {
 
 /**
  * The text as a font that draws the characters `drawable` accepts can draw it: line breaks and
- * tabs become spaces, invisible format characters (U+200D, U+202E…) go, a character the font lacks loses its accent ("ő" -> "o", "Ł" -> "L") or
- * takes its nearest twin, and anything else becomes "?". Text the font draws comes back as it
- * was (in NFC).
+ * tabs become spaces, invisible characters (joiners, direction marks and overrides, soft
+ * hyphens) go, a character the font lacks loses its accent ("ő" -> "o", "Ł" -> "L") or takes its
+ * nearest twin, and anything else becomes "?". Text the font draws comes back as it was (NFC).
  */
 export function toDrawable(text: string, drawable: (char: string) => boolean): string {
   let out = '';
   for (const char of text.normalize('NFC')) {
     if (/\s/.test(char)) out += ' ';
     else if (/\p{Cc}/u.test(char)) out += '?';
-    // Invisible formatting (joiners, direction marks and overrides) has nothing to draw.
-    else if (/\p{Cf}/u.test(char)) continue;
+    // Nothing to see, and a font may still give it a glyph with a width.
+    else if (/\p{Default_Ignorable_Code_Point}/u.test(char)) continue;
     else if (drawable(char)) out += char;
     else if (NEAREST[char] && drawable(NEAREST[char])) out += NEAREST[char];
     else {
