@@ -57,12 +57,18 @@ function sample(events = 3): CertificateData {
 async function textOf(bytes: Uint8Array) {
   const doc = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
   const items: string[] = [];
+  // Each string that shows, with its page and where it starts and ends on the line.
+  const placed: { str: string; page: number; x: number; y: number; w: number }[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
     const content = await (await doc.getPage(n)).getTextContent();
-    items.push(...content.items.map((i) => ('str' in i ? i.str : '')));
+    for (const i of content.items) {
+      items.push('str' in i ? i.str : '');
+      if ('str' in i && i.str.trim())
+        placed.push({ str: i.str, page: n, x: i.transform[4], y: i.transform[5], w: i.width });
+    }
   }
   const info = (await doc.getMetadata()).info as Record<string, unknown>;
-  return { items, text: items.join(' '), pages: doc.numPages, info };
+  return { items, placed, text: items.join(' '), pages: doc.numPages, info };
 }
 
 describe('renderCertificate', () => {
@@ -149,19 +155,13 @@ describe('renderCertificate', () => {
       action: 'document.viewed',
       data: { version: 2, document: 'Statement' }
     }));
-    const doc = await getDocument({
-      data: new Uint8Array(await renderCertificate(data)),
-      verbosity: 0
-    }).promise;
-    const items = (await (await doc.getPage(1)).getTextContent()).items.flatMap((i) =>
-      'str' in i && i.str.trim()
-        ? [{ str: i.str, x: i.transform[4], y: i.transform[5], w: i.width }]
-        : []
-    );
+    const items = (await textOf(await renderCertificate(data))).placed;
     const labels = items.filter((i) => /^(9 Jan|17 Dec) 2026, \d\d:\d\d GMT\+13:45$/.test(i.str));
     expect(labels).toHaveLength(2);
     const values = labels.map((label) => {
-      const value = items.find((i) => i.y === label.y && i.x > label.x && i !== label);
+      const value = items.find(
+        (i) => i.page === label.page && i.y === label.y && i.x > label.x && i !== label
+      );
       expect(value, `the words beside ${label.str}`).toBeDefined();
       expect(label.x + label.w).toBeLessThan(value!.x);
       return value!;
