@@ -96,7 +96,7 @@ test('a contact adds a passkey after an email sign-in, then signs in with it alo
 
   // The offer, on the page the link landed on.
   const offer = device.getByRole('region', {
-    name: 'Sign in with Face ID or your fingerprint next time'
+    name: 'Sign in with Face ID, your fingerprint or your screen lock next time'
   });
   await expect(offer).toBeVisible();
   await expectNoViolations(device, '/p with the passkey offer');
@@ -159,7 +159,7 @@ test('"Not now" holds on this device: on every page, in the app and after a relo
   await openLinkAndContinue(device, linkPathOf(await waitForMail(device.request, email, since)));
   await expect(device).toHaveURL(/\/p\/[0-9a-f-]{36}$/);
   const offer = device.getByRole('region', {
-    name: 'Sign in with Face ID or your fingerprint next time'
+    name: 'Sign in with Face ID, your fingerprint or your screen lock next time'
   });
   // On the packet page the card comes once the page runs (the notifications offer goes first).
   await expect(offer).toBeVisible();

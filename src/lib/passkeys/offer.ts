@@ -1,4 +1,4 @@
-// The "Sign in with Face ID or your fingerprint next time" card: once dismissed, or once a
+// The "Sign in with Face ID, your fingerprint or your screen lock next time" card: once dismissed, or once a
 // passkey was added on this device, it never shows again here. Kept in a cookie, not storage:
 // signing out clears this site's storage (Clear-Site-Data), and the choice should outlast that.
 

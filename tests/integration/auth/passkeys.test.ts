@@ -182,7 +182,9 @@ describe('the passkey offer in the page', () => {
     const inbox = await browser.get('/p');
     expect(inbox.status).toBe(200);
     expect(inbox.text).toContain(OFFER);
-    expect(inbox.text).toContain('Sign in with Face ID or your fingerprint next time');
+    expect(inbox.text).toContain(
+      'Sign in with Face ID, your fingerprint or your screen lock next time'
+    );
     browser.cookies.set('sheaf_passkey_offer', 'dismissed');
     expect((await browser.get('/p')).text).not.toContain(OFFER);
     browser.cookies.set('sheaf_passkey_offer', 'added');
