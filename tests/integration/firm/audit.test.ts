@@ -8,6 +8,7 @@ import { publishPacket } from '../../../src/lib/server/packets/publish';
 import { sendDueReminders } from '../../../src/lib/server/packets/reminders';
 import { addDocument, createPacket, signIn } from '../../support/factories';
 import { postForm, staffWorld } from '../../support/firm';
+import { textOf } from '../../support/html';
 import { TestBrowser } from '../../support/server';
 
 const DAY = 86_400_000;
@@ -123,6 +124,35 @@ describe('the packet audit trail', () => {
     expect(activity).toContain('Ada Approver approved — version 1');
     expect(activity).toContain('Vic Viewer asked a question — “Why is the bank fee twice?”');
     expect(activity).toContain('Sam Staff published — version 1 to 2 contacts');
+  });
+
+  it('shows the latest six entries in full and the earlier ones folded, none cut off', async () => {
+    const { db, browser, firm, staff, client } = await staffWorld();
+    const packet = await createPacket(db, client, { status: 'draft' });
+    await addDocument(db, packet, { filename: 'ledger.pdf', position: 0 });
+    const base = Date.now() - DAY;
+    await db.insert(s.auditEvent).values(
+      Array.from({ length: 9 }, (_, i) => ({
+        firmId: firm.id,
+        actorId: staff.id,
+        action: 'document.moved',
+        subject: `packet:${packet.id}`,
+        at: new Date(base + i * 60_000),
+        data: { filename: `doc-${i + 1}.pdf`, direction: 'up', position: i + 1 }
+      }))
+    );
+    const html = (await browser.get(`/firm/packets/${packet.id}`)).text;
+    const card = html.slice(html.indexOf('>Activity<'));
+    const [recent, earlier] = card.split('<details');
+    const moves = (text: string) =>
+      [...textOf(text).matchAll(/doc-(\d)\.pdf/g)].map((m) => Number(m[1]));
+    // Newest first: 9 down to 4 in full, then "Earlier activity (3)" folding 3, 2 and 1.
+    expect(moves(recent)).toEqual([9, 8, 7, 6, 5, 4]);
+    const folded = earlier.slice(0, earlier.indexOf('</details>'));
+    expect(textOf(folded.slice(folded.indexOf('<summary')))).toMatch(/^ Earlier activity \(3\) /);
+    expect(moves(folded)).toEqual([3, 2, 1]);
+    // No scrolling box that cuts an entry at its edge.
+    expect(card.slice(0, card.indexOf('</ol>'))).not.toContain('tabindex');
   });
 
   it("cuts a long question's excerpt between characters, never inside an emoji", async () => {
