@@ -11,6 +11,18 @@ export const textOf = (html: string) =>
     .replace(/&quot;/g, '"')
     .replace(/\s+/g, ' ');
 
+/**
+ * A page's text as a browser runs it together: tags are not spaces (unlike textOf), so words
+ * that markup alone separates read as one. Comments dropped, no-break spaces as spaces.
+ */
+export const renderedText = (html: string) =>
+  html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/g, '')
+    .replace(/<!--[\s\S]*?-->|<[^>]+>/g, '')
+    .replace(/&nbsp;|\u00a0/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+
 /** One contact's row on the staff packet page, as text. */
 export const rowOf = (html: string, email: string) => {
   const row = html.split('role="row"').find((chunk) => textOf(chunk).includes(email));
