@@ -155,6 +155,30 @@ describe('the packet audit trail', () => {
     expect(card.slice(0, card.indexOf('</ol>'))).not.toContain('tabindex');
   });
 
+  it('says when the page lists only the most recent entries and the CSV has the rest', async () => {
+    const { db, browser, firm, staff, client } = await staffWorld();
+    const packet = await createPacket(db, client, { status: 'draft' });
+    const base = Date.now() - DAY;
+    const entries = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        firmId: firm.id,
+        actorId: staff.id,
+        action: 'document.moved',
+        subject: `packet:${packet.id}`,
+        at: new Date(base + (from + i) * 1000),
+        data: { filename: `doc-${from + i}.pdf`, direction: 'up', position: 1 }
+      }));
+    const summary = async () => {
+      const html = (await browser.get(`/firm/packets/${packet.id}`)).text;
+      const at = html.indexOf('<summary');
+      return textOf(html.slice(at, html.indexOf('</summary>', at))).trim();
+    };
+    await db.insert(s.auditEvent).values(entries(0, 199));
+    expect(await summary()).toBe('Earlier activity (193)');
+    await db.insert(s.auditEvent).values(entries(199, 6));
+    expect(await summary()).toBe('Earlier activity (194 most recent; the CSV has all)');
+  });
+
   it("cuts a long question's excerpt between characters, never inside an emoji", async () => {
     const { db, firm, staff, client, contacts } = await staffWorld();
     const packet = await createPacket(db, client, { status: 'draft' });

@@ -225,6 +225,9 @@ export async function listEarlierVersions(db: Db, p: Packet): Promise<EarlierVer
   return versions;
 }
 
+/** How many of a packet's audit events its page lists (the CSV export has them all). */
+export const PACKET_AUDIT_LISTED = 200;
+
 /** The packet's audit trail, newest first, with actor names as the firm knows them. */
 export async function listPacketAudit(db: Db, p: Packet) {
   return db
@@ -256,5 +259,5 @@ export async function listPacketAudit(db: Db, p: Packet) {
       )
     )
     .orderBy(desc(auditEvent.at), desc(auditEvent.id))
-    .limit(200);
+    .limit(PACKET_AUDIT_LISTED);
 }

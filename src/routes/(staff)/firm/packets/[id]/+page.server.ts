@@ -29,6 +29,7 @@ import {
   listContactStatus,
   listEarlierVersions,
   listPacketAudit,
+  PACKET_AUDIT_LISTED,
   loadPacketState
 } from '$lib/server/packets/status';
 import { setQuestionAnswered } from '$lib/server/packets/needs-reply';
@@ -128,6 +129,8 @@ export const load: PageServerLoad = async (event) => {
     thread,
     history,
     audit: audit.map((a) => ({ ...a, data: (a.data ?? null) as Record<string, unknown> | null })),
+    /** More happened than the page lists: the audit export has the rest. */
+    auditCut: audit.length >= PACKET_AUDIT_LISTED,
     unpublished,
     recipients: audience.mailed.map((r) => r.email),
     audience: {
