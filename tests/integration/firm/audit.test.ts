@@ -13,6 +13,22 @@ import { TestBrowser } from '../../support/server';
 
 const DAY = 86_400_000;
 
+/** `n` "moved a document" events of a packet, a step apart from a day ago, doc-`from`… onward. */
+const movedEvents = (
+  world: { firmId: string; staffId: string; packetId: string },
+  from: number,
+  n: number,
+  stepMs: number
+) =>
+  Array.from({ length: n }, (_, i) => ({
+    firmId: world.firmId,
+    actorId: world.staffId,
+    action: 'document.moved',
+    subject: `packet:${world.packetId}`,
+    at: new Date(Date.now() - DAY + (from + i) * stepMs),
+    data: { filename: `doc-${from + i}.pdf`, direction: 'up', position: 1 }
+  }));
+
 /** The visible text of the page's Activity card. */
 const activityOf = (html: string) =>
   html
@@ -130,17 +146,8 @@ describe('the packet audit trail', () => {
     const { db, browser, firm, staff, client } = await staffWorld();
     const packet = await createPacket(db, client, { status: 'draft' });
     await addDocument(db, packet, { filename: 'ledger.pdf', position: 0 });
-    const base = Date.now() - DAY;
-    await db.insert(s.auditEvent).values(
-      Array.from({ length: 9 }, (_, i) => ({
-        firmId: firm.id,
-        actorId: staff.id,
-        action: 'document.moved',
-        subject: `packet:${packet.id}`,
-        at: new Date(base + i * 60_000),
-        data: { filename: `doc-${i + 1}.pdf`, direction: 'up', position: i + 1 }
-      }))
-    );
+    const world = { firmId: firm.id, staffId: staff.id, packetId: packet.id };
+    await db.insert(s.auditEvent).values(movedEvents(world, 1, 9, 60_000));
     const html = (await browser.get(`/firm/packets/${packet.id}`)).text;
     const card = html.slice(html.indexOf('>Activity<'));
     const [recent, earlier] = card.split('<details');
@@ -158,24 +165,15 @@ describe('the packet audit trail', () => {
   it('says when the page lists only the most recent entries and the CSV has the rest', async () => {
     const { db, browser, firm, staff, client } = await staffWorld();
     const packet = await createPacket(db, client, { status: 'draft' });
-    const base = Date.now() - DAY;
-    const entries = (from: number, n: number) =>
-      Array.from({ length: n }, (_, i) => ({
-        firmId: firm.id,
-        actorId: staff.id,
-        action: 'document.moved',
-        subject: `packet:${packet.id}`,
-        at: new Date(base + (from + i) * 1000),
-        data: { filename: `doc-${from + i}.pdf`, direction: 'up', position: 1 }
-      }));
+    const world = { firmId: firm.id, staffId: staff.id, packetId: packet.id };
     const summary = async () => {
       const html = (await browser.get(`/firm/packets/${packet.id}`)).text;
       const at = html.indexOf('<summary');
       return textOf(html.slice(at, html.indexOf('</summary>', at))).trim();
     };
-    await db.insert(s.auditEvent).values(entries(0, 199));
+    await db.insert(s.auditEvent).values(movedEvents(world, 0, 199, 1000));
     expect(await summary()).toBe('Earlier activity (193)');
-    await db.insert(s.auditEvent).values(entries(199, 6));
+    await db.insert(s.auditEvent).values(movedEvents(world, 199, 6, 1000));
     expect(await summary()).toBe('Earlier activity (194 most recent; the CSV has all)');
   });
 
