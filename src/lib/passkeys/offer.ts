@@ -1,6 +1,7 @@
 // The "Sign in with Face ID, your fingerprint or your screen lock next time" card: once
-// dismissed, or once a passkey was added on this device, it never shows again here. Kept in a cookie, not storage:
-// signing out clears this site's storage (Clear-Site-Data), and the choice should outlast that.
+// dismissed, or once a passkey was added on this device, it never shows again here. Kept in a
+// cookie, not storage: signing out clears this site's storage (Clear-Site-Data), and the choice
+// should outlast that.
 
 export const OFFER_COOKIE = 'sheaf_passkey_offer';
 export type OfferState = 'dismissed' | 'added';
